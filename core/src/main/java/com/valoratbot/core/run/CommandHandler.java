@@ -1,0 +1,217 @@
+package com.valoratbot.core.run;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.valoratbot.core.command.Command;
+import com.valoratbot.core.command.Command.*;
+import com.valoratbot.core.command.CommandParser;
+import com.valoratbot.core.command.Snowflake;
+import com.valoratbot.core.port.AccessRequirements;
+import com.valoratbot.core.port.CommandContext;
+import com.valoratbot.core.port.CompleteCommands.Completion;
+import com.valoratbot.core.port.PlayMusic;
+import com.valoratbot.core.port.QueuedCommand;
+import com.valoratbot.core.result.*;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Runs one claimed row to its final result: expiry, parsing and validation, per-guild rate limit,
+ * access checks, then the action's port, and finally the contract's result shape. Never throws for
+ * anything a payload can contain; an adapter's exception becomes {@code internal_error}.
+ */
+public final class CommandHandler {
+
+    private static final System.Logger LOG = System.getLogger(CommandHandler.class.getName());
+    private static final ObjectMapper JSON = new ObjectMapper().registerModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule())
+            .disable(com.fasterxml.jackson.databind.SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+
+    private final CommandParser parser;
+    private final Ports ports;
+    private final Messages messages;
+    private final Duration maxAge;
+
+    private CommandHandler(Builder b) {
+        this.parser = b.parser;
+        this.ports = b.ports;
+        this.messages = new Messages(b.language);
+        this.maxAge = b.maxAge;
+    }
+
+    public static Builder builder(Ports ports) {
+        return new Builder(ports);
+    }
+
+    public Messages messages() {
+        return messages;
+    }
+
+    public Completion handle(QueuedCommand row) {
+        Result<Map<String, Object>> result;
+        try {
+            result = execute(row);
+        } catch (RuntimeException | StackOverflowError bug) {
+            LOG.log(System.Logger.Level.ERROR, "command " + row.id() + " (" + row.action() + ") failed unexpectedly", bug);
+            result = Result.err(ErrorCode.INTERNAL_ERROR, "internal_error");
+        }
+        return completion(row.id(), result);
+    }
+
+    /** The final row for a command that will not run: its worker died and it is not safe to repeat. */
+    public Completion interrupted(QueuedCommand row) {
+        return completion(row.id(), Result.err(ErrorCode.INTERRUPTED, "interrupted", row.action()));
+    }
+
+    public Completion completion(String commandId, Result<Map<String, Object>> result) {
+        return switch (result) {
+            case Result.Ok<Map<String, Object>>(var fields) -> new Completion(commandId, true, write(fields));
+            case Result.Err<Map<String, Object>>(var failure) -> new Completion(commandId, false, write(failureJson(failure)));
+        };
+    }
+
+    public Map<String, Object> failureJson(Failure failure) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("ok", false);
+        out.put("reason", messages.render(failure.reason()));
+        out.put("code", failure.code().wireName());
+        failure.details().forEach(out::putIfAbsent);
+        return out;
+    }
+
+    Result<Map<String, Object>> execute(QueuedCommand row) {
+        if (row.age() != null && row.age().compareTo(maxAge) > 0) {
+            return Result.err(ErrorCode.EXPIRED, "expired", row.age().toSeconds(), maxAge.toSeconds());
+        }
+        Optional<Snowflake> guild = Snowflake.parse(row.guildId());
+        if (guild.isEmpty()) {
+            return Result.err(new Failure(ErrorCode.INVALID_PAYLOAD,
+                    Text.of("invalid_payload", List.of(Text.of("field.snowflake", "guild_id", String.valueOf(row.guildId())))), Map.of()));
+        }
+        Optional<Snowflake> requester = Optional.empty();
+        if (row.requestedBy().isPresent() && !row.requestedBy().get().isBlank()) {
+            requester = Snowflake.parse(row.requestedBy().get());
+            if (requester.isEmpty()) {
+                return Result.err(new Failure(ErrorCode.INVALID_PAYLOAD,
+                        Text.of("invalid_payload", List.of(Text.of("field.snowflake", "requested_by", row.requestedBy().get()))), Map.of()));
+            }
+        }
+        JsonNode payload;
+        try {
+            payload = row.payloadJson() == null ? null : JSON.readTree(row.payloadJson());
+        } catch (JsonProcessingException malformed) {
+            return Result.err(new Failure(ErrorCode.INVALID_PAYLOAD, Text.of("invalid_payload", List.of(Text.of("payload.object"))), Map.of()));
+        }
+        CommandContext context = new CommandContext(row.id(), guild.get(), requester);
+        return parser.parse(row.action(), payload)
+                .flatMap(command -> ports.rateLimits().admit(context.guildId(), command.action())
+                        .flatMap(admitted -> ports.access().check(context, command, AccessRequirements.of(command)))
+                        .flatMap(allowed -> dispatch(context, command)));
+    }
+
+    private Result<Map<String, Object>> dispatch(CommandContext ctx, Command command) {
+        return switch (command) {
+            case ListTextChannels c -> ports.channels().textChannels(ctx).map(list -> ok("channels", list));
+            case ListVoiceChannels c -> ports.channels().voiceChannels(ctx).map(list -> ok("channels", list));
+            case Purge c -> ports.purge().purge(ctx, c).map(r -> ok("deleted", r.deleted(), "skipped", r.skipped()));
+            case Slowmode c -> ports.moderation().slowmode(ctx, c).map(done -> ok());
+            case Lock c -> ports.moderation().lock(ctx, c).map(done -> ok());
+            case Unlock c -> ports.moderation().unlock(ctx, c).map(done -> ok());
+            case Announce c -> ports.announcements().announce(ctx, c.announcement()).map(id -> ok("messageId", id.toString()));
+            case ScheduleAnnounce c -> ports.scheduling().schedule(ctx, c).map(id -> ok("scheduledId", id));
+            case ListScheduled c -> ports.scheduling().pending(ctx).map(list -> ok("scheduled", list));
+            case CancelScheduled c -> ports.scheduling().cancel(ctx, c.scheduledId()).map(done -> ok());
+            case ScheduleLeaderboard c -> ports.leaderboards().schedule(ctx, c).map(next -> ok("nextRunAt", next.toString()));
+            case PostLeaderboard c -> ports.leaderboards().post(ctx, c).map(done -> ok());
+            case GetLeaderboard c -> ports.leaderboards().standings(ctx, c.trackDays())
+                    .map(s -> ok("messages", s.messages(), "voice", s.voice()));
+            case Play c -> ports.music().play(ctx, c).map(q -> ok("track", trackCard(q.track()), "position", q.position()));
+            case Pause c -> ports.music().pause(ctx).map(done -> ok());
+            case Resume c -> ports.music().resume(ctx).map(done -> ok());
+            case Skip c -> ports.music().skip(ctx).map(done -> ok());
+            case Stop c -> ports.music().stop(ctx).map(done -> ok());
+            case GetQueue c -> ports.music().queue(ctx).map(q -> ok(
+                    "nowPlaying", q.nowPlaying().map(CommandHandler::nowPlaying).orElse(null),
+                    "queue", q.queue().stream().map(t -> track(t)).toList()));
+            case RemoveFromQueue c -> ports.music().removeFromQueue(ctx, c.index()).map(done -> ok());
+        };
+    }
+
+    /** {@code play}'s card, in the guide's words: artist and thumbnail. */
+    private static Map<String, Object> trackCard(PlayMusic.Track t) {
+        return fields("title", t.title(), "artist", t.author(), "thumbnail", t.artworkUrl());
+    }
+
+    /** {@code getQueue}'s entries, in the key names dashboards read. */
+    private static Map<String, Object> track(PlayMusic.Track t) {
+        return fields("title", t.title(), "author", t.author(), "length", t.lengthMs(), "artworkUrl", t.artworkUrl(), "uri", t.uri());
+    }
+
+    private static Map<String, Object> nowPlaying(PlayMusic.NowPlaying n) {
+        Map<String, Object> out = track(n.track());
+        out.put("position", n.positionMs());
+        out.put("paused", n.paused());
+        return out;
+    }
+
+    private static Map<String, Object> ok(Object... keyValues) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("ok", true);
+        out.putAll(fields(keyValues));
+        return out;
+    }
+
+    private static Map<String, Object> fields(Object... keyValues) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (int i = 0; i < keyValues.length; i += 2) out.put((String) keyValues[i], keyValues[i + 1]);
+        return out;
+    }
+
+    private static String write(Map<String, Object> fields) {
+        try {
+            return JSON.writeValueAsString(fields);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a result must always serialize", e);
+        }
+    }
+
+    /** Parses a result column back, for callers that show or compare results. */
+    public static ObjectNode readResult(String json) {
+        try {
+            return (ObjectNode) JSON.readTree(json);
+        } catch (JsonProcessingException | ClassCastException e) {
+            throw new IllegalArgumentException("not a result object: " + json, e);
+        }
+    }
+
+    public static final class Builder {
+        private final Ports ports;
+        private CommandParser parser = CommandParser.withDefaults();
+        private Language language = Language.FR;
+        private Duration maxAge = Duration.ofSeconds(60);
+
+        private Builder(Ports ports) {
+            this.ports = Objects.requireNonNull(ports, "ports");
+        }
+
+        public Builder parser(CommandParser v) { parser = Objects.requireNonNull(v); return this; }
+        public Builder language(Language v) { language = Objects.requireNonNull(v); return this; }
+
+        /** Pending longer than this and a command is not run ({@code expired}). Default 60 s. */
+        public Builder maxAge(Duration v) {
+            if (v == null || v.isNegative() || v.isZero()) throw new IllegalArgumentException("maxAge must be positive, was " + v);
+            maxAge = v;
+            return this;
+        }
+
+        public CommandHandler build() {
+            return new CommandHandler(this);
+        }
+    }
+}

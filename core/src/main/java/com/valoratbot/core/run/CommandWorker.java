@@ -1,0 +1,286 @@
+package com.valoratbot.core.run;
+
+import com.valoratbot.core.command.Action;
+import com.valoratbot.core.port.*;
+import com.valoratbot.core.port.CompleteCommands.Completion;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.*;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The worker's runtime: claims commands, runs each on a virtual thread, writes outcomes in batches,
+ * keeps its lease alive and takes over what dead workers left behind.
+ *
+ * <p>A guild's next command can only be claimed once the previous outcome is committed, so the
+ * completion writer wakes the claim loop after each batch instead of waiting for the next poll.
+ * Database failures never stop the worker: claiming backs off and retries, and outcomes stay in
+ * memory until they are written.
+ */
+public final class CommandWorker implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(CommandWorker.class.getName());
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
+
+    private final ClaimCommands claims;
+    private final CompleteCommands completions;
+    private final RecoverCommands recovery;
+    private final AwaitCommands await;
+    private final CommandHandler handler;
+    private final int maxInFlight;
+    private final Duration pollInterval;
+    private final Duration heartbeatInterval;
+    private final Duration recoveryInterval;
+    private final Duration shutdownTimeout;
+
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final ConcurrentMap<String, QueuedCommand> running = new ConcurrentHashMap<>();
+    private final AtomicLong completed = new AtomicLong();
+    private final BlockingQueue<Completion> outcomes = new LinkedBlockingQueue<>();
+    private final ExecutorService executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("valoratbot-command-", 0).factory());
+    private final ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("valoratbot-lease").daemon().factory());
+    private volatile boolean claiming;
+    private volatile boolean writing;
+    private Thread claimLoop;
+    private Thread writer;
+
+    private CommandWorker(Builder b) {
+        this.claims = b.claims;
+        this.completions = b.completions;
+        this.recovery = b.recovery;
+        this.await = b.await;
+        this.handler = b.handler;
+        this.maxInFlight = b.maxInFlight;
+        this.pollInterval = b.pollInterval;
+        this.heartbeatInterval = b.heartbeatInterval;
+        this.recoveryInterval = b.recoveryInterval;
+        this.shutdownTimeout = b.shutdownTimeout;
+    }
+
+    public static Builder builder(ClaimCommands claims, CompleteCommands completions, RecoverCommands recovery,
+                                  AwaitCommands await, CommandHandler handler) {
+        return new Builder(claims, completions, recovery, await, handler);
+    }
+
+    public synchronized CommandWorker start() {
+        if (claimLoop != null) throw new IllegalStateException("already started");
+        claiming = true;
+        writing = true;
+        writer = Thread.ofPlatform().name("valoratbot-outcomes").start(this::writeOutcomes);
+        claimLoop = Thread.ofPlatform().name("valoratbot-claims").start(this::claimLoop);
+        housekeeping.scheduleWithFixedDelay(this::heartbeat, 0, heartbeatInterval.toMillis(), TimeUnit.MILLISECONDS);
+        housekeeping.scheduleWithFixedDelay(this::recoverAbandoned, 0, recoveryInterval.toMillis(), TimeUnit.MILLISECONDS);
+        return this;
+    }
+
+    /** Commands finished since start (written or waiting to be written). */
+    public long completedCount() {
+        return completed.get();
+    }
+
+    public int inFlight() {
+        return inFlight.get();
+    }
+
+    private void claimLoop() {
+        long failures = 0;
+        while (claiming) {
+            try {
+                int free = maxInFlight - inFlight.get();
+                List<QueuedCommand> batch = free > 0 ? claims.claim(free) : List.of();
+                failures = 0;
+                for (QueuedCommand row : batch) run(row);
+                if (batch.isEmpty() || batch.size() == free) await.await(pollInterval);
+            } catch (InterruptedException stop) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException databaseDown) {
+                failures++;
+                LOG.log(System.Logger.Level.WARNING, "claiming commands failed (attempt " + failures + "), retrying: " + databaseDown);
+                if (!sleep(backoff(failures))) return;
+            }
+        }
+    }
+
+    private void run(QueuedCommand row) {
+        inFlight.incrementAndGet();
+        running.put(row.id(), row);
+        executor.execute(() -> {
+            Completion outcome = handler.handle(row);
+            if (running.remove(row.id()) == null) return; // given up at shutdown already
+            completed.incrementAndGet();
+            outcomes.add(outcome);
+        });
+    }
+
+    private void writeOutcomes() {
+        List<Completion> batch = new ArrayList<>();
+        long failures = 0;
+        while (writing || !outcomes.isEmpty() || !batch.isEmpty()) {
+            try {
+                if (batch.isEmpty()) {
+                    Completion first = outcomes.poll(100, TimeUnit.MILLISECONDS);
+                    if (first == null) continue;
+                    batch.add(first);
+                    outcomes.drainTo(batch, 999);
+                }
+                completions.complete(batch);
+                failures = 0;
+                inFlight.addAndGet(-batch.size());
+                batch.clear();
+                await.wakeUp();
+            } catch (InterruptedException stop) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException databaseDown) {
+                // Keep the batch: an outcome is written eventually or, if this process dies first,
+                // the lease runs out and another worker recovers the command.
+                failures++;
+                LOG.log(System.Logger.Level.WARNING, "writing " + batch.size() + " outcomes failed (attempt " + failures + "), retrying: " + databaseDown);
+                if (!sleep(backoff(failures))) return;
+            }
+        }
+    }
+
+    private void heartbeat() {
+        try {
+            claims.heartbeat();
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "lease renewal failed: " + e);
+        }
+    }
+
+    private void recoverAbandoned() {
+        if (!claiming) return;
+        try {
+            List<QueuedCommand> abandoned = recovery.takeOverAbandoned();
+            if (abandoned.isEmpty()) return;
+            settleUnfinished(abandoned);
+            LOG.log(System.Logger.Level.WARNING, "recovered " + abandoned.size() + " commands of a dead worker");
+            await.wakeUp();
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "recovering abandoned commands failed: " + e);
+        }
+    }
+
+    /** Runs an idempotent command again later; ends any other as {@code interrupted}, never repeating its side effect. */
+    private void settleUnfinished(List<QueuedCommand> rows) {
+        List<String> again = new ArrayList<>();
+        List<Completion> interrupted = new ArrayList<>();
+        for (QueuedCommand row : rows) {
+            boolean idempotent = Action.fromWireName(row.action()).map(Action::idempotent).orElse(true);
+            if (idempotent) again.add(row.id());
+            else interrupted.add(handler.interrupted(row));
+        }
+        if (!again.isEmpty()) recovery.requeue(again);
+        if (!interrupted.isEmpty()) completions.complete(interrupted);
+    }
+
+    /**
+     * Stops claiming, lets running commands finish within the shutdown timeout and writes their
+     * outcomes. Anything still running after that is released the way a dead worker's commands
+     * would be, so nothing stays {@code processing}.
+     */
+    @Override
+    public synchronized void close() {
+        if (claimLoop == null) return;
+        claiming = false;
+        await.wakeUp();
+        claimLoop.interrupt();
+        join(claimLoop, Duration.ofSeconds(5));
+        executor.shutdown();
+        try {
+            if (!executor.awaitTermination(shutdownTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                executor.shutdownNow();
+                List<QueuedCommand> unfinished = new ArrayList<>();
+                running.keySet().forEach(id -> { QueuedCommand row = running.remove(id); if (row != null) unfinished.add(row); });
+                LOG.log(System.Logger.Level.WARNING, unfinished.size() + " commands still running at shutdown: requeued if idempotent, else marked interrupted");
+                try {
+                    settleUnfinished(unfinished);
+                } catch (RuntimeException databaseDown) {
+                    LOG.log(System.Logger.Level.WARNING, "could not settle them now; another worker's lease recovery will: " + databaseDown);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        writing = false;
+        join(writer, shutdownTimeout);
+        housekeeping.shutdownNow();
+        claimLoop = null;
+    }
+
+    private static void join(Thread t, Duration max) {
+        try {
+            t.join(max);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static Duration backoff(long failures) {
+        long millis = Math.min(MAX_BACKOFF.toMillis(), 100L << Math.min(failures, 10));
+        return Duration.ofMillis(millis + ThreadLocalRandom.current().nextLong(millis / 4 + 1));
+    }
+
+    private static boolean sleep(Duration d) {
+        try {
+            Thread.sleep(d);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    public static final class Builder {
+        private final ClaimCommands claims;
+        private final CompleteCommands completions;
+        private final RecoverCommands recovery;
+        private final AwaitCommands await;
+        private final CommandHandler handler;
+        private int maxInFlight = 256;
+        private Duration pollInterval = Duration.ofMillis(500);
+        private Duration heartbeatInterval = Duration.ofSeconds(5);
+        private Duration recoveryInterval = Duration.ofSeconds(5);
+        private Duration shutdownTimeout = Duration.ofSeconds(20);
+
+        private Builder(ClaimCommands claims, CompleteCommands completions, RecoverCommands recovery, AwaitCommands await, CommandHandler handler) {
+            this.claims = Objects.requireNonNull(claims, "claims");
+            this.completions = Objects.requireNonNull(completions, "completions");
+            this.recovery = Objects.requireNonNull(recovery, "recovery");
+            this.await = Objects.requireNonNull(await, "await");
+            this.handler = Objects.requireNonNull(handler, "handler");
+        }
+
+        /** Commands running at once across all guilds (one per guild at most). Default 256. */
+        public Builder maxInFlight(int v) {
+            if (v < 1) throw new IllegalArgumentException("maxInFlight must be at least 1, was " + v);
+            maxInFlight = v;
+            return this;
+        }
+
+        /** The polling fallback when no notification arrives. Default 500 ms. */
+        public Builder pollInterval(Duration v) { pollInterval = positive("pollInterval", v); return this; }
+
+        /** How often this worker renews its lease; keep it well under the lease. Default 5 s. */
+        public Builder heartbeatInterval(Duration v) { heartbeatInterval = positive("heartbeatInterval", v); return this; }
+
+        public Builder recoveryInterval(Duration v) { recoveryInterval = positive("recoveryInterval", v); return this; }
+
+        public Builder shutdownTimeout(Duration v) { shutdownTimeout = positive("shutdownTimeout", v); return this; }
+
+        private static Duration positive(String name, Duration v) {
+            if (v == null || v.isNegative() || v.isZero()) throw new IllegalArgumentException(name + " must be positive, was " + v);
+            return v;
+        }
+
+        public CommandWorker build() {
+            return new CommandWorker(this);
+        }
+    }
+}
