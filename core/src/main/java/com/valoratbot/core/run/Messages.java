@@ -41,8 +41,8 @@ public final class Messages {
             case Text nested -> render(nested);
             case Collection<?> many -> many.stream().map(this::renderArg).map(String::valueOf)
                     .collect(Collectors.joining(" ; "));
-            // Numbers go through as strings so MessageFormat does not group ids' digits.
-            case Long l -> Long.toString(l);
+            // Numbers go through as strings: MessageFormat would group digits ("1,000", or an id "123,456,…").
+            case Number n -> n.toString();
             case null -> "null";
             default -> arg;
         };
