@@ -1,0 +1,91 @@
+package com.valoratbot.worker;
+
+import com.valoratbot.core.run.Language;
+
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The worker's typed configuration, read once at start-up and validated before anything connects:
+ * a bad value stops the worker with a message naming the key, instead of a surprise hours later.
+ *
+ * @param discordToken empty in sandbox mode; never logged ({@link #toString()} masks it)
+ */
+public record WorkerConfig(
+        Optional<String> discordToken,
+        boolean sandbox,
+        int sandboxPort,
+        Language language,
+        Duration maxAge,
+        Duration lease,
+        Duration pollInterval,
+        int maxInFlight,
+        int maxPurgeAmount,
+        int guildCommandsPerWindow,
+        Duration guildWindow,
+        Duration purgeInterval,
+        Duration shutdownTimeout,
+        ZoneId defaultTimeZone,
+        Duration announceGrace) {
+
+    /** Every key this worker reads besides the database's (see adapters-supabase's DatabaseSettings). */
+    public static final Set<String> KEYS = new TreeSet<>(Set.of(
+            "DISCORD_TOKEN", "VALORATBOT_SANDBOX", "VALORATBOT_SANDBOX_PORT", "VALORATBOT_LANGUAGE", "VALORATBOT_MAX_AGE",
+            "VALORATBOT_LEASE", "VALORATBOT_POLL_INTERVAL", "VALORATBOT_MAX_IN_FLIGHT", "VALORATBOT_MAX_PURGE",
+            "VALORATBOT_GUILD_RATE", "VALORATBOT_GUILD_RATE_WINDOW", "VALORATBOT_PURGE_INTERVAL", "VALORATBOT_SHUTDOWN_TIMEOUT",
+            "VALORATBOT_TIMEZONE", "VALORATBOT_ANNOUNCE_GRACE", "VALORATBOT_CONFIG"));
+
+    /** The sandbox's stand-in listens here by default, so its state page has a stable address. */
+    public static final int DEFAULT_SANDBOX_PORT = 8099;
+
+    public static WorkerConfig from(Settings s, boolean sandboxFlag) {
+        boolean sandbox = sandboxFlag || s.flag("VALORATBOT_SANDBOX", false);
+        return new WorkerConfig(
+                s.get("DISCORD_TOKEN"),
+                sandbox,
+                s.integer("VALORATBOT_SANDBOX_PORT", DEFAULT_SANDBOX_PORT, 0, 65535),
+                s.get("VALORATBOT_LANGUAGE").map(Language::parse).orElse(Language.FR),
+                s.duration("VALORATBOT_MAX_AGE", Duration.ofSeconds(60)),
+                s.duration("VALORATBOT_LEASE", Duration.ofSeconds(30)),
+                s.duration("VALORATBOT_POLL_INTERVAL", Duration.ofMillis(500)),
+                s.integer("VALORATBOT_MAX_IN_FLIGHT", 256, 1, 10_000),
+                s.integer("VALORATBOT_MAX_PURGE", 1000, 1, 10_000),
+                s.integer("VALORATBOT_GUILD_RATE", 20, 1, 100_000),
+                s.duration("VALORATBOT_GUILD_RATE_WINDOW", Duration.ofSeconds(10)),
+                s.duration("VALORATBOT_PURGE_INTERVAL", Duration.ofSeconds(5)),
+                s.duration("VALORATBOT_SHUTDOWN_TIMEOUT", Duration.ofSeconds(20)),
+                s.zone("VALORATBOT_TIMEZONE", ZoneId.of("Europe/Paris")),
+                s.duration("VALORATBOT_ANNOUNCE_GRACE", Duration.ofHours(1)))
+                .validate();
+    }
+
+    private WorkerConfig validate() {
+        if (!sandbox && discordToken.isEmpty()) throw new MissingTokenException();
+        if (lease.compareTo(Duration.ofSeconds(3)) < 0) throw new IllegalArgumentException("VALORATBOT_LEASE must be at least 3s, was " + lease);
+        return this;
+    }
+
+    /** How often the lease is renewed: a third of it, so two missed beats still keep it. */
+    public Duration heartbeatInterval() {
+        return lease.dividedBy(3);
+    }
+
+    @Override
+    public String toString() {
+        return "WorkerConfig[discordToken=" + discordToken.map(t -> "****").orElse("(none)") + ", sandbox=" + sandbox
+                + ", language=" + language + ", maxAge=" + maxAge + ", lease=" + lease + ", pollInterval=" + pollInterval
+                + ", maxInFlight=" + maxInFlight + ", maxPurgeAmount=" + maxPurgeAmount + ", guildRate=" + guildCommandsPerWindow
+                + "/" + guildWindow + ", purgeInterval=" + purgeInterval + ", timeZone=" + defaultTimeZone + "]";
+    }
+
+    /** Neither a token nor the sandbox: say both ways forward. */
+    public static final class MissingTokenException extends IllegalArgumentException {
+        MissingTokenException() {
+            super("No Discord token. Either set DISCORD_TOKEN to your bot's token to run against Discord, "
+                    + "or run the worker with --sandbox (VALORATBOT_SANDBOX=true) to use the local Discord stand-in and its demo guild.");
+        }
+    }
+}
