@@ -1,0 +1,26 @@
+package com.valoratbot.standin;
+
+import java.time.Instant;
+
+/** A user's membership of one guild. Guarded by the state lock. */
+final class MemberData {
+    final long userId;
+    String nick;
+    long[] roleIds;
+    final Instant joinedAt;
+
+    MemberData(long userId, long[] roleIds, Instant joinedAt) {
+        this.userId = userId;
+        this.roleIds = roleIds.clone();
+        this.joinedAt = joinedAt;
+    }
+
+    boolean hasRole(long roleId) {
+        for (long id : roleIds) {
+            if (id == roleId) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
