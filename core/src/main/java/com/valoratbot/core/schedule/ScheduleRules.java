@@ -1,0 +1,63 @@
+package com.valoratbot.core.schedule;
+
+import com.valoratbot.core.command.ScheduledTime;
+import com.valoratbot.core.result.ErrorCode;
+import com.valoratbot.core.result.Failure;
+import com.valoratbot.core.result.Result;
+import com.valoratbot.core.result.Text;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * When a scheduled job is valid and what happens when it comes due, kept apart from storage so every
+ * scheduler applies the same rules.
+ */
+public final class ScheduleRules {
+
+    /** A time up to this far in the past is accepted (and sent at once): the dashboard's clock, a slow queue. */
+    public static final Duration PAST_TOLERANCE = Duration.ofMinutes(1);
+    /** How late a job may still go out after the bot was down; later ones are marked missed. */
+    public static final Duration DEFAULT_GRACE = Duration.ofHours(1);
+    public static final ZoneId DEFAULT_ZONE = ZoneId.of("Europe/Paris");
+
+    private static final DateTimeFormatter SHOWN = DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm");
+
+    private ScheduleRules() {}
+
+    /**
+     * The instant a dashboard's {@code scheduledFor} means: a zone-less time is read in the guild's
+     * zone; a time more than {@link #PAST_TOLERANCE} ago is {@code invalid_payload} ({@code scheduled_in_past}).
+     */
+    public static Result<Instant> resolve(ScheduledTime time, ZoneId guildZone, Instant now) {
+        Objects.requireNonNull(time, "time");
+        Instant at = time.resolve(guildZone);
+        if (at.isBefore(now.minus(PAST_TOLERANCE))) {
+            String shown;
+            String zone;
+            switch (time) {
+                case ScheduledTime.Local l -> { shown = SHOWN.format(l.dateTime()); zone = guildZone.getId(); }
+                case ScheduledTime.Absolute a -> { shown = SHOWN.format(a.dateTime()); zone = a.dateTime().getOffset().getId(); }
+            }
+            return Result.err(new Failure(ErrorCode.INVALID_PAYLOAD, Text.of("scheduled_in_past", shown, zone), Map.of()));
+        }
+        return Result.ok(at);
+    }
+
+    /** What a worker does with a job due at {@code dueAt} that it runs at {@code now}. */
+    public static Due onDue(Instant dueAt, Instant now, Duration grace) {
+        return Duration.between(dueAt, now).compareTo(grace) > 0 ? Due.MISSED : Due.SEND;
+    }
+
+    public enum Due { SEND, MISSED }
+
+    /** A grace must be positive and finite enough to be stored. */
+    public static Duration checkGrace(Duration grace) {
+        if (grace == null || grace.isNegative() || grace.isZero()) throw new IllegalArgumentException("grace must be positive, was " + grace);
+        return grace;
+    }
+}
