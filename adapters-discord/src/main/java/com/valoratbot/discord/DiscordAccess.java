@@ -1,0 +1,112 @@
+package com.valoratbot.discord;
+
+import com.valoratbot.core.command.Command;
+import com.valoratbot.core.command.Snowflake;
+import com.valoratbot.core.port.AccessRequirements;
+import com.valoratbot.core.port.CheckAccess;
+import com.valoratbot.core.port.CommandContext;
+import com.valoratbot.core.port.DiscordPermission;
+import com.valoratbot.core.result.Done;
+import com.valoratbot.core.result.ErrorCode;
+import com.valoratbot.core.result.Result;
+import com.valoratbot.core.result.Text;
+import net.dv8tion.jda.api.Permission;
+import net.dv8tion.jda.api.entities.Guild;
+import net.dv8tion.jda.api.entities.Member;
+import net.dv8tion.jda.api.entities.channel.ChannelType;
+import net.dv8tion.jda.api.entities.channel.middleman.GuildChannel;
+
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The gate before every action: guild, channels of that guild and of the right kind, the bot's
+ * permissions there, then the requesting member's.
+ *
+ * <p>A channel of the wrong kind (a voice channel given to {@code purge}) is {@code invalid_payload}:
+ * the channel exists, so {@code channel_not_found} would send the user looking for the wrong problem,
+ * and the fix is in what the dashboard sent.
+ */
+final class DiscordAccess implements CheckAccess {
+
+    /** Where an action may run. */
+    enum Kind {
+        TEXT(EnumSet.of(ChannelType.TEXT, ChannelType.NEWS), "channel_kind.text"),
+        /** Announcement channels have no slowmode on Discord. */
+        TEXT_ONLY(EnumSet.of(ChannelType.TEXT), "channel_kind.text_only"),
+        VOICE(EnumSet.of(ChannelType.VOICE, ChannelType.STAGE), "channel_kind.voice");
+
+        final Set<ChannelType> types;
+        final String key;
+
+        Kind(Set<ChannelType> types, String key) {
+            this.types = types;
+            this.key = key;
+        }
+    }
+
+    private final Connection connection;
+
+    DiscordAccess(Connection connection) {
+        this.connection = connection;
+    }
+
+    static Kind kindOf(Command command) {
+        return switch (command) {
+            case Command.Slowmode c -> Kind.TEXT_ONLY;
+            case Command.Play c -> Kind.VOICE;
+            default -> Kind.TEXT;
+        };
+    }
+
+    @Override
+    public Result<Done> check(CommandContext context, Command command, AccessRequirements requirements) {
+        return connection.run(context, "access check", deadline -> {
+            Guild guild = connection.guild(context.guildId());
+            List<GuildChannel> channels = new ArrayList<>();
+            Kind kind = kindOf(command);
+            for (Snowflake id : command.channelIds()) {
+                GuildChannel channel = connection.channel(guild, id);
+                if (!kind.types.contains(channel.getType())) {
+                    throw DiscordFailure.of(ErrorCode.INVALID_PAYLOAD, "channel_wrong_type", "#" + channel.getName(), Text.of(kind.key));
+                }
+                channels.add(channel);
+            }
+
+            List<GuildChannel> scopes = channels.isEmpty() ? java.util.Collections.singletonList(null) : channels;
+            for (GuildChannel scope : scopes) {
+                List<DiscordPermission> missing = Permissions.missing(requirements.bot(), held(guild.getSelfMember(), scope));
+                if (!missing.isEmpty()) {
+                    throw DiscordFailure.of(ErrorCode.MISSING_PERMISSIONS, "missing_permissions",
+                            Permissions.displayNames(missing), Connection.where(scope));
+                }
+            }
+
+            if (context.requestedBy().isPresent()) {
+                Member requester = requester(guild, context.requestedBy().get(), deadline);
+                for (GuildChannel scope : scopes) {
+                    List<DiscordPermission> missing = Permissions.missing(requirements.requester(), held(requester, scope));
+                    if (!missing.isEmpty()) {
+                        throw DiscordFailure.of(ErrorCode.FORBIDDEN, "forbidden", Permissions.displayNames(missing));
+                    }
+                }
+            }
+            return Done.DONE;
+        });
+    }
+
+    private static EnumSet<Permission> held(Member member, GuildChannel scope) {
+        return scope == null ? member.getPermissions() : member.getPermissions(scope);
+    }
+
+    /**
+     * Always asked of Discord, never taken from the cache: without the privileged members intent the
+     * bot hears of no role change, and a cached member could keep a permission they lost. Someone who
+     * is not (or no longer) a member gets {@code forbidden} ({@code requester_not_member}).
+     */
+    private Member requester(Guild guild, Snowflake userId, Connection.Deadline deadline) {
+        return connection.await(guild.retrieveMemberById(userId.value()).useCache(false), deadline, null);
+    }
+}

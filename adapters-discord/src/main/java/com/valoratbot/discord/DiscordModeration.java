@@ -1,0 +1,187 @@
+package com.valoratbot.discord;
+
+import com.valoratbot.core.command.Command.Lock;
+import com.valoratbot.core.command.Command.Slowmode;
+import com.valoratbot.core.command.Command.Unlock;
+import com.valoratbot.core.command.Snowflake;
+import com.valoratbot.core.port.CommandContext;
+import com.valoratbot.core.port.DiscordPermission;
+import com.valoratbot.core.port.ModerateChannels;
+import com.valoratbot.core.port.RememberLocks;
+import com.valoratbot.core.port.RememberLocks.SavedOverwrite;
+import com.valoratbot.core.result.Done;
+import com.valoratbot.core.result.ErrorCode;
+import com.valoratbot.core.result.Result;
+import com.valoratbot.core.result.Text;
+import net.dv8tion.jda.api.JDA;
+import net.dv8tion.jda.api.Permission;
+import net.dv8tion.jda.api.entities.Guild;
+import net.dv8tion.jda.api.entities.PermissionOverride;
+import net.dv8tion.jda.api.entities.Role;
+import net.dv8tion.jda.api.entities.channel.attribute.IPermissionContainer;
+import net.dv8tion.jda.api.entities.channel.concrete.TextChannel;
+import net.dv8tion.jda.api.entities.channel.middleman.GuildChannel;
+import net.dv8tion.jda.api.entities.channel.middleman.GuildMessageChannel;
+import net.dv8tion.jda.api.requests.ErrorResponse;
+import net.dv8tion.jda.api.requests.Route;
+import net.dv8tion.jda.api.utils.data.DataObject;
+import net.dv8tion.jda.internal.requests.restaction.AuditableRestActionImpl;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Slowmode, lock and unlock. A lock denies {@link Permissions#LOCKED} to @everyone in one channel and
+ * touches no other overwrite; what @everyone had before is remembered first (once: locking twice
+ * keeps the first memory), so unlock gives back exactly those bits, or removes the overwrite when
+ * there was none. Bits of @everyone's overwrite outside the lock's, changed by someone while the
+ * channel was locked, are kept.
+ *
+ * <p>Overwrites are written with plain requests on JDA's public routes rather than JDA's
+ * {@code PermissionOverrideAction}: that one refuses, client-side, to change a bit the bot lacks in
+ * the channel, which after a lock includes Send Messages when the bot had it only through @everyone,
+ * so it could never unlock. Discord's own rule (bits the bot holds in the guild) is checked instead.
+ * After each write the adapter waits briefly for the gateway's channel update so the next command on
+ * that channel (the worker runs a guild's commands in order) sees the new overwrite in JDA's cache.
+ */
+final class DiscordModeration implements ModerateChannels {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DiscordModeration.class);
+    private static final Duration CACHE_CATCH_UP = Duration.ofSeconds(3);
+    private static final int ROLE = 0;
+
+    private final Connection connection;
+    private final RememberLocks locks;
+
+    DiscordModeration(Connection connection, RememberLocks locks) {
+        this.connection = connection;
+        this.locks = locks;
+    }
+
+    @Override
+    public Result<Done> slowmode(CommandContext context, Slowmode slowmode) {
+        return connection.run(context, "slowmode", deadline -> {
+            GuildChannel found = connection.channel(connection.guild(context.guildId()), slowmode.channelId());
+            if (!(found instanceof TextChannel channel)) throw wrongType(found, "channel_kind.text_only");
+            connection.await(() -> channel.getManager().setSlowmode(slowmode.durationSeconds())
+                    .reason(Reasons.of(context, "slowmode " + slowmode.durationSeconds() + "s")), deadline, channel);
+            return Done.DONE;
+        });
+    }
+
+    @Override
+    public Result<Done> lock(CommandContext context, Lock lock) {
+        return connection.run(context, "lock", deadline -> {
+            Guild guild = connection.guild(context.guildId());
+            IPermissionContainer channel = container(connection.channel(guild, lock.channelId()));
+            Role everyone = guild.getPublicRole();
+            PermissionOverride current = channel.getPermissionOverride(everyone);
+            SavedOverwrite now = current == null
+                    ? new SavedOverwrite(false, 0, 0)
+                    : new SavedOverwrite(true, current.getAllowedRaw(), current.getDeniedRaw());
+            long bits = lockableBits(guild, channel);
+            locks.rememberIfAbsent(context.guildId(), lock.channelId(), now);
+
+            long allow = now.allow() & ~bits;
+            long deny = now.deny() | bits;
+            if (now.existed() && allow == now.allow() && deny == now.deny()) return Done.DONE; // already locked
+            connection.await(put(channel, everyone, allow, deny, Reasons.of(context, "lock")), deadline, channel);
+            awaitCache(guild.getIdLong(), lock.channelId(), everyone.getIdLong(), true, allow, deny, deadline);
+            return Done.DONE;
+        });
+    }
+
+    @Override
+    public Result<Done> unlock(CommandContext context, Unlock unlock) {
+        return connection.run(context, "unlock", deadline -> {
+            Guild guild = connection.guild(context.guildId());
+            IPermissionContainer channel = container(connection.channel(guild, unlock.channelId()));
+            var saved = locks.recall(context.guildId(), unlock.channelId());
+            if (saved.isEmpty()) return Done.DONE; // not locked by this bot: nothing to give back
+            SavedOverwrite before = saved.get();
+            Role everyone = guild.getPublicRole();
+            PermissionOverride current = channel.getPermissionOverride(everyone);
+            long currentAllow = current == null ? 0 : current.getAllowedRaw();
+            long currentDeny = current == null ? 0 : current.getDeniedRaw();
+            long allow = (currentAllow & ~Permissions.LOCKED_RAW) | (before.allow() & Permissions.LOCKED_RAW);
+            long deny = (currentDeny & ~Permissions.LOCKED_RAW) | (before.deny() & Permissions.LOCKED_RAW);
+            String reason = Reasons.of(context, "unlock");
+
+            if (!before.existed() && allow == 0 && deny == 0) {
+                connection.await(delete(channel, everyone, reason), deadline, channel, Set.of(ErrorResponse.UNKNOWN_OVERRIDE));
+                awaitCache(guild.getIdLong(), unlock.channelId(), everyone.getIdLong(), false, 0, 0, deadline);
+            } else if (current == null || current.getAllowedRaw() != allow || current.getDeniedRaw() != deny) {
+                connection.await(put(channel, everyone, allow, deny, reason), deadline, channel);
+                awaitCache(guild.getIdLong(), unlock.channelId(), everyone.getIdLong(), true, allow, deny, deadline);
+            }
+            locks.forget(context.guildId(), unlock.channelId());
+            return Done.DONE;
+        });
+    }
+
+    private static IPermissionContainer container(GuildChannel found) {
+        if (found instanceof GuildMessageChannel && found instanceof IPermissionContainer container
+                && DiscordAccess.Kind.TEXT.types.contains(found.getType())) {
+            return container;
+        }
+        throw wrongType(found, "channel_kind.text");
+    }
+
+    private static DiscordFailure wrongType(GuildChannel channel, String kindKey) {
+        return DiscordFailure.of(ErrorCode.INVALID_PAYLOAD, "channel_wrong_type", "#" + channel.getName(), Text.of(kindKey));
+    }
+
+    /**
+     * Discord lets a bot allow or deny only permissions it holds in the guild (or everything, as an
+     * administrator). Thread permissions the bot lacks are left alone; Send Messages is the lock itself.
+     */
+    private static long lockableBits(Guild guild, IPermissionContainer channel) {
+        EnumSet<Permission> held = guild.getSelfMember().getPermissions();
+        if (held.contains(Permission.ADMINISTRATOR)) return Permissions.LOCKED_RAW;
+        if (!held.contains(Permission.MESSAGE_SEND)) {
+            throw DiscordFailure.of(ErrorCode.MISSING_PERMISSIONS, "missing_permissions",
+                    Permissions.displayNames(List.of(DiscordPermission.SEND_MESSAGES)), Connection.where(channel));
+        }
+        return Permission.getRaw(held) & Permissions.LOCKED_RAW;
+    }
+
+    private static AuditableRestActionImpl<Void> put(IPermissionContainer channel, Role role, long allow, long deny, String reason) {
+        DataObject body = DataObject.empty().put("type", ROLE).put("allow", Long.toString(allow)).put("deny", Long.toString(deny));
+        return new AuditableRestActionImpl<Void>(channel.getJDA(),
+                Route.Channels.MODIFY_PERM_OVERRIDE.compile(channel.getId(), role.getId()), body).reason(reason);
+    }
+
+    private static AuditableRestActionImpl<Void> delete(IPermissionContainer channel, Role role, String reason) {
+        return new AuditableRestActionImpl<Void>(channel.getJDA(),
+                Route.Channels.DELETE_PERM_OVERRIDE.compile(channel.getId(), role.getId())).reason(reason);
+    }
+
+    /** Waits (briefly) until JDA's cache shows the overwrite as written; Discord has it either way. */
+    private void awaitCache(long guildId, Snowflake channelId, long roleId, boolean present, long allow, long deny,
+                            Connection.Deadline deadline) {
+        long until = System.nanoTime() + Math.min(CACHE_CATCH_UP.toNanos(), deadline.remainingMillis() * 1_000_000L);
+        while (System.nanoTime() - until < 0) {
+            JDA jda = connection.jda();
+            Guild guild = jda == null ? null : jda.getGuildById(guildId);
+            if (guild == null) return;
+            if (guild.getGuildChannelById(channelId.value()) instanceof IPermissionContainer c) {
+                PermissionOverride o = c.getPermissionOverride(guild.getPublicRole());
+                boolean seen = present ? o != null && o.getAllowedRaw() == allow && o.getDeniedRaw() == deny : o == null;
+                if (seen) return;
+            } else {
+                return;
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        LOG.debug("Channel {} overwrite not yet in JDA's cache after the write", channelId);
+    }
+}

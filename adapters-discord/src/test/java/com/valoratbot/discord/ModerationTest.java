@@ -1,0 +1,172 @@
+package com.valoratbot.discord;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.valoratbot.core.command.Snowflake;
+import com.valoratbot.core.run.CommandHandler;
+import com.valoratbot.standin.AuditLogEntry;
+import com.valoratbot.standin.OverwriteType;
+import com.valoratbot.standin.StandInOverwrite;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayNameGeneration;
+import org.junit.jupiter.api.DisplayNameGenerator;
+import org.junit.jupiter.api.Test;
+
+import java.util.Optional;
+
+import static com.valoratbot.discord.Sandbox.*;
+import static com.valoratbot.standin.Permissions.*;
+import static org.assertj.core.api.Assertions.assertThat;
+
+@DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
+class ModerationTest {
+
+    static final long LOCKED = SEND_MESSAGES | SEND_MESSAGES_IN_THREADS | CREATE_PUBLIC_THREADS | CREATE_PRIVATE_THREADS;
+    static final String PUT = "PUT /channels/{channel_id}/permissions/{overwrite_id}";
+    static final String DELETE = "DELETE /channels/{channel_id}/permissions/{overwrite_id}";
+
+    static Sandbox sandbox;
+    long channel;
+
+    @BeforeAll
+    static void start() {
+        sandbox = Sandbox.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        sandbox.close();
+    }
+
+    @BeforeEach
+    void freshChannel() {
+        channel = sandbox.newTextChannel("moderation");
+    }
+
+    private ObjectNode run(String action) {
+        return sandbox.run(action, "{\"channelId\":\"" + channel + "\"}");
+    }
+
+    private Optional<StandInOverwrite> everyone() {
+        return sandbox.standIn.state().channel(channel).overwrite(GUILD);
+    }
+
+    private void seedOverwrite(long target, long allow, long deny) {
+        sandbox.standIn.state().setOverwrite(channel, target, OverwriteType.ROLE, allow, deny);
+        eventually(() -> sandbox.discord.jda().getTextChannelById(channel).getPermissionOverrides().stream()
+                .anyMatch(o -> o.getIdLong() == target && o.getAllowedRaw() == allow && o.getDeniedRaw() == deny));
+    }
+
+    @Test
+    void slowmode_sets_the_channels_rate_limit_per_user_and_0_turns_it_off() {
+        ObjectNode on = sandbox.run("slowmode", "{\"channelId\":\"" + channel + "\",\"duration\":30}");
+        assertThat(on.toString()).isEqualTo("{\"ok\":true}");
+        assertThat(sandbox.standIn.state().channel(channel).rateLimitPerUser()).isEqualTo(30);
+
+        ObjectNode off = sandbox.run("slowmode", "{\"channelId\":\"" + channel + "\",\"duration\":0}");
+        assertThat(off.toString()).isEqualTo("{\"ok\":true}");
+        assertThat(sandbox.standIn.state().channel(channel).rateLimitPerUser()).isZero();
+    }
+
+    @Test
+    void lock_denies_sending_and_threads_to_everyone_and_unlock_removes_an_overwrite_that_did_not_exist() {
+        assertThat(run("lock").toString()).isEqualTo("{\"ok\":true}");
+        assertThat(everyone()).contains(new StandInOverwrite(GUILD, OverwriteType.ROLE, 0, LOCKED));
+
+        assertThat(run("unlock").toString()).isEqualTo("{\"ok\":true}");
+        assertThat(everyone()).isEmpty();
+        assertThat(sandbox.locks.recall(Snowflake.of(GUILD), Snowflake.of(channel))).isEmpty();
+    }
+
+    @Test
+    void unlock_restores_a_custom_everyone_overwrite_exactly() {
+        seedOverwrite(GUILD, SEND_MESSAGES | ATTACH_FILES, ADD_REACTIONS);
+
+        run("lock");
+        assertThat(everyone()).contains(new StandInOverwrite(GUILD, OverwriteType.ROLE, ATTACH_FILES, ADD_REACTIONS | LOCKED));
+
+        run("unlock");
+        assertThat(everyone()).contains(new StandInOverwrite(GUILD, OverwriteType.ROLE, SEND_MESSAGES | ATTACH_FILES, ADD_REACTIONS));
+    }
+
+    @Test
+    void unlock_restores_an_empty_everyone_overwrite_rather_than_removing_it() {
+        seedOverwrite(GUILD, 0, 0);
+
+        run("lock");
+        run("unlock");
+
+        assertThat(everyone()).contains(new StandInOverwrite(GUILD, OverwriteType.ROLE, 0, 0));
+    }
+
+    @Test
+    void lock_and_unlock_leave_other_overwrites_alone() {
+        seedOverwrite(MODS_ROLE, SEND_MESSAGES, 0);
+
+        run("lock");
+        run("unlock");
+
+        assertThat(sandbox.standIn.state().channel(channel).overwrite(MODS_ROLE))
+                .contains(new StandInOverwrite(MODS_ROLE, OverwriteType.ROLE, SEND_MESSAGES, 0));
+    }
+
+    @Test
+    void locking_twice_is_harmless_and_unlock_still_restores_the_state_before_the_first_lock() {
+        seedOverwrite(GUILD, SEND_MESSAGES, 0);
+        run("lock");
+        sandbox.standIn.clearRequests();
+
+        assertThat(run("lock").toString()).isEqualTo("{\"ok\":true}");
+        assertThat(sandbox.requests(PUT)).as("already locked: nothing to write").isEmpty();
+
+        run("unlock");
+        assertThat(everyone()).contains(new StandInOverwrite(GUILD, OverwriteType.ROLE, SEND_MESSAGES, 0));
+    }
+
+    @Test
+    void unlocking_a_channel_that_is_not_locked_is_harmless_and_changes_nothing() {
+        seedOverwrite(GUILD, 0, ADD_REACTIONS);
+        sandbox.standIn.clearRequests();
+
+        assertThat(run("unlock").toString()).isEqualTo("{\"ok\":true}");
+
+        assertThat(sandbox.requests(PUT)).isEmpty();
+        assertThat(sandbox.requests(DELETE)).isEmpty();
+        assertThat(everyone()).contains(new StandInOverwrite(GUILD, OverwriteType.ROLE, 0, ADD_REACTIONS));
+    }
+
+    @Test
+    void a_lock_that_takes_the_bots_own_send_messages_away_can_still_be_unlocked() {
+        run("lock");
+        long botInChannel = sandbox.standIn.state().effectivePermissions(channel, sandbox.standIn.botUserId());
+        assertThat(botInChannel & SEND_MESSAGES).as("the bot sends only through roles @everyone's deny overrides").isZero();
+
+        assertThat(run("unlock").get("ok").asBoolean()).isTrue();
+        assertThat(everyone()).isEmpty();
+    }
+
+    @Test
+    void unlock_after_an_adapter_restart_restores_what_the_previous_adapter_remembered() {
+        seedOverwrite(GUILD, ATTACH_FILES, ADD_REACTIONS);
+        run("lock");
+
+        CommandHandler restarted = sandbox.restartAdapter();
+        ObjectNode result = Sandbox.run(restarted, Long.toString(GUILD), "unlock", "{\"channelId\":\"" + channel + "\"}", null);
+
+        assertThat(result.toString()).isEqualTo("{\"ok\":true}");
+        assertThat(everyone()).contains(new StandInOverwrite(GUILD, OverwriteType.ROLE, ATTACH_FILES, ADD_REACTIONS));
+    }
+
+    @Test
+    void lock_and_unlock_leave_a_reason_in_the_audit_log() {
+        sandbox.run("lock", "{\"channelId\":\"" + channel + "\"}", MODERATOR);
+        sandbox.run("unlock", "{\"channelId\":\"" + channel + "\"}", MODERATOR);
+
+        var entries = sandbox.standIn.state().auditLog(GUILD).stream().filter(e -> e.targetId() == channel).toList();
+        assertThat(entries).extracting(AuditLogEntry::reason).hasSize(2)
+                .allSatisfy(r -> assertThat(r).contains("by user " + MODERATOR, "(command "))
+                .anySatisfy(r -> assertThat(r).startsWith("Dashboard lock"))
+                .anySatisfy(r -> assertThat(r).startsWith("Dashboard unlock"));
+    }
+}

@@ -1,0 +1,153 @@
+package com.valoratbot.discord;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.valoratbot.standin.RecordedRequest;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayNameGeneration;
+import org.junit.jupiter.api.DisplayNameGenerator;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static com.valoratbot.discord.Sandbox.*;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Discord's rate limits, a dropped gateway, and payloads no dashboard should send. */
+@DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
+class ResilienceTest {
+
+    static final String BULK = "POST /channels/{channel_id}/messages/bulk-delete";
+    static final String SEND = "POST /channels/{channel_id}/messages";
+    static final Duration BULK_WINDOW = Duration.ofMillis(500);
+    static final Duration SEND_WINDOW = Duration.ofSeconds(1);
+
+    static Sandbox sandbox;
+
+    @BeforeAll
+    static void start() {
+        sandbox = Sandbox.start(standIn -> standIn
+                        .rateLimit(BULK, 1, BULK_WINDOW)
+                        .rateLimit(SEND, 2, SEND_WINDOW),
+                adapter -> {});
+    }
+
+    @AfterAll
+    static void stop() {
+        sandbox.close();
+    }
+
+    private static List<RecordedRequest> succeeded(String route) {
+        return sandbox.requests(route).stream().filter(r -> r.status() / 100 == 2).toList();
+    }
+
+    /** Successful calls {@code limit} apart are at least one window apart: never faster than allowed. */
+    private static void assertPaced(List<RecordedRequest> ok, int limit, Duration window) {
+        for (int i = limit; i < ok.size(); i++) {
+            Duration gap = Duration.between(ok.get(i - limit).at(), ok.get(i).at());
+            assertThat(gap).as("call %d after call %d", i, i - limit).isGreaterThanOrEqualTo(window.minusMillis(20));
+        }
+    }
+
+    @Test
+    void a_purge_under_a_tight_bulk_delete_limit_completes_at_the_pace_the_server_allows() {
+        long channel = sandbox.newTextChannel("rate-limited");
+        sandbox.messages(channel, MEMBER, 350, Instant.now().minusSeconds(600), false);
+        sandbox.standIn.clearRequests();
+
+        ObjectNode result = sandbox.run("purge", "{\"channelId\":\"" + channel + "\",\"amount\":350}");
+
+        assertThat(result.toString()).isEqualTo("{\"ok\":true,\"deleted\":350,\"skipped\":0}");
+        assertThat(succeeded(BULK)).hasSize(4);
+        assertPaced(succeeded(BULK), 1, BULK_WINDOW);
+        assertThat(sandbox.standIn.state().messages(channel)).isEmpty();
+    }
+
+    @Test
+    void announcements_racing_for_a_tight_send_limit_all_complete_and_429s_are_retried() throws Exception {
+        sandbox.standIn.clearRequests();
+        List<ObjectNode> results = new ArrayList<>();
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<ObjectNode>> futures = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                String payload = "{\"channelId\":\"" + ANNOUNCEMENTS + "\",\"message\":\"burst " + i + "\"}";
+                futures.add(pool.submit(() -> sandbox.run("announce", payload)));
+            }
+            for (Future<ObjectNode> f : futures) results.add(f.get());
+        }
+
+        assertThat(results).allSatisfy(r -> assertThat(r.get("ok").asBoolean()).as(r.toString()).isTrue());
+        assertThat(succeeded(SEND)).hasSize(6);
+        assertPaced(succeeded(SEND), 2, SEND_WINDOW);
+        assertThat(sandbox.requests(SEND)).as("a 429, if any, was followed by a retry, never a failure")
+                .allSatisfy(r -> assertThat(r.status()).isIn(200, 429));
+    }
+
+    @Test
+    void commands_issued_while_the_gateway_is_dropped_complete_once_it_is_back() throws Exception {
+        long channel = sandbox.newTextChannel("during-drop");
+        sandbox.messages(channel, MEMBER, 5, Instant.now().minusSeconds(60), false);
+        int resumesBefore = sandbox.standIn.gatewayStats().resumes();
+
+        List<Future<ObjectNode>> futures = new ArrayList<>();
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            sandbox.standIn.dropGatewayConnections();
+            futures.add(pool.submit(() -> sandbox.run("lock", "{\"channelId\":\"" + channel + "\"}")));
+            futures.add(pool.submit(() -> sandbox.run("purge", "{\"channelId\":\"" + channel + "\",\"amount\":5}")));
+            futures.add(pool.submit(() -> sandbox.run("listTextChannels", "{}")));
+            futures.add(pool.submit(() -> sandbox.run("announce", "{\"channelId\":\"" + GENERAL + "\",\"message\":\"still here\"}")));
+            for (Future<ObjectNode> f : futures) {
+                assertThat(f.get().get("ok").asBoolean()).as(f.get().toString()).isTrue();
+            }
+        }
+
+        assertThat(sandbox.standIn.state().messages(channel)).isEmpty();
+        assertThat(sandbox.standIn.state().channel(channel).overwrite(GUILD)).isPresent();
+        eventually(() -> sandbox.standIn.gatewayStats().resumes() > resumesBefore);
+        assertThat(sandbox.run("unlock", "{\"channelId\":\"" + channel + "\"}").get("ok").asBoolean()).isTrue();
+    }
+
+    @Test
+    void malformed_rows_end_in_an_error_result_never_a_crash() {
+        Set<String> expected = Set.of("invalid_payload", "unknown_action", "channel_not_found", "guild_not_found");
+        String[][] rows = {
+                {"purge", "not json"},
+                {"purge", "[]"},
+                {"purge", "42"},
+                {"purge", null},
+                {"purge", "{\"channelId\":12,\"amount\":5}"},
+                {"purge", "{\"channelId\":\"abc\",\"amount\":-1,\"mode\":\"all\"}"},
+                {"purge", "{\"channelId\":\"" + GENERAL + "\",\"amount\":100000}"},
+                {"purge", "{\"channelId\":\"99999999999999999999999\",\"amount\":5}"},
+                {"purge", "{\"channelId\":\"" + CATEGORY + "\",\"amount\":5}"},
+                {"lock", "{\"channelId\":\"" + VOICE + "\"}"},
+                {"unlock", "{\"channelId\":{\"nested\":true}}"},
+                {"slowmode", "{\"channelId\":\"" + GENERAL + "\",\"duration\":999999}"},
+                {"slowmode", "{\"channelId\":\"" + GENERAL + "\",\"duration\":\"soon\"}"},
+                {"announce", "{\"channelId\":\"" + GENERAL + "\"}"},
+                {"announce", "{\"channelId\":\"" + GENERAL + "\",\"embed\":{\"color\":\"red\",\"image\":\"javascript:alert(1)\"}}"},
+                {"announce", "{\"channelId\":\"" + GENERAL + "\",\"message\":\"" + "x".repeat(2001) + "\"}"},
+                {"announce", "{\"channelId\":\"" + STAGE + "\",\"message\":\"hi\"}"},
+                {"listTextChannels", "{\"unexpected\":[1,2,3]}"},
+                {"dropTables", "{}"},
+                {null, "{}"},
+        };
+        for (String[] row : rows) {
+            ObjectNode result = sandbox.run(row[0], row[1]);
+            assertThat(result.get("ok").asBoolean()).as("%s %s -> %s", row[0], row[1], result).isEqualTo(row[0] != null && row[0].equals("listTextChannels"));
+            if (!result.get("ok").asBoolean()) {
+                assertThat(result.get("code").asText()).as("%s %s", row[0], row[1]).isIn(expected);
+                assertThat(result.get("reason").asText()).isNotBlank();
+            }
+        }
+        ObjectNode badGuild = Sandbox.run(sandbox.handler, "not-a-guild", "listTextChannels", "{}", null);
+        assertThat(badGuild.get("code").asText()).isEqualTo("invalid_payload");
+    }
+}
