@@ -1,0 +1,47 @@
+package com.valoratbot.cli;
+
+import com.valoratbot.worker.Settings;
+import com.valoratbot.worker.WorkerApp;
+import com.valoratbot.worker.WorkerConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+@Command(name = "worker", description = "Run the worker daemon until stopped (Ctrl-C or SIGTERM stops it gracefully).")
+final class WorkerCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--sandbox", description = "Run against the local Discord stand-in with its demo guild (no token needed).")
+    boolean sandbox;
+
+    private Map<String, String> env = Map.of();
+
+    void environment(Map<String, String> env) {
+        this.env = env;
+    }
+
+    @Override
+    public Integer call() throws InterruptedException {
+        WorkerApp app;
+        try {
+            app = WorkerApp.start(Settings.load(env), sandbox);
+        } catch (WorkerConfig.MissingTokenException e) {
+            spec.commandLine().getErr().println("valoratbot: " + e.getMessage());
+            return 2;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(() -> {
+            app.close();
+            stopped.countDown();
+        }));
+        stopped.await();
+        return 0;
+    }
+}

@@ -1,0 +1,32 @@
+package com.valoratbot.worker;
+
+import com.google.inject.AbstractModule;
+import com.google.inject.Provides;
+import com.google.inject.Singleton;
+import com.valoratbot.core.port.RememberLocks;
+import com.valoratbot.supabase.Database;
+import com.valoratbot.supabase.DatabaseSettings;
+import com.valoratbot.supabase.PostgresLockMemory;
+import com.valoratbot.supabase.PostgresQueue;
+
+/** Postgres: the embedded default or {@code DATABASE_URL}, the queue on it, and the lock memory. */
+final class DatabaseModule extends AbstractModule {
+
+    @Provides
+    @Singleton
+    Database database(DatabaseSettings settings, Lifecycle lifecycle) {
+        return lifecycle.manage(Database.open(settings));
+    }
+
+    @Provides
+    @Singleton
+    PostgresQueue queue(Database db, WorkerConfig config, Lifecycle lifecycle) {
+        return lifecycle.manage(PostgresQueue.builder(db).lease(config.lease()).pollInterval(config.pollInterval()).build());
+    }
+
+    @Provides
+    @Singleton
+    RememberLocks lockMemory(Database db) {
+        return PostgresLockMemory.on(db);
+    }
+}
