@@ -2,10 +2,15 @@ package com.valoratbot.worker;
 
 import com.google.inject.Guice;
 import com.google.inject.Injector;
+import com.google.inject.Key;
+import com.google.inject.TypeLiteral;
+import com.valoratbot.standin.DiscordStandIn;
 import com.google.inject.Stage;
 import com.valoratbot.core.run.CommandWorker;
 import com.valoratbot.supabase.Database;
 import com.valoratbot.supabase.PostgresQueue;
+
+import java.util.Optional;
 
 /**
  * The worker daemon: wires everything with Guice, starts it, and stops it in reverse order. The
@@ -48,6 +53,11 @@ public final class WorkerApp implements AutoCloseable {
 
     public <T> T get(Class<T> type) {
         return injector.getInstance(type);
+    }
+
+    /** The in-process Discord stand-in when running with {@code --sandbox}. */
+    public Optional<DiscordStandIn> sandbox() {
+        return injector.getInstance(Key.get(new TypeLiteral<Optional<DiscordStandIn>>() {}));
     }
 
     @Override

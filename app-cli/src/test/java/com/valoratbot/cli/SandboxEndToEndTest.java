@@ -1,0 +1,178 @@
+package com.valoratbot.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.valoratbot.standin.DemoGuild;
+import com.valoratbot.standin.DiscordStandIn;
+import com.valoratbot.standin.StandInMessage;
+import com.valoratbot.supabase.TestDatabase;
+import com.valoratbot.worker.Settings;
+import com.valoratbot.worker.WorkerApp;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The whole system as a dashboard developer runs it: a sandbox worker (the stand-in in process, real
+ * JDA, real Postgres) and the real CLI talking to the same database.
+ */
+class SandboxEndToEndTest {
+
+    @RegisterExtension
+    static final TestDatabase db = new TestDatabase();
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String GENERAL = "1100000000000000101";
+    private static Map<String, String> env;
+    private static WorkerApp worker;
+
+    @BeforeAll
+    static void startSandboxWorker() {
+        db.open().close(); // creates and migrates this class's database
+        env = new HashMap<>();
+        env.put("DATABASE_URL", db.jdbcUrl());
+        env.put("DATABASE_USER", "postgres");
+        env.put("VALORATBOT_SANDBOX_PORT", "0");
+        env.put("VALORATBOT_LANGUAGE", "en");
+        worker = WorkerApp.start(Settings.of(env), true);
+    }
+
+    @AfterAll
+    static void stopWorker() {
+        if (worker != null) worker.close();
+    }
+
+    record Run(int exit, String out, String err) {
+        JsonNode json() {
+            try {
+                return JSON.readTree(out);
+            } catch (Exception e) {
+                throw new AssertionError("not JSON: " + out + " / " + err, e);
+            }
+        }
+    }
+
+    private static Run cli(Map<String, String> environment, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exit = ValoratbotCli.run(environment, new PrintWriter(out, true), new PrintWriter(err, true), args);
+        return new Run(exit, out.toString().strip(), err.toString().strip());
+    }
+
+    private static Run cli(String... args) {
+        return cli(env, args);
+    }
+
+    @Test
+    void listingTheDemoGuildsTextChannelsPrintsTheContractsResult() {
+        Run run = cli("enqueue", "listTextChannels", "--sandbox", "--wait");
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.json().get("ok").asBoolean()).isTrue();
+        assertThat(run.json().get("channels").findValuesAsText("name")).contains("general", "annonces");
+    }
+
+    @Test
+    void aPurgeOfBotMessagesDeletesOnlyBotMessagesInTheStandIn() {
+        DiscordStandIn standIn = worker.sandbox().orElseThrow();
+        long botMessagesBefore = standIn.state().messages(Long.parseLong(GENERAL)).stream().filter(StandInMessage::authorBot).count();
+        Run run = cli("enqueue", "purge", "{\"channelId\":\"" + GENERAL + "\",\"amount\":100,\"mode\":\"bots\"}", "--sandbox", "--wait");
+        assertThat(run.exit()).as(run.err()).isZero();
+        JsonNode result = run.json();
+        assertThat(result.get("deleted").asInt()).isPositive();
+        long botMessagesAfter = standIn.state().messages(Long.parseLong(GENERAL)).stream().filter(StandInMessage::authorBot).count();
+        assertThat(botMessagesBefore - botMessagesAfter).isEqualTo(result.get("deleted").asLong());
+    }
+
+    @Test
+    void anUnknownActionEndsInErrorWithItsCodeAndExitCodeThree() {
+        Run run = cli("enqueue", "nuke", "--sandbox", "--wait");
+        assertThat(run.exit()).isEqualTo(ValoratbotCli.COMMAND_ERROR);
+        assertThat(run.json().get("code").asText()).isEqualTo("unknown_action");
+    }
+
+    @Test
+    void aPayloadThatIsNotJsonIsRefusedBeforeAnythingIsQueued() {
+        Run run = cli("enqueue", "purge", "{amount:", "--sandbox");
+        assertThat(run.exit()).isEqualTo(2);
+        assertThat(run.err()).contains("not valid JSON");
+    }
+
+    @Test
+    void enqueueWithoutAGuildSaysWhatIsMissing() {
+        Run run = cli("enqueue", "listTextChannels");
+        assertThat(run.exit()).isEqualTo(2);
+        assertThat(run.err()).contains("--guild");
+    }
+
+    @Test
+    void showAndReplayAPastCommand() {
+        String id = cli("enqueue", "slowmode", "{\"channelId\":\"" + GENERAL + "\",\"duration\":30}", "--sandbox").out();
+        Run shown;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        do {
+            shown = cli("show", id);
+        } while (!shown.json().get("status").asText().equals("done") && System.nanoTime() < deadline);
+        assertThat(shown.json().get("action").asText()).isEqualTo("slowmode");
+        assertThat(shown.json().get("result").get("ok").asBoolean()).isTrue();
+
+        Run replay = cli("replay", id, "--wait");
+        assertThat(replay.exit()).as(replay.err()).isZero();
+        assertThat(replay.json().get("ok").asBoolean()).isTrue();
+        assertThat(cli("ls", "--action", "slowmode", "--json").out().lines().count()).isGreaterThanOrEqualTo(2);
+    }
+
+    @Test
+    void showingAnUnknownIdFailsInOneLine() {
+        Run run = cli("show", "00000000-0000-0000-0000-000000000000");
+        assertThat(run.exit()).isEqualTo(ValoratbotCli.FAILED);
+        assertThat(run.err()).startsWith("valoratbot: ").doesNotContain("\n");
+    }
+
+    @Test
+    void lsFiltersByStatusNewestFirst() {
+        cli("enqueue", "nuke", "--sandbox", "--wait");
+        Run run = cli("ls", "--status", "error");
+        assertThat(run.exit()).isZero();
+        assertThat(run.out().lines().skip(1)).isNotEmpty().allSatisfy(line -> assertThat(line).contains("error"));
+    }
+
+    @Test
+    void tailShowsResultsAsTheyFinish() throws Exception {
+        CompletableFuture<Run> tail = CompletableFuture.supplyAsync(() -> cli("tail", "--count", "1", "--for", "30s"));
+        Thread.sleep(1500);
+        cli("enqueue", "listVoiceChannels", "--sandbox");
+        Run run = tail.get(40, TimeUnit.SECONDS);
+        assertThat(run.exit()).isZero();
+        assertThat(run.out()).contains("listVoiceChannels");
+    }
+
+    @Test
+    void doctorReportsAHealthyDatabaseWithALiveWorker() {
+        Run run = cli("doctor");
+        assertThat(run.exit()).as(run.out() + run.err()).isZero();
+        assertThat(run.out()).containsIgnoringCase("listen");
+    }
+
+    @Test
+    void theWorkerWithoutATokenOrTheSandboxStopsAtOnceNamingBothWaysForward() {
+        Map<String, String> noToken = new HashMap<>(env);
+        Run run = cli(noToken, "worker");
+        assertThat(run.exit()).isEqualTo(2);
+        assertThat(run.err()).contains("DISCORD_TOKEN").contains("--sandbox");
+    }
+
+    @Test
+    void theDemoGuildIdIsTheDocumentedOne() {
+        assertThat(DemoGuild.GUILD_ID).isEqualTo(1100000000000000001L);
+    }
+}
