@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Queue;
 import java.util.concurrent.*;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -41,6 +42,8 @@ public final class CommandWorker implements AutoCloseable {
     private final ConcurrentMap<String, QueuedCommand> running = new ConcurrentHashMap<>();
     private final AtomicLong completed = new AtomicLong();
     private final BlockingQueue<Completion> outcomes = new LinkedBlockingQueue<>();
+    /** Commands to requeue or end as interrupted whose write failed: retried at the next recovery pass. */
+    private final Queue<QueuedCommand> unsettled = new ConcurrentLinkedQueue<>();
     private final ExecutorService executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("valoratbot-command-", 0).factory());
     private final ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("valoratbot-lease").daemon().factory());
     private volatile boolean claiming;
@@ -109,12 +112,19 @@ public final class CommandWorker implements AutoCloseable {
     private void run(QueuedCommand row) {
         inFlight.incrementAndGet();
         running.put(row.id(), row);
-        executor.execute(() -> {
-            Completion outcome = handler.handle(row);
-            if (running.remove(row.id()) == null) return; // given up at shutdown already
-            completed.incrementAndGet();
-            outcomes.add(outcome);
-        });
+        try {
+            executor.execute(() -> {
+                Completion outcome = handler.handle(row);
+                if (running.remove(row.id()) == null) return; // given up at shutdown already
+                completed.incrementAndGet();
+                outcomes.add(outcome);
+            });
+        } catch (RejectedExecutionException shuttingDown) {
+            // Claimed while close() stopped the executor: never run, so release it like a dead worker's.
+            running.remove(row.id());
+            inFlight.decrementAndGet();
+            unsettled.add(row);
+        }
     }
 
     private void writeOutcomes() {
@@ -156,28 +166,55 @@ public final class CommandWorker implements AutoCloseable {
 
     private void recoverAbandoned() {
         if (!claiming) return;
+        List<QueuedCommand> rows = new ArrayList<>();
+        for (QueuedCommand r; (r = unsettled.poll()) != null; ) rows.add(r);
         try {
             List<QueuedCommand> abandoned = recovery.takeOverAbandoned();
-            if (abandoned.isEmpty()) return;
-            settleUnfinished(abandoned);
-            LOG.log(System.Logger.Level.WARNING, "recovered " + abandoned.size() + " commands of a dead worker");
-            await.wakeUp();
+            if (!abandoned.isEmpty()) LOG.log(System.Logger.Level.WARNING, "recovered " + abandoned.size() + " commands of a dead worker");
+            rows.addAll(abandoned);
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "recovering abandoned commands failed: " + e);
         }
+        if (rows.isEmpty()) return;
+        settleUnfinished(rows);
+        await.wakeUp();
     }
 
-    /** Runs an idempotent command again later; ends any other as {@code interrupted}, never repeating its side effect. */
-    private void settleUnfinished(List<QueuedCommand> rows) {
-        List<String> again = new ArrayList<>();
-        List<Completion> interrupted = new ArrayList<>();
+    /**
+     * Runs an idempotent command again later; ends any other as {@code interrupted}, never repeating
+     * its side effect. What cannot be written now (the database is down) is kept in
+     * {@link #unsettled} and retried at the next recovery pass: these commands are held by this
+     * worker, whose lease stays alive, so no other worker would ever settle them.
+     *
+     * @return whether everything was written
+     */
+    private boolean settleUnfinished(List<QueuedCommand> rows) {
+        List<QueuedCommand> again = new ArrayList<>();
+        List<QueuedCommand> interrupted = new ArrayList<>();
         for (QueuedCommand row : rows) {
             boolean idempotent = Action.fromWireName(row.action()).map(Action::idempotent).orElse(true);
-            if (idempotent) again.add(row.id());
-            else interrupted.add(handler.interrupted(row));
+            (idempotent ? again : interrupted).add(row);
         }
-        if (!again.isEmpty()) recovery.requeue(again);
-        if (!interrupted.isEmpty()) completions.complete(interrupted);
+        boolean settled = true;
+        if (!again.isEmpty()) {
+            try {
+                recovery.requeue(again.stream().map(QueuedCommand::id).toList());
+            } catch (RuntimeException databaseDown) {
+                unsettled.addAll(again);
+                settled = false;
+                LOG.log(System.Logger.Level.WARNING, "requeueing " + again.size() + " commands failed, retrying later: " + databaseDown);
+            }
+        }
+        if (!interrupted.isEmpty()) {
+            try {
+                completions.complete(interrupted.stream().map(handler::interrupted).toList());
+            } catch (RuntimeException databaseDown) {
+                unsettled.addAll(interrupted);
+                settled = false;
+                LOG.log(System.Logger.Level.WARNING, "ending " + interrupted.size() + " commands as interrupted failed, retrying later: " + databaseDown);
+            }
+        }
+        return settled;
     }
 
     /**
@@ -199,14 +236,16 @@ public final class CommandWorker implements AutoCloseable {
                 List<QueuedCommand> unfinished = new ArrayList<>();
                 running.keySet().forEach(id -> { QueuedCommand row = running.remove(id); if (row != null) unfinished.add(row); });
                 LOG.log(System.Logger.Level.WARNING, unfinished.size() + " commands still running at shutdown: requeued if idempotent, else marked interrupted");
-                try {
-                    settleUnfinished(unfinished);
-                } catch (RuntimeException databaseDown) {
-                    LOG.log(System.Logger.Level.WARNING, "could not settle them now; another worker's lease recovery will: " + databaseDown);
-                }
+                unsettled.addAll(unfinished);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        List<QueuedCommand> left = new ArrayList<>();
+        for (QueuedCommand r; (r = unsettled.poll()) != null; ) left.add(r);
+        if (!left.isEmpty() && !settleUnfinished(left)) {
+            LOG.log(System.Logger.Level.WARNING, "could not settle " + unsettled.size() + " commands at shutdown; another worker's lease recovery will");
+            unsettled.clear();
         }
         writing = false;
         join(writer, shutdownTimeout);

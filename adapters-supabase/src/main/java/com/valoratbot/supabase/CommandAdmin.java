@@ -1,0 +1,262 @@
+package com.valoratbot.supabase;
+
+import org.jooq.Record;
+import org.jooq.exception.DataAccessException;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * What an operator does with the command table by hand (the CLI): queue a command, look at one
+ * or many, wait for a result, run one again, follow results as they come, and check the setup.
+ */
+public final class CommandAdmin {
+
+    private final Database db;
+
+    private CommandAdmin(Database db) {
+        this.db = Objects.requireNonNull(db, "db");
+    }
+
+    public static CommandAdmin on(Database db) {
+        return new CommandAdmin(db);
+    }
+
+    /**
+     * Inserts a pending command, as the dashboard would.
+     *
+     * @param payloadJson JSON text, or null for no payload
+     * @param requestedBy the requester's Discord id, or null
+     * @return the new command's id
+     * @throws IllegalArgumentException when the payload is not JSON, or a requester is given but
+     *                                  the table has no {@code requested_by} column
+     */
+    public String enqueue(String guildId, String action, String payloadJson, String requestedBy) {
+        Objects.requireNonNull(guildId, "guildId");
+        Objects.requireNonNull(action, "action");
+        CommandTable t = db.commandTable();
+        if (requestedBy != null && !t.hasRequestedBy()) {
+            throw new IllegalArgumentException("the table " + t.key() + " has no requested_by column");
+        }
+        List<String> columns = new ArrayList<>(List.of("guild_id", "action", "payload", "status"));
+        List<String> values = new ArrayList<>(List.of(cast(t, "guild_id"), cast(t, "action"), cast(t, "payload"), "'pending'"));
+        List<Object> binds = new ArrayList<>(List.of(guildId, action));
+        binds.add(payloadJson);
+        if (requestedBy != null) {
+            columns.add("requested_by");
+            values.add(cast(t, "requested_by"));
+            binds.add(requestedBy);
+        }
+        addGenerated(t, columns, values);
+        String sql = "INSERT INTO " + t.sqlName() + " (" + String.join(", ", columns) + ") VALUES (" + String.join(", ", values)
+                + ") RETURNING id::text";
+        try {
+            return db.dsl().fetchOne(sql, binds.toArray()).get(0, String.class);
+        } catch (DataAccessException e) {
+            if ("22P02".equals(e.sqlState()) || "22P05".equals(e.sqlState())) {
+                throw new IllegalArgumentException("invalid value: " + Database.safeMessage(e), e);
+            }
+            throw e;
+        }
+    }
+
+    /** The command with this id; empty when there is none (or the id cannot be one). */
+    public Optional<CommandRow> find(String id) {
+        Objects.requireNonNull(id, "id");
+        CommandTable t = db.commandTable();
+        try {
+            return Optional.ofNullable(db.dsl().fetchOne(select(t) + " WHERE id = " + t.idFromText("?"), id)).map(CommandAdmin::toRow);
+        } catch (DataAccessException e) {
+            if (isBadId(e)) return Optional.empty();
+            throw e;
+        }
+    }
+
+    /** Commands matching the filter, newest first. */
+    public List<CommandRow> list(CommandFilter filter) {
+        CommandTable t = db.commandTable();
+        List<String> where = new ArrayList<>();
+        List<Object> binds = new ArrayList<>();
+        filter.status().ifPresent(s -> { where.add("status::text = ?"); binds.add(s); });
+        filter.guildId().ifPresent(g -> { where.add("guild_id::text = ?"); binds.add(g); });
+        filter.action().ifPresent(a -> { where.add("action::text = ?"); binds.add(a); });
+        String order = t.hasCreatedAt() ? "created_at DESC NULLS LAST, id DESC" : "id DESC";
+        binds.add(filter.limit());
+        String sql = select(t) + (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where)) + " ORDER BY " + order + " LIMIT ?";
+        return db.dsl().fetch(sql, binds.toArray()).map(CommandAdmin::toRow);
+    }
+
+    /**
+     * Waits until the command is {@code done} or {@code error}: woken by the result notification
+     * when LISTEN works, else by polling.
+     *
+     * @return the finished row, or empty when it did not finish in time
+     * @throws NoSuchElementException when there is no such command
+     */
+    public Optional<CommandRow> awaitResult(String id, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        WakeSignal signal = new WakeSignal();
+        NotificationListener listener = db.settings().listenByDefault()
+                ? new NotificationListener(db, PostgresQueue.RESULTS_CHANNEL, payloads -> {
+                    for (String p : payloads) if (p != null && p.contains(id)) signal.wakeUp();
+                }, signal::wakeUp, "polling").start()
+                : null;
+        try {
+            while (true) {
+                CommandRow row = find(id).orElseThrow(() -> new NoSuchElementException("no command " + id + " in " + db.commandTable().key()));
+                if (row.finished()) return Optional.of(row);
+                long left = deadline - System.nanoTime();
+                if (left <= 0) return Optional.empty();
+                Duration poll = listener != null && listener.listening() ? Duration.ofSeconds(1) : Duration.ofMillis(200);
+                signal.await(Duration.ofNanos(Math.min(left, poll.toNanos())));
+            }
+        } finally {
+            if (listener != null) listener.close();
+        }
+    }
+
+    /**
+     * Queues a copy of a command (same guild, action, payload and requester) as a new pending one.
+     *
+     * @return the new command's id
+     * @throws NoSuchElementException when there is no such command
+     */
+    public String replay(String id) {
+        CommandTable t = db.commandTable();
+        List<String> columns = new ArrayList<>(List.of("guild_id", "action", "payload", "status"));
+        List<String> values = new ArrayList<>(List.of("guild_id", "action", "payload", "'pending'"));
+        if (t.hasRequestedBy()) {
+            columns.add("requested_by");
+            values.add("requested_by");
+        }
+        addGenerated(t, columns, values);
+        String sql = "INSERT INTO " + t.sqlName() + " (" + String.join(", ", columns) + ") SELECT " + String.join(", ", values)
+                + " FROM " + t.sqlName() + " WHERE id = " + t.idFromText("?") + " RETURNING id::text";
+        try {
+            Record r = db.dsl().fetchOne(sql, id);
+            if (r == null) throw new NoSuchElementException("no command " + id + " in " + t.key());
+            return r.get(0, String.class);
+        } catch (DataAccessException e) {
+            if (isBadId(e)) throw new NoSuchElementException("no command " + id + " in " + t.key());
+            throw e;
+        }
+    }
+
+    /** Follows commands as they finish, from now on. Close it when done. */
+    public CompletedTail tail() {
+        return new CompletedTail(db, db.commandTable());
+    }
+
+    /** Checks the setup without throwing: connection, table, LISTEN, backlog and live workers. */
+    public DoctorReport doctor() {
+        DatabaseSettings s = db.settings();
+        String name = s.qualifiedTable();
+        boolean pooler = s.usesTransactionPooler();
+        String version;
+        try {
+            version = db.dsl().fetchOne("SELECT version()").get(0, String.class);
+        } catch (RuntimeException e) {
+            return new DoctorReport(db.describe(), false, Optional.of(Database.safeMessage(e)), Optional.empty(), name, Optional.empty(),
+                    Optional.empty(), pooler, new DoctorReport.Listen(DoctorReport.ListenStatus.NOT_TRIED, ""), 0, Optional.empty(), 0, List.of());
+        }
+        Optional<CommandTable> table = CommandTable.inspect(db.dsl(), s.commandSchema(), s.commandTable());
+        Optional<String> migration = Optional.ofNullable(db.dsl().fetchOne("""
+                SELECT CASE WHEN to_regclass('valoratbot.flyway_schema_history') IS NULL THEN NULL
+                            ELSE (SELECT max(version) FROM valoratbot.flyway_schema_history WHERE success AND version IS NOT NULL) END
+                """).get(0, String.class));
+        long pending = 0;
+        long processing = 0;
+        Optional<Duration> oldest = Optional.empty();
+        if (table.isPresent() && table.get().missingColumns().isEmpty()) {
+            CommandTable t = table.get();
+            Record r = db.dsl().fetchOne("SELECT count(*) FILTER (WHERE status = 'pending') AS pending,"
+                    + " count(*) FILTER (WHERE status = 'processing') AS processing, "
+                    + (t.hasCreatedAt() ? "(extract(epoch FROM now() - min(created_at) FILTER (WHERE status = 'pending')) * 1000)::bigint" : "NULL::bigint")
+                    + " AS oldest_ms FROM " + t.sqlName() + " WHERE status IN ('pending', 'processing')");
+            pending = r.get("pending", Long.class);
+            processing = r.get("processing", Long.class);
+            oldest = Optional.ofNullable(r.get("oldest_ms", Long.class)).map(Duration::ofMillis);
+        }
+        List<DoctorReport.Worker> workers = migration.isEmpty() ? List.of() : db.dsl().fetch("""
+                SELECT worker_id, host, pid, started_at, (extract(epoch FROM now() - heartbeat_at) * 1000)::bigint AS age_ms
+                FROM valoratbot.workers
+                WHERE command_table = ? AND heartbeat_at > now() - make_interval(secs => ?)
+                ORDER BY started_at""", name, (double) PostgresQueue.DEFAULT_LEASE.toSeconds()).map(r -> new DoctorReport.Worker(
+                r.get("worker_id", String.class), Optional.ofNullable(r.get("host", String.class)), Optional.ofNullable(r.get("pid", Long.class)),
+                r.get("started_at", OffsetDateTime.class).toInstant(), Duration.ofMillis(r.get("age_ms", Long.class))));
+        return new DoctorReport(db.describe(), true, Optional.empty(), Optional.of(version), name, table, migration, pooler,
+                tryListen(), pending, oldest, processing, workers);
+    }
+
+    /** LISTEN on a fresh connection, NOTIFY through the pool, and see whether it arrives. */
+    private DoctorReport.Listen tryListen() {
+        String channel = "valoratbot_doctor_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        try (Connection c = db.newDedicatedConnection()) {
+            try (Statement st = c.createStatement()) {
+                st.execute("LISTEN " + channel);
+            }
+            long start = System.nanoTime();
+            db.dsl().execute("SELECT pg_notify(?, 'ping')", channel);
+            PGNotification[] got = c.unwrap(PGConnection.class).getNotifications(3_000);
+            if (got != null && got.length > 0) {
+                return new DoctorReport.Listen(DoctorReport.ListenStatus.WORKS, "notification in " + (System.nanoTime() - start) / 1_000_000 + " ms");
+            }
+            return new DoctorReport.Listen(DoctorReport.ListenStatus.NO_NOTIFICATION, "no notification within 3 s; workers poll instead");
+        } catch (SQLException | RuntimeException e) {
+            return new DoctorReport.Listen(DoctorReport.ListenStatus.FAILED, Database.safeMessage(e));
+        }
+    }
+
+    static String select(CommandTable t) {
+        return select(t, "");
+    }
+
+    /** @param extraColumns more columns to read, each starting with ", " */
+    static String select(CommandTable t, String extraColumns) {
+        String changed = t.hasUpdatedAt() ? "CAST(updated_at AS timestamptz)" : t.hasPickedAt() ? "CAST(picked_at AS timestamptz)" : "NULL::timestamptz";
+        return "SELECT id::text AS id, guild_id::text AS guild_id, action::text AS action, payload::text AS payload,"
+                + " status::text AS status, result::text AS result, "
+                + (t.hasRequestedBy() ? "requested_by::text" : "NULL::text") + " AS requested_by, "
+                + (t.hasCreatedAt() ? "CAST(created_at AS timestamptz)" : "NULL::timestamptz") + " AS created_at, "
+                + changed + " AS changed_at" + extraColumns + " FROM " + t.sqlName();
+    }
+
+    static CommandRow toRow(Record r) {
+        return new CommandRow(r.get("id", String.class), r.get("guild_id", String.class), r.get("action", String.class),
+                r.get("payload", String.class), r.get("status", String.class), r.get("result", String.class),
+                Optional.ofNullable(r.get("requested_by", String.class)), instant(r.get("created_at", OffsetDateTime.class)),
+                instant(r.get("changed_at", OffsetDateTime.class)));
+    }
+
+    private static Optional<Instant> instant(OffsetDateTime t) {
+        return Optional.ofNullable(t).map(OffsetDateTime::toInstant);
+    }
+
+    private static String cast(CommandTable t, String column) {
+        return "CAST(? AS " + t.columnTypes().get(column) + ")";
+    }
+
+    /** Timestamps the table has, and an id when the table gives none by default. */
+    private static void addGenerated(CommandTable t, List<String> columns, List<String> values) {
+        if (t.hasCreatedAt()) { columns.add("created_at"); values.add("now()"); }
+        if (t.hasUpdatedAt()) { columns.add("updated_at"); values.add("now()"); }
+        if (!t.idHasDefault()) { columns.add("id"); values.add(t.idFromText("gen_random_uuid()::text")); }
+    }
+
+    private static boolean isBadId(DataAccessException e) {
+        String state = e.sqlState();
+        return "22P02".equals(state) || "22003".equals(state) || "22001".equals(state);
+    }
+}

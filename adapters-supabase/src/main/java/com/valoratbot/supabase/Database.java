@@ -1,0 +1,214 @@
+package com.valoratbot.supabase;
+
+import com.valoratbot.migrations.ValoratbotMigrations;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.jooq.DSLContext;
+import org.jooq.SQLDialect;
+import org.jooq.conf.Settings;
+import org.jooq.impl.DSL;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.sql.DataSource;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Properties;
+
+/**
+ * The connection to the database holding the command table: a Hikari pool, a jOOQ context over
+ * it, and, without {@code DATABASE_URL}, the embedded PostgreSQL it runs. Opening it runs the
+ * migrations unless the settings say not to.
+ *
+ * <p>Losing the database later does not break it: Hikari drops dead connections and opens new
+ * ones when the server is back, and callers (the worker's runtime) retry with backoff.
+ */
+public final class Database implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+
+    static {
+        // jOOQ prints a banner and tips on first use; a worker's log has no room for them.
+        if (System.getProperty("org.jooq.no-logo") == null) System.setProperty("org.jooq.no-logo", "true");
+        if (System.getProperty("org.jooq.no-tips") == null) System.setProperty("org.jooq.no-tips", "true");
+    }
+
+    private final DatabaseSettings settings;
+    private final EmbeddedPostgres embedded;
+    private final String jdbcUrl;
+    private final Properties properties;
+    private final HikariDataSource pool;
+    private final DSLContext dsl;
+    private volatile CommandTable table;
+
+    private Database(DatabaseSettings settings, EmbeddedPostgres embedded, String jdbcUrl, Properties properties, HikariDataSource pool) {
+        this.settings = settings;
+        this.embedded = embedded;
+        this.jdbcUrl = jdbcUrl;
+        this.properties = properties;
+        this.pool = pool;
+        this.dsl = DSL.using(pool, SQLDialect.POSTGRES, new Settings().withExecuteLogging(false));
+    }
+
+    /**
+     * Starts the embedded PostgreSQL when no URL is set, builds the pool and runs the migrations
+     * (unless {@link DatabaseSettings#migrate()} is false).
+     *
+     * @throws IllegalStateException when the database cannot be reached or migrated; the message
+     *                               names the database without its password
+     */
+    public static Database open(DatabaseSettings settings) {
+        Objects.requireNonNull(settings, "settings");
+        EmbeddedPostgres embedded = null;
+        String jdbcUrl;
+        Properties properties = settings.connectionProperties();
+        if (settings.embedded()) {
+            embedded = startEmbedded(settings.dataDirectory());
+            jdbcUrl = "jdbc:postgresql://localhost:" + embedded.getPort() + "/postgres";
+            properties.setProperty("user", "postgres");
+        } else {
+            jdbcUrl = settings.jdbcUrl().orElseThrow();
+        }
+        HikariDataSource pool = null;
+        try {
+            pool = pool(settings, jdbcUrl, properties);
+            Database db = new Database(settings, embedded, jdbcUrl, properties, pool);
+            if (settings.migrate()) db.migrate();
+            LOG.info("Database ready: {}, command table {}", db.describe(), settings.qualifiedTable());
+            return db;
+        } catch (RuntimeException e) {
+            if (pool != null) pool.close();
+            closeEmbedded(embedded);
+            throw new IllegalStateException("cannot use the database " + settings.describe() + ": " + safeMessage(e), e);
+        }
+    }
+
+    private static EmbeddedPostgres startEmbedded(Path dataDirectory) {
+        Path dir = dataDirectory.toAbsolutePath().normalize();
+        try {
+            Files.createDirectories(dir);
+            boolean fresh = !Files.exists(dir.resolve("PG_VERSION"));
+            LOG.info("No DATABASE_URL: {} the embedded PostgreSQL with its data in {}", fresh ? "creating" : "starting", dir);
+            EmbeddedPostgres pg = EmbeddedPostgres.builder()
+                    .setDataDirectory(dir)
+                    .setCleanDataDirectory(false)
+                    .setServerConfig("listen_addresses", "localhost")
+                    .setPGStartupWait(java.time.Duration.ofSeconds(60))
+                    .start();
+            LOG.info("Embedded PostgreSQL listening on localhost:{}, data in {}", pg.getPort(), dir);
+            return pg;
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalStateException("cannot start the embedded PostgreSQL in " + dir
+                    + " (is another worker using this directory? set VALORATBOT_DATA_DIR or DATABASE_URL): " + e.getMessage(), e);
+        }
+    }
+
+    private static HikariDataSource pool(DatabaseSettings settings, String jdbcUrl, Properties properties) {
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("valoratbot");
+        config.setJdbcUrl(jdbcUrl);
+        config.setDataSourceProperties(properties);
+        config.setMaximumPoolSize(settings.poolSize());
+        config.setMinimumIdle(Math.min(2, settings.poolSize()));
+        // Fail a query fast when the database is down: the worker's runtime backs off and retries.
+        config.setConnectionTimeout(5_000);
+        config.setValidationTimeout(2_000);
+        config.setKeepaliveTime(60_000);
+        config.setMaxLifetime(15 * 60_000);
+        return new HikariDataSource(config);
+    }
+
+    /** Runs the migrations now (idempotent); {@link #open} already did unless told not to. */
+    public void migrate() {
+        int applied = ValoratbotMigrations.migrate(pool, settings.commandSchema(), settings.commandTable());
+        if (applied > 0) LOG.info("Applied {} migrations (command table {})", applied, settings.qualifiedTable());
+        table = null;
+    }
+
+    public DatabaseSettings settings() {
+        return settings;
+    }
+
+    public DataSource dataSource() {
+        return pool;
+    }
+
+    public DSLContext dsl() {
+        return dsl;
+    }
+
+    /** Where this is connected, fit for logs (no password). */
+    public String describe() {
+        if (embedded != null) {
+            return "embedded PostgreSQL on localhost:" + embedded.getPort() + " (data in " + settings.dataDirectory().toAbsolutePath().normalize() + ")";
+        }
+        return settings.describe();
+    }
+
+    /** The embedded database's data directory, when this runs one. */
+    public Optional<Path> embeddedDataDirectory() {
+        return embedded == null ? Optional.empty() : Optional.of(settings.dataDirectory().toAbsolutePath().normalize());
+    }
+
+    /**
+     * The command table's shape as found in the catalog (which optional columns it has), looked up
+     * once and cached.
+     *
+     * @throws IllegalStateException when the table is missing or lacks a required column
+     */
+    public CommandTable commandTable() {
+        CommandTable t = table;
+        if (t == null) {
+            t = CommandTable.inspect(dsl, settings.commandSchema(), settings.commandTable())
+                    .orElseThrow(() -> new IllegalStateException("the command table " + settings.qualifiedTable()
+                            + " does not exist; run the migrations (VALORATBOT_DB_MIGRATE=true) or create it"));
+            t.requireUsable();
+            table = t;
+        }
+        return t;
+    }
+
+    /** A connection outside the pool (for LISTEN, which holds a connection for good). */
+    Connection newDedicatedConnection() throws SQLException {
+        Properties p = new Properties();
+        p.putAll(properties);
+        // A silently dead connection (network cut) must fail a read instead of hanging forever.
+        p.putIfAbsent("socketTimeout", "30");
+        return DriverManager.getConnection(jdbcUrl, p);
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+        closeEmbedded(embedded);
+    }
+
+    private static void closeEmbedded(EmbeddedPostgres embedded) {
+        if (embedded == null) return;
+        try {
+            embedded.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** An exception's message with any URL password masked. */
+    static String safeMessage(Throwable e) {
+        StringBuilder out = new StringBuilder();
+        for (Throwable t = e; t != null && out.length() < 600; t = t.getCause() == t ? null : t.getCause()) {
+            if (t.getMessage() != null && !out.toString().contains(t.getMessage())) {
+                if (!out.isEmpty()) out.append(": ");
+                out.append(t.getMessage());
+            }
+        }
+        return DatabaseSettings.mask(out.toString());
+    }
+}

@@ -1,0 +1,466 @@
+package com.valoratbot.supabase;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.regex.Pattern;
+
+/**
+ * Where the command table is and how to reach it. Validated when built, so a typo fails at
+ * startup with a clear message rather than at the first query.
+ *
+ * <p>Without a URL the worker runs an embedded PostgreSQL whose data persists in
+ * {@link #dataDirectory()}. A URL may be Supabase's {@code postgres://user:pass@host:port/db?sslmode=…}
+ * (also {@code postgresql://}) or a {@code jdbc:postgresql://…} URL. Port 6543 (Supabase's
+ * transaction-mode pooler, or {@code ?pgbouncer=true}) turns off server-side prepared statements
+ * ({@code prepareThreshold=0}) and LISTEN, which such a pooler cannot carry.
+ *
+ * <p>{@link #toString()} and {@link #describe()} never show the password.
+ */
+public final class DatabaseSettings {
+
+    public static final String DEFAULT_SCHEMA = "public";
+    public static final String DEFAULT_TABLE = "commands";
+    public static final Path DEFAULT_DATA_DIRECTORY = Path.of(".valoratbot", "pgdata");
+    public static final int DEFAULT_POOL_SIZE = 10;
+    public static final int MAX_POOL_SIZE = 200;
+    /** Supabase's transaction-mode pooler (Supavisor) port. */
+    public static final int TRANSACTION_POOLER_PORT = 6543;
+
+    private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_$]{0,62}");
+
+    private final String url;
+    private final String jdbcUrl;
+    private final String user;
+    private final String password;
+    private final boolean transactionPooler;
+    private final String commandSchema;
+    private final String commandTable;
+    private final Path dataDirectory;
+    private final int poolSize;
+    private final boolean migrate;
+    private final Boolean listen;
+
+    private DatabaseSettings(Builder b) {
+        this.commandSchema = b.schema;
+        this.commandTable = b.table;
+        this.dataDirectory = b.dataDirectory;
+        this.poolSize = b.poolSize;
+        this.migrate = b.migrate;
+        this.listen = b.listen;
+        if (b.url == null) {
+            this.url = null;
+            this.jdbcUrl = null;
+            this.user = b.user;
+            this.password = b.password;
+            this.transactionPooler = false;
+        } else {
+            ParsedUrl parsed = ParsedUrl.parse(b.url);
+            this.url = b.url;
+            this.jdbcUrl = parsed.jdbcUrl;
+            this.user = b.user != null ? b.user : parsed.user;
+            this.password = b.password != null ? b.password : parsed.password;
+            this.transactionPooler = parsed.transactionPooler;
+        }
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.url = url;
+        b.user = user;
+        b.password = password;
+        b.schema = commandSchema;
+        b.table = commandTable;
+        b.dataDirectory = dataDirectory;
+        b.poolSize = poolSize;
+        b.migrate = migrate;
+        b.listen = listen;
+        return b;
+    }
+
+    /**
+     * Reads {@code DATABASE_URL}, {@code DATABASE_USER} and {@code DATABASE_PASSWORD} (optional
+     * overrides of the URL's credentials), {@code VALORATBOT_TABLE} ({@code table} or
+     * {@code schema.table}, default {@code public.commands}), {@code VALORATBOT_DATA_DIR}
+     * (embedded data, default {@code ./.valoratbot/pgdata}), {@code VALORATBOT_DB_POOL_SIZE}
+     * (default 10), {@code VALORATBOT_DB_MIGRATE} (default true) and {@code VALORATBOT_DB_LISTEN}
+     * ({@code auto}, {@code true} or {@code false}). Blank values count as unset.
+     *
+     * @throws IllegalArgumentException naming the variable, when a value is invalid
+     */
+    public static DatabaseSettings fromEnvironment(Map<String, String> env) {
+        Builder b = builder();
+        value(env, "DATABASE_URL").ifPresent(b::url);
+        value(env, "DATABASE_USER").ifPresent(b::user);
+        value(env, "DATABASE_PASSWORD").ifPresent(b::password);
+        value(env, "VALORATBOT_TABLE").ifPresent(v -> wrap("VALORATBOT_TABLE", () -> b.table(v)));
+        value(env, "VALORATBOT_DATA_DIR").ifPresent(v -> wrap("VALORATBOT_DATA_DIR", () -> b.dataDirectory(toPath(v))));
+        value(env, "VALORATBOT_DB_POOL_SIZE").ifPresent(v -> wrap("VALORATBOT_DB_POOL_SIZE", () -> b.poolSize(toInt(v))));
+        value(env, "VALORATBOT_DB_MIGRATE").ifPresent(v -> wrap("VALORATBOT_DB_MIGRATE", () -> b.migrate(toBoolean(v))));
+        value(env, "VALORATBOT_DB_LISTEN").ifPresent(v -> wrap("VALORATBOT_DB_LISTEN", () -> {
+            if (v.strip().equalsIgnoreCase("auto")) b.listenAuto();
+            else b.listen(toBoolean(v));
+        }));
+        try {
+            return b.build();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("DATABASE_URL: " + e.getMessage(), e);
+        }
+    }
+
+    private static Optional<String> value(Map<String, String> env, String name) {
+        return Optional.ofNullable(env.get(name)).map(String::strip).filter(v -> !v.isEmpty());
+    }
+
+    private static void wrap(String variable, Runnable r) {
+        try {
+            r.run();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(variable + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Path toPath(String v) {
+        try {
+            return Path.of(v);
+        } catch (InvalidPathException e) {
+            throw new IllegalArgumentException("not a valid path: " + v, e);
+        }
+    }
+
+    private static int toInt(String v) {
+        try {
+            return Integer.parseInt(v.strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("not a whole number: '" + v + "'", e);
+        }
+    }
+
+    private static boolean toBoolean(String v) {
+        return switch (v.strip().toLowerCase(Locale.ROOT)) {
+            case "true", "yes", "on", "1" -> true;
+            case "false", "no", "off", "0" -> false;
+            default -> throw new IllegalArgumentException("expected true or false, was '" + v + "'");
+        };
+    }
+
+    /** True when no URL is configured: the worker runs its own embedded PostgreSQL. */
+    public boolean embedded() {
+        return url == null;
+    }
+
+    /** The JDBC URL without credentials (they go as connection properties), when a URL is configured. */
+    public Optional<String> jdbcUrl() {
+        return Optional.ofNullable(jdbcUrl);
+    }
+
+    public Optional<String> user() {
+        return Optional.ofNullable(user);
+    }
+
+    /** The password, for the connection only: never log it. */
+    Optional<String> password() {
+        return Optional.ofNullable(password);
+    }
+
+    public boolean hasPassword() {
+        return password != null;
+    }
+
+    /**
+     * True for Supabase's transaction-mode pooler (port 6543, or {@code pgbouncer=true}): a
+     * connection may change server session between transactions, so prepared statements are off
+     * and LISTEN is not used (the worker polls).
+     */
+    public boolean usesTransactionPooler() {
+        return transactionPooler;
+    }
+
+    public String commandSchema() {
+        return commandSchema;
+    }
+
+    public String commandTable() {
+        return commandTable;
+    }
+
+    /** {@code schema.table}, unquoted: how logs and the claims table name the command table. */
+    public String qualifiedTable() {
+        return commandSchema + "." + commandTable;
+    }
+
+    /** Where the embedded PostgreSQL keeps its data (used only without a URL). */
+    public Path dataDirectory() {
+        return dataDirectory;
+    }
+
+    public int poolSize() {
+        return poolSize;
+    }
+
+    /** Whether {@link Database#open} runs the migrations (default true). */
+    public boolean migrate() {
+        return migrate;
+    }
+
+    /** LISTEN for wake-ups: empty means automatic (on, except through a transaction pooler). */
+    public Optional<Boolean> listen() {
+        return Optional.ofNullable(listen);
+    }
+
+    /** Whether a queue listens by default: as configured, else everywhere but a transaction pooler. */
+    public boolean listenByDefault() {
+        return listen != null ? listen : !transactionPooler;
+    }
+
+    /** Driver properties: credentials, the URL's parameters, and what a pooler needs. */
+    Properties connectionProperties() {
+        Properties p = new Properties();
+        if (user != null) p.setProperty("user", user);
+        if (password != null) p.setProperty("password", password);
+        p.putIfAbsent("ApplicationName", "valoratbot");
+        p.putIfAbsent("tcpKeepAlive", "true");
+        p.putIfAbsent("connectTimeout", "10");
+        if (transactionPooler) p.setProperty("prepareThreshold", "0");
+        return p;
+    }
+
+    /** The URL as configured with its password masked, or the embedded database's directory. */
+    public String describe() {
+        if (url == null) return "embedded PostgreSQL (data in " + dataDirectory.toAbsolutePath().normalize() + ")";
+        return mask(url);
+    }
+
+    @Override
+    public String toString() {
+        return "DatabaseSettings[" + describe()
+                + (user != null ? ", user=" + user : "")
+                + (password != null ? ", password=***" : "")
+                + ", table=" + qualifiedTable()
+                + ", pool=" + poolSize
+                + (transactionPooler ? ", transaction pooler (prepareThreshold=0, no LISTEN)" : "")
+                + ", migrate=" + migrate
+                + ", listen=" + (listen == null ? "auto" : listen)
+                + "]";
+    }
+
+    private static final Pattern QUERY_PASSWORD = Pattern.compile("(?i)([?&;](?:password|sslpassword)=)[^&;]*");
+
+    /** A URL fit for logs: the userinfo password and any {@code password=} parameter become {@code ***}. */
+    public static String mask(String url) {
+        if (url == null) return null;
+        String s = url;
+        int scheme = s.indexOf("://");
+        if (scheme >= 0) {
+            // Like parsing: a password may hold an unencoded '@', so the userinfo ends at the last '@'.
+            int at = s.lastIndexOf('@');
+            if (at > scheme) {
+                String userinfo = s.substring(scheme + 3, at);
+                int colon = userinfo.indexOf(':');
+                if (colon >= 0) s = s.substring(0, scheme + 3) + userinfo.substring(0, colon) + ":***" + s.substring(at);
+            }
+        }
+        return QUERY_PASSWORD.matcher(s).replaceAll("$1***");
+    }
+
+    public static final class Builder {
+        private String url;
+        private String user;
+        private String password;
+        private String schema = DEFAULT_SCHEMA;
+        private String table = DEFAULT_TABLE;
+        private Path dataDirectory = DEFAULT_DATA_DIRECTORY;
+        private int poolSize = DEFAULT_POOL_SIZE;
+        private boolean migrate = true;
+        private Boolean listen;
+
+        private Builder() {}
+
+        /** {@code postgres://…}, {@code postgresql://…} or {@code jdbc:postgresql://…}; null for the embedded database. */
+        public Builder url(String v) {
+            url = v == null || v.isBlank() ? null : v.strip();
+            return this;
+        }
+
+        /** Overrides the URL's user. */
+        public Builder user(String v) {
+            user = v == null || v.isEmpty() ? null : v;
+            return this;
+        }
+
+        /** Overrides the URL's password. */
+        public Builder password(String v) {
+            password = v == null || v.isEmpty() ? null : v;
+            return this;
+        }
+
+        /** {@code table} or {@code schema.table}. */
+        public Builder table(String v) {
+            Objects.requireNonNull(v, "table");
+            String t = v.strip();
+            int dot = t.indexOf('.');
+            if (dot >= 0) {
+                schema = identifier("schema", t.substring(0, dot));
+                table = identifier("table", t.substring(dot + 1));
+            } else {
+                table = identifier("table", t);
+            }
+            return this;
+        }
+
+        public Builder schema(String v) {
+            schema = identifier("schema", Objects.requireNonNull(v, "schema").strip());
+            return this;
+        }
+
+        public Builder dataDirectory(Path v) {
+            dataDirectory = Objects.requireNonNull(v, "dataDirectory");
+            return this;
+        }
+
+        public Builder poolSize(int v) {
+            if (v < 1 || v > MAX_POOL_SIZE) throw new IllegalArgumentException("pool size must be between 1 and " + MAX_POOL_SIZE + ", was " + v);
+            poolSize = v;
+            return this;
+        }
+
+        public Builder migrate(boolean v) {
+            migrate = v;
+            return this;
+        }
+
+        public Builder listen(boolean v) {
+            listen = v;
+            return this;
+        }
+
+        public Builder listenAuto() {
+            listen = null;
+            return this;
+        }
+
+        /** @throws IllegalArgumentException when the URL cannot be used; the message never holds the password */
+        public DatabaseSettings build() {
+            if (url != null) ParsedUrl.parse(url); // validates early
+            return new DatabaseSettings(this);
+        }
+
+        private static String identifier(String what, String v) {
+            if (!IDENTIFIER.matcher(v).matches()) {
+                throw new IllegalArgumentException(what + " must be a plain SQL identifier (letters, digits, _; at most 63), was '" + v + "'");
+            }
+            return v;
+        }
+    }
+
+    /** A URL taken apart: credentials out of the URL, the rest as a JDBC URL. */
+    record ParsedUrl(String jdbcUrl, String user, String password, boolean transactionPooler) {
+
+        static ParsedUrl parse(String url) {
+            String lower = url.toLowerCase(Locale.ROOT);
+            String rest;
+            if (lower.startsWith("postgres://")) rest = url.substring("postgres://".length());
+            else if (lower.startsWith("postgresql://")) rest = url.substring("postgresql://".length());
+            else if (lower.startsWith("jdbc:postgresql://")) rest = url.substring("jdbc:postgresql://".length());
+            else throw new IllegalArgumentException("expected postgres://user:password@host:port/database or jdbc:postgresql://…, was '"
+                        + mask(url) + "'");
+
+            String user = null;
+            String password = null;
+            // A password may hold an unencoded '@', '/' or '?': the userinfo ends at the last '@'.
+            int at = rest.lastIndexOf('@');
+            if (at >= 0) {
+                String userinfo = rest.substring(0, at);
+                rest = rest.substring(at + 1);
+                int colon = userinfo.indexOf(':');
+                user = decode(colon < 0 ? userinfo : userinfo.substring(0, colon));
+                password = colon < 0 ? null : decode(userinfo.substring(colon + 1));
+                if (user.isEmpty()) user = null;
+                if (password != null && password.isEmpty()) password = null;
+            }
+            int query = rest.indexOf('?');
+            String hostAndPath = query < 0 ? rest : rest.substring(0, query);
+            String queryString = query < 0 ? "" : rest.substring(query + 1);
+            int slash = hostAndPath.indexOf('/');
+            String hosts = slash < 0 ? hostAndPath : hostAndPath.substring(0, slash);
+            String database = slash < 0 ? "" : hostAndPath.substring(slash + 1);
+            if (hosts.isEmpty()) throw new IllegalArgumentException("no host in '" + mask(url) + "'");
+            int port = firstPort(hosts, url);
+
+            List<String> kept = new ArrayList<>();
+            boolean pgbouncer = false;
+            for (String pair : queryString.split("&")) {
+                if (pair.isEmpty()) continue;
+                int eq = pair.indexOf('=');
+                String key = decode(eq < 0 ? pair : pair.substring(0, eq));
+                String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
+                switch (key.toLowerCase(Locale.ROOT)) {
+                    case "user" -> { if (user == null) user = value; }
+                    case "password" -> { if (password == null) password = value; }
+                    case "pgbouncer" -> pgbouncer = value.isEmpty() || value.equalsIgnoreCase("true");
+                    default -> kept.add(pair);
+                }
+            }
+            boolean pooler = pgbouncer || port == TRANSACTION_POOLER_PORT;
+            String jdbc = "jdbc:postgresql://" + hosts + "/" + database + (kept.isEmpty() ? "" : "?" + String.join("&", kept));
+            return new ParsedUrl(jdbc, user, password, pooler);
+        }
+
+        private static int firstPort(String hosts, String url) {
+            String first = hosts.split(",")[0];
+            String portText = null;
+            if (first.startsWith("[")) {
+                int close = first.indexOf(']');
+                if (close < 0) throw new IllegalArgumentException("unclosed IPv6 address in '" + mask(url) + "'");
+                if (first.length() > close + 1 && first.charAt(close + 1) == ':') portText = first.substring(close + 2);
+            } else {
+                int colon = first.lastIndexOf(':');
+                if (colon >= 0) portText = first.substring(colon + 1);
+                if (colon == 0) throw new IllegalArgumentException("no host in '" + mask(url) + "'");
+            }
+            if (portText == null || portText.isEmpty()) return 5432;
+            try {
+                int port = Integer.parseInt(portText);
+                if (port < 1 || port > 65535) throw new NumberFormatException();
+                return port;
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("invalid port '" + portText + "' in '" + mask(url) + "'");
+            }
+        }
+
+        /** Percent-decoding as in a URL's userinfo: '+' stays '+', a stray '%' stays as it is. */
+        static String decode(String s) {
+            if (s.indexOf('%') < 0) return s;
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
+            for (int i = 0; i < bytes.length; i++) {
+                if (bytes[i] == '%' && i + 2 < bytes.length && hex(bytes[i + 1]) >= 0 && hex(bytes[i + 2]) >= 0) {
+                    out.write(hex(bytes[i + 1]) * 16 + hex(bytes[i + 2]));
+                    i += 2;
+                } else {
+                    out.write(bytes[i]);
+                }
+            }
+            return out.toString(StandardCharsets.UTF_8);
+        }
+
+        private static int hex(byte b) {
+            if (b >= '0' && b <= '9') return b - '0';
+            if (b >= 'a' && b <= 'f') return b - 'a' + 10;
+            if (b >= 'A' && b <= 'F') return b - 'A' + 10;
+            return -1;
+        }
+    }
+}

@@ -1,0 +1,172 @@
+package com.valoratbot.supabase;
+
+import com.valoratbot.migrations.ValoratbotMigrations;
+
+/**
+ * The queue's statements for one command table, built once from its shape (the optional columns
+ * it has, the id's type). Each is a single statement, so it is atomic under autocommit.
+ *
+ * <h2>Why claiming is exactly-once and keeps each guild's order, in READ COMMITTED</h2>
+ * The candidate scan runs on the statement's snapshot; {@code FOR UPDATE SKIP LOCKED} then locks
+ * each candidate row. A row another worker holds locked is skipped. A row another worker changed
+ * and committed after our snapshot is re-read at its latest version and the conditions on that
+ * row itself are checked again (EvalPlanQual): {@code status = 'pending'} fails for a row that was
+ * claimed meanwhile, so no row is claimed twice. The guild conditions (no 'processing' command of
+ * the guild, no older 'pending' one) are only checked on the snapshot, and that is enough: a
+ * candidate is its guild's oldest active command in our snapshot, so a concurrent worker can only
+ * have claimed that same row (we then skip it or fail the re-check) or have finished it (the
+ * re-check fails again). Two commands of one guild are therefore never in flight together, and
+ * they run in {@code created_at} order, ties broken by id. (The one exception: a row inserted with
+ * a {@code created_at} older than its guild's command already in flight.)
+ *
+ * <p>Takeover and completion both go through the claim row, whose update serializes them: a
+ * takeover only moves a claim still held by the dead worker it saw ({@code worker_id} and
+ * {@code claimed_at} re-checked on the locked claim row), and a completion or requeue only acts
+ * on a claim still held by its own worker. A late completion after a takeover finds no claim and
+ * changes nothing.
+ */
+final class QueueSql {
+
+    static final String SCHEMA = CommandTable.quote(ValoratbotMigrations.SCHEMA);
+    static final String CLAIMS = SCHEMA + ".claims";
+    static final String WORKERS = SCHEMA + ".workers";
+
+    final String claim;
+    final String complete;
+    final String requeue;
+    final String takeOver;
+    final String heartbeat;
+    final String deleteWorker;
+    final String forgetDeadWorkers;
+
+    QueueSql(CommandTable t) {
+        String T = t.sqlName();
+        String older = t.hasCreatedAt()
+                ? "(o.created_at < c.created_at OR (o.created_at = c.created_at AND o.id < c.id)"
+                  + " OR (o.created_at IS NULL AND (c.created_at IS NOT NULL OR o.id < c.id)))"
+                : "o.id < c.id";
+        String order = t.hasCreatedAt() ? "c.created_at ASC NULLS FIRST, c.id" : "c.id";
+        String claimSets = (t.hasUpdatedAt() ? ", updated_at = now()" : "") + (t.hasPickedAt() ? ", picked_at = now()" : "");
+
+        this.claim = """
+                WITH picked AS MATERIALIZED (
+                    SELECT c.id
+                    FROM %1$s c
+                    WHERE c.status = 'pending'
+                      AND NOT EXISTS (SELECT 1 FROM %1$s p WHERE p.guild_id = c.guild_id AND p.status = 'processing')
+                      AND NOT EXISTS (SELECT 1 FROM %1$s o WHERE o.guild_id = c.guild_id AND o.status = 'pending' AND %2$s)
+                    ORDER BY %3$s
+                    LIMIT ?
+                    FOR UPDATE OF c SKIP LOCKED
+                ), claimed AS (
+                    UPDATE %1$s t SET status = 'processing'%4$s
+                    FROM picked
+                    WHERE t.id = picked.id
+                    RETURNING %5$s
+                ), recorded AS (
+                    INSERT INTO %6$s (command_table, command_id, worker_id, claimed_at)
+                    SELECT ?, id, ?, now() FROM claimed
+                    ON CONFLICT (command_table, command_id)
+                    DO UPDATE SET worker_id = EXCLUDED.worker_id, claimed_at = EXCLUDED.claimed_at
+                )
+                SELECT id, guild_id, action, payload, requested_by, age_ms FROM claimed ORDER BY age_ms DESC NULLS FIRST, id
+                """.formatted(T, older, order, claimSets, returning(t, "t"), CLAIMS);
+
+        this.complete = """
+                WITH outcome AS (
+                    SELECT * FROM unnest(CAST(? AS text[]), CAST(? AS boolean[]), CAST(? AS text[])) AS o(id, ok, result)
+                ), released AS (
+                    DELETE FROM %2$s cl USING outcome o
+                    WHERE cl.command_table = ? AND cl.worker_id = ? AND cl.command_id = o.id
+                    RETURNING cl.command_id
+                )
+                UPDATE %1$s t
+                SET status = CAST(CASE WHEN o.ok THEN 'done' ELSE 'error' END AS %3$s),
+                    result = CAST(o.result AS %4$s)%5$s
+                FROM outcome o JOIN released r ON r.command_id = o.id
+                WHERE t.id = %6$s AND t.status = 'processing'
+                RETURNING t.id::text
+                """.formatted(T, CLAIMS, t.statusType(), t.resultType(), t.hasUpdatedAt() ? ",\n    updated_at = now()" : "",
+                t.idFromText("o.id"));
+
+        this.requeue = """
+                WITH released AS (
+                    DELETE FROM %2$s cl
+                    WHERE cl.command_table = ? AND cl.worker_id = ? AND cl.command_id = ANY (CAST(? AS text[]))
+                    RETURNING cl.command_id
+                )
+                UPDATE %1$s t SET status = 'pending'%3$s
+                FROM released r
+                WHERE t.id = %4$s AND t.status = 'processing'
+                RETURNING t.id::text
+                """.formatted(T, CLAIMS, (t.hasUpdatedAt() ? ", updated_at = now()" : "") + (t.hasPickedAt() ? ", picked_at = NULL" : ""),
+                t.idFromText("r.command_id"));
+
+        String orphanAge = t.changeTimestamp()
+                .map(ts -> "AND (c.%1$s IS NULL OR c.%1$s < now() - make_interval(secs => ?))".formatted(ts))
+                .orElse("AND CAST(? AS double precision) IS NOT NULL");
+        this.takeOver = """
+                WITH stale AS MATERIALIZED (
+                    SELECT cl.command_id, cl.worker_id, cl.claimed_at,
+                           EXISTS (SELECT 1 FROM %1$s c WHERE c.id = %3$s AND c.status = 'processing') AS live
+                    FROM %2$s cl
+                    WHERE cl.command_table = ?
+                      AND CASE WHEN cl.worker_id = ?
+                               THEN cl.claimed_at < now() - make_interval(secs => ?) AND cl.command_id <> ALL (CAST(? AS text[]))
+                               ELSE coalesce((SELECT w.heartbeat_at FROM %4$s w WHERE w.worker_id = cl.worker_id), '-infinity')
+                                    < now() - make_interval(secs => ?)
+                          END
+                ), stolen AS (
+                    UPDATE %2$s cl SET worker_id = ?, claimed_at = now()
+                    FROM stale s
+                    WHERE s.live AND cl.command_table = ? AND cl.command_id = s.command_id
+                      AND cl.worker_id = s.worker_id AND cl.claimed_at = s.claimed_at
+                    RETURNING cl.command_id
+                ), swept AS (
+                    DELETE FROM %2$s cl USING stale s
+                    WHERE NOT s.live AND cl.command_table = ? AND cl.command_id = s.command_id
+                      AND cl.worker_id = s.worker_id AND cl.claimed_at = s.claimed_at
+                ), orphans AS MATERIALIZED (
+                    SELECT c.id
+                    FROM %1$s c
+                    WHERE c.status = 'processing' %5$s
+                      AND NOT EXISTS (SELECT 1 FROM %2$s cl WHERE cl.command_table = ? AND cl.command_id = c.id::text)
+                    FOR UPDATE OF c SKIP LOCKED
+                ), adopted AS (
+                    INSERT INTO %2$s (command_table, command_id, worker_id, claimed_at)
+                    SELECT ?, id::text, ?, now() FROM orphans
+                    ON CONFLICT (command_table, command_id) DO NOTHING
+                    RETURNING command_id
+                ), taken AS (
+                    SELECT command_id FROM stolen UNION SELECT command_id FROM adopted
+                )
+                SELECT %6$s
+                FROM %1$s t
+                WHERE t.status = 'processing' AND t.id IN (SELECT %7$s FROM taken)
+                """.formatted(T, CLAIMS, t.idFromText("cl.command_id"), WORKERS, orphanAge, returning(t, "t"),
+                t.idFromText("command_id"));
+
+        this.heartbeat = """
+                INSERT INTO %s (worker_id, command_table, host, pid, started_at, heartbeat_at)
+                VALUES (?, ?, ?, ?, now(), now())
+                ON CONFLICT (worker_id) DO UPDATE SET heartbeat_at = now()
+                """.formatted(WORKERS);
+        this.deleteWorker = "DELETE FROM %s WHERE worker_id = ?".formatted(WORKERS);
+        this.forgetDeadWorkers = """
+                DELETE FROM %1$s w
+                WHERE w.heartbeat_at < now() - interval '1 hour'
+                  AND NOT EXISTS (SELECT 1 FROM %2$s cl WHERE cl.worker_id = w.worker_id)
+                """.formatted(WORKERS, CLAIMS);
+    }
+
+    /** A claimed row, in the shape {@link PostgresQueue} reads: id, guild_id, action, payload, requested_by, age_ms. */
+    static String returning(CommandTable t, String alias) {
+        return String.join(", ",
+                alias + ".id::text AS id",
+                alias + ".guild_id::text AS guild_id",
+                alias + ".action::text AS action",
+                alias + ".payload::text AS payload",
+                (t.hasRequestedBy() ? alias + ".requested_by::text" : "NULL::text") + " AS requested_by",
+                (t.hasCreatedAt() ? "(extract(epoch FROM (now() - " + alias + ".created_at)) * 1000)::bigint" : "NULL::bigint") + " AS age_ms");
+    }
+}

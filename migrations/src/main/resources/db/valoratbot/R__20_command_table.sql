@@ -1,0 +1,79 @@
+-- The dashboard's command table, named by the placeholders command_schema and command_table.
+-- Repeatable and idempotent: Flyway re-applies it whenever the placeholder values change (a
+-- repeatable migration's checksum is taken after placeholder replacement), so pointing the worker
+-- at another table equips that table too. It never drops, alters or rewrites an existing table
+-- or its rows: it only adds what is missing (the table itself, an index, two triggers).
+
+DO $do$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = '${command_schema}') THEN
+        EXECUTE format('CREATE SCHEMA %I', '${command_schema}');
+    END IF;
+END
+$do$;
+
+-- The guide's shape, plus requested_by (the requester's Discord id, optional).
+CREATE TABLE IF NOT EXISTS "${command_schema}"."${command_table}" (
+    id           uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+    guild_id     text NOT NULL,
+    action       text NOT NULL,
+    payload      jsonb,
+    status       text DEFAULT 'pending',
+    result       jsonb,
+    requested_by text,
+    created_at   timestamptz DEFAULT now(),
+    updated_at   timestamptz DEFAULT now()
+);
+
+-- What claiming needs: a guild's active (pending or processing) commands in created_at order.
+-- Created only when the table has no equivalent index already (whatever its name).
+DO $do$
+DECLARE
+    tbl regclass := format('%I.%I', '${command_schema}', '${command_table}')::regclass;
+    has_created_at boolean;
+BEGIN
+    SELECT EXISTS (SELECT 1 FROM pg_attribute
+                   WHERE attrelid = tbl AND attname = 'created_at' AND attnum > 0 AND NOT attisdropped)
+      INTO has_created_at;
+    IF EXISTS (
+        SELECT 1
+        FROM pg_index i
+        WHERE i.indrelid = tbl
+          AND i.indpred IS NOT NULL
+          AND pg_get_expr(i.indpred, i.indrelid) LIKE '%pending%'
+          AND pg_get_expr(i.indpred, i.indrelid) LIKE '%processing%'
+          AND (SELECT array_agg(a.attname::text ORDER BY k.ord)
+               FROM unnest(i.indkey) WITH ORDINALITY AS k(attnum, ord)
+               JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum)
+              = CASE WHEN has_created_at THEN ARRAY['guild_id', 'created_at'] ELSE ARRAY['guild_id'] END
+    ) THEN
+        RETURN;
+    END IF;
+    IF has_created_at THEN
+        EXECUTE format('CREATE INDEX IF NOT EXISTS %I ON %s (guild_id, created_at) WHERE status IN (''pending'', ''processing'')',
+                       '${command_index}', tbl);
+    ELSE
+        EXECUTE format('CREATE INDEX IF NOT EXISTS %I ON %s (guild_id) WHERE status IN (''pending'', ''processing'')',
+                       '${command_index}', tbl);
+    END IF;
+END
+$do$;
+
+-- Wake-up on insert (once per statement, however many rows) and on a return to 'pending'.
+DROP TRIGGER IF EXISTS valoratbot_notify_inserted ON "${command_schema}"."${command_table}";
+CREATE TRIGGER valoratbot_notify_inserted
+    AFTER INSERT ON "${command_schema}"."${command_table}"
+    FOR EACH STATEMENT EXECUTE FUNCTION "${valoratbot_schema}".notify_command_pending();
+
+DROP TRIGGER IF EXISTS valoratbot_notify_requeued ON "${command_schema}"."${command_table}";
+CREATE TRIGGER valoratbot_notify_requeued
+    AFTER UPDATE OF status ON "${command_schema}"."${command_table}"
+    FOR EACH ROW WHEN (NEW.status::text = 'pending' AND OLD.status IS DISTINCT FROM NEW.status)
+    EXECUTE FUNCTION "${valoratbot_schema}".notify_command_pending();
+
+-- Results, for the CLI's await and tail.
+DROP TRIGGER IF EXISTS valoratbot_notify_finished ON "${command_schema}"."${command_table}";
+CREATE TRIGGER valoratbot_notify_finished
+    AFTER UPDATE OF status ON "${command_schema}"."${command_table}"
+    FOR EACH ROW WHEN (NEW.status::text IN ('done', 'error') AND OLD.status IS DISTINCT FROM NEW.status)
+    EXECUTE FUNCTION "${valoratbot_schema}".notify_command_finished();
