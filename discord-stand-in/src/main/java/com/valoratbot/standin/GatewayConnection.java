@@ -13,8 +13,10 @@ import org.slf4j.LoggerFactory;
 /**
  * One Gateway WebSocket. Outgoing frames go through a queue drained by a single virtual thread, which keeps
  * them in sequence order and lets a slow client push back on the GUILD_CREATE stream.
+ *
+ * <p>Public only because Jetty invokes listener methods through a public lookup; not part of the stand-in's API.
  */
-final class GatewayConnection implements Session.Listener.AutoDemanding {
+public final class GatewayConnection implements Session.Listener.AutoDemanding {
 
     private static final Logger log = LoggerFactory.getLogger(GatewayConnection.class);
 

@@ -330,8 +330,8 @@ final class MessageEndpoints {
                 if (part.data().length > MAX_UPLOAD_BYTES) {
                     throw ApiException.tooLarge();
                 }
-                String contentType = part.contentType() != null ? part.contentType() : "application/octet-stream";
-                files.add(new StandInAttachment(Snowflakes.now(), part.filename(), contentType, part.data().length,
+                files.add(new StandInAttachment(Snowflakes.now(), part.filename(),
+                        MediaTypes.detect(part.filename(), part.data(), part.contentType()), part.data().length,
                         part.data()));
             }
         }
