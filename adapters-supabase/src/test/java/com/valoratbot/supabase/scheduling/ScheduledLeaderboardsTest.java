@@ -1,0 +1,203 @@
+package com.valoratbot.supabase.scheduling;
+
+import com.valoratbot.core.activity.ActivityBatch;
+import com.valoratbot.core.activity.ActivityBatch.DailyActivity;
+import com.valoratbot.core.activity.ActivityBatch.MemberName;
+import com.valoratbot.core.activity.ActivityPeriod;
+import com.valoratbot.core.activity.LeaderboardCard;
+import com.valoratbot.core.activity.PublishLeaderboards;
+import com.valoratbot.core.command.Command.PostLeaderboard;
+import com.valoratbot.core.command.Command.ScheduleLeaderboard;
+import com.valoratbot.core.command.Snowflake;
+import com.valoratbot.core.port.CommandContext;
+import com.valoratbot.core.port.Leaderboards.MessageEntry;
+import com.valoratbot.core.port.Leaderboards.Standings;
+import com.valoratbot.core.port.Leaderboards.VoiceEntry;
+import com.valoratbot.core.result.Result;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ScheduledLeaderboardsTest {
+
+    private static final Snowflake GUILD = Snowflake.of(100000000000000001L);
+    private static final Snowflake OTHER_GUILD = Snowflake.of(100000000000000002L);
+    private static final Snowflake CHANNEL = Snowflake.of(200000000000000001L);
+    private static final Duration WAIT = Duration.ofSeconds(15);
+    /** Sunday 22 March 2026, 19:00 in Paris (CET); clocks go forward the next Sunday. */
+    private static final Instant SUNDAY_EVENING = Instant.parse("2026-03-22T18:00:00Z");
+
+    private final MutableClock clock = new MutableClock(SUNDAY_EVENING);
+    private final List<Posted> posted = new CopyOnWriteArrayList<>();
+    private final AtomicLong messageIds = new AtomicLong(1500000000000000000L);
+    private final PublishLeaderboards discord = (ctx, channel, card) -> {
+        posted.add(new Posted(ctx, channel, card));
+        return Result.ok(Snowflake.of(messageIds.incrementAndGet()));
+    };
+    private final List<AutoCloseable> toClose = new ArrayList<>();
+
+    record Posted(CommandContext context, Snowflake channel, LeaderboardCard card) {}
+
+    @BeforeEach
+    void emptyTables() {
+        SchedulingDb.reset();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        for (AutoCloseable c : toClose.reversed()) c.close();
+    }
+
+    private ScheduledLeaderboards leaderboards() {
+        var l = ScheduledLeaderboards.builder(SchedulingDb.dataSource(), discord, clock).pollingInterval(Duration.ofMillis(200)).build();
+        toClose.add(l);
+        return l;
+    }
+
+    private static CommandContext context(Snowflake guild) {
+        return new CommandContext("cmd-" + System.nanoTime(), guild, Optional.empty());
+    }
+
+    private static <T> T ok(Result<T> r) {
+        assertThat(r).as("%s", r).isInstanceOf(Result.Ok.class);
+        return ((Result.Ok<T>) r).value();
+    }
+
+    /** Alice and Bob chat, Carol talks, Dave left the server last month; days outside the window too. */
+    private void knownDataset() {
+        long g = GUILD.value();
+        LocalDate today = LocalDate.parse("2026-03-22");
+        PostgresActivityStore.create(SchedulingDb.dataSource()).store(new ActivityBatch(List.of(
+                new DailyActivity(g, 1, today, 30, 0),
+                new DailyActivity(g, 1, today.minusDays(6), 12, 600),          // first day of the 7
+                new DailyActivity(g, 1, today.minusDays(7), 500, 99_000),      // one day too old
+                new DailyActivity(g, 2, today.minusDays(2), 42, 0),
+                new DailyActivity(g, 3, today.minusDays(1), 5, 7_200),
+                new DailyActivity(g, 3, today, 0, 1_800),
+                new DailyActivity(g, 4, today.minusDays(3), 42, 3_600),        // ties with Bob on messages
+                new DailyActivity(OTHER_GUILD.value(), 9, today, 1_000, 100_000)),
+                List.of(new MemberName(g, 1, "Alice"), new MemberName(g, 2, "Bob"), new MemberName(g, 3, "Carol"),
+                        new MemberName(g, 4, "Dave (parti)"))));
+    }
+
+    @Test
+    void standingsOverTheLastSevenDaysRankAKnownDataset() {
+        knownDataset();
+        Standings s = ok(leaderboards().standings(context(GUILD), Optional.empty()));
+        assertThat(s.messages()).containsExactly(
+                new MessageEntry("1", "Alice", 42), new MessageEntry("2", "Bob", 42),
+                new MessageEntry("4", "Dave (parti)", 42), new MessageEntry("3", "Carol", 5));
+        assertThat(s.voice()).containsExactly(
+                new VoiceEntry("3", "Carol", 9_000), new VoiceEntry("4", "Dave (parti)", 3_600), new VoiceEntry("1", "Alice", 600));
+        LeaderboardCard card = leaderboards().card(GUILD, 7);
+        assertThat(card.messages()).extracting(LeaderboardCard.Row::rank).containsExactly(1, 1, 1, 4);
+        assertThat(card.period()).isEqualTo(new ActivityPeriod(LocalDate.parse("2026-03-16"), LocalDate.parse("2026-03-22")));
+    }
+
+    @Test
+    void aLongerPeriodReachesOlderDaysAndAMemberWithoutANameShowsTheirId() {
+        knownDataset();
+        PostgresActivityStore.create(SchedulingDb.dataSource()).store(new ActivityBatch(
+                List.of(new DailyActivity(GUILD.value(), 77, LocalDate.parse("2026-03-01"), 1, 0)), List.of()));
+        Standings s = ok(leaderboards().standings(context(GUILD), Optional.of(30)));
+        assertThat(s.messages().getFirst()).isEqualTo(new MessageEntry("1", "Alice", 542));
+        assertThat(s.messages()).contains(new MessageEntry("77", "77", 1));
+    }
+
+    @Test
+    void postingWithoutTrackDaysUsesTheSchedulesPeriodElseSevenDays() {
+        var l = leaderboards();
+        ok(l.post(context(GUILD), new PostLeaderboard(CHANNEL, Optional.empty())));
+        assertThat(posted.getLast().card().period().days()).isEqualTo(7);
+        ok(l.schedule(context(GUILD), new ScheduleLeaderboard(CHANNEL, 14, 0, 20)));
+        ok(l.post(context(GUILD), new PostLeaderboard(CHANNEL, Optional.empty())));
+        assertThat(posted.getLast().card().period().days()).isEqualTo(14);
+        ok(l.post(context(GUILD), new PostLeaderboard(CHANNEL, Optional.of(3))));
+        assertThat(posted.getLast().card().period().days()).isEqualTo(3);
+        assertThat(posted.getLast().channel()).isEqualTo(CHANNEL);
+    }
+
+    @Test
+    void aPeriodWithoutActivityStillPostsSuccessfullyWithAnEmptyCard() {
+        ok(leaderboards().post(context(GUILD), new PostLeaderboard(CHANNEL, Optional.empty())));
+        assertThat(posted).singleElement().satisfies(p -> assertThat(p.card().isEmpty()).isTrue());
+    }
+
+    @Test
+    void schedulingReturnsTheNextLocalSlotAndANewScheduleReplacesTheOld() {
+        var l = leaderboards();
+        Instant next = ok(l.schedule(context(GUILD), new ScheduleLeaderboard(CHANNEL, 7, 0, 20)));
+        assertThat(next).isEqualTo(Instant.parse("2026-03-22T19:00:00Z")); // tonight 20:00 CET
+        Instant replaced = ok(l.schedule(context(GUILD), new ScheduleLeaderboard(CHANNEL, 7, 1, 9)));
+        assertThat(replaced).isEqualTo(Instant.parse("2026-03-23T08:00:00Z")); // Monday 09:00 CET
+        assertThat(SchedulingDb.rows("SELECT * FROM valoratbot.leaderboard_schedules")).singleElement()
+                .satisfies(r -> assertThat(r.get("day_of_week")).isEqualTo(1));
+        assertThat(SchedulingDb.rows("SELECT execution_time FROM valoratbot.leaderboard_tasks")).singleElement()
+                .satisfies(r -> assertThat(r.get("execution_time")).isEqualTo(Timestamp.from(replaced)));
+    }
+
+    @Test
+    void theWeeklyPostGoesOutAtItsLocalHourAndMovesToTheSameLocalHourAcrossTheDstChange() {
+        var l = leaderboards().start();
+        ok(l.schedule(context(GUILD), new ScheduleLeaderboard(CHANNEL, 7, 0, 20)));
+        l.checkNow();
+        Await.quietly(Duration.ofMillis(600));
+        assertThat(posted).isEmpty();
+
+        clock.set(Instant.parse("2026-03-22T19:00:01Z"));
+        l.checkNow();
+        Await.until(WAIT, "the weekly post", () -> posted.size() == 1);
+        Instant nextWeek = Instant.parse("2026-03-29T18:00:00Z"); // 20:00 CEST, 6 days 23 h later
+        Await.until(WAIT, "the next week is scheduled", () -> Timestamp.from(nextWeek).equals(
+                SchedulingDb.row("SELECT execution_time FROM valoratbot.leaderboard_tasks").get("execution_time")));
+        var row = SchedulingDb.row("SELECT * FROM valoratbot.leaderboard_schedules");
+        assertThat(row.get("last_status")).isEqualTo("sent");
+        assertThat(row.get("next_run_at")).isEqualTo(Timestamp.from(nextWeek));
+        assertThat(row.get("posting_for")).isNull();
+        assertThat(posted.getFirst().channel()).isEqualTo(CHANNEL);
+
+        clock.set(nextWeek.plusSeconds(1));
+        l.checkNow();
+        Await.until(WAIT, "the second weekly post", () -> posted.size() == 2);
+    }
+
+    @Test
+    void aWeeklyPostMoreThanTheGraceLateIsSkippedToTheNextWeekAndRecordedMissed() {
+        var before = leaderboards();
+        ok(before.schedule(context(GUILD), new ScheduleLeaderboard(CHANNEL, 7, 0, 20)));
+        before.close();
+        clock.set(Instant.parse("2026-03-22T20:30:00Z")); // 90 minutes late
+        var l = leaderboards().start();
+        Await.until(WAIT, "the missed week is recorded", () -> "missed".equals(
+                SchedulingDb.row("SELECT last_status FROM valoratbot.leaderboard_schedules").get("last_status")));
+        assertThat(posted).isEmpty();
+        assertThat(SchedulingDb.row("SELECT next_run_at FROM valoratbot.leaderboard_schedules").get("next_run_at"))
+                .isEqualTo(Timestamp.from(Instant.parse("2026-03-29T18:00:00Z")));
+        l.close();
+    }
+
+    @Test
+    void aWeeklyPostInterruptedByACrashIsNotPostedAgain() {
+        var before = leaderboards();
+        ok(before.schedule(context(GUILD), new ScheduleLeaderboard(CHANNEL, 7, 0, 20)));
+        before.close();
+        SchedulingDb.exec("UPDATE valoratbot.leaderboard_schedules SET posting_for = next_run_at");
+        clock.set(Instant.parse("2026-03-22T19:00:30Z"));
+        leaderboards().start();
+        Await.until(WAIT, "the interruption is recorded", () -> "interrupted".equals(
+                SchedulingDb.row("SELECT last_status FROM valoratbot.leaderboard_schedules").get("last_status")));
+        assertThat(posted).isEmpty();
+    }
+}
