@@ -66,6 +66,10 @@ final class GatewayHub implements GatewayEvents {
         this.voiceHook = voiceHook;
     }
 
+    VoiceHook voiceHook() {
+        return voiceHook;
+    }
+
     void setGatewayUrl(String gatewayUrl) {
         this.gatewayUrl = gatewayUrl;
     }

@@ -49,7 +49,10 @@ final class HttpFront extends Handler.Abstract {
             write(response, callback, reply.status(), "application/json", reply.body());
         } else if (path.equals("/_standin/state") && method.equals("GET")) {
             boolean withMessages = !"false".equals(query(request).get("messages"));
-            String json = Json.write(StateJson.state(state, gateway.stats(), requestLog, withMessages));
+            var stateJson = StateJson.state(state, gateway.stats(), requestLog, withMessages);
+            var voice = gateway.voiceHook() == null ? null : gateway.voiceHook().stateJson();
+            if (voice != null) stateJson.set("voice", voice);
+            String json = Json.write(stateJson);
             write(response, callback, 200, "application/json", json.getBytes(StandardCharsets.UTF_8));
         } else if (path.equals("/_standin/requests") && method.equals("GET")) {
             String json = Json.write(StateJson.requests(requestLog.snapshot()));

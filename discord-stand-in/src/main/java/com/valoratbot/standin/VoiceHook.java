@@ -10,4 +10,9 @@ package com.valoratbot.standin;
 public interface VoiceHook {
 
     void onBotVoiceRequest(VoiceStateRequest request, VoiceGatewayContext context);
+
+    /** This hook's part of {@code /_standin/state}, shown under {@code "voice"}; null (the default) for none. */
+    default com.fasterxml.jackson.databind.JsonNode stateJson() {
+        return null;
+    }
 }
