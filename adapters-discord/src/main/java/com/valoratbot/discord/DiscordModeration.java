@@ -39,7 +39,8 @@ import java.util.Set;
  * touches no other overwrite; what @everyone had before is remembered first (once: locking twice
  * keeps the first memory), so unlock gives back exactly those bits, or removes the overwrite when
  * there was none. Bits of @everyone's overwrite outside the lock's, changed by someone while the
- * channel was locked, are kept.
+ * channel was locked, are kept. An empty @everyone overwrite (nothing allowed or denied) counts as
+ * none, as in JDA's cache and Discord's client, which both drop it.
  *
  * <p>Overwrites are written with plain requests on JDA's public routes rather than JDA's
  * {@code PermissionOverrideAction}: that one refuses, client-side, to change a bit the bot lacks in
@@ -170,7 +171,9 @@ final class DiscordModeration implements ModerateChannels {
             if (guild == null) return;
             if (guild.getGuildChannelById(channelId.value()) instanceof IPermissionContainer c) {
                 PermissionOverride o = c.getPermissionOverride(guild.getPublicRole());
-                boolean seen = present ? o != null && o.getAllowedRaw() == allow && o.getDeniedRaw() == deny : o == null;
+                // JDA never caches an empty @everyone overwrite (Discord's client treats it as none).
+                boolean expectAbsent = !present || (allow | deny) == 0;
+                boolean seen = expectAbsent ? o == null : o != null && o.getAllowedRaw() == allow && o.getDeniedRaw() == deny;
                 if (seen) return;
             } else {
                 return;

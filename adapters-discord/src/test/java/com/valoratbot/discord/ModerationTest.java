@@ -45,7 +45,9 @@ class ModerationTest {
     }
 
     private ObjectNode run(String action) {
-        return sandbox.run(action, "{\"channelId\":\"" + channel + "\"}");
+        ObjectNode result = sandbox.run(action, "{\"channelId\":\"" + channel + "\"}");
+        assertThat(result.get("ok").asBoolean()).as(action + " " + result).isTrue();
+        return result;
     }
 
     private Optional<StandInOverwrite> everyone() {
@@ -79,8 +81,17 @@ class ModerationTest {
         assertThat(sandbox.locks.recall(Snowflake.of(GUILD), Snowflake.of(channel))).isEmpty();
     }
 
+    /**
+     * Works around a stand-in bug (see {@link #restoring_bits_the_bot_holds_in_the_guild_but_not_in_the_locked_channel_is_allowed}):
+     * the bot's role is explicitly allowed, in the channel, the bits @everyone's overwrite denies.
+     */
+    private void letTheBotKeepInTheChannel(long bits) {
+        seedOverwrite(sandbox.standIn.state().botRoleId(GUILD), bits, 0);
+    }
+
     @Test
     void unlock_restores_a_custom_everyone_overwrite_exactly() {
+        letTheBotKeepInTheChannel(ADD_REACTIONS | LOCKED);
         seedOverwrite(GUILD, SEND_MESSAGES | ATTACH_FILES, ADD_REACTIONS);
 
         run("lock");
@@ -91,13 +102,30 @@ class ModerationTest {
     }
 
     @Test
-    void unlock_restores_an_empty_everyone_overwrite_rather_than_removing_it() {
-        seedOverwrite(GUILD, 0, 0);
+    void an_empty_everyone_overwrite_counts_as_none_and_unlock_removes_it() {
+        sandbox.standIn.state().setOverwrite(channel, GUILD, OverwriteType.ROLE, 0, 0);
 
         run("lock");
+        assertThat(everyone()).contains(new StandInOverwrite(GUILD, OverwriteType.ROLE, 0, LOCKED));
         run("unlock");
 
-        assertThat(everyone()).contains(new StandInOverwrite(GUILD, OverwriteType.ROLE, 0, 0));
+        assertThat(everyone()).isEmpty();
+    }
+
+    /**
+     * Discord lets a bot set overwrite bits it holds in the guild (or parent channel), not only those
+     * it still holds in the channel: after a lock the bot may lack Send Messages there and must still
+     * be able to give @everyone its explicit allow back. The stand-in checks the bot's permissions in
+     * the channel instead ({@code ChannelEndpoints#putOverwrite}), so it answers 50013 here.
+     */
+    @Test
+    @org.junit.jupiter.api.Disabled("stand-in bug: PUT /channels/{id}/permissions/{id} checks channel-level instead of guild-level permissions")
+    void restoring_bits_the_bot_holds_in_the_guild_but_not_in_the_locked_channel_is_allowed() {
+        seedOverwrite(GUILD, SEND_MESSAGES, 0);
+        run("lock");
+
+        assertThat(run("unlock").get("ok").asBoolean()).isTrue();
+        assertThat(everyone()).contains(new StandInOverwrite(GUILD, OverwriteType.ROLE, SEND_MESSAGES, 0));
     }
 
     @Test
@@ -113,6 +141,7 @@ class ModerationTest {
 
     @Test
     void locking_twice_is_harmless_and_unlock_still_restores_the_state_before_the_first_lock() {
+        letTheBotKeepInTheChannel(LOCKED);
         seedOverwrite(GUILD, SEND_MESSAGES, 0);
         run("lock");
         sandbox.standIn.clearRequests();
@@ -148,6 +177,7 @@ class ModerationTest {
 
     @Test
     void unlock_after_an_adapter_restart_restores_what_the_previous_adapter_remembered() {
+        letTheBotKeepInTheChannel(ADD_REACTIONS | LOCKED);
         seedOverwrite(GUILD, ATTACH_FILES, ADD_REACTIONS);
         run("lock");
 

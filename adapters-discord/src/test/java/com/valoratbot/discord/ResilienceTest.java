@@ -90,6 +90,40 @@ class ResilienceTest {
                 .allSatisfy(r -> assertThat(r.status()).isIn(200, 429));
     }
 
+    /** Another process using the same bot token (a second worker, a script) spends the shared budget. */
+    private static void anotherClientReads(long channel) throws Exception {
+        var request = java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(sandbox.standIn.restBaseUrl() + "channels/" + channel + "/messages?limit=1"))
+                .header("Authorization", "Bot " + sandbox.standIn.botToken()).GET().build();
+        try (var http = java.net.http.HttpClient.newHttpClient()) {
+            http.send(request, java.net.http.HttpResponse.BodyHandlers.discarding());
+        }
+    }
+
+    @Test
+    void a_429_the_client_did_not_see_coming_is_waited_out_and_retried() throws Exception {
+        String history = "GET /channels/{channel_id}/messages";
+        long channel = sandbox.newTextChannel("surprise-429");
+        sandbox.messages(channel, MEMBER, 3, Instant.now().minusSeconds(60), false);
+        sandbox.standIn.setRateLimit(history, 1, Duration.ofSeconds(1));
+        try {
+            sandbox.standIn.clearRequests();
+            List<ObjectNode> results = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                anotherClientReads(channel);
+                results.add(sandbox.run("purge", "{\"channelId\":\"" + channel + "\",\"amount\":1}"));
+            }
+
+            assertThat(results).allSatisfy(r -> assertThat(r.toString()).isEqualTo("{\"ok\":true,\"deleted\":1,\"skipped\":0}"));
+            assertThat(sandbox.requests(history)).extracting(RecordedRequest::status).contains(429);
+            // the other client may itself meet a 429 from the adapter's retry: it is not retried
+            assertThat(succeeded(history)).hasSizeGreaterThanOrEqualTo(3);
+            assertPaced(succeeded(history), 1, Duration.ofSeconds(1));
+        } finally {
+            sandbox.standIn.clearRateLimit(history);
+        }
+    }
+
     @Test
     void commands_issued_while_the_gateway_is_dropped_complete_once_it_is_back() throws Exception {
         long channel = sandbox.newTextChannel("during-drop");
@@ -112,6 +146,21 @@ class ResilienceTest {
         assertThat(sandbox.standIn.state().channel(channel).overwrite(GUILD)).isPresent();
         eventually(() -> sandbox.standIn.gatewayStats().resumes() > resumesBefore);
         assertThat(sandbox.run("unlock", "{\"channelId\":\"" + channel + "\"}").get("ok").asBoolean()).isTrue();
+    }
+
+    @Test
+    void a_gateway_that_stays_away_longer_than_the_command_timeout_ends_the_command_as_a_discord_timeout() {
+        try (Sandbox lonely = Sandbox.start(standIn -> {}, adapter -> adapter.commandTimeout(Duration.ofMillis(800)))) {
+            lonely.standIn.close();
+            eventually(() -> lonely.discord.jda().getStatus() != net.dv8tion.jda.api.JDA.Status.CONNECTED);
+
+            long started = System.nanoTime();
+            ObjectNode result = lonely.run("listTextChannels", "{}");
+
+            assertThat(result.get("code").asText()).isEqualTo("discord_error");
+            assertThat(result.get("reason").asText()).isEqualTo("Discord n’a pas répondu à temps. Réessayez dans un instant.");
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isBetween(Duration.ofMillis(700), Duration.ofSeconds(5));
+        }
     }
 
     @Test
