@@ -1,0 +1,67 @@
+package com.valoratbot.standin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Map;
+import org.junit.jupiter.api.DisplayNameGeneration;
+import org.junit.jupiter.api.DisplayNameGenerator;
+import org.junit.jupiter.api.Test;
+
+@DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
+class ConfigurationTest {
+
+    @Test
+    void build_reports_every_invalid_setting_at_once() {
+        assertThatThrownBy(() -> DiscordStandIn.builder().port(70_000).botToken("has space").botName("x").build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("port")
+                .hasMessageContaining("botToken")
+                .hasMessageContaining("botName");
+    }
+
+    @Test
+    void urls_name_the_loopback_address_and_the_bound_port() {
+        try (DiscordStandIn standIn = DiscordStandIn.builder().build().start()) {
+            assertThat(standIn.restBaseUrl()).isEqualTo("http://127.0.0.1:" + standIn.port() + "/api/v10/");
+            assertThat(standIn.gatewayUrl()).isEqualTo("ws://127.0.0.1:" + standIn.port() + "/gateway");
+            assertThat(standIn.stateUrl()).endsWith("/_standin/state");
+            assertThat(standIn.toString()).doesNotContain(standIn.botToken());
+        }
+    }
+
+    @Test
+    void the_afk_timeout_must_be_one_discord_accepts() {
+        try (DiscordStandIn standIn = DiscordStandIn.builder().build()) {
+            GuildSeed guild = standIn.state().createGuild(42L << 22, "Test");
+            assertThatThrownBy(() -> guild.afkTimeout(120)).isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+
+    @Test
+    void every_guild_gets_the_bot_as_a_member_with_its_own_role() {
+        try (DiscordStandIn standIn = DiscordStandIn.builder().botUserId(77L << 22).build()) {
+            long guildId = 43L << 22;
+            standIn.state().createGuild(guildId, "Test");
+
+            assertThat(standIn.state().members(guildId)).singleElement().satisfies(m -> {
+                assertThat(m.userId()).isEqualTo(77L << 22);
+                assertThat(m.bot()).isTrue();
+                assertThat(m.roleIds()).containsExactly(standIn.state().botRoleId(guildId));
+            });
+        }
+    }
+
+    @Test
+    void the_standalone_main_reads_port_token_and_synthetic_sizes() {
+        StandInMain.Options options = StandInMain.parse(
+                new String[] {"--guilds", "2500", "--channels", "30", "--no-demo"}, Map.of("STANDIN_PORT", "9999"));
+
+        assertThat(options.port()).isEqualTo(9999);
+        assertThat(options.guilds()).isEqualTo(2500);
+        assertThat(options.channels()).isEqualTo(30);
+        assertThat(options.demo()).isFalse();
+        assertThatThrownBy(() -> StandInMain.parse(new String[] {"--guilds", "3"}, Map.of()))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+}
