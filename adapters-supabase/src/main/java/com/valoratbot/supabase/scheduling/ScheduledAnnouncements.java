@@ -150,7 +150,14 @@ public final class ScheduledAnnouncements implements ScheduleAnnouncements, Auto
         ZoneId zone = zones.zoneOf(context.guildId());
         return ScheduleRules.resolve(command.scheduledFor(), zone, clock.instant()).map(at -> {
             String id = store(context, command.announcement(), at, zone);
-            scheduler.scheduleIfNotExists(TASK.instance(id).build(), at);
+            try {
+                scheduler.scheduleIfNotExists(TASK.instance(id).build(), at);
+            } catch (RuntimeException failed) {
+                // The dashboard is told it failed: take the row back so it is not sent after all.
+                // (Should that fail too, start() finds the row without execution and schedules it.)
+                forget(id);
+                throw failed;
+            }
             return id;
         });
     }
@@ -187,6 +194,16 @@ public final class ScheduledAnnouncements implements ScheduleAnnouncements, Auto
             throw new IllegalStateException("command " + context.commandId() + " already scheduled an announcement for another guild");
         } catch (SQLException e) {
             throw new SchedulingDatabaseException("storing a scheduled announcement", e);
+        }
+    }
+
+    private void forget(String id) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "DELETE FROM " + Tables.SCHEDULED_ANNOUNCEMENTS + " WHERE id = ? AND status = 'pending'")) {
+            ps.setString(1, id);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            LOG.warn("could not take back scheduled announcement {} after failing to schedule it: {}", id, e.toString());
         }
     }
 
