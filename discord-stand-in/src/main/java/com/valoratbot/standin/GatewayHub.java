@@ -44,6 +44,7 @@ final class GatewayHub implements GatewayEvents {
 
     /** The GUILD_CREATE stream waits while this many frames are still unsent, so a slow client holds little. */
     private static final int STREAM_BACKLOG = 32;
+    private static final int CHUNK_SIZE = 1000;
     private static final long ABANDONED_SESSION_MS = Duration.ofMinutes(5).toMillis();
 
     private final StandInState state;
@@ -124,7 +125,12 @@ final class GatewayHub implements GatewayEvents {
             return;
         }
         switch (op) {
-            case OP_HEARTBEAT -> connection.send("{\"op\":11}");
+            case OP_HEARTBEAT -> {
+                if (session != null && data.canConvertToLong()) {
+                    session.acknowledge(data.asLong());
+                }
+                connection.send("{\"op\":11}");
+            }
             case OP_IDENTIFY -> {
                 if (session != null) {
                     connection.close(CLOSE_ALREADY_AUTHENTICATED, "Already authenticated.");
@@ -167,7 +173,10 @@ final class GatewayHub implements GatewayEvents {
             }
         }
         reapAbandonedSessions();
-        GatewaySession session = new GatewaySession(newSessionId(), data.path("intents").asInt(), shard, replayLimitBytes);
+        // Discord accepts a large_threshold of 50 to 250 and defaults to 50.
+        int largeThreshold = Math.clamp(data.path("large_threshold").asInt(50), 50, 250);
+        GatewaySession session = new GatewaySession(newSessionId(), data.path("intents").asInt(), largeThreshold, shard,
+                replayLimitBytes);
         session.attach(connection);
         connection.bind(session);
         identifies.incrementAndGet();
@@ -207,7 +216,6 @@ final class GatewayHub implements GatewayEvents {
             sessions.put(session.id, session);
             session.dispatch("READY", Json.write(ready));
         });
-        boolean allMembers = session.hasIntents(GatewayIntents.GUILD_MEMBERS);
         for (long guildId : guildIds) {
             awaitBacklog(connection);
             if (session.isEnded()) {
@@ -216,7 +224,7 @@ final class GatewayHub implements GatewayEvents {
             state.write(() -> {
                 GuildData guild = state.findGuild(guildId);
                 if (guild != null && !session.isDelivered(guildId)) {
-                    sendGuildCreate(session, guild, allMembers);
+                    sendGuildCreate(session, guild);
                 }
             });
         }
@@ -233,8 +241,15 @@ final class GatewayHub implements GatewayEvents {
         }
     }
 
-    private void sendGuildCreate(GatewaySession session, GuildData guild, boolean allMembers) {
+    /**
+     * Discord sends every member only to clients with the GUILD_MEMBERS intent, and only for guilds at or below
+     * the client's large_threshold; a large guild is flagged so the client asks for member chunks (op 8).
+     */
+    private void sendGuildCreate(GatewaySession session, GuildData guild) {
+        boolean large = guild.members.size() > session.largeThreshold;
+        boolean allMembers = session.hasIntents(GatewayIntents.GUILD_MEMBERS) && !large;
         ObjectNode payload = Payloads.guildCreate(guild, state.userMap(), state.botUserId(), allMembers);
+        payload.put("large", large);
         session.markDelivered(guild.id);
         session.dispatch("GUILD_CREATE", Json.write(payload));
     }
@@ -316,6 +331,7 @@ final class GatewayHub implements GatewayEvents {
         }
     }
 
+    /** Request Guild Members (op 8), answered with GUILD_MEMBERS_CHUNK events of at most 1000 members each. */
     private void requestGuildMembers(GatewaySession session, JsonNode data) {
         JsonNode guildNode = data.path("guild_id");
         List<Long> guildIds = new ArrayList<>();
@@ -327,20 +343,20 @@ final class GatewayHub implements GatewayEvents {
         String query = data.path("query").asText("").toLowerCase(Locale.ROOT);
         int limit = data.path("limit").asInt(0);
         JsonNode userIds = data.path("user_ids");
+        String nonce = data.hasNonNull("nonce") ? data.path("nonce").asText() : null;
         state.write(() -> {
             for (long guildId : guildIds) {
                 GuildData guild = state.findGuild(guildId);
                 if (guild == null) {
                     continue;
                 }
-                ObjectNode chunk = Json.object().put("guild_id", Json.id(guildId)).put("chunk_index", 0).put("chunk_count", 1);
-                ArrayNode members = chunk.putArray("members");
-                ArrayNode notFound = chunk.putArray("not_found");
+                List<ObjectNode> found = new ArrayList<>();
+                ArrayNode notFound = Json.array();
                 if (userIds.isMissingNode() || userIds.isNull()) {
                     for (MemberData member : guild.members.values()) {
                         UserData user = state.userMap().get(member.userId);
-                        if (user.username.toLowerCase(Locale.ROOT).startsWith(query) && (limit == 0 || members.size() < limit)) {
-                            members.add(Payloads.member(member, user));
+                        if (user.username.toLowerCase(Locale.ROOT).startsWith(query) && (limit == 0 || found.size() < limit)) {
+                            found.add(Payloads.member(member, user));
                         }
                     }
                 } else {
@@ -356,14 +372,24 @@ final class GatewayHub implements GatewayEvents {
                         if (member == null) {
                             notFound.add(Json.id(userId));
                         } else {
-                            members.add(Payloads.member(member, state.userMap().get(userId)));
+                            found.add(Payloads.member(member, state.userMap().get(userId)));
                         }
                     }
                 }
-                if (data.hasNonNull("nonce")) {
-                    chunk.put("nonce", data.path("nonce").asText());
+                int chunkCount = Math.max(1, (found.size() + CHUNK_SIZE - 1) / CHUNK_SIZE);
+                for (int index = 0; index < chunkCount; index++) {
+                    ObjectNode chunk = Json.object()
+                            .put("guild_id", Json.id(guildId))
+                            .put("chunk_index", index)
+                            .put("chunk_count", chunkCount);
+                    ArrayNode members = chunk.putArray("members");
+                    found.subList(index * CHUNK_SIZE, Math.min(found.size(), (index + 1) * CHUNK_SIZE)).forEach(members::add);
+                    chunk.set("not_found", index == 0 ? notFound : Json.array());
+                    if (nonce != null) {
+                        chunk.put("nonce", nonce);
+                    }
+                    session.dispatch("GUILD_MEMBERS_CHUNK", Json.write(chunk));
                 }
-                session.dispatch("GUILD_MEMBERS_CHUNK", Json.write(chunk));
             }
         });
     }
@@ -378,7 +404,7 @@ final class GatewayHub implements GatewayEvents {
     public void guildCreated(GuildData guild) {
         for (GatewaySession session : sessions.values()) {
             if (!session.isEnded() && session.coversGuild(guild.id) && !session.isDelivered(guild.id)) {
-                sendGuildCreate(session, guild, session.hasIntents(GatewayIntents.GUILD_MEMBERS));
+                sendGuildCreate(session, guild);
             }
         }
     }

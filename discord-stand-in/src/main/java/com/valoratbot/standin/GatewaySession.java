@@ -16,6 +16,8 @@ final class GatewaySession {
 
     final String id;
     final int intents;
+    /** Guilds with more members than this are "large": their GUILD_CREATE leaves offline members out. */
+    final int largeThreshold;
     /** {shard id, shard count}, or null when the client did not shard. */
     final int[] shard;
     private final long replayLimitBytes;
@@ -28,9 +30,10 @@ final class GatewaySession {
     private boolean ended;
     private long detachedAtMs;
 
-    GatewaySession(String id, int intents, int[] shard, long replayLimitBytes) {
+    GatewaySession(String id, int intents, int largeThreshold, int[] shard, long replayLimitBytes) {
         this.id = id;
         this.intents = intents;
+        this.largeThreshold = largeThreshold;
         this.shard = shard;
         this.replayLimitBytes = replayLimitBytes;
     }
@@ -59,6 +62,21 @@ final class GatewaySession {
             }
             if (connection != null) {
                 connection.send(frame);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * A heartbeat carries the last sequence the client processed; nothing up to it can be asked for again,
+     * so the replay buffer lets go of it (this is what keeps a 2,500-guild READY stream from lingering).
+     */
+    void acknowledge(long processedSeq) {
+        lock.lock();
+        try {
+            while (!replay.isEmpty() && replay.getFirst().seq() <= processedSeq) {
+                replayBytes -= replay.removeFirst().json().length();
             }
         } finally {
             lock.unlock();
