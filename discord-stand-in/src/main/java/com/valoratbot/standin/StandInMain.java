@@ -26,6 +26,10 @@ public final class StandInMain {
     private StandInMain() {}
 
     public static void main(String[] args) throws InterruptedException {
+        // Before any logger exists: the standalone run gets a quiet console config unless one was given.
+        if (System.getProperty("logback.configurationFile") == null) {
+            System.setProperty("logback.configurationFile", "com/valoratbot/standin/standalone-logback.xml");
+        }
         Options options;
         try {
             options = parse(args, System.getenv());
