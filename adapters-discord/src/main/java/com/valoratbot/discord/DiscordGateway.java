@@ -24,10 +24,13 @@ import org.slf4j.LoggerFactory;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * The Discord side of the worker: one JDA session and the core ports it serves.
@@ -69,6 +72,7 @@ public final class DiscordGateway implements AutoCloseable {
     private final URI restBaseUrl;
     private final URI gatewayUrl;
     private final Duration readyTimeout;
+    private final List<Consumer<JDABuilder>> jdaSettings;
     private final String description;
     private final Connection connection;
     private final DiscordAccess access;
@@ -84,6 +88,7 @@ public final class DiscordGateway implements AutoCloseable {
         this.restBaseUrl = config.restBaseUrl;
         this.gatewayUrl = config.gatewayUrl;
         this.readyTimeout = config.readyTimeout;
+        this.jdaSettings = List.copyOf(config.jdaSettings);
         this.description = config.toString();
         this.connection = new Connection(config.commandTimeout);
         this.access = new DiscordAccess(connection);
@@ -139,6 +144,7 @@ public final class DiscordGateway implements AutoCloseable {
             // A local gateway (the stand-in) speaks plain JSON frames.
             builder.setCompression(Compression.NONE);
         }
+        jdaSettings.forEach(setting -> setting.accept(builder));
         return builder;
     }
 
@@ -239,6 +245,7 @@ public final class DiscordGateway implements AutoCloseable {
         private GuildRateLimits.Limit purges = new GuildRateLimits.Limit(1, Duration.ofSeconds(5));
         private Duration readyTimeout = Duration.ofSeconds(60);
         private Duration commandTimeout = Duration.ofSeconds(60);
+        private final List<Consumer<JDABuilder>> jdaSettings = new ArrayList<>();
 
         private Builder() {}
 
@@ -294,6 +301,16 @@ public final class DiscordGateway implements AutoCloseable {
          */
         public Builder commandTimeout(Duration v) {
             commandTimeout = positive(v, "commandTimeout");
+            return this;
+        }
+
+        /**
+         * Changes JDA's builder before login, after this adapter's own settings: for embedders that
+         * need more of the session (event listeners that must see READY, the voice module's audio
+         * configuration). Leave the intents and caches alone unless you need more than this adapter.
+         */
+        public Builder configureJda(Consumer<JDABuilder> setting) {
+            jdaSettings.add(Objects.requireNonNull(setting, "setting"));
             return this;
         }
 

@@ -4,12 +4,15 @@ import com.valoratbot.core.command.Command.Purge;
 import com.valoratbot.core.command.Command.PurgeMode;
 import com.valoratbot.core.port.CommandContext;
 import com.valoratbot.core.port.PurgeMessages;
+import com.valoratbot.core.result.ErrorCode;
 import com.valoratbot.core.result.Result;
+import com.valoratbot.core.result.Text;
 import net.dv8tion.jda.api.JDA;
 import net.dv8tion.jda.api.entities.Message;
 import net.dv8tion.jda.api.entities.MessageHistory;
 import net.dv8tion.jda.api.entities.channel.middleman.GuildChannel;
 import net.dv8tion.jda.api.entities.channel.middleman.GuildMessageChannel;
+import net.dv8tion.jda.api.requests.ErrorResponse;
 import net.dv8tion.jda.api.requests.Route;
 import net.dv8tion.jda.api.utils.TimeUtil;
 import net.dv8tion.jda.api.utils.data.DataObject;
@@ -19,6 +22,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Reads the {@code amount} newest messages page by page (100 a request), keeps those the mode
@@ -52,8 +56,7 @@ final class DiscordPurge implements PurgeMessages {
         return connection.run(context, "purge", deadline -> {
             GuildChannel found = connection.channel(connection.guild(context.guildId()), purge.channelId());
             if (!(found instanceof GuildMessageChannel channel)) {
-                throw DiscordFailure.of(com.valoratbot.core.result.ErrorCode.INVALID_PAYLOAD, "channel_wrong_type",
-                        "#" + found.getName(), com.valoratbot.core.result.Text.of("channel_kind.text"));
+                throw DiscordFailure.of(ErrorCode.INVALID_PAYLOAD, "channel_wrong_type", "#" + found.getName(), Text.of("channel_kind.text"));
             }
             long oldestBulkDeletable = TimeUtil.getDiscordTimestamp(
                     clock.millis() - BULK_DELETE_MAX_AGE.toMillis() + AGE_MARGIN.toMillis());
@@ -81,8 +84,9 @@ final class DiscordPurge implements PurgeMessages {
                         .map(Long::toUnsignedString).toList();
                 try {
                     if (chunk.size() == 1) {
+                        // a message deleted by someone else meanwhile is no failure
                         connection.await(channel.deleteMessageById(chunk.getFirst()).reason(reason), deadline, channel,
-                                java.util.Set.of(net.dv8tion.jda.api.requests.ErrorResponse.UNKNOWN_MESSAGE));
+                                Set.of(ErrorResponse.UNKNOWN_MESSAGE));
                     } else {
                         connection.await(bulkDelete(channel, chunk, reason), deadline, channel);
                     }

@@ -63,6 +63,24 @@ class DiscordGatewayBuilderTest {
     }
 
     @Test
+    void an_embedder_can_add_to_JDAs_builder_before_login_and_sees_READY() {
+        try (var standIn = com.valoratbot.standin.DiscordStandIn.builder().port(0).botToken("t").build().start()) {
+            var ready = new java.util.concurrent.atomic.AtomicBoolean();
+            DiscordGateway gateway = DiscordGateway.builder().token("t").restBaseUrl(standIn.restBaseUrl()).gatewayUrl(standIn.gatewayUrl())
+                    .configureJda(jda -> jda.addEventListeners((net.dv8tion.jda.api.hooks.EventListener) event -> {
+                        if (event instanceof net.dv8tion.jda.api.events.session.ReadyEvent) ready.set(true);
+                    }))
+                    .build();
+            try (gateway) {
+                gateway.start();
+                assertThat(ready).isTrue();
+                assertThat(gateway.jda().getGatewayIntents()).containsExactlyInAnyOrder(
+                        net.dv8tion.jda.api.requests.GatewayIntent.GUILD_VOICE_STATES, net.dv8tion.jda.api.requests.GatewayIntent.GUILD_MESSAGES);
+            }
+        }
+    }
+
+    @Test
     void the_invite_asks_for_exactly_what_the_actions_need_and_no_more() {
         assertThat(DiscordGateway.invitePermissions()).containsExactlyInAnyOrder(
                 Permission.VIEW_CHANNEL, Permission.MESSAGE_SEND, Permission.MESSAGE_SEND_IN_THREADS,

@@ -102,6 +102,17 @@ class ModerationTest {
     }
 
     @Test
+    void unlock_gives_back_only_the_locked_bits_and_keeps_what_staff_changed_while_the_channel_was_locked() {
+        letTheBotKeepInTheChannel(ADD_REACTIONS | LOCKED);
+        run("lock");
+        seedOverwrite(GUILD, 0, LOCKED | ADD_REACTIONS); // a moderator also turned reactions off meanwhile
+
+        run("unlock");
+
+        assertThat(everyone()).contains(new StandInOverwrite(GUILD, OverwriteType.ROLE, 0, ADD_REACTIONS));
+    }
+
+    @Test
     void an_empty_everyone_overwrite_counts_as_none_and_unlock_removes_it() {
         sandbox.standIn.state().setOverwrite(channel, GUILD, OverwriteType.ROLE, 0, 0);
 
