@@ -2,7 +2,6 @@ package com.valoratbot.standin;
 
 /** Gateway intent bits the stand-in filters on (a client receives only the events its intents ask for). */
 final class GatewayIntents {
-    static final int NONE = 0;
     static final int GUILDS = 1;
     static final int GUILD_MEMBERS = 1 << 1;
     static final int GUILD_VOICE_STATES = 1 << 7;

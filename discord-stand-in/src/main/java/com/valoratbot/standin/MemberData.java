@@ -14,13 +14,4 @@ final class MemberData {
         this.roleIds = roleIds.clone();
         this.joinedAt = joinedAt;
     }
-
-    boolean hasRole(long roleId) {
-        for (long id : roleIds) {
-            if (id == roleId) {
-                return true;
-            }
-        }
-        return false;
-    }
 }

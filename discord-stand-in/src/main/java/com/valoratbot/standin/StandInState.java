@@ -404,17 +404,9 @@ public final class StandInState {
         }
     }
 
-    ReentrantLock lock() {
-        return lock;
-    }
-
     void attach(GatewayEvents events, String attachmentBaseUrl) {
         this.events = events;
         this.attachmentBaseUrl = attachmentBaseUrl;
-    }
-
-    GatewayEvents events() {
-        return events;
     }
 
     String attachmentBaseUrl() {
@@ -461,10 +453,6 @@ public final class StandInState {
 
     void recordAudit(long guildId, String action, long targetId, String reason) {
         auditLog.add(new AuditLogEntry(guildId, action, targetId, reason, Instant.now()));
-    }
-
-    void recordVoiceRequest(VoiceStateRequest request) {
-        voiceRequests.add(request);
     }
 
     /** Caller holds the lock. Stores and dispatches MESSAGE_CREATE. */
@@ -648,7 +636,7 @@ public final class StandInState {
         }
     }
 
-    void requireOverwriteTarget(GuildData guild, long targetId, OverwriteType type) {
+    private void requireOverwriteTarget(GuildData guild, long targetId, OverwriteType type) {
         boolean exists = type == OverwriteType.ROLE ? guild.roles.containsKey(targetId) : guild.members.containsKey(targetId);
         if (!exists) {
             throw new NoSuchElementException("No " + type.name().toLowerCase(java.util.Locale.ROOT) + " " + targetId

@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -92,9 +91,5 @@ final class RawGateway implements WebSocket.Listener, AutoCloseable {
     static String identify(String token, int intents) {
         return "{\"op\":2,\"d\":{\"token\":\"" + token + "\",\"intents\":" + intents
                 + ",\"properties\":{\"os\":\"linux\",\"browser\":\"test\",\"device\":\"test\"}}}";
-    }
-
-    static Duration timeout() {
-        return Duration.ofSeconds(10);
     }
 }
