@@ -1,0 +1,166 @@
+package com.valoratbot.discord.music;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import net.dv8tion.jda.api.JDA;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.time.Duration;
+
+import static com.valoratbot.discord.music.MusicRig.*;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+
+/** The answers that are not music: nothing found, load failures, DAVE missing, leaving when idle or alone. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class MusicRulesTest {
+
+    private MusicRig rig;
+    private JDA jda;
+    private MusicPlayers music;
+
+    @BeforeAll
+    void start() {
+        rig = MusicRig.start();
+        jda = rig.connect();
+    }
+
+    @AfterEach
+    void closePlayers() {
+        if (music != null) music.close();
+        music = null;
+        await("the bot left", () -> !rig.botInVoice(), Duration.ofSeconds(10));
+        rig.listenerIn(null);
+    }
+
+    @AfterAll
+    void stop() {
+        shutdown(jda);
+        if (rig != null) rig.close();
+    }
+
+    private MusicPlayers.Builder players() {
+        return MusicPlayers.builder(jda).voiceMode(VoiceMode.PASSTHROUGH);
+    }
+
+    private ObjectNode play(String query, long channel) {
+        return command(music, "play", "{\"query\": \"" + query + "\", \"voiceChannelId\": \"" + channel + "\"}");
+    }
+
+    @Test
+    void plainTextIsSearchedWithTheProviderAndNoMatchIsNoMatches() {
+        music = players().searchProvider("nowhere:").build();
+        assertThat(music.identifier("never gonna give you up")).isEqualTo("nowhere:never gonna give you up");
+        ObjectNode r = play("never gonna give you up", VOCAL);
+        assertThat(r.path("ok").asBoolean()).isFalse();
+        assertThat(r.path("code").asText()).isEqualTo("no_matches");
+        assertThat(r.path("reason").asText()).contains("never gonna give you up");
+        assertThat(rig.botInVoice()).isFalse();
+    }
+
+    @Test
+    void aUrlIsLoadedAsItIsAndAFailureIsLoadFailedWithTheReason() {
+        music = players().build();
+        String notAudio = rig.tones.file("notes.txt", "just some text, not a sound".repeat(40).getBytes());
+        assertThat(music.identifier("  " + notAudio + " ")).isEqualTo(notAudio);
+        ObjectNode r = play(notAudio, VOCAL);
+        assertThat(r.path("ok").asBoolean()).isFalse();
+        assertThat(r.path("code").asText()).as(r.toString()).isEqualTo("load_failed");
+        assertThat(r.path("reason").asText()).startsWith("Could not load the track: ").hasSizeGreaterThan(30);
+
+        ObjectNode refused = play("http://127.0.0.1:9/nothing-listens-here.mp3", VOCAL);
+        assertThat(refused.path("code").asText()).as(refused.toString()).isEqualTo("load_failed");
+    }
+
+    @Test
+    void aUrlThatIsNotFoundHasNoMatches() {
+        music = players().build();
+        ObjectNode r = play(rig.tones.url("missing.wav"), VOCAL);
+        assertThat(r.path("code").asText()).as(r.toString()).isEqualTo("no_matches");
+    }
+
+    @Test
+    void daveModeOnAMachineWhereLibdaveCannotLoadAnswersVoiceUnavailableWithoutJoining() {
+        VoiceSupport dave = MusicPlayers.probe(VoiceMode.DAVE);
+        assumeFalse(dave.available(), "libdave loads on this machine: " + dave.detail());
+        assertThat(dave.describe()).startsWith("voice: DAVE unavailable: ");
+        music = MusicPlayers.builder(jda).voiceMode(VoiceMode.DAVE).build();
+        assertThat(music.voiceSupport()).isEqualTo(dave);
+        ObjectNode r = play(rig.tones.tone("dave", 1, 440), VOCAL);
+        assertThat(r.path("ok").asBoolean()).isFalse();
+        assertThat(r.path("code").asText()).isEqualTo("voice_unavailable");
+        assertThat(r.path("reason").asText()).contains("DAVE").contains(dave.detail());
+        assertThat(rig.botInVoice()).isFalse();
+    }
+
+    @Test
+    void aTextChannelIsNotAVoiceChannel() {
+        music = players().build();
+        ObjectNode r = play(rig.tones.tone("t", 1, 440), com.valoratbot.standin.DemoGuild.GENERAL_ID);
+        assertThat(r.path("ok").asBoolean()).isFalse();
+        assertThat(r.path("code").asText()).isEqualTo("invalid_payload");
+        assertThat(r.path("reason").asText()).contains("#general").contains("voice or stage channel");
+    }
+
+    @Test
+    void withNothingEverPlayedEveryControlAnswersAndTheQueueIsEmpty() {
+        music = players().build();
+        for (String action : new String[] {"pause", "resume", "skip", "stop"}) {
+            assertThat(command(music, action, "{}").path("code").asText()).as(action).isEqualTo("nothing_playing");
+        }
+        ObjectNode q = command(music, "getQueue", "{}");
+        assertThat(q.path("ok").asBoolean()).isTrue();
+        assertThat(q.path("nowPlaying").isNull()).isTrue();
+        assertThat(q.path("queue").isArray()).isTrue();
+        ObjectNode remove = command(music, "removeFromQueue", "{\"trackId\": 0}");
+        assertThat(remove.path("code").asText()).isEqualTo("invalid_payload");
+        assertThat(remove.path("reason").asText()).contains("queue is empty");
+    }
+
+    @Test
+    void aloneInTheChannelTheBotLeavesAfterTheIdleTimeoutAndForgetsTheQueue() {
+        QueueStore store = QueueStore.inMemory();
+        music = players().idleTimeout(Duration.ofMillis(1_500)).queueStore(store).build();
+        assertThat(play(rig.tones.tone("alone", 30, 440), VOCAL).path("ok").asBoolean()).isTrue();
+        await("the bot joins", rig::botInVoice, Duration.ofSeconds(10));
+        await("the bot leaves, alone", () -> !rig.botInVoice(), Duration.ofSeconds(10));
+        assertThat(command(music, "getQueue", "{}").path("nowPlaying").isNull()).isTrue();
+        await("the queue is forgotten", () -> store.loadAll().isEmpty(), Duration.ofSeconds(5));
+    }
+
+    @Test
+    void withSomeoneListeningTheBotStaysUntilNothingPlaysForTheIdleTimeout() {
+        rig.listenerIn(VOCAL);
+        music = players().idleTimeout(Duration.ofMillis(1_500)).build();
+        assertThat(play(rig.tones.tone("short", 2.5, 440), VOCAL).path("ok").asBoolean()).isTrue();
+        await("frames", () -> rig.audioFrames() > 0 && rig.framesDuring(100) > 0, Duration.ofSeconds(10));
+        sleep(1_700);
+        assertThat(rig.botInVoice()).as("still playing to Alice").isTrue();
+        await("the bot leaves once idle", () -> !rig.botInVoice(), Duration.ofSeconds(10));
+    }
+
+    @Test
+    void theBuilderRefusesBadSettingsAtOnce() {
+        assertThatThrownBy(() -> players().searchProvider("scsearch")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> players().searchProvider("")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> players().idleTimeout(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> players().maxQueueLength(0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> players().opusEncodingQuality(11)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> MusicPlayers.builder(null)).isInstanceOf(NullPointerException.class);
+        assertThat(MusicPlayers.DEFAULT_SEARCH_PROVIDER).isEqualTo("scsearch:");
+        assertThat(MusicPlayers.DEFAULT_IDLE_TIMEOUT).isEqualTo(Duration.ofMinutes(5));
+    }
+
+    @Test
+    void urlsAreRecognisedOnlyWithAnHttpSchemeAndAHost() {
+        assertThat(MusicPlayers.isUrl("https://soundcloud.com/a/b")).isTrue();
+        assertThat(MusicPlayers.isUrl("HTTP://127.0.0.1:80/x.wav")).isTrue();
+        assertThat(MusicPlayers.isUrl("http:/nohost")).isFalse();
+        assertThat(MusicPlayers.isUrl("ftp://host/x")).isFalse();
+        assertThat(MusicPlayers.isUrl("daft punk one more time")).isFalse();
+    }
+}
