@@ -12,18 +12,25 @@ BEGIN
 END
 $do$;
 
--- The guide's shape, plus requested_by (the requester's Discord id, optional).
-CREATE TABLE IF NOT EXISTS "${command_schema}"."${command_table}" (
-    id           uuid PRIMARY KEY DEFAULT gen_random_uuid(),
-    guild_id     text NOT NULL,
-    action       text NOT NULL,
-    payload      jsonb,
-    status       text DEFAULT 'pending',
-    result       jsonb,
-    requested_by text,
-    created_at   timestamptz DEFAULT now(),
-    updated_at   timestamptz DEFAULT now()
-);
+-- The guide's shape, plus requested_by (the requester's Discord id, optional). Created only when
+-- missing (an IF NOT EXISTS, minus the "already exists, skipping" notice in the worker's log).
+DO $do$
+BEGIN
+    IF to_regclass(format('%I.%I', '${command_schema}', '${command_table}')) IS NULL THEN
+        CREATE TABLE "${command_schema}"."${command_table}" (
+            id           uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+            guild_id     text NOT NULL,
+            action       text NOT NULL,
+            payload      jsonb,
+            status       text DEFAULT 'pending',
+            result       jsonb,
+            requested_by text,
+            created_at   timestamptz DEFAULT now(),
+            updated_at   timestamptz DEFAULT now()
+        );
+    END IF;
+END
+$do$;
 
 -- What claiming needs: a guild's active (pending or processing) commands in created_at order.
 -- Created only when the table has no equivalent index already (whatever its name).

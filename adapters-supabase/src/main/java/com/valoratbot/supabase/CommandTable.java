@@ -28,7 +28,7 @@ public record CommandTable(String schema, String name, Map<String, String> colum
 
     static Optional<CommandTable> inspect(DSLContext dsl, String schema, String name) {
         var rows = dsl.fetch("""
-                SELECT a.attname::text AS name, format_type(a.atttypid, a.atttypmod) AS type, a.atthasdef AS has_default
+                SELECT a.attname::text AS name, format_type(a.atttypid, a.atttypmod) AS type, (a.atthasdef OR a.attidentity <> '') AS has_default
                 FROM pg_attribute a
                 JOIN pg_class c ON c.oid = a.attrelid
                 JOIN pg_namespace n ON n.oid = c.relnamespace

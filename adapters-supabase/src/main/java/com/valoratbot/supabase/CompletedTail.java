@@ -45,7 +45,7 @@ public final class CompletedTail implements AutoCloseable {
         // updated_at is written when a command finishes; picked_at and created_at are earlier.
         this.grace = ts.equals("updated_at") ? Duration.ofSeconds(30) : Duration.ofMinutes(10);
         this.query = CommandAdmin.select(table, ", CAST(" + ts + " AS timestamptz) AS tail_ts") + " WHERE status IN ('done', 'error')"
-                + " AND " + ts + " >= ? ORDER BY " + ts + ", id LIMIT " + BATCH;
+                + " AND " + ts + " >= CAST(? AS timestamptz) ORDER BY " + ts + ", id LIMIT " + BATCH;
         this.cursor = db.dsl().fetchOne("SELECT now()").get(0, OffsetDateTime.class);
         // What finished before now is not news: remember it without returning it.
         for (Record r : fetch()) seen.put(r.get("id", String.class), r.get("tail_ts", OffsetDateTime.class));

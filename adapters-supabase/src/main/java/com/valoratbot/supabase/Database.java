@@ -182,6 +182,7 @@ public final class Database implements AutoCloseable {
         p.putAll(properties);
         // A silently dead connection (network cut) must fail a read instead of hanging forever.
         p.putIfAbsent("socketTimeout", "30");
+        p.setProperty("ApplicationName", "valoratbot-listen");
         return DriverManager.getConnection(jdbcUrl, p);
     }
 

@@ -7,12 +7,14 @@ import com.valoratbot.migrations.ValoratbotMigrations;
  * it has, the id's type). Each is a single statement, so it is atomic under autocommit.
  *
  * <h2>Why claiming is exactly-once and keeps each guild's order, in READ COMMITTED</h2>
- * The candidate scan runs on the statement's snapshot; {@code FOR UPDATE SKIP LOCKED} then locks
- * each candidate row. A row another worker holds locked is skipped. A row another worker changed
- * and committed after our snapshot is re-read at its latest version and the conditions on that
- * row itself are checked again (EvalPlanQual): {@code status = 'pending'} fails for a row that was
- * claimed meanwhile, so no row is claimed twice. The guild conditions (no 'processing' command of
- * the guild, no older 'pending' one) are only checked on the snapshot, and that is enough: a
+ * The candidates are each guild's oldest active ({@code pending} or {@code processing}) command,
+ * when it is pending and no command of the guild is processing. They are found on the statement's
+ * snapshot, and {@code FOR UPDATE SKIP LOCKED} then locks each candidate row. A row another
+ * worker holds locked is skipped. A row another worker changed and committed after our snapshot
+ * is re-read at its latest version and the conditions on that row itself are checked again
+ * (EvalPlanQual): {@code status = 'pending'} fails for a row that was claimed meanwhile, so no
+ * row is claimed twice. The guild conditions (no 'processing' command of
+ * the guild, no older active one) are only checked on the snapshot, and that is enough: a
  * candidate is its guild's oldest active command in our snapshot, so a concurrent worker can only
  * have claimed that same row (we then skip it or fail the re-check) or have finished it (the
  * re-check fails again). Two commands of one guild are therefore never in flight together, and
@@ -41,20 +43,21 @@ final class QueueSql {
 
     QueueSql(CommandTable t) {
         String T = t.sqlName();
-        String older = t.hasCreatedAt()
-                ? "(o.created_at < c.created_at OR (o.created_at = c.created_at AND o.id < c.id)"
-                  + " OR (o.created_at IS NULL AND (c.created_at IS NOT NULL OR o.id < c.id)))"
-                : "o.id < c.id";
-        String order = t.hasCreatedAt() ? "c.created_at ASC NULLS FIRST, c.id" : "c.id";
+        String order = t.hasCreatedAt() ? "%1$s.created_at ASC NULLS FIRST, %1$s.id" : "%1$s.id";
         String claimSets = (t.hasUpdatedAt() ? ", updated_at = now()" : "") + (t.hasPickedAt() ? ", picked_at = now()" : "");
 
+        // head: each guild's oldest active command (linear in the backlog, even when one guild floods it).
         this.claim = """
                 WITH picked AS MATERIALIZED (
                     SELECT c.id
                     FROM %1$s c
-                    WHERE c.status = 'pending'
+                    JOIN (SELECT DISTINCT ON (h.guild_id) h.id, h.status
+                          FROM %1$s h
+                          WHERE h.status IN ('pending', 'processing')
+                          ORDER BY h.guild_id, %2$s) head ON head.id = c.id
+                    WHERE head.status = 'pending'
+                      AND c.status = 'pending'
                       AND NOT EXISTS (SELECT 1 FROM %1$s p WHERE p.guild_id = c.guild_id AND p.status = 'processing')
-                      AND NOT EXISTS (SELECT 1 FROM %1$s o WHERE o.guild_id = c.guild_id AND o.status = 'pending' AND %2$s)
                     ORDER BY %3$s
                     LIMIT ?
                     FOR UPDATE OF c SKIP LOCKED
@@ -70,7 +73,7 @@ final class QueueSql {
                     DO UPDATE SET worker_id = EXCLUDED.worker_id, claimed_at = EXCLUDED.claimed_at
                 )
                 SELECT id, guild_id, action, payload, requested_by, age_ms FROM claimed ORDER BY age_ms DESC NULLS FIRST, id
-                """.formatted(T, older, order, claimSets, returning(t, "t"), CLAIMS);
+                """.formatted(T, order.formatted("h"), order.formatted("c"), claimSets, returning(t, "t"), CLAIMS);
 
         this.complete = """
                 WITH outcome AS (

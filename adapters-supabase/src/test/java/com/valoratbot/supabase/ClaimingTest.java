@@ -155,6 +155,24 @@ class ClaimingTest {
     }
 
     @Test
+    void aGuildFloodingTheQueueDoesNotSlowClaimingDown() {
+        db.execute("""
+                INSERT INTO commands (guild_id, action, payload, created_at)
+                SELECT '8001', 'lock', '{}', clock_timestamp() FROM generate_series(1, 10000)""");
+        String other = insert("8002", "lock").get(0);
+        try (PostgresQueue queue = PostgresQueue.builder(database).workerId("w1").listen(false).build()) {
+            db.execute("ANALYZE commands");
+            long start = System.nanoTime();
+
+            List<QueuedCommand> claimed = queue.claims().claim(10);
+
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(500));
+            assertThat(claimed).extracting(QueuedCommand::guildId).containsExactly("8001", "8002");
+            assertThat(claimed.get(1).id()).isEqualTo(other);
+        }
+    }
+
+    @Test
     void concurrentClaimersNeverGetTheSameCommandNorTwoOfOneGuildAtOnce() throws Exception {
         db.execute("""
                 INSERT INTO commands (guild_id, action, payload, created_at)

@@ -5,6 +5,8 @@ import com.valoratbot.core.command.Snowflake;
 import com.valoratbot.core.port.CommandContext;
 import com.valoratbot.core.port.ListChannels;
 import com.valoratbot.core.port.ModerateChannels;
+import com.valoratbot.core.port.PostAnnouncements;
+import com.valoratbot.core.command.Announcement;
 import com.valoratbot.core.result.Done;
 import com.valoratbot.core.result.Result;
 import com.valoratbot.core.run.CommandHandler;
@@ -24,7 +26,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * and per guild in execution order), notices two commands of one guild running at once, and
  * keeps each channel's lock state to notice a lock/unlock pair run out of order.
  */
-public final class RecordingDiscord implements ListChannels, ModerateChannels {
+public final class RecordingDiscord implements ListChannels, ModerateChannels, PostAnnouncements {
 
     private final Map<String, AtomicInteger> executions = new ConcurrentHashMap<>();
     private final Map<Long, List<String>> byGuild = new ConcurrentHashMap<>();
@@ -41,7 +43,7 @@ public final class RecordingDiscord implements ListChannels, ModerateChannels {
     }
 
     public Ports ports() {
-        return Ports.builder().channels(this).moderation(this).build();
+        return Ports.builder().channels(this).moderation(this).announcements(this).build();
     }
 
     /** A handler on these ports, with a long maximum age so big batches do not expire. */
@@ -102,6 +104,11 @@ public final class RecordingDiscord implements ListChannels, ModerateChannels {
                 violations.add("unlock of a channel that was not locked " + unlock.channelId() + " (" + ctx.commandId() + ")");
             }
         }, Done.DONE);
+    }
+
+    @Override
+    public Result<Snowflake> announce(CommandContext ctx, Announcement announcement) {
+        return record(ctx, () -> {}, Snowflake.of(999_999_999_999_999_999L));
     }
 
     /** How many times each command id was executed. */

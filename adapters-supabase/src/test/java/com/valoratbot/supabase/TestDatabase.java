@@ -46,6 +46,7 @@ public final class TestDatabase implements BeforeAllCallback, AfterAllCallback {
     private static int port;
 
     private final Deque<AutoCloseable> toClose = new ArrayDeque<>();
+    private final List<String> extraDatabases = new ArrayList<>();
     private String name;
 
     /** The shared server, started on first use. */
@@ -123,11 +124,22 @@ public final class TestDatabase implements BeforeAllCallback, AfterAllCallback {
                 System.err.println("closing after tests: " + e);
             }
         }
-        try (Connection c = adminConnection()) {
-            c.createStatement().execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
-        } catch (SQLException e) {
-            System.err.println("dropping test database " + name + ": " + e);
+        extraDatabases.add(name);
+        for (String db : extraDatabases) {
+            try (Connection c = adminConnection()) {
+                c.createStatement().execute("DROP DATABASE IF EXISTS " + db + " WITH (FORCE)");
+            } catch (SQLException e) {
+                System.err.println("dropping test database " + db + ": " + e);
+            }
         }
+    }
+
+    /** Another empty database for this class (dropped after it); returns its settings, to adjust and build. */
+    public DatabaseSettings.Builder newDatabase() {
+        String extra = name + "_" + (extraDatabases.size() + 1);
+        createDatabase(extra);
+        extraDatabases.add(extra);
+        return DatabaseSettings.builder().url("jdbc:postgresql://localhost:" + port() + "/" + extra).user("postgres").poolSize(3);
     }
 
     /** Creates another empty database on the shared server. */
@@ -148,8 +160,9 @@ public final class TestDatabase implements BeforeAllCallback, AfterAllCallback {
         return name;
     }
 
+    /** This class's database, with its user: usable as DATABASE_URL as it is. */
     public String jdbcUrl() {
-        return "jdbc:postgresql://localhost:" + port() + "/" + name;
+        return "jdbc:postgresql://localhost:" + port() + "/" + name + "?user=postgres";
     }
 
     /** Settings for this class's database (user postgres, default table), to adjust and build. */

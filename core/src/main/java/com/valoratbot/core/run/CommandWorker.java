@@ -232,9 +232,11 @@ public final class CommandWorker implements AutoCloseable {
         executor.shutdown();
         try {
             if (!executor.awaitTermination(shutdownTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                executor.shutdownNow();
+                // Take them out of 'running' before interrupting them, so that a handler cut short
+                // cannot write its outcome as well: each one is settled exactly once, below.
                 List<QueuedCommand> unfinished = new ArrayList<>();
                 running.keySet().forEach(id -> { QueuedCommand row = running.remove(id); if (row != null) unfinished.add(row); });
+                executor.shutdownNow();
                 LOG.log(System.Logger.Level.WARNING, unfinished.size() + " commands still running at shutdown: requeued if idempotent, else marked interrupted");
                 unsettled.addAll(unfinished);
             }

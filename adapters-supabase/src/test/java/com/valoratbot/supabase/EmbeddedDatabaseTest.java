@@ -1,0 +1,33 @@
+package com.valoratbot.supabase;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Without DATABASE_URL: an embedded PostgreSQL whose data outlives the process. */
+class EmbeddedDatabaseTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void withoutAUrlAnEmbeddedDatabaseStartsInTheDataDirectoryAndKeepsCommandsAcrossRestarts() {
+        Path data = dir.resolve("pgdata");
+        DatabaseSettings settings = DatabaseSettings.fromEnvironment(java.util.Map.of("VALORATBOT_DATA_DIR", data.toString()));
+        String id;
+        try (Database first = Database.open(settings)) {
+            assertThat(first.embeddedDataDirectory()).contains(data.toAbsolutePath().normalize());
+            assertThat(first.describe()).contains("embedded PostgreSQL on localhost:").contains(data.toAbsolutePath().normalize().toString());
+            assertThat(Files.exists(data.resolve("PG_VERSION"))).isTrue();
+            id = CommandAdmin.on(first).enqueue("111111111111111111", "listTextChannels", "{}", null);
+        }
+
+        try (Database second = Database.open(settings)) {
+            assertThat(CommandAdmin.on(second).find(id)).hasValueSatisfying(r -> assertThat(r.status()).isEqualTo("pending"));
+        }
+    }
+}

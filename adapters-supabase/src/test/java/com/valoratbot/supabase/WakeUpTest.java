@@ -1,0 +1,127 @@
+package com.valoratbot.supabase;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** How a waiting worker learns of a new command: NOTIFY, or polling when it cannot LISTEN. */
+class WakeUpTest {
+
+    @RegisterExtension
+    static final TestDatabase db = new TestDatabase();
+
+    static Database database;
+    static CommandAdmin admin;
+    static final String GUILD = "111111111111111111";
+
+    @BeforeAll
+    static void open() {
+        database = db.open();
+        admin = CommandAdmin.on(database);
+    }
+
+    static Duration timeToDone(String id) {
+        return Eventually.within(Duration.ofSeconds(20), "command " + id + " done",
+                () -> admin.find(id).map(CommandRow::finished).orElse(false));
+    }
+
+    @Test
+    void aNotificationWakesTheWorkerLongBeforeItsThirtySecondPoll() throws Exception {
+        RecordingDiscord discord = new RecordingDiscord();
+        try (RunningWorker w = RunningWorker.start(database, discord.handler(),
+                q -> q.listen(true).pollInterval(Duration.ofSeconds(30)), r -> r.pollInterval(Duration.ofSeconds(30)))) {
+            Eventually.within(Duration.ofSeconds(10), "listening", w.queue()::listening);
+            Thread.sleep(300); // the worker is now in its long wait
+
+            Duration took = timeToDone(admin.enqueue(GUILD, "listTextChannels", "{}", null));
+
+            assertThat(took).isLessThan(Duration.ofSeconds(3));
+        }
+    }
+
+    @Test
+    void withoutListenTheWorkerPollsAndPicksACommandUpWithinThePollInterval() throws Exception {
+        RecordingDiscord discord = new RecordingDiscord();
+        try (RunningWorker w = RunningWorker.start(database, discord.handler(),
+                q -> q.listen(false).pollInterval(Duration.ofMillis(300)), r -> r.pollInterval(Duration.ofSeconds(30)))) {
+            assertThat(w.queue().listens()).isFalse();
+            Thread.sleep(500);
+
+            Duration took = timeToDone(admin.enqueue(GUILD, "listTextChannels", "{}", null));
+
+            assertThat(took).isLessThan(Duration.ofMillis(300 + 1_500));
+        }
+    }
+
+    @Test
+    void aLostListenConnectionIsReplacedAndPollingCoversTheGap() throws Exception {
+        RecordingDiscord discord = new RecordingDiscord();
+        try (RunningWorker w = RunningWorker.start(database, discord.handler(),
+                q -> q.listen(true).pollInterval(Duration.ofMillis(400)), r -> r.pollInterval(Duration.ofSeconds(30)))) {
+            Eventually.within(Duration.ofSeconds(10), "listening", w.queue()::listening);
+
+            db.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'valoratbot-listen' AND datname = current_database()");
+            Eventually.within(Duration.ofSeconds(5), "the loss noticed", () -> !w.queue().listening());
+            // While it reconnects, a command is still picked up by polling.
+            assertThat(timeToDone(admin.enqueue(GUILD, "listTextChannels", "{}", null))).isLessThan(Duration.ofSeconds(5));
+
+            Eventually.within(Duration.ofSeconds(15), "listening again", w.queue()::listening);
+            Thread.sleep(300);
+            assertThat(timeToDone(admin.enqueue(GUILD, "listTextChannels", "{}", null))).isLessThan(Duration.ofSeconds(3));
+        }
+    }
+
+    @Test
+    void wakeUpEndsAWaitAtOnceAndAnEarlierWakeUpEndsTheNextWait() throws Exception {
+        try (PostgresQueue queue = PostgresQueue.builder(database).listen(false).pollInterval(Duration.ofSeconds(30)).build()) {
+            long start = System.nanoTime();
+            CompletableFuture<Void> waiting = CompletableFuture.runAsync(() -> {
+                try {
+                    queue.awaitCommands().await(Duration.ofSeconds(30));
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            Thread.sleep(200);
+            assertThat(waiting).isNotDone();
+
+            queue.awaitCommands().wakeUp();
+
+            waiting.get(2, TimeUnit.SECONDS);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+
+            queue.awaitCommands().wakeUp();
+            long again = System.nanoTime();
+            queue.awaitCommands().await(Duration.ofSeconds(30));
+            assertThat(Duration.ofNanos(System.nanoTime() - again)).isLessThan(Duration.ofMillis(200));
+        }
+    }
+
+    @Test
+    void anInsertIntoAnotherCommandTableDoesNotWakeThisOnesWorkers() throws Exception {
+        Database other = db.open(s -> s.table("other_commands"));
+        try (PostgresQueue queue = PostgresQueue.builder(database).listen(true).pollInterval(Duration.ofSeconds(30)).build()) {
+            Eventually.within(Duration.ofSeconds(10), "listening", queue::listening);
+            queue.awaitCommands().await(Duration.ofMillis(10)); // clear the wake-up of the (re)connection
+            CompletableFuture<Long> waited = CompletableFuture.supplyAsync(() -> {
+                long start = System.nanoTime();
+                try {
+                    queue.awaitCommands().await(Duration.ofSeconds(2));
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+                return (System.nanoTime() - start) / 1_000_000;
+            });
+            Thread.sleep(200);
+            CommandAdmin.on(other).enqueue(GUILD, "listTextChannels", "{}", null);
+
+            assertThat(waited.get(5, TimeUnit.SECONDS)).isGreaterThanOrEqualTo(1_900);
+        }
+    }
+}
