@@ -10,7 +10,6 @@ import picocli.CommandLine.Spec;
 
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 
 @Command(name = "worker", description = "Run the worker daemon until stopped (Ctrl-C or SIGTERM stops it gracefully).")
 final class WorkerCommand implements Callable<Integer> {
@@ -29,19 +28,12 @@ final class WorkerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        WorkerApp app;
         try {
-            app = WorkerApp.start(Settings.load(env), sandbox);
+            WorkerApp.runUntilStopped(Settings.load(env), sandbox);
+            return 0;
         } catch (WorkerConfig.MissingTokenException e) {
             spec.commandLine().getErr().println("valoratbot: " + e.getMessage());
             return 2;
         }
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(() -> {
-            app.close();
-            stopped.countDown();
-        }));
-        stopped.await();
-        return 0;
     }
 }

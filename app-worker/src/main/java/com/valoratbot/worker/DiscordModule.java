@@ -40,6 +40,9 @@ final class DiscordModule extends AbstractModule {
             b.token(sandbox.get().botToken()).restBaseUrl(sandbox.get().restBaseUrl()).gatewayUrl(sandbox.get().gatewayUrl());
         } else {
             b.token(config.discordToken().orElseThrow());
+            // A REST proxy, or a stand-in in another process (the memory benchmark uses this).
+            config.discordRestUrl().ifPresent(b::restBaseUrl);
+            config.discordGatewayUrl().ifPresent(b::gatewayUrl);
         }
         return lifecycle.manage(b.build().start());
     }

@@ -1,6 +1,9 @@
 package com.valoratbot.worker;
 
+import com.google.inject.CreationException;
 import com.google.inject.Guice;
+import com.google.inject.ProvisionException;
+import com.google.inject.spi.Message;
 import com.google.inject.Injector;
 import com.google.inject.Key;
 import com.google.inject.TypeLiteral;
@@ -10,7 +13,10 @@ import com.valoratbot.core.run.CommandWorker;
 import com.valoratbot.supabase.Database;
 import com.valoratbot.supabase.PostgresQueue;
 
+import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 
 /**
  * The worker daemon: wires everything with Guice, starts it, and stops it in reverse order. The
@@ -45,9 +51,47 @@ public final class WorkerApp implements AutoCloseable {
             lifecycle.manage(injector.getInstance(CommandWorker.class).start());
             LOG.info("worker started: {}", config);
             return new WorkerApp(lifecycle, injector);
+        } catch (CreationException | ProvisionException e) {
+            lifecycle.close();
+            // Guice wraps our clear start-up errors ("cannot start the embedded PostgreSQL in …")
+            // in a page of injector details; the person starting the worker needs only ours.
+            throw rootCause(e);
         } catch (RuntimeException e) {
             lifecycle.close();
             throw e;
+        }
+    }
+
+    private static RuntimeException rootCause(RuntimeException guiceError) {
+        Collection<Message> messages = guiceError instanceof CreationException c ? c.getErrorMessages()
+                : ((ProvisionException) guiceError).getErrorMessages();
+        return messages.stream().map(Message::getCause).filter(RuntimeException.class::isInstance).map(RuntimeException.class::cast)
+                .findFirst().orElse(guiceError);
+    }
+
+    /**
+     * Runs the worker until the JVM is asked to stop (Ctrl-C, SIGTERM), then stops it gracefully.
+     * For deployments that start the worker without the CLI: {@code java -cp … com.valoratbot.worker.WorkerApp [--sandbox]}.
+     */
+    public static void runUntilStopped(Settings settings, boolean sandbox) throws InterruptedException {
+        WorkerApp app = start(settings, sandbox);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(() -> {
+            app.close();
+            stopped.countDown();
+        }));
+        stopped.await();
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        try {
+            runUntilStopped(Settings.load(System.getenv()), List.of(args).contains("--sandbox"));
+        } catch (WorkerConfig.MissingTokenException e) {
+            System.err.println("valoratbot: " + e.getMessage());
+            System.exit(2);
+        } catch (RuntimeException e) {
+            System.err.println("valoratbot: " + e.getMessage());
+            System.exit(1);
         }
     }
 

@@ -16,6 +16,8 @@ import java.util.TreeSet;
  */
 public record WorkerConfig(
         Optional<String> discordToken,
+        Optional<String> discordRestUrl,
+        Optional<String> discordGatewayUrl,
         boolean sandbox,
         int sandboxPort,
         Language language,
@@ -33,7 +35,7 @@ public record WorkerConfig(
 
     /** Every key this worker reads besides the database's (see adapters-supabase's DatabaseSettings). */
     public static final Set<String> KEYS = new TreeSet<>(Set.of(
-            "DISCORD_TOKEN", "VALORATBOT_SANDBOX", "VALORATBOT_SANDBOX_PORT", "VALORATBOT_LANGUAGE", "VALORATBOT_MAX_AGE",
+            "DISCORD_TOKEN", "DISCORD_REST_URL", "DISCORD_GATEWAY_URL", "VALORATBOT_SANDBOX", "VALORATBOT_SANDBOX_PORT", "VALORATBOT_LANGUAGE", "VALORATBOT_MAX_AGE",
             "VALORATBOT_LEASE", "VALORATBOT_POLL_INTERVAL", "VALORATBOT_MAX_IN_FLIGHT", "VALORATBOT_MAX_PURGE",
             "VALORATBOT_GUILD_RATE", "VALORATBOT_GUILD_RATE_WINDOW", "VALORATBOT_PURGE_INTERVAL", "VALORATBOT_SHUTDOWN_TIMEOUT",
             "VALORATBOT_TIMEZONE", "VALORATBOT_ANNOUNCE_GRACE", "VALORATBOT_CONFIG"));
@@ -45,6 +47,8 @@ public record WorkerConfig(
         boolean sandbox = sandboxFlag || s.flag("VALORATBOT_SANDBOX", false);
         return new WorkerConfig(
                 s.get("DISCORD_TOKEN"),
+                s.get("DISCORD_REST_URL"),
+                s.get("DISCORD_GATEWAY_URL"),
                 sandbox,
                 s.integer("VALORATBOT_SANDBOX_PORT", DEFAULT_SANDBOX_PORT, 0, 65535),
                 s.get("VALORATBOT_LANGUAGE").map(Language::parse).orElse(Language.FR),

@@ -1,0 +1,89 @@
+package com.valoratbot.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.valoratbot.core.port.CompleteCommands.Completion;
+import com.valoratbot.core.port.QueuedCommand;
+import com.valoratbot.core.run.CommandHandler;
+import com.valoratbot.discord.DiscordGateway;
+import com.valoratbot.standin.DiscordStandIn;
+import com.valoratbot.standin.RecordedRequest;
+import com.valoratbot.standin.StandInState;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * The Discord side through real JDA and the stand-in: a purge of 1,000 recent messages (requests
+ * made by route, wall time) and listTextChannels latency through the command handler.
+ *
+ * <p>Usage: {@code benchmarks/run DiscordBenchmark [rounds=3] [listings=2000]}
+ */
+public final class DiscordBenchmark {
+
+    private static final long GUILD = 1_300_000_000_000_000_000L;
+    private static final long CHANNEL = GUILD + 1;
+    private static final long USER = GUILD + 500;
+    private static final long BOT_USER = GUILD + 501;
+
+    public static void main(String[] args) throws Exception {
+        int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 3;
+        int listings = args.length > 1 ? Integer.parseInt(args[1]) : 2000;
+        try (DiscordStandIn standIn = DiscordStandIn.builder().port(0).build().start()) {
+            StandInState state = standIn.state();
+            state.createGuild(GUILD, "Bench").textChannel(CHANNEL, "purge-me").textChannel(CHANNEL + 1, "other")
+                    .member(USER, "someone", false).member(BOT_USER, "somebot", true);
+            try (DiscordGateway discord = DiscordGateway.builder().token(standIn.botToken()).restBaseUrl(standIn.restBaseUrl())
+                    .gatewayUrl(standIn.gatewayUrl()).rateLimit(1_000_000, Duration.ofSeconds(1)).purgeRateLimit(1_000_000, Duration.ofSeconds(1))
+                    .build().start()) {
+                CommandHandler handler = CommandHandler.builder(discord.ports().build()).build();
+                for (int round = 1; round <= rounds; round++) {
+                    purge(handler, standIn, round);
+                }
+                for (int round = 1; round <= rounds; round++) {
+                    listing(handler, round, listings);
+                }
+            }
+        }
+    }
+
+    private static void purge(CommandHandler handler, DiscordStandIn standIn, int round) throws Exception {
+        Instant now = Instant.now();
+        for (int i = 0; i < 1000; i++) {
+            standIn.state().addMessage(CHANNEL, i % 3 == 0 ? BOT_USER : USER, "message " + i, now.minusSeconds(1000 - i), false);
+        }
+        standIn.clearRequests();
+        long start = System.nanoTime();
+        Completion done = handler.handle(new QueuedCommand("bench-purge-" + round, Long.toString(GUILD), "purge",
+                "{\"channelId\":\"" + CHANNEL + "\",\"amount\":1000,\"mode\":\"count\"}", Optional.empty(), Duration.ZERO));
+        double millis = (System.nanoTime() - start) / 1e6;
+        JsonNode result = new ObjectMapper().readTree(done.resultJson());
+        Map<String, Integer> calls = new TreeMap<>();
+        for (RecordedRequest r : standIn.requests()) calls.merge(r.route(), 1, Integer::sum);
+        System.out.println(String.format(Locale.ROOT, "{\"benchmark\":\"purge-1000-recent\",\"round\":%d,\"wallMs\":%.1f,\"deleted\":%d,\"skipped\":%d,\"requests\":%s}",
+                round, millis, result.path("deleted").asInt(), result.path("skipped").asInt(), json(calls)));
+    }
+
+    private static void listing(CommandHandler handler, int round, int count) {
+        List<Double> samples = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            long start = System.nanoTime();
+            Completion c = handler.handle(new QueuedCommand("bench-list-" + i, Long.toString(GUILD), "listTextChannels", "{}", Optional.empty(), Duration.ZERO));
+            samples.add((System.nanoTime() - start) / 1e6);
+            if (!c.ok()) throw new IllegalStateException(c.resultJson());
+        }
+        double[] sorted = samples.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        System.out.println(String.format(Locale.ROOT, "{\"benchmark\":\"listTextChannels-handler\",\"round\":%d,\"samples\":%d,\"p50Ms\":%.3f,\"p99Ms\":%.3f}",
+                round, count, Timings.percentile(sorted, 50), Timings.percentile(sorted, 99)));
+    }
+
+    private static String json(Map<String, Integer> calls) throws Exception {
+        return new ObjectMapper().writeValueAsString(calls);
+    }
+}
