@@ -8,6 +8,9 @@ import com.valoratbot.core.run.CommandHandler;
 import com.valoratbot.core.run.CommandWorker;
 import com.valoratbot.core.run.Ports;
 import com.valoratbot.discord.DiscordGateway;
+import com.valoratbot.discord.activity.DiscordActivityTracker;
+import com.valoratbot.supabase.scheduling.ScheduledAnnouncements;
+import com.valoratbot.supabase.scheduling.ScheduledLeaderboards;
 import com.valoratbot.supabase.DatabaseSettings;
 import com.valoratbot.supabase.PostgresQueue;
 
@@ -34,6 +37,7 @@ final class WorkerModule extends AbstractModule {
         bind(Clock.class).toInstance(Clock.systemUTC());
         install(new DatabaseModule());
         install(new DiscordModule());
+        install(new SchedulingModule());
     }
 
     @Provides
@@ -44,8 +48,9 @@ final class WorkerModule extends AbstractModule {
 
     @Provides
     @Singleton
-    Ports ports(DiscordGateway discord) {
-        return discord.ports().build();
+    Ports ports(DiscordGateway discord, ScheduledAnnouncements scheduling, ScheduledLeaderboards leaderboards,
+                DiscordActivityTracker activityTracker) {
+        return discord.ports().scheduling(scheduling).leaderboards(leaderboards).build();
     }
 
     @Provides
