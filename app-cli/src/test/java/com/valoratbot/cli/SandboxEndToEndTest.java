@@ -16,6 +16,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -169,6 +170,48 @@ class SandboxEndToEndTest {
         Run run = cli(noToken, "worker");
         assertThat(run.exit()).isEqualTo(2);
         assertThat(run.err()).contains("DISCORD_TOKEN").contains("--sandbox");
+    }
+
+    @Test
+    void anAnnouncementScheduledAFewSecondsAheadIsPostedOnceInTheDemoGuild() throws Exception {
+        long annonces = 1100000000000000102L;
+        String text = "Annonce programmée " + System.nanoTime();
+        String when = java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC).plusSeconds(3).withNano(0).toString();
+        Run run = cli("enqueue", "schedule_announce", "{\"channelId\":\"" + annonces + "\",\"message\":\"" + text
+                + "\",\"scheduledFor\":\"" + when + "\"}", "--sandbox", "--wait");
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.json().get("scheduledId").asText()).isNotBlank();
+        DiscordStandIn standIn = worker.sandbox().orElseThrow();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(40);
+        while (System.nanoTime() < deadline && standIn.state().messages(annonces).stream().noneMatch(m -> text.equals(m.content()))) {
+            Thread.sleep(250);
+        }
+        assertThat(standIn.state().messages(annonces).stream().filter(m -> text.equals(m.content()))).hasSize(1);
+        Run listed = cli("enqueue", "list_scheduled", "--sandbox", "--wait");
+        assertThat(listed.exit()).isZero();
+    }
+
+    @Test
+    void postingALeaderboardSendsItsPngCardWithTheMembersWhoTalked() throws Exception {
+        long annonces = 1100000000000000102L;
+        DiscordStandIn standIn = worker.sandbox().orElseThrow();
+        // Members talk while the worker listens: the gateway's MESSAGE_CREATEs feed the activity counts.
+        for (int i = 0; i < 5; i++) standIn.state().addMessage(Long.parseLong(GENERAL), DemoGuild.ALICE_ID, "salut " + i, java.time.Instant.now(), false);
+        standIn.state().addMessage(Long.parseLong(GENERAL), DemoGuild.BOB_ID, "hello", java.time.Instant.now(), false);
+        JsonNode standings = null;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        do {
+            Thread.sleep(500);
+            standings = cli("enqueue", "getLeaderboard", "--sandbox", "--wait").json();
+        } while (standings.get("messages").isEmpty() && System.nanoTime() < deadline);
+        assertThat(standings.get("messages").get(0).get("userId").asText()).isEqualTo(Long.toString(DemoGuild.ALICE_ID));
+
+        int before = standIn.state().messages(annonces).size();
+        Run run = cli("enqueue", "post_leaderboard", "{\"channelId\":\"" + annonces + "\"}", "--sandbox", "--wait");
+        assertThat(run.exit()).as(run.out() + run.err()).isZero();
+        List<StandInMessage> all = standIn.state().messages(annonces);
+        assertThat(all.subList(before, all.size())).anySatisfy(m -> assertThat(m.attachments())
+                .anySatisfy(a -> assertThat(a.contentType()).isEqualTo("image/png")));
     }
 
     @Test
