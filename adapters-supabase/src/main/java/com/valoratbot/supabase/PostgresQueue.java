@@ -110,7 +110,11 @@ public final class PostgresQueue implements AutoCloseable {
 
     public CommandTable table() { return table; }
 
-    /** Stops listening and removes this worker's row (its claims, if any remain, become recoverable at once). */
+    /**
+     * Stops listening and removes this worker's row (its claims, if any remain, become recoverable
+     * at once by other workers). Close the {@code CommandWorker} first, then this, then the
+     * {@link Database}.
+     */
     @Override
     public void close() {
         if (listener != null) listener.close();

@@ -44,22 +44,26 @@ class TableVariantsTest {
         assertThat(db.count("SELECT count(*) FROM information_schema.columns WHERE table_name = 'command_queue'")).isEqualTo(8);
         assertThat(db.value("SELECT result::text FROM command_queue WHERE guild_id = '1'")).isEqualTo("{\"ok\": true, \"old\": 1}");
 
+        for (int i = 0; i < 20; i++) {
+            String guild = String.valueOf(111111111111111111L + i % 4);
+            String payload = "{\"channelId\": \"222222222222222222\", \"duration\": " + i + "}";
+            CommandAdmin.on(guide).enqueue(guild, "slowmode", payload, "333333333333333333");
+            CommandAdmin.on(variant).enqueue(guild, "slowmode", payload, null);
+        }
+        // Timestamps the worker must overwrite (compared with a fixed date, not with another now()).
+        db.execute("UPDATE commands SET updated_at = '2001-01-01'");
+        assertThat(db.count("SELECT count(*) FROM command_queue WHERE picked_at IS NOT NULL")).isZero();
         RecordingDiscord discord = new RecordingDiscord();
         try (RunningWorker a = RunningWorker.start(guide, discord.handler(), q -> q.pollInterval(Duration.ofMillis(100)), w -> w);
              RunningWorker b = RunningWorker.start(variant, discord.handler(), q -> q.pollInterval(Duration.ofMillis(100)), w -> w)) {
-            for (int i = 0; i < 20; i++) {
-                String guild = String.valueOf(111111111111111111L + i % 4);
-                String payload = "{\"channelId\": \"222222222222222222\", \"duration\": " + i + "}";
-                CommandAdmin.on(guide).enqueue(guild, "slowmode", payload, "333333333333333333");
-                CommandAdmin.on(variant).enqueue(guild, "slowmode", payload, null);
-            }
             Eventually.within(Duration.ofSeconds(30), "all done", () ->
                     db.count("SELECT count(*) FROM commands WHERE status = 'done'") == 20
                     && db.count("SELECT count(*) FROM command_queue WHERE status = 'done'") == 21);
         }
 
-        assertThat(db.count("SELECT count(*) FROM commands WHERE updated_at >= created_at")).isEqualTo(20);
-        assertThat(db.count("SELECT count(*) FROM command_queue WHERE guild_id <> '1' AND picked_at >= created_at")).isEqualTo(20);
+        assertThat(db.count("SELECT count(*) FROM commands WHERE updated_at > '2020-01-01'")).isEqualTo(20);
+        assertThat(db.count("SELECT count(*) FROM command_queue WHERE guild_id <> '1' AND picked_at > '2020-01-01'")).isEqualTo(20);
+        assertThat(db.count("SELECT count(*) FROM command_queue WHERE guild_id = '1' AND picked_at IS NULL")).isEqualTo(1);
         List<Object> ids = db.query("SELECT id::text FROM command_queue WHERE guild_id <> '1'").stream().map(r -> r.get(0)).toList();
         assertThat(ids).allSatisfy(id -> assertThat(discord.executionsOf((String) id)).isEqualTo(1));
         assertThat(db.count("SELECT count(*) FROM valoratbot.claims")).isZero();
