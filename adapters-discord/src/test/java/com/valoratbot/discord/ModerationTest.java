@@ -126,11 +126,9 @@ class ModerationTest {
     /**
      * Discord lets a bot set overwrite bits it holds in the guild (or parent channel), not only those
      * it still holds in the channel: after a lock the bot may lack Send Messages there and must still
-     * be able to give @everyone its explicit allow back. The stand-in checks the bot's permissions in
-     * the channel instead ({@code ChannelEndpoints#putOverwrite}), so it answers 50013 here.
+     * be able to give @everyone its explicit allow back.
      */
     @Test
-    @org.junit.jupiter.api.Disabled("stand-in bug: PUT /channels/{id}/permissions/{id} checks channel-level instead of guild-level permissions")
     void restoring_bits_the_bot_holds_in_the_guild_but_not_in_the_locked_channel_is_allowed() {
         seedOverwrite(GUILD, SEND_MESSAGES, 0);
         run("lock");

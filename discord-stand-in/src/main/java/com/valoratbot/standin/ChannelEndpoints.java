@@ -54,12 +54,12 @@ final class ChannelEndpoints {
         long deny = permissionBits(body.path("deny"), "deny");
         return state.write(() -> {
             ChannelData channel = Access.channel(state, channelId);
-            long permissions = Access.visible(state, channel);
-            Access.require(permissions, Permissions.MANAGE_ROLES);
-            if (permissions != Permissions.ALL && ((allow | deny) & ~permissions) != 0) {
+            Access.require(Access.visible(state, channel), Permissions.MANAGE_ROLES);
+            GuildData guild = state.guildData(channel.guildId);
+            long grantable = PermissionCalculator.grantableInOverwrites(guild, channel, state.botUserId());
+            if (((allow | deny) & ~grantable) != 0) {
                 throw ApiException.missingPermissions();
             }
-            GuildData guild = state.guildData(channel.guildId);
             if (type == OverwriteType.ROLE && !guild.roles.containsKey(targetId)) {
                 throw ApiException.unknownRole();
             }

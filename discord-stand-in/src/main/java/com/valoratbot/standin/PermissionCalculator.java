@@ -37,6 +37,36 @@ final class PermissionCalculator {
         return (permissions & ADMINISTRATOR) != 0 ? ALL : permissions;
     }
 
+    /**
+     * What a member may allow or deny in a channel's overwrites. Discord: "only permissions your bot has
+     * in the guild or parent channel (if applicable) can be allowed/denied (unless your bot has a
+     * MANAGE_ROLES overwrite in the channel)". Checking the channel's own permissions instead would
+     * forbid an unlock from giving back a bit the lock itself took away.
+     */
+    static long grantableInOverwrites(GuildData guild, ChannelData channel, long userId) {
+        long base = base(guild, userId);
+        if (base == ALL || hasManageRolesOverwrite(guild, channel, userId)) {
+            return ALL;
+        }
+        ChannelData parent = channel.parentId == 0 ? null : guild.channels.get(channel.parentId);
+        return parent == null ? base : inChannel(guild, parent, userId);
+    }
+
+    private static boolean hasManageRolesOverwrite(GuildData guild, ChannelData channel, long userId) {
+        MemberData member = guild.members.get(userId);
+        if (member == null) {
+            return false;
+        }
+        for (StandInOverwrite overwrite : channel.overwrites()) {
+            boolean applies = overwrite.type() == OverwriteType.MEMBER ? overwrite.targetId() == userId
+                    : java.util.Arrays.stream(member.roleIds).anyMatch(role -> role == overwrite.targetId());
+            if (applies && (overwrite.allow() & Permissions.MANAGE_ROLES) != 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Channel permissions: @everyone overwrite, then all role overwrites together, then the member's own. */
     static long inChannel(GuildData guild, ChannelData channel, long userId) {
         long base = base(guild, userId);
