@@ -66,6 +66,15 @@ BEGIN
 END
 $do$;
 
+-- "Is this guild busy?" on every claim: an index of the few commands in flight, so the check is a
+-- probe, not a scan of the guild's whole backlog.
+DO $do$
+BEGIN
+    EXECUTE format('CREATE INDEX IF NOT EXISTS %I ON %I.%I (guild_id) WHERE status = ''processing''',
+                   '${command_index}_busy', '${command_schema}', '${command_table}');
+END
+$do$;
+
 -- Wake-up on insert (once per statement, however many rows) and on a return to 'pending'.
 DROP TRIGGER IF EXISTS valoratbot_notify_inserted ON "${command_schema}"."${command_table}";
 CREATE TRIGGER valoratbot_notify_inserted

@@ -46,16 +46,31 @@ final class QueueSql {
         String order = t.hasCreatedAt() ? "%1$s.created_at ASC NULLS FIRST, %1$s.id" : "%1$s.id";
         String claimSets = (t.hasUpdatedAt() ? ", updated_at = now()" : "") + (t.hasPickedAt() ? ", picked_at = now()" : "");
 
-        // head: each guild's oldest active command (linear in the backlog, even when one guild floods it).
+        // Each guild's head (its oldest active command), found without reading the whole backlog:
+        // PostgreSQL 17 has no skip scan, so the recursive CTE walks the distinct guild ids through
+        // the (guild_id, created_at) partial index, one probe per guild, and a LATERAL probe takes
+        // each guild's head. A DISTINCT ON over every active row cost 108 ms a claim at 10,000
+        // pending rows (QueueBenchmark); this costs about one index probe per active guild.
         this.claim = """
-                WITH picked AS MATERIALIZED (
+                WITH RECURSIVE guilds(guild_id) AS (
+                    (SELECT g.guild_id FROM %1$s g WHERE g.status IN ('pending', 'processing') ORDER BY g.guild_id LIMIT 1)
+                    UNION ALL
+                    SELECT (SELECT g.guild_id FROM %1$s g
+                            WHERE g.status IN ('pending', 'processing') AND g.guild_id > guilds.guild_id
+                            ORDER BY g.guild_id LIMIT 1)
+                    FROM guilds WHERE guilds.guild_id IS NOT NULL
+                ), heads AS (
+                    SELECT head.id, head.status
+                    FROM guilds CROSS JOIN LATERAL (
+                        SELECT h.id, h.status FROM %1$s h
+                        WHERE h.guild_id = guilds.guild_id AND h.status IN ('pending', 'processing')
+                        ORDER BY %2$s LIMIT 1) head
+                    WHERE guilds.guild_id IS NOT NULL
+                ), picked AS MATERIALIZED (
                     SELECT c.id
                     FROM %1$s c
-                    JOIN (SELECT DISTINCT ON (h.guild_id) h.id, h.status
-                          FROM %1$s h
-                          WHERE h.status IN ('pending', 'processing')
-                          ORDER BY h.guild_id, %2$s) head ON head.id = c.id
-                    WHERE head.status = 'pending'
+                    JOIN heads ON heads.id = c.id
+                    WHERE heads.status = 'pending'
                       AND c.status = 'pending'
                       AND NOT EXISTS (SELECT 1 FROM %1$s p WHERE p.guild_id = c.guild_id AND p.status = 'processing')
                     ORDER BY %3$s

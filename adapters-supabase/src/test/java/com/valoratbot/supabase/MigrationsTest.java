@@ -37,7 +37,7 @@ class MigrationsTest {
         assertThat(triggers(d, "public.commands"))
                 .containsExactly("valoratbot_notify_finished", "valoratbot_notify_inserted", "valoratbot_notify_requeued");
         assertThat(column(d, "SELECT indexname::text FROM pg_indexes WHERE tablename = 'commands' ORDER BY 1"))
-                .containsExactly("commands_pkey", "commands_valoratbot_active_idx");
+                .containsExactly("commands_pkey", "commands_valoratbot_active_idx", "commands_valoratbot_active_idx_busy");
     }
 
     @Test
@@ -71,7 +71,8 @@ class MigrationsTest {
         }
         Database d = db.closeAfterAll(Database.open(settings.toBuilder().migrate(true).build()));
 
-        assertThat(column(d, "SELECT indexname::text FROM pg_indexes WHERE tablename = 'commands' ORDER BY 1")).containsExactly("commands_pkey", "mine");
+        assertThat(column(d, "SELECT indexname::text FROM pg_indexes WHERE tablename = 'commands' ORDER BY 1"))
+                .containsExactly("commands_pkey", "commands_valoratbot_active_idx_busy", "mine");
     }
 
     @Test

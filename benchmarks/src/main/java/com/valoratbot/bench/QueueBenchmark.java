@@ -67,7 +67,9 @@ public final class QueueBenchmark {
         try (PostgresQueue queue = PostgresQueue.builder(db).build()) {
             ClaimCommands claims = timed(queue.claims(), t);
             CompleteCommands completions = list -> {
+                long start = System.nanoTime();
                 queue.completions().complete(list);
+                t.completeCall(System.nanoTime() - start, list.size());
                 list.forEach(c -> t.done(c.commandId()));
             };
             try (CommandWorker worker = CommandWorker.builder(claims, completions, queue.recovery(), queue.awaitCommands(), handler).build().start()) {
@@ -123,6 +125,7 @@ public final class QueueBenchmark {
         }
         if (!t.awaitAll(600)) throw new IllegalStateException("throughput phase did not finish");
         double seconds = (t.lastDone() - start) / 1e9;
+        System.err.println("  calls during throughput phase: " + t.callStats());
         return new Figures(Timings.percentile(pickup, 50), Timings.percentile(pickup, 99),
                 Timings.percentile(endToEnd, 50), Timings.percentile(endToEnd, 99), commands / seconds);
     }
@@ -135,7 +138,9 @@ public final class QueueBenchmark {
     private static ClaimCommands timed(ClaimCommands claims, Timings t) {
         return new ClaimCommands() {
             public List<QueuedCommand> claim(int max) {
+                long start = System.nanoTime();
                 List<QueuedCommand> rows = claims.claim(max);
+                t.claimCall(System.nanoTime() - start, rows.size());
                 rows.forEach(r -> t.pickedUp(r.id()));
                 return rows;
             }

@@ -16,6 +16,31 @@ final class Timings {
     private final Map<String, Long> pickedUp = new ConcurrentHashMap<>();
     private final Map<String, Long> done = new ConcurrentHashMap<>();
     private volatile CountDownLatch remaining = new CountDownLatch(0);
+    private final java.util.concurrent.atomic.LongAdder claimCalls = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder claimNanos = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder claimed = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder completeCalls = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder completeNanos = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder completed = new java.util.concurrent.atomic.LongAdder();
+
+    /** Where the real worker's time goes: claim and complete statements, their counts and batch sizes. */
+    void claimCall(long nanos, int rows) {
+        claimCalls.increment();
+        claimNanos.add(nanos);
+        claimed.add(rows);
+    }
+
+    void completeCall(long nanos, int rows) {
+        completeCalls.increment();
+        completeNanos.add(nanos);
+        completed.add(rows);
+    }
+
+    String callStats() {
+        return String.format(java.util.Locale.ROOT, "claims=%d avgMs=%.2f avgRows=%.1f; completes=%d avgMs=%.2f avgRows=%.1f",
+                claimCalls.sum(), claimNanos.sum() / 1e6 / Math.max(1, claimCalls.sum()), claimed.sum() / (double) Math.max(1, claimCalls.sum()),
+                completeCalls.sum(), completeNanos.sum() / 1e6 / Math.max(1, completeCalls.sum()), completed.sum() / (double) Math.max(1, completeCalls.sum()));
+    }
 
     void expect(int commands) {
         remaining = new CountDownLatch(commands);
@@ -65,6 +90,7 @@ final class Timings {
     }
 
     void clear() {
+        claimCalls.reset(); claimNanos.reset(); claimed.reset(); completeCalls.reset(); completeNanos.reset(); completed.reset();
         inserted.clear();
         pickedUp.clear();
         done.clear();

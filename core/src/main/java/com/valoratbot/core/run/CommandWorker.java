@@ -251,6 +251,14 @@ public final class CommandWorker implements AutoCloseable {
         }
         writing = false;
         join(writer, shutdownTimeout);
+        if (writer.isAlive()) {
+            // The database is still unreachable: stop retrying so the process can exit. Those
+            // commands stay processing under this worker's lease, and the next worker to start
+            // recovers them once the lease runs out.
+            LOG.log(System.Logger.Level.WARNING, "outcomes not written before shutdown; the lease recovery will settle them");
+            writer.interrupt();
+            join(writer, Duration.ofSeconds(5));
+        }
         housekeeping.shutdownNow();
         claimLoop = null;
     }
