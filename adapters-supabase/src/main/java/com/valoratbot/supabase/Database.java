@@ -48,9 +48,12 @@ public final class Database implements AutoCloseable {
     private final HikariDataSource pool;
     private final DSLContext dsl;
     private volatile CommandTable table;
+    private final Optional<Integer> attachedPort;
 
-    private Database(DatabaseSettings settings, EmbeddedPostgres embedded, String jdbcUrl, Properties properties, HikariDataSource pool) {
+    private Database(DatabaseSettings settings, EmbeddedPostgres embedded, Optional<Integer> attachedPort, String jdbcUrl,
+                     Properties properties, HikariDataSource pool) {
         this.settings = settings;
+        this.attachedPort = attachedPort;
         this.embedded = embedded;
         this.jdbcUrl = jdbcUrl;
         this.properties = properties;
@@ -70,9 +73,16 @@ public final class Database implements AutoCloseable {
         EmbeddedPostgres embedded = null;
         String jdbcUrl;
         Properties properties = settings.connectionProperties();
+        Optional<Integer> attached = Optional.empty();
         if (settings.embedded()) {
-            embedded = startEmbedded(settings.dataDirectory());
-            jdbcUrl = "jdbc:postgresql://localhost:" + embedded.getPort() + "/postgres";
+            attached = RunningEmbeddedServer.port(settings.dataDirectory().toAbsolutePath().normalize());
+            if (attached.isPresent()) {
+                LOG.info("No DATABASE_URL: using the embedded PostgreSQL already running on localhost:{} (data in {})",
+                        attached.get(), settings.dataDirectory().toAbsolutePath().normalize());
+            } else {
+                embedded = startEmbedded(settings.dataDirectory());
+            }
+            jdbcUrl = "jdbc:postgresql://localhost:" + (attached.isPresent() ? attached.get() : embedded.getPort()) + "/postgres";
             properties.setProperty("user", "postgres");
         } else {
             jdbcUrl = settings.jdbcUrl().orElseThrow();
@@ -80,7 +90,7 @@ public final class Database implements AutoCloseable {
         HikariDataSource pool = null;
         try {
             pool = pool(settings, jdbcUrl, properties);
-            Database db = new Database(settings, embedded, jdbcUrl, properties, pool);
+            Database db = new Database(settings, embedded, attached, jdbcUrl, properties, pool);
             if (settings.migrate()) db.migrate();
             LOG.info("Database ready: {}, command table {}", db.describe(), settings.qualifiedTable());
             return db;
@@ -147,8 +157,10 @@ public final class Database implements AutoCloseable {
 
     /** Where this is connected, fit for logs (no password). */
     public String describe() {
-        if (embedded != null) {
-            return "embedded PostgreSQL on localhost:" + embedded.getPort() + " (data in " + settings.dataDirectory().toAbsolutePath().normalize() + ")";
+        if (embedded != null || attachedPort.isPresent()) {
+            int port = embedded != null ? embedded.getPort() : attachedPort.get();
+            return "embedded PostgreSQL on localhost:" + port + (embedded == null ? ", started by another process" : "")
+                    + " (data in " + settings.dataDirectory().toAbsolutePath().normalize() + ")";
         }
         return settings.describe();
     }

@@ -30,4 +30,18 @@ class EmbeddedDatabaseTest {
             assertThat(CommandAdmin.on(second).find(id)).hasValueSatisfying(r -> assertThat(r.status()).isEqualTo("pending"));
         }
     }
+
+    @Test
+    void aSecondProcessOnTheSameDataDirectoryUsesTheRunningServerAndLeavesItRunning() {
+        DatabaseSettings settings = DatabaseSettings.fromEnvironment(java.util.Map.of("VALORATBOT_DATA_DIR", dir.resolve("shared").toString()));
+        try (Database worker = Database.open(settings)) {
+            String id;
+            try (Database cli = Database.open(settings)) {
+                assertThat(cli.describe()).contains("started by another process");
+                id = CommandAdmin.on(cli).enqueue("111111111111111111", "listTextChannels", "{}", null);
+            }
+            // The CLI closing must not stop the worker's server.
+            assertThat(CommandAdmin.on(worker).find(id)).isPresent();
+        }
+    }
 }
