@@ -13,7 +13,7 @@ import java.io.PrintWriter;
 @Command(name = "valoratbot", mixinStandardHelpOptions = true, version = "valoratbot 0.1.0",
         description = "Valoratbot backend: the worker daemon and the admin tools for its command table.",
         subcommands = {WorkerCommand.class, EnqueueCommand.class, ListCommand.class, ShowCommand.class, ReplayCommand.class,
-                TailCommand.class, MigrateCommand.class, DoctorCommand.class, CommandLine.HelpCommand.class})
+                TailCommand.class, MigrateCommand.class, DoctorCommand.class, TimeZoneCommand.class, CommandLine.HelpCommand.class})
 public final class ValoratbotCli {
 
     public static final int FAILED = 1;

@@ -215,6 +215,18 @@ class SandboxEndToEndTest {
     }
 
     @Test
+    void aGuildsTimeZoneCanBeSetShownAndReset() {
+        String guild = "1100000000000000999";
+        assertThat(cli("timezone", guild).out()).isEqualTo(guild + " Europe/Paris");
+        assertThat(cli("timezone", guild, "America/Montreal").out()).isEqualTo(guild + " America/Montreal");
+        assertThat(cli("timezone", guild).out()).isEqualTo(guild + " America/Montreal");
+        assertThat(cli("timezone", guild, "--reset").out()).isEqualTo(guild + " Europe/Paris");
+        Run bad = cli("timezone", guild, "Mars/Olympus");
+        assertThat(bad.exit()).isEqualTo(2);
+        assertThat(bad.err()).contains("not a time zone");
+    }
+
+    @Test
     void theDemoGuildIdIsTheDocumentedOne() {
         assertThat(DemoGuild.GUILD_ID).isEqualTo(1100000000000000001L);
     }
