@@ -213,7 +213,7 @@ public final class ScheduledAnnouncements implements ScheduleAnnouncements, Auto
      */
     @Override
     public Result<List<ScheduledAnnouncement>> pending(CommandContext context) {
-        String sql = "SELECT id, channel_id, scheduled_for, announcement, status FROM " + Tables.SCHEDULED_ANNOUNCEMENTS
+        String sql = "SELECT id, channel_id, scheduled_for, announcement, status, message_id, failure_reason FROM " + Tables.SCHEDULED_ANNOUNCEMENTS
                 + " WHERE guild_id = ? AND (status IN ('pending', 'sending') OR finished_at >= ?)"
                 + " ORDER BY status NOT IN ('pending', 'sending'),"
                 + " CASE WHEN status IN ('pending', 'sending') THEN scheduled_for END ASC, scheduled_for DESC LIMIT 200";
@@ -224,8 +224,10 @@ public final class ScheduledAnnouncements implements ScheduleAnnouncements, Auto
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     Announcement a = AnnouncementJson.read(rs.getString(4));
+                    long posted = rs.getLong(6);
+                    String messageId = rs.wasNull() ? null : Long.toString(posted);
                     out.add(new ScheduledAnnouncement(rs.getString(1), Long.toString(rs.getLong(2)), rs.getTimestamp(3).toInstant(),
-                            a.message().orElse(null), a.embed().isPresent(), rs.getString(5)));
+                            a.message().orElse(null), a.embed().isPresent(), rs.getString(5), messageId, rs.getString(7)));
                 }
             }
         } catch (SQLException e) {

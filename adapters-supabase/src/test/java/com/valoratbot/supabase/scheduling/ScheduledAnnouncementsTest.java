@@ -123,7 +123,7 @@ class ScheduledAnnouncementsTest {
         List<ScheduledAnnouncement> before = ok(worker.pending(context(GUILD)));
         assertThat(before).extracting(ScheduledAnnouncement::scheduledId).containsExactly(soon, later);
         assertThat(before.getFirst()).isEqualTo(new ScheduledAnnouncement(soon, CHANNEL.toString(),
-                Instant.parse("2025-12-10T09:05:00Z"), "soon", false, "pending"));
+                Instant.parse("2025-12-10T09:05:00Z"), "soon", false, "pending", null, null));
 
         worker.start();
         clock.set(Instant.parse("2025-12-10T09:05:00Z"));
@@ -131,6 +131,9 @@ class ScheduledAnnouncementsTest {
         Await.until(WAIT, "the first one is sent", () -> "sent".equals(status(soon)));
         assertThat(ok(worker.pending(context(GUILD)))).extracting(ScheduledAnnouncement::scheduledId, ScheduledAnnouncement::status)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple(later, "pending"), org.assertj.core.groups.Tuple.tuple(soon, "sent"));
+        // A sent announcement shows the message it became, so a dashboard can link to it.
+        assertThat(ok(worker.pending(context(GUILD))).getLast().messageId()).isNotBlank();
+        assertThat(ok(worker.pending(context(GUILD))).getFirst().messageId()).isNull();
     }
 
     @Test

@@ -16,5 +16,11 @@ public interface ScheduleAnnouncements {
 
     Result<Done> cancel(CommandContext context, String scheduledId);
 
-    record ScheduledAnnouncement(String scheduledId, String channelId, Instant scheduledFor, String message, boolean hasEmbed, String status) {}
+    /**
+     * @param status    pending, sending, sent, failed, missed or cancelled
+     * @param messageId the posted message once {@code sent}, else null
+     * @param reason    why it was not sent ({@code failed}, {@code missed}), else null
+     */
+    record ScheduledAnnouncement(String scheduledId, String channelId, Instant scheduledFor, String message, boolean hasEmbed, String status,
+                                 String messageId, String reason) {}
 }
