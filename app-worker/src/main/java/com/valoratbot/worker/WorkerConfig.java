@@ -40,10 +40,15 @@ public record WorkerConfig(
             "VALORATBOT_GUILD_RATE", "VALORATBOT_GUILD_RATE_WINDOW", "VALORATBOT_PURGE_INTERVAL", "VALORATBOT_SHUTDOWN_TIMEOUT",
             "VALORATBOT_TIMEZONE", "VALORATBOT_ANNOUNCE_GRACE", "VALORATBOT_CONFIG"));
 
+    /** Read by adapters-supabase's DatabaseSettings and the launcher script, not by this record. */
+    static final Set<String> OTHER_KEYS = Set.of("VALORATBOT_TABLE", "VALORATBOT_DATA_DIR", "VALORATBOT_DB_POOL_SIZE",
+            "VALORATBOT_DB_MIGRATE", "VALORATBOT_DB_LISTEN", "VALORATBOT_JAVA_OPTS");
+
     /** The sandbox's stand-in listens here by default, so its state page has a stable address. */
     public static final int DEFAULT_SANDBOX_PORT = 8099;
 
     public static WorkerConfig from(Settings s, boolean sandboxFlag) {
+        refuseUnknownKeys(s);
         boolean sandbox = sandboxFlag || s.flag("VALORATBOT_SANDBOX", false);
         return new WorkerConfig(
                 s.get("DISCORD_TOKEN"),
@@ -64,6 +69,19 @@ public record WorkerConfig(
                 s.zone("VALORATBOT_TIMEZONE", ZoneId.of("Europe/Paris")),
                 s.duration("VALORATBOT_ANNOUNCE_GRACE", Duration.ofHours(1)))
                 .validate();
+    }
+
+    /** A misspelt setting would otherwise be ignored in silence and its default used. */
+    private static void refuseUnknownKeys(Settings s) {
+        var unknown = new TreeSet<String>();
+        for (String key : s.asMap().keySet()) {
+            if (key.startsWith("VALORATBOT_") && !KEYS.contains(key) && !OTHER_KEYS.contains(key)) unknown.add(key);
+        }
+        if (!unknown.isEmpty()) {
+            var known = new TreeSet<>(KEYS);
+            known.addAll(OTHER_KEYS);
+            throw new IllegalArgumentException("unknown setting " + String.join(", ", unknown) + "; known settings: " + String.join(", ", known));
+        }
     }
 
     private WorkerConfig validate() {
