@@ -21,6 +21,10 @@ public final class ValoratbotCli {
     public static final int TIMED_OUT = 4;
 
     public static void main(String[] args) {
+        // Admin commands print results, not the database's start-up story; the worker keeps INFO.
+        if ((args.length == 0 || !args[0].equals("worker")) && System.getProperty("valoratbot.log.level") == null) {
+            System.setProperty("valoratbot.log.level", "WARN");
+        }
         System.exit(run(System.getenv(), new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
     }
 

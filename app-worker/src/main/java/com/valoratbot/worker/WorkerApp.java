@@ -10,8 +10,6 @@ import com.google.inject.TypeLiteral;
 import com.valoratbot.standin.DiscordStandIn;
 import com.google.inject.Stage;
 import com.valoratbot.core.run.CommandWorker;
-import com.valoratbot.supabase.Database;
-import com.valoratbot.supabase.PostgresQueue;
 
 import java.util.Collection;
 import java.util.List;
@@ -41,13 +39,6 @@ public final class WorkerApp implements AutoCloseable {
         Lifecycle lifecycle = new Lifecycle();
         try {
             Injector injector = Guice.createInjector(Stage.PRODUCTION, new WorkerModule(settings, config, lifecycle));
-            Database db = injector.getInstance(Database.class);
-            LOG.info("database: {}{}", db.describe(),
-                    db.embeddedDataDirectory().map(d -> " (embedded; data in " + d.toAbsolutePath() + ")").orElse(""));
-            PostgresQueue queue = injector.getInstance(PostgresQueue.class);
-            LOG.info("queue: table {}, worker {}, {}", queue.table(), queue.workerId(),
-                    queue.listens() ? "LISTEN/NOTIFY with " + queue.pollInterval().toMillis() + " ms polling fallback"
-                            : "polling every " + queue.pollInterval().toMillis() + " ms (LISTEN off)");
             lifecycle.manage(injector.getInstance(CommandWorker.class).start());
             LOG.info("worker started: {}", config);
             return new WorkerApp(lifecycle, injector);
