@@ -110,6 +110,10 @@ public final class Database implements AutoCloseable {
             EmbeddedPostgres pg = EmbeddedPostgres.builder()
                     .setDataDirectory(dir)
                     .setCleanDataDirectory(false)
+                    // Its own JVM hook would stop PostgreSQL while a graceful shutdown is still writing
+                    // outcomes; close() stops it last instead. A crashed process leaves the server
+                    // running, and the next start attaches to it (RunningEmbeddedServer).
+                    .setRegisterShutdownHook(false)
                     .setServerConfig("listen_addresses", "localhost")
                     .setPGStartupWait(java.time.Duration.ofSeconds(60))
                     .start();
