@@ -141,6 +141,9 @@ public final class MusicPlayers implements PlayMusic, AutoCloseable {
         this.manager = new DefaultAudioPlayerManager();
         manager.getConfiguration().setOpusEncodingQuality(b.opusQuality);
         manager.getConfiguration().setFilterHotSwapEnabled(false);
+        // Frames live in one preallocated ring per track and are copied straight into OpusSendHandler's buffer:
+        // no allocation per frame on either side; the ring is refilled in batches (BatchingFrameBuffer).
+        manager.getConfiguration().setFrameBufferFactory(BatchingFrameBuffer::new);
         // Lavaplayer stops a player nobody pulled frames from for this long; our idle rule leaves earlier.
         manager.setPlayerCleanupThreshold(idleTimeout.plusMinutes(1).toMillis());
         b.sources.forEach(manager::registerSourceManager);
@@ -178,13 +181,14 @@ public final class MusicPlayers implements PlayMusic, AutoCloseable {
      * Prepares a {@link JDABuilder} for voice in {@code mode}, before {@code build()}: the DAVE session factory
      * ({@code AudioModuleConfig#withDaveSessionFactory(new JDaveSessionFactory())}) for {@link VoiceMode#DAVE},
      * JDA's passthrough otherwise, plus what JDA's audio needs (the {@code GUILD_VOICE_STATES} intent and the
-     * {@code VOICE_STATE} cache). When DAVE cannot load here, JDA is left in passthrough and nothing joins voice:
+     * {@code VOICE_STATE} cache) and the {@link PacedSendFactory}, one send thread paced on the nanosecond clock for
+     * all of this JDA's voice connections. When DAVE cannot load here, JDA is left in passthrough and nothing joins voice:
      * {@code MusicPlayers} in DAVE mode answers {@code voice_unavailable}.
      */
     public static JDABuilder configure(JDABuilder builder, VoiceMode mode) {
         Objects.requireNonNull(builder, "builder");
         VoiceSupport s = VoiceSupport.probe(mode);
-        AudioModuleConfig audio = new AudioModuleConfig();
+        AudioModuleConfig audio = new AudioModuleConfig().withAudioSendFactory(new PacedSendFactory());
         if (mode == VoiceMode.DAVE && s.available()) {
             audio = audio.withDaveSessionFactory(new club.minnced.discord.jdave.interop.JDaveSessionFactory());
         } else if (mode == VoiceMode.DAVE) {
