@@ -227,6 +227,52 @@ class SandboxEndToEndTest {
     }
 
     @Test
+    void listingVoiceChannelsShowsTheDemoVoiceChannelWithItsDiscordType() {
+        Run run = cli("enqueue", "listVoiceChannels", "--sandbox", "--wait");
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.json().get("channels")).anySatisfy(c -> {
+            assertThat(c.get("id").asText()).isEqualTo(Long.toString(DemoGuild.VOCAL_ID));
+            assertThat(c.get("type").asInt()).isEqualTo(2);
+        });
+    }
+
+    @Test
+    void lockThenUnlockLeavesEveryonesOverwriteAsItWas() {
+        DiscordStandIn standIn = worker.sandbox().orElseThrow();
+        String channel = Long.toString(DemoGuild.MODERATION_ID);
+        var before = standIn.state().channel(DemoGuild.MODERATION_ID).overwrites();
+        Run lock = cli("enqueue", "lock", "{\"channelId\":\"" + channel + "\"}", "--sandbox", "--wait");
+        assertThat(lock.exit()).as(lock.err()).isZero();
+        assertThat(standIn.state().channel(DemoGuild.MODERATION_ID).overwrites())
+                .anySatisfy(o -> assertThat(o.targetId()).isEqualTo(DemoGuild.GUILD_ID));
+        Run unlock = cli("enqueue", "unlock", "{\"channelId\":\"" + channel + "\"}", "--sandbox", "--wait");
+        assertThat(unlock.exit()).as(unlock.err()).isZero();
+        assertThat(standIn.state().channel(DemoGuild.MODERATION_ID).overwrites()).isEqualTo(before);
+    }
+
+    @Test
+    void anAnnouncementWithAnEmbedIsPostedAndItsIdReturned() {
+        DiscordStandIn standIn = worker.sandbox().orElseThrow();
+        Run run = cli("enqueue", "announce", "{\"channelId\":\"" + DemoGuild.ANNONCES_ID + "\",\"message\":\"@everyone Bonjour\","
+                + "\"embed\":{\"title\":\"Nouveautés\",\"color\":\"#E11D48\"}}", "--sandbox", "--wait");
+        assertThat(run.exit()).as(run.err()).isZero();
+        long id = Long.parseLong(run.json().get("messageId").asText());
+        StandInMessage posted = standIn.state().message(DemoGuild.ANNONCES_ID, id).orElseThrow();
+        assertThat(posted.content()).isEqualTo("@everyone Bonjour");
+        assertThat(posted.embeds()).singleElement().satisfies(e -> assertThat(e.get("color").asInt()).isEqualTo(0xE11D48));
+        // Not asked for in allowedMentions: the pasted @everyone pings nobody.
+        assertThat(posted.allowedMentions().path("parse").toString()).doesNotContain("everyone");
+    }
+
+    @Test
+    void aChannelOfAnotherGuildIsRefusedAndUntouched() {
+        Run run = cli("enqueue", "slowmode", "{\"channelId\":\"" + DemoGuild.GENERAL_ID + "\",\"duration\":10}",
+                "--guild", "1100000000000000777", "--wait");
+        assertThat(run.exit()).isEqualTo(ValoratbotCli.COMMAND_ERROR);
+        assertThat(run.json().get("code").asText()).isEqualTo("guild_not_found");
+    }
+
+    @Test
     void theDemoGuildIdIsTheDocumentedOne() {
         assertThat(DemoGuild.GUILD_ID).isEqualTo(1100000000000000001L);
     }
