@@ -147,6 +147,9 @@ public final class MusicPlayers implements PlayMusic, AutoCloseable {
         // Lavaplayer stops a player nobody pulled frames from for this long; our idle rule leaves earlier.
         manager.setPlayerCleanupThreshold(idleTimeout.plusMinutes(1).toMillis());
         b.sources.forEach(manager::registerSourceManager);
+        if (b.youtubeFromClasspath && b.sources.stream().noneMatch(m -> m.getClass().getName().equals(YOUTUBE_SOURCE))) {
+            youtubeFromClasspath().ifPresent(manager::registerSourceManager);
+        }
         if (b.remoteSources) {
             // Lavaplayer's own YouTube source is deprecated and broken; add dev.lavalink.youtube's instead (docs/music.md).
             AudioSourceManagers.registerRemoteSources(manager,
@@ -170,6 +173,24 @@ public final class MusicPlayers implements PlayMusic, AutoCloseable {
 
     public static Builder builder(JDA jda) {
         return new Builder(jda);
+    }
+
+    /** dev.lavalink.youtube's source manager (artifacts {@code dev.lavalink.youtube:v2} or {@code :common}). */
+    public static final String YOUTUBE_SOURCE = "dev.lavalink.youtube.YoutubeAudioSourceManager";
+
+    /** A new YouTube source with its default clients, when dev.lavalink.youtube is on the classpath. */
+    static Optional<AudioSourceManager> youtubeFromClasspath() {
+        try {
+            Class<?> type = Class.forName(YOUTUBE_SOURCE, true, MusicPlayers.class.getClassLoader());
+            AudioSourceManager youtube = (AudioSourceManager) type.getConstructor().newInstance();
+            LOG.info("Music: YouTube source found on the classpath ({}), registered", YOUTUBE_SOURCE);
+            return Optional.of(youtube);
+        } catch (ClassNotFoundException absent) {
+            return Optional.empty();
+        } catch (ReflectiveOperationException | LinkageError | ClassCastException e) {
+            LOG.warn("Music: {} is on the classpath but could not be created: {}", YOUTUBE_SOURCE, e.toString());
+            return Optional.empty();
+        }
     }
 
     /** See {@link VoiceSupport#probe}: whether this machine can join voice in that mode, in one loggable sentence. */
@@ -758,6 +779,7 @@ public final class MusicPlayers implements PlayMusic, AutoCloseable {
         private QueueStore queueStore = QueueStore.none();
         private final List<AudioSourceManager> sources = new ArrayList<>();
         private boolean remoteSources = true;
+        private boolean youtubeFromClasspath = true;
         private boolean allowLocalFiles;
         private int opusQuality = DEFAULT_OPUS_QUALITY;
 
@@ -824,6 +846,16 @@ public final class MusicPlayers implements PlayMusic, AutoCloseable {
          */
         public Builder sourceManager(AudioSourceManager v) {
             sources.add(Objects.requireNonNull(v, "sourceManager"));
+            return this;
+        }
+
+        /**
+         * When dev.lavalink.youtube's source is on the classpath and not given with {@link #sourceManager}, register it
+         * with its default clients (default true). To choose its clients (thumbnails with the {@code v2} module's
+         * {@code *WithThumbnail} clients, say), give it with {@link #sourceManager} instead.
+         */
+        public Builder youtubeFromClasspath(boolean v) {
+            youtubeFromClasspath = v;
             return this;
         }
 

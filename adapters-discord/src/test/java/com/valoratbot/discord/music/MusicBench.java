@@ -4,6 +4,7 @@ import com.neovisionaries.ws.client.WebSocketFactory;
 import com.valoratbot.core.command.Command.Play;
 import com.valoratbot.core.command.Snowflake;
 import com.valoratbot.core.port.CommandContext;
+import com.valoratbot.core.port.PlayMusic;
 import com.valoratbot.core.result.Result;
 import com.valoratbot.standin.DiscordStandIn;
 import com.valoratbot.standin.Permissions;
@@ -42,7 +43,9 @@ import java.util.UUID;
  * ./mvnw -q -pl adapters-discord test-compile exec:exec -Dexec.classpathScope=test -Dexec.executable=java \
  *   -Dexec.args="--enable-native-access=ALL-UNNAMED -cp %classpath com.valoratbot.discord.music.MusicBench 1,10,50 3 10"
  * }</pre>
- * A discarded warm-up run (10 guilds, 8 s) comes first so the JIT has compiled the audio path.
+ * One player plays throughout: after the idle measurement and a discarded warm-up (10 guilds, 8 s, so the JIT has
+ * compiled the audio path), the guild counts are measured in increasing order, {@code runs} consecutive windows each
+ * (guilds join as the count grows: JDA allows 120 Gateway messages a minute, voice joins included).
  * Arguments: guild counts, runs per count, measured window in seconds, Opus encoder quality (default 10), and
  * {@code jda} to compare with JDA's default send system instead of {@link PacedSendFactory}.
  *
@@ -69,7 +72,8 @@ public final class MusicBench {
         int guilds = Math.max(MAX_GUILDS, Arrays.stream(counts).max().orElse(1));
 
         Path wav = Files.createTempFile("music-bench", ".wav");
-        Files.write(wav, ToneServer.wav(windowSeconds + 25, 440));
+        // Long enough for every stage: guild 0 plays from the warm-up to the end.
+        Files.write(wav, ToneServer.wav(30 + counts.length * (10 + runs * windowSeconds) + 30, 440));
         wav.toFile().deleteOnExit();
 
         try (VoiceServer voice = VoiceServer.start();
@@ -93,16 +97,27 @@ public final class MusicBench {
             MusicPlayers.configure(builder, VoiceMode.PASSTHROUGH);
             if (jdaSender) builder.setAudioModuleConfig(new net.dv8tion.jda.api.audio.AudioModuleConfig());
             JDA jda = builder.build().awaitReady();
-            try {
-                // Warm-up, discarded: the JIT compiles the audio path before anything is measured.
-                measure(jda, voice, standIn, wav, Math.min(10, guilds), 8, opusQuality);
+            try (MusicPlayers music = MusicPlayers.builder(jda).voiceMode(VoiceMode.PASSTHROUGH).allowLocalFiles(true)
+                    .opusEncodingQuality(opusQuality).build()) {
                 idleCpuPct = idleCpu(windowSeconds);
                 System.out.println(String.format(Locale.ROOT, "{\"bench\":\"music\",\"guilds\":0,\"idleCpuPct\":%.3f}", idleCpuPct));
+                // Warm-up, discarded: the JIT compiles the audio path before anything is measured.
+                int warm = Math.min(10, guilds);
+                playIn(music, voice, wav, warm);
+                Thread.sleep(8_000);
+                int playing = warm;
                 List<String> summaries = new ArrayList<>();
-                for (int count : counts) {
+                for (int count : Arrays.stream(counts).sorted().toArray()) {
+                    if (count < playing) {
+                        stopIn(music, count, playing);
+                        playing = count;
+                    }
+                    playIn(music, voice, wav, count);
+                    playing = Math.max(playing, count);
+                    Thread.sleep(3_000);
                     List<Figures> figures = new ArrayList<>();
                     for (int run = 1; run <= runs; run++) {
-                        Figures f = measure(jda, voice, standIn, wav, count, windowSeconds, opusQuality);
+                        Figures f = window(voice, count, windowSeconds);
                         figures.add(f);
                         System.out.println(f.json(run));
                     }
@@ -152,33 +167,46 @@ public final class MusicBench {
 
     private static double idleCpuPct;
 
-    private static Figures measure(JDA jda, VoiceServer voice, DiscordStandIn standIn, Path wav, int count, int windowSeconds,
-                                   int opusQuality) throws InterruptedException {
-        try (MusicPlayers music = MusicPlayers.builder(jda).voiceMode(VoiceMode.PASSTHROUGH).allowLocalFiles(true)
-                .opusEncodingQuality(opusQuality).build()) {
-            for (int i = 0; i < count; i++) {
-                long guild = FIRST_GUILD + i;
-                CommandContext context = new CommandContext(UUID.randomUUID().toString(), Snowflake.of(guild), Optional.empty());
-                Result<?> played = music.play(context, new Play(wav.toString(), Snowflake.of(guild + CHANNEL_OFFSET)));
-                if (!(played instanceof Result.Ok<?>)) throw new IllegalStateException("guild " + i + ": " + played);
+    /** Makes guilds {@code 0..count-1} play (those already playing carry on) and waits until each sends frames. */
+    private static void playIn(MusicPlayers music, VoiceServer voice, Path wav, int count) throws InterruptedException {
+        List<Integer> started = new ArrayList<>();
+        long[] before = new long[count];
+        for (int i = 0; i < count; i++) {
+            long guild = FIRST_GUILD + i;
+            before[i] = voice.audioFrames(guild);
+            var queue = music.queue(context(guild));
+            if (queue instanceof Result.Ok<PlayMusic.QueueView>(PlayMusic.QueueView view) && view.nowPlaying().isPresent()) continue;
+            Result<?> played = music.play(context(guild), new Play(wav.toString(), Snowflake.of(guild + CHANNEL_OFFSET)));
+            if (!(played instanceof Result.Ok<?>)) throw new IllegalStateException("guild " + i + ": " + played);
+            started.add(i);
+        }
+        // JDA sends at most 120 Gateway messages a minute, voice joins included: 50 joins take a while.
+        long until = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        for (int i : started) {
+            while (voice.audioFrames(FIRST_GUILD + i) < before[i] + 50) {
+                if (System.nanoTime() > until) throw new IllegalStateException("guild " + i + " does not play");
+                Thread.sleep(20);
             }
-            long[] before = new long[count];
-            for (int i = 0; i < count; i++) before[i] = voice.audioFrames(FIRST_GUILD + i);
-            long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            for (int i = 0; i < count; i++) {
-                while (voice.audioFrames(FIRST_GUILD + i) < before[i] + 50) {
-                    if (System.nanoTime() > until) throw new IllegalStateException("guild " + i + " does not play");
-                    Thread.sleep(20);
-                }
-            }
-            Thread.sleep(3_000); // warm-up: JIT, buffers full
+        }
+    }
 
+    private static void stopIn(MusicPlayers music, int from, int to) {
+        for (int i = from; i < to; i++) music.stop(context(FIRST_GUILD + i));
+    }
+
+    private static CommandContext context(long guild) {
+        return new CommandContext(UUID.randomUUID().toString(), Snowflake.of(guild), Optional.empty());
+    }
+
+    /** One measured window while guilds {@code 0..count-1} play. */
+    private static Figures window(VoiceServer voice, int count, int windowSeconds) throws InterruptedException {
+        {
             var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
             ThreadMXBean threads = ManagementFactory.getThreadMXBean();
             long frames0 = 0;
             for (int i = 0; i < count; i++) frames0 += voice.audioFrames(FIRST_GUILD + i);
             voice.resetJitter();
-            Map<String, Long> groups0 = cpuByGroup(threads);
+            Map<Long, ThreadCpu> groups0 = cpuByThread(threads);
             long standIn0 = standInCpu(threads);
             long[] gc0 = gc();
             long cpu0 = os.getProcessCpuTime();
@@ -188,7 +216,7 @@ public final class MusicBench {
             long[] gc1 = gc();
             long t1 = System.nanoTime();
             long standIn1 = standInCpu(threads);
-            Map<String, Long> groups1 = cpuByGroup(threads);
+            Map<Long, ThreadCpu> groups1 = cpuByThread(threads);
             long frames1 = 0;
             double worst = 0;
             for (int i = 0; i < count; i++) {
@@ -200,25 +228,26 @@ public final class MusicBench {
             double cpuPct = 100.0 * (cpu1 - cpu0) / elapsed / count;
             double botPct = 100.0 * ((cpu1 - cpu0) - (standIn1 - standIn0)) / elapsed / count;
             double fps = (frames1 - frames0) / (elapsed / 1e9) / count;
-            StringBuilder byGroup = new StringBuilder("{");
+            // Per thread, for threads alive at both ends of the window; the rest (GC, JIT, virtual threads, threads that
+            // started or ended meanwhile) is "vm+virtual".
+            Map<String, Long> used = new TreeMap<>();
             long accounted = 0;
             for (var e : groups1.entrySet()) {
-                long used = e.getValue() - groups0.getOrDefault(e.getKey(), 0L);
-                accounted += used;
+                ThreadCpu start = groups0.get(e.getKey());
+                if (start == null) continue;
+                long delta = Math.max(0, e.getValue().nanos() - start.nanos());
+                used.merge(e.getValue().group(), delta, Long::sum);
+                accounted += delta;
+            }
+            StringBuilder byGroup = new StringBuilder("{");
+            for (var e : used.entrySet()) {
                 if (byGroup.length() > 1) byGroup.append(',');
-                byGroup.append(String.format(Locale.ROOT, "\"%s\":%.3f", e.getKey(), 100.0 * used / elapsed / count));
+                byGroup.append(String.format(Locale.ROOT, "\"%s\":%.3f", e.getKey(), 100.0 * e.getValue() / elapsed / count));
             }
             byGroup.append(String.format(Locale.ROOT, ",\"vm+virtual\":%.3f}", 100.0 * ((cpu1 - cpu0) - accounted) / elapsed / count));
             double marginal = (100.0 * (cpu1 - cpu0) / elapsed - idleCpuPct) / count;
             return new Figures(count, windowSeconds, cpuPct, botPct, fps, all.deviationMs(0.5), all.deviationMs(0.99), worst,
                     all.maxDeviationMs(), byGroup.toString(), marginal, gc1[0] - gc0[0], gc1[1] - gc0[1]);
-        } finally {
-            long until = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-            while (standIn.state().voiceStates(FIRST_GUILD).stream().anyMatch(s -> s.userId() == standIn.botUserId())
-                    && System.nanoTime() < until) {
-                Thread.sleep(50);
-            }
-            Thread.sleep(1_000);
         }
     }
 
@@ -241,9 +270,11 @@ public final class MusicBench {
         return 100.0 * (os.getProcessCpuTime() - cpu0) / (System.nanoTime() - t0);
     }
 
-    /** CPU time of this JVM's platform threads, grouped by what they do. */
-    private static Map<String, Long> cpuByGroup(ThreadMXBean threads) {
-        Map<String, Long> out = new TreeMap<>();
+    record ThreadCpu(String group, long nanos) {}
+
+    /** CPU time of each of this JVM's platform threads, with the group of what it does. */
+    private static Map<Long, ThreadCpu> cpuByThread(ThreadMXBean threads) {
+        Map<Long, ThreadCpu> out = new java.util.HashMap<>();
         for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
             if (info == null) continue;
             long t = threads.getThreadCpuTime(info.getThreadId());
@@ -255,7 +286,7 @@ public final class MusicBench {
                     : name.startsWith("music-audio-pacer") || name.contains("Sending Thread") ? "send"
                     : name.startsWith("JDA") || name.contains("JDA") ? "jdaOther"
                     : "other";
-            out.merge(group, t, Long::sum);
+            out.put(info.getThreadId(), new ThreadCpu(group, t));
         }
         return out;
     }

@@ -63,6 +63,42 @@ class MusicRulesTest {
     }
 
     @Test
+    void anExtraSourceAnswersTheSearchProviderAsAYoutubeSourceWould() {
+        String tone = rig.tones.tone("found", 30, 523);
+        rig.listenerIn(VOCAL);
+        music = players().searchProvider("ytsearch:").sourceManager(new FakeSearch(tone)).build();
+        ObjectNode r = play("daft punk one more time", VOCAL);
+        assertThat(r.path("ok").asBoolean()).as(r.toString()).isTrue();
+        assertThat(r.path("track").path("title").asText()).isEqualTo("daft punk one more time");
+        await("frames", () -> rig.framesDuring(200) > 5, Duration.ofSeconds(10));
+        assertThat(MusicPlayers.youtubeFromClasspath()).as("dev.lavalink.youtube is not a dependency here").isEmpty();
+    }
+
+    /** Answers {@code ytsearch:<words>} with a playlist of one track: the tone, titled with the words. */
+    static final class FakeSearch implements com.sedmelluq.discord.lavaplayer.source.AudioSourceManager {
+        private final String url;
+
+        FakeSearch(String url) {
+            this.url = url;
+        }
+
+        @Override public String getSourceName() { return "fake-search"; }
+
+        @Override
+        public com.sedmelluq.discord.lavaplayer.track.AudioItem loadItem(com.sedmelluq.discord.lavaplayer.player.AudioPlayerManager manager,
+                                                                         com.sedmelluq.discord.lavaplayer.track.AudioReference reference) {
+            if (!reference.identifier.startsWith("ytsearch:")) return null;
+            String words = reference.identifier.substring("ytsearch:".length());
+            return new com.sedmelluq.discord.lavaplayer.track.AudioReference(url, words);
+        }
+
+        @Override public boolean isTrackEncodable(com.sedmelluq.discord.lavaplayer.track.AudioTrack track) { return false; }
+        @Override public void encodeTrack(com.sedmelluq.discord.lavaplayer.track.AudioTrack track, java.io.DataOutput output) {}
+        @Override public com.sedmelluq.discord.lavaplayer.track.AudioTrack decodeTrack(com.sedmelluq.discord.lavaplayer.track.AudioTrackInfo info, java.io.DataInput input) { return null; }
+        @Override public void shutdown() {}
+    }
+
+    @Test
     void aUrlIsLoadedAsItIsAndAFailureIsLoadFailedWithTheReason() {
         music = players().build();
         String notAudio = rig.tones.file("notes.txt", "just some text, not a sound".repeat(40).getBytes());
