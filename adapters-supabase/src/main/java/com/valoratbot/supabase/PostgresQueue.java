@@ -1,5 +1,9 @@
 package com.valoratbot.supabase;
 
+import org.jooq.conf.StatementType;
+
+import org.jooq.DSLContext;
+
 import com.valoratbot.core.port.AwaitCommands;
 import com.valoratbot.core.port.ClaimCommands;
 import com.valoratbot.core.port.CompleteCommands;
@@ -54,6 +58,12 @@ public final class PostgresQueue implements AutoCloseable {
     private final boolean listen;
     /** Commands this instance handed to the runtime and has not completed or requeued yet. */
     private final Set<String> held = ConcurrentHashMap.newKeySet();
+    /**
+     * The claim is planned afresh on every call (values inlined, so pgjdbc never server-prepares it):
+     * a prepared statement soon runs a generic plan made while the table was small — sequential
+     * scans — and keeps it until autoanalyze, 40 ms a claim at 20,000 pending instead of 4.
+     */
+    private final DSLContext planEveryTime;
     private final Claims claims = new Claims();
     private final Completions completions = new Completions();
     private final Recovery recovery = new Recovery();
@@ -63,6 +73,8 @@ public final class PostgresQueue implements AutoCloseable {
 
     private PostgresQueue(Builder b) {
         this.db = b.db;
+        this.planEveryTime = b.db.dsl().configuration()
+                .derive(b.db.dsl().settings().withStatementType(StatementType.STATIC_STATEMENT)).dsl();
         this.table = b.db.commandTable();
         this.sql = new QueueSql(table);
         this.workerId = b.workerId != null ? b.workerId : defaultWorkerId();
@@ -174,7 +186,7 @@ public final class PostgresQueue implements AutoCloseable {
         @Override
         public List<QueuedCommand> claim(int max) {
             if (max <= 0) return List.of();
-            List<QueuedCommand> out = db.dsl().fetch(sql.claim, max, table.key(), workerId).map(PostgresQueue::toCommand);
+            List<QueuedCommand> out = planEveryTime.fetch(sql.claim, max, table.key(), workerId).map(PostgresQueue::toCommand);
             for (QueuedCommand c : out) held.add(c.id());
             return out;
         }

@@ -43,7 +43,10 @@ final class QueueSql {
 
     QueueSql(CommandTable t) {
         String T = t.sqlName();
-        String order = t.hasCreatedAt() ? "%1$s.created_at ASC NULLS FIRST, %1$s.id" : "%1$s.id";
+        // ASC NULLS LAST is the (guild_id, created_at) index's own order, so a guild's head is the first
+        // index entry; NULLS FIRST made every claim read and sort each guild's whole backlog. A row
+        // without created_at counts as the newest.
+        String order = t.hasCreatedAt() ? "%1$s.created_at ASC NULLS LAST, %1$s.id" : "%1$s.id";
         String claimSets = (t.hasUpdatedAt() ? ", updated_at = now()" : "") + (t.hasPickedAt() ? ", picked_at = now()" : "");
 
         // Each guild's head (its oldest active command), found without reading the whole backlog:
@@ -60,7 +63,11 @@ final class QueueSql {
                             ORDER BY g.guild_id LIMIT 1)
                     FROM guilds WHERE guilds.guild_id IS NOT NULL
                 ), heads AS (
-                    SELECT head.id, head.status
+                    -- busy as a per-guild probe of the small processing index: written as NOT EXISTS
+                    -- in the WHERE below, the planner may turn it into an anti-join over a table scan
+                    -- when statistics are stale (a freshly filled table), at 30-50 ms a claim.
+                    SELECT head.id, head.status,
+                           EXISTS (SELECT 1 FROM %1$s p WHERE p.guild_id = guilds.guild_id AND p.status = 'processing') AS busy
                     FROM guilds CROSS JOIN LATERAL (
                         SELECT h.id, h.status FROM %1$s h
                         WHERE h.guild_id = guilds.guild_id AND h.status IN ('pending', 'processing')
@@ -71,8 +78,8 @@ final class QueueSql {
                     FROM %1$s c
                     JOIN heads ON heads.id = c.id
                     WHERE heads.status = 'pending'
+                      AND NOT heads.busy
                       AND c.status = 'pending'
-                      AND NOT EXISTS (SELECT 1 FROM %1$s p WHERE p.guild_id = c.guild_id AND p.status = 'processing')
                     ORDER BY %3$s
                     LIMIT ?
                     FOR UPDATE OF c SKIP LOCKED
