@@ -9,6 +9,10 @@ import com.valoratbot.discord.DiscordGateway;
 import com.valoratbot.standin.DiscordStandIn;
 import com.valoratbot.standin.RecordedRequest;
 import com.valoratbot.standin.StandInState;
+import com.valoratbot.supabase.Database;
+import com.valoratbot.supabase.DatabaseSettings;
+
+import java.nio.file.Files;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -21,7 +25,8 @@ import java.util.TreeMap;
 
 /**
  * The Discord side through real JDA and the stand-in: a purge of 1,000 recent messages (requests
- * made by route, wall time) and listTextChannels latency through the command handler.
+ * made by route, wall time), listTextChannels latency through the command handler, and
+ * listTextChannels end to end (insert into Postgres → the real worker → JDA → outcome written).
  *
  * <p>Usage: {@code benchmarks/run DiscordBenchmark [rounds=3] [listings=2000]}
  */
@@ -48,6 +53,15 @@ public final class DiscordBenchmark {
                 }
                 for (int round = 1; round <= rounds; round++) {
                     listing(handler, round, listings);
+                }
+                // The whole path: insert into Postgres, the real worker claims, JDA answers, the outcome is written.
+                try (Database db = Database.open(DatabaseSettings.builder().dataDirectory(Files.createTempDirectory("valoratbot-bench-pg")).build())) {
+                    for (int round = 1; round <= rounds; round++) {
+                        QueueBenchmark.Figures f = QueueBenchmark.runWorker(db, handler, 500, 0, 1, i -> Long.toString(GUILD));
+                        System.out.println(String.format(Locale.ROOT,
+                                "{\"benchmark\":\"listTextChannels-end-to-end\",\"round\":%d,\"samples\":500,\"p50Ms\":%.2f,\"p99Ms\":%.2f,\"pickupP50Ms\":%.2f}",
+                                round, f.endToEndP50(), f.endToEndP99(), f.pickupP50()));
+                    }
                 }
             }
         }

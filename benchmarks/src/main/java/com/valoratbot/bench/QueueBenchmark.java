@@ -61,7 +61,13 @@ public final class QueueBenchmark {
         }
     }
 
-    private static Figures runWorker(Database db, CommandHandler handler, int samples, int commands, int guilds) throws Exception {
+    static Figures runWorker(Database db, CommandHandler handler, int samples, int commands, int guilds) throws Exception {
+        return runWorker(db, handler, samples, commands, guilds, QueueBenchmark::guild);
+    }
+
+    /** The real worker on {@code db}; {@code guildIds} names the guild of the i-th latency command. */
+    static Figures runWorker(Database db, CommandHandler handler, int samples, int commands, int guilds,
+                             java.util.function.IntFunction<String> guildIds) throws Exception {
         clear(db.dataSource());
         Timings t = new Timings();
         try (PostgresQueue queue = PostgresQueue.builder(db).build()) {
@@ -73,7 +79,7 @@ public final class QueueBenchmark {
                 list.forEach(c -> t.done(c.commandId()));
             };
             try (CommandWorker worker = CommandWorker.builder(claims, completions, queue.recovery(), queue.awaitCommands(), handler).build().start()) {
-                return measure(db.dataSource(), t, samples, Duration.ofMillis(5), commands, guilds);
+                return measure(db.dataSource(), t, samples, Duration.ofMillis(5), commands, guilds, guildIds);
             }
         }
     }
@@ -82,18 +88,19 @@ public final class QueueBenchmark {
         clear(db.dataSource());
         Timings t = new Timings();
         try (GuideReferenceLoop loop = new GuideReferenceLoop(db.dataSource(), db.settings().qualifiedTable(), handler, t)) {
-            return measure(db.dataSource(), t, samples, Duration.ofMillis(20), commands, guilds);
+            return measure(db.dataSource(), t, samples, Duration.ofMillis(20), commands, guilds, QueueBenchmark::guild);
         }
     }
 
     /** Paced single inserts for latency, then a burst of batched inserts for throughput. */
-    private static Figures measure(DataSource ds, Timings t, int samples, Duration gap, int commands, int guilds) throws Exception {
+    private static Figures measure(DataSource ds, Timings t, int samples, Duration gap, int commands, int guilds,
+                                   java.util.function.IntFunction<String> guildIds) throws Exception {
         t.expect(samples);
         try (Connection c = ds.getConnection(); PreparedStatement insert = c.prepareStatement(
                 "INSERT INTO commands (guild_id, action, payload) VALUES (?, 'listTextChannels', '{}'::jsonb) RETURNING id::text")) {
             c.setAutoCommit(true);
             for (int i = 0; i < samples; i++) {
-                insert.setString(1, guild(i % guilds));
+                insert.setString(1, guildIds.apply(i % guilds));
                 long sent = System.nanoTime();
                 try (ResultSet rs = insert.executeQuery()) {
                     rs.next();
@@ -106,6 +113,10 @@ public final class QueueBenchmark {
         double[] pickup = t.pickupMillis();
         double[] endToEnd = t.endToEndMillis();
 
+        if (commands == 0) {
+            return new Figures(Timings.percentile(pickup, 50), Timings.percentile(pickup, 99),
+                    Timings.percentile(endToEnd, 50), Timings.percentile(endToEnd, 99), Double.NaN);
+        }
         t.clear();
         t.expect(commands);
         long start = System.nanoTime();
