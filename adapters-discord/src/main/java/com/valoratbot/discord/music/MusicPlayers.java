@@ -362,7 +362,9 @@ public final class MusicPlayers implements PlayMusic, AutoCloseable {
         if (voice.getSendingHandler() != g.sender) voice.setSendingHandler(g.sender);
         if (voice.getConnectionListener() != g) voice.setConnectionListener(g);
         long connected = voice.getConnectedChannel() == null ? 0 : voice.getConnectedChannel().getIdLong();
-        if (connected != audio.getIdLong() && g.joinRequestedChannelId != audio.getIdLong()) {
+        // Not connected yet but already asked for this channel: Discord's answer is on its way.
+        boolean joining = connected == 0 && g.joinRequestedChannelId == audio.getIdLong();
+        if (connected != audio.getIdLong() && !joining) {
             try {
                 voice.setSelfDeafened(true);
                 voice.openAudioConnection(audio);
@@ -476,6 +478,10 @@ public final class MusicPlayers implements PlayMusic, AutoCloseable {
     private void save(GuildPlayer g) {
         if (g.closed) return;
         g.lastSavedNanos = System.nanoTime();
+        Guild guild = jda.getGuildById(g.guildId);
+        AudioChannel connected = guild == null ? null : guild.getAudioManager().getConnectedChannel();
+        // Moved by a moderator: resume in the channel it was moved to.
+        if (connected != null) g.channelId = connected.getIdLong();
         if (!g.active() || g.channelId == 0) {
             storeWriter.delete(g.guildId);
             return;

@@ -180,6 +180,28 @@ class MusicRulesTest {
     }
 
     @Test
+    void movedToAnotherChannelByAModeratorTheBotPlaysOnThereAndIsSavedThere() {
+        rig.listenerIn(VOCAL);
+        QueueStore store = QueueStore.inMemory();
+        music = players().queueStore(store).saveInterval(Duration.ofMillis(200)).build();
+        assertThat(play(rig.tones.tone("moved", 30, 440), VOCAL).path("ok").asBoolean()).isTrue();
+        await("frames", () -> rig.framesDuring(100) > 0, Duration.ofSeconds(10));
+
+        rig.standIn.state().setVoiceState(GUILD, rig.standIn.botUserId(), AFK, false);
+        await("JDA sees the move", () -> {
+            var connected = jda.getGuildById(GUILD).getAudioManager().getConnectedChannel();
+            return connected != null && connected.getIdLong() == AFK;
+        }, Duration.ofSeconds(10));
+
+        ObjectNode busy = play(rig.tones.tone("other", 1, 440), VOCAL);
+        assertThat(busy.path("code").asText()).isEqualTo("busy");
+        assertThat(busy.path("channelId").asText()).isEqualTo(Long.toString(AFK));
+        await("saved in the new channel", () -> store.loadAll().getOrDefault(GUILD, "").contains("\"channelId\":\"" + AFK + "\""),
+                Duration.ofSeconds(5));
+        assertThat(play(rig.tones.tone("there", 1, 440), AFK).path("position").asInt()).isEqualTo(1);
+    }
+
+    @Test
     void theBuilderRefusesBadSettingsAtOnce() {
         assertThatThrownBy(() -> players().searchProvider("scsearch")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> players().searchProvider("")).isInstanceOf(IllegalArgumentException.class);
