@@ -273,6 +273,63 @@ class SandboxEndToEndTest {
     }
 
     @Test
+    void musicPlaysALocalAndAnHttpFileIntoTheDemoVoiceChannelAndTheStandInCountsFrames() throws Exception {
+        java.nio.file.Path wav = java.nio.file.Files.createTempFile("valoratbot-tone", ".wav");
+        writeTone(wav, 4);
+        com.sun.net.httpserver.HttpServer http = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        http.createContext("/tone.wav", exchange -> {
+            byte[] bytes = java.nio.file.Files.readAllBytes(wav);
+            exchange.getResponseHeaders().add("Content-Type", "audio/wav");
+            exchange.sendResponseHeaders(200, bytes.length);
+            try (var body = exchange.getResponseBody()) { body.write(bytes); }
+        });
+        http.start();
+        try {
+            String voice = Long.toString(DemoGuild.VOCAL_ID);
+            Run local = cli("enqueue", "play", "{\"query\":\"" + wav + "\",\"voiceChannelId\":\"" + voice + "\"}", "--sandbox", "--wait");
+            assertThat(local.exit()).as(local.out() + local.err()).isZero();
+            assertThat(local.json().get("position").asInt()).isZero();
+            String url = "http://127.0.0.1:" + http.getAddress().getPort() + "/tone.wav";
+            Run remote = cli("enqueue", "play", "{\"query\":\"" + url + "\",\"voiceChannelId\":\"" + voice + "\"}", "--sandbox", "--wait");
+            assertThat(remote.exit()).as(remote.out() + remote.err()).isZero();
+            assertThat(remote.json().get("position").asInt()).isEqualTo(1);
+
+            // The stand-in's state page shows decrypted Opus frames arriving for the demo guild.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            long frames = 0;
+            while (frames < 100 && System.nanoTime() < deadline) {
+                Thread.sleep(250);
+                frames = JSON.readTree(new java.net.URI(worker.sandbox().orElseThrow().stateUrl()).toURL()).findValues("opusFrames")
+                        .stream().mapToLong(JsonNode::asLong).sum();
+            }
+            assertThat(frames).isGreaterThanOrEqualTo(100);
+            JsonNode queue = cli("enqueue", "getQueue", "--sandbox", "--wait").json();
+            assertThat(queue.get("nowPlaying").isNull()).isFalse();
+            assertThat(queue.get("queue")).hasSize(1);
+            assertThat(cli("enqueue", "stop", "--sandbox", "--wait").exit()).isZero();
+        } finally {
+            http.stop(0);
+        }
+    }
+
+    /** A sine tone, 48 kHz 16-bit stereo PCM in a WAV container, written by the JDK. */
+    private static void writeTone(java.nio.file.Path file, int seconds) throws Exception {
+        var format = new javax.sound.sampled.AudioFormat(48_000, 16, 2, true, false);
+        int frames = 48_000 * seconds;
+        byte[] pcm = new byte[frames * 4];
+        for (int i = 0; i < frames; i++) {
+            short v = (short) (Math.sin(2 * Math.PI * 440 * i / 48_000.0) * 8000);
+            for (int ch = 0; ch < 2; ch++) {
+                pcm[i * 4 + ch * 2] = (byte) v;
+                pcm[i * 4 + ch * 2 + 1] = (byte) (v >> 8);
+            }
+        }
+        try (var in = new javax.sound.sampled.AudioInputStream(new java.io.ByteArrayInputStream(pcm), format, frames)) {
+            javax.sound.sampled.AudioSystem.write(in, javax.sound.sampled.AudioFileFormat.Type.WAVE, file.toFile());
+        }
+    }
+
+    @Test
     void theDemoGuildIdIsTheDocumentedOne() {
         assertThat(DemoGuild.GUILD_ID).isEqualTo(1100000000000000001L);
     }

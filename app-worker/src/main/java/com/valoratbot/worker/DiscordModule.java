@@ -4,7 +4,14 @@ import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import com.valoratbot.core.port.RememberLocks;
+import com.neovisionaries.ws.client.WebSocketFactory;
 import com.valoratbot.discord.DiscordGateway;
+import com.valoratbot.discord.music.MusicPlayers;
+import com.valoratbot.discord.music.QueueStore;
+import com.valoratbot.discord.music.VoiceSupport;
+import com.valoratbot.standin.voice.VoiceServer;
+import com.valoratbot.supabase.Database;
+import com.valoratbot.supabase.music.PostgresMusicQueues;
 import com.valoratbot.standin.DemoGuild;
 import com.valoratbot.standin.DiscordStandIn;
 
@@ -20,19 +27,37 @@ final class DiscordModule extends AbstractModule {
 
     @Provides
     @Singleton
-    Optional<DiscordStandIn> sandbox(WorkerConfig config, Lifecycle lifecycle) {
+    Optional<DiscordStandIn> sandbox(WorkerConfig config, Optional<VoiceServer> voice, Lifecycle lifecycle) {
         if (!config.sandbox()) return Optional.empty();
-        DiscordStandIn standIn = lifecycle.manage(DiscordStandIn.builder().port(config.sandboxPort()).build().start());
+        DiscordStandIn standIn = lifecycle.manage(DiscordStandIn.builder().port(config.sandboxPort())
+                .voiceHook(voice.orElseThrow()).build().start());
         DemoGuild.seed(standIn.state());
         LOG.info("sandbox: Discord stand-in on {} with the demo guild {} ({}); its state: {}",
                 standIn.baseUrl(), DemoGuild.GUILD_ID, DemoGuild.GUILD_NAME, standIn.stateUrl());
         return Optional.of(standIn);
     }
 
+    /** The sandbox's voice server lets music play into the demo guild's voice channel and counts the frames. */
     @Provides
     @Singleton
-    DiscordGateway discord(WorkerConfig config, Optional<DiscordStandIn> sandbox, RememberLocks lockMemory, Lifecycle lifecycle) {
+    Optional<VoiceServer> sandboxVoice(WorkerConfig config, Lifecycle lifecycle) {
+        return config.sandbox() ? Optional.of(lifecycle.manage(VoiceServer.start())) : Optional.empty();
+    }
+
+    @Provides
+    @Singleton
+    DiscordGateway discord(WorkerConfig config, Optional<DiscordStandIn> sandbox, Optional<VoiceServer> sandboxVoice,
+                           RememberLocks lockMemory, Lifecycle lifecycle) {
+        VoiceSupport voice = MusicPlayers.probe(config.voiceMode());
+        if (voice.available()) LOG.info("voice: {}", voice.describe());
+        else LOG.warn("voice: {}; play will answer voice_unavailable", voice.describe());
         DiscordGateway.Builder b = DiscordGateway.builder()
+                .configureJda(jda -> {
+                    MusicPlayers.configure(jda, config.voiceMode());
+                    // JDA always speaks wss:// to voice servers: trust the sandbox voice server's own certificate.
+                    sandboxVoice.ifPresent(v ->
+                            jda.setWebsocketFactory(new WebSocketFactory().setSSLContext(v.certificate().clientContext())));
+                })
                 .lockMemory(lockMemory)
                 .rateLimit(config.guildCommandsPerWindow(), config.guildWindow())
                 .purgeRateLimit(1, config.purgeInterval());
@@ -45,5 +70,19 @@ final class DiscordModule extends AbstractModule {
             config.discordGatewayUrl().ifPresent(b::gatewayUrl);
         }
         return lifecycle.manage(b.build().start());
+    }
+
+    /** Created after Discord, so closed before it: queues are saved and voice left while JDA still runs. */
+    @Provides
+    @Singleton
+    MusicPlayers music(DiscordGateway discord, Database db, WorkerConfig config, Lifecycle lifecycle) {
+        PostgresMusicQueues queues = PostgresMusicQueues.on(db);
+        return lifecycle.manage(MusicPlayers.builder(discord.jda())
+                .voiceMode(config.voiceMode())
+                .searchProvider(config.musicSearchProvider())
+                .idleTimeout(config.musicIdleTimeout())
+                .allowLocalFiles(config.musicLocalFiles())
+                .queueStore(QueueStore.of(queues::loadAll, queues::save, queues::delete))
+                .build());
     }
 }

@@ -1,6 +1,8 @@
 package com.valoratbot.worker;
 
 import com.valoratbot.core.run.Language;
+import com.valoratbot.discord.music.MusicPlayers;
+import com.valoratbot.discord.music.VoiceMode;
 
 import java.time.Duration;
 import java.time.ZoneId;
@@ -31,14 +33,19 @@ public record WorkerConfig(
         Duration purgeInterval,
         Duration shutdownTimeout,
         ZoneId defaultTimeZone,
-        Duration announceGrace) {
+        Duration announceGrace,
+        VoiceMode voiceMode,
+        String musicSearchProvider,
+        Duration musicIdleTimeout,
+        boolean musicLocalFiles) {
 
     /** Every key this worker reads besides the database's (see adapters-supabase's DatabaseSettings). */
     public static final Set<String> KEYS = new TreeSet<>(Set.of(
             "DISCORD_TOKEN", "DISCORD_REST_URL", "DISCORD_GATEWAY_URL", "VALORATBOT_SANDBOX", "VALORATBOT_SANDBOX_PORT", "VALORATBOT_LANGUAGE", "VALORATBOT_MAX_AGE",
             "VALORATBOT_LEASE", "VALORATBOT_POLL_INTERVAL", "VALORATBOT_MAX_IN_FLIGHT", "VALORATBOT_MAX_PURGE",
             "VALORATBOT_GUILD_RATE", "VALORATBOT_GUILD_RATE_WINDOW", "VALORATBOT_PURGE_INTERVAL", "VALORATBOT_SHUTDOWN_TIMEOUT",
-            "VALORATBOT_TIMEZONE", "VALORATBOT_ANNOUNCE_GRACE", "VALORATBOT_CONFIG"));
+            "VALORATBOT_TIMEZONE", "VALORATBOT_ANNOUNCE_GRACE", "VALORATBOT_CONFIG", "VALORATBOT_VOICE_MODE",
+            "VALORATBOT_MUSIC_SEARCH", "VALORATBOT_MUSIC_IDLE", "VALORATBOT_MUSIC_LOCAL_FILES"));
 
     /** Read by adapters-supabase's DatabaseSettings and the launcher script, not by this record. */
     static final Set<String> OTHER_KEYS = Set.of("VALORATBOT_TABLE", "VALORATBOT_DATA_DIR", "VALORATBOT_DB_POOL_SIZE",
@@ -67,8 +74,25 @@ public record WorkerConfig(
                 s.duration("VALORATBOT_PURGE_INTERVAL", Duration.ofSeconds(5)),
                 s.duration("VALORATBOT_SHUTDOWN_TIMEOUT", Duration.ofSeconds(20)),
                 s.zone("VALORATBOT_TIMEZONE", ZoneId.of("Europe/Paris")),
-                s.duration("VALORATBOT_ANNOUNCE_GRACE", Duration.ofHours(1)))
+                s.duration("VALORATBOT_ANNOUNCE_GRACE", Duration.ofHours(1)),
+                voiceMode(s, sandbox),
+                s.get("VALORATBOT_MUSIC_SEARCH", MusicPlayers.DEFAULT_SEARCH_PROVIDER),
+                s.duration("VALORATBOT_MUSIC_IDLE", MusicPlayers.DEFAULT_IDLE_TIMEOUT),
+                // Playing a path reads this server's files: only for the sandbox unless asked for.
+                s.flag("VALORATBOT_MUSIC_LOCAL_FILES", sandbox))
                 .validate();
+    }
+
+    /**
+     * Discord accepts only end-to-end encrypted voice (DAVE) since March 2026; the local stand-in
+     * speaks DAVE protocol version 0 only, so the sandbox defaults to passthrough.
+     */
+    private static VoiceMode voiceMode(Settings s, boolean sandbox) {
+        return s.get("VALORATBOT_VOICE_MODE").map(v -> switch (v.strip().toLowerCase(java.util.Locale.ROOT)) {
+            case "dave" -> VoiceMode.DAVE;
+            case "passthrough" -> VoiceMode.PASSTHROUGH;
+            default -> throw new IllegalArgumentException("VALORATBOT_VOICE_MODE must be dave or passthrough, was '" + v + "'");
+        }).orElse(sandbox ? VoiceMode.PASSTHROUGH : VoiceMode.DAVE);
     }
 
     /** A misspelt setting would otherwise be ignored in silence and its default used. */
@@ -100,7 +124,8 @@ public record WorkerConfig(
         return "WorkerConfig[discordToken=" + discordToken.map(t -> "****").orElse("(none)") + ", sandbox=" + sandbox
                 + ", language=" + language + ", maxAge=" + maxAge + ", lease=" + lease + ", pollInterval=" + pollInterval
                 + ", maxInFlight=" + maxInFlight + ", maxPurgeAmount=" + maxPurgeAmount + ", guildRate=" + guildCommandsPerWindow
-                + "/" + guildWindow + ", purgeInterval=" + purgeInterval + ", timeZone=" + defaultTimeZone + "]";
+                + "/" + guildWindow + ", purgeInterval=" + purgeInterval + ", timeZone=" + defaultTimeZone
+                + ", voiceMode=" + voiceMode + "]";
     }
 
     /** Neither a token nor the sandbox: say both ways forward. */

@@ -9,6 +9,7 @@ import com.valoratbot.core.run.CommandWorker;
 import com.valoratbot.core.run.Ports;
 import com.valoratbot.discord.DiscordGateway;
 import com.valoratbot.discord.activity.DiscordActivityTracker;
+import com.valoratbot.discord.music.MusicPlayers;
 import com.valoratbot.supabase.scheduling.ScheduledAnnouncements;
 import com.valoratbot.supabase.scheduling.ScheduledLeaderboards;
 import com.valoratbot.supabase.DatabaseSettings;
@@ -49,8 +50,8 @@ final class WorkerModule extends AbstractModule {
     @Provides
     @Singleton
     Ports ports(DiscordGateway discord, ScheduledAnnouncements scheduling, ScheduledLeaderboards leaderboards,
-                DiscordActivityTracker activityTracker) {
-        return discord.ports().scheduling(scheduling).leaderboards(leaderboards).build();
+                DiscordActivityTracker activityTracker, MusicPlayers music) {
+        return discord.ports().scheduling(scheduling).leaderboards(leaderboards).music(music).build();
     }
 
     @Provides
