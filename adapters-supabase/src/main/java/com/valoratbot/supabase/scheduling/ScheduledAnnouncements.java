@@ -20,7 +20,6 @@ import com.valoratbot.core.result.ErrorCode;
 import com.valoratbot.core.result.Failure;
 import com.valoratbot.core.result.Result;
 import com.valoratbot.core.result.Text;
-import com.valoratbot.core.run.Language;
 import com.valoratbot.core.run.Messages;
 import com.valoratbot.core.schedule.AnnouncementJson;
 import com.valoratbot.core.schedule.GuildPresence;
@@ -92,7 +91,7 @@ public final class ScheduledAnnouncements implements ScheduleAnnouncements, Auto
         this.dataSource = b.dataSource;
         this.announcements = b.announcements;
         this.clock = b.clock;
-        this.zones = b.zones != null ? b.zones : GuildTimeZones.fixed(b.defaultZone);
+        this.zones = b.zonesOrDefault();
         this.presence = b.presence;
         this.grace = b.grace;
         this.handOffDelay = b.handOffDelay;
@@ -396,70 +395,24 @@ public final class ScheduledAnnouncements implements ScheduleAnnouncements, Auto
         return repaired;
     }
 
-    public static final class Builder {
+    /** Polling defaults to 5 s, threads to 4. */
+    public static final class Builder extends SchedulingOptions<Builder> {
         private final DataSource dataSource;
         private final PostAnnouncements announcements;
         private final Clock clock;
-        private GuildTimeZones zones;
-        private ZoneId defaultZone = ScheduleRules.DEFAULT_ZONE;
-        private GuildPresence presence = GuildPresence.everyGuild();
-        private Duration grace = ScheduleRules.DEFAULT_GRACE;
-        private Duration pollingInterval = Duration.ofSeconds(5);
-        private Duration heartbeatInterval = Duration.ofSeconds(10);
-        private Duration handOffDelay = Duration.ofSeconds(3);
         private Duration recentOutcomes = Duration.ofDays(7);
-        private int threads = 4;
-        private Language language = Language.FR;
-        private String workerName = DbSchedulers.defaultName();
 
         private Builder(DataSource dataSource, PostAnnouncements announcements, Clock clock) {
+            super(Duration.ofSeconds(5), 4, 64);
             this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
             this.announcements = Objects.requireNonNull(announcements, "announcements");
             this.clock = Objects.requireNonNull(clock, "clock");
         }
 
-        /** How late an announcement may still go out after downtime; later it is marked missed. Default 1 h. */
-        public Builder grace(Duration v) { grace = ScheduleRules.checkGrace(v); return this; }
-
-        /** The zone for every guild when no {@link #timeZones} are given. Default Europe/Paris. */
-        public Builder defaultZone(ZoneId v) { defaultZone = Objects.requireNonNull(v, "defaultZone"); return this; }
-
-        /** Per-guild zones (e.g. {@link PostgresGuildTimeZones}); overrides {@link #defaultZone}. */
-        public Builder timeZones(GuildTimeZones v) { zones = Objects.requireNonNull(v, "timeZones"); return this; }
-
-        /** Which guilds this worker holds; others' announcements are left to their worker. Default all. */
-        public Builder guildPresence(GuildPresence v) { presence = Objects.requireNonNull(v, "guildPresence"); return this; }
-
-        /** How often db-scheduler looks for due announcements: the worst lateness. Default 5 s. */
-        public Builder pollingInterval(Duration v) { pollingInterval = DbSchedulers.positive("pollingInterval", v); return this; }
-
-        /** A run whose worker stops heart-beating for 6 of these is revived elsewhere. Default 10 s. */
-        public Builder heartbeatInterval(Duration v) { heartbeatInterval = DbSchedulers.positive("heartbeatInterval", v); return this; }
-
-        /** When this worker does not hold the guild, how soon the job is offered again. Default 3 s. */
-        public Builder handOffDelay(Duration v) { handOffDelay = DbSchedulers.positive("handOffDelay", v); return this; }
-
         /** How long finished announcements stay in list_scheduled; zero lists pending ones only. Default 7 days. */
         public Builder recentOutcomes(Duration v) {
             if (v == null || v.isNegative()) throw new IllegalArgumentException("recentOutcomes must be zero or positive, was " + v);
             recentOutcomes = v;
-            return this;
-        }
-
-        /** Announcements sent in parallel. Default 4. */
-        public Builder threads(int v) {
-            if (v < 1 || v > 64) throw new IllegalArgumentException("threads must be 1..64, was " + v);
-            threads = v;
-            return this;
-        }
-
-        /** The language of stored failure reasons. Default French. */
-        public Builder language(Language v) { language = Objects.requireNonNull(v, "language"); return this; }
-
-        /** This worker's name in picked_by / attempted_by. Default host#pid. */
-        public Builder workerName(String v) {
-            if (v == null || v.isBlank()) throw new IllegalArgumentException("workerName must not be blank");
-            workerName = v;
             return this;
         }
 

@@ -24,7 +24,6 @@ import com.valoratbot.core.result.ErrorCode;
 import com.valoratbot.core.result.Failure;
 import com.valoratbot.core.result.Result;
 import com.valoratbot.core.result.Text;
-import com.valoratbot.core.run.Language;
 import com.valoratbot.core.run.Messages;
 import com.valoratbot.core.schedule.GuildPresence;
 import com.valoratbot.core.schedule.GuildTimeZones;
@@ -88,7 +87,7 @@ public final class ScheduledLeaderboards implements Leaderboards, AutoCloseable 
         this.dataSource = b.dataSource;
         this.publisher = b.publisher;
         this.clock = b.clock;
-        this.zones = b.zones != null ? b.zones : GuildTimeZones.fixed(b.defaultZone);
+        this.zones = b.zonesOrDefault();
         this.presence = b.presence;
         this.grace = b.grace;
         this.handOffDelay = b.handOffDelay;
@@ -350,62 +349,17 @@ public final class ScheduledLeaderboards implements Leaderboards, AutoCloseable 
         }
     }
 
-    public static final class Builder {
+    /** Polling defaults to 10 s, threads to 2. */
+    public static final class Builder extends SchedulingOptions<Builder> {
         private final DataSource dataSource;
         private final PublishLeaderboards publisher;
         private final Clock clock;
-        private GuildTimeZones zones;
-        private ZoneId defaultZone = ScheduleRules.DEFAULT_ZONE;
-        private GuildPresence presence = GuildPresence.everyGuild();
-        private Duration grace = ScheduleRules.DEFAULT_GRACE;
-        private Duration pollingInterval = Duration.ofSeconds(10);
-        private Duration heartbeatInterval = Duration.ofSeconds(10);
-        private Duration handOffDelay = Duration.ofSeconds(3);
-        private int threads = 2;
-        private Language language = Language.FR;
-        private String workerName = DbSchedulers.defaultName();
 
         private Builder(DataSource dataSource, PublishLeaderboards publisher, Clock clock) {
+            super(Duration.ofSeconds(10), 2, 16);
             this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
             this.publisher = Objects.requireNonNull(publisher, "publisher");
             this.clock = Objects.requireNonNull(clock, "clock");
-        }
-
-        /** How late a weekly post may still go out after downtime; later that week is skipped. Default 1 h. */
-        public Builder grace(Duration v) { grace = ScheduleRules.checkGrace(v); return this; }
-
-        /** The zone for every guild when no {@link #timeZones} are given. Default Europe/Paris. */
-        public Builder defaultZone(ZoneId v) { defaultZone = Objects.requireNonNull(v, "defaultZone"); return this; }
-
-        /** Per-guild zones (e.g. {@link PostgresGuildTimeZones}); overrides {@link #defaultZone}. */
-        public Builder timeZones(GuildTimeZones v) { zones = Objects.requireNonNull(v, "timeZones"); return this; }
-
-        /** Which guilds this worker holds; others' posts are left to their worker. Default all. */
-        public Builder guildPresence(GuildPresence v) { presence = Objects.requireNonNull(v, "guildPresence"); return this; }
-
-        /** How often db-scheduler looks for due posts. Default 10 s. */
-        public Builder pollingInterval(Duration v) { pollingInterval = DbSchedulers.positive("pollingInterval", v); return this; }
-
-        /** A run whose worker stops heart-beating for 6 of these is revived elsewhere. Default 10 s. */
-        public Builder heartbeatInterval(Duration v) { heartbeatInterval = DbSchedulers.positive("heartbeatInterval", v); return this; }
-
-        /** When this worker does not hold the guild, how soon the post is offered again. Default 3 s. */
-        public Builder handOffDelay(Duration v) { handOffDelay = DbSchedulers.positive("handOffDelay", v); return this; }
-
-        /** Posts rendered in parallel. Default 2. */
-        public Builder threads(int v) {
-            if (v < 1 || v > 16) throw new IllegalArgumentException("threads must be 1..16, was " + v);
-            threads = v;
-            return this;
-        }
-
-        /** The language of stored failure reasons. Default French. */
-        public Builder language(Language v) { language = Objects.requireNonNull(v, "language"); return this; }
-
-        public Builder workerName(String v) {
-            if (v == null || v.isBlank()) throw new IllegalArgumentException("workerName must not be blank");
-            workerName = v;
-            return this;
         }
 
         public ScheduledLeaderboards build() {
