@@ -259,19 +259,19 @@ public final class MusicPlayers implements PlayMusic, AutoCloseable {
 
     @Override
     public Result<Done> pause(CommandContext context) {
-        return onExistingGuild(context, g -> {
-            if (g.player.getPlayingTrack() == null) return nothingPlaying();
-            g.player.setPaused(true);
-            save(g);
-            return Result.ok(Done.DONE);
-        });
+        return setPaused(context, true);
     }
 
     @Override
     public Result<Done> resume(CommandContext context) {
+        return setPaused(context, false);
+    }
+
+    /** Pausing twice, or resuming what plays, is harmless: both are idempotent actions. */
+    private Result<Done> setPaused(CommandContext context, boolean paused) {
         return onExistingGuild(context, g -> {
             if (g.player.getPlayingTrack() == null) return nothingPlaying();
-            g.player.setPaused(false);
+            g.player.setPaused(paused);
             save(g);
             return Result.ok(Done.DONE);
         });
