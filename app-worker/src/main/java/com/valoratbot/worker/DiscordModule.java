@@ -8,7 +8,6 @@ import com.neovisionaries.ws.client.WebSocketFactory;
 import com.valoratbot.discord.DiscordGateway;
 import com.valoratbot.discord.music.MusicPlayers;
 import com.valoratbot.discord.music.QueueStore;
-import com.valoratbot.discord.music.VoiceSupport;
 import com.valoratbot.standin.voice.VoiceServer;
 import com.valoratbot.supabase.Database;
 import com.valoratbot.supabase.music.PostgresMusicQueues;
@@ -48,9 +47,6 @@ final class DiscordModule extends AbstractModule {
     @Singleton
     DiscordGateway discord(WorkerConfig config, Optional<DiscordStandIn> sandbox, Optional<VoiceServer> sandboxVoice,
                            RememberLocks lockMemory, Lifecycle lifecycle) {
-        VoiceSupport voice = MusicPlayers.probe(config.voiceMode());
-        if (voice.available()) LOG.info("voice: {}", voice.describe());
-        else LOG.warn("voice: {}; play will answer voice_unavailable", voice.describe());
         DiscordGateway.Builder b = DiscordGateway.builder()
                 .configureJda(jda -> {
                     MusicPlayers.configure(jda, config.voiceMode());
