@@ -78,6 +78,7 @@ final class DiscordModule extends AbstractModule {
                 .searchProvider(config.musicSearchProvider())
                 .idleTimeout(config.musicIdleTimeout())
                 .allowLocalFiles(config.musicLocalFiles())
+                .allowPrivateAddresses(config.musicPrivateUrls())
                 .queueStore(QueueStore.of(queues::loadAll, queues::save, queues::delete))
                 .build());
     }

@@ -37,7 +37,8 @@ public record WorkerConfig(
         VoiceMode voiceMode,
         String musicSearchProvider,
         Duration musicIdleTimeout,
-        boolean musicLocalFiles) {
+        boolean musicLocalFiles,
+        boolean musicPrivateUrls) {
 
     /** Every key this worker reads besides the database's (see adapters-supabase's DatabaseSettings). */
     public static final Set<String> KEYS = new TreeSet<>(Set.of(
@@ -45,7 +46,8 @@ public record WorkerConfig(
             "VALORATBOT_LEASE", "VALORATBOT_POLL_INTERVAL", "VALORATBOT_MAX_IN_FLIGHT", "VALORATBOT_MAX_PURGE",
             "VALORATBOT_GUILD_RATE", "VALORATBOT_GUILD_RATE_WINDOW", "VALORATBOT_PURGE_INTERVAL", "VALORATBOT_SHUTDOWN_TIMEOUT",
             "VALORATBOT_TIMEZONE", "VALORATBOT_ANNOUNCE_GRACE", "VALORATBOT_CONFIG", "VALORATBOT_VOICE_MODE",
-            "VALORATBOT_MUSIC_SEARCH", "VALORATBOT_MUSIC_IDLE", "VALORATBOT_MUSIC_LOCAL_FILES"));
+            "VALORATBOT_MUSIC_SEARCH", "VALORATBOT_MUSIC_IDLE", "VALORATBOT_MUSIC_LOCAL_FILES",
+            "VALORATBOT_MUSIC_PRIVATE_URLS"));
 
     /** Read by adapters-supabase's DatabaseSettings and the launcher script, not by this record. */
     static final Set<String> OTHER_KEYS = Set.of("VALORATBOT_TABLE", "VALORATBOT_DATA_DIR", "VALORATBOT_DB_POOL_SIZE",
@@ -79,7 +81,9 @@ public record WorkerConfig(
                 s.get("VALORATBOT_MUSIC_SEARCH", MusicPlayers.DEFAULT_SEARCH_PROVIDER),
                 s.duration("VALORATBOT_MUSIC_IDLE", MusicPlayers.DEFAULT_IDLE_TIMEOUT),
                 // Playing a path reads this server's files: only for the sandbox unless asked for.
-                s.flag("VALORATBOT_MUSIC_LOCAL_FILES", sandbox))
+                s.flag("VALORATBOT_MUSIC_LOCAL_FILES", sandbox),
+                // Fetching loopback or private addresses would let a dashboard user probe internal services.
+                s.flag("VALORATBOT_MUSIC_PRIVATE_URLS", sandbox))
                 .validate();
     }
 

@@ -73,6 +73,18 @@ class WorkerConfigTest {
     }
 
     @Test
+    void musicReadsLocalFilesAndPrivateAddressesOnlyInTheSandboxUnlessAskedFor() {
+        WorkerConfig discord = WorkerConfig.from(Settings.of(Map.of("DISCORD_TOKEN", "t")), false);
+        assertThat(discord.musicLocalFiles()).isFalse();
+        assertThat(discord.musicPrivateUrls()).isFalse();
+        WorkerConfig sandbox = WorkerConfig.from(Settings.of(Map.of()), true);
+        assertThat(sandbox.musicLocalFiles()).isTrue();
+        assertThat(sandbox.musicPrivateUrls()).isTrue();
+        assertThat(WorkerConfig.from(Settings.of(Map.of("DISCORD_TOKEN", "t", "VALORATBOT_MUSIC_PRIVATE_URLS", "true")), false)
+                .musicPrivateUrls()).isTrue();
+    }
+
+    @Test
     void aMisspeltSettingIsRefusedRatherThanIgnored() {
         assertThatThrownBy(() -> WorkerConfig.from(Settings.of(Map.of("DISCORD_TOKEN", "t", "VALORATBOT_MAX_AEG", "30s")), false))
                 .hasMessageContaining("unknown setting VALORATBOT_MAX_AEG").hasMessageContaining("VALORATBOT_MAX_AGE");

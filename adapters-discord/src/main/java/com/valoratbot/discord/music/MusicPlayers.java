@@ -113,6 +113,7 @@ public final class MusicPlayers implements PlayMusic, AutoCloseable {
     private final Duration saveInterval;
     private final int maxQueueLength;
     private final boolean allowLocalFiles;
+    private final boolean allowPrivateAddresses;
     private final AudioPlayerManager manager;
     private final StoreWriter storeWriter;
     private final QueueStore store;
@@ -146,6 +147,7 @@ public final class MusicPlayers implements PlayMusic, AutoCloseable {
         manager.getConfiguration().setFrameBufferFactory(BatchingFrameBuffer::new);
         // Lavaplayer stops a player nobody pulled frames from for this long; our idle rule leaves earlier.
         manager.setPlayerCleanupThreshold(idleTimeout.plusMinutes(1).toMillis());
+        this.allowPrivateAddresses = b.allowPrivateAddresses;
         b.sources.forEach(manager::registerSourceManager);
         if (b.youtubeFromClasspath && b.sources.stream().noneMatch(m -> m.getClass().getName().equals(YOUTUBE_SOURCE))) {
             youtubeFromClasspath().ifPresent(manager::registerSourceManager);
@@ -156,6 +158,8 @@ public final class MusicPlayers implements PlayMusic, AutoCloseable {
                     com.sedmelluq.discord.lavaplayer.source.youtube.YoutubeAudioSourceManager.class);
         }
         if (b.allowLocalFiles) AudioSourceManagers.registerLocalSource(manager);
+        // Applies to the HTTP clients of the sources registered so far, so it comes after them all.
+        if (!b.allowPrivateAddresses) manager.setHttpBuilderConfigurator(http -> http.setDnsResolver(new PublicAddressesOnly()));
 
         long tick = Math.max(50, Math.min(idleTimeout.toMillis() / 4, 5_000));
         this.ticker = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -634,6 +638,9 @@ public final class MusicPlayers implements PlayMusic, AutoCloseable {
 
     private Result<AudioTrack> load(long guildId, String query) {
         String identifier = identifier(query);
+        if (!allowPrivateAddresses && isUrl(identifier) && PublicAddressesOnly.isPrivateHost(URI.create(identifier).getHost())) {
+            return Result.err(ErrorCode.LOAD_FAILED, "load_failed", Text.of("music.private_address", URI.create(identifier).getHost()));
+        }
         CompletableFuture<Loaded> outcome = new CompletableFuture<>();
         Future<Void> loading = manager.loadItemOrdered(guildId, new AudioReference(identifier, null), new AudioLoadResultHandler() {
             @Override public void trackLoaded(AudioTrack track) { outcome.complete(new Loaded.Track(track)); }
@@ -787,6 +794,7 @@ public final class MusicPlayers implements PlayMusic, AutoCloseable {
         private boolean remoteSources = true;
         private boolean youtubeFromClasspath = true;
         private boolean allowLocalFiles;
+        private boolean allowPrivateAddresses;
         private int opusQuality = DEFAULT_OPUS_QUALITY;
 
         private Builder(JDA jda) {
@@ -875,6 +883,15 @@ public final class MusicPlayers implements PlayMusic, AutoCloseable {
         }
 
         /** Lets an absolute path of this machine be played (benchmarks, local setups). Default false. */
+        /**
+         * Let {@code play} fetch URLs on loopback, private or link-local addresses. Off by default, so a
+         * dashboard user cannot make the bot read internal services; the sandbox turns it on.
+         */
+        public Builder allowPrivateAddresses(boolean v) {
+            allowPrivateAddresses = v;
+            return this;
+        }
+
         public Builder allowLocalFiles(boolean v) {
             allowLocalFiles = v;
             return this;

@@ -97,7 +97,7 @@ public final class MusicBench {
             MusicPlayers.configure(builder, VoiceMode.PASSTHROUGH);
             if (jdaSender) builder.setAudioModuleConfig(new net.dv8tion.jda.api.audio.AudioModuleConfig());
             JDA jda = builder.build().awaitReady();
-            try (MusicPlayers music = MusicPlayers.builder(jda).voiceMode(VoiceMode.PASSTHROUGH).allowLocalFiles(true)
+            try (MusicPlayers music = MusicPlayers.builder(jda).voiceMode(VoiceMode.PASSTHROUGH).allowLocalFiles(true).allowPrivateAddresses(true)
                     .opusEncodingQuality(opusQuality).build()) {
                 idleCpuPct = idleCpu(windowSeconds);
                 System.out.println(String.format(Locale.ROOT, "{\"bench\":\"music\",\"guilds\":0,\"idleCpuPct\":%.3f}", idleCpuPct));

@@ -45,7 +45,7 @@ class MusicPlaybackTest {
     }
 
     private MusicPlayers players(JDA jda) {
-        return MusicPlayers.builder(jda).voiceMode(VoiceMode.PASSTHROUGH).queueStore(store)
+        return MusicPlayers.builder(jda).voiceMode(VoiceMode.PASSTHROUGH).allowPrivateAddresses(true).queueStore(store)
                 .saveInterval(Duration.ofMillis(500)).build();
     }
 

@@ -43,8 +43,9 @@ class MusicRulesTest {
         if (rig != null) rig.close();
     }
 
+    /** The test tones are served on 127.0.0.1, so these players may fetch private addresses. */
     private MusicPlayers.Builder players() {
-        return MusicPlayers.builder(jda).voiceMode(VoiceMode.PASSTHROUGH);
+        return MusicPlayers.builder(jda).voiceMode(VoiceMode.PASSTHROUGH).allowPrivateAddresses(true);
     }
 
     private ObjectNode play(String query, long channel) {
@@ -110,6 +111,17 @@ class MusicRulesTest {
 
         ObjectNode refused = play("http://127.0.0.1:9/nothing-listens-here.mp3", VOCAL);
         assertThat(refused.path("code").asText()).as(refused.toString()).isEqualTo("load_failed");
+    }
+
+    @Test
+    void byDefaultAUrlOnAPrivateOrLoopbackAddressIsRefusedBeforeAnythingIsFetched() {
+        music = MusicPlayers.builder(jda).voiceMode(VoiceMode.PASSTHROUGH).build();
+        int servedBefore = rig.tones.requests();
+        ObjectNode r = play(rig.tones.tone("private", 3, 440), VOCAL);
+        assertThat(r.path("code").asText()).as(r.toString()).isEqualTo("load_failed");
+        assertThat(r.path("reason").asText()).contains("127.0.0.1").contains("private");
+        assertThat(rig.tones.requests()).as("the tone server was never asked").isEqualTo(servedBefore);
+        assertThat(play("http://169.254.169.254/latest/meta-data/", VOCAL).path("reason").asText()).contains("169.254.169.254");
     }
 
     @Test

@@ -30,6 +30,7 @@ final class ToneServer implements AutoCloseable {
 
     private final HttpServer server;
     private final Map<String, byte[]> files = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicInteger requests = new java.util.concurrent.atomic.AtomicInteger();
 
     ToneServer() {
         try {
@@ -52,6 +53,11 @@ final class ToneServer implements AutoCloseable {
     String file(String name, byte[] body) {
         files.put("/" + name, body);
         return url(name);
+    }
+
+    /** How many requests reached this server, so a test can show a URL was refused before any fetch. */
+    int requests() {
+        return requests.get();
     }
 
     String url(String file) {
@@ -80,6 +86,7 @@ final class ToneServer implements AutoCloseable {
     }
 
     private void serve(HttpExchange exchange) throws IOException {
+        requests.incrementAndGet();
         try (exchange) {
             byte[] body = files.get(exchange.getRequestURI().getPath());
             if (body == null) {
