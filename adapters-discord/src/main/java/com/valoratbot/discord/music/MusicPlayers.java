@@ -882,7 +882,6 @@ public final class MusicPlayers implements PlayMusic, AutoCloseable {
             return this;
         }
 
-        /** Lets an absolute path of this machine be played (benchmarks, local setups). Default false. */
         /**
          * Let {@code play} fetch URLs on loopback, private or link-local addresses. Off by default, so a
          * dashboard user cannot make the bot read internal services; the sandbox turns it on.
@@ -892,6 +891,7 @@ public final class MusicPlayers implements PlayMusic, AutoCloseable {
             return this;
         }
 
+        /** Lets an absolute path of this machine be played (benchmarks, local setups). Default false. */
         public Builder allowLocalFiles(boolean v) {
             allowLocalFiles = v;
             return this;

@@ -84,8 +84,7 @@ public final class ScheduledAnnouncements implements ScheduleAnnouncements, Auto
     private final Messages messages;
     private final String workerName;
     private final Scheduler scheduler;
-    private boolean started;
-    private boolean closed;
+    private final SchedulerLifecycle lifecycle;
 
     private ScheduledAnnouncements(Builder b) {
         this.dataSource = b.dataSource;
@@ -104,6 +103,7 @@ public final class ScheduledAnnouncements implements ScheduleAnnouncements, Auto
                 .execute(this::run);
         this.scheduler = DbSchedulers.build(dataSource, Tables.ANNOUNCEMENT_TASKS, task, clock, workerName, b.threads,
                 b.pollingInterval, b.heartbeatInterval);
+        this.lifecycle = new SchedulerLifecycle(scheduler);
     }
 
     /**
@@ -119,27 +119,23 @@ public final class ScheduledAnnouncements implements ScheduleAnnouncements, Auto
      * Starts sending: re-creates the execution of any pending row that lacks one (it was stored but
      * its execution could not be), then starts db-scheduler, which runs what became due meanwhile.
      */
-    public synchronized ScheduledAnnouncements start() {
-        if (closed) throw new IllegalStateException("closed");
-        if (started) throw new IllegalStateException("already started");
-        started = true;
-        int repaired = repairMissingExecutions();
-        if (repaired > 0) LOG.warn("re-created {} scheduled announcement executions that were missing", repaired);
-        scheduler.start();
+    public ScheduledAnnouncements start() {
+        lifecycle.start(() -> {
+            int repaired = repairMissingExecutions();
+            if (repaired > 0) LOG.warn("re-created {} scheduled announcement executions that were missing", repaired);
+        });
         return this;
     }
 
     /** Stops picking due announcements, waiting (up to 30 s) for those being sent. */
     @Override
-    public synchronized void close() {
-        if (closed) return;
-        closed = true;
-        if (started) scheduler.stop();
+    public void close() {
+        lifecycle.close();
     }
 
     /** Looks for due announcements now rather than at the next poll. */
     public void checkNow() {
-        scheduler.triggerCheckForDueExecutions();
+        lifecycle.checkNow();
     }
 
     // ---- the port ----------------------------------------------------------------------------

@@ -80,8 +80,7 @@ public final class ScheduledLeaderboards implements Leaderboards, AutoCloseable 
     private final Duration handOffDelay;
     private final Messages messages;
     private final Scheduler scheduler;
-    private boolean started;
-    private boolean closed;
+    private final SchedulerLifecycle lifecycle;
 
     private ScheduledLeaderboards(Builder b) {
         this.dataSource = b.dataSource;
@@ -98,6 +97,7 @@ public final class ScheduledLeaderboards implements Leaderboards, AutoCloseable 
                 .execute(this::run);
         this.scheduler = DbSchedulers.build(dataSource, Tables.LEADERBOARD_TASKS, task, clock, b.workerName, b.threads,
                 b.pollingInterval, b.heartbeatInterval);
+        this.lifecycle = new SchedulerLifecycle(scheduler);
     }
 
     /**
@@ -109,25 +109,19 @@ public final class ScheduledLeaderboards implements Leaderboards, AutoCloseable 
         return new Builder(dataSource, publisher, clock);
     }
 
-    public synchronized ScheduledLeaderboards start() {
-        if (closed) throw new IllegalStateException("closed");
-        if (started) throw new IllegalStateException("already started");
-        started = true;
-        repairMissingExecutions();
-        scheduler.start();
+    public ScheduledLeaderboards start() {
+        lifecycle.start(this::repairMissingExecutions);
         return this;
     }
 
     @Override
-    public synchronized void close() {
-        if (closed) return;
-        closed = true;
-        if (started) scheduler.stop();
+    public void close() {
+        lifecycle.close();
     }
 
     /** Looks for due posts now rather than at the next poll. */
     public void checkNow() {
-        scheduler.triggerCheckForDueExecutions();
+        lifecycle.checkNow();
     }
 
     // ---- the port ----------------------------------------------------------------------------
