@@ -44,8 +44,30 @@ final class GuildPlayer extends AudioEventAdapter implements ConnectionListener 
     long idleSinceNanos;
     long lastSavedNanos;
     boolean closed;
+    /** The track last started part-way (a restored queue, a track re-queued after cleanup), and from where. */
+    private AudioTrack resumed;
+    private long resumedFromMs;
 
     volatile ConnectionStatus voiceStatus = ConnectionStatus.NOT_CONNECTED;
+
+    /** Makes {@code track} start at {@code positionMs} when it plays, and remembers it for {@link #positionOf}. */
+    void resumeAt(AudioTrack track, long positionMs) {
+        if (!track.isSeekable() || positionMs <= 0) return;
+        track.setPosition(positionMs);
+        resumed = track;
+        resumedFromMs = positionMs;
+    }
+
+    /**
+     * Where {@code track} is. Lavaplayer reports the last played frame's timecode once a pending seek is
+     * applied, so a track started part-way reads 0 until voice pulls its first frame: seconds after a
+     * restart. Never reporting (or saving) less than where it was resumed keeps getQueue right and a
+     * second restart from losing the place; nothing seeks backwards, so the maximum is exact.
+     */
+    long positionOf(AudioTrack track) {
+        long position = track.getPosition();
+        return track == resumed ? Math.max(position, resumedFromMs) : position;
+    }
 
     GuildPlayer(long guildId, SerialExecutor serial, AudioPlayer player, Events events) {
         this.guildId = guildId;

@@ -312,7 +312,7 @@ public final class MusicPlayers implements PlayMusic, AutoCloseable {
         return run(existing, g -> {
             AudioTrack current = g.player.getPlayingTrack();
             Optional<NowPlaying> now = current == null ? Optional.empty()
-                    : Optional.of(new NowPlaying(describe(current), current.getPosition(), g.player.isPaused()));
+                    : Optional.of(new NowPlaying(describe(current), g.positionOf(current), g.player.isPaused()));
             return Result.ok(new QueueView(now, g.queue.stream().map(MusicPlayers::describe).toList()));
         }).orElseGet(() -> Result.ok(new QueueView(Optional.empty(), List.of())));
     }
@@ -410,7 +410,7 @@ public final class MusicPlayers implements PlayMusic, AutoCloseable {
         if (reason == AudioTrackEndReason.CLEANUP) {
             // Nobody pulled audio for a long time (voice down): keep the track where it was for when voice is back.
             AudioTrack again = track.makeClone();
-            if (again.isSeekable()) again.setPosition(track.getPosition());
+            g.resumeAt(again, g.positionOf(track));
             g.queue.addFirst(again);
         }
         if (reason.mayStartNext || reason == AudioTrackEndReason.CLEANUP) {
@@ -496,7 +496,7 @@ public final class MusicPlayers implements PlayMusic, AutoCloseable {
     private QueueSnapshot snapshot(GuildPlayer g) {
         AudioTrack current = g.player.getPlayingTrack();
         Optional<QueueSnapshot.SavedTrack> saved = current == null ? Optional.empty() : saved(current);
-        long position = current == null ? 0 : current.getPosition();
+        long position = current == null ? 0 : g.positionOf(current);
         return new QueueSnapshot(g.guildId, g.channelId, g.player.isPaused(), saved, position,
                 g.queue.stream().map(this::saved).flatMap(Optional::stream).toList(), System.currentTimeMillis());
     }
@@ -579,7 +579,7 @@ public final class MusicPlayers implements PlayMusic, AutoCloseable {
             if (s.current().isPresent()) {
                 try {
                     current = decode(s.current().get().encoded());
-                    if (current.isSeekable() && s.positionMs() > 0) current.setPosition(s.positionMs());
+                    g.resumeAt(current, s.positionMs());
                 } catch (IOException | RuntimeException e) {
                     LOG.warn("guild {}: saved track {} not resumed: {}", s.guildId(), s.current().get().uri(), e.getMessage());
                 }
