@@ -42,6 +42,16 @@ public enum AnonymousRows {
         return wireName;
     }
 
+    /** What this level lets an anonymous row do, in words for the worker's start-up log. */
+    public String summary() {
+        return switch (this) {
+            case ALL -> "every action, @everyone/@here and role pings included";
+            case ALL_BUT_MASS_MENTIONS -> "every action (purge, lock, slowmode included) except @everyone/@here and role pings";
+            case NO_MODERATION -> "announcements, schedules, leaderboards and music, but no purge, slowmode, lock, unlock or mass pings";
+            case READ_ONLY -> "listings only (channels, schedules, leaderboard standings, the music queue)";
+        };
+    }
+
     /** @throws IllegalArgumentException naming the levels, for a misspelt setting */
     public static AnonymousRows parse(String text) {
         String t = text.strip().toLowerCase(Locale.ROOT);
