@@ -86,6 +86,11 @@ final class DiscordAccess implements CheckAccess {
 
             if (context.requestedBy().isPresent()) {
                 Member requester = requester(guild, context.requestedBy().get(), deadline);
+                // A bot (this one included) cannot be the person who asked: its permissions would let
+                // any row naming it purge or lock, and the audit log would then blame the bot.
+                if (requester.getUser().isBot()) {
+                    throw DiscordFailure.of(ErrorCode.FORBIDDEN, "requester_bot", context.requestedBy().get().toString());
+                }
                 for (GuildChannel scope : scopes) {
                     List<DiscordPermission> missing = Permissions.missing(requirements.requester(), held(requester, scope));
                     if (!missing.isEmpty()) {

@@ -54,7 +54,8 @@ final class SchedulingModule extends AbstractModule {
                                          Clock clock, WorkerConfig config, Lifecycle lifecycle) {
         return lifecycle.manage(ScheduledAnnouncements.builder(db.dataSource(), discord.announcements(), clock)
                 .grace(config.announceGrace()).defaultZone(config.defaultTimeZone()).timeZones(zones).guildPresence(presence)
-                .language(config.language()).build().start());
+                .language(config.language()).rateLimits(discord.rateLimits())
+                .maxPending(config.maxPendingSchedules()).horizon(config.scheduleHorizon()).build().start());
     }
 
     @Provides

@@ -1,6 +1,8 @@
 package com.valoratbot.worker;
 
+import com.valoratbot.core.run.AnonymousRows;
 import com.valoratbot.core.run.Language;
+import com.valoratbot.core.schedule.ScheduleRules;
 import com.valoratbot.discord.music.MusicPlayers;
 import com.valoratbot.discord.music.VoiceMode;
 
@@ -38,7 +40,10 @@ public record WorkerConfig(
         String musicSearchProvider,
         Duration musicIdleTimeout,
         boolean musicLocalFiles,
-        boolean musicPrivateUrls) {
+        boolean musicPrivateUrls,
+        AnonymousRows anonymousRows,
+        int maxPendingSchedules,
+        Duration scheduleHorizon) {
 
     /** Every key this worker reads besides the database's (see adapters-supabase's DatabaseSettings). */
     public static final Set<String> KEYS = new TreeSet<>(Set.of(
@@ -47,7 +52,8 @@ public record WorkerConfig(
             "VALORATBOT_GUILD_RATE", "VALORATBOT_GUILD_RATE_WINDOW", "VALORATBOT_PURGE_INTERVAL", "VALORATBOT_SHUTDOWN_TIMEOUT",
             "VALORATBOT_TIMEZONE", "VALORATBOT_ANNOUNCE_GRACE", "VALORATBOT_CONFIG", "VALORATBOT_VOICE_MODE",
             "VALORATBOT_MUSIC_SEARCH", "VALORATBOT_MUSIC_IDLE", "VALORATBOT_MUSIC_LOCAL_FILES",
-            "VALORATBOT_MUSIC_PRIVATE_URLS"));
+            "VALORATBOT_MUSIC_PRIVATE_URLS",
+            "VALORATBOT_ANONYMOUS_ROWS", "VALORATBOT_MAX_PENDING_SCHEDULES", "VALORATBOT_SCHEDULE_HORIZON"));
 
     /** Read by adapters-supabase's DatabaseSettings and the launcher script, not by this record. */
     static final Set<String> OTHER_KEYS = Set.of("VALORATBOT_TABLE", "VALORATBOT_DATA_DIR", "VALORATBOT_DB_POOL_SIZE",
@@ -83,7 +89,11 @@ public record WorkerConfig(
                 // Playing a path reads this server's files: only for the sandbox unless asked for.
                 s.flag("VALORATBOT_MUSIC_LOCAL_FILES", sandbox),
                 // Fetching loopback or private addresses would let a dashboard user probe internal services.
-                s.flag("VALORATBOT_MUSIC_PRIVATE_URLS", sandbox))
+                s.flag("VALORATBOT_MUSIC_PRIVATE_URLS", sandbox),
+                // The dashboard's table cannot say who asked: its rows may do all but mass mentions by default.
+                s.get("VALORATBOT_ANONYMOUS_ROWS").map(AnonymousRows::parse).orElse(AnonymousRows.DEFAULT),
+                s.integer("VALORATBOT_MAX_PENDING_SCHEDULES", ScheduleRules.DEFAULT_MAX_PENDING, 1, 100_000),
+                s.duration("VALORATBOT_SCHEDULE_HORIZON", ScheduleRules.DEFAULT_HORIZON))
                 .validate();
     }
 
@@ -115,6 +125,9 @@ public record WorkerConfig(
     private WorkerConfig validate() {
         if (!sandbox && discordToken.isEmpty()) throw new MissingTokenException();
         if (lease.compareTo(Duration.ofSeconds(3)) < 0) throw new IllegalArgumentException("VALORATBOT_LEASE must be at least 3s, was " + lease);
+        if (scheduleHorizon.compareTo(ScheduleRules.MAX_HORIZON) > 0 || scheduleHorizon.compareTo(Duration.ofMinutes(1)) < 0) {
+            throw new IllegalArgumentException("VALORATBOT_SCHEDULE_HORIZON must be from 1m to " + ScheduleRules.MAX_HORIZON.toDays() + "d, was " + scheduleHorizon);
+        }
         return this;
     }
 
@@ -129,7 +142,8 @@ public record WorkerConfig(
                 + ", language=" + language + ", maxAge=" + maxAge + ", lease=" + lease + ", pollInterval=" + pollInterval
                 + ", maxInFlight=" + maxInFlight + ", maxPurgeAmount=" + maxPurgeAmount + ", guildRate=" + guildCommandsPerWindow
                 + "/" + guildWindow + ", purgeInterval=" + purgeInterval + ", timeZone=" + defaultTimeZone
-                + ", voiceMode=" + voiceMode + "]";
+                + ", voiceMode=" + voiceMode + ", anonymousRows=" + anonymousRows.wireName()
+                + ", maxPendingSchedules=" + maxPendingSchedules + ", scheduleHorizon=" + scheduleHorizon + "]";
     }
 
     /** Neither a token nor the sandbox: say both ways forward. */

@@ -20,6 +20,8 @@ import java.time.Clock;
 /** Configuration, the feature ports, and the core runtime that drives them. */
 final class WorkerModule extends AbstractModule {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(WorkerModule.class);
+
     private final Settings settings;
     private final WorkerConfig config;
     private final Lifecycle lifecycle;
@@ -56,8 +58,15 @@ final class WorkerModule extends AbstractModule {
 
     @Provides
     @Singleton
-    CommandHandler handler(Ports ports) {
+    CommandHandler handler(Ports ports, PostgresQueue queue) {
+        if (!queue.table().hasRequestedBy()) {
+            // Said once, plainly: an operator must know that nobody's Discord permissions are checked.
+            LOG.warn("the command table {} has no requested_by column, so no row can say who asked: every row is anonymous,"
+                    + " and anonymous rows may run {} (VALORATBOT_ANONYMOUS_ROWS={}). See docs/security.md to add requested_by.",
+                    queue.table().key(), config.anonymousRows().summary(), config.anonymousRows().wireName());
+        }
         return CommandHandler.builder(ports)
+                .anonymousRows(config.anonymousRows())
                 .parser(CommandParser.withMaxPurgeAmount(config.maxPurgeAmount()))
                 .language(config.language())
                 .maxAge(config.maxAge())

@@ -9,11 +9,13 @@ import com.github.kagkarlsson.scheduler.task.TaskDescriptor;
 import com.github.kagkarlsson.scheduler.task.TaskInstance;
 import com.github.kagkarlsson.scheduler.task.helper.CustomTask;
 import com.github.kagkarlsson.scheduler.task.helper.Tasks;
+import com.valoratbot.core.command.Action;
 import com.valoratbot.core.command.Announcement;
 import com.valoratbot.core.command.Command.ScheduleAnnounce;
 import com.valoratbot.core.command.Snowflake;
 import com.valoratbot.core.port.CommandContext;
 import com.valoratbot.core.port.PostAnnouncements;
+import com.valoratbot.core.port.RateLimitCommands;
 import com.valoratbot.core.port.ScheduleAnnouncements;
 import com.valoratbot.core.result.Done;
 import com.valoratbot.core.result.ErrorCode;
@@ -85,6 +87,9 @@ public final class ScheduledAnnouncements implements ScheduleAnnouncements, Auto
     private final String workerName;
     private final Scheduler scheduler;
     private final SchedulerLifecycle lifecycle;
+    private final RateLimitCommands rateLimits;
+    private final int maxPending;
+    private final Duration horizon;
 
     private ScheduledAnnouncements(Builder b) {
         this.dataSource = b.dataSource;
@@ -97,6 +102,9 @@ public final class ScheduledAnnouncements implements ScheduleAnnouncements, Auto
         this.recentOutcomes = b.recentOutcomes;
         this.messages = new Messages(b.language);
         this.workerName = b.workerName;
+        this.rateLimits = b.rateLimits;
+        this.maxPending = b.maxPending;
+        this.horizon = b.horizon;
         CustomTask<Void> task = Tasks.custom(TASK)
                 .onFailure(new FailureHandler.OnFailureRetryLater<>(Duration.ofSeconds(30)))
                 .onDeadExecutionRevive()
@@ -143,7 +151,12 @@ public final class ScheduledAnnouncements implements ScheduleAnnouncements, Auto
     @Override
     public Result<String> schedule(CommandContext context, ScheduleAnnounce command) {
         ZoneId zone = zones.zoneOf(context.guildId());
-        return ScheduleRules.resolve(command.scheduledFor(), zone, clock.instant()).map(at -> {
+        Result<Instant> when = ScheduleRules.resolve(command.scheduledFor(), zone, clock.instant(), horizon);
+        if (when instanceof Result.Ok<Instant> && pendingCount(context.guildId()) >= maxPending) {
+            // A guild's commands run one at a time, so no other schedule of this guild races this count.
+            return Result.err(ErrorCode.LIMIT_REACHED, "limit_reached.scheduled", maxPending);
+        }
+        return when.map(at -> {
             String id = store(context, command.announcement(), at, zone);
             try {
                 scheduler.scheduleIfNotExists(TASK.instance(id).build(), at);
@@ -155,6 +168,19 @@ public final class ScheduledAnnouncements implements ScheduleAnnouncements, Auto
             }
             return id;
         });
+    }
+
+    private int pendingCount(Snowflake guild) {
+        String sql = "SELECT count(*) FROM " + Tables.SCHEDULED_ANNOUNCEMENTS + " WHERE guild_id = ? AND status IN ('pending', 'sending')";
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setLong(1, guild.value());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        } catch (SQLException e) {
+            throw new SchedulingDatabaseException("counting pending scheduled announcements", e);
+        }
     }
 
     private String store(CommandContext context, Announcement announcement, Instant at, ZoneId zone) {
@@ -297,6 +323,14 @@ public final class ScheduledAnnouncements implements ScheduleAnnouncements, Auto
             finish(id, ScheduledStatus.PENDING, ScheduledStatus.MISSED, null, "missed", Text.of("scheduled.missed", grace.toMinutes()));
             return new CompletionHandler.OnCompleteRemove<>();
         }
+        // The guild's rate limit counts scheduled sends too (40 due the same second went out in 0.26 s):
+        // over it, the announcement waits for its token and is sent then, still within the grace.
+        if (rateLimits.admit(row.guildId(), Action.ANNOUNCE) instanceof Result.Err<Done>(Failure limited)) {
+            long waitMs = limited.details().get("retryAfterMs") instanceof Number n ? Math.max(1, n.longValue()) : 1000;
+            Instant again = now.plusMillis(waitMs);
+            LOG.debug("scheduled announcement {} waits {} ms for its guild's rate limit", id, waitMs);
+            return (complete, ops) -> ops.reschedule(complete, again);
+        }
         if (!markSending(id, now)) return new CompletionHandler.OnCompleteRemove<>(); // cancelled meanwhile
         Result<Snowflake> sent;
         try {
@@ -397,6 +431,9 @@ public final class ScheduledAnnouncements implements ScheduleAnnouncements, Auto
         private final PostAnnouncements announcements;
         private final Clock clock;
         private Duration recentOutcomes = Duration.ofDays(7);
+        private RateLimitCommands rateLimits = RateLimitCommands.unlimited();
+        private int maxPending = ScheduleRules.DEFAULT_MAX_PENDING;
+        private Duration horizon = ScheduleRules.DEFAULT_HORIZON;
 
         private Builder(DataSource dataSource, PostAnnouncements announcements, Clock clock) {
             super(Duration.ofSeconds(5), 4, 64);
@@ -409,6 +446,28 @@ public final class ScheduledAnnouncements implements ScheduleAnnouncements, Auto
         public Builder recentOutcomes(Duration v) {
             if (v == null || v.isNegative()) throw new IllegalArgumentException("recentOutcomes must be zero or positive, was " + v);
             recentOutcomes = v;
+            return this;
+        }
+
+        /** The per-guild limit every send must pass (the same buckets as commands). Default unlimited. */
+        public Builder rateLimits(RateLimitCommands v) {
+            rateLimits = Objects.requireNonNull(v, "rateLimits");
+            return this;
+        }
+
+        /** Pending announcements a guild may have; one more is {@code limit_reached}. Default 100. */
+        public Builder maxPending(int v) {
+            if (v < 1) throw new IllegalArgumentException("maxPending must be at least 1, was " + v);
+            maxPending = v;
+            return this;
+        }
+
+        /** How far ahead an announcement may be scheduled; later is {@code invalid_payload}. Default 366 days. */
+        public Builder horizon(Duration v) {
+            if (v == null || v.isNegative() || v.isZero() || v.compareTo(ScheduleRules.MAX_HORIZON) > 0) {
+                throw new IllegalArgumentException("horizon must be positive and at most " + ScheduleRules.MAX_HORIZON.toDays() + " days, was " + v);
+            }
+            horizon = v;
             return this;
         }
 

@@ -1,6 +1,11 @@
 package com.valoratbot.core.command;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.valoratbot.core.command.Announcement.MentionKind;
 import com.valoratbot.core.command.Command.*;
 import com.valoratbot.core.result.ErrorCode;
@@ -28,6 +33,29 @@ public final class CommandParser {
 
     private static final Pattern HEX_COLOR = Pattern.compile("#?([0-9a-fA-F]{6})");
 
+    /** No field is a number longer than this; Jackson's default (1,000) still costs quadratic parsing. */
+    public static final int MAX_NUMBER_LENGTH = 64;
+    /** Above Discord's longest text (4,096 in an embed); the command table's own size limit is usually lower. */
+    public static final int MAX_STRING_LENGTH = 256 * 1024;
+    /** A payload is at most two objects deep (the embed); deeper is junk, and deep recursion costs stack. */
+    public static final int MAX_NESTING_DEPTH = 32;
+    public static final int MAX_NAME_LENGTH = 256;
+    public static final long MAX_TOKENS = 100_000;
+
+    /**
+     * Reads payloads with explicit StreamReadConstraints, checked by the parser before any value is
+     * built, so a hostile row is refused for the price of scanning it once.
+     */
+    private static final ObjectMapper PAYLOAD_JSON = new ObjectMapper(JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder()
+                    .maxNumberLength(MAX_NUMBER_LENGTH)
+                    .maxStringLength(MAX_STRING_LENGTH)
+                    .maxNestingDepth(MAX_NESTING_DEPTH)
+                    .maxNameLength(MAX_NAME_LENGTH)
+                    .maxTokenCount(MAX_TOKENS)
+                    .build())
+            .build());
+
     private final int maxPurgeAmount;
 
     private CommandParser(int maxPurgeAmount) {
@@ -41,6 +69,23 @@ public final class CommandParser {
     public static CommandParser withMaxPurgeAmount(int maxPurgeAmount) {
         if (maxPurgeAmount < 1) throw new IllegalArgumentException("maxPurgeAmount must be at least 1, was " + maxPurgeAmount);
         return new CommandParser(maxPurgeAmount);
+    }
+
+    /**
+     * The {@code payload} column's JSON text as a tree ({@code null} for SQL NULL), or
+     * {@code invalid_payload}: not JSON ({@code payload.object}), or over the parser's limits
+     * ({@code payload.limits}, naming them).
+     */
+    public static Result<JsonNode> readPayload(String json) {
+        if (json == null) return Result.ok(null);
+        try {
+            return Result.ok(PAYLOAD_JSON.readTree(json));
+        } catch (StreamConstraintsException overLimits) {
+            return Result.err(new Failure(ErrorCode.INVALID_PAYLOAD, Text.of("invalid_payload",
+                    List.of(Text.of("payload.limits", MAX_NUMBER_LENGTH, MAX_STRING_LENGTH, MAX_NESTING_DEPTH))), java.util.Map.of()));
+        } catch (JsonProcessingException malformed) {
+            return Result.err(new Failure(ErrorCode.INVALID_PAYLOAD, Text.of("invalid_payload", List.of(Text.of("payload.object"))), java.util.Map.of()));
+        }
     }
 
     public Result<Command> parse(String actionName, JsonNode payload) {
@@ -175,18 +220,37 @@ public final class CommandParser {
         return kinds;
     }
 
+    /**
+     * Years the bot stores: java.time reads up to year +999999999, which neither the database's
+     * timestamps nor any real schedule can hold. Outside them is {@code invalid_payload} here, before
+     * anything converts the time (the use case then applies its horizon).
+     */
+    static final int MIN_YEAR = 1970;
+    static final int MAX_YEAR = 9999;
+
     private static Optional<ScheduledTime> scheduledTime(PayloadReader in) {
         return in.requiredText("scheduledFor", 64).map(String::strip).flatMap(text -> {
+            ScheduledTime time;
+            int year;
             try {
-                return Optional.of(new ScheduledTime.Absolute(OffsetDateTime.parse(text)));
+                OffsetDateTime absolute = OffsetDateTime.parse(text);
+                time = new ScheduledTime.Absolute(absolute);
+                year = absolute.getYear();
             } catch (DateTimeParseException notWithOffset) {
                 try {
-                    return Optional.of(new ScheduledTime.Local(LocalDateTime.parse(text)));
+                    LocalDateTime local = LocalDateTime.parse(text);
+                    time = new ScheduledTime.Local(local);
+                    year = local.getYear();
                 } catch (DateTimeParseException notLocal) {
                     in.problem("field.datetime", "scheduledFor", text);
                     return Optional.empty();
                 }
             }
+            if (year < MIN_YEAR || year > MAX_YEAR) {
+                in.problem("field.datetime_range", "scheduledFor", text);
+                return Optional.empty();
+            }
+            return Optional.of(time);
         });
     }
 }

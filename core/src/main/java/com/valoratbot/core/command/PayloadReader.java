@@ -116,18 +116,39 @@ final class PayloadReader {
         return optionalInt(field, min, max);
     }
 
+    /**
+     * Longer than this, a number given as text is refused before it is parsed: parsing a long digit
+     * string is quadratic (a million digits cost 34 s of CPU), and no field of any action needs more
+     * than a few digits. 32 still leaves room for "50", "50.0" or "5e1" and any padding in decimals.
+     */
+    static final int MAX_NUMBER_TEXT = 32;
+
     private static Optional<Long> integral(JsonNode n) {
         try {
             BigDecimal d = switch (n.getNodeType()) {
+                // The parser's StreamReadConstraints already bound a JSON number's length.
                 case NUMBER -> n.decimalValue();
-                case STRING -> new BigDecimal(n.asText().strip());
+                case STRING -> {
+                    String text = n.asText();
+                    yield text.length() > MAX_NUMBER_TEXT || !asciiNumber(text.strip()) ? null : new BigDecimal(text.strip());
+                }
                 default -> null;
             };
             if (d == null) return Optional.empty();
+            // longValueExact refuses a huge exponent ("1e999999999") from its precision and scale, without expanding it.
             return Optional.of(d.longValueExact());
         } catch (NumberFormatException | ArithmeticException notAnInteger) {
             return Optional.empty();
         }
+    }
+
+    /** BigDecimal reads every script's digits ("５０" is 50); the dashboard's JavaScript writes ASCII only. */
+    private static boolean asciiNumber(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (!(c >= '0' && c <= '9') && c != '-' && c != '+' && c != '.' && c != 'e' && c != 'E') return false;
+        }
+        return true;
     }
 
     /** One of {@code choices} (case-insensitive), or {@code fallback} when absent. */

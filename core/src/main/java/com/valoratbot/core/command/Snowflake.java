@@ -20,15 +20,26 @@ public record Snowflake(long value) implements Comparable<Snowflake> {
         return new Snowflake(value);
     }
 
-    /** Parses the decimal form Discord and the dashboard use; empty when it is not a snowflake. */
+    /** {@link Long#MAX_VALUE} has 19 digits: anything longer cannot be a snowflake. */
+    static final int MAX_DIGITS = 19;
+
+    /**
+     * Parses the canonical decimal form Discord and the dashboard use; empty when it is not exactly
+     * that. Canonical means ASCII {@code 0}–{@code 9} only — no sign, no whitespace, no leading zero —
+     * so one id has one spelling: the claim orders a guild's commands by the {@code guild_id} text,
+     * and {@code " 123"}, {@code "0123"} or fullwidth digits would otherwise act on the same guild
+     * outside that order. {@link Character#isDigit} is not used: it accepts every script's digits,
+     * which {@link Long#parseLong} then reads as the same number.
+     */
     public static Optional<Snowflake> parse(String text) {
-        if (text == null) return Optional.empty();
-        String t = text.strip();
-        if (t.isEmpty() || t.length() > 20 || !t.chars().allMatch(Character::isDigit)) return Optional.empty();
+        if (text == null || text.isEmpty() || text.length() > MAX_DIGITS || text.charAt(0) == '0') return Optional.empty();
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < '0' || c > '9') return Optional.empty();
+        }
         try {
-            long v = Long.parseLong(t);
-            return v > 0 ? Optional.of(new Snowflake(v)) : Optional.empty();
-        } catch (NumberFormatException tooLarge) {
+            return Optional.of(new Snowflake(Long.parseLong(text)));
+        } catch (NumberFormatException aboveLongMax) {
             return Optional.empty();
         }
     }

@@ -52,9 +52,11 @@ public record AccessRequirements(Set<DiscordPermission> bot, Set<DiscordPermissi
         return needs;
     }
 
+    /** Pinging roles reaches as many people as @everyone: the requester needs the same permission for both. */
     private static Set<DiscordPermission> announceRequester(com.valoratbot.core.command.Announcement a) {
         EnumSet<DiscordPermission> needs = EnumSet.of(MANAGE_GUILD);
-        if (a.allowedMentions().contains(com.valoratbot.core.command.Announcement.MentionKind.EVERYONE)) needs.add(MENTION_EVERYONE);
+        if (a.allowedMentions().contains(com.valoratbot.core.command.Announcement.MentionKind.EVERYONE)
+                || a.allowedMentions().contains(com.valoratbot.core.command.Announcement.MentionKind.ROLES)) needs.add(MENTION_EVERYONE);
         return needs;
     }
 }

@@ -31,6 +31,8 @@ public enum ErrorCode {
     BUSY,
     NOTHING_PLAYING,
     VOICE_UNAVAILABLE,
+    /** A per-guild limit the operator set was reached (e.g. pending scheduled announcements). */
+    LIMIT_REACHED,
     /** A bug or an infrastructure failure while running the command; details are in the log. */
     INTERNAL_ERROR;
 

@@ -37,12 +37,14 @@ public final class CommandHandler {
     private final Ports ports;
     private final Messages messages;
     private final Duration maxAge;
+    private final AnonymousRows anonymousRows;
 
     private CommandHandler(Builder b) {
         this.parser = b.parser;
         this.ports = b.ports;
         this.messages = new Messages(b.language);
         this.maxAge = b.maxAge;
+        this.anonymousRows = b.anonymousRows;
     }
 
     public static Builder builder(Ports ports) {
@@ -92,27 +94,33 @@ public final class CommandHandler {
         Optional<Snowflake> guild = Snowflake.parse(row.guildId());
         if (guild.isEmpty()) {
             return Result.err(new Failure(ErrorCode.INVALID_PAYLOAD,
-                    Text.of("invalid_payload", List.of(Text.of("field.snowflake", "guild_id", String.valueOf(row.guildId())))), Map.of()));
+                    Text.of("invalid_payload", List.of(Text.of("field.snowflake", "guild_id", shown(String.valueOf(row.guildId()))))), Map.of()));
         }
+        // A requester is checked, never trusted: a blank or non-canonical requested_by must not turn
+        // into "anonymous" (skipping the requester's checks) or into somebody else's id.
         Optional<Snowflake> requester = Optional.empty();
-        if (row.requestedBy().isPresent() && !row.requestedBy().get().isBlank()) {
+        if (row.requestedBy().isPresent()) {
             requester = Snowflake.parse(row.requestedBy().get());
             if (requester.isEmpty()) {
                 return Result.err(new Failure(ErrorCode.INVALID_PAYLOAD,
-                        Text.of("invalid_payload", List.of(Text.of("field.snowflake", "requested_by", row.requestedBy().get()))), Map.of()));
+                        Text.of("invalid_payload", List.of(Text.of("field.snowflake", "requested_by", shown(row.requestedBy().get())))), Map.of()));
             }
         }
-        JsonNode payload;
-        try {
-            payload = row.payloadJson() == null ? null : JSON.readTree(row.payloadJson());
-        } catch (JsonProcessingException malformed) {
-            return Result.err(new Failure(ErrorCode.INVALID_PAYLOAD, Text.of("invalid_payload", List.of(Text.of("payload.object"))), Map.of()));
-        }
+        Result<JsonNode> read = CommandParser.readPayload(row.payloadJson());
+        if (read instanceof Result.Err<JsonNode>(var failure)) return Result.err(failure);
+        JsonNode payload = ((Result.Ok<JsonNode>) read).value();
         CommandContext context = new CommandContext(row.id(), guild.get(), requester);
+        boolean anonymous = requester.isEmpty();
         return parser.parse(row.action(), payload)
+                .flatMap(command -> anonymous ? anonymousRows.refusal(command).<Result<Command>>map(Result::err).orElse(Result.ok(command)) : Result.ok(command))
                 .flatMap(command -> ports.rateLimits().admit(context.guildId(), command.action())
                         .flatMap(admitted -> ports.access().check(context, command, AccessRequirements.of(command)))
                         .flatMap(allowed -> dispatch(context, command)));
+    }
+
+    /** A hostile value is echoed in the reason only as far as a person needs to recognise it. */
+    private static String shown(String value) {
+        return value.length() > 40 ? value.substring(0, 40) + "…" : value;
     }
 
     private Result<Map<String, Object>> dispatch(CommandContext ctx, Command command) {
@@ -195,6 +203,7 @@ public final class CommandHandler {
         private CommandParser parser = CommandParser.withDefaults();
         private Language language = Language.FR;
         private Duration maxAge = Duration.ofSeconds(60);
+        private AnonymousRows anonymousRows = AnonymousRows.DEFAULT;
 
         private Builder(Ports ports) {
             this.ports = Objects.requireNonNull(ports, "ports");
@@ -209,6 +218,9 @@ public final class CommandHandler {
             maxAge = v;
             return this;
         }
+
+        /** What rows without a requester may run. Default {@link AnonymousRows#ALL_BUT_MASS_MENTIONS}. */
+        public Builder anonymousRows(AnonymousRows v) { anonymousRows = Objects.requireNonNull(v); return this; }
 
         public CommandHandler build() {
             return new CommandHandler(this);

@@ -24,6 +24,12 @@ public final class ScheduleRules {
     /** How late a job may still go out after the bot was down; later ones are marked missed. */
     public static final Duration DEFAULT_GRACE = Duration.ofHours(1);
     public static final ZoneId DEFAULT_ZONE = ZoneId.of("Europe/Paris");
+    /** How far ahead an announcement may be scheduled by default: a year covers every yearly event. */
+    public static final Duration DEFAULT_HORIZON = Duration.ofDays(366);
+    /** The most a horizon may be set to: ten years, far inside what the database's timestamps hold. */
+    public static final Duration MAX_HORIZON = Duration.ofDays(3660);
+    /** Pending scheduled announcements per guild by default: generous for a community, small for a table flood. */
+    public static final int DEFAULT_MAX_PENDING = 100;
 
     private static final DateTimeFormatter SHOWN = DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm");
 
@@ -34,16 +40,33 @@ public final class ScheduleRules {
      * zone; a time more than {@link #PAST_TOLERANCE} ago is {@code invalid_payload} ({@code scheduled_in_past}).
      */
     public static Result<Instant> resolve(ScheduledTime time, ZoneId guildZone, Instant now) {
+        return resolve(time, guildZone, now, MAX_HORIZON);
+    }
+
+    /**
+     * As {@link #resolve(ScheduledTime, ZoneId, Instant)}, and a time more than {@code horizon} ahead
+     * is {@code invalid_payload} ({@code scheduled_too_far}).
+     */
+    public static Result<Instant> resolve(ScheduledTime time, ZoneId guildZone, Instant now, Duration horizon) {
         Objects.requireNonNull(time, "time");
-        Instant at = time.resolve(guildZone);
+        Instant at;
+        try {
+            at = time.resolve(guildZone);
+        } catch (java.time.DateTimeException outOfRange) {
+            // The parser keeps years in 1970..9999; this only guards a ScheduledTime built elsewhere.
+            return Result.err(new Failure(ErrorCode.INVALID_PAYLOAD, Text.of("scheduled_too_far", String.valueOf(time), horizon.toDays()), Map.of()));
+        }
+        String shown;
+        String zone;
+        switch (time) {
+            case ScheduledTime.Local l -> { shown = SHOWN.format(l.dateTime()); zone = guildZone.getId(); }
+            case ScheduledTime.Absolute a -> { shown = SHOWN.format(a.dateTime()); zone = a.dateTime().getOffset().getId(); }
+        }
         if (at.isBefore(now.minus(PAST_TOLERANCE))) {
-            String shown;
-            String zone;
-            switch (time) {
-                case ScheduledTime.Local l -> { shown = SHOWN.format(l.dateTime()); zone = guildZone.getId(); }
-                case ScheduledTime.Absolute a -> { shown = SHOWN.format(a.dateTime()); zone = a.dateTime().getOffset().getId(); }
-            }
             return Result.err(new Failure(ErrorCode.INVALID_PAYLOAD, Text.of("scheduled_in_past", shown, zone), Map.of()));
+        }
+        if (at.isAfter(now.plus(horizon))) {
+            return Result.err(new Failure(ErrorCode.INVALID_PAYLOAD, Text.of("scheduled_too_far", shown + " (" + zone + ")", horizon.toDays()), Map.of()));
         }
         return Result.ok(at);
     }
