@@ -90,6 +90,7 @@ public final class Database implements AutoCloseable {
         HikariDataSource pool = null;
         try {
             pool = pool(settings, jdbcUrl, properties);
+            settings = CommandTableChoice.resolve(pool, settings);
             Database db = new Database(settings, embedded, attached, jdbcUrl, properties, pool);
             if (settings.migrate()) db.migrate();
             LOG.info("Database ready: {}, command table {}", db.describe(), settings.qualifiedTable());

@@ -48,8 +48,10 @@ public final class DatabaseSettings {
     private final int poolSize;
     private final boolean migrate;
     private final Boolean listen;
+    private final boolean tableConfigured;
 
     private DatabaseSettings(Builder b) {
+        this.tableConfigured = b.tableConfigured;
         this.commandSchema = b.schema;
         this.commandTable = b.table;
         this.dataDirectory = b.dataDirectory;
@@ -87,6 +89,7 @@ public final class DatabaseSettings {
         b.poolSize = poolSize;
         b.migrate = migrate;
         b.listen = listen;
+        b.tableConfigured = tableConfigured;
         return b;
     }
 
@@ -196,6 +199,11 @@ public final class DatabaseSettings {
         return commandTable;
     }
 
+    /** Whether a table was configured; without one, {@link Database#open} picks {@code command_queue} or {@code commands}. */
+    public boolean tableConfigured() {
+        return tableConfigured;
+    }
+
     /** {@code schema.table}, unquoted: how logs and the claims table name the command table. */
     public String qualifiedTable() {
         return commandSchema + "." + commandTable;
@@ -285,6 +293,7 @@ public final class DatabaseSettings {
         private int poolSize = DEFAULT_POOL_SIZE;
         private boolean migrate = true;
         private Boolean listen;
+        private boolean tableConfigured;
 
         private Builder() {}
 
@@ -310,6 +319,7 @@ public final class DatabaseSettings {
         public Builder table(String v) {
             Objects.requireNonNull(v, "table");
             String t = v.strip();
+            tableConfigured = true;
             int dot = t.indexOf('.');
             if (dot >= 0) {
                 schema = identifier("schema", t.substring(0, dot));

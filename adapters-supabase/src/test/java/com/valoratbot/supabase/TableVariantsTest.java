@@ -34,7 +34,8 @@ class TableVariantsTest {
     void bothTableShapesAreServedSideBySideEachWithItsOwnTimestamps() throws Exception {
         db.execute(COMMAND_QUEUE);
         db.execute("INSERT INTO command_queue (guild_id, action, status, result) VALUES ('1', 'lock', 'done', '{\"ok\": true, \"old\": 1}')");
-        Database guide = db.open();
+        // Named: with no table configured, command_queue alone would be chosen (CommandTableChoiceTest).
+        Database guide = db.open(s -> s.table("commands"));
         Database variant = db.open(s -> s.table("command_queue"));
 
         assertThat(guide.commandTable().optionalColumns()).containsExactly("created_at", "requested_by", "updated_at");

@@ -71,7 +71,7 @@ final class DiscordModule extends AbstractModule {
     /** Created after Discord, so closed before it: queues are saved and voice left while JDA still runs. */
     @Provides
     @Singleton
-    MusicPlayers music(DiscordGateway discord, Database db, WorkerConfig config, Lifecycle lifecycle) {
+    MusicPlayers music(DiscordGateway discord, Database db, WorkerConfig config, DashboardModule.PlaybackFeed playback, Lifecycle lifecycle) {
         PostgresMusicQueues queues = PostgresMusicQueues.on(db);
         return lifecycle.manage(MusicPlayers.builder(discord.jda())
                 .voiceMode(config.voiceMode())
@@ -79,7 +79,7 @@ final class DiscordModule extends AbstractModule {
                 .idleTimeout(config.musicIdleTimeout())
                 .allowLocalFiles(config.musicLocalFiles())
                 .allowPrivateAddresses(config.musicPrivateUrls())
-                .queueStore(QueueStore.of(queues::loadAll, queues::save, queues::delete))
+                .queueStore(playback.around(QueueStore.of(queues::loadAll, queues::save, queues::delete)))
                 .build());
     }
 }

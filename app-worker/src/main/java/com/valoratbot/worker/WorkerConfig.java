@@ -113,11 +113,13 @@ public record WorkerConfig(
     private static void refuseUnknownKeys(Settings s) {
         var unknown = new TreeSet<String>();
         for (String key : s.asMap().keySet()) {
-            if (key.startsWith("VALORATBOT_") && !KEYS.contains(key) && !OTHER_KEYS.contains(key)) unknown.add(key);
+            if (key.startsWith("VALORATBOT_") && !KEYS.contains(key) && !OTHER_KEYS.contains(key)
+                    && !DashboardConfig.KEYS.contains(key)) unknown.add(key);
         }
         if (!unknown.isEmpty()) {
             var known = new TreeSet<>(KEYS);
             known.addAll(OTHER_KEYS);
+            known.addAll(DashboardConfig.KEYS);
             throw new IllegalArgumentException("unknown setting " + String.join(", ", unknown) + "; known settings: " + String.join(", ", known));
         }
     }

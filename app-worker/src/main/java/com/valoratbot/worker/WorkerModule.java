@@ -4,6 +4,7 @@ import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import com.valoratbot.core.command.CommandParser;
+import com.valoratbot.core.music.CoalescedQueueReads;
 import com.valoratbot.core.run.CommandHandler;
 import com.valoratbot.core.run.CommandWorker;
 import com.valoratbot.core.run.Ports;
@@ -41,6 +42,7 @@ final class WorkerModule extends AbstractModule {
         install(new DatabaseModule());
         install(new DiscordModule());
         install(new SchedulingModule());
+        install(new DashboardModule());
     }
 
     @Provides
@@ -52,8 +54,9 @@ final class WorkerModule extends AbstractModule {
     @Provides
     @Singleton
     Ports ports(DiscordGateway discord, ScheduledAnnouncements scheduling, ScheduledLeaderboards leaderboards,
-                DiscordActivityTracker activityTracker, MusicPlayers music) {
-        return discord.ports().scheduling(scheduling).leaderboards(leaderboards).music(music).build();
+                DiscordActivityTracker activityTracker, MusicPlayers music, Clock clock) {
+        // getQueue bursts (one per open music tab) are answered by one read: see CoalescedQueueReads.
+        return discord.ports().scheduling(scheduling).leaderboards(leaderboards).music(CoalescedQueueReads.over(music, clock)).build();
     }
 
     @Provides

@@ -19,6 +19,7 @@ final class GuildData {
     final Map<Long, VoiceStateData> voiceStates = new LinkedHashMap<>();
     int nextChannelPosition;
     int nextRolePosition = 1;
+    int approximatePresences;
 
     GuildData(long id, String name, long botRoleId) {
         this.id = id;

@@ -179,7 +179,7 @@ final class Payloads {
     static ObjectNode guildRest(GuildData guild) {
         return guildFields(guild)
                 .put("approximate_member_count", guild.members.size())
-                .put("approximate_presence_count", 0);
+                .put("approximate_presence_count", guild.approximatePresences);
     }
 
     private static ObjectNode guildFields(GuildData guild) {

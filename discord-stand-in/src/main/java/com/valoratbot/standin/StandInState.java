@@ -74,6 +74,40 @@ public final class StandInState {
         return new GuildSeed(this, id);
     }
 
+    /** Renames the guild, as a moderator would (dispatches GUILD_UPDATE). */
+    public void renameGuild(long guildId, String name) {
+        requireName(name, 2, 100, "guild name");
+        write(() -> {
+            GuildData guild = guildData(guildId);
+            guild.name = name;
+            dispatchGuildUpdate(guild);
+        });
+    }
+
+    /**
+     * The bot is removed from the guild (kicked, or the guild deleted): sessions get GUILD_DELETE without
+     * {@code unavailable}, and the guild, its channels and voice states are gone.
+     */
+    public void removeBotFromGuild(long guildId) {
+        write(() -> {
+            GuildData guild = guildData(guildId);
+            events.dispatch(guildId, "GUILD_DELETE", GatewayIntents.GUILDS, Json.object().put("id", Json.id(guildId)), false);
+            guild.channels.keySet().forEach(channels::remove);
+            guilds.remove(guildId);
+        });
+    }
+
+    /**
+     * What {@code GET /guilds/{id}?with_counts=true} answers as {@code approximate_presence_count}: Discord's own
+     * estimate of members online (0 until set).
+     */
+    public void setApproximatePresences(long guildId, int online) {
+        if (online < 0) throw new IllegalArgumentException("online must not be negative, was " + online);
+        write(() -> {
+            guildData(guildId).approximatePresences = online;
+        });
+    }
+
     /** A seed for an existing guild, to add more to it. */
     public GuildSeed guild(long guildId) {
         read(() -> guildData(guildId));
