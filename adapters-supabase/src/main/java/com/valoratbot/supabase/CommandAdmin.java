@@ -84,6 +84,33 @@ public final class CommandAdmin {
         }
     }
 
+    /** At most this many ids are listed when a prefix is ambiguous. */
+    public static final int MAX_CANDIDATES = 10;
+
+    /**
+     * The command an operator means by {@code text}: its full id, else the one command whose id
+     * starts with it. The exact match comes first so a full id costs one index probe; a prefix
+     * scans the ids as text (the table's id may be a uuid or a number), which is fine for an
+     * operator's occasional look-up.
+     */
+    public IdLookup lookup(String text) {
+        Objects.requireNonNull(text, "text");
+        String wanted = text.strip();
+        if (wanted.isEmpty()) return new IdLookup.NotFound(text);
+        Optional<CommandRow> exact = find(wanted);
+        if (exact.isPresent()) return new IdLookup.Found(exact.get());
+        CommandTable t = db.commandTable();
+        String order = t.hasCreatedAt() ? "created_at DESC NULLS LAST, id DESC" : "id DESC";
+        // starts_with, not LIKE: a prefix holding % or _ is taken literally.
+        List<CommandRow> rows = db.dsl().fetch(select(t) + " WHERE starts_with(lower(id::text), lower(?)) ORDER BY " + order + " LIMIT ?",
+                wanted, MAX_CANDIDATES + 1).map(CommandAdmin::toRow);
+        return switch (rows.size()) {
+            case 0 -> new IdLookup.NotFound(wanted);
+            case 1 -> new IdLookup.Found(rows.getFirst());
+            default -> new IdLookup.Ambiguous(wanted, rows.stream().limit(MAX_CANDIDATES).map(CommandRow::id).toList());
+        };
+    }
+
     /** Commands matching the filter, newest first. */
     public List<CommandRow> list(CommandFilter filter) {
         CommandTable t = db.commandTable();

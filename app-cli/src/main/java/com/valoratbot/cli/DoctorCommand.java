@@ -5,7 +5,7 @@ import com.valoratbot.supabase.Database;
 import com.valoratbot.supabase.DoctorReport;
 import picocli.CommandLine.Command;
 
-@Command(name = "doctor", description = "Check connectivity, the table's shape, LISTEN support, the backlog and live workers.")
+@Command(name = "doctor", mixinStandardHelpOptions = true, description = "Check connectivity, the table's shape, LISTEN support, the backlog and live workers.")
 final class DoctorCommand extends DatabaseCommand {
 
     @Override
