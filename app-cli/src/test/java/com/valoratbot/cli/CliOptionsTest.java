@@ -113,6 +113,8 @@ class CliOptionsTest {
             assertThat(schemaObjects(blank.jdbcUrl().orElseThrow())).as("after " + String.join(" ", args)).isZero();
         }
         assertThat(cli(fresh, "ls").err()).contains("valoratbot migrate");
+        Run doctor = cli(fresh, "doctor");
+        assertThat(doctor.out()).as(doctor.err()).contains("NOT FOUND").contains("verdict: UNHEALTHY");
         Run migrate = cli(fresh, "migrate");
         assertThat(migrate.exit()).as(migrate.err()).isZero();
         assertThat(schemaObjects(blank.jdbcUrl().orElseThrow())).isPositive();
