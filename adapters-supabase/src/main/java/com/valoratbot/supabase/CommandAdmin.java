@@ -84,6 +84,33 @@ public final class CommandAdmin {
         }
     }
 
+    /** At most this many ids are listed when a prefix is ambiguous. */
+    public static final int MAX_CANDIDATES = 10;
+
+    /**
+     * The command an operator means by {@code text}: its full id, else the one command whose id
+     * starts with it. The exact match comes first so a full id costs one index probe; a prefix
+     * scans the ids as text (the table's id may be a uuid or a number), which is fine for an
+     * operator's occasional look-up.
+     */
+    public IdLookup lookup(String text) {
+        Objects.requireNonNull(text, "text");
+        String wanted = text.strip();
+        if (wanted.isEmpty()) return new IdLookup.NotFound(text);
+        Optional<CommandRow> exact = find(wanted);
+        if (exact.isPresent()) return new IdLookup.Found(exact.get());
+        CommandTable t = db.commandTable();
+        String order = t.hasCreatedAt() ? "created_at DESC NULLS LAST, id DESC" : "id DESC";
+        // starts_with, not LIKE: a prefix holding % or _ is taken literally.
+        List<CommandRow> rows = db.dsl().fetch(select(t) + " WHERE starts_with(lower(id::text), lower(?)) ORDER BY " + order + " LIMIT ?",
+                wanted, MAX_CANDIDATES + 1).map(CommandAdmin::toRow);
+        return switch (rows.size()) {
+            case 0 -> new IdLookup.NotFound(wanted);
+            case 1 -> new IdLookup.Found(rows.getFirst());
+            default -> new IdLookup.Ambiguous(wanted, rows.stream().limit(MAX_CANDIDATES).map(CommandRow::id).toList());
+        };
+    }
+
     /** Commands matching the filter, newest first. */
     public List<CommandRow> list(CommandFilter filter) {
         CommandTable t = db.commandTable();
@@ -159,23 +186,27 @@ public final class CommandAdmin {
         return new CompletedTail(db, db.commandTable());
     }
 
-    /** Checks the setup without throwing: connection, table, LISTEN, backlog and live workers. */
+    /**
+     * Checks the setup without throwing and without changing anything (no migrations, no rows):
+     * connection and route, table, Supabase exposure, LISTEN, backlog and live workers.
+     */
     public DoctorReport doctor() {
         DatabaseSettings s = db.settings();
         String name = s.qualifiedTable();
-        boolean pooler = s.usesTransactionPooler();
         String version;
         try {
             version = db.dsl().fetchOne("SELECT version()").get(0, String.class);
         } catch (RuntimeException e) {
             return new DoctorReport(db.describe(), false, Optional.of(Database.safeMessage(e)), Optional.empty(), name, Optional.empty(),
-                    Optional.empty(), pooler, new DoctorReport.Listen(DoctorReport.ListenStatus.NOT_TRIED, ""), 0, Optional.empty(), 0, List.of());
+                    Optional.empty(), new DoctorReport.Route(DoctorReport.RouteKind.UNKNOWN, ""),
+                    new DoctorReport.Listen(DoctorReport.ListenStatus.NOT_TRIED, ""), 0, Optional.empty(), 0, List.of(), Optional.empty());
         }
         Optional<CommandTable> table = CommandTable.inspect(db.dsl(), s.commandSchema(), s.commandTable());
-        Optional<String> migration = Optional.ofNullable(db.dsl().fetchOne("""
-                SELECT CASE WHEN to_regclass('valoratbot.flyway_schema_history') IS NULL THEN NULL
-                            ELSE (SELECT max(version) FROM valoratbot.flyway_schema_history WHERE success AND version IS NOT NULL) END
-                """).get(0, String.class));
+        // Two statements: a CASE around the subquery still makes PostgreSQL resolve the missing
+        // table when the statement is parsed, so doctor would fail on a database never migrated.
+        boolean migrated = db.dsl().fetchOne("SELECT to_regclass('valoratbot.flyway_schema_history') IS NOT NULL").get(0, Boolean.class);
+        Optional<String> migration = !migrated ? Optional.empty() : Optional.ofNullable(db.dsl().fetchOne(
+                "SELECT max(version) FROM valoratbot.flyway_schema_history WHERE success AND version IS NOT NULL").get(0, String.class));
         long pending = 0;
         long processing = 0;
         Optional<Duration> oldest = Optional.empty();
@@ -196,8 +227,88 @@ public final class CommandAdmin {
                 ORDER BY started_at""", name, (double) PostgresQueue.DEFAULT_LEASE.toSeconds()).map(r -> new DoctorReport.Worker(
                 r.get("worker_id", String.class), Optional.ofNullable(r.get("host", String.class)), Optional.ofNullable(r.get("pid", Long.class)),
                 r.get("started_at", OffsetDateTime.class).toInstant(), Duration.ofMillis(r.get("age_ms", Long.class))));
-        return new DoctorReport(db.describe(), true, Optional.empty(), Optional.of(version), name, table, migration, pooler,
-                tryListen(), pending, oldest, processing, workers);
+        DoctorReport.Listen listen = s.usesTransactionPooler()
+                ? new DoctorReport.Listen(DoctorReport.ListenStatus.NOT_TRIED, "a transaction pooler cannot carry it")
+                : tryListen();
+        return new DoctorReport(db.describe(), true, Optional.empty(), Optional.of(version), name, table, migration, route(listen),
+                listen, pending, oldest, processing, workers, table.map(t -> exposure(s)));
+    }
+
+    /**
+     * Direct or through a pooler, as far as a client can tell: a pooler configured as such, the
+     * server listening on another port than the one we dial (PgBouncer 6432 → 5432), or Supabase's
+     * pooler host. Whether notifications came back tells session mode from transaction mode.
+     */
+    private DoctorReport.Route route(DoctorReport.Listen listen) {
+        DatabaseSettings s = db.settings();
+        if (s.usesTransactionPooler()) {
+            return new DoctorReport.Route(DoctorReport.RouteKind.TRANSACTION_POOLER, "port " + DatabaseSettings.TRANSACTION_POOLER_PORT + " or pgbouncer=true");
+        }
+        Optional<HostPort> dialled = s.jdbcUrl().flatMap(HostPort::of);
+        if (dialled.isEmpty()) return new DoctorReport.Route(DoctorReport.RouteKind.DIRECT, "embedded");
+        Integer serverPort = db.dsl().fetchOne("SELECT inet_server_port()").get(0, Integer.class);
+        String detail;
+        if (dialled.get().host().toLowerCase(java.util.Locale.ROOT).endsWith(".pooler.supabase.com")) {
+            detail = "Supabase's pooler host on port " + dialled.get().port();
+        } else if (serverPort != null && serverPort != dialled.get().port()) {
+            detail = "connected to port " + dialled.get().port() + ", the server listens on " + serverPort;
+        } else {
+            return new DoctorReport.Route(DoctorReport.RouteKind.DIRECT, "port " + dialled.get().port());
+        }
+        return new DoctorReport.Route(listen.status() == DoctorReport.ListenStatus.WORKS
+                ? DoctorReport.RouteKind.SESSION_POOLER : DoctorReport.RouteKind.UNDECLARED_TRANSACTION_POOLER, detail);
+    }
+
+    /** The first host and port of a {@code jdbc:postgresql://host:port/db} URL. */
+    record HostPort(String host, int port) {
+        static Optional<HostPort> of(String jdbcUrl) {
+            String rest = jdbcUrl.substring(jdbcUrl.indexOf("//") + 2);
+            int end = rest.indexOf('/');
+            String first = (end < 0 ? rest : rest.substring(0, end)).split(",")[0];
+            int colon = first.lastIndexOf(':');
+            boolean hasPort = colon > 0 && !first.endsWith("]");
+            try {
+                return Optional.of(new HostPort(hasPort ? first.substring(0, colon) : first, hasPort ? Integer.parseInt(first.substring(colon + 1)) : 5432));
+            } catch (NumberFormatException e) {
+                return Optional.empty();
+            }
+        }
+    }
+
+    /**
+     * Row-level security and what Supabase's {@code anon}/{@code authenticated} roles may write.
+     * A write needs the privilege and, under RLS, a permissive policy for that command that applies
+     * to the role (or the role bypasses RLS); TRUNCATE ignores RLS altogether. Policy expressions are
+     * not evaluated: a policy that exists counts as letting the role in.
+     */
+    private DoctorReport.Exposure exposure(DatabaseSettings s) {
+        Record rls = db.dsl().fetchOne("""
+                SELECT c.relrowsecurity FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                WHERE n.nspname = ? AND c.relname = ?""", s.commandSchema(), s.commandTable());
+        boolean rowLevelSecurity = rls != null && Boolean.TRUE.equals(rls.get(0, Boolean.class));
+        List<DoctorReport.RoleAccess> roles = db.dsl().fetch("""
+                SELECT r.rolname AS role,
+                       bool_or(CASE WHEN p.name = 'INSERT' THEN p.effective END) AS can_insert,
+                       bool_or(CASE WHEN p.name = 'UPDATE' THEN p.effective END) AS can_update,
+                       bool_or(CASE WHEN p.name = 'DELETE' THEN p.effective END) AS can_delete,
+                       bool_or(CASE WHEN p.name = 'TRUNCATE' THEN p.effective END) AS can_truncate
+                FROM pg_roles r
+                CROSS JOIN (SELECT c.oid, c.relrowsecurity FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                            WHERE n.nspname = ? AND c.relname = ?) t
+                CROSS JOIN LATERAL (
+                    SELECT v.name, has_table_privilege(r.oid, t.oid, v.name)
+                           AND (v.cmd IS NULL OR NOT t.relrowsecurity OR r.rolbypassrls OR EXISTS (
+                               SELECT 1 FROM pg_policy pol
+                               WHERE pol.polrelid = t.oid AND pol.polpermissive AND pol.polcmd IN ('*', v.cmd)
+                                 AND (0 = ANY (pol.polroles)
+                                      OR EXISTS (SELECT 1 FROM unnest(pol.polroles) pr WHERE pg_has_role(r.oid, pr, 'MEMBER'))))) AS effective
+                    FROM (VALUES ('INSERT', 'a'::"char"), ('UPDATE', 'w'::"char"), ('DELETE', 'd'::"char"), ('TRUNCATE', NULL::"char")) AS v(name, cmd)
+                ) p
+                WHERE r.rolname IN ('anon', 'authenticated')
+                GROUP BY r.rolname ORDER BY r.rolname""", s.commandSchema(), s.commandTable())
+                .map(r -> new DoctorReport.RoleAccess(r.get("role", String.class), r.get("can_insert", Boolean.class),
+                        r.get("can_update", Boolean.class), r.get("can_delete", Boolean.class), r.get("can_truncate", Boolean.class)));
+        return new DoctorReport.Exposure(rowLevelSecurity, roles);
     }
 
     /** LISTEN on a fresh connection, NOTIFY through the pool, and see whether it arrives. */

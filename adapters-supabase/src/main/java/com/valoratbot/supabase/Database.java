@@ -186,7 +186,7 @@ public final class Database implements AutoCloseable {
         if (t == null) {
             t = CommandTable.inspect(dsl, settings.commandSchema(), settings.commandTable())
                     .orElseThrow(() -> new IllegalStateException("the command table " + settings.qualifiedTable()
-                            + " does not exist; run the migrations (VALORATBOT_DB_MIGRATE=true) or create it"));
+                            + " does not exist; create it with `valoratbot migrate` (a worker also creates it when it starts)"));
             t.requireUsable();
             table = t;
         }

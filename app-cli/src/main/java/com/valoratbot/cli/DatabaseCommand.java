@@ -41,10 +41,26 @@ abstract class DatabaseCommand implements Callable<Integer> {
 
     @Override
     public final Integer call() throws Exception {
-        DatabaseSettings settings = DatabaseSettings.fromEnvironment(Settings.load(env).asMap());
+        // Every option is checked before the database is even opened: a typo never half-acts.
+        validate();
+        DatabaseSettings configured = DatabaseSettings.fromEnvironment(Settings.load(env).asMap());
+        // Only `migrate` (and the worker) change the schema: "check first" with doctor must not
+        // create tables in production.
+        DatabaseSettings settings = configured.toBuilder().migrate(migrates()).build();
         try (Database db = Database.open(settings)) {
             return run(db, CommandAdmin.on(db));
         }
+    }
+
+    /**
+     * Checks what picocli cannot (option combinations, JSON text); throws
+     * {@link picocli.CommandLine.ParameterException} for exit code 2.
+     */
+    void validate() {}
+
+    /** Whether this command applies the migrations; only {@code migrate} does. */
+    boolean migrates() {
+        return false;
     }
 
     abstract int run(Database db, CommandAdmin admin) throws Exception;

@@ -5,7 +5,7 @@ import com.valoratbot.supabase.Database;
 import com.valoratbot.supabase.DoctorReport;
 import picocli.CommandLine.Command;
 
-@Command(name = "doctor", description = "Check connectivity, the table's shape, LISTEN support, the backlog and live workers.")
+@Command(name = "doctor", mixinStandardHelpOptions = true, description = "Check (read-only) connectivity, route, table, Supabase exposure, LISTEN, backlog and live workers; exit 1 on any problem.")
 final class DoctorCommand extends DatabaseCommand {
 
     @Override

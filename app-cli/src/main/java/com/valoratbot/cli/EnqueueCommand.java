@@ -13,7 +13,7 @@ import picocli.CommandLine.Parameters;
 import java.time.Duration;
 import java.util.Optional;
 
-@Command(name = "enqueue", description = "Queue a command as the dashboard would (any action and payload).")
+@Command(name = "enqueue", mixinStandardHelpOptions = true, description = "Queue a command as the dashboard would (any action and payload).")
 final class EnqueueCommand extends DatabaseCommand {
 
     @Parameters(index = "0", description = "The action, e.g. listTextChannels, purge, announce.")
@@ -34,20 +34,26 @@ final class EnqueueCommand extends DatabaseCommand {
     @Option(names = "--wait", description = "Wait for the result and print it.")
     boolean await;
 
-    @Option(names = "--timeout", defaultValue = "30s", description = "How long --wait waits (default ${DEFAULT-VALUE}).")
-    String timeout;
+    @Option(names = "--timeout", defaultValue = "30s", converter = Durations.class, description = "How long --wait waits (default ${DEFAULT-VALUE}).")
+    Duration timeout;
+
+    private String guildId;
 
     @Override
-    int run(Database db, CommandAdmin admin) throws Exception {
-        String guildId = Optional.ofNullable(guild).orElse(sandbox ? Long.toString(DemoGuild.GUILD_ID) : null);
+    void validate() {
+        guildId = Optional.ofNullable(guild).orElse(sandbox ? Long.toString(DemoGuild.GUILD_ID) : null);
         if (guildId == null) throw new CommandLine.ParameterException(spec.commandLine(), "--guild is required (or --sandbox for the demo guild)");
         try {
             new ObjectMapper().readTree(payload);
         } catch (Exception e) {
             throw new CommandLine.ParameterException(spec.commandLine(), "the payload is not valid JSON: " + ValoratbotCli.oneLine(e));
         }
+    }
+
+    @Override
+    int run(Database db, CommandAdmin admin) throws Exception {
         String id = admin.enqueue(guildId, action, payload, requestedBy);
-        return await ? Waiting.printResult(admin, id, Durations.parse("--timeout", timeout), out(), err()) : print(id);
+        return await ? Waiting.printResult(admin, id, timeout, out(), err()) : print(id);
     }
 
     private int print(String id) {

@@ -9,7 +9,7 @@ import picocli.CommandLine.Option;
 
 import java.util.List;
 
-@Command(name = "ls", description = "List commands, newest first.")
+@Command(name = "ls", mixinStandardHelpOptions = true, description = "List commands, newest first.")
 final class ListCommand extends DatabaseCommand {
 
     @Option(names = "--status", description = "pending, processing, done or error.")

@@ -9,7 +9,7 @@ import picocli.CommandLine.Option;
 
 import java.time.Duration;
 
-@Command(name = "tail", description = "Follow results live as commands finish (Ctrl-C to stop).")
+@Command(name = "tail", mixinStandardHelpOptions = true, description = "Follow results live as commands finish (Ctrl-C to stop).")
 final class TailCommand extends DatabaseCommand {
 
     @Option(names = "--guild", description = "Only this guild's commands.")
@@ -18,12 +18,12 @@ final class TailCommand extends DatabaseCommand {
     @Option(names = "--count", description = "Stop after this many results.")
     Integer count;
 
-    @Option(names = "--for", description = "Stop after this long (e.g. 30s).")
-    String duration;
+    @Option(names = "--for", converter = Durations.class, description = "Stop after this long (e.g. 30s).")
+    Duration duration;
 
     @Override
     int run(Database db, CommandAdmin admin) throws Exception {
-        long deadline = duration == null ? Long.MAX_VALUE : System.nanoTime() + Durations.parse("--for", duration).toNanos();
+        long deadline = duration == null ? Long.MAX_VALUE : System.nanoTime() + duration.toNanos();
         int shown = 0;
         out().println(RowFormat.header());
         try (CompletedTail tail = admin.tail()) {

@@ -14,7 +14,7 @@ import java.time.DateTimeException;
 import java.time.ZoneId;
 import java.util.Optional;
 
-@Command(name = "timezone", description = {
+@Command(name = "timezone", mixinStandardHelpOptions = true, description = {
         "Show or set a guild's time zone, used for dashboard times without a zone and weekly leaderboards.",
         "Running workers pick a change up within a minute."})
 final class TimeZoneCommand extends DatabaseCommand {

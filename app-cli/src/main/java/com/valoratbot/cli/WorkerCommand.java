@@ -11,7 +11,7 @@ import picocli.CommandLine.Spec;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-@Command(name = "worker", description = "Run the worker daemon until stopped (Ctrl-C or SIGTERM stops it gracefully).")
+@Command(name = "worker", mixinStandardHelpOptions = true, description = "Run the worker daemon until stopped (Ctrl-C or SIGTERM stops it gracefully).")
 final class WorkerCommand implements Callable<Integer> {
 
     @Spec
