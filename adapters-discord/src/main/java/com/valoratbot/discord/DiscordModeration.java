@@ -24,7 +24,9 @@ import net.dv8tion.jda.api.entities.channel.middleman.GuildChannel;
 import net.dv8tion.jda.api.entities.channel.middleman.GuildMessageChannel;
 import net.dv8tion.jda.api.requests.ErrorResponse;
 import net.dv8tion.jda.api.requests.Route;
+import net.dv8tion.jda.api.utils.data.DataArray;
 import net.dv8tion.jda.api.utils.data.DataObject;
+import net.dv8tion.jda.internal.requests.RestActionImpl;
 import net.dv8tion.jda.internal.requests.restaction.AuditableRestActionImpl;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,18 +44,26 @@ import java.util.Set;
  * channel was locked, are kept. An empty @everyone overwrite (nothing allowed or denied) counts as
  * none, as in JDA's cache and Discord's client, which both drop it.
  *
+ * <p>Both decide from @everyone's overwrite as Discord has it at that moment, read over REST, never
+ * from JDA's cache: with several workers, the previous command on the channel may have run on
+ * another worker whose write this worker's gateway has not delivered yet, and staff may edit the
+ * channel in Discord at any time. The memory of the state before the lock is shared by all workers
+ * in the database. "Locked" means @everyone is denied Send Messages; after a lock the channel is
+ * locked and after an unlock it is not, whatever the cache or the memory held.
+ *
  * <p>Overwrites are written with plain requests on JDA's public routes rather than JDA's
  * {@code PermissionOverrideAction}: that one refuses, client-side, to change a bit the bot lacks in
  * the channel, which after a lock includes Send Messages when the bot had it only through @everyone,
  * so it could never unlock. Discord's own rule (bits the bot holds in the guild) is checked instead.
- * After each write the adapter waits briefly for the gateway's channel update so the next command on
- * that channel (the worker runs a guild's commands in order) sees the new overwrite in JDA's cache.
+ * After each write the adapter waits briefly for the gateway's channel update so that this worker's
+ * access checks for the next command see the new overwrite.
  */
 final class DiscordModeration implements ModerateChannels {
 
     private static final Logger LOG = LoggerFactory.getLogger(DiscordModeration.class);
     private static final Duration CACHE_CATCH_UP = Duration.ofSeconds(3);
     private static final int ROLE = 0;
+    private static final SavedOverwrite NONE = new SavedOverwrite(false, 0, 0);
 
     private final Connection connection;
     private final RememberLocks locks;
@@ -80,16 +90,16 @@ final class DiscordModeration implements ModerateChannels {
             Guild guild = connection.guild(context.guildId());
             IPermissionContainer channel = container(connection.channel(guild, lock.channelId()));
             Role everyone = guild.getPublicRole();
-            PermissionOverride current = channel.getPermissionOverride(everyone);
-            SavedOverwrite now = current == null
-                    ? new SavedOverwrite(false, 0, 0)
-                    : new SavedOverwrite(true, current.getAllowedRaw(), current.getDeniedRaw());
+            SavedOverwrite now = everyoneNow(channel, everyone, deadline);
             long bits = lockableBits(guild, channel);
-            locks.rememberIfAbsent(context.guildId(), lock.channelId(), now);
+            // A channel already locked (by staff, or by a lock whose memory is gone) is remembered as
+            // if its lock bits were unset: remembering "locked" as the state before the lock would
+            // make every later unlock lock the channel again, for good.
+            locks.rememberIfAbsent(context.guildId(), lock.channelId(), isLocked(now) ? unlocked(now) : now);
 
             long allow = now.allow() & ~bits;
             long deny = now.deny() | bits;
-            if (now.existed() && allow == now.allow() && deny == now.deny()) return Done.DONE; // already locked
+            if (now.existed() && allow == now.allow() && deny == now.deny()) return Done.DONE; // already locked, in Discord
             connection.await(put(channel, everyone, allow, deny, Reasons.of(context, "lock")), deadline, channel);
             awaitCache(guild.getIdLong(), lock.channelId(), everyone.getIdLong(), true, allow, deny, deadline);
             return Done.DONE;
@@ -101,27 +111,62 @@ final class DiscordModeration implements ModerateChannels {
         return connection.run(context, "unlock", deadline -> {
             Guild guild = connection.guild(context.guildId());
             IPermissionContainer channel = container(connection.channel(guild, unlock.channelId()));
-            var saved = locks.recall(context.guildId(), unlock.channelId());
-            if (saved.isEmpty()) return Done.DONE; // not locked by this bot: nothing to give back
-            SavedOverwrite before = saved.get();
             Role everyone = guild.getPublicRole();
-            PermissionOverride current = channel.getPermissionOverride(everyone);
-            long currentAllow = current == null ? 0 : current.getAllowedRaw();
-            long currentDeny = current == null ? 0 : current.getDeniedRaw();
-            long allow = (currentAllow & ~Permissions.LOCKED_RAW) | (before.allow() & Permissions.LOCKED_RAW);
-            long deny = (currentDeny & ~Permissions.LOCKED_RAW) | (before.deny() & Permissions.LOCKED_RAW);
+            SavedOverwrite current = everyoneNow(channel, everyone, deadline);
+            var saved = locks.recall(context.guildId(), unlock.channelId());
+            if (saved.isEmpty() && !isLocked(current)) return Done.DONE; // not locked: nothing to give back
+            // Nothing remembered but locked in Discord (staff locked it by hand, or the memory was
+            // lost): the contract's unlock gives sending back, so the lock bits' denies are lifted.
+            SavedOverwrite before = saved.orElse(new SavedOverwrite(false, 0, 0));
+            long allow = (current.allow() & ~Permissions.LOCKED_RAW) | (before.allow() & Permissions.LOCKED_RAW);
+            long deny = (current.deny() & ~Permissions.LOCKED_RAW) | (before.deny() & Permissions.LOCKED_RAW);
             String reason = Reasons.of(context, "unlock");
 
             if (!before.existed() && allow == 0 && deny == 0) {
-                connection.await(delete(channel, everyone, reason), deadline, channel, Set.of(ErrorResponse.UNKNOWN_OVERRIDE));
-                awaitCache(guild.getIdLong(), unlock.channelId(), everyone.getIdLong(), false, 0, 0, deadline);
-            } else if (current == null || current.getAllowedRaw() != allow || current.getDeniedRaw() != deny) {
+                if (current.existed()) {
+                    connection.await(delete(channel, everyone, reason), deadline, channel, Set.of(ErrorResponse.UNKNOWN_OVERRIDE));
+                    awaitCache(guild.getIdLong(), unlock.channelId(), everyone.getIdLong(), false, 0, 0, deadline);
+                }
+            } else if (!current.existed() || current.allow() != allow || current.deny() != deny) {
                 connection.await(put(channel, everyone, allow, deny, reason), deadline, channel);
                 awaitCache(guild.getIdLong(), unlock.channelId(), everyone.getIdLong(), true, allow, deny, deadline);
             }
-            locks.forget(context.guildId(), unlock.channelId());
+            if (saved.isPresent()) locks.forget(context.guildId(), unlock.channelId());
             return Done.DONE;
         });
+    }
+
+    private static SavedOverwrite unlocked(SavedOverwrite overwrite) {
+        long deny = overwrite.deny() & ~Permissions.LOCKED_RAW;
+        return (overwrite.allow() | deny) == 0 ? NONE : new SavedOverwrite(true, overwrite.allow(), deny);
+    }
+
+    /** Locked as far as the dashboard is concerned: @everyone may not send messages in the channel. */
+    private static boolean isLocked(SavedOverwrite overwrite) {
+        return (overwrite.deny() & Permission.MESSAGE_SEND.getRawValue()) != 0;
+    }
+
+    /**
+     * @everyone's overwrite as Discord has it now, read over REST (Get Channel). JDA's cache is not
+     * enough to decide from: another worker's write, or a moderator's edit, reaches it only when this
+     * worker's gateway delivers the channel update, and a lock decided on a stale overwrite was
+     * answered "already locked" without reaching Discord. An empty overwrite counts as none, as in
+     * JDA's cache and Discord's client.
+     */
+    private SavedOverwrite everyoneNow(IPermissionContainer channel, Role everyone, Connection.Deadline deadline) {
+        RestActionImpl<SavedOverwrite> read = new RestActionImpl<>(channel.getJDA(),
+                Route.Channels.GET_CHANNEL.compile(channel.getId()), (response, request) -> {
+                    DataArray overwrites = response.getObject().optArray("permission_overwrites").orElseGet(DataArray::empty);
+                    for (int i = 0; i < overwrites.length(); i++) {
+                        DataObject o = overwrites.getObject(i);
+                        if (o.getInt("type", -1) != ROLE || o.getUnsignedLong("id", 0) != everyone.getIdLong()) continue;
+                        long allow = o.getLong("allow", 0);
+                        long deny = o.getLong("deny", 0);
+                        return (allow | deny) == 0 ? NONE : new SavedOverwrite(true, allow, deny);
+                    }
+                    return NONE;
+                });
+        return connection.await(read, deadline, channel);
     }
 
     private static IPermissionContainer container(GuildChannel found) {

@@ -175,6 +175,44 @@ class ModerationTest {
     }
 
     @Test
+    void unlock_gives_sending_back_in_a_channel_staff_locked_by_hand_without_the_bot() {
+        letTheBotKeepInTheChannel(LOCKED);
+        seedOverwrite(GUILD, ATTACH_FILES, SEND_MESSAGES | ADD_REACTIONS);
+
+        run("unlock");
+
+        assertThat(everyone()).contains(new StandInOverwrite(GUILD, OverwriteType.ROLE, ATTACH_FILES, ADD_REACTIONS));
+    }
+
+    @Test
+    void locking_a_channel_staff_already_locked_and_unlocking_it_leaves_it_unlocked_not_locked_for_good() {
+        letTheBotKeepInTheChannel(LOCKED);
+        seedOverwrite(GUILD, 0, LOCKED);
+
+        run("lock");
+        run("unlock");
+
+        assertThat(everyone()).as("nothing denied any more: the overwrite is gone").isEmpty();
+        run("lock");
+        run("unlock");
+        assertThat(everyone()).isEmpty();
+    }
+
+    @Test
+    void a_moderator_unlocking_in_discord_between_lock_and_unlock_is_seen_and_nothing_is_written_twice() {
+        run("lock");
+        sandbox.standIn.state().removeOverwrite(channel, GUILD); // staff unlocked it in Discord's client
+        sandbox.standIn.clearRequests();
+
+        run("lock");
+
+        assertThat(sandbox.requests(PUT)).as("the lock was not already in place: it reached Discord").hasSize(1);
+        assertThat(everyone()).contains(new StandInOverwrite(GUILD, OverwriteType.ROLE, 0, LOCKED));
+        run("unlock");
+        assertThat(everyone()).isEmpty();
+    }
+
+    @Test
     void a_lock_that_takes_the_bots_own_send_messages_away_can_still_be_unlocked() {
         run("lock");
         long botInChannel = sandbox.standIn.state().effectivePermissions(channel, sandbox.standIn.botUserId());
