@@ -7,6 +7,7 @@ import com.valoratbot.core.command.CommandParser;
 import com.valoratbot.core.run.CommandHandler;
 import com.valoratbot.core.run.CommandWorker;
 import com.valoratbot.core.run.Ports;
+import com.valoratbot.core.schedule.GuildPresence;
 import com.valoratbot.discord.DiscordGateway;
 import com.valoratbot.discord.activity.DiscordActivityTracker;
 import com.valoratbot.discord.music.MusicPlayers;
@@ -56,8 +57,10 @@ final class WorkerModule extends AbstractModule {
 
     @Provides
     @Singleton
-    CommandHandler handler(Ports ports) {
+    CommandHandler handler(Ports ports, GuildPresence presence) {
         return CommandHandler.builder(ports)
+                // Rows for guilds the bot is not in are answered without a slot (floods of junk ids).
+                .presence(presence)
                 .parser(CommandParser.withMaxPurgeAmount(config.maxPurgeAmount()))
                 .language(config.language())
                 .maxAge(config.maxAge())
@@ -72,6 +75,7 @@ final class WorkerModule extends AbstractModule {
                 .pollInterval(config.pollInterval())
                 .heartbeatInterval(config.heartbeatInterval())
                 .shutdownTimeout(config.shutdownTimeout())
+                .markStarted(queue.startMarks())
                 .build();
     }
 }

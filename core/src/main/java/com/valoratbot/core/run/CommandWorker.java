@@ -106,7 +106,6 @@ public final class CommandWorker implements AutoCloseable {
                 int free = maxInFlight - inFlight.get();
                 List<QueuedCommand> batch = free > 0 ? claims.claim(free) : List.of();
                 failures = 0;
-                saturated = free <= 0 || batch.size() == free;
                 for (QueuedCommand row : batch) {
                     // Refused, expired, or for a guild the bot is not in: answered here in bulk, with
                     // no thread and no slot, so a flood of junk cannot delay real guilds.
@@ -118,7 +117,11 @@ public final class CommandWorker implements AutoCloseable {
                         run(row);
                     }
                 }
-                if (batch.isEmpty() || saturated) await.await(pollInterval);
+                // Sleep when every slot is taken, or when the queue had fewer ready than asked (nothing
+                // more to claim until a notification or a completion readies a guild). A batch of
+                // answers without slots is followed by another claim at once.
+                saturated = inFlight.get() >= maxInFlight;
+                if (free <= 0 || batch.size() < free || saturated) await.await(pollInterval);
             } catch (InterruptedException stop) {
                 Thread.currentThread().interrupt();
                 return;
