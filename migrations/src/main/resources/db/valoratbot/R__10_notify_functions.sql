@@ -2,9 +2,29 @@
 
 -- Wakes the workers: a command was inserted, or put back to 'pending'. The payload names the
 -- table so workers of another command table in the same database can ignore it.
+-- It also keeps valoratbot.queue_guilds, the claim's line of guilds with work: each guild with a new
+-- pending row is put in line, or back in line when parked. On insert it runs once per statement over
+-- the transition table, so a bulk insert of 20,000 rows costs one upsert per distinct guild, in
+-- guild order (the completion locks guild rows in that order too: no deadlock between them).
+-- SECURITY DEFINER with a fixed search_path: the dashboard inserts as a role (Supabase's
+-- service_role) that has no rights in our schema.
 CREATE OR REPLACE FUNCTION notify_command_pending() RETURNS trigger
-LANGUAGE plpgsql AS $fn$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $fn$
 BEGIN
+    IF TG_LEVEL = 'STATEMENT' THEN
+        INSERT INTO "${valoratbot_schema}".queue_guilds AS g (command_table, guild_id, ready_at)
+        SELECT TG_TABLE_SCHEMA || '.' || TG_TABLE_NAME, n.guild_id, clock_timestamp()
+        FROM (SELECT DISTINCT r.guild_id::text AS guild_id FROM new_rows r
+              WHERE r.status::text = 'pending' AND r.guild_id IS NOT NULL) n
+        ORDER BY n.guild_id
+        ON CONFLICT (command_table, guild_id) DO UPDATE SET ready_at = EXCLUDED.ready_at
+            WHERE g.ready_at > EXCLUDED.ready_at;
+    ELSIF NEW.guild_id IS NOT NULL THEN
+        INSERT INTO "${valoratbot_schema}".queue_guilds AS g (command_table, guild_id, ready_at)
+        VALUES (TG_TABLE_SCHEMA || '.' || TG_TABLE_NAME, NEW.guild_id::text, clock_timestamp())
+        ON CONFLICT (command_table, guild_id) DO UPDATE SET ready_at = EXCLUDED.ready_at
+            WHERE g.ready_at > EXCLUDED.ready_at;
+    END IF;
     PERFORM pg_notify('valoratbot_commands', TG_TABLE_SCHEMA || '.' || TG_TABLE_NAME);
     RETURN NULL;
 END

@@ -75,10 +75,12 @@ BEGIN
 END
 $do$;
 
--- Wake-up on insert (once per statement, however many rows) and on a return to 'pending'.
+-- Wake-up on insert (once per statement, however many rows) and on a return to 'pending'; both also
+-- put the guild in the claim's line (valoratbot.queue_guilds).
 DROP TRIGGER IF EXISTS valoratbot_notify_inserted ON "${command_schema}"."${command_table}";
 CREATE TRIGGER valoratbot_notify_inserted
     AFTER INSERT ON "${command_schema}"."${command_table}"
+    REFERENCING NEW TABLE AS new_rows
     FOR EACH STATEMENT EXECUTE FUNCTION "${valoratbot_schema}".notify_command_pending();
 
 DROP TRIGGER IF EXISTS valoratbot_notify_requeued ON "${command_schema}"."${command_table}";
@@ -93,3 +95,11 @@ CREATE TRIGGER valoratbot_notify_finished
     AFTER UPDATE OF status ON "${command_schema}"."${command_table}"
     FOR EACH ROW WHEN (NEW.status::text IN ('done', 'error') AND OLD.status IS DISTINCT FROM NEW.status)
     EXECUTE FUNCTION "${valoratbot_schema}".notify_command_finished();
+
+
+-- Rows already pending when the line was introduced are put in line once.
+INSERT INTO "${valoratbot_schema}".queue_guilds (command_table, guild_id, ready_at)
+SELECT DISTINCT '${command_schema}.${command_table}', c.guild_id::text, clock_timestamp()
+FROM "${command_schema}"."${command_table}" c
+WHERE c.status::text = 'pending' AND c.guild_id IS NOT NULL
+ON CONFLICT (command_table, guild_id) DO NOTHING;

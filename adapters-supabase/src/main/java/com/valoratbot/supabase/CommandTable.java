@@ -90,6 +90,11 @@ public record CommandTable(String schema, String name, Map<String, String> colum
         return "CAST(" + textExpression + " AS " + idType() + ")";
     }
 
+    /** Casts a text expression to guild_id's type, so per-guild probes use the claim's index. */
+    String guildFromText(String textExpression) {
+        return "text".equals(columnTypes.get("guild_id")) ? textExpression : "CAST(" + textExpression + " AS " + columnTypes.get("guild_id") + ")";
+    }
+
     String statusType() { return columnTypes.get("status"); }
 
     String resultType() { return columnTypes.get("result"); }

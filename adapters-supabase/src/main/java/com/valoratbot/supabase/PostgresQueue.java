@@ -1,12 +1,9 @@
 package com.valoratbot.supabase;
 
-import org.jooq.conf.StatementType;
-
-import org.jooq.DSLContext;
-
 import com.valoratbot.core.port.AwaitCommands;
 import com.valoratbot.core.port.ClaimCommands;
 import com.valoratbot.core.port.CompleteCommands;
+import com.valoratbot.core.port.MarkStarted;
 import com.valoratbot.core.port.QueuedCommand;
 import com.valoratbot.core.port.RecoverCommands;
 import org.jooq.Record;
@@ -14,7 +11,13 @@ import org.jooq.exception.DataAccessException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import javax.sql.DataSource;
 import java.net.InetAddress;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -22,6 +25,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -48,6 +53,14 @@ public final class PostgresQueue implements AutoCloseable {
     public static final String RESULTS_CHANNEL = "valoratbot_results";
     public static final Duration DEFAULT_LEASE = Duration.ofSeconds(30);
     public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofMillis(500);
+    /** Generous for Discord's limits (a 2,000-character message and a full embed are about 10 KiB of JSON). */
+    public static final long DEFAULT_MAX_PAYLOAD_BYTES = 64 * 1024;
+    public static final long DEFAULT_BATCH_BYTES = 4 * 1024 * 1024;
+    public static final int DEFAULT_MAX_ATTEMPTS = 5;
+    public static final Duration DEFAULT_RUNS_RETENTION = Duration.ofDays(7);
+    private static final Pattern ACTION_NAME = Pattern.compile("[A-Za-z0-9_.:-]{1,100}");
+    /** A claim round locks at most this many guild rows beyond what it takes, for busy or emptied guilds. */
+    private static final int CLAIM_ROUNDS = 4;
 
     private final Database db;
     private final CommandTable table;
@@ -59,24 +72,33 @@ public final class PostgresQueue implements AutoCloseable {
     /** Commands this instance handed to the runtime and has not completed or requeued yet. */
     private final Set<String> held = ConcurrentHashMap.newKeySet();
     /**
-     * The claim is planned afresh on every call (values inlined, so pgjdbc never server-prepares it):
-     * a prepared statement soon runs a generic plan made while the table was small — sequential
-     * scans — and keeps it until autoanalyze, 40 ms a claim at 20,000 pending instead of 4.
+     * The hot statements (claim, complete, start marks) go through plain JDBC: pgjdbc keeps them
+     * server-prepared per connection, and no SQL text is parsed per call (jOOQ's plain-SQL templates
+     * re-parse it every time). Every step of the claim is an index probe whose plan does not depend
+     * on statistics, so a generic plan is as good as a fresh one and nothing is re-planned per call.
      */
-    private final DSLContext planEveryTime;
+    private final DataSource data;
+    private final QueueSql.Rules rules;
+    private final Duration runsRetention;
+    private final Set<String> foreignActions;
     private final Claims claims = new Claims();
     private final Completions completions = new Completions();
     private final Recovery recovery = new Recovery();
     private final Signal signal = new Signal();
     private final NotificationListener listener;
     private volatile long lastWorkerCleanup = System.nanoTime();
+    private volatile long lastResync = System.nanoTime();
+    /** Set once the runtime takes {@link #startMarks()}: from then on claims say whether starts are recorded. */
+    private volatile boolean tracksStarts;
 
     private PostgresQueue(Builder b) {
         this.db = b.db;
-        this.planEveryTime = b.db.dsl().configuration()
-                .derive(b.db.dsl().settings().withStatementType(StatementType.STATIC_STATEMENT)).dsl();
+        this.data = b.db.dataSource();
         this.table = b.db.commandTable();
-        this.sql = new QueueSql(table);
+        this.foreignActions = Set.copyOf(b.foreignActions);
+        this.rules = new QueueSql.Rules(foreignActions, b.maxPayloadBytes, Math.max(b.batchBytes, b.maxPayloadBytes), b.maxAttempts);
+        this.runsRetention = b.runsRetention;
+        this.sql = new QueueSql(table, rules);
         this.workerId = b.workerId != null ? b.workerId : defaultWorkerId();
         this.lease = b.lease;
         this.pollInterval = b.pollInterval;
@@ -90,6 +112,9 @@ public final class PostgresQueue implements AutoCloseable {
                 ? new NotificationListener(db, COMMANDS_CHANNEL, this::onNotifications, signal::wakeUp,
                         "polling every " + pollInterval.toMillis() + " ms").start()
                 : null;
+        if (!foreignActions.isEmpty()) {
+            LOG.info("Leaving the actions {} of {} to another consumer: never claimed here", new TreeSet<>(foreignActions), table.key());
+        }
         LOG.info("Worker {} on {} ({}; lease {} s, {})", workerId, table.key(), table.optionalColumns(), lease.toSeconds(),
                 listen ? "LISTEN " + COMMANDS_CHANNEL + ", polling every " + pollInterval.toMillis() + " ms as fallback"
                        : "polling every " + pollInterval.toMillis() + " ms, no LISTEN");
@@ -121,6 +146,31 @@ public final class PostgresQueue implements AutoCloseable {
     public boolean listening() { return listener != null && listener.listening(); }
 
     public CommandTable table() { return table; }
+
+    /**
+     * Where the runtime records that a command's side effects begin (core's {@link MarkStarted}).
+     * Taking it promises to call it before every non-idempotent command's first Discord call; a dead
+     * worker's claims made after that and never marked are then run again instead of ending
+     * {@code interrupted}.
+     */
+    public MarkStarted startMarks() {
+        tracksStarts = true;
+        return this::markStarted;
+    }
+
+    private boolean markStarted(String commandId) {
+        try (Connection c = data.getConnection(); PreparedStatement st = c.prepareStatement(sql.markStarted)) {
+            st.setString(1, table.key());
+            st.setString(2, commandId);
+            st.setString(3, workerId);
+            return st.executeUpdate() == 1;
+        } catch (SQLException e) {
+            throw new DataAccessException("recording the start of command " + commandId + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The actions left to another consumer. */
+    public Set<String> foreignActions() { return foreignActions; }
 
     /**
      * Stops listening and removes this worker's row (its claims, if any remain, become recoverable
@@ -167,15 +217,31 @@ public final class PostgresQueue implements AutoCloseable {
         }
     }
 
-    private static QueuedCommand toCommand(Record r) {
+    private static QueuedCommand takenOver(Record r) {
         Long ageMs = r.get("age_ms", Long.class);
         return new QueuedCommand(
                 r.get("id", String.class),
                 r.get("guild_id", String.class),
                 r.get("action", String.class),
-                r.get("payload", String.class),
+                null,
                 Optional.ofNullable(r.get("requested_by", String.class)),
-                ageMs == null ? null : Duration.ofMillis(ageMs));
+                ageMs == null ? null : Duration.ofMillis(ageMs),
+                QueuedCommand.Admission.RUN,
+                !Boolean.FALSE.equals(r.get("may_have_started", Boolean.class)));
+    }
+
+    private QueuedCommand claimed(ResultSet rs) throws SQLException {
+        long age = rs.getLong("age_ms");
+        Duration ageOrNull = rs.wasNull() ? null : Duration.ofMillis(age);
+        long bytes = rs.getLong("bytes");
+        int prior = rs.getInt("prior_claims");
+        QueuedCommand.Admission admission;
+        if (rs.getBoolean("finished")) admission = new QueuedCommand.Admission.AlreadyExecuted();
+        else if (prior >= rules.maxAttempts()) admission = new QueuedCommand.Admission.TooManyAttempts(prior);
+        else if (bytes > rules.maxPayloadBytes()) admission = new QueuedCommand.Admission.PayloadTooLarge(bytes, rules.maxPayloadBytes());
+        else admission = QueuedCommand.Admission.RUN;
+        return new QueuedCommand(rs.getString("id"), rs.getString("guild_id"), rs.getString("action"), rs.getString("payload"),
+                Optional.ofNullable(rs.getString("requested_by")), ageOrNull, admission, false);
     }
 
     private static double seconds(Duration d) {
@@ -186,9 +252,69 @@ public final class PostgresQueue implements AutoCloseable {
         @Override
         public List<QueuedCommand> claim(int max) {
             if (max <= 0) return List.of();
-            List<QueuedCommand> out = planEveryTime.fetch(sql.claim, max, table.key(), workerId).map(PostgresQueue::toCommand);
-            for (QueuedCommand c : out) held.add(c.id());
+            List<QueuedCommand> out = new ArrayList<>();
+            // A round that found guilds busy or emptied (and took them out of line) may have left
+            // slots free while other guilds are ready: try again at once, a few times at most.
+            for (int round = 0; round < CLAIM_ROUNDS && out.size() < max; round++) {
+                int want = max - out.size();
+                Round r = claimRound(want);
+                out.addAll(r.commands());
+                if (r.lockedGuilds() < want || r.cleaned() == 0) break;
+            }
             return out;
+        }
+
+        private Round claimRound(int max) {
+            try (Connection c = data.getConnection()) {
+                c.setAutoCommit(false);
+                try {
+                    Round r = claimRound(c, max);
+                    c.commit();
+                    for (QueuedCommand q : r.commands()) held.add(q.id());
+                    return r;
+                } catch (SQLException | RuntimeException e) {
+                    c.rollback();
+                    throw e;
+                } finally {
+                    c.setAutoCommit(true);
+                }
+            } catch (SQLException e) {
+                throw new DataAccessException("claiming commands on " + table.key() + ": " + e.getMessage(), e);
+            }
+        }
+
+        private Round claimRound(Connection c, int max) throws SQLException {
+            List<String> guilds = new ArrayList<>(max);
+            try (PreparedStatement st = c.prepareStatement(sql.lockGuilds)) {
+                st.setString(1, table.key());
+                st.setInt(2, max);
+                try (ResultSet rs = st.executeQuery()) {
+                    while (rs.next()) guilds.add(rs.getString(1));
+                }
+            }
+            if (guilds.isEmpty()) return new Round(List.of(), 0, 0);
+            List<QueuedCommand> out = new ArrayList<>(guilds.size());
+            long cleaned = 0;
+            try (PreparedStatement st = c.prepareStatement(sql.claim)) {
+                Array ids = c.createArrayOf("text", guilds.toArray());
+                st.setArray(1, ids);
+                st.setString(2, table.key());
+                st.setString(3, table.key());
+                st.setString(4, workerId);
+                st.setString(5, table.key());
+                st.setBoolean(6, tracksStarts);
+                st.setString(7, table.key());
+                st.setString(8, table.key());
+                try (ResultSet rs = st.executeQuery()) {
+                    while (rs.next()) {
+                        if (rs.getString("id") == null) cleaned = rs.getLong("cleaned");
+                        else out.add(claimed(rs));
+                    }
+                }
+            }
+            // Oldest first, as the handler's expiry and the dashboard's wait go by age.
+            out.sort(java.util.Comparator.comparing((QueuedCommand q) -> q.age() == null ? Duration.ZERO : q.age()).reversed());
+            return new Round(out, guilds.size(), cleaned);
         }
 
         @Override
@@ -196,6 +322,8 @@ public final class PostgresQueue implements AutoCloseable {
             db.dsl().execute(sql.heartbeat, workerId, table.key(), host(), ProcessHandle.current().pid());
         }
     }
+
+    private record Round(List<QueuedCommand> commands, int lockedGuilds, long cleaned) {}
 
     private final class Completions implements CompleteCommands {
         @Override
@@ -232,8 +360,26 @@ public final class PostgresQueue implements AutoCloseable {
                 oks[i] = c.ok();
                 results[i] = JsonText.storable(c.resultJson());
             }
-            db.dsl().fetch(sql.complete, ids, oks, results, table.key(), workerId);
+            long readied = 0;
+            try (Connection c = data.getConnection(); PreparedStatement st = c.prepareStatement(sql.complete)) {
+                st.setArray(1, c.createArrayOf("text", ids));
+                st.setArray(2, c.createArrayOf("boolean", oks));
+                st.setArray(3, c.createArrayOf("text", results));
+                st.setString(4, table.key());
+                st.setString(5, workerId);
+                st.setString(6, table.key());
+                st.setString(7, table.key());
+                st.setString(8, table.key());
+                st.setString(9, table.key());
+                try (ResultSet rs = st.executeQuery()) {
+                    if (rs.next()) readied = rs.getLong("readied");
+                }
+            } catch (SQLException e) {
+                throw new DataAccessException("writing " + n + " outcomes on " + table.key() + ": " + e.getMessage(), e);
+            }
             for (String id : ids) held.remove(id);
+            // A guild whose next command became claimable: wake the claim loop (and only then).
+            if (readied > 0) signal.wakeUp();
         }
 
         private static boolean isDataError(DataAccessException e) {
@@ -252,7 +398,8 @@ public final class PostgresQueue implements AutoCloseable {
                     workerId, key,
                     key,
                     leaseSeconds, key,
-                    key, workerId).map(PostgresQueue::toCommand);
+                    key, workerId,
+                    key).map(PostgresQueue::takenOver);
             for (QueuedCommand c : out) held.add(c.id());
             if (!out.isEmpty()) {
                 LOG.warn("took over {} command(s) left processing by dead workers on {}: {}{}", out.size(), key,
@@ -261,8 +408,23 @@ public final class PostgresQueue implements AutoCloseable {
             if (System.nanoTime() - lastWorkerCleanup > TimeUnit.MINUTES.toNanos(10)) {
                 lastWorkerCleanup = System.nanoTime();
                 db.dsl().execute(sql.forgetDeadWorkers);
+                db.dsl().execute(sql.pruneRuns, seconds(runsRetention));
+            }
+            if (System.nanoTime() - lastResync > TimeUnit.MINUTES.toNanos(1)) {
+                lastResync = System.nanoTime();
+                resync();
             }
             return out;
+        }
+
+        /** Puts back in line every guild with pending work and nothing in flight; see {@link QueueSql#resync}. */
+        int resync() {
+            int n = db.dsl().fetch(sql.resync, table.key()).size();
+            if (n > 0) {
+                LOG.info("put {} guild(s) with pending commands back in line on {}", n, table.key());
+                signal.wakeUp();
+            }
+            return n;
         }
 
         @Override
@@ -300,6 +462,11 @@ public final class PostgresQueue implements AutoCloseable {
         private Duration lease = DEFAULT_LEASE;
         private Duration pollInterval = DEFAULT_POLL_INTERVAL;
         private Boolean listen;
+        private Set<String> foreignActions = Set.of();
+        private long maxPayloadBytes = DEFAULT_MAX_PAYLOAD_BYTES;
+        private long batchBytes = DEFAULT_BATCH_BYTES;
+        private int maxAttempts = DEFAULT_MAX_ATTEMPTS;
+        private Duration runsRetention = DEFAULT_RUNS_RETENTION;
 
         private Builder(Database db) {
             this.db = Objects.requireNonNull(db, "db");
@@ -330,6 +497,45 @@ public final class PostgresQueue implements AutoCloseable {
         /** LISTEN for new commands. Default: on, except through a transaction pooler (port 6543). */
         public Builder listen(boolean v) {
             listen = v;
+            return this;
+        }
+
+        /**
+         * Actions another consumer serves from the same table (issue 13): this worker never claims
+         * them, and they never hold up a guild's order for its own actions.
+         */
+        public Builder foreignActions(Set<String> v) {
+            for (String a : v) {
+                if (a == null || !ACTION_NAME.matcher(a).matches()) throw new IllegalArgumentException("not an action name: '" + a + "'");
+            }
+            foreignActions = Set.copyOf(v);
+            return this;
+        }
+
+        /** A payload larger than this (bytes of JSON) is refused in SQL, never loaded ({@code payload_too_large}). Default 64 KiB. */
+        public Builder maxPayloadBytes(long v) {
+            if (v < 1024) throw new IllegalArgumentException("maxPayloadBytes must be at least 1024, was " + v);
+            maxPayloadBytes = v;
+            return this;
+        }
+
+        /** At most this many payload bytes per claim (at least one row). Default 4 MiB. */
+        public Builder batchBytes(long v) {
+            if (v < 1) throw new IllegalArgumentException("batchBytes must be positive, was " + v);
+            batchBytes = v;
+            return this;
+        }
+
+        /** A command claimed this many times without ending is not tried again ({@code too_many_attempts}). Default 5. */
+        public Builder maxAttempts(int v) {
+            if (v < 1) throw new IllegalArgumentException("maxAttempts must be at least 1, was " + v);
+            maxAttempts = v;
+            return this;
+        }
+
+        /** How long the ids of claimed commands are remembered (replay protection, attempt counts). Default 7 days. */
+        public Builder runsRetention(Duration v) {
+            runsRetention = positive("runsRetention", v);
             return this;
         }
 

@@ -2,6 +2,9 @@ package com.valoratbot.supabase;
 
 import com.valoratbot.migrations.ValoratbotMigrations;
 
+import java.util.Set;
+import java.util.stream.Collectors;
+
 /**
  * The queue's statements for one command table, built once from its shape (the optional columns
  * it has, the id's type). Each is a single statement, so it is atomic under autocommit.
@@ -21,6 +24,20 @@ import com.valoratbot.migrations.ValoratbotMigrations;
  * they run in {@code created_at} order, ties broken by id. (The one exception: a row inserted with
  * a {@code created_at} older than its guild's command already in flight.)
  *
+ * <h2>Why the claim's cost is bounded by what it takes</h2>
+ * It reads guilds from {@code valoratbot.queue_guilds} (one row per guild that may have work, in
+ * line by {@code ready_at}) instead of walking every active guild: first it locks up to n ready
+ * guild rows in line order ({@code FOR UPDATE SKIP LOCKED}), then, in a second statement of the same
+ * transaction (a fresh snapshot, so every insert that touched those guild rows before our lock is
+ * visible), it probes each guild's head and busy flag through the partial indexes, claims the heads,
+ * parks the guilds it claimed or found busy ({@code ready_at = 'infinity'}) and forgets the guilds
+ * with nothing active. Each step is an index probe per guild taken, whatever the backlog, the number
+ * of active guilds or the statistics: the candidate rows are fetched with {@code id = ANY(ARRAY(...))},
+ * an init plan and primary-key probes, which the planner cannot turn into a join over every guild
+ * (issue 12: the {@code JOIN heads} form took 58 s at 5,000 pending guilds on stale statistics).
+ * An insert that touches a guild row after our lock waits for our commit and then puts the guild back
+ * in line (the insert trigger), so no pending command is ever left out of line.
+ *
  * <p>Takeover and completion both go through the claim row, whose update serializes them: a
  * takeover only moves a claim still held by the dead worker it saw ({@code worker_id} and
  * {@code claimed_at} re-checked on the locked claim row), and a completion or requeue only acts
@@ -32,71 +49,114 @@ final class QueueSql {
     static final String SCHEMA = CommandTable.quote(ValoratbotMigrations.SCHEMA);
     static final String CLAIMS = SCHEMA + ".claims";
     static final String WORKERS = SCHEMA + ".workers";
+    static final String GUILDS = SCHEMA + ".queue_guilds";
+    static final String RUNS = SCHEMA + ".command_runs";
 
+    /** The limits the claim applies in SQL; see {@link PostgresQueue.Builder}. */
+    record Rules(Set<String> foreignActions, long maxPayloadBytes, long batchBytes, int maxAttempts) {}
+
+    final String lockGuilds;
     final String claim;
     final String complete;
     final String requeue;
     final String takeOver;
+    final String markStarted;
+    final String resync;
+    final String pruneRuns;
     final String heartbeat;
     final String deleteWorker;
     final String forgetDeadWorkers;
 
-    QueueSql(CommandTable t) {
+    QueueSql(CommandTable t, Rules rules) {
         String T = t.sqlName();
         // ASC NULLS LAST is the (guild_id, created_at) index's own order, so a guild's head is the first
         // index entry; NULLS FIRST made every claim read and sort each guild's whole backlog. A row
         // without created_at counts as the newest.
         String order = t.hasCreatedAt() ? "%1$s.created_at ASC NULLS LAST, %1$s.id" : "%1$s.id";
-        String claimSets = (t.hasUpdatedAt() ? ", updated_at = now()" : "") + (t.hasPickedAt() ? ", picked_at = now()" : "");
+        // Timestamps are the moment of the event (clock_timestamp()), not the transaction's start
+        // (now()): picked_at >= created_at always (issue 10).
+        String claimSets = (t.hasUpdatedAt() ? ", updated_at = clock_timestamp()" : "") + (t.hasPickedAt() ? ", picked_at = clock_timestamp()" : "");
+        // Another consumer's actions (issue 13): never claimed, never a guild's head, never make it busy.
+        String ours = rules.foreignActions().isEmpty() ? "" : " AND %1$s.action::text <> ALL (ARRAY[" + rules.foreignActions().stream()
+                .map(a -> "'" + a.replace("'", "''") + "'").sorted().collect(Collectors.joining(", ")) + "]::text[])";
+        long maxBytes = rules.maxPayloadBytes();
 
-        // Each guild's head (its oldest active command), found without reading the whole backlog:
-        // PostgreSQL 17 has no skip scan, so the recursive CTE walks the distinct guild ids through
-        // the (guild_id, created_at) partial index, one probe per guild, and a LATERAL probe takes
-        // each guild's head. A DISTINCT ON over every active row cost 108 ms a claim at 10,000
-        // pending rows (QueueBenchmark); this costs about one index probe per active guild.
+        this.lockGuilds = """
+                SELECT g.guild_id FROM %1$s g
+                WHERE g.command_table = ? AND g.ready_at < 'infinity'
+                ORDER BY g.ready_at, g.guild_id
+                LIMIT ?
+                FOR UPDATE SKIP LOCKED
+                """.formatted(GUILDS);
+
+        // Sizes: the stored size first (compressed, no detoasting); only a payload stored small is
+        // measured as text, so a 10 MB junk payload is refused without being expanded or sent.
         this.claim = """
-                WITH RECURSIVE guilds(guild_id) AS (
-                    (SELECT g.guild_id FROM %1$s g WHERE g.status IN ('pending', 'processing') ORDER BY g.guild_id LIMIT 1)
-                    UNION ALL
-                    SELECT (SELECT g.guild_id FROM %1$s g
-                            WHERE g.status IN ('pending', 'processing') AND g.guild_id > guilds.guild_id
-                            ORDER BY g.guild_id LIMIT 1)
-                    FROM guilds WHERE guilds.guild_id IS NOT NULL
-                ), heads AS (
-                    -- busy as a per-guild probe of the small processing index: written as NOT EXISTS
-                    -- in the WHERE below, the planner may turn it into an anti-join over a table scan
-                    -- when statistics are stale (a freshly filled table), at 30-50 ms a claim.
-                    SELECT head.id, head.status,
-                           EXISTS (SELECT 1 FROM %1$s p WHERE p.guild_id = guilds.guild_id AND p.status = 'processing') AS busy
-                    FROM guilds CROSS JOIN LATERAL (
+                WITH probed AS MATERIALIZED (
+                    SELECT cand.guild_id, head.id AS head_id, head.status::text AS head_status,
+                           EXISTS (SELECT 1 FROM %1$s p WHERE p.guild_id = %2$s AND p.status = 'processing'%3$s) AS busy
+                    FROM unnest(CAST(? AS text[])) AS cand(guild_id)
+                    LEFT JOIN LATERAL (
                         SELECT h.id, h.status FROM %1$s h
-                        WHERE h.guild_id = guilds.guild_id AND h.status IN ('pending', 'processing')
-                        ORDER BY %2$s LIMIT 1) head
-                    WHERE guilds.guild_id IS NOT NULL
+                        WHERE h.guild_id = %2$s AND h.status IN ('pending', 'processing')%4$s
+                        ORDER BY %5$s LIMIT 1) head ON true
                 ), picked AS MATERIALIZED (
-                    SELECT c.id
+                    SELECT c.id, c.guild_id::text AS guild_id, %6$s AS created,
+                           CASE WHEN pg_column_size(c.payload) > %7$d THEN pg_column_size(c.payload)::bigint
+                                ELSE coalesce(octet_length(c.payload::text), 0)::bigint END AS bytes
                     FROM %1$s c
-                    JOIN heads ON heads.id = c.id
-                    WHERE heads.status = 'pending'
-                      AND NOT heads.busy
+                    WHERE c.id = ANY (ARRAY(SELECT p.head_id FROM probed p WHERE p.head_status = 'pending' AND NOT p.busy))
                       AND c.status = 'pending'
-                    ORDER BY %3$s
-                    LIMIT ?
                     FOR UPDATE OF c SKIP LOCKED
+                ), admitted AS MATERIALIZED (
+                    -- The batch is bounded in bytes: rows past the budget stay pending (the first always fits).
+                    SELECT x.id, x.guild_id, x.bytes FROM (
+                        SELECT id, guild_id, bytes,
+                               sum(least(bytes, %7$d)) OVER (ORDER BY created NULLS LAST, id) - least(bytes, %7$d) AS before
+                        FROM picked) x
+                    WHERE x.before < %8$d
+                ), prior AS MATERIALIZED (
+                    SELECT r.command_id, r.claims, r.finished_at IS NOT NULL AS finished
+                    FROM %9$s r
+                    WHERE r.command_table = ? AND r.command_id = ANY (ARRAY(SELECT a.id::text FROM admitted a))
                 ), claimed AS (
-                    UPDATE %1$s t SET status = 'processing'%4$s
-                    FROM picked
-                    WHERE t.id = picked.id
-                    RETURNING %5$s
+                    UPDATE %1$s t SET status = 'processing'%10$s
+                    FROM admitted a
+                    WHERE t.id = a.id
+                    RETURNING %11$s, a.bytes
                 ), recorded AS (
-                    INSERT INTO %6$s (command_table, command_id, worker_id, claimed_at)
-                    SELECT ?, id, ?, now() FROM claimed
+                    INSERT INTO %12$s (command_table, command_id, worker_id, claimed_at)
+                    SELECT ?, id, ?, clock_timestamp() FROM claimed
                     ON CONFLICT (command_table, command_id)
                     DO UPDATE SET worker_id = EXCLUDED.worker_id, claimed_at = EXCLUDED.claimed_at
+                ), runs AS (
+                    INSERT INTO %9$s AS r (command_table, command_id, claims, tracked, claimed_at)
+                    SELECT ?, id, 1, ?, clock_timestamp() FROM claimed
+                    ON CONFLICT (command_table, command_id) DO UPDATE
+                    SET claims = r.claims + 1, tracked = EXCLUDED.tracked, claimed_at = EXCLUDED.claimed_at, started_at = NULL
+                ), parked AS (
+                    UPDATE %13$s g SET ready_at = 'infinity'
+                    FROM probed p
+                    WHERE g.command_table = ? AND g.guild_id = p.guild_id
+                      AND (p.busy OR p.guild_id IN (SELECT a.guild_id FROM admitted a))
+                ), forgotten AS (
+                    DELETE FROM %13$s g USING probed p
+                    WHERE g.command_table = ? AND g.guild_id = p.guild_id AND p.head_id IS NULL
                 )
-                SELECT id, guild_id, action, payload, requested_by, age_ms FROM claimed ORDER BY age_ms DESC NULLS FIRST, id
-                """.formatted(T, order.formatted("h"), order.formatted("c"), claimSets, returning(t, "t"), CLAIMS);
+                SELECT c.id, c.guild_id, c.action, c.payload, c.requested_by, c.age_ms, c.bytes,
+                       coalesce(pr.claims, 0) AS prior_claims, coalesce(pr.finished, false) AS finished,
+                       0::bigint AS cleaned
+                FROM claimed c LEFT JOIN prior pr ON pr.command_id = c.id
+                UNION ALL
+                SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+                       (SELECT count(*) FROM probed p WHERE p.busy OR p.head_id IS NULL)
+                """.formatted(T, t.guildFromText("cand.guild_id"), ours.formatted("p"), ours.formatted("h"), order.formatted("h"),
+                t.hasCreatedAt() ? "c.created_at" : "NULL::timestamptz", maxBytes, rules.batchBytes(), RUNS, claimSets,
+                returning(t, "t", "CASE WHEN a.bytes > " + maxBytes + " THEN NULL ELSE t.payload::text END"), CLAIMS, GUILDS);
 
+        // The guild goes back in line (at the end: round robin) when it has more pending commands, and
+        // leaves the line when it has none; the count of guilds put back tells the worker whether a
+        // claim can find anything (no empty claim after every completion batch).
         this.complete = """
                 WITH outcome AS (
                     SELECT * FROM unnest(CAST(? AS text[]), CAST(? AS boolean[]), CAST(? AS text[])) AS o(id, ok, result)
@@ -104,15 +164,44 @@ final class QueueSql {
                     DELETE FROM %2$s cl USING outcome o
                     WHERE cl.command_table = ? AND cl.worker_id = ? AND cl.command_id = o.id
                     RETURNING cl.command_id
+                ), ran AS (
+                    UPDATE %7$s r SET finished_at = clock_timestamp()
+                    FROM released rl
+                    WHERE r.command_table = ? AND r.command_id = rl.command_id
+                ), finished AS (
+                    UPDATE %1$s t
+                    SET status = CAST(CASE WHEN o.ok THEN 'done' ELSE 'error' END AS %3$s),
+                        result = CAST(o.result AS %4$s)%5$s
+                    FROM outcome o JOIN released r ON r.command_id = o.id
+                    WHERE t.id = %6$s AND t.status = 'processing'
+                    RETURNING t.id::text AS id, t.guild_id
+                ), guilds AS MATERIALIZED (
+                    SELECT d.guild_id::text AS guild_id,
+                           EXISTS (SELECT 1 FROM %1$s q WHERE q.guild_id = d.guild_id AND q.status = 'pending'%9$s) AS more
+                    FROM (SELECT DISTINCT f.guild_id FROM finished f) d
+                ), locked AS MATERIALIZED (
+                    -- Guild rows are locked in guild order, as the insert trigger upserts them: two
+                    -- completions, or a completion and a bulk insert, never wait on each other in a cycle.
+                    SELECT g.guild_id, g.ready_at FROM %8$s g
+                    WHERE g.command_table = ? AND g.guild_id = ANY (ARRAY(SELECT gd.guild_id FROM guilds gd))
+                    ORDER BY g.guild_id
+                    FOR UPDATE
+                ), readied AS (
+                    INSERT INTO %8$s AS g (command_table, guild_id, ready_at)
+                    SELECT ?, gd.guild_id, clock_timestamp() FROM guilds gd
+                    WHERE gd.more AND (SELECT count(*) FROM locked) >= 0
+                    ORDER BY gd.guild_id
+                    ON CONFLICT (command_table, guild_id) DO UPDATE SET ready_at = EXCLUDED.ready_at
+                        WHERE g.ready_at > EXCLUDED.ready_at
+                    RETURNING 1
+                ), idle AS (
+                    DELETE FROM %8$s g USING guilds gd
+                    WHERE g.command_table = ? AND g.guild_id = gd.guild_id AND NOT gd.more
+                      AND g.guild_id IN (SELECT l.guild_id FROM locked l WHERE l.ready_at = 'infinity')
                 )
-                UPDATE %1$s t
-                SET status = CAST(CASE WHEN o.ok THEN 'done' ELSE 'error' END AS %3$s),
-                    result = CAST(o.result AS %4$s)%5$s
-                FROM outcome o JOIN released r ON r.command_id = o.id
-                WHERE t.id = %6$s AND t.status = 'processing'
-                RETURNING t.id::text
-                """.formatted(T, CLAIMS, t.statusType(), t.resultType(), t.hasUpdatedAt() ? ",\n    updated_at = now()" : "",
-                t.idFromText("o.id"));
+                SELECT (SELECT count(*) FROM finished) AS finished, (SELECT count(*) FROM readied) AS readied
+                """.formatted(T, CLAIMS, t.statusType(), t.resultType(), t.hasUpdatedAt() ? ",\n    updated_at = clock_timestamp()" : "",
+                t.idFromText("o.id"), RUNS, GUILDS, ours.formatted("q"));
 
         this.requeue = """
                 WITH released AS (
@@ -124,12 +213,21 @@ final class QueueSql {
                 FROM released r
                 WHERE t.id = %4$s AND t.status = 'processing'
                 RETURNING t.id::text
-                """.formatted(T, CLAIMS, (t.hasUpdatedAt() ? ", updated_at = now()" : "") + (t.hasPickedAt() ? ", picked_at = NULL" : ""),
+                """.formatted(T, CLAIMS, (t.hasUpdatedAt() ? ", updated_at = clock_timestamp()" : "") + (t.hasPickedAt() ? ", picked_at = NULL" : ""),
                 t.idFromText("r.command_id"));
+
+        this.markStarted = """
+                UPDATE %1$s r SET started_at = clock_timestamp()
+                WHERE r.command_table = ? AND r.command_id = ?
+                  AND EXISTS (SELECT 1 FROM %2$s cl WHERE cl.command_table = r.command_table AND cl.command_id = r.command_id
+                                                      AND cl.worker_id = ?)
+                """.formatted(RUNS, CLAIMS);
 
         String orphanAge = t.changeTimestamp()
                 .map(ts -> "AND (c.%1$s IS NULL OR c.%1$s < now() - make_interval(secs => ?))".formatted(ts))
                 .orElse("AND CAST(? AS double precision) IS NOT NULL");
+        // The payload is never loaded here: a taken-over command is requeued or ended, never run
+        // from this row, so a huge payload cannot make the takeover fail.
         this.takeOver = """
                 WITH stale AS MATERIALIZED (
                     SELECT cl.command_id, cl.worker_id, cl.claimed_at,
@@ -142,7 +240,7 @@ final class QueueSql {
                                     < now() - make_interval(secs => ?)
                           END
                 ), stolen AS (
-                    UPDATE %2$s cl SET worker_id = ?, claimed_at = now()
+                    UPDATE %2$s cl SET worker_id = ?, claimed_at = clock_timestamp()
                     FROM stale s
                     WHERE s.live AND cl.command_table = ? AND cl.command_id = s.command_id
                       AND cl.worker_id = s.worker_id AND cl.claimed_at = s.claimed_at
@@ -159,22 +257,55 @@ final class QueueSql {
                     FOR UPDATE OF c SKIP LOCKED
                 ), adopted AS (
                     INSERT INTO %2$s (command_table, command_id, worker_id, claimed_at)
-                    SELECT ?, id::text, ?, now() FROM orphans
+                    SELECT ?, id::text, ?, clock_timestamp() FROM orphans
                     ON CONFLICT (command_table, command_id) DO NOTHING
                     RETURNING command_id
                 ), taken AS (
                     SELECT command_id FROM stolen UNION SELECT command_id FROM adopted
                 )
-                SELECT %6$s
+                SELECT %6$s, NOT coalesce(r.tracked, false) OR r.started_at IS NOT NULL AS may_have_started
                 FROM %1$s t
+                LEFT JOIN %8$s r ON r.command_table = ? AND r.command_id = t.id::text
                 WHERE t.status = 'processing' AND t.id IN (SELECT %7$s FROM taken)
-                """.formatted(T, CLAIMS, t.idFromText("cl.command_id"), WORKERS, orphanAge, returning(t, "t"),
-                t.idFromText("command_id"));
+                """.formatted(T, CLAIMS, t.idFromText("cl.command_id"), WORKERS, orphanAge, returning(t, "t", "NULL::text"),
+                t.idFromText("command_id"), RUNS);
+
+        // Heals the line, whatever happened behind the triggers' back (a row deleted while processing,
+        // triggers disabled during a restore): every guild with a pending command of ours and nothing in
+        // flight is put in line. It walks the active guilds (one index probe each), so it runs rarely,
+        // never on the claim's path.
+        this.resync = """
+                WITH RECURSIVE guilds(guild_id) AS (
+                    (SELECT g.guild_id FROM %1$s g WHERE g.status IN ('pending', 'processing') ORDER BY g.guild_id LIMIT 1)
+                    UNION ALL
+                    SELECT (SELECT g.guild_id FROM %1$s g
+                            WHERE g.status IN ('pending', 'processing') AND g.guild_id > guilds.guild_id
+                            ORDER BY g.guild_id LIMIT 1)
+                    FROM guilds WHERE guilds.guild_id IS NOT NULL
+                ), ready AS MATERIALIZED (
+                    SELECT gd.guild_id FROM guilds gd
+                    WHERE gd.guild_id IS NOT NULL
+                      AND EXISTS (SELECT 1 FROM %1$s q WHERE q.guild_id = gd.guild_id AND q.status = 'pending'%3$s)
+                      AND NOT EXISTS (SELECT 1 FROM %1$s p WHERE p.guild_id = gd.guild_id AND p.status = 'processing'%4$s)
+                )
+                INSERT INTO %2$s AS g (command_table, guild_id, ready_at)
+                SELECT ?, r.guild_id::text, clock_timestamp() FROM ready r
+                ON CONFLICT (command_table, guild_id) DO UPDATE SET ready_at = EXCLUDED.ready_at
+                    WHERE g.ready_at = 'infinity'
+                RETURNING g.guild_id
+                """.formatted(T, GUILDS, ours.formatted("q"), ours.formatted("p"));
+
+        // Replay protection needs the ids of recent commands only: an older row set back to pending
+        // is refused as expired anyway (its created_at is older than the maximum age).
+        this.pruneRuns = """
+                DELETE FROM %1$s r WHERE r.ctid = ANY (ARRAY(
+                    SELECT x.ctid FROM %1$s x WHERE x.claimed_at < now() - make_interval(secs => ?) LIMIT 10000))
+                """.formatted(RUNS);
 
         this.heartbeat = """
                 INSERT INTO %s (worker_id, command_table, host, pid, started_at, heartbeat_at)
-                VALUES (?, ?, ?, ?, now(), now())
-                ON CONFLICT (worker_id) DO UPDATE SET heartbeat_at = now()
+                VALUES (?, ?, ?, ?, clock_timestamp(), clock_timestamp())
+                ON CONFLICT (worker_id) DO UPDATE SET heartbeat_at = clock_timestamp()
                 """.formatted(WORKERS);
         this.deleteWorker = "DELETE FROM %s WHERE worker_id = ?".formatted(WORKERS);
         this.forgetDeadWorkers = """
@@ -185,13 +316,13 @@ final class QueueSql {
     }
 
     /** A claimed row, in the shape {@link PostgresQueue} reads: id, guild_id, action, payload, requested_by, age_ms. */
-    static String returning(CommandTable t, String alias) {
+    static String returning(CommandTable t, String alias, String payload) {
         return String.join(", ",
                 alias + ".id::text AS id",
                 alias + ".guild_id::text AS guild_id",
                 alias + ".action::text AS action",
-                alias + ".payload::text AS payload",
+                payload + " AS payload",
                 (t.hasRequestedBy() ? alias + ".requested_by::text" : "NULL::text") + " AS requested_by",
-                (t.hasCreatedAt() ? "(extract(epoch FROM (now() - " + alias + ".created_at)) * 1000)::bigint" : "NULL::bigint") + " AS age_ms");
+                (t.hasCreatedAt() ? "(extract(epoch FROM (clock_timestamp() - " + alias + ".created_at)) * 1000)::bigint" : "NULL::bigint") + " AS age_ms");
     }
 }

@@ -18,6 +18,7 @@ public record RunningWorker(PostgresQueue queue, CommandWorker worker) implement
         PostgresQueue queue = queueSettings.apply(PostgresQueue.builder(db)).build();
         CommandWorker.Builder b = CommandWorker.builder(queue.claims(), queue.completions(), queue.recovery(), queue.awaitCommands(), handler)
                 .pollInterval(queue.pollInterval())
+                .markStarted(queue.startMarks())
                 .heartbeatInterval(Duration.ofMillis(Math.max(50, queue.lease().toMillis() / 5)))
                 .recoveryInterval(Duration.ofMillis(Math.max(50, queue.lease().toMillis() / 3)));
         CommandWorker worker = workerSettings.apply(b).build().start();

@@ -20,8 +20,9 @@ final class DatabaseModule extends AbstractModule {
 
     @Provides
     @Singleton
-    PostgresQueue queue(Database db, WorkerConfig config, Lifecycle lifecycle) {
-        return lifecycle.manage(PostgresQueue.builder(db).lease(config.lease()).pollInterval(config.pollInterval()).build());
+    PostgresQueue queue(Database db, WorkerConfig config, Settings settings, Lifecycle lifecycle) {
+        return lifecycle.manage(QueueConfig.from(settings).applyTo(PostgresQueue.builder(db))
+                .lease(config.lease()).pollInterval(config.pollInterval()).build());
     }
 
     @Provides

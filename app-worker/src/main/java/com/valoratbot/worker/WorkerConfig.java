@@ -58,6 +58,8 @@ public record WorkerConfig(
     /** Read by adapters-supabase's DatabaseSettings and the launcher script, not by this record. */
     static final Set<String> OTHER_KEYS = Set.of("VALORATBOT_TABLE", "VALORATBOT_DATA_DIR", "VALORATBOT_DB_POOL_SIZE",
             "VALORATBOT_DB_MIGRATE", "VALORATBOT_DB_LISTEN", "VALORATBOT_JAVA_OPTS");
+    /** Read by {@link QueueConfig}. */
+    static final Set<String> QUEUE_KEYS = QueueConfig.KEYS;
 
     /** The sandbox's stand-in listens here by default, so its state page has a stable address. */
     public static final int DEFAULT_SANDBOX_PORT = 8099;
@@ -72,7 +74,8 @@ public record WorkerConfig(
                 sandbox,
                 s.integer("VALORATBOT_SANDBOX_PORT", DEFAULT_SANDBOX_PORT, 0, 65535),
                 s.get("VALORATBOT_LANGUAGE").map(Language::parse).orElse(Language.FR),
-                s.duration("VALORATBOT_MAX_AGE", Duration.ofSeconds(60)),
+                // The dashboard stops waiting after 24 s (30 polls x 800 ms): later, a result surprises everyone.
+                s.duration("VALORATBOT_MAX_AGE", Duration.ofSeconds(24)),
                 s.duration("VALORATBOT_LEASE", Duration.ofSeconds(30)),
                 s.duration("VALORATBOT_POLL_INTERVAL", Duration.ofMillis(500)),
                 s.integer("VALORATBOT_MAX_IN_FLIGHT", 256, 1, 10_000),
@@ -114,12 +117,13 @@ public record WorkerConfig(
         var unknown = new TreeSet<String>();
         for (String key : s.asMap().keySet()) {
             if (key.startsWith("VALORATBOT_") && !KEYS.contains(key) && !OTHER_KEYS.contains(key)
-                    && !DashboardConfig.KEYS.contains(key)) unknown.add(key);
+                    && !DashboardConfig.KEYS.contains(key) && !QUEUE_KEYS.contains(key)) unknown.add(key);
         }
         if (!unknown.isEmpty()) {
             var known = new TreeSet<>(KEYS);
             known.addAll(OTHER_KEYS);
             known.addAll(DashboardConfig.KEYS);
+            known.addAll(QUEUE_KEYS);
             throw new IllegalArgumentException("unknown setting " + String.join(", ", unknown) + "; known settings: " + String.join(", ", known));
         }
     }

@@ -8,6 +8,7 @@ import com.valoratbot.core.music.CoalescedQueueReads;
 import com.valoratbot.core.run.CommandHandler;
 import com.valoratbot.core.run.CommandWorker;
 import com.valoratbot.core.run.Ports;
+import com.valoratbot.core.schedule.GuildPresence;
 import com.valoratbot.discord.DiscordGateway;
 import com.valoratbot.discord.activity.DiscordActivityTracker;
 import com.valoratbot.discord.music.MusicPlayers;
@@ -61,7 +62,7 @@ final class WorkerModule extends AbstractModule {
 
     @Provides
     @Singleton
-    CommandHandler handler(Ports ports, PostgresQueue queue) {
+    CommandHandler handler(Ports ports, PostgresQueue queue, GuildPresence presence) {
         if (!queue.table().hasRequestedBy()) {
             // Said once, plainly: an operator must know that nobody's Discord permissions are checked.
             LOG.warn("the command table {} has no requested_by column, so no row can say who asked: every row is anonymous,"
@@ -70,6 +71,8 @@ final class WorkerModule extends AbstractModule {
         }
         return CommandHandler.builder(ports)
                 .anonymousRows(config.anonymousRows())
+                // Rows for guilds the bot is not in are answered without a slot (floods of junk ids).
+                .presence(presence)
                 .parser(CommandParser.withMaxPurgeAmount(config.maxPurgeAmount()))
                 .language(config.language())
                 .maxAge(config.maxAge())
@@ -84,6 +87,7 @@ final class WorkerModule extends AbstractModule {
                 .pollInterval(config.pollInterval())
                 .heartbeatInterval(config.heartbeatInterval())
                 .shutdownTimeout(config.shutdownTimeout())
+                .markStarted(queue.startMarks())
                 .build();
     }
 }

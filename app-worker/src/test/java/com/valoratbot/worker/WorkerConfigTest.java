@@ -20,7 +20,7 @@ class WorkerConfigTest {
     void defaultsAreTheDocumentedOnes() {
         WorkerConfig c = WorkerConfig.from(Settings.of(Map.of("DISCORD_TOKEN", "t")), false);
         assertThat(c.language()).isEqualTo(Language.FR);
-        assertThat(c.maxAge()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(c.maxAge()).isEqualTo(Duration.ofSeconds(24));
         assertThat(c.lease()).isEqualTo(Duration.ofSeconds(30));
         assertThat(c.heartbeatInterval()).isEqualTo(Duration.ofSeconds(10));
         assertThat(c.pollInterval()).isEqualTo(Duration.ofMillis(500));

@@ -16,6 +16,12 @@ public enum ErrorCode {
     EXPIRED,
     /** Its worker died mid-run and running it again could repeat a side effect. */
     INTERRUPTED,
+    /** The payload is larger than the queue's limit; refused without being read. */
+    PAYLOAD_TOO_LARGE,
+    /** This command id already ran to an outcome and was set back to pending: it is not run twice. */
+    ALREADY_EXECUTED,
+    /** Claimed again and again without ever ending (its worker kept dying on it): given up. */
+    TOO_MANY_ATTEMPTS,
     GUILD_NOT_FOUND,
     CHANNEL_NOT_FOUND,
     /** The bot lacks a Discord permission the action needs. */

@@ -11,8 +11,11 @@ import com.valoratbot.core.command.Snowflake;
 import com.valoratbot.core.port.AccessRequirements;
 import com.valoratbot.core.port.CommandContext;
 import com.valoratbot.core.port.CompleteCommands.Completion;
+import com.valoratbot.core.port.MarkStarted;
 import com.valoratbot.core.port.PlayMusic;
 import com.valoratbot.core.port.QueuedCommand;
+import com.valoratbot.core.port.QueuedCommand.Admission;
+import com.valoratbot.core.schedule.GuildPresence;
 import com.valoratbot.core.result.*;
 
 import java.time.Duration;
@@ -38,6 +41,7 @@ public final class CommandHandler {
     private final Messages messages;
     private final Duration maxAge;
     private final AnonymousRows anonymousRows;
+    private final GuildPresence presence;
 
     private CommandHandler(Builder b) {
         this.parser = b.parser;
@@ -45,6 +49,7 @@ public final class CommandHandler {
         this.messages = new Messages(b.language);
         this.maxAge = b.maxAge;
         this.anonymousRows = b.anonymousRows;
+        this.presence = b.presence;
     }
 
     public static Builder builder(Ports ports) {
@@ -56,9 +61,18 @@ public final class CommandHandler {
     }
 
     public Completion handle(QueuedCommand row) {
+        return handle(row, MarkStarted.NONE);
+    }
+
+    /**
+     * As {@link #handle(QueuedCommand)}, recording through {@code started} that a non-idempotent
+     * command's side effects begin, right before its first Discord call (idempotent ones cost
+     * nothing extra: running them again is harmless).
+     */
+    public Completion handle(QueuedCommand row, MarkStarted started) {
         Result<Map<String, Object>> result;
         try {
-            result = execute(row);
+            result = execute(row, started);
         } catch (RuntimeException | StackOverflowError bug) {
             LOG.log(System.Logger.Level.ERROR, "command " + row.id() + " (" + row.action() + ") failed unexpectedly", bug);
             result = Result.err(ErrorCode.INTERNAL_ERROR, "internal_error");
@@ -87,7 +101,38 @@ public final class CommandHandler {
         return out;
     }
 
+    /**
+     * The outcome of a row that must not run, decided without parsing its payload, so the runtime
+     * answers it in bulk without a thread: what the queue refused in SQL (too large, already
+     * executed, too many attempts), too old, or for a guild the bot is not in (floods of junk
+     * guild ids cost no slot).
+     */
+    public Optional<Completion> answerWithoutRunning(QueuedCommand row) {
+        Optional<Failure> refusal = switch (row.admission()) {
+            case Admission.Run run -> Optional.empty();
+            case Admission.PayloadTooLarge(long bytes, long limit) ->
+                    Optional.of(Failure.of(ErrorCode.PAYLOAD_TOO_LARGE, "payload_too_large", bytes, limit).with("maxBytes", limit));
+            case Admission.AlreadyExecuted done -> Optional.of(Failure.of(ErrorCode.ALREADY_EXECUTED, "already_executed"));
+            case Admission.TooManyAttempts(int attempts) ->
+                    Optional.of(Failure.of(ErrorCode.TOO_MANY_ATTEMPTS, "too_many_attempts", attempts));
+        };
+        if (refusal.isEmpty() && row.age() != null && row.age().compareTo(maxAge) > 0) {
+            refusal = Optional.of(Failure.of(ErrorCode.EXPIRED, "expired", row.age().toSeconds(), maxAge.toSeconds()));
+        }
+        if (refusal.isEmpty()) {
+            Optional<Snowflake> guild = Snowflake.parse(row.guildId());
+            if (guild.isPresent() && !presence.holds(guild.get())) {
+                refusal = Optional.of(Failure.of(ErrorCode.GUILD_NOT_FOUND, "guild_not_found"));
+            }
+        }
+        return refusal.map(f -> completion(row.id(), Result.err(f)));
+    }
+
     Result<Map<String, Object>> execute(QueuedCommand row) {
+        return execute(row, MarkStarted.NONE);
+    }
+
+    Result<Map<String, Object>> execute(QueuedCommand row, MarkStarted started) {
         if (row.age() != null && row.age().compareTo(maxAge) > 0) {
             return Result.err(ErrorCode.EXPIRED, "expired", row.age().toSeconds(), maxAge.toSeconds());
         }
@@ -115,7 +160,10 @@ public final class CommandHandler {
                 .flatMap(command -> anonymous ? anonymousRows.refusal(command).<Result<Command>>map(Result::err).orElse(Result.ok(command)) : Result.ok(command))
                 .flatMap(command -> ports.rateLimits().admit(context.guildId(), command.action())
                         .flatMap(admitted -> ports.access().check(context, command, AccessRequirements.of(command)))
-                        .flatMap(allowed -> dispatch(context, command)));
+                        .flatMap(allowed -> command.action().idempotent() || started.started(context.commandId())
+                                ? dispatch(context, command)
+                                // Lost the lease meanwhile: another worker settles it; this outcome is not stored.
+                                : Result.err(ErrorCode.INTERRUPTED, "interrupted", row.action())));
     }
 
     /** A hostile value is echoed in the reason only as far as a person needs to recognise it. */
@@ -202,8 +250,9 @@ public final class CommandHandler {
         private final Ports ports;
         private CommandParser parser = CommandParser.withDefaults();
         private Language language = Language.FR;
-        private Duration maxAge = Duration.ofSeconds(60);
+        private Duration maxAge = Duration.ofSeconds(24);
         private AnonymousRows anonymousRows = AnonymousRows.DEFAULT;
+        private GuildPresence presence = GuildPresence.everyGuild();
 
         private Builder(Ports ports) {
             this.ports = Objects.requireNonNull(ports, "ports");
@@ -212,7 +261,11 @@ public final class CommandHandler {
         public Builder parser(CommandParser v) { parser = Objects.requireNonNull(v); return this; }
         public Builder language(Language v) { language = Objects.requireNonNull(v); return this; }
 
-        /** Pending longer than this and a command is not run ({@code expired}). Default 60 s. */
+        /**
+         * Pending longer than this and a command is not run ({@code expired}). Default 24 s: the
+         * dashboard stops waiting after 24 s (30 polls of 800 ms), and a purge or announcement run
+         * after the user was told it timed out surprises everyone.
+         */
         public Builder maxAge(Duration v) {
             if (v == null || v.isNegative() || v.isZero()) throw new IllegalArgumentException("maxAge must be positive, was " + v);
             maxAge = v;
@@ -221,6 +274,8 @@ public final class CommandHandler {
 
         /** What rows without a requester may run. Default {@link AnonymousRows#ALL_BUT_MASS_MENTIONS}. */
         public Builder anonymousRows(AnonymousRows v) { anonymousRows = Objects.requireNonNull(v); return this; }
+        /** Whether the bot is in a guild; rows for other guilds are answered {@code guild_not_found} without a slot. */
+        public Builder presence(GuildPresence v) { presence = Objects.requireNonNull(v); return this; }
 
         public CommandHandler build() {
             return new CommandHandler(this);

@@ -8,6 +8,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
 import java.util.Queue;
 import java.util.concurrent.*;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -37,11 +39,18 @@ public final class CommandWorker implements AutoCloseable {
     private final Duration heartbeatInterval;
     private final Duration recoveryInterval;
     private final Duration shutdownTimeout;
+    private final MarkStarted markStarted;
 
     private final AtomicInteger inFlight = new AtomicInteger();
     private final ConcurrentMap<String, QueuedCommand> running = new ConcurrentHashMap<>();
     private final AtomicLong completed = new AtomicLong();
-    private final BlockingQueue<Completion> outcomes = new LinkedBlockingQueue<>();
+    private final BlockingQueue<Outcome> outcomes = new LinkedBlockingQueue<>();
+    /** Commands of this process whose side effects began (marked before their first Discord call). */
+    private final Set<String> started = ConcurrentHashMap.newKeySet();
+    /** Claimed by this process but never handed to a thread. */
+    private final Set<String> neverRun = ConcurrentHashMap.newKeySet();
+    /** The last claim filled every free slot: a completion then frees slots that need a new claim. */
+    private volatile boolean saturated;
     /** Commands to requeue or end as interrupted whose write failed: retried at the next recovery pass. */
     private final Queue<QueuedCommand> unsettled = new ConcurrentLinkedQueue<>();
     private final ExecutorService executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("valoratbot-command-", 0).factory());
@@ -62,6 +71,7 @@ public final class CommandWorker implements AutoCloseable {
         this.heartbeatInterval = b.heartbeatInterval;
         this.recoveryInterval = b.recoveryInterval;
         this.shutdownTimeout = b.shutdownTimeout;
+        this.markStarted = b.markStarted;
     }
 
     public static Builder builder(ClaimCommands claims, CompleteCommands completions, RecoverCommands recovery,
@@ -96,8 +106,22 @@ public final class CommandWorker implements AutoCloseable {
                 int free = maxInFlight - inFlight.get();
                 List<QueuedCommand> batch = free > 0 ? claims.claim(free) : List.of();
                 failures = 0;
-                for (QueuedCommand row : batch) run(row);
-                if (batch.isEmpty() || batch.size() == free) await.await(pollInterval);
+                for (QueuedCommand row : batch) {
+                    // Refused, expired, or for a guild the bot is not in: answered here in bulk, with
+                    // no thread and no slot, so a flood of junk cannot delay real guilds.
+                    Optional<Completion> answer = handler.answerWithoutRunning(row);
+                    if (answer.isPresent()) {
+                        completed.incrementAndGet();
+                        outcomes.add(new Outcome(answer.get(), false));
+                    } else {
+                        run(row);
+                    }
+                }
+                // Sleep when every slot is taken, or when the queue had fewer ready than asked (nothing
+                // more to claim until a notification or a completion readies a guild). A batch of
+                // answers without slots is followed by another claim at once.
+                saturated = inFlight.get() >= maxInFlight;
+                if (free <= 0 || batch.size() < free || saturated) await.await(pollInterval);
             } catch (InterruptedException stop) {
                 Thread.currentThread().interrupt();
                 return;
@@ -114,35 +138,54 @@ public final class CommandWorker implements AutoCloseable {
         running.put(row.id(), row);
         try {
             executor.execute(() -> {
-                Completion outcome = handler.handle(row);
+                Completion outcome = handler.handle(row, this::markStarted);
                 if (running.remove(row.id()) == null) return; // given up at shutdown already
+                started.remove(row.id());
                 completed.incrementAndGet();
-                outcomes.add(outcome);
+                outcomes.add(new Outcome(outcome, true));
             });
         } catch (RejectedExecutionException shuttingDown) {
             // Claimed while close() stopped the executor: never run, so release it like a dead worker's.
             running.remove(row.id());
             inFlight.decrementAndGet();
+            neverRun.add(row.id());
             unsettled.add(row);
         }
     }
 
+    private boolean markStarted(String commandId) {
+        started.add(commandId);
+        return markStarted.started(commandId);
+    }
+
+    /** A completion to write; {@code slot} when it held one of the {@code maxInFlight} slots. */
+    private record Outcome(Completion completion, boolean slot) {}
+
     private void writeOutcomes() {
-        List<Completion> batch = new ArrayList<>();
+        List<Outcome> batch = new ArrayList<>();
         long failures = 0;
         while (writing || !outcomes.isEmpty() || !batch.isEmpty()) {
             try {
                 if (batch.isEmpty()) {
-                    Completion first = outcomes.poll(100, TimeUnit.MILLISECONDS);
+                    Outcome first = outcomes.poll(100, TimeUnit.MILLISECONDS);
                     if (first == null) continue;
                     batch.add(first);
                     outcomes.drainTo(batch, 999);
                 }
-                completions.complete(batch);
+                List<Completion> rows = new ArrayList<>(batch.size());
+                int slots = 0;
+                for (Outcome o : batch) {
+                    rows.add(o.completion());
+                    if (o.slot()) slots++;
+                }
+                completions.complete(rows);
                 failures = 0;
-                inFlight.addAndGet(-batch.size());
+                inFlight.addAndGet(-slots);
                 batch.clear();
-                await.wakeUp();
+                // The queue wakes the claim loop itself when a completion makes a guild's next
+                // command claimable; here only when slots freed up under a full claim loop, so no
+                // empty claim follows a batch that readied nothing (issue 12).
+                if (saturated && slots > 0) await.wakeUp();
             } catch (InterruptedException stop) {
                 Thread.currentThread().interrupt();
                 return;
@@ -193,7 +236,10 @@ public final class CommandWorker implements AutoCloseable {
         List<QueuedCommand> interrupted = new ArrayList<>();
         for (QueuedCommand row : rows) {
             boolean idempotent = Action.fromWireName(row.action()).map(Action::idempotent).orElse(true);
-            (idempotent ? again : interrupted).add(row);
+            // A command that never began its side effects never reached Discord: run it again,
+            // whatever its action. Only what may have reached Discord ends interrupted.
+            boolean mayHaveStarted = started.remove(row.id()) || row.mayHaveStarted() && !claimedHere(row);
+            (idempotent || !mayHaveStarted ? again : interrupted).add(row);
         }
         boolean settled = true;
         if (!again.isEmpty()) {
@@ -286,6 +332,11 @@ public final class CommandWorker implements AutoCloseable {
         }
     }
 
+    /** Rows this process claimed itself but never handed to a thread (rejected at shutdown) never started. */
+    private boolean claimedHere(QueuedCommand row) {
+        return row.admission() instanceof QueuedCommand.Admission.Run && neverRun.remove(row.id());
+    }
+
     public static final class Builder {
         private final ClaimCommands claims;
         private final CompleteCommands completions;
@@ -297,6 +348,7 @@ public final class CommandWorker implements AutoCloseable {
         private Duration heartbeatInterval = Duration.ofSeconds(5);
         private Duration recoveryInterval = Duration.ofSeconds(5);
         private Duration shutdownTimeout = Duration.ofSeconds(20);
+        private MarkStarted markStarted = MarkStarted.NONE;
 
         private Builder(ClaimCommands claims, CompleteCommands completions, RecoverCommands recovery, AwaitCommands await, CommandHandler handler) {
             this.claims = Objects.requireNonNull(claims, "claims");
@@ -322,6 +374,13 @@ public final class CommandWorker implements AutoCloseable {
         public Builder recoveryInterval(Duration v) { recoveryInterval = positive("recoveryInterval", v); return this; }
 
         public Builder shutdownTimeout(Duration v) { shutdownTimeout = positive("shutdownTimeout", v); return this; }
+
+        /**
+         * Where to record that a non-idempotent command starts its side effects (the queue's
+         * {@code startMarks()}). Without it, a dead worker's non-idempotent commands always end
+         * {@code interrupted}; with it, those that never started run again.
+         */
+        public Builder markStarted(MarkStarted v) { markStarted = Objects.requireNonNull(v, "markStarted"); return this; }
 
         private static Duration positive(String name, Duration v) {
             if (v == null || v.isNegative() || v.isZero()) throw new IllegalArgumentException(name + " must be positive, was " + v);
