@@ -3,7 +3,6 @@ package com.valoratbot.discord.music;
 import org.apache.http.conn.DnsResolver;
 import org.apache.http.impl.conn.SystemDefaultDnsResolver;
 
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 
@@ -19,22 +18,17 @@ final class PublicAddressesOnly implements DnsResolver {
     public InetAddress[] resolve(String host) throws UnknownHostException {
         InetAddress[] addresses = SystemDefaultDnsResolver.INSTANCE.resolve(host);
         for (InetAddress a : addresses) {
-            if (isPrivate(a)) throw new UnknownHostException(host + " resolves to a private address (" + a.getHostAddress() + "), which music may not fetch");
+            var special = SpecialAddresses.special(a);
+            if (special.isPresent()) {
+                throw new UnknownHostException(host + " resolves to a private address (" + a.getHostAddress() + ", " + special.get() + "), which music may not fetch");
+            }
         }
         return addresses;
     }
 
-    /** Loopback, private ranges (10/8, 172.16/12, 192.168/16, fc00::/7), link-local (169.254/16, fe80::/10, metadata endpoints), unspecified, multicast. */
+    /** Any address IANA's special-purpose registries do not mark globally reachable: see {@link SpecialAddresses}. */
     static boolean isPrivate(InetAddress a) {
-        if (a.isLoopbackAddress() || a.isSiteLocalAddress() || a.isLinkLocalAddress() || a.isAnyLocalAddress() || a.isMulticastAddress()) {
-            return true;
-        }
-        if (a instanceof Inet6Address) {
-            byte first = a.getAddress()[0];
-            return (first & 0xFE) == 0xFC; // unique local fc00::/7
-        }
-        byte[] b = a.getAddress();
-        return (b[0] & 0xFF) == 100 && (b[1] & 0xC0) == 64; // carrier-grade NAT 100.64/10
+        return SpecialAddresses.special(a).isPresent();
     }
 
     /** Whether this URL host is (or resolves to) a private address; an unknown name is left to the loader to report. */
