@@ -24,7 +24,7 @@ BEGIN
             version    text
         );
         CREATE INDEX bot_status_created_at_idx ON public.bot_status (created_at DESC);
-        created := created || 'bot_status';
+        created := array_append(created, 'bot_status');
     END IF;
 
     IF to_regclass('public.bot_guilds') IS NULL THEN
@@ -35,7 +35,7 @@ BEGIN
             member_count integer,
             last_seen    timestamptz NOT NULL DEFAULT now()
         );
-        created := created || 'bot_guilds';
+        created := array_append(created, 'bot_guilds');
     END IF;
 
     IF to_regclass('public.guild_snapshot') IS NULL THEN
@@ -49,7 +49,7 @@ BEGIN
         );
         CREATE INDEX guild_snapshot_guild_created_idx ON public.guild_snapshot (guild_id, created_at DESC);
         CREATE INDEX guild_snapshot_created_idx ON public.guild_snapshot (created_at);
-        created := created || 'guild_snapshot';
+        created := array_append(created, 'guild_snapshot');
     END IF;
 
     IF to_regclass('public.leaderboards') IS NULL THEN
@@ -60,7 +60,7 @@ BEGIN
             voice      jsonb       NOT NULL DEFAULT '{}'::jsonb,
             PRIMARY KEY (guild_id, week)
         );
-        created := created || 'leaderboards';
+        created := array_append(created, 'leaderboards');
     END IF;
 
     -- Not read by the dashboard today: each guild's playback state, for a music page that subscribes
@@ -74,7 +74,7 @@ BEGIN
             queue       jsonb       NOT NULL DEFAULT '[]'::jsonb,
             updated_at  timestamptz NOT NULL DEFAULT now()
         );
-        created := created || 'music_playback';
+        created := array_append(created, 'music_playback');
     END IF;
 
     FOREACH t IN ARRAY created LOOP
