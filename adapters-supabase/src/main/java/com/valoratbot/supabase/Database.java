@@ -75,15 +75,16 @@ public final class Database implements AutoCloseable {
         Properties properties = settings.connectionProperties();
         Optional<Integer> attached = Optional.empty();
         if (settings.embedded()) {
-            attached = RunningEmbeddedServer.port(settings.dataDirectory().toAbsolutePath().normalize());
-            if (attached.isPresent()) {
-                LOG.info("No DATABASE_URL: using the embedded PostgreSQL already running on localhost:{} (data in {})",
-                        attached.get(), settings.dataDirectory().toAbsolutePath().normalize());
-            } else {
-                embedded = startEmbedded(settings.dataDirectory());
-            }
-            jdbcUrl = "jdbc:postgresql://localhost:" + (attached.isPresent() ? attached.get() : embedded.getPort()) + "/postgres";
-            properties.setProperty("user", "postgres");
+            Path dir = settings.dataDirectory().toAbsolutePath().normalize();
+            settings.legacyDataDirectoryWarning().ifPresent(LOG::warn);
+            // Only a process that may migrate creates a database: the CLI's read-only commands
+            // must not leave an empty one behind (and then report "nothing there").
+            EmbeddedServer.Running running = EmbeddedServer.open(dir, settings.migrate());
+            embedded = running.owned().orElse(null);
+            if (embedded == null) attached = Optional.of(running.port());
+            jdbcUrl = "jdbc:postgresql://localhost:" + running.port() + "/postgres";
+            properties.setProperty("user", EmbeddedServer.USER);
+            if (running.password() != null) properties.setProperty("password", running.password());
         } else {
             jdbcUrl = settings.jdbcUrl().orElseThrow();
         }
@@ -99,30 +100,6 @@ public final class Database implements AutoCloseable {
             if (pool != null) pool.close();
             closeEmbedded(embedded);
             throw new IllegalStateException("cannot use the database " + settings.describe() + ": " + safeMessage(e), e);
-        }
-    }
-
-    private static EmbeddedPostgres startEmbedded(Path dataDirectory) {
-        Path dir = dataDirectory.toAbsolutePath().normalize();
-        try {
-            Files.createDirectories(dir);
-            boolean fresh = !Files.exists(dir.resolve("PG_VERSION"));
-            LOG.info("No DATABASE_URL: {} the embedded PostgreSQL with its data in {}", fresh ? "creating" : "starting", dir);
-            EmbeddedPostgres pg = EmbeddedPostgres.builder()
-                    .setDataDirectory(dir)
-                    .setCleanDataDirectory(false)
-                    // Its own JVM hook would stop PostgreSQL while a graceful shutdown is still writing
-                    // outcomes; close() stops it last instead. A crashed process leaves the server
-                    // running, and the next start attaches to it (RunningEmbeddedServer).
-                    .setRegisterShutdownHook(false)
-                    .setServerConfig("listen_addresses", "localhost")
-                    .setPGStartupWait(java.time.Duration.ofSeconds(60))
-                    .start();
-            LOG.info("Embedded PostgreSQL listening on localhost:{}, data in {}", pg.getPort(), dir);
-            return pg;
-        } catch (IOException | RuntimeException e) {
-            throw new IllegalStateException("cannot start the embedded PostgreSQL in " + dir
-                    + " (is another worker using this directory? set VALORATBOT_DATA_DIR or DATABASE_URL): " + e.getMessage(), e);
         }
     }
 
@@ -207,6 +184,7 @@ public final class Database implements AutoCloseable {
     public void close() {
         pool.close();
         closeEmbedded(embedded);
+        if (embedded != null) EmbeddedServer.released(settings.dataDirectory().toAbsolutePath().normalize());
     }
 
     private static void closeEmbedded(EmbeddedPostgres embedded) {

@@ -29,7 +29,11 @@ public final class DatabaseSettings {
 
     public static final String DEFAULT_SCHEMA = "public";
     public static final String DEFAULT_TABLE = "commands";
-    public static final Path DEFAULT_DATA_DIRECTORY = Path.of(".valoratbot", "pgdata");
+    /**
+     * The default before it stopped depending on the current directory: still used, with a warning,
+     * when a database is found there and none at the new default.
+     */
+    public static final Path LEGACY_DATA_DIRECTORY = Path.of(".valoratbot", "pgdata");
     public static final int DEFAULT_POOL_SIZE = 10;
     public static final int MAX_POOL_SIZE = 200;
     /** Supabase's transaction-mode pooler (Supavisor) port. */
@@ -50,7 +54,10 @@ public final class DatabaseSettings {
     private final Boolean listen;
     private final boolean tableConfigured;
 
+    private final String legacyDataDirectoryWarning;
+
     private DatabaseSettings(Builder b) {
+        this.legacyDataDirectoryWarning = b.legacyDataDirectoryWarning;
         this.tableConfigured = b.tableConfigured;
         this.commandSchema = b.schema;
         this.commandTable = b.table;
@@ -90,14 +97,27 @@ public final class DatabaseSettings {
         b.migrate = migrate;
         b.listen = listen;
         b.tableConfigured = tableConfigured;
+        b.legacyDataDirectoryWarning = legacyDataDirectoryWarning;
         return b;
+    }
+
+    /**
+     * Where the embedded database lives unless {@code VALORATBOT_DATA_DIR} says otherwise: one place
+     * per user, wherever the launcher is run from, so the CLI always finds the sandbox's database.
+     * {@code $XDG_DATA_HOME/valoratbot/pgdata} when that is set, else {@code ~/.valoratbot/pgdata}.
+     */
+    public static Path defaultDataDirectory(Map<String, String> env) {
+        Optional<String> xdg = value(env, "XDG_DATA_HOME");
+        if (xdg.isPresent() && Path.of(xdg.get()).isAbsolute()) return Path.of(xdg.get(), "valoratbot", "pgdata");
+        String home = value(env, "HOME").orElse(System.getProperty("user.home"));
+        return Path.of(home, ".valoratbot", "pgdata");
     }
 
     /**
      * Reads {@code DATABASE_URL}, {@code DATABASE_USER} and {@code DATABASE_PASSWORD} (optional
      * overrides of the URL's credentials), {@code VALORATBOT_TABLE} ({@code table} or
      * {@code schema.table}, default {@code public.commands}), {@code VALORATBOT_DATA_DIR}
-     * (embedded data, default {@code ./.valoratbot/pgdata}), {@code VALORATBOT_DB_POOL_SIZE}
+     * (embedded data, default {@link #defaultDataDirectory}), {@code VALORATBOT_DB_POOL_SIZE}
      * (default 10), {@code VALORATBOT_DB_MIGRATE} (default true) and {@code VALORATBOT_DB_LISTEN}
      * ({@code auto}, {@code true} or {@code false}). Blank values count as unset.
      *
@@ -109,7 +129,20 @@ public final class DatabaseSettings {
         value(env, "DATABASE_USER").ifPresent(b::user);
         value(env, "DATABASE_PASSWORD").ifPresent(b::password);
         value(env, "VALORATBOT_TABLE").ifPresent(v -> wrap("VALORATBOT_TABLE", () -> b.table(v)));
-        value(env, "VALORATBOT_DATA_DIR").ifPresent(v -> wrap("VALORATBOT_DATA_DIR", () -> b.dataDirectory(toPath(v))));
+        Optional<String> dataDir = value(env, "VALORATBOT_DATA_DIR");
+        if (dataDir.isPresent()) {
+            wrap("VALORATBOT_DATA_DIR", () -> b.dataDirectory(toPath(dataDir.get())));
+        } else {
+            Path standard = defaultDataDirectory(env);
+            b.dataDirectory(standard);
+            Path legacy = LEGACY_DATA_DIRECTORY.toAbsolutePath().normalize();
+            if (java.nio.file.Files.exists(legacy.resolve("PG_VERSION")) && !java.nio.file.Files.exists(standard.resolve("PG_VERSION"))) {
+                b.dataDirectory(legacy);
+                b.legacyDataDirectoryWarning = "Using the embedded database in " + legacy + " (the old default, relative to the current"
+                        + " directory). Move it to " + standard + " (stop the worker first) or set VALORATBOT_DATA_DIR=" + legacy
+                        + ", so every directory you run valoratbot from finds the same database.";
+            }
+        }
         value(env, "VALORATBOT_DB_POOL_SIZE").ifPresent(v -> wrap("VALORATBOT_DB_POOL_SIZE", () -> b.poolSize(toInt(v))));
         value(env, "VALORATBOT_DB_MIGRATE").ifPresent(v -> wrap("VALORATBOT_DB_MIGRATE", () -> b.migrate(toBoolean(v))));
         value(env, "VALORATBOT_DB_LISTEN").ifPresent(v -> wrap("VALORATBOT_DB_LISTEN", () -> {
@@ -209,6 +242,11 @@ public final class DatabaseSettings {
         return commandSchema + "." + commandTable;
     }
 
+    /** A warning to log once when the data directory is the old, current-directory default. */
+    public Optional<String> legacyDataDirectoryWarning() {
+        return Optional.ofNullable(legacyDataDirectoryWarning);
+    }
+
     /** Where the embedded PostgreSQL keeps its data (used only without a URL). */
     public Path dataDirectory() {
         return dataDirectory;
@@ -289,11 +327,12 @@ public final class DatabaseSettings {
         private String password;
         private String schema = DEFAULT_SCHEMA;
         private String table = DEFAULT_TABLE;
-        private Path dataDirectory = DEFAULT_DATA_DIRECTORY;
+        private Path dataDirectory = defaultDataDirectory(System.getenv());
         private int poolSize = DEFAULT_POOL_SIZE;
         private boolean migrate = true;
         private Boolean listen;
         private boolean tableConfigured;
+        private String legacyDataDirectoryWarning;
 
         private Builder() {}
 
@@ -337,6 +376,7 @@ public final class DatabaseSettings {
 
         public Builder dataDirectory(Path v) {
             dataDirectory = Objects.requireNonNull(v, "dataDirectory");
+            legacyDataDirectoryWarning = null;
             return this;
         }
 

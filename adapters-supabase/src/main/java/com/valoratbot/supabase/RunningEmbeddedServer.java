@@ -16,7 +16,13 @@ final class RunningEmbeddedServer {
 
     private RunningEmbeddedServer() {}
 
+    record Postmaster(long pid, int port) {}
+
     static Optional<Integer> port(Path dataDirectory) {
+        return find(dataDirectory).map(Postmaster::port);
+    }
+
+    static Optional<Postmaster> find(Path dataDirectory) {
         Path pidFile = dataDirectory.resolve("postmaster.pid");
         if (!Files.isRegularFile(pidFile)) return Optional.empty();
         try {
@@ -25,7 +31,7 @@ final class RunningEmbeddedServer {
             long pid = Long.parseLong(lines.get(0).strip());
             int port = Integer.parseInt(lines.get(3).strip());
             // A pid file left by a crashed server names a dead process: start a server then.
-            return ProcessHandle.of(pid).filter(ProcessHandle::isAlive).map(alive -> port);
+            return ProcessHandle.of(pid).filter(ProcessHandle::isAlive).map(alive -> new Postmaster(pid, port));
         } catch (IOException | NumberFormatException unreadable) {
             return Optional.empty();
         }

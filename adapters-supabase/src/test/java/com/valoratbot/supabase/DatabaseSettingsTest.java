@@ -94,7 +94,10 @@ class DatabaseSettingsTest {
     @Test
     void withoutAUrlTheEmbeddedDatabaseKeepsItsDataInTheDefaultOrConfiguredDirectory() {
         assertThat(env().embedded()).isTrue();
-        assertThat(env().dataDirectory()).isEqualTo(Path.of(".valoratbot", "pgdata"));
+        assertThat(env("HOME", "/home/ada").dataDirectory()).isEqualTo(Path.of("/home/ada/.valoratbot/pgdata"));
+        assertThat(env("HOME", "/home/ada", "XDG_DATA_HOME", "/home/ada/.local/share").dataDirectory())
+                .isEqualTo(Path.of("/home/ada/.local/share/valoratbot/pgdata"));
+        assertThat(env().dataDirectory()).as("never relative to the current directory").isAbsolute();
         assertThat(env("VALORATBOT_DATA_DIR", "/var/lib/valoratbot").dataDirectory()).isEqualTo(Path.of("/var/lib/valoratbot"));
         assertThat(env("DATABASE_URL", "  ").embedded()).isTrue();
         assertThat(env().describe()).startsWith("embedded PostgreSQL (data in ").endsWith("pgdata)");

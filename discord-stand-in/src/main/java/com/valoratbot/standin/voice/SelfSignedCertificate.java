@@ -1,24 +1,42 @@
 package com.valoratbot.standin.voice;
 
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.cert.X509v3CertificateBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.operator.ContentSigner;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
+import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
 import java.security.KeyStore;
+import java.security.SecureRandom;
 import java.security.cert.Certificate;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.security.cert.X509Certificate;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
  * A throw-away TLS identity for the voice gateway: {@code CN=localhost} with the subject alternative names
- * {@code DNS:localhost} and {@code IP:127.0.0.1}, generated once per JVM by the JDK's own {@code keytool}
- * into a temporary PKCS#12 file (no extra crypto library). Clients trust it through {@link #clientContext()}
+ * {@code DNS:localhost} and {@code IP:127.0.0.1}, generated once per JVM in process (Bouncy Castle's
+ * certificate builder; the JDK has no public API to sign a certificate) and written to temporary PKCS#12 files. Clients trust it through {@link #clientContext()}
  * or, for another JVM, through {@link #trustStore()} as {@code -Djavax.net.ssl.trustStore}.
  */
 public final class SelfSignedCertificate {
@@ -40,7 +58,7 @@ public final class SelfSignedCertificate {
         this.clientContext = clientContext;
     }
 
-    /** The JVM-wide instance, generated on first use (about a second: keytool runs in a child process). */
+    /** The JVM-wide instance, generated on first use (milliseconds). */
     public static SelfSignedCertificate shared() {
         SelfSignedCertificate current = shared;
         if (current == null) {
@@ -55,40 +73,62 @@ public final class SelfSignedCertificate {
         return current;
     }
 
-    /** A fresh identity in a new temporary directory (deleted when the JVM exits). */
+    /**
+     * A fresh identity in a new temporary directory (deleted when the JVM exits), made in process
+     * with Bouncy Castle's certificate builder over the JDK's own EC keys and signature: a few
+     * milliseconds, where three {@code keytool} child JVMs took seconds of every sandbox start.
+     */
     public static SelfSignedCertificate generate() {
         try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+            generator.initialize(new ECGenParameterSpec("secp256r1"));
+            KeyPair pair = generator.generateKeyPair();
+            X500Name subject = new X500Name("CN=localhost");
+            Instant now = Instant.now();
+            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(subject, new BigInteger(63, new SecureRandom()),
+                    Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(Duration.ofDays(7))), subject, pair.getPublic());
+            builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[]{
+                    new GeneralName(GeneralName.dNSName, "localhost"), new GeneralName(GeneralName.iPAddress, "127.0.0.1")}));
+            ContentSigner signer = new JcaContentSignerBuilder("SHA256withECDSA").build(pair.getPrivate());
+            X509Certificate certificate = new JcaX509CertificateConverter().getCertificate(builder.build(signer));
+
+            KeyStore keys = KeyStore.getInstance("PKCS12");
+            keys.load(null, null);
+            keys.setKeyEntry("voice", pair.getPrivate(), PASSWORD.toCharArray(), new Certificate[]{certificate});
+            KeyStore trust = KeyStore.getInstance("PKCS12");
+            trust.load(null, null);
+            trust.setCertificateEntry("voice", certificate);
+
+            // Files too: another JVM trusts the server through -Djavax.net.ssl.trustStore.
             Path dir = Files.createTempDirectory("standin-voice-tls");
             dir.toFile().deleteOnExit();
             Path keyStore = dir.resolve("voice-server.p12");
-            Path certificate = dir.resolve("voice-server.cer");
             Path trustStore = dir.resolve("voice-trust.p12");
-            keytool("-genkeypair", "-alias", "voice", "-keyalg", "EC", "-groupname", "secp256r1",
-                    "-sigalg", "SHA256withECDSA", "-dname", "CN=localhost", "-ext", "SAN=dns:localhost,ip:127.0.0.1",
-                    "-validity", "7", "-storetype", "PKCS12", "-keystore", keyStore.toString(),
-                    "-storepass", PASSWORD, "-keypass", PASSWORD);
-            keytool("-exportcert", "-alias", "voice", "-keystore", keyStore.toString(), "-storepass", PASSWORD,
-                    "-file", certificate.toString());
-            keytool("-importcert", "-noprompt", "-alias", "voice", "-file", certificate.toString(),
-                    "-storetype", "PKCS12", "-keystore", trustStore.toString(), "-storepass", PASSWORD);
-            for (Path p : List.of(keyStore, certificate, trustStore)) p.toFile().deleteOnExit();
+            store(keys, keyStore);
+            store(trust, trustStore);
 
-            KeyStore keys = load(keyStore);
             KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
             kmf.init(keys, PASSWORD.toCharArray());
             SSLContext server = SSLContext.getInstance("TLS");
             server.init(kmf.getKeyManagers(), null, null);
 
             TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            tmf.init(load(trustStore));
+            tmf.init(trust);
             SSLContext client = SSLContext.getInstance("TLS");
             client.init(null, tmf.getTrustManagers(), null);
             return new SelfSignedCertificate(keyStore, trustStore, server, client);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot generate the voice gateway's certificate", e);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("cannot load the voice gateway's certificate", e);
+            throw new UncheckedIOException("cannot write the voice gateway's certificate", e);
+        } catch (GeneralSecurityException | OperatorCreationException e) {
+            throw new IllegalStateException("cannot generate the voice gateway's certificate", e);
         }
+    }
+
+    private static void store(KeyStore store, Path file) throws IOException, GeneralSecurityException {
+        try (OutputStream out = Files.newOutputStream(file)) {
+            store.store(out, PASSWORD.toCharArray());
+        }
+        file.toFile().deleteOnExit();
     }
 
     /** The server side: the private key and its certificate. */
@@ -128,29 +168,5 @@ public final class SelfSignedCertificate {
             store.load(in, PASSWORD.toCharArray());
         }
         return store;
-    }
-
-    private static void keytool(String... args) throws IOException {
-        Path tool = Path.of(System.getProperty("java.home"), "bin", "keytool");
-        List<String> command = new java.util.ArrayList<>();
-        command.add(tool.toString());
-        command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        try {
-            process.getOutputStream().close();
-            byte[] output = process.getInputStream().readAllBytes();
-            if (!process.waitFor(60, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                throw new IOException("keytool did not finish within 60 s");
-            }
-            if (process.exitValue() != 0) {
-                throw new IOException("keytool " + args[0] + " failed (" + process.exitValue() + "): "
-                        + new String(output, StandardCharsets.UTF_8).strip());
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            process.destroyForcibly();
-            throw new IOException("interrupted while running keytool", e);
-        }
     }
 }
