@@ -29,8 +29,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Issue 10's lock inversion, reproduced the way it was found: two worker processes (each its own
  * JVM with its own JDA session) against one stand-in and one PostgreSQL, alternating lock and unlock
- * on one channel. Whichever worker claims a command, it must not trust its gateway cache, which may
- * not yet show what the other worker just wrote.
+ * on one channel, one worker's gateway lagging behind REST. Whichever worker claims a command, it must
+ * not trust its gateway cache, which may not yet show what the other worker just wrote.
  *
  * <p>{@code -Dvaloratbot.lockPairs=1000} runs the issue's 1,000 pairs; the default keeps the test
  * well under a minute on a two-core machine (see docs/benchmarks.md for the measured rate).
@@ -41,11 +41,12 @@ class LockUnlockAcrossWorkerProcessesTest {
     @RegisterExtension
     static final TestDatabase db = new TestDatabase();
 
-    private static final int PAIRS = Integer.getInteger("valoratbot.lockPairs", 500);
+    private static final int PAIRS = Integer.getInteger("valoratbot.lockPairs", 300);
     private static final long CHANNEL = DemoGuild.MODERATION_ID;
     private static final String OVERWRITE_ROUTE = "/channels/{channel_id}/permissions/{overwrite_id}";
 
     private static DiscordStandIn standIn;
+    private static LaggingProxy laggingGateway;
     private static final List<WorkerProcess> workers = new ArrayList<>();
 
     @BeforeAll
@@ -59,8 +60,12 @@ class LockUnlockAcrossWorkerProcessesTest {
                 CREATE FUNCTION log_claim() RETURNS trigger LANGUAGE plpgsql AS $$
                 BEGIN INSERT INTO public.claim_log (command_id, worker_id) VALUES (NEW.command_id, NEW.worker_id); RETURN NEW; END $$""");
         db.execute("CREATE TRIGGER log_claim AFTER INSERT ON valoratbot.claims FOR EACH ROW EXECUTE FUNCTION log_claim()");
+        // Worker 2's gateway lags 100 ms behind REST: its cache is stale whenever it claims a
+        // command right after worker 1 changed the channel, as in the issue's 4-worker run.
+        laggingGateway = new LaggingProxy(standIn.port(), Duration.ofMillis(100));
         for (int i = 1; i <= 2; i++) {
-            Map<String, String> env = WorkerProcess.env(standIn.restBaseUrl(), standIn.gatewayUrl(), db.jdbcUrl());
+            String gateway = i == 1 ? standIn.gatewayUrl() : standIn.gatewayUrl().replace(":" + standIn.port() + "/", ":" + laggingGateway.port() + "/");
+            Map<String, String> env = WorkerProcess.env(standIn.restBaseUrl(), gateway, db.jdbcUrl());
             env.put("VALORATBOT_GUILD_RATE", "100000"); // the test's pace, not the per-guild limit, is under test
             env.put("VALORATBOT_POLL_INTERVAL", "200ms");
             workers.add(WorkerProcess.start("worker-" + i, env));
@@ -71,6 +76,7 @@ class LockUnlockAcrossWorkerProcessesTest {
     @AfterAll
     static void stop() throws Exception {
         for (WorkerProcess w : workers) w.close();
+        if (laggingGateway != null) laggingGateway.close();
         if (standIn != null) standIn.close();
     }
 
