@@ -12,7 +12,6 @@ import com.valoratbot.standin.StandInState;
 import com.valoratbot.supabase.Database;
 import com.valoratbot.supabase.DatabaseSettings;
 
-import java.nio.file.Files;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -28,7 +27,7 @@ import java.util.TreeMap;
  * made by route, wall time), listTextChannels latency through the command handler, and
  * listTextChannels end to end (insert into Postgres → the real worker → JDA → outcome written).
  *
- * <p>Usage: {@code benchmarks/run DiscordBenchmark [rounds=3] [listings=2000]}
+ * <p>Usage: {@code benchmarks/run DiscordBenchmark [rounds=3] [listings=2000] [--db URL] [--no-fsync]}
  */
 public final class DiscordBenchmark {
 
@@ -38,8 +37,9 @@ public final class DiscordBenchmark {
     private static final long BOT_USER = GUILD + 501;
 
     public static void main(String[] args) throws Exception {
-        int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 3;
-        int listings = args.length > 1 ? Integer.parseInt(args[1]) : 2000;
+        BenchServer.Options options = BenchServer.Options.parse(args);
+        int rounds = options.positional(0, 3);
+        int listings = options.positional(1, 2000);
         try (DiscordStandIn standIn = DiscordStandIn.builder().port(0).build().start()) {
             StandInState state = standIn.state();
             state.createGuild(GUILD, "Bench").textChannel(CHANNEL, "purge-me").textChannel(CHANNEL + 1, "other")
@@ -55,7 +55,9 @@ public final class DiscordBenchmark {
                     listing(handler, round, listings);
                 }
                 // The whole path: insert into Postgres, the real worker claims, JDA answers, the outcome is written.
-                try (Database db = Database.open(DatabaseSettings.builder().dataDirectory(Files.createTempDirectory("valoratbot-bench-pg")).build())) {
+                try (BenchServer server = BenchServer.start(options);
+                     Database db = Database.open(DatabaseSettings.builder().url(server.jdbcUrl(server.scratch("bench_discord"))).build())) {
+                    System.out.println(server.settingsJson());
                     for (int round = 1; round <= rounds; round++) {
                         QueueBenchmark.Figures f = QueueBenchmark.runWorker(db, handler, 500, 0, 1, i -> Long.toString(GUILD));
                         System.out.println(String.format(Locale.ROOT,

@@ -11,8 +11,6 @@ import com.valoratbot.supabase.DatabaseSettings;
 import com.valoratbot.supabase.PostgresQueue;
 
 import javax.sql.DataSource;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -30,18 +28,21 @@ import java.util.Locale;
  * harness, with a Discord that answers at once. Prints one JSON line per measurement and a summary
  * with medians over the rounds and the ratios.
  *
- * <p>Usage: {@code benchmarks/run QueueBenchmark [rounds=3] [latencySamples=1000] [commands=20000] [guilds=200]}
+ * <p>Usage: {@code benchmarks/run QueueBenchmark [rounds=3] [latencySamples=1000] [commands=20000] [guilds=200] [--db URL] [--no-fsync]}
+ * (durable embedded server by default, see {@link BenchServer}). The worker runs in this JVM; {@link SideBySideBenchmark}
+ * runs it in its own process beside the peers.
  */
 public final class QueueBenchmark {
 
     public static void main(String[] args) throws Exception {
-        int rounds = arg(args, 0, 3);
-        int samples = arg(args, 1, 1000);
-        int commands = arg(args, 2, 20_000);
-        int guilds = arg(args, 3, 200);
-        Path data = Files.createTempDirectory("valoratbot-bench-pg");
-        DatabaseSettings settings = DatabaseSettings.builder().dataDirectory(data).poolSize(12).build();
-        try (Database db = Database.open(settings)) {
+        BenchServer.Options options = BenchServer.Options.parse(args);
+        int rounds = options.positional(0, 3);
+        int samples = options.positional(1, 1000);
+        int commands = options.positional(2, 20_000);
+        int guilds = options.positional(3, 200);
+        try (BenchServer server = BenchServer.start(options);
+             Database db = Database.open(DatabaseSettings.builder().url(server.jdbcUrl(server.scratch("bench_queue"))).poolSize(12).build())) {
+            System.out.println(server.settingsJson());
             CommandHandler handler = CommandHandler.builder(Ports.builder().channels(new InstantDiscord()).build())
                     .maxAge(Duration.ofHours(1)).build();
             List<Figures> worker = new ArrayList<>();
@@ -172,10 +173,6 @@ public final class QueueBenchmark {
     private static Figures print(String system, int round, Figures f) {
         System.out.println(String.format(Locale.ROOT, "{\"system\":\"%s\",\"round\":%d,%s", system, round, f.json().substring(1)));
         return f;
-    }
-
-    private static int arg(String[] args, int i, int fallback) {
-        return args.length > i ? Integer.parseInt(args[i]) : fallback;
     }
 
     record Figures(double pickupP50, double pickupP99, double endToEndP50, double endToEndP99, double throughput) {

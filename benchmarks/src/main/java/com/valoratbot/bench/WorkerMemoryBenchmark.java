@@ -20,7 +20,15 @@ import java.util.regex.Pattern;
  * Once READY and settled, it forces a GC in the worker and reads the heap in use and the
  * process's resident set. Target: RSS ≤ 300 MB for 2,500 × 30.
  *
- * <p>Usage: {@code benchmarks/run WorkerMemoryBenchmark [guilds=2500] [channels=30] [settleSeconds=15] ["extra JVM flags"]}
+ * <p>The worker is ready when it has executed a command: the benchmark inserts a
+ * {@code listTextChannels} for one of the stand-in's guilds into the worker's database (a
+ * PostgreSQL the benchmark starts, not counted) and waits for it to be {@code done}, which needs
+ * the database, the gateway's READY and the claim loop. It does not wait for a log line: which
+ * lines a process prints depends on the logging configuration found on its classpath (a test
+ * configuration at WARN once hid the line this benchmark waited for, and it hung). The worker's
+ * classpath leaves out test jars, so it logs as deployed.
+ *
+ * <p>Usage: {@code benchmarks/run WorkerMemoryBenchmark [guilds=2500] [channels=30] [settleSeconds=15] ["extra JVM flags"] [--db URL]}
  */
 public final class WorkerMemoryBenchmark {
 
@@ -31,24 +39,28 @@ public final class WorkerMemoryBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        int guilds = args.length > 0 ? Integer.parseInt(args[0]) : 2500;
-        int channels = args.length > 1 ? Integer.parseInt(args[1]) : 30;
-        int settle = args.length > 2 ? Integer.parseInt(args[2]) : 15;
-        List<String> extraFlags = args.length > 3 ? List.of(args[3].trim().split("\\s+")) : List.of();
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        String classpath = System.getProperty("java.class.path");
+        BenchServer.Options options = BenchServer.Options.parse(args);
+        int guilds = options.positional(0, 2500);
+        int channels = options.positional(1, 30);
+        int settle = options.positional(2, 15);
+        List<String> extraFlags = options.positional().size() > 3 ? List.of(options.positional().get(3).trim().split("\\s+")) : List.of();
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        // As deployed: no test jars (nor their logging configuration) on the worker's classpath.
+        String classpath = java.util.Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
+                .filter(e -> !e.endsWith("-tests.jar")).collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        Process standIn = new ProcessBuilder(java, "-Xmx2g", "-cp", classpath, "com.valoratbot.standin.StandInMain",
+        Process standIn = new ProcessBuilder(javaBin, "-Xmx2g", "-cp", classpath, "com.valoratbot.standin.StandInMain",
                 "--port", Integer.toString(port), "--no-demo", "--guilds", Integer.toString(guilds), "--channels", Integer.toString(channels))
                 .redirectErrorStream(true).start();
         Process worker = null;
-        List<String> command = new ArrayList<>(List.of(java));
-        try {
+        List<String> command = new ArrayList<>(List.of(javaBin));
+        try (BenchServer server = BenchServer.start(options)) {
+            String database = server.scratch("bench_memory");
+            // The stand-in prints its addresses on stdout once it listens (a plain println, not a log line).
             awaitLine(standIn, "Gateway", 120);
-            Path data = Files.createTempDirectory("valoratbot-memory-pg");
             command.addAll(launcherJvmFlags());
             command.addAll(extraFlags);
             command.addAll(List.of("-cp", classpath, "com.valoratbot.worker.WorkerApp"));
@@ -56,11 +68,14 @@ public final class WorkerMemoryBenchmark {
             pb.environment().put("DISCORD_TOKEN", "stand-in-token");
             pb.environment().put("DISCORD_REST_URL", "http://127.0.0.1:" + port + "/api/v10/");
             pb.environment().put("DISCORD_GATEWAY_URL", "ws://127.0.0.1:" + port + "/gateway");
-            pb.environment().put("VALORATBOT_DATA_DIR", data.toString());
+            pb.environment().put("DATABASE_URL", server.libpqUrl(database));
             long start = System.nanoTime();
             worker = pb.start();
-            awaitLine(worker, "worker started", 300);
+            drain(worker);
+            String outcome = WorkerReadiness.awaitCommandDone(server, database, worker,
+                    Long.toString(com.valoratbot.standin.StandInMain.SYNTHETIC_GUILD_BASE), java.time.Duration.ofSeconds(300));
             double readySeconds = (System.nanoTime() - start) / 1e9;
+            System.err.println("  worker ready: first command " + outcome.substring(0, Math.min(80, outcome.length())) + "… after " + String.format(Locale.ROOT, "%.1f s", readySeconds));
             Thread.sleep(settle * 1000L);
             long pid = worker.pid();
             run(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(), Long.toString(pid), "GC.run"));
@@ -79,6 +94,20 @@ public final class WorkerMemoryBenchmark {
             standIn.destroy();
             standIn.waitFor(10, TimeUnit.SECONDS);
         }
+    }
+
+    /** Reads a process's output for good (a full pipe would block it), echoing errors. */
+    static void drain(Process p) {
+        Thread.ofPlatform().daemon().start(() -> {
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream()))) {
+                String line;
+                while ((line = in.readLine()) != null) {
+                    if (line.contains("ERROR") || line.contains("Exception")) System.err.println("  | " + line);
+                }
+            } catch (IOException ignored) {
+                // the process ended
+            }
+        });
     }
 
     private static void awaitLine(Process p, String needle, int seconds) throws Exception {
