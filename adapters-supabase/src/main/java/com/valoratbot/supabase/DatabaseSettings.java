@@ -53,7 +53,6 @@ public final class DatabaseSettings {
     private final boolean migrate;
     private final Boolean listen;
     private final boolean tableConfigured;
-
     private final String legacyDataDirectoryWarning;
 
     private DatabaseSettings(Builder b) {
