@@ -12,10 +12,24 @@ CREATE OR REPLACE FUNCTION notify_command_pending() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $fn$
 BEGIN
     IF TG_LEVEL = 'STATEMENT' THEN
+        -- Fast path: a guild already in line and not being claimed right now only needs a share
+        -- lock until this insert commits (a claim skips it meanwhile, then sees the new row).
+        -- Only a guild parked, absent, or locked by a running claim is upserted, which waits for
+        -- that claim to commit: the line never misses a pending row, and an insert rarely waits.
+        WITH new_guilds AS MATERIALIZED (
+            SELECT DISTINCT r.guild_id::text AS guild_id FROM new_rows r
+            WHERE r.status::text = 'pending' AND r.guild_id IS NOT NULL
+        ), in_line AS MATERIALIZED (
+            SELECT g.guild_id FROM "${valoratbot_schema}".queue_guilds g
+            WHERE g.command_table = TG_TABLE_SCHEMA || '.' || TG_TABLE_NAME
+              AND g.guild_id IN (SELECT n.guild_id FROM new_guilds n) AND g.ready_at < 'infinity'
+            ORDER BY g.guild_id
+            FOR SHARE OF g SKIP LOCKED
+        )
         INSERT INTO "${valoratbot_schema}".queue_guilds AS g (command_table, guild_id, ready_at)
         SELECT TG_TABLE_SCHEMA || '.' || TG_TABLE_NAME, n.guild_id, clock_timestamp()
-        FROM (SELECT DISTINCT r.guild_id::text AS guild_id FROM new_rows r
-              WHERE r.status::text = 'pending' AND r.guild_id IS NOT NULL) n
+        FROM new_guilds n
+        WHERE n.guild_id NOT IN (SELECT l.guild_id FROM in_line l)
         ORDER BY n.guild_id
         ON CONFLICT (command_table, guild_id) DO UPDATE SET ready_at = EXCLUDED.ready_at
             WHERE g.ready_at > EXCLUDED.ready_at;

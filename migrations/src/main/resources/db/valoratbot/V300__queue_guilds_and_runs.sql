@@ -41,3 +41,27 @@ CREATE TABLE command_runs (
     PRIMARY KEY (command_table, command_id)
 );
 CREATE INDEX command_runs_prune_idx ON command_runs (claimed_at);
+
+-- The first step of a claim: lock up to n ready guilds of one command table, oldest in line first,
+-- skipping those another worker holds. Returns each row's ctid too: the claim's second statement
+-- then updates exactly these rows by ctid (we hold their locks, so it cannot change).
+-- Every step of a claim is an index or TID probe per guild taken. Sequential and bitmap scans are
+-- turned off for the rest of the claim's transaction (set_config(..., true) lasts until its end):
+-- with statistics taken while the queue was idle, the planner otherwise reads every ready guild
+-- through a bitmap scan and sorts them, or scans the whole active index to find 256 rows by ctid
+-- (issue 12). Sorting is off for this query only, so the line is read in its index's order.
+CREATE FUNCTION lock_ready_guilds(p_table text, p_limit integer)
+RETURNS TABLE (guild_id text, row_ctid tid)
+LANGUAGE plpgsql
+SET enable_sort = off
+AS $fn$
+BEGIN
+    PERFORM set_config('enable_seqscan', 'off', true), set_config('enable_bitmapscan', 'off', true);
+    RETURN QUERY
+        SELECT g.guild_id, g.ctid FROM valoratbot.queue_guilds g
+        WHERE g.command_table = p_table AND g.ready_at < 'infinity'
+        ORDER BY g.ready_at, g.guild_id
+        LIMIT p_limit
+        FOR UPDATE SKIP LOCKED;
+END
+$fn$;

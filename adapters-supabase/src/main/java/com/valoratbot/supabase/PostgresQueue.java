@@ -285,26 +285,28 @@ public final class PostgresQueue implements AutoCloseable {
 
         private Round claimRound(Connection c, int max) throws SQLException {
             List<String> guilds = new ArrayList<>(max);
+            List<String> ctids = new ArrayList<>(max);
             try (PreparedStatement st = c.prepareStatement(sql.lockGuilds)) {
                 st.setString(1, table.key());
                 st.setInt(2, max);
                 try (ResultSet rs = st.executeQuery()) {
-                    while (rs.next()) guilds.add(rs.getString(1));
+                    while (rs.next()) {
+                        guilds.add(rs.getString(1));
+                        ctids.add(rs.getString(2));
+                    }
                 }
             }
             if (guilds.isEmpty()) return new Round(List.of(), 0, 0);
             List<QueuedCommand> out = new ArrayList<>(guilds.size());
             long cleaned = 0;
             try (PreparedStatement st = c.prepareStatement(sql.claim)) {
-                Array ids = c.createArrayOf("text", guilds.toArray());
-                st.setArray(1, ids);
-                st.setString(2, table.key());
+                st.setArray(1, c.createArrayOf("text", guilds.toArray()));
+                st.setArray(2, c.createArrayOf("text", ctids.toArray()));
                 st.setString(3, table.key());
-                st.setString(4, workerId);
-                st.setString(5, table.key());
-                st.setBoolean(6, tracksStarts);
-                st.setString(7, table.key());
-                st.setString(8, table.key());
+                st.setString(4, table.key());
+                st.setString(5, workerId);
+                st.setString(6, table.key());
+                st.setBoolean(7, tracksStarts);
                 try (ResultSet rs = st.executeQuery()) {
                     while (rs.next()) {
                         if (rs.getString("id") == null) cleaned = rs.getLong("cleaned");

@@ -81,37 +81,30 @@ final class QueueSql {
                 .map(a -> "'" + a.replace("'", "''") + "'").sorted().collect(Collectors.joining(", ")) + "]::text[])";
         long maxBytes = rules.maxPayloadBytes();
 
-        this.lockGuilds = """
-                SELECT g.guild_id FROM %1$s g
-                WHERE g.command_table = ? AND g.ready_at < 'infinity'
-                ORDER BY g.ready_at, g.guild_id
-                LIMIT ?
-                FOR UPDATE SKIP LOCKED
-                """.formatted(GUILDS);
+        this.lockGuilds = "SELECT guild_id, row_ctid::text FROM %s.lock_ready_guilds(?, ?)".formatted(SCHEMA);
 
         // Sizes: the stored size first (compressed, no detoasting); only a payload stored small is
         // measured as text, so a 10 MB junk payload is refused without being expanded or sent.
         this.claim = """
                 WITH probed AS MATERIALIZED (
-                    SELECT cand.guild_id, head.id AS head_id, head.status::text AS head_status,
+                    SELECT cand.guild_id, cand.row_ctid, head.ctid AS head_ctid, head.id AS head_id, head.status::text AS head_status,
                            EXISTS (SELECT 1 FROM %1$s p WHERE p.guild_id = %2$s AND p.status = 'processing'%3$s) AS busy
-                    FROM unnest(CAST(? AS text[])) AS cand(guild_id)
+                    FROM unnest(CAST(? AS text[]), CAST(? AS tid[])) AS cand(guild_id, row_ctid)
                     LEFT JOIN LATERAL (
-                        SELECT h.id, h.status FROM %1$s h
+                        SELECT h.ctid, h.id, h.status FROM %1$s h
                         WHERE h.guild_id = %2$s AND h.status IN ('pending', 'processing')%4$s
                         ORDER BY %5$s LIMIT 1) head ON true
                 ), picked AS MATERIALIZED (
-                    SELECT c.id, c.guild_id::text AS guild_id, %6$s AS created,
+                    SELECT c.ctid AS row_ctid, c.id, c.guild_id::text AS guild_id, %6$s AS created,
                            CASE WHEN pg_column_size(c.payload) > %7$d THEN pg_column_size(c.payload)::bigint
                                 ELSE coalesce(octet_length(c.payload::text), 0)::bigint END AS bytes
-                    FROM %1$s c
-                    WHERE c.id = ANY (ARRAY(SELECT p.head_id FROM probed p WHERE p.head_status = 'pending' AND NOT p.busy))
-                      AND c.status = 'pending'
+                    FROM probed p JOIN %1$s c ON c.ctid = p.head_ctid
+                    WHERE p.head_status = 'pending' AND NOT p.busy AND c.status = 'pending'
                     FOR UPDATE OF c SKIP LOCKED
                 ), admitted AS MATERIALIZED (
                     -- The batch is bounded in bytes: rows past the budget stay pending (the first always fits).
-                    SELECT x.id, x.guild_id, x.bytes FROM (
-                        SELECT id, guild_id, bytes,
+                    SELECT x.row_ctid, x.id, x.guild_id, x.bytes FROM (
+                        SELECT row_ctid, id, guild_id, bytes,
                                sum(least(bytes, %7$d)) OVER (ORDER BY created NULLS LAST, id) - least(bytes, %7$d) AS before
                         FROM picked) x
                     WHERE x.before < %8$d
@@ -122,7 +115,7 @@ final class QueueSql {
                 ), claimed AS (
                     UPDATE %1$s t SET status = 'processing'%10$s
                     FROM admitted a
-                    WHERE t.id = a.id
+                    WHERE t.ctid = a.row_ctid
                     RETURNING %11$s, a.bytes
                 ), recorded AS (
                     INSERT INTO %12$s (command_table, command_id, worker_id, claimed_at)
@@ -136,12 +129,11 @@ final class QueueSql {
                     SET claims = r.claims + 1, tracked = EXCLUDED.tracked, claimed_at = EXCLUDED.claimed_at, started_at = NULL
                 ), parked AS (
                     UPDATE %13$s g SET ready_at = 'infinity'
-                    FROM probed p
-                    WHERE g.command_table = ? AND g.guild_id = p.guild_id
-                      AND (p.busy OR p.guild_id IN (SELECT a.guild_id FROM admitted a))
+                    WHERE g.ctid = ANY (ARRAY(SELECT p.row_ctid FROM probed p
+                                              WHERE p.busy OR p.guild_id IN (SELECT a.guild_id FROM admitted a)))
                 ), forgotten AS (
-                    DELETE FROM %13$s g USING probed p
-                    WHERE g.command_table = ? AND g.guild_id = p.guild_id AND p.head_id IS NULL
+                    DELETE FROM %13$s g
+                    WHERE g.ctid = ANY (ARRAY(SELECT p.row_ctid FROM probed p WHERE p.head_id IS NULL))
                 )
                 SELECT c.id, c.guild_id, c.action, c.payload, c.requested_by, c.age_ms, c.bytes,
                        coalesce(pr.claims, 0) AS prior_claims, coalesce(pr.finished, false) AS finished,

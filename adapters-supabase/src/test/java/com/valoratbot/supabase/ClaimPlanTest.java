@@ -1,0 +1,217 @@
+package com.valoratbot.supabase;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The claim's cost is bounded by what it takes, not by the backlog, the number of active guilds or
+ * the statistics (issue 12). Measured with {@code EXPLAIN (ANALYZE, BUFFERS)} — blocks and rows
+ * touched, never wall time — on a table whose statistics were taken while every job was done, then
+ * a backlog inserted at once.
+ *
+ * <p>With {@code -Dclaim.plans=all} it runs the whole matrix (10, 200, 20,000 and 50,000 active
+ * guilds; idle, fresh and no statistics) and writes the plans to {@code target/claim-plans.txt}
+ * for docs/benchmarks.md.
+ */
+class ClaimPlanTest {
+
+    @RegisterExtension
+    static final TestDatabase db = new TestDatabase();
+
+    static final int CLAIM = 256;
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    enum Stats { IDLE, FRESH, NONE }
+
+    record Cost(long blocks, long rows, List<String> shape, String text) {}
+
+    @Test
+    void withStatisticsTakenWhileIdleAClaimTouchesAboutAsMuchAtTwentyThousandGuildsAsAtTwoHundred() throws Exception {
+        Cost small = measure(200, Stats.IDLE);
+        Cost large = measure(20_000, Stats.IDLE);
+
+        assertThat(large.shape()).isEqualTo(small.shape());
+        // The old claim walked every active guild: 100 times the guilds meant about 100 times the blocks.
+        assertThat(large.blocks()).as("blocks at 20,000 guilds vs %d at 200", small.blocks()).isLessThan(small.blocks() * 2 + 500);
+        assertThat(large.rows()).as("rows at 20,000 guilds vs %d at 200", small.rows()).isLessThan(small.rows() * 2 + 500);
+    }
+
+    @Test
+    void thePlanHasTheSameShapeWithFreshIdleOrNoStatistics() throws Exception {
+        Cost idle = measure(2_000, Stats.IDLE);
+        Cost fresh = measure(2_000, Stats.FRESH);
+        Cost none = measure(2_000, Stats.NONE);
+
+        assertThat(fresh.shape()).isEqualTo(idle.shape());
+        assertThat(none.shape()).isEqualTo(idle.shape());
+        assertThat(List.of(fresh.blocks(), none.blocks())).allSatisfy(b -> assertThat(b).isLessThan(idle.blocks() * 2 + 500));
+    }
+
+    @Test
+    void allPlansForTheDocs() throws Exception {
+        if (!"all".equals(System.getProperty("claim.plans"))) return;
+        StringBuilder out = new StringBuilder();
+        for (int guilds : new int[]{10, 200, 20_000, 50_000}) {
+            for (Stats stats : Stats.values()) {
+                Cost c = measure(guilds, stats);
+                out.append("=== ").append(guilds).append(" active guilds, statistics ").append(stats)
+                        .append(": ").append(c.blocks()).append(" blocks, ").append(c.rows()).append(" rows\n").append(c.text()).append('\n');
+            }
+        }
+        Files.writeString(Path.of("target", "claim-plans.txt"), out);
+    }
+
+    /**
+     * A fresh database: 20,000 done commands, statistics as asked, one pending command in each of
+     * {@code guilds} guilds, then one claim of {@value #CLAIM} explained (and rolled back).
+     */
+    static Cost measure(int guilds, Stats stats) throws Exception {
+        DatabaseSettings settings = db.newDatabase().build();
+        try (Database d = Database.open(settings);
+             Connection c = d.dataSource().getConnection();
+             Statement st = c.createStatement()) {
+            st.execute("ALTER TABLE commands SET (autovacuum_enabled = false)");
+            st.execute("ALTER TABLE valoratbot.queue_guilds SET (autovacuum_enabled = false)");
+            if (stats != Stats.NONE) {
+                st.execute("""
+                        INSERT INTO commands (guild_id, action, payload, status, result, created_at)
+                        SELECT (100000000000000000 + g % 5000)::text, 'listTextChannels', '{}', 'done', '{"ok":true}',
+                               now() - interval '1 day' + g * interval '1 ms'
+                        FROM generate_series(1, 20000) g""");
+            }
+            if (stats == Stats.IDLE) st.execute("ANALYZE commands; ANALYZE valoratbot.queue_guilds");
+            st.execute("""
+                    INSERT INTO commands (guild_id, action, payload, created_at)
+                    SELECT (200000000000000000 + g)::text, 'listTextChannels', '{}', clock_timestamp()
+                    FROM generate_series(1, %d) g""".formatted(guilds));
+            if (stats == Stats.FRESH) st.execute("ANALYZE commands; ANALYZE valoratbot.queue_guilds");
+
+            QueueSql sql = new QueueSql(d.commandTable(), new QueueSql.Rules(Set.of(), 65536, 4 << 20, 5));
+            String key = d.commandTable().key();
+            c.setAutoCommit(false);
+            try {
+                String lock = inline(sql.lockGuilds, key, CLAIM);
+                List<String> ids = new ArrayList<>();
+                List<String> ctids = new ArrayList<>();
+                try (ResultSet rs = st.executeQuery(lock)) {
+                    while (rs.next()) {
+                        ids.add(rs.getString(1));
+                        ctids.add(rs.getString(2));
+                    }
+                }
+                assertThat(ids).hasSize(Math.min(CLAIM, guilds));
+                // Our own locks are not skipped: the explained lock reads the same rows again.
+                // The function hides its plan: explain its body, with the function's planner settings.
+                String body = inline("""
+                        SELECT g.guild_id, g.ctid FROM valoratbot.queue_guilds g
+                        WHERE g.command_table = ? AND g.ready_at < 'infinity'
+                        ORDER BY g.ready_at, g.guild_id LIMIT ? FOR UPDATE SKIP LOCKED""", key, CLAIM);
+                st.execute("SET LOCAL enable_seqscan = off; SET LOCAL enable_bitmapscan = off; SET LOCAL enable_sort = off");
+                JsonNode lockPlan = explain(st, body);
+                String lockText = explainText(st, body);
+                // Sequential and bitmap scans stay off for the transaction, as lock_ready_guilds leaves them.
+                st.execute("RESET enable_sort");
+                String array = "ARRAY[" + String.join(",", ids.stream().map(i -> "'" + i + "'").toList()) + "]::text[]";
+                String tids = "ARRAY[" + String.join(",", ctids.stream().map(i -> "'" + i + "'").toList()) + "]::tid[]";
+                String claim = inline(sql.claim, new Raw(array), new Raw(tids), key, key, "planner", key, true);
+                st.execute("SAVEPOINT explained");
+                JsonNode claimPlan = explain(st, claim);
+                st.execute("ROLLBACK TO SAVEPOINT explained");
+                String text = explainText(st, claim);
+                List<String> shape = new ArrayList<>();
+                shape(lockPlan.get("Plan"), shape);
+                shape.add("|");
+                shape(claimPlan.get("Plan"), shape);
+                return new Cost(blocks(lockPlan) + blocks(claimPlan), rows(lockPlan.get("Plan")) + rows(claimPlan.get("Plan")), shape,
+                        "lock guilds (lock_ready_guilds's query):\n" + lockText + "\nclaim:\n" + text);
+            } finally {
+                c.rollback();
+            }
+        }
+    }
+
+    record Raw(String sql) {}
+
+    /** The statement with its parameters written in (EXPLAIN takes no parameters here). */
+    static String inline(String sql, Object... params) {
+        StringBuilder out = new StringBuilder();
+        int p = 0;
+        for (char ch : sql.toCharArray()) {
+            if (ch != '?') {
+                out.append(ch);
+                continue;
+            }
+            Object v = params[p++];
+            out.append(switch (v) {
+                case Raw r -> r.sql();
+                case String s -> "'" + s.replace("'", "''") + "'";
+                default -> String.valueOf(v);
+            });
+        }
+        assertThat(p).isEqualTo(params.length);
+        return out.toString();
+    }
+
+    static JsonNode explain(Statement st, String sql) throws SQLException, java.io.IOException {
+        try (ResultSet rs = st.executeQuery("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + sql)) {
+            rs.next();
+            return JSON.readTree(rs.getString(1)).get(0);
+        }
+    }
+
+    static String explainText(Statement st, String sql) throws SQLException {
+        StringBuilder out = new StringBuilder();
+        try (ResultSet rs = st.executeQuery("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF, TIMING OFF, SUMMARY OFF) " + sql)) {
+            while (rs.next()) out.append(rs.getString(1)).append('\n');
+        }
+        return out.toString();
+    }
+
+    /** Blocks touched by execution and planning (each node counts its children's too: proportional, not exact). */
+    static long blocks(JsonNode explained) {
+        long planning = explained.path("Planning").path("Shared Hit Blocks").asLong() + explained.path("Planning").path("Shared Read Blocks").asLong();
+        return planning + nodeBlocks(explained.get("Plan"));
+    }
+
+    static long nodeBlocks(JsonNode node) {
+        long own = node.path("Shared Hit Blocks").asLong() + node.path("Shared Read Blocks").asLong();
+        long max = own;
+        for (JsonNode child : node.path("Plans")) max = Math.max(max, nodeBlocks(child));
+        // A parent's figure includes its children; a data-modifying CTE run after the main plan is a
+        // separate subtree: take the largest of each subtree and add the siblings that are CTEs.
+        long ctes = 0;
+        for (JsonNode child : node.path("Plans")) {
+            if (child.path("Subplan Name").asText("").startsWith("CTE")) ctes += nodeBlocks(child);
+        }
+        return Math.max(max, own + ctes);
+    }
+
+    static long rows(JsonNode node) {
+        long n = node.path("Actual Rows").asLong() * Math.max(1, node.path("Actual Loops").asLong());
+        for (JsonNode child : node.path("Plans")) n += rows(child);
+        return n;
+    }
+
+    static void shape(JsonNode node, List<String> out) {
+        String name = node.path("Node Type").asText();
+        String index = node.path("Index Name").asText("");
+        out.add(name + (index.isEmpty() ? "" : "(" + index + ")"));
+        for (JsonNode child : node.path("Plans")) shape(child, out);
+    }
+}
