@@ -40,7 +40,8 @@ public final class CommandParser {
     /** A payload is at most two objects deep (the embed); deeper is junk, and deep recursion costs stack. */
     public static final int MAX_NESTING_DEPTH = 32;
     public static final int MAX_NAME_LENGTH = 256;
-    public static final long MAX_TOKENS = 100_000;
+    /** A valid payload has a few dozen tokens; a list of 100,000 mentions is junk. */
+    public static final long MAX_TOKENS = 10_000;
 
     /**
      * Reads payloads with explicit StreamReadConstraints, checked by the parser before any value is
@@ -82,7 +83,7 @@ public final class CommandParser {
             return Result.ok(PAYLOAD_JSON.readTree(json));
         } catch (StreamConstraintsException overLimits) {
             return Result.err(new Failure(ErrorCode.INVALID_PAYLOAD, Text.of("invalid_payload",
-                    List.of(Text.of("payload.limits", MAX_NUMBER_LENGTH, MAX_STRING_LENGTH, MAX_NESTING_DEPTH))), java.util.Map.of()));
+                    List.of(Text.of("payload.limits", MAX_NUMBER_LENGTH, MAX_STRING_LENGTH, MAX_NESTING_DEPTH, MAX_TOKENS))), java.util.Map.of()));
         } catch (JsonProcessingException malformed) {
             return Result.err(new Failure(ErrorCode.INVALID_PAYLOAD, Text.of("invalid_payload", List.of(Text.of("payload.object"))), java.util.Map.of()));
         }
@@ -91,7 +92,9 @@ public final class CommandParser {
     public Result<Command> parse(String actionName, JsonNode payload) {
         Optional<Action> action = Action.fromWireName(actionName);
         if (action.isEmpty()) {
-            return Result.err(ErrorCode.UNKNOWN_ACTION, "unknown_action", String.valueOf(actionName),
+            // Echoed only in part: the action column is whatever a dashboard wrote, of any length.
+            String shown = actionName == null || actionName.length() <= 40 ? String.valueOf(actionName) : actionName.substring(0, 40) + "…";
+            return Result.err(ErrorCode.UNKNOWN_ACTION, "unknown_action", shown,
                     String.join(", ", Arrays.stream(Action.values()).map(Action::wireName).toList()));
         }
         if (payload != null && !payload.isNull() && !payload.isMissingNode() && !payload.isObject()) {

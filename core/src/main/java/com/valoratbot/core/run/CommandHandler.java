@@ -74,7 +74,7 @@ public final class CommandHandler {
         try {
             result = execute(row, started);
         } catch (RuntimeException | StackOverflowError bug) {
-            LOG.log(System.Logger.Level.ERROR, "command " + row.id() + " (" + row.action() + ") failed unexpectedly", bug);
+            LOG.log(System.Logger.Level.ERROR, "command " + row.id() + " (" + shown(String.valueOf(row.action())) + ") failed unexpectedly", bug);
             result = Result.err(ErrorCode.INTERNAL_ERROR, "internal_error");
         }
         return completion(row.id(), result);
@@ -82,7 +82,7 @@ public final class CommandHandler {
 
     /** The final row for a command that will not run: its worker died and it is not safe to repeat. */
     public Completion interrupted(QueuedCommand row) {
-        return completion(row.id(), Result.err(ErrorCode.INTERRUPTED, "interrupted", row.action()));
+        return completion(row.id(), Result.err(ErrorCode.INTERRUPTED, "interrupted", shown(String.valueOf(row.action()))));
     }
 
     public Completion completion(String commandId, Result<Map<String, Object>> result) {
