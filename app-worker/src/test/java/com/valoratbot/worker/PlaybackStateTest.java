@@ -1,0 +1,140 @@
+package com.valoratbot.worker;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.valoratbot.standin.DemoGuild;
+import com.valoratbot.supabase.CommandAdmin;
+import com.valoratbot.supabase.CommandRow;
+import com.valoratbot.supabase.Database;
+import com.valoratbot.supabase.Eventually;
+import com.valoratbot.supabase.TestDatabase;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The whole sandbox worker (stand-in, voice server, Lavaplayer, real PostgreSQL): the dashboard's tables are
+ * published by the real wiring, and {@code public.music_playback} follows play, pause, skip and stop.
+ */
+class PlaybackStateTest {
+
+    @RegisterExtension
+    static final TestDatabase db = new TestDatabase();
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String GUILD = Long.toString(DemoGuild.GUILD_ID);
+    private static WorkerApp worker;
+    private static CommandAdmin admin;
+
+    @BeforeAll
+    static void startSandboxWorker() {
+        db.open().close();
+        Map<String, String> env = new HashMap<>();
+        env.put("DATABASE_URL", db.jdbcUrl());
+        env.put("DATABASE_USER", "postgres");
+        env.put("VALORATBOT_SANDBOX_PORT", "0");
+        env.put("VALORATBOT_LANGUAGE", "en");
+        worker = WorkerApp.start(Settings.of(env), true);
+        admin = CommandAdmin.on(worker.get(Database.class));
+    }
+
+    @AfterAll
+    static void stopWorker() {
+        if (worker != null) worker.close();
+    }
+
+    private static JsonNode run(String action, String payload) throws Exception {
+        String id = admin.enqueue(GUILD, action, payload, Long.toString(DemoGuild.ADMIN_ID));
+        CommandRow row = admin.awaitResult(id, Duration.ofSeconds(30)).orElseThrow(() -> new AssertionError(action + " never finished"));
+        JsonNode result = JSON.readTree(row.resultJson());
+        assertThat(result.path("ok").asBoolean()).as(action + ": " + row.resultJson()).isTrue();
+        return result;
+    }
+
+    private static List<Object> playback() {
+        List<List<Object>> rows = db.query("SELECT now_playing ->> 'uri', (now_playing ->> 'positionMs')::bigint, paused, queue::text "
+                + "FROM public.music_playback WHERE guild_id = ?", GUILD);
+        return rows.isEmpty() ? null : rows.get(0);
+    }
+
+    @Test
+    void theRealWorkerPublishesItsStatusAndGuildsAtStart() {
+        Eventually.within(Duration.ofSeconds(20), "a status row and the demo guild", () ->
+                db.count("SELECT count(*) FROM public.bot_status WHERE created_at > now() - interval '2 minutes'") >= 1
+                && db.count("SELECT count(*) FROM public.bot_guilds WHERE guild_id = ?", GUILD) == 1
+                && db.count("SELECT count(*) FROM public.guild_snapshot WHERE guild_id = ?", GUILD) == 1
+                && db.count("SELECT count(*) FROM public.leaderboards WHERE guild_id = ?", GUILD) == 1);
+        assertThat(db.value("SELECT guild_name FROM public.bot_guilds WHERE guild_id = ?", GUILD)).isEqualTo(DemoGuild.GUILD_NAME);
+    }
+
+    @Test
+    void playbackStateFollowsPlayPauseSkipAndStop() throws Exception {
+        Path one = Files.createTempFile("valoratbot-one", ".wav");
+        Path two = Files.createTempFile("valoratbot-two", ".wav");
+        Tone.write(one, 30);
+        Tone.write(two, 30);
+        String voice = Long.toString(DemoGuild.VOCAL_ID);
+        try {
+            run("play", "{\"query\":\"" + one + "\",\"voiceChannelId\":\"" + voice + "\"}");
+            Eventually.within(Duration.ofSeconds(20), "the first track playing, position ticking", () -> {
+                List<Object> p = playback();
+                return p != null && p.get(0) != null && ((String) p.get(0)).contains(one.getFileName().toString())
+                        && p.get(1) != null && ((Number) p.get(1)).longValue() > 0 && "[]".equals(p.get(3));
+            });
+            assertThat(playback().get(2)).isEqualTo(false);
+
+            run("play", "{\"query\":\"" + two + "\",\"voiceChannelId\":\"" + voice + "\"}");
+            Eventually.within(Duration.ofSeconds(10), "the second track queued", () -> {
+                List<Object> p = playback();
+                return p != null && ((String) p.get(3)).contains(two.getFileName().toString());
+            });
+
+            run("pause", "{}");
+            Eventually.within(Duration.ofSeconds(10), "paused", () -> Boolean.TRUE.equals(playback().get(2)));
+            // The dashboard's getQueue agrees with the table.
+            JsonNode queue = run("getQueue", "{}");
+            assertThat(queue.toString()).contains("\"paused\":true");
+
+            run("skip", "{}");
+            Eventually.within(Duration.ofSeconds(10), "the second track now playing, nothing queued", () -> {
+                List<Object> p = playback();
+                return p != null && p.get(0) != null && ((String) p.get(0)).contains(two.getFileName().toString()) && "[]".equals(p.get(3));
+            });
+
+            run("stop", "{}");
+            Eventually.within(Duration.ofSeconds(10), "the row gone", () -> playback() == null);
+        } finally {
+            Files.deleteIfExists(one);
+            Files.deleteIfExists(two);
+        }
+    }
+
+    /** A sine tone, 48 kHz 16-bit stereo PCM in a WAV container, written by the JDK. */
+    static final class Tone {
+        static void write(Path file, int seconds) throws Exception {
+            var format = new javax.sound.sampled.AudioFormat(48_000, 16, 2, true, false);
+            int frames = 48_000 * seconds;
+            byte[] pcm = new byte[frames * 4];
+            for (int i = 0; i < frames; i++) {
+                short v = (short) (Math.sin(2 * Math.PI * 440 * i / 48_000.0) * 8000);
+                for (int ch = 0; ch < 2; ch++) {
+                    pcm[i * 4 + ch * 2] = (byte) v;
+                    pcm[i * 4 + ch * 2 + 1] = (byte) (v >> 8);
+                }
+            }
+            try (var in = new javax.sound.sampled.AudioInputStream(new java.io.ByteArrayInputStream(pcm), format, frames)) {
+                javax.sound.sampled.AudioSystem.write(in, javax.sound.sampled.AudioFileFormat.Type.WAVE, file.toFile());
+            }
+        }
+    }
+}
