@@ -82,7 +82,8 @@ public final class DiscordStandIn implements AutoCloseable {
             server.start();
         } catch (Exception e) {
             stopQuietly();
-            throw new IllegalStateException("The Discord stand-in could not start on port " + requestedPort, e);
+            throw new IllegalStateException("The Discord stand-in could not start on port " + requestedPort
+                    + " (is another sandbox worker running? set VALORATBOT_SANDBOX_PORT to another port, or 0 for any free one): " + e.getMessage(), e);
         }
         port = connector.getLocalPort();
         gateway.setGatewayUrl(gatewayUrl());
