@@ -49,6 +49,12 @@ public final class WorkerApp implements AutoCloseable {
             Injector injector = Guice.createInjector(Stage.PRODUCTION, new WorkerModule(settings, config, lifecycle));
             lifecycle.manage(injector.getInstance(CommandWorker.class).start());
             WorkerApp app = new WorkerApp(lifecycle, injector);
+            // The bot is connected: members "talk" so the first leaderboard a newcomer asks for has names.
+            app.sandbox().ifPresent(standIn -> {
+                com.valoratbot.standin.DemoGuild.liven(standIn.state());
+                LOG.info("sandbox: try music with {\"query\":\"{}\",\"voiceChannelId\":\"{}\"} (a tone the stand-in serves)",
+                        standIn.sampleTrackUrl(), com.valoratbot.standin.DemoGuild.VOCAL_ID);
+            });
             sandboxLock.ifPresent(lock -> lock.describe(java.util.Map.of("pid", Long.toString(ProcessHandle.current().pid()),
                     "standIn", app.sandbox().map(DiscordStandIn::baseUrl).orElse("?"),
                     "database", injector.getInstance(Database.class).describe(), "state", "running")));

@@ -141,6 +141,11 @@ public final class DiscordStandIn implements AutoCloseable {
         return baseUrl() + "_standin/state";
     }
 
+    /** A short WAV tone to {@code play} in the sandbox (see {@link SampleTrack}). */
+    public String sampleTrackUrl() {
+        return baseUrl() + SampleTrack.PATH.substring(1);
+    }
+
     /** {@code http://127.0.0.1:PORT/_standin/requests}: the request log as JSON; DELETE clears it. */
     public String requestsUrl() {
         return baseUrl() + "_standin/requests";
