@@ -184,7 +184,11 @@ public final class Database implements AutoCloseable {
     public void close() {
         pool.close();
         closeEmbedded(embedded);
-        if (embedded != null) EmbeddedServer.released(settings.dataDirectory().toAbsolutePath().normalize());
+        if (embedded != null) {
+            Path dir = settings.dataDirectory().toAbsolutePath().normalize();
+            EmbeddedServer.stopIfRunning(dir);
+            EmbeddedServer.released(dir);
+        }
     }
 
     private static void closeEmbedded(EmbeddedPostgres embedded) {

@@ -221,24 +221,58 @@ final class EmbeddedServer {
     }
 
     /**
-     * Stops a server whose owner is dead: {@code pg_ctl stop -m fast} (PostgreSQL's own clean
-     * shutdown; the binary sits beside the running postgres), else SIGTERM, waiting for it to exit.
+     * Stops a server whose owner is dead. SIGINT is PostgreSQL's "fast" shutdown (clients cut,
+     * a clean checkpoint); {@code pg_ctl} would do the same but refuses to run as root, and SIGTERM
+     * would wait for every attached client to leave. SIGKILL only as a last resort (PostgreSQL then
+     * recovers from its WAL on the next start).
      */
     private static void stopOrphan(Path dir, RunningEmbeddedServer.Postmaster orphan) {
-        Optional<ProcessHandle> process = ProcessHandle.of(orphan.pid());
-        Optional<Path> pgCtl = process.flatMap(h -> h.info().command()).map(Path::of).map(p -> p.resolveSibling("pg_ctl")).filter(Files::isExecutable);
-        try {
-            if (pgCtl.isPresent()) {
-                Process stop = new ProcessBuilder(pgCtl.get().toString(), "-D", dir.toString(), "stop", "-m", "fast", "-w", "-t", "30")
-                        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-                stop.waitFor(40, TimeUnit.SECONDS);
-            } else {
-                process.ifPresent(ProcessHandle::destroy);
-            }
-            if (process.isPresent()) process.get().onExit().get(40, TimeUnit.SECONDS);
-        } catch (Exception e) {
+        if (!stop(orphan.pid(), Duration.ofSeconds(40))) {
             throw new IllegalStateException("the embedded PostgreSQL (pid " + orphan.pid() + ") in " + dir
-                    + " outlived its worker and could not be stopped: stop it by hand (kill " + orphan.pid() + ")", e);
+                    + " outlived its worker and could not be stopped: stop it by hand (kill " + orphan.pid() + ")");
+        }
+    }
+
+    /** Stops the server this process started if it is still running (zonky's pg_ctl cannot stop it as root). */
+    static void stopIfRunning(Path dir) {
+        RunningEmbeddedServer.find(dir).ifPresent(pm -> stop(pm.pid(), Duration.ofSeconds(30)));
+    }
+
+    private static boolean stop(long pid, Duration patience) {
+        try {
+            new ProcessBuilder("kill", "-INT", Long.toString(pid)).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(10, TimeUnit.SECONDS);
+            long deadline = System.nanoTime() + patience.toNanos();
+            while (running(pid)) {
+                if (System.nanoTime() > deadline) {
+                    LOG.warn("The embedded PostgreSQL (pid {}) did not stop within {} s; killing it (it recovers on its next start)", pid, patience.toSeconds());
+                    ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+                    Thread.sleep(1000);
+                    return !running(pid);
+                }
+                Thread.sleep(100);
+            }
+            return true;
+        } catch (IOException e) {
+            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy);
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /**
+     * Alive and not a zombie. The orphan is not our child: once stopped it may stay a zombie until
+     * init reaps it (slowly, in some containers), and {@link ProcessHandle#isAlive()} counts zombies.
+     */
+    static boolean running(long pid) {
+        if (ProcessHandle.of(pid).filter(ProcessHandle::isAlive).isEmpty()) return false;
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            return !stat.substring(stat.lastIndexOf(')') + 2).startsWith("Z");
+        } catch (IOException | RuntimeException noProcFs) {
+            return true; // no /proc (macOS): isAlive said so
         }
     }
 

@@ -31,7 +31,7 @@ final class RunningEmbeddedServer {
             long pid = Long.parseLong(lines.get(0).strip());
             int port = Integer.parseInt(lines.get(3).strip());
             // A pid file left by a crashed server names a dead process: start a server then.
-            return ProcessHandle.of(pid).filter(ProcessHandle::isAlive).map(alive -> new Postmaster(pid, port));
+            return EmbeddedServer.running(pid) ? Optional.of(new Postmaster(pid, port)) : Optional.empty();
         } catch (IOException | NumberFormatException unreadable) {
             return Optional.empty();
         }

@@ -330,6 +330,30 @@ class SandboxEndToEndTest {
     }
 
     @Test
+    void theReadmesPlayExamplePlaysTheStandInsSampleTrack() throws Exception {
+        String url = worker.sandbox().orElseThrow().sampleTrackUrl();
+        Run run = cli("enqueue", "play", "{\"query\":\"" + url + "\",\"voiceChannelId\":\"" + DemoGuild.VOCAL_ID + "\"}", "--sandbox", "--wait");
+        assertThat(run.exit()).as(run.out() + run.err()).isZero();
+        assertThat(run.json().get("ok").asBoolean()).isTrue();
+        JsonNode queue = cli("enqueue", "getQueue", "--sandbox", "--wait").json();
+        assertThat(queue.toString()).contains("sample.wav");
+        assertThat(cli("enqueue", "stop", "--sandbox", "--wait").exit()).isZero();
+    }
+
+    @Test
+    void theDemoGuildHasActivityOutOfTheBoxSoTheFirstLeaderboardHasNames() throws Exception {
+        JsonNode standings;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        do {
+            standings = cli("enqueue", "getLeaderboard", "--sandbox", "--wait").json();
+            if (!standings.get("messages").isEmpty()) break;
+            Thread.sleep(500);
+        } while (System.nanoTime() < deadline);
+        assertThat(standings.get("messages").findValuesAsText("userId"))
+                .contains(Long.toString(DemoGuild.ALICE_ID), Long.toString(DemoGuild.BOB_ID), Long.toString(DemoGuild.ADMIN_ID));
+    }
+
+    @Test
     void theDemoGuildIdIsTheDocumentedOne() {
         assertThat(DemoGuild.GUILD_ID).isEqualTo(1100000000000000001L);
     }

@@ -10,6 +10,8 @@ import com.google.inject.TypeLiteral;
 import com.valoratbot.standin.DiscordStandIn;
 import com.google.inject.Stage;
 import com.valoratbot.core.run.CommandWorker;
+import com.valoratbot.supabase.Database;
+import com.valoratbot.supabase.DatabaseSettings;
 
 import java.util.Collection;
 import java.util.List;
@@ -37,11 +39,27 @@ public final class WorkerApp implements AutoCloseable {
     public static WorkerApp start(Settings settings, boolean sandbox) {
         WorkerConfig config = WorkerConfig.from(settings, sandbox);
         Lifecycle lifecycle = new Lifecycle();
+        // Before anything starts: a second sandbox worker on the same embedded database says so
+        // at once instead of failing on a busy port halfway through start-up.
+        DatabaseSettings databaseSettings = DatabaseSettings.fromEnvironment(settings.asMap());
+        Optional<SandboxLock> sandboxLock = config.sandbox() && databaseSettings.embedded()
+                ? Optional.of(lifecycle.manage(SandboxLock.acquire(databaseSettings.dataDirectory())))
+                : Optional.empty();
         try {
             Injector injector = Guice.createInjector(Stage.PRODUCTION, new WorkerModule(settings, config, lifecycle));
             lifecycle.manage(injector.getInstance(CommandWorker.class).start());
+            WorkerApp app = new WorkerApp(lifecycle, injector);
+            // The bot is connected: members "talk" so the first leaderboard a newcomer asks for has names.
+            app.sandbox().ifPresent(standIn -> {
+                com.valoratbot.standin.DemoGuild.liven(standIn.state());
+                LOG.info("sandbox: try music with {\"query\":\"{}\",\"voiceChannelId\":\"{}\"} (a tone the stand-in serves)",
+                        standIn.sampleTrackUrl(), com.valoratbot.standin.DemoGuild.VOCAL_ID);
+            });
+            sandboxLock.ifPresent(lock -> lock.describe(java.util.Map.of("pid", Long.toString(ProcessHandle.current().pid()),
+                    "standIn", app.sandbox().map(DiscordStandIn::baseUrl).orElse("?"),
+                    "database", injector.getInstance(Database.class).describe(), "state", "running")));
             LOG.info("worker started: {}", config);
-            return new WorkerApp(lifecycle, injector);
+            return app;
         } catch (CreationException | ProvisionException e) {
             lifecycle.close();
             // Guice wraps our clear start-up errors ("cannot start the embedded PostgreSQL in …")

@@ -45,6 +45,22 @@ public final class DemoGuild {
 
     private DemoGuild() {}
 
+    /**
+     * Members talking in #general now, as MESSAGE_CREATE events a connected bot sees, so a newcomer's
+     * first leaderboard has names on it: alice most, then bob, then admin. Call once the bot is
+     * connected (the seeded history predates it and counts for nothing).
+     */
+    public static void liven(StandInState state) {
+        Instant now = Instant.now();
+        long[][] talkers = {{ALICE_ID, 12}, {BOB_ID, 7}, {ADMIN_ID, 4}};
+        int line = 0;
+        for (long[] talker : talkers) {
+            for (int i = 0; i < talker[1]; i++) {
+                state.addMessage(GENERAL_ID, talker[0], CHATTER[line++ % CHATTER.length], now, false);
+            }
+        }
+    }
+
     /** Seeds the sandbox guild into {@code state} (once per state: the ids are fixed). */
     public static void seed(StandInState state) {
         Instant now = Instant.now();

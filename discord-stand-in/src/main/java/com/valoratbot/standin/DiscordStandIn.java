@@ -82,7 +82,8 @@ public final class DiscordStandIn implements AutoCloseable {
             server.start();
         } catch (Exception e) {
             stopQuietly();
-            throw new IllegalStateException("The Discord stand-in could not start on port " + requestedPort, e);
+            throw new IllegalStateException("The Discord stand-in could not start on port " + requestedPort
+                    + " (is another sandbox worker running? set VALORATBOT_SANDBOX_PORT to another port, or 0 for any free one): " + e.getMessage(), e);
         }
         port = connector.getLocalPort();
         gateway.setGatewayUrl(gatewayUrl());
@@ -138,6 +139,11 @@ public final class DiscordStandIn implements AutoCloseable {
     /** {@code http://127.0.0.1:PORT/_standin/state}: the whole state as JSON, no auth. */
     public String stateUrl() {
         return baseUrl() + "_standin/state";
+    }
+
+    /** A short WAV tone to {@code play} in the sandbox (see {@link SampleTrack}). */
+    public String sampleTrackUrl() {
+        return baseUrl() + SampleTrack.PATH.substring(1);
     }
 
     /** {@code http://127.0.0.1:PORT/_standin/requests}: the request log as JSON; DELETE clears it. */

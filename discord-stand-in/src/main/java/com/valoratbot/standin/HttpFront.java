@@ -60,6 +60,8 @@ final class HttpFront extends Handler.Abstract {
         } else if (path.equals("/_standin/requests") && method.equals("DELETE")) {
             requestLog.clear();
             write(response, callback, 204, null, new byte[0]);
+        } else if (path.equals(SampleTrack.PATH) && method.equals("GET")) {
+            write(response, callback, 200, "audio/wav", SampleTrack.wav());
         } else if (path.startsWith(ATTACHMENTS_PREFIX) && method.equals("GET")) {
             serveAttachment(path.substring(ATTACHMENTS_PREFIX.length()), response, callback);
         } else {

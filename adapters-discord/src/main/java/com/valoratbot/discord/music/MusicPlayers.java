@@ -169,8 +169,11 @@ public final class MusicPlayers implements PlayMusic, AutoCloseable {
         });
         ticker.scheduleWithFixedDelay(this::tick, tick, tick, TimeUnit.MILLISECONDS);
 
-        if (!support.available()) LOG.error("Music: {}. Play will answer voice_unavailable.", support.describe());
-        else LOG.info("Music: {}", support.describe());
+        if (support.firstReportOfUnavailability()) {
+            LOG.error("Music: {}. Play will answer voice_unavailable; the other commands work.", support.describe());
+        } else if (support.available()) {
+            LOG.info("Music: {}", support.describe());
+        }
         warnIfJdaMismatch();
         tasks.execute(this::restore);
     }
@@ -216,8 +219,8 @@ public final class MusicPlayers implements PlayMusic, AutoCloseable {
         AudioModuleConfig audio = new AudioModuleConfig().withAudioSendFactory(new PacedSendFactory());
         if (mode == VoiceMode.DAVE && s.available()) {
             audio = audio.withDaveSessionFactory(new club.minnced.discord.jdave.interop.JDaveSessionFactory());
-        } else if (mode == VoiceMode.DAVE) {
-            LOG.error("Music: {}. JDA is left without DAVE and the bot will not join voice.", s.describe());
+        } else if (mode == VoiceMode.DAVE && s.firstReportOfUnavailability()) {
+            LOG.error("Music: {}. The bot will not join voice (play answers voice_unavailable); the other commands work.", s.describe());
         }
         return builder.setAudioModuleConfig(audio)
                 .enableIntents(GatewayIntent.GUILD_VOICE_STATES)

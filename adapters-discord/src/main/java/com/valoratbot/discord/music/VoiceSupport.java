@@ -19,6 +19,7 @@ public record VoiceSupport(VoiceMode mode, boolean available, String detail, Str
     public static final String DAVE_MIN_GLIBC = "2.38";
 
     private static volatile VoiceSupport daveProbe;
+    private static final java.util.Set<VoiceMode> REPORTED_UNAVAILABLE = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public VoiceSupport {
         Objects.requireNonNull(mode, "mode");
@@ -42,6 +43,15 @@ public record VoiceSupport(VoiceMode mode, boolean available, String detail, Str
                 yield probed;
             }
         };
+    }
+
+    /**
+     * True the first time a process asks about this unavailable mode: every JDA builder (one per
+     * shard) and every {@code MusicPlayers} would otherwise log the same condition again, nine times
+     * on a sharded start. The condition does not change while the process runs.
+     */
+    boolean firstReportOfUnavailability() {
+        return !available && REPORTED_UNAVAILABLE.add(mode);
     }
 
     /** The start-up log line, e.g. "voice: DAVE unavailable: …". */

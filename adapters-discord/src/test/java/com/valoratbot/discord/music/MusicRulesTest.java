@@ -233,4 +233,14 @@ class MusicRulesTest {
         assertThat(MusicPlayers.isUrl("ftp://host/x")).isFalse();
         assertThat(MusicPlayers.isUrl("daft punk one more time")).isFalse();
     }
+
+    @Test
+    void anUnavailableVoiceModeIsReportedOnlyOncePerProcessHoweverManyShardsAsk() {
+        // PASSTHROUGH is always available in reality: an unavailable one here cannot collide with the real probe.
+        assertThat(new VoiceSupport(VoiceMode.PASSTHROUGH, false, "not here", "").firstReportOfUnavailability()).isTrue();
+        for (int shard = 0; shard < 8; shard++) {
+            assertThat(new VoiceSupport(VoiceMode.PASSTHROUGH, false, "not here", "").firstReportOfUnavailability()).isFalse();
+        }
+        assertThat(new VoiceSupport(VoiceMode.PASSTHROUGH, true, "fine", "").firstReportOfUnavailability()).isFalse();
+    }
 }
