@@ -69,7 +69,80 @@ public final class Database implements AutoCloseable {
      *                               names the database without its password
      */
     public static Database open(DatabaseSettings settings) {
+        return openOnce(Objects.requireNonNull(settings, "settings"));
+    }
+
+    /**
+     * {@link #open}, but a database that refuses connections or is starting up or shutting down
+     * (a restart) is waited for, up to {@link DatabaseSettings#startWait()}: what a worker does at
+     * start-up. It logs once what it waits for, and once more when the database is back. The CLI
+     * uses {@link #open}, which answers at once.
+     */
+    public static Database openWhenReachable(DatabaseSettings settings) {
         Objects.requireNonNull(settings, "settings");
+        if (settings.embedded()) return openOnce(settings);
+        long started = System.nanoTime();
+        long until = started + settings.startWait().toNanos();
+        boolean waiting = false;
+        while (true) {
+            try {
+                Database db = openOnce(settings);
+                if (waiting) LOG.info("The database {} is back after {} s", settings.describe(), (System.nanoTime() - started) / 1_000_000_000L);
+                return db;
+            } catch (IllegalStateException e) {
+                if (!unavailable(e) || System.nanoTime() - until > 0) {
+                    if (waiting) throw new IllegalStateException(e.getMessage() + " (waited " + settings.startWait().toSeconds() + " s, VALORATBOT_DB_START_WAIT)", e);
+                    throw e;
+                }
+                if (!waiting) {
+                    LOG.warn("Waiting for the database {}: {}; retrying every {} s for up to {} s (VALORATBOT_DB_START_WAIT)",
+                            settings.describe(), safeMessage(rootCause(e)), START_RETRY.toSeconds(), settings.startWait().toSeconds());
+                    waiting = true;
+                }
+                try {
+                    Thread.sleep(START_RETRY);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static final java.time.Duration START_RETRY = java.time.Duration.ofSeconds(1);
+
+    /**
+     * True when {@code failure} says the database is down or restarting, and worth waiting for:
+     * connection refused, "the database system is starting up / shutting down", a connection cut,
+     * or too many clients. False for what waiting does not mend (a wrong password, a missing
+     * database, a bad table) and for a database that accepted the connection but never answered
+     * (a timeout): that one fails at once, so a wrong address is reported within seconds.
+     */
+    public static boolean unavailable(Throwable failure) {
+        boolean connectionProblem = false;
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.net.SocketTimeoutException) return false;
+            // pgjdbc's loginTimeout: the server took the connection but never finished the log-in.
+            // (Hikari's "request timed out" only means the pool waited for such failures: not this.)
+            String message = t.getMessage();
+            if (message != null && message.startsWith("Connection attempt timed out")) return false;
+            if (t instanceof java.net.ConnectException) connectionProblem = true;
+            if (t instanceof SQLException sql && sql.getSQLState() != null) {
+                String state = sql.getSQLState();
+                // 08: connection exceptions; 57P01-03: admin/crash shutdown, cannot connect now; 53300: too many clients.
+                if (state.startsWith("08") || state.startsWith("57P0") || state.equals("53300")) connectionProblem = true;
+            }
+        }
+        return connectionProblem;
+    }
+
+    private static Throwable rootCause(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) t = t.getCause();
+        return t;
+    }
+
+    private static Database openOnce(DatabaseSettings settings) {
         EmbeddedPostgres embedded = null;
         String jdbcUrl;
         Properties properties = settings.connectionProperties();
@@ -90,16 +163,51 @@ public final class Database implements AutoCloseable {
         }
         HikariDataSource pool = null;
         try {
+            if (!settings.embedded()) reachOnce(jdbcUrl, properties);
             pool = pool(settings, jdbcUrl, properties);
             settings = CommandTableChoice.resolve(pool, settings);
             Database db = new Database(settings, embedded, attached, jdbcUrl, properties, pool);
             if (settings.migrate()) db.migrate();
-            LOG.info("Database ready: {}, command table {}", db.describe(), settings.qualifiedTable());
+            LOG.info("Database ready: {}, command table {}{}", db.describe(), settings.qualifiedTable(), switch (settings.pooler()) {
+                case TRANSACTION -> ", through a transaction pooler (prepareThreshold=0, no LISTEN: polling)";
+                case SESSION -> ", through a session pooler";
+                case NONE -> "";
+            });
             return db;
         } catch (RuntimeException e) {
             if (pool != null) pool.close();
             closeEmbedded(embedded);
             throw new IllegalStateException("cannot use the database " + settings.describe() + ": " + safeMessage(e), e);
+        }
+    }
+
+    /**
+     * One plain connection before the pool, bounded by a deadline of our own: pgjdbc's log-in
+     * timeout did not bound it here (its SSL attempt and plain retry each wait for a socket read,
+     * 11-15 s in all), and Hikari's fail-fast check retries a connection that times out. A database
+     * that accepts TCP but never answers is reported within {@code LOGIN_TIMEOUT_SECONDS}.
+     */
+    private static void reachOnce(String jdbcUrl, Properties properties) {
+        java.util.concurrent.CompletableFuture<Void> attempt = new java.util.concurrent.CompletableFuture<>();
+        Thread.ofPlatform().daemon().name("valoratbot-db-probe").start(() -> {
+            try (Connection probe = DriverManager.getConnection(jdbcUrl, properties)) {
+                attempt.complete(null);
+            } catch (SQLException | RuntimeException e) {
+                attempt.completeExceptionally(e);
+            }
+        });
+        try {
+            attempt.get(DatabaseSettings.LOGIN_TIMEOUT_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException silent) {
+            // The thread is left to the driver's own timeouts; it holds nothing but that socket.
+            throw new IllegalStateException("no answer within " + DatabaseSettings.LOGIN_TIMEOUT_SECONDS
+                    + " s although the connection was accepted (is this a PostgreSQL port? a firewall dropping packets?)",
+                    new java.net.SocketTimeoutException("log-in timed out"));
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while connecting", e);
         }
     }
 
@@ -175,7 +283,8 @@ public final class Database implements AutoCloseable {
         Properties p = new Properties();
         p.putAll(properties);
         // A silently dead connection (network cut) must fail a read instead of hanging forever.
-        p.putIfAbsent("socketTimeout", "30");
+        // Longer than getNotifications' 500 ms wait, shorter than the pool's bound.
+        p.setProperty("socketTimeout", "30");
         p.setProperty("ApplicationName", "valoratbot-listen");
         return DriverManager.getConnection(jdbcUrl, p);
     }
@@ -201,7 +310,7 @@ public final class Database implements AutoCloseable {
     }
 
     /** An exception's message with any URL password masked. */
-    static String safeMessage(Throwable e) {
+    public static String safeMessage(Throwable e) {
         StringBuilder out = new StringBuilder();
         for (Throwable t = e; t != null && out.length() < 600; t = t.getCause() == t ? null : t.getCause()) {
             if (t.getMessage() != null && !out.toString().contains(t.getMessage())) {

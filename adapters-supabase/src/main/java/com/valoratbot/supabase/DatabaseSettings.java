@@ -21,7 +21,11 @@ import java.util.regex.Pattern;
  * {@link #dataDirectory()}. A URL may be Supabase's {@code postgres://user:pass@host:port/db?sslmode=…}
  * (also {@code postgresql://}) or a {@code jdbc:postgresql://…} URL. Port 6543 (Supabase's
  * transaction-mode pooler, or {@code ?pgbouncer=true}) turns off server-side prepared statements
- * ({@code prepareThreshold=0}) and LISTEN, which such a pooler cannot carry.
+ * ({@code prepareThreshold=0}) and LISTEN, which such a pooler cannot carry; {@link Pooler} says so
+ * explicitly for a pooler on another port ({@code VALORATBOT_POOLER}).
+ *
+ * <p>Every connection has connect, login and socket timeouts, so a database that accepts TCP but
+ * never answers fails start-up within seconds, naming it, instead of hanging.
  *
  * <p>{@link #toString()} and {@link #describe()} never show the password.
  */
@@ -38,6 +42,38 @@ public final class DatabaseSettings {
     public static final int MAX_POOL_SIZE = 200;
     /** Supabase's transaction-mode pooler (Supavisor) port. */
     public static final int TRANSACTION_POOLER_PORT = 6543;
+    /** How long start-up waits for a database that refuses connections or is starting up, by default. */
+    public static final java.time.Duration DEFAULT_START_WAIT = java.time.Duration.ofMinutes(5);
+    /**
+     * pgjdbc's timeouts, in seconds. TCP connect and the log-in handshake are bounded so a database
+     * that accepts connections but never answers fails start-up in well under 15 s; a read on an
+     * established connection is bounded generously (migrations may build an index on a big table)
+     * but still ends, so a silently dead connection cannot hang a claim or an outcome write forever.
+     * A URL's own {@code connectTimeout=}, {@code loginTimeout=} or {@code socketTimeout=} wins.
+     */
+    static final int CONNECT_TIMEOUT_SECONDS = 5;
+    static final int LOGIN_TIMEOUT_SECONDS = 6;
+    static final int SOCKET_TIMEOUT_SECONDS = 120;
+
+    /**
+     * What sits between the worker and PostgreSQL. {@code TRANSACTION}: a transaction-mode pooler
+     * (Supabase's port 6543, PgBouncer's {@code pool_mode=transaction}) hands each transaction to any
+     * server connection, so no LISTEN and no server-side prepared statements. {@code SESSION}: a
+     * session-mode pooler (Supabase's pooler on port 5432) keeps one server connection per client
+     * connection, so both work. {@code NONE}: PostgreSQL itself.
+     */
+    public enum Pooler {
+        NONE, SESSION, TRANSACTION;
+
+        static Pooler parse(String v) {
+            return switch (v.strip().toLowerCase(Locale.ROOT)) {
+                case "none", "direct" -> NONE;
+                case "session" -> SESSION;
+                case "transaction" -> TRANSACTION;
+                default -> throw new IllegalArgumentException("expected transaction, session, none or auto, was '" + v + "'");
+            };
+        }
+    }
 
     private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_$]{0,62}");
 
@@ -46,6 +82,8 @@ public final class DatabaseSettings {
     private final String user;
     private final String password;
     private final boolean transactionPooler;
+    private final Pooler pooler;
+    private final java.time.Duration startWait;
     private final String commandSchema;
     private final String commandTable;
     private final Path dataDirectory;
@@ -64,19 +102,23 @@ public final class DatabaseSettings {
         this.poolSize = b.poolSize;
         this.migrate = b.migrate;
         this.listen = b.listen;
+        this.startWait = b.startWait;
         if (b.url == null) {
             this.url = null;
             this.jdbcUrl = null;
             this.user = b.user;
             this.password = b.password;
             this.transactionPooler = false;
+            this.pooler = Pooler.NONE;
         } else {
             ParsedUrl parsed = ParsedUrl.parse(b.url);
             this.url = b.url;
             this.jdbcUrl = parsed.jdbcUrl;
             this.user = b.user != null ? b.user : parsed.user;
             this.password = b.password != null ? b.password : parsed.password;
-            this.transactionPooler = parsed.transactionPooler;
+            // An explicit VALORATBOT_POOLER wins over what the port suggests.
+            this.pooler = b.pooler != null ? b.pooler : parsed.transactionPooler ? Pooler.TRANSACTION : Pooler.NONE;
+            this.transactionPooler = pooler == Pooler.TRANSACTION;
         }
     }
 
@@ -97,6 +139,8 @@ public final class DatabaseSettings {
         b.listen = listen;
         b.tableConfigured = tableConfigured;
         b.legacyDataDirectoryWarning = legacyDataDirectoryWarning;
+        b.pooler = url == null ? null : pooler;
+        b.startWait = startWait;
         return b;
     }
 
@@ -144,6 +188,11 @@ public final class DatabaseSettings {
         }
         value(env, "VALORATBOT_DB_POOL_SIZE").ifPresent(v -> wrap("VALORATBOT_DB_POOL_SIZE", () -> b.poolSize(toInt(v))));
         value(env, "VALORATBOT_DB_MIGRATE").ifPresent(v -> wrap("VALORATBOT_DB_MIGRATE", () -> b.migrate(toBoolean(v))));
+        value(env, "VALORATBOT_POOLER").ifPresent(v -> wrap("VALORATBOT_POOLER", () -> {
+            if (v.strip().equalsIgnoreCase("auto")) b.poolerAuto();
+            else b.pooler(Pooler.parse(v));
+        }));
+        value(env, "VALORATBOT_DB_START_WAIT").ifPresent(v -> wrap("VALORATBOT_DB_START_WAIT", () -> b.startWait(toDuration(v))));
         value(env, "VALORATBOT_DB_LISTEN").ifPresent(v -> wrap("VALORATBOT_DB_LISTEN", () -> {
             if (v.strip().equalsIgnoreCase("auto")) b.listenAuto();
             else b.listen(toBoolean(v));
@@ -172,6 +221,21 @@ public final class DatabaseSettings {
             return Path.of(v);
         } catch (InvalidPathException e) {
             throw new IllegalArgumentException("not a valid path: " + v, e);
+        }
+    }
+
+    /** {@code 30s}, {@code 5m}, {@code 500ms}, a bare number of seconds, or ISO-8601 ({@code PT5M}). */
+    private static java.time.Duration toDuration(String v) {
+        String t = v.strip().toLowerCase(Locale.ROOT);
+        try {
+            if (t.startsWith("pt") || t.startsWith("p")) return java.time.Duration.parse(t.toUpperCase(Locale.ROOT));
+            if (t.endsWith("ms")) return java.time.Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2).strip()));
+            if (t.endsWith("s")) return java.time.Duration.ofSeconds(Long.parseLong(t.substring(0, t.length() - 1).strip()));
+            if (t.endsWith("m")) return java.time.Duration.ofMinutes(Long.parseLong(t.substring(0, t.length() - 1).strip()));
+            if (t.endsWith("h")) return java.time.Duration.ofHours(Long.parseLong(t.substring(0, t.length() - 1).strip()));
+            return java.time.Duration.ofSeconds(Long.parseLong(t));
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("not a duration (30s, 5m, 1h): '" + v + "'", e);
         }
     }
 
@@ -221,6 +285,20 @@ public final class DatabaseSettings {
      */
     public boolean usesTransactionPooler() {
         return transactionPooler;
+    }
+
+    /** The pooler in front of PostgreSQL: as set by {@code VALORATBOT_POOLER}, else guessed from the URL. */
+    public Pooler pooler() {
+        return pooler;
+    }
+
+    /**
+     * How long start-up waits for a database that refuses connections or says it is starting up or
+     * shutting down (a restart) before giving up; zero gives up at once. A database that accepts
+     * connections but never answers is not waited for: that is a wrong address, not a restart.
+     */
+    public java.time.Duration startWait() {
+        return startWait;
     }
 
     public String commandSchema() {
@@ -277,7 +355,9 @@ public final class DatabaseSettings {
         if (password != null) p.setProperty("password", password);
         p.putIfAbsent("ApplicationName", "valoratbot");
         p.putIfAbsent("tcpKeepAlive", "true");
-        p.putIfAbsent("connectTimeout", "10");
+        p.putIfAbsent("connectTimeout", Integer.toString(CONNECT_TIMEOUT_SECONDS));
+        p.putIfAbsent("loginTimeout", Integer.toString(LOGIN_TIMEOUT_SECONDS));
+        p.putIfAbsent("socketTimeout", Integer.toString(SOCKET_TIMEOUT_SECONDS));
         if (transactionPooler) p.setProperty("prepareThreshold", "0");
         return p;
     }
@@ -295,7 +375,11 @@ public final class DatabaseSettings {
                 + (password != null ? ", password=***" : "")
                 + ", table=" + qualifiedTable()
                 + ", pool=" + poolSize
-                + (transactionPooler ? ", transaction pooler (prepareThreshold=0, no LISTEN)" : "")
+                + switch (pooler) {
+                    case TRANSACTION -> ", transaction pooler (prepareThreshold=0, no LISTEN)";
+                    case SESSION -> ", session pooler";
+                    case NONE -> "";
+                }
                 + ", migrate=" + migrate
                 + ", listen=" + (listen == null ? "auto" : listen)
                 + "]";
@@ -332,6 +416,8 @@ public final class DatabaseSettings {
         private Boolean listen;
         private boolean tableConfigured;
         private String legacyDataDirectoryWarning;
+        private Pooler pooler;
+        private java.time.Duration startWait = DEFAULT_START_WAIT;
 
         private Builder() {}
 
@@ -397,6 +483,25 @@ public final class DatabaseSettings {
 
         public Builder listenAuto() {
             listen = null;
+            return this;
+        }
+
+        /** Says what pooler the URL leads to, whatever its port (see {@link Pooler}). */
+        public Builder pooler(Pooler v) {
+            pooler = Objects.requireNonNull(v, "pooler");
+            return this;
+        }
+
+        /** Guess the pooler from the URL: port 6543 or {@code pgbouncer=true} is a transaction pooler. */
+        public Builder poolerAuto() {
+            pooler = null;
+            return this;
+        }
+
+        /** How long start-up waits for a database that refuses connections (a restart); zero: not at all. */
+        public Builder startWait(java.time.Duration v) {
+            if (v == null || v.isNegative()) throw new IllegalArgumentException("the start-up wait must be zero or more, was " + v);
+            startWait = v;
             return this;
         }
 

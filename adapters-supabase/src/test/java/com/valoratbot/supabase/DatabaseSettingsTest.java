@@ -143,4 +143,60 @@ class DatabaseSettingsTest {
         assertThat(copy.toString()).isEqualTo(s.toString());
         assertThat(Map.of("pooler", copy.usesTransactionPooler(), "table", copy.qualifiedTable())).containsEntry("pooler", true).containsEntry("table", "x.y");
     }
+
+    @Test
+    void valoratbotPoolerSaysTheModeOnAnyPortAndWinsOverThePortsGuess() {
+        DatabaseSettings transaction = env("DATABASE_URL", "postgres://u:p@127.0.0.1:41234/d", "VALORATBOT_POOLER", "transaction");
+        assertThat(transaction.pooler()).isEqualTo(DatabaseSettings.Pooler.TRANSACTION);
+        assertThat(transaction.listenByDefault()).isFalse();
+        assertThat(transaction.connectionProperties().getProperty("prepareThreshold")).isEqualTo("0");
+
+        DatabaseSettings session = env("DATABASE_URL", "postgres://u:p@pooler.example:6543/d", "VALORATBOT_POOLER", "session");
+        assertThat(session.pooler()).isEqualTo(DatabaseSettings.Pooler.SESSION);
+        assertThat(session.listenByDefault()).isTrue();
+        assertThat(session.connectionProperties().getProperty("prepareThreshold")).isNull();
+        assertThat(session.toString()).contains("session pooler");
+
+        assertThat(env("DATABASE_URL", "postgres://u:p@h:6543/d", "VALORATBOT_POOLER", "auto").pooler()).isEqualTo(DatabaseSettings.Pooler.TRANSACTION);
+        assertThat(env("DATABASE_URL", "postgres://u:p@h:5432/d").pooler()).isEqualTo(DatabaseSettings.Pooler.NONE);
+        assertThat(env("DATABASE_URL", "postgres://u:p@h:6543/d", "VALORATBOT_POOLER", "none").usesTransactionPooler()).isFalse();
+        assertThat(env("DATABASE_URL", "postgres://u:p@h:5432/d", "VALORATBOT_POOLER", "session").toBuilder().build().pooler())
+                .isEqualTo(DatabaseSettings.Pooler.SESSION);
+        assertThatThrownBy(() -> env("DATABASE_URL", "postgres://u:p@h/d", "VALORATBOT_POOLER", "statement"))
+                .hasMessageContaining("VALORATBOT_POOLER").hasMessageContaining("transaction, session");
+    }
+
+    @Test
+    void everyConnectionHasConnectLoginAndSocketTimeoutsUnlessTheUrlSetsItsOwn() {
+        var p = env("DATABASE_URL", "postgres://u:p@h:5432/d").connectionProperties();
+        assertThat(p.getProperty("connectTimeout")).isEqualTo("5");
+        assertThat(p.getProperty("loginTimeout")).isEqualTo("6");
+        assertThat(p.getProperty("socketTimeout")).isEqualTo("120");
+        assertThat(p.getProperty("tcpKeepAlive")).isEqualTo("true");
+    }
+
+    @Test
+    void theStartUpWaitDefaultsToFiveMinutesAndIsRead() {
+        assertThat(env("DATABASE_URL", "postgres://u:p@h/d").startWait()).isEqualTo(java.time.Duration.ofMinutes(5));
+        assertThat(env("VALORATBOT_DB_START_WAIT", "30s").startWait()).isEqualTo(java.time.Duration.ofSeconds(30));
+        assertThat(env("VALORATBOT_DB_START_WAIT", "0").startWait()).isZero();
+        assertThatThrownBy(() -> env("VALORATBOT_DB_START_WAIT", "soon")).hasMessageContaining("VALORATBOT_DB_START_WAIT");
+    }
+
+    @Test
+    void aRefusedOrRestartingDatabaseIsWorthWaitingForButASilentOneOrAWrongPasswordIsNot() {
+        var refused = new java.sql.SQLException("Connection to localhost:5 refused", "08001", new java.net.ConnectException("Connection refused"));
+        var startingUp = new java.sql.SQLException("FATAL: the database system is starting up", "57P03");
+        var silent = new java.sql.SQLException("Connection attempt timed out.", "08001");
+        var wrongPassword = new java.sql.SQLException("FATAL: password authentication failed", "28P01");
+        var poolTimedOutOnRefusals = new java.sql.SQLTransientConnectionException(
+                "valoratbot - Connection is not available, request timed out after 5003ms", "08001", refused);
+
+        assertThat(Database.unavailable(new IllegalStateException("cannot use the database", refused))).isTrue();
+        assertThat(Database.unavailable(startingUp)).isTrue();
+        assertThat(Database.unavailable(poolTimedOutOnRefusals)).isTrue();
+        assertThat(Database.unavailable(new IllegalStateException("x", silent))).isFalse();
+        assertThat(Database.unavailable(new RuntimeException(new java.net.SocketTimeoutException("Read timed out")))).isFalse();
+        assertThat(Database.unavailable(wrongPassword)).isFalse();
+    }
 }

@@ -38,6 +38,23 @@ public final class WorkerApp implements AutoCloseable {
     /** @throws WorkerConfig.MissingTokenException without a token outside the sandbox */
     public static WorkerApp start(Settings settings, boolean sandbox) {
         WorkerConfig config = WorkerConfig.from(settings, sandbox);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return startOnce(settings, config);
+            } catch (RuntimeException e) {
+                // The database went away after it was first reached (a restart in the middle of
+                // start-up): everything started so far was stopped; start again, and opening the
+                // database waits for it as on a first start. Bounded, so a database that keeps
+                // dropping connections still ends start-up with its reason.
+                if (attempt >= START_ATTEMPTS || !Database.unavailable(e)) throw e;
+                LOG.warn("The database went away during start-up ({}); starting again once it is back", Database.safeMessage(e));
+            }
+        }
+    }
+
+    private static final int START_ATTEMPTS = 5;
+
+    private static WorkerApp startOnce(Settings settings, WorkerConfig config) {
         Lifecycle lifecycle = new Lifecycle();
         // Before anything starts: a second sandbox worker on the same embedded database says so
         // at once instead of failing on a busy port halfway through start-up.

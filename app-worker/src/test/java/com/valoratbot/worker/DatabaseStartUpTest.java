@@ -1,0 +1,159 @@
+package com.valoratbot.worker;
+
+import com.valoratbot.standin.DemoGuild;
+import com.valoratbot.standin.DiscordStandIn;
+import com.valoratbot.supabase.TestDatabase;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayNameGeneration;
+import org.junit.jupiter.api.DisplayNameGenerator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A worker process and its database at start-up: a database that is down or restarting is waited
+ * for (and said so, once), also when it goes away in the middle of start-up; one that accepts
+ * connections but never answers stops the worker within 15 s, naming it without its password.
+ */
+@DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
+class DatabaseStartUpTest {
+
+    @RegisterExtension
+    static final TestDatabase db = new TestDatabase();
+
+    private static DiscordStandIn standIn;
+
+    @BeforeAll
+    static void standInAndMigratedDatabase() {
+        standIn = DiscordStandIn.builder().port(0).build().start();
+        DemoGuild.seed(standIn.state());
+        db.open().close();
+    }
+
+    @AfterAll
+    static void stop() {
+        TestDatabase.startServer(); // whatever a test did, the extension needs it to clean up
+        if (standIn != null) standIn.close();
+    }
+
+    private static Map<String, String> env() {
+        return WorkerProcess.env(standIn.restBaseUrl(), standIn.gatewayUrl(), db.jdbcUrl());
+    }
+
+    @Test
+    void a_worker_started_while_the_database_is_down_waits_says_so_once_and_starts_when_it_is_back() throws Exception {
+        Map<String, String> env = env(); // before the stop: asking TestDatabase for its URL would start it again
+        TestDatabase.stopServer();
+        try (WorkerProcess worker = WorkerProcess.start("waiting-worker", env)) {
+            String waiting = worker.awaitLine("Waiting for the database", Duration.ofSeconds(60));
+            assertThat(waiting).contains("localhost:" + TestDatabase.port() + "/" + db.name());
+            Thread.sleep(4_000);
+            assertThat(worker.alive()).as("still waiting, not exited").isTrue();
+
+            TestDatabase.startServer();
+            worker.awaitLine("worker started", Duration.ofSeconds(120));
+            assertThat(worker.lines()).filteredOn(l -> l.contains("Waiting for the database")).hasSize(1);
+            assertThat(worker.lines()).filteredOn(l -> l.contains("Exception")).isEmpty();
+            assertThat(runListTextChannels()).contains("\"ok\": true");
+        } finally {
+            TestDatabase.startServer();
+        }
+    }
+
+    @Test
+    void a_database_restart_in_the_middle_of_the_workers_start_up_does_not_stop_it() throws Exception {
+        try (WorkerProcess worker = WorkerProcess.start("restart-worker", env())) {
+            worker.awaitLine("Database ready", Duration.ofSeconds(120));
+            // Down long enough that what start-up does next (logging in to Discord, registering
+            // the worker, starting the schedulers) meets a database that is gone.
+            TestDatabase.stopServer();
+            Thread.sleep(8_000);
+            TestDatabase.startServer();
+            worker.awaitLine("worker started", Duration.ofSeconds(120));
+            assertThat(worker.alive()).isTrue();
+            assertThat(runListTextChannels()).contains("\"ok\": true");
+        } finally {
+            TestDatabase.startServer();
+        }
+    }
+
+    @Test
+    void a_database_that_accepts_connections_but_never_answers_stops_the_worker_within_15_seconds_naming_it() throws Exception {
+        List<Socket> held = new CopyOnWriteArrayList<>();
+        AtomicLong firstAccept = new AtomicLong();
+        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Thread.ofPlatform().daemon().start(() -> {
+                while (!silent.isClosed()) {
+                    try {
+                        held.add(silent.accept()); // never reads, never answers
+                        firstAccept.compareAndSet(0, System.nanoTime());
+                    } catch (IOException closed) {
+                        return;
+                    }
+                }
+            });
+            Map<String, String> env = env();
+            env.put("DATABASE_URL", "postgres://valoratbot:s3cret-pw@127.0.0.1:" + silent.getLocalPort() + "/quietdb");
+            try (WorkerProcess worker = WorkerProcess.start("silent-db-worker", env)) {
+                Optional<Integer> exit = worker.awaitExit(Duration.ofSeconds(60));
+                long sinceStart = worker.age().toMillis();
+                long sinceConnect = firstAccept.get() == 0 ? -1 : (System.nanoTime() - firstAccept.get()) / 1_000_000;
+                System.out.printf("worker against a silent database stopped %d ms after it connected, %d ms after its JVM started%n",
+                        sinceConnect, sinceStart);
+                assertThat(exit).as("stopped on its own").isPresent();
+                assertThat(exit.get()).isNotZero();
+                assertThat(held).as("it did connect: the database accepted TCP").isNotEmpty();
+                // Measured from its first connection: JVM start-up on a loaded two-core machine is
+                // not the worker's doing (docs/benchmarks.md has the figures from process start).
+                assertThat(sinceConnect).as("ms from its connection to its exit").isLessThan(15_000);
+                Thread.sleep(300); // the last lines
+                String output = String.join("\n", worker.lines());
+                assertThat(output).contains("127.0.0.1:" + silent.getLocalPort() + "/quietdb").contains("timed out").doesNotContain("s3cret-pw");
+            }
+        } finally {
+            for (Socket s : held) s.close();
+        }
+    }
+
+    private static String runListTextChannels() throws Exception {
+        try (Connection c = db.connect()) {
+            String id;
+            try (PreparedStatement insert = c.prepareStatement(
+                    "INSERT INTO commands (guild_id, action, payload) VALUES (?, 'listTextChannels', '{}') RETURNING id::text")) {
+                insert.setString(1, Long.toString(DemoGuild.GUILD_ID));
+                try (ResultSet rs = insert.executeQuery()) {
+                    rs.next();
+                    id = rs.getString(1);
+                }
+            }
+            long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (System.nanoTime() < until) {
+                try (PreparedStatement poll = c.prepareStatement("SELECT status, result::text FROM commands WHERE id::text = ?")) {
+                    poll.setString(1, id);
+                    try (ResultSet rs = poll.executeQuery()) {
+                        rs.next();
+                        if (!rs.getString(1).equals("pending") && !rs.getString(1).equals("processing")) return rs.getString(2);
+                    }
+                }
+                Thread.sleep(50);
+            }
+            throw new AssertionError("listTextChannels " + id + " not finished within 30 s");
+        }
+    }
+}
