@@ -58,6 +58,7 @@ public final class FloodBenchmark {
             System.out.println(server.settingsJson());
             awaitPort(port, Duration.ofSeconds(60));
             List<Double> probes = new ArrayList<>();
+            List<Boolean> met = new ArrayList<>();
             for (int round = 1; round <= rounds; round++) {
                 String db = server.scratch("bench_flood");
                 List<String> command = new ArrayList<>(List.of(javaBin));
@@ -72,7 +73,9 @@ public final class FloodBenchmark {
                 try {
                     WorkerMemoryBenchmark.drain(worker);
                     WorkerReadiness.awaitCommandDone(server, db, worker, Long.toString(GUILD_B), Duration.ofSeconds(180));
-                    probes.add(round(server, db, round, unknown, floodReal, timeout));
+                    Probe p = round(server, db, round, unknown, floodReal, timeout);
+                    probes.add(p.seconds());
+                    met.add(p.met());
                 } finally {
                     worker.destroy();
                     if (!worker.waitFor(30, TimeUnit.SECONDS)) worker.destroyForcibly();
@@ -81,15 +84,17 @@ public final class FloodBenchmark {
             }
             double[] sorted = probes.stream().mapToDouble(Double::doubleValue).sorted().toArray();
             System.out.println(String.format(Locale.ROOT, "{\"summary\":true,\"rounds\":%d,\"probeMedianS\":%.3f,\"probeMaxS\":%.3f,\"targetS\":2,\"met\":%b}",
-                    rounds, SideBySideBenchmark.median(sorted), sorted[sorted.length - 1], sorted[sorted.length - 1] <= 2.0));
+                    rounds, SideBySideBenchmark.median(sorted), sorted[sorted.length - 1], !met.contains(false)));
         } finally {
             standIn.destroy();
             standIn.waitFor(10, TimeUnit.SECONDS);
         }
     }
 
-    /** Returns the probe's seconds from its commit to its completion (the timeout when it never completed). */
-    private static double round(BenchServer server, String db, int round, int unknown, int floodReal, Duration timeout) throws Exception {
+    /** The probe's seconds from its commit to its end (the timeout when it never ended); met when it ended {@code done} within 2 s. */
+    record Probe(double seconds, boolean met) {}
+
+    private static Probe round(BenchServer server, String db, int round, int unknown, int floodReal, Duration timeout) throws Exception {
         try (Connection c = server.connect(db)) {
             c.setAutoCommit(true);
             long floodStart = System.nanoTime();
@@ -133,8 +138,8 @@ public final class FloodBenchmark {
                     "{\"benchmark\":\"flood\",\"round\":%d,\"unknownGuildRows\":%d,\"realGuildRows\":%d,\"floodInsertS\":%.2f,"
                             + "\"probeSeconds\":%.3f,\"probeFinished\":%b,\"probeStatus\":%s,\"probeResult\":%s,\"tableAtProbeEnd\":%s,\"targetS\":2,\"met\":%b}",
                     round, unknown, floodReal, floodInsert, seconds, finished, BenchServer.q(status), result == null ? "null" : BenchServer.q(result),
-                    BenchServer.q(floodState), finished && status.equals("done") && seconds <= 2.0));
-            return seconds;
+                    BenchServer.q(floodState), status.equals("done") && seconds <= 2.0));
+            return new Probe(seconds, status.equals("done") && seconds <= 2.0);
         }
     }
 
