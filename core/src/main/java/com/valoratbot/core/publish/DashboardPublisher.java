@@ -20,8 +20,9 @@ import java.util.concurrent.TimeUnit;
  * Keeps the dashboard's tables current: {@code bot_status}, {@code bot_guilds}, {@code guild_snapshot} and
  * {@code leaderboards} (see docs/dashboard.md).
  *
- * <p>Everything runs on this publisher's own thread, never on a gateway thread or the command path: Discord
- * events ({@link #guildJoined}, {@link #guildLeft}, {@link #guildRenamed}) only enqueue. A failed write is
+ * <p>Everything runs on this publisher's own threads (one for the status, one for the rest), never on a gateway
+ * thread or the command path: Discord events ({@link #guildJoined}, {@link #guildLeft}, {@link #guildRenamed}) only
+ * enqueue. A failed write is
  * logged and done again at the next interval; nothing is retried in a loop.
  *
  * <p>With several workers, each publishes what its connection holds and the {@link DashboardTables}
@@ -42,6 +43,11 @@ public final class DashboardPublisher implements AutoCloseable {
     /** Each guild's week at its previous publication (the publisher's thread, or a test calling it). */
     private final Map<Snowflake, DashboardWeek> lastWeeks = new java.util.concurrent.ConcurrentHashMap<>();
     private ScheduledExecutorService thread;
+    /**
+     * bot_status has a thread of its own: a snapshot round asks Discord once per guild and may take a while
+     * with many guilds, and the page calls the bot down when the newest status row is 2 minutes old.
+     */
+    private ScheduledExecutorService statusThread;
     private Instant startedAt;
     private boolean closed;
 
@@ -66,17 +72,19 @@ public final class DashboardPublisher implements AutoCloseable {
         if (closed) throw new IllegalStateException("closed");
         if (thread != null) throw new IllegalStateException("already started");
         startedAt = clock.instant();
+        // One thread for the guild list and its events, so a leave is never undone by a resync running beside it.
         thread = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("valoratbot-dashboard").daemon().factory());
-        if (settings.status()) every(settings.statusInterval(), this::publishStatus);
-        if (settings.guilds()) every(settings.guildsResync(), this::resyncGuilds);
-        if (settings.snapshots()) every(settings.snapshotInterval(), this::publishSnapshots);
-        if (settings.leaderboards()) every(settings.leaderboardInterval(), this::publishLeaderboards);
+        statusThread = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("valoratbot-dashboard-status").daemon().factory());
+        if (settings.status()) every(statusThread, settings.statusInterval(), this::publishStatus);
+        if (settings.guilds()) every(thread, settings.guildsResync(), this::resyncGuilds);
+        if (settings.snapshots()) every(thread, settings.snapshotInterval(), this::publishSnapshots);
+        if (settings.leaderboards()) every(thread, settings.leaderboardInterval(), this::publishLeaderboards);
         return this;
     }
 
-    private void every(Duration interval, Runnable job) {
+    private static void every(ScheduledExecutorService on, Duration interval, Runnable job) {
         long millis = interval.toMillis();
-        thread.scheduleWithFixedDelay(() -> quietly(job), 0, millis, TimeUnit.MILLISECONDS);
+        on.scheduleWithFixedDelay(() -> quietly(job), 0, millis, TimeUnit.MILLISECONDS);
     }
 
     private static void quietly(Runnable job) {
@@ -159,8 +167,10 @@ public final class DashboardPublisher implements AutoCloseable {
         closed = true;
         if (thread == null) return;
         thread.shutdownNow();
+        statusThread.shutdownNow();
         try {
             thread.awaitTermination(10, TimeUnit.SECONDS);
+            statusThread.awaitTermination(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
