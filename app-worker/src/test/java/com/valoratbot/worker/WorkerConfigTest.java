@@ -107,4 +107,26 @@ class WorkerConfigTest {
         assertThatThrownBy(() -> Settings.load(Map.of("VALORATBOT_CONFIG", "/nonexistent/valoratbot.properties")))
                 .hasMessageContaining("/nonexistent/valoratbot.properties");
     }
+
+    @Test
+    void securitySettingsDefaultToWhatKeepsTodaysDashboardWorking() {
+        WorkerConfig c = WorkerConfig.from(Settings.of(Map.of("DISCORD_TOKEN", "t")), false);
+        assertThat(c.anonymousRows()).isEqualTo(com.valoratbot.core.run.AnonymousRows.ALL_BUT_MASS_MENTIONS);
+        assertThat(c.maxPendingSchedules()).isEqualTo(100);
+        assertThat(c.scheduleHorizon()).isEqualTo(Duration.ofDays(366));
+    }
+
+    @Test
+    void anonymousRowsAndScheduleLimitsAreReadAndCheckedAtStartUp() {
+        WorkerConfig c = WorkerConfig.from(Settings.of(Map.of("DISCORD_TOKEN", "t", "VALORATBOT_ANONYMOUS_ROWS", " Read-Only ",
+                "VALORATBOT_MAX_PENDING_SCHEDULES", "5", "VALORATBOT_SCHEDULE_HORIZON", "30d")), false);
+        assertThat(c.anonymousRows()).isEqualTo(com.valoratbot.core.run.AnonymousRows.READ_ONLY);
+        assertThat(c.maxPendingSchedules()).isEqualTo(5);
+        assertThat(c.scheduleHorizon()).isEqualTo(Duration.ofDays(30));
+
+        assertThatThrownBy(() -> WorkerConfig.from(Settings.of(Map.of("DISCORD_TOKEN", "t", "VALORATBOT_ANONYMOUS_ROWS", "nobody")), false))
+                .hasMessageContaining("VALORATBOT_ANONYMOUS_ROWS").hasMessageContaining("read-only");
+        assertThatThrownBy(() -> WorkerConfig.from(Settings.of(Map.of("DISCORD_TOKEN", "t", "VALORATBOT_SCHEDULE_HORIZON", "36500d")), false))
+                .hasMessageContaining("VALORATBOT_SCHEDULE_HORIZON");
+    }
 }

@@ -155,15 +155,23 @@ public final class CommandHandler {
         if (read instanceof Result.Err<JsonNode>(var failure)) return Result.err(failure);
         JsonNode payload = ((Result.Ok<JsonNode>) read).value();
         CommandContext context = new CommandContext(row.id(), guild.get(), requester);
-        boolean anonymous = requester.isEmpty();
         return parser.parse(row.action(), payload)
-                .flatMap(command -> anonymous ? anonymousRows.refusal(command).<Result<Command>>map(Result::err).orElse(Result.ok(command)) : Result.ok(command))
+                .flatMap(command -> admitAnonymous(context, command))
                 .flatMap(command -> ports.rateLimits().admit(context.guildId(), command.action())
                         .flatMap(admitted -> ports.access().check(context, command, AccessRequirements.of(command)))
                         .flatMap(allowed -> command.action().idempotent() || started.started(context.commandId())
                                 ? dispatch(context, command)
                                 // Lost the lease meanwhile: another worker settles it; this outcome is not stored.
                                 : Result.err(ErrorCode.INTERRUPTED, "interrupted", row.action())));
+    }
+
+    /**
+     * A row that names nobody may run only what {@code VALORATBOT_ANONYMOUS_ROWS} allows; checked
+     * before the rate limit and the access check, since there is no requester to check.
+     */
+    private Result<Command> admitAnonymous(CommandContext context, Command command) {
+        if (context.requestedBy().isPresent()) return Result.ok(command);
+        return anonymousRows.refusal(command).<Result<Command>>map(Result::err).orElseGet(() -> Result.ok(command));
     }
 
     /** A hostile value is echoed in the reason only as far as a person needs to recognise it. */
