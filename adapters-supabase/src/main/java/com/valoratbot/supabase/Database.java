@@ -196,11 +196,12 @@ public final class Database implements AutoCloseable {
                 attempt.completeExceptionally(e);
             }
         });
+        int seconds = loginTimeoutSeconds(jdbcUrl, properties);
         try {
-            attempt.get(DatabaseSettings.LOGIN_TIMEOUT_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+            attempt.get(seconds, java.util.concurrent.TimeUnit.SECONDS);
         } catch (java.util.concurrent.TimeoutException silent) {
             // The thread is left to the driver's own timeouts; it holds nothing but that socket.
-            throw new IllegalStateException("no answer within " + DatabaseSettings.LOGIN_TIMEOUT_SECONDS
+            throw new IllegalStateException("no answer within " + seconds
                     + " s although the connection was accepted (is this a PostgreSQL port? a firewall dropping packets?)",
                     new java.net.SocketTimeoutException("log-in timed out"));
         } catch (java.util.concurrent.ExecutionException e) {
@@ -208,6 +209,20 @@ public final class Database implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while connecting", e);
+        }
+    }
+
+    private static final java.util.regex.Pattern URL_LOGIN_TIMEOUT = java.util.regex.Pattern.compile("(?i)[?&]loginTimeout=(\\d{1,6})(?:&|$)");
+
+    /** The URL's {@code loginTimeout=} (it wins, as in pgjdbc), else the property; 0 means a day. */
+    private static int loginTimeoutSeconds(String jdbcUrl, Properties properties) {
+        java.util.regex.Matcher m = URL_LOGIN_TIMEOUT.matcher(jdbcUrl);
+        String value = m.find() ? m.group(1) : properties.getProperty("loginTimeout", Integer.toString(DatabaseSettings.LOGIN_TIMEOUT_SECONDS));
+        try {
+            int seconds = Integer.parseInt(value.strip());
+            return seconds > 0 ? seconds : 86_400;
+        } catch (NumberFormatException e) {
+            return DatabaseSettings.LOGIN_TIMEOUT_SECONDS;
         }
     }
 
