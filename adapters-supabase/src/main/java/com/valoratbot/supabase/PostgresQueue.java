@@ -257,7 +257,9 @@ public final class PostgresQueue implements AutoCloseable {
             // slots free while other guilds are ready: try again at once, a few times at most.
             for (int round = 0; round < CLAIM_ROUNDS && out.size() < max; round++) {
                 int want = max - out.size();
+                long started = System.nanoTime();
                 Round r = claimRound(want);
+                if (LOG.isTraceEnabled()) LOG.trace("claim {} -> {} in {} us", want, r.commands().size(), (System.nanoTime() - started) / 1000);
                 out.addAll(r.commands());
                 if (r.lockedGuilds() < want || r.cleaned() == 0) break;
             }
@@ -363,6 +365,7 @@ public final class PostgresQueue implements AutoCloseable {
                 results[i] = JsonText.storable(c.resultJson());
             }
             long readied = 0;
+            long started = System.nanoTime();
             try (Connection c = data.getConnection(); PreparedStatement st = c.prepareStatement(sql.complete)) {
                 st.setArray(1, c.createArrayOf("text", ids));
                 st.setArray(2, c.createArrayOf("boolean", oks));
@@ -379,6 +382,7 @@ public final class PostgresQueue implements AutoCloseable {
             } catch (SQLException e) {
                 throw new DataAccessException("writing " + n + " outcomes on " + table.key() + ": " + e.getMessage(), e);
             }
+            if (LOG.isTraceEnabled()) LOG.trace("complete {} in {} us", n, (System.nanoTime() - started) / 1000);
             for (String id : ids) held.remove(id);
             // A guild whose next command became claimable: wake the claim loop (and only then).
             if (readied > 0) signal.wakeUp();
