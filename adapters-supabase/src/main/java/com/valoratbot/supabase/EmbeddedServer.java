@@ -69,7 +69,8 @@ final class EmbeddedServer {
             Optional<Long> owner = owner(dir);
             if (owner.isEmpty() || ProcessHandle.of(owner.get()).filter(ProcessHandle::isAlive).isPresent()) {
                 LOG.info("No DATABASE_URL: using the embedded PostgreSQL already running on localhost:{} (data in {})", live.get().port(), dir);
-                return new Running(live.get().port(), readSecret(dir), Optional.empty());
+                // A server started by an older version has no secret yet (trust): connect without one.
+                return new Running(live.get().port(), Files.exists(dir.resolve(SECRET_FILE)) ? readSecret(dir) : null, Optional.empty());
             }
             port = live.get().port();
             LOG.warn("The embedded PostgreSQL on localhost:{} (pid {}) outlived the process that started it (pid {}); stopping it and starting it again here",

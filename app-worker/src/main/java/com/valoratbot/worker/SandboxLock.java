@@ -42,7 +42,7 @@ final class SandboxLock implements AutoCloseable {
         }
     }
 
-    /** The lock beside the data directory ({@code ~/.valoratbot/sandbox.lock} by default). */
+    /** The lock beside the data directory ({@code ~/.valoratbot/pgdata.sandbox.lock} by default). */
     static Path fileFor(Path dataDirectory) {
         Path dir = dataDirectory.toAbsolutePath().normalize();
         return dir.resolveSibling(dir.getFileName() + "." + FILE);
