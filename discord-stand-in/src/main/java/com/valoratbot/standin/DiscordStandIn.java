@@ -49,7 +49,9 @@ public final class DiscordStandIn implements AutoCloseable {
         this.heartbeatInterval = builder.heartbeatInterval;
         this.state = new StandInState(builder.botUserId, builder.botName);
         this.requestLog = new RequestLog(builder.requestLogCapacity);
-        this.gateway = new GatewayHub(state, botToken, heartbeatInterval, builder.replayBufferBytes, builder.voiceHook);
+        this.gateway = new GatewayHub(state, botToken, heartbeatInterval, builder.replayBufferBytes, builder.voiceHook,
+                new ShardingRules(builder.recommendedShards, builder.maxConcurrency, builder.identifyWindow,
+                        builder.guildsPerShardLimit, ShardingRules.DEFAULT.sessionStartTotal()));
         builder.rateLimits.forEach(rateLimiter::set);
     }
 
@@ -69,7 +71,7 @@ public final class DiscordStandIn implements AutoCloseable {
         connector.setHost(LOOPBACK);
         connector.setPort(requestedPort);
         server.addConnector(connector);
-        RestApi api = new RestApi(state, botToken, this::gatewayUrl, rateLimiter, requestLog);
+        RestApi api = new RestApi(state, botToken, this::gatewayUrl, rateLimiter, requestLog, gateway::gatewayBot);
         WebSocketUpgradeHandler upgrade = WebSocketUpgradeHandler.from(server, container -> {
             // Clients heartbeat at the interval HELLO gives; the idle timeout must comfortably exceed it.
             container.setIdleTimeout(heartbeatInterval.multipliedBy(3).plusSeconds(10));
@@ -215,6 +217,10 @@ public final class DiscordStandIn implements AutoCloseable {
         private long replayBufferBytes = 64L * 1024 * 1024;
         private int requestLogCapacity = 100_000;
         private VoiceHook voiceHook;
+        private int recommendedShards = ShardingRules.DEFAULT.recommendedShards();
+        private int maxConcurrency = ShardingRules.DEFAULT.maxConcurrency();
+        private Duration identifyWindow = ShardingRules.DEFAULT.identifyWindow();
+        private int guildsPerShardLimit = ShardingRules.DEFAULT.guildsPerShardLimit();
         private final Map<String, RateLimiter.Rule> rateLimits = new LinkedHashMap<>();
         private final List<String> problems = new ArrayList<>();
 
@@ -278,6 +284,39 @@ public final class DiscordStandIn implements AutoCloseable {
             return this;
         }
 
+        /**
+         * The {@code shards} that {@code GET /gateway/bot} recommends. Unset (0), it is computed from the guilds
+         * held at the time of the call: {@code max(1, ceil(guilds / 1000))}, Discord's ~1,000 guilds per shard.
+         */
+        public Builder recommendedShards(int recommendedShards) {
+            this.recommendedShards = recommendedShards;
+            return this;
+        }
+
+        /** {@code session_start_limit.max_concurrency}: how many IDENTIFY buckets there are (1 by default). */
+        public Builder maxConcurrency(int maxConcurrency) {
+            this.maxConcurrency = maxConcurrency;
+            return this;
+        }
+
+        /**
+         * Paces IDENTIFY as Discord does: one per bucket {@code shard_id % max_concurrency} per {@code window}
+         * (Discord's is 5 s); a faster one gets op 9 Invalid Session. Off by default.
+         */
+        public Builder identifyRateLimit(Duration window) {
+            this.identifyWindow = window;
+            return this;
+        }
+
+        /**
+         * Requires sharding as Discord does past 2,500 guilds: an IDENTIFY whose session would hold more guilds
+         * than this is closed with 4011. 0 (the default) never requires it.
+         */
+        public Builder guildsPerShardLimit(int guildsPerShardLimit) {
+            this.guildsPerShardLimit = guildsPerShardLimit;
+            return this;
+        }
+
         public DiscordStandIn build() {
             List<String> errors = new ArrayList<>(problems);
             if (port < 0 || port > 65_535) {
@@ -298,6 +337,18 @@ public final class DiscordStandIn implements AutoCloseable {
             }
             if (replayBufferBytes < 64 * 1024) {
                 errors.add("replayBufferBytes must be at least 64 KiB");
+            }
+            if (recommendedShards < 0) {
+                errors.add("recommendedShards must be 0 (computed) or positive");
+            }
+            if (maxConcurrency < 1) {
+                errors.add("maxConcurrency must be at least 1");
+            }
+            if (identifyWindow != null && (identifyWindow.isNegative() || identifyWindow.compareTo(Duration.ofMinutes(1)) > 0)) {
+                errors.add("identifyRateLimit must be between 0 and 1 min");
+            }
+            if (guildsPerShardLimit < 0) {
+                errors.add("guildsPerShardLimit must be 0 (no limit) or positive");
             }
             if (requestLogCapacity < 1) {
                 errors.add("requestLogCapacity must be positive");

@@ -40,6 +40,7 @@ final class GatewayHub implements GatewayEvents {
     private static final int CLOSE_AUTHENTICATION_FAILED = 4004;
     private static final int CLOSE_ALREADY_AUTHENTICATED = 4005;
     private static final int CLOSE_INVALID_SHARD = 4010;
+    private static final int CLOSE_SHARDING_REQUIRED = 4011;
     private static final int CLOSE_INVALID_INTENTS = 4013;
 
     /** The GUILD_CREATE stream waits while this many frames are still unsent, so a slow client holds little. */
@@ -57,9 +58,20 @@ final class GatewayHub implements GatewayEvents {
     private final AtomicInteger identifies = new AtomicInteger();
     private final AtomicInteger resumes = new AtomicInteger();
     private final AtomicInteger invalidated = new AtomicInteger();
+    private final AtomicInteger rateLimitedIdentifies = new AtomicInteger();
+    private final ShardingRules sharding;
+    /** Per IDENTIFY bucket ({@code shard_id % max_concurrency}), when it last let an IDENTIFY through (nanoTime). */
+    private final Map<Integer, Long> lastIdentifyByBucket = new ConcurrentHashMap<>();
+    private volatile long firstIdentifyMs;
     private volatile String gatewayUrl = "";
 
     GatewayHub(StandInState state, String token, Duration heartbeatInterval, long replayLimitBytes, VoiceHook voiceHook) {
+        this(state, token, heartbeatInterval, replayLimitBytes, voiceHook, ShardingRules.DEFAULT);
+    }
+
+    GatewayHub(StandInState state, String token, Duration heartbeatInterval, long replayLimitBytes, VoiceHook voiceHook,
+            ShardingRules sharding) {
+        this.sharding = sharding;
         this.state = state;
         this.token = token.getBytes(StandardCharsets.UTF_8);
         this.heartbeatInterval = heartbeatInterval;
@@ -76,7 +88,22 @@ final class GatewayHub implements GatewayEvents {
     }
 
     GatewayStats stats() {
-        return new GatewayStats(identifies.get(), resumes.get(), invalidated.get(), connections.size());
+        return new GatewayStats(identifies.get(), resumes.get(), invalidated.get(), connections.size(),
+                rateLimitedIdentifies.get());
+    }
+
+    /** The body of {@code GET /gateway/bot}: the URL, a recommended shard count and the session start limit. */
+    ObjectNode gatewayBot() {
+        int guildCount = state.read(() -> state.guildMap().size());
+        ObjectNode json = Json.object().put("url", gatewayUrl).put("shards", sharding.recommendedFor(guildCount));
+        long dayMs = Duration.ofDays(1).toMillis();
+        long sinceFirst = firstIdentifyMs == 0 ? 0 : System.currentTimeMillis() - firstIdentifyMs;
+        json.putObject("session_start_limit")
+                .put("total", sharding.sessionStartTotal())
+                .put("remaining", Math.max(0, sharding.sessionStartTotal() - identifies.get()))
+                .put("reset_after", Math.max(0, dayMs - sinceFirst))
+                .put("max_concurrency", sharding.maxConcurrency());
+        return json;
     }
 
     void dropAll() {
@@ -172,6 +199,22 @@ final class GatewayHub implements GatewayEvents {
                 return;
             }
         }
+        if (sharding.guildsPerShardLimit() > 0) {
+            int[] claimed = shard;
+            long held = state.read(() -> state.guildMap().keySet().stream()
+                    .filter(id -> GatewaySession.covers(claimed, id)).count());
+            if (held > sharding.guildsPerShardLimit()) {
+                connection.close(CLOSE_SHARDING_REQUIRED, "Sharding required.");
+                return;
+            }
+        }
+        if (!identifyAllowed(shard == null ? 0 : shard[0])) {
+            // Discord's gateway docs: an IDENTIFY beyond max_concurrency is answered with op 9 Invalid Session
+            // (d=false), not a close; the client waits and identifies again on the same socket.
+            rateLimitedIdentifies.incrementAndGet();
+            connection.send("{\"op\":9,\"d\":false}");
+            return;
+        }
         reapAbandonedSessions();
         // Discord accepts a large_threshold of 50 to 250 and defaults to 50.
         int largeThreshold = Math.clamp(data.path("large_threshold").asInt(50), 50, 250);
@@ -179,10 +222,34 @@ final class GatewayHub implements GatewayEvents {
                 replayLimitBytes);
         session.attach(connection);
         connection.bind(session);
-        identifies.incrementAndGet();
+        if (identifies.incrementAndGet() == 1) {
+            firstIdentifyMs = System.currentTimeMillis();
+        }
         log.debug("IDENTIFY accepted, session {} intents {}", session.id, session.intents);
         // The heavy part runs off Jetty's reader thread so heartbeats keep being answered meanwhile.
         Thread.ofVirtual().name("standin-gateway-ready").start(() -> sendReadyAndGuilds(session, connection));
+    }
+
+    /**
+     * One IDENTIFY per bucket ({@code shard_id % max_concurrency}) per window. Only accepted IDENTIFYs take the
+     * bucket, so a client refused too early is not pushed further back for retrying.
+     */
+    private boolean identifyAllowed(int shardId) {
+        Duration window = sharding.identifyWindow();
+        if (window == null) {
+            return true;
+        }
+        int bucket = shardId % sharding.maxConcurrency();
+        long now = System.nanoTime();
+        boolean[] allowed = {false};
+        lastIdentifyByBucket.compute(bucket, (key, last) -> {
+            if (last == null || now - last >= window.toNanos()) {
+                allowed[0] = true;
+                return now;
+            }
+            return last;
+        });
+        return allowed[0];
     }
 
     private void sendReadyAndGuilds(GatewaySession session, GatewayConnection connection) {
@@ -414,7 +481,9 @@ final class GatewayHub implements GatewayEvents {
         String full = null;
         String blanked = null;
         for (GatewaySession session : sessions.values()) {
-            if (session.isEnded() || !session.isDelivered(guildId) || !session.hasIntents(requiredIntents)) {
+            // Events outside any guild (guildId 0, e.g. DMs) go to shard 0 only, as Discord sends them.
+            boolean receives = guildId == 0 ? session.isShardZero() : session.isDelivered(guildId);
+            if (session.isEnded() || !receives || !session.hasIntents(requiredIntents)) {
                 continue;
             }
             if (privilegedContent && !session.hasIntents(GatewayIntents.MESSAGE_CONTENT) && !addressedToBot(data)) {

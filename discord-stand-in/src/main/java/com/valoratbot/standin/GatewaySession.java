@@ -44,7 +44,16 @@ final class GatewaySession {
 
     /** Whether this session's shard receives the guild's events (Discord's (guild_id >> 22) % num_shards rule). */
     boolean coversGuild(long guildId) {
+        return covers(shard, guildId);
+    }
+
+    /** {@code shard} is {id, count} or null (unsharded: every guild). */
+    static boolean covers(int[] shard, long guildId) {
         return shard == null || shard[1] <= 1 || (guildId >>> 22) % shard[1] == shard[0];
+    }
+
+    boolean isShardZero() {
+        return shard == null || shard[0] == 0;
     }
 
     void dispatch(String type, String dataJson) {

@@ -10,10 +10,12 @@ final class GuildEndpoints {
 
     private final StandInState state;
     private final Supplier<String> gatewayUrl;
+    private final Supplier<? extends JsonNode> gatewayBot;
 
-    GuildEndpoints(StandInState state, Supplier<String> gatewayUrl) {
+    GuildEndpoints(StandInState state, Supplier<String> gatewayUrl, Supplier<? extends JsonNode> gatewayBot) {
         this.state = state;
         this.gatewayUrl = gatewayUrl;
+        this.gatewayBot = gatewayBot;
     }
 
     JsonNode self(RestRequest request) {
@@ -35,14 +37,9 @@ final class GuildEndpoints {
         return Json.object().put("url", gatewayUrl.get());
     }
 
+    /** Shard count and session start limit come from the Gateway side, which knows the sharding rules. */
     JsonNode gatewayBot(RestRequest request) {
-        ObjectNode json = Json.object().put("url", gatewayUrl.get()).put("shards", 1);
-        json.putObject("session_start_limit")
-                .put("total", 1000)
-                .put("remaining", 1000)
-                .put("reset_after", 86_400_000)
-                .put("max_concurrency", 1);
-        return json;
+        return gatewayBot.get();
     }
 
     JsonNode guild(RestRequest request) {

@@ -29,11 +29,12 @@ final class RestApi {
     private final ChannelEndpoints channels;
     private final MessageEndpoints messages;
 
-    RestApi(StandInState state, String botToken, java.util.function.Supplier<String> gatewayUrl, RateLimiter rateLimiter, RequestLog requestLog) {
+    RestApi(StandInState state, String botToken, java.util.function.Supplier<String> gatewayUrl, RateLimiter rateLimiter, RequestLog requestLog,
+            java.util.function.Supplier<? extends JsonNode> gatewayBot) {
         this.expectedAuthorization = ("Bot " + botToken).getBytes(StandardCharsets.UTF_8);
         this.rateLimiter = rateLimiter;
         this.requestLog = requestLog;
-        this.guilds = new GuildEndpoints(state, gatewayUrl);
+        this.guilds = new GuildEndpoints(state, gatewayUrl, gatewayBot);
         this.channels = new ChannelEndpoints(state);
         this.messages = new MessageEndpoints(state);
     }

@@ -28,7 +28,8 @@ final class StateJson {
                 .put("identifies", gateway.identifies())
                 .put("resumes", gateway.resumes())
                 .put("invalidated_sessions", gateway.invalidatedSessions())
-                .put("open_connections", gateway.openConnections());
+                .put("open_connections", gateway.openConnections())
+                .put("rate_limited_identifies", gateway.rateLimitedIdentifies());
         json.set("requests", requests.counts());
         return json;
     }

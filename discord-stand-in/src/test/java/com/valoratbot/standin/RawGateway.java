@@ -88,6 +88,13 @@ final class RawGateway implements WebSocket.Listener, AutoCloseable {
         socket.abort();
     }
 
+    /** An IDENTIFY for shard {@code shardId} of {@code shardCount} ({@code "shard": [id, count]}). */
+    static String identify(String token, int intents, int shardId, int shardCount) {
+        return "{\"op\":2,\"d\":{\"token\":\"" + token + "\",\"intents\":" + intents
+                + ",\"shard\":[" + shardId + "," + shardCount + "]"
+                + ",\"properties\":{\"os\":\"linux\",\"browser\":\"test\",\"device\":\"test\"}}}";
+    }
+
     static String identify(String token, int intents) {
         return "{\"op\":2,\"d\":{\"token\":\"" + token + "\",\"intents\":" + intents
                 + ",\"properties\":{\"os\":\"linux\",\"browser\":\"test\",\"device\":\"test\"}}}";
