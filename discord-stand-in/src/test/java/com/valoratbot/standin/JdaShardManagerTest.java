@@ -13,6 +13,7 @@ import net.dv8tion.jda.api.requests.RestConfig;
 import net.dv8tion.jda.api.sharding.DefaultShardManagerBuilder;
 import net.dv8tion.jda.api.sharding.ShardManager;
 import net.dv8tion.jda.api.utils.Compression;
+import net.dv8tion.jda.api.utils.ConcurrentSessionController;
 import net.dv8tion.jda.api.utils.SessionControllerAdapter;
 import org.junit.jupiter.api.DisplayNameGeneration;
 import org.junit.jupiter.api.DisplayNameGenerator;
@@ -78,6 +79,55 @@ class JdaShardManagerTest {
                 // JDA waited out the 5 s bucket between its two IDENTIFYs: none was refused.
                 assertThat(standIn.gatewayStats().identifies()).isEqualTo(2);
                 assertThat(standIn.gatewayStats().rateLimitedIdentifies()).isZero();
+            } finally {
+                List<JDA> started = List.copyOf(shards.getShards());
+                shards.shutdown();
+                for (JDA shard : started) {
+                    shard.shutdownNow();
+                    shard.awaitShutdown();
+                }
+            }
+        }
+    }
+
+    @Test
+    void a_shard_manager_identifying_faster_than_max_concurrency_is_refused_with_op_9_and_gets_in_by_retrying()
+            throws InterruptedException {
+        try (DiscordStandIn standIn = DiscordStandIn.builder()
+                .recommendedShards(2)
+                .identifyRateLimit(Duration.ofSeconds(5))
+                .build()
+                .start()) {
+            for (int shard = 0; shard < 2; shard++) {
+                long id = ShardingTest.guildOnShard(shard, 2, 0);
+                standIn.state().createGuild(id, "Guild " + shard).textChannel(id + 1, "general");
+            }
+            // A controller that believes it may start two shards at once, whatever /gateway/bot says: like two
+            // worker processes that do not coordinate, its IDENTIFYs land inside one 5 s bucket.
+            ConcurrentSessionController overeager = new ConcurrentSessionController() {
+                @Override
+                public void setConcurrency(int ignored) {
+                    super.setConcurrency(2);
+                }
+            };
+            overeager.setConcurrency(2);
+            ShardManager shards = DefaultShardManagerBuilder.createDefault(standIn.botToken())
+                    .setRestConfig(new RestConfig().setBaseUrl(standIn.restBaseUrl()))
+                    .setSessionController(overeager)
+                    .setCompression(Compression.NONE)
+                    .setEnableShutdownHook(false)
+                    .build();
+            try {
+                long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+                while (!(shards.getShards().size() == 2
+                        && shards.getShards().stream().allMatch(s -> s.getStatus() == JDA.Status.CONNECTED))
+                        && System.nanoTime() < deadline) {
+                    Thread.sleep(100);
+                }
+
+                assertThat(shards.getShards()).extracting(JDA::getStatus).containsOnly(JDA.Status.CONNECTED);
+                assertThat(standIn.gatewayStats().rateLimitedIdentifies()).isPositive();
+                assertThat(shards.getGuilds()).hasSize(2);
             } finally {
                 List<JDA> started = List.copyOf(shards.getShards());
                 shards.shutdown();
