@@ -184,6 +184,11 @@ public final class DiscordStandIn implements AutoCloseable {
         gateway.dropAll();
     }
 
+    /** The Gateway side itself, for tests of dispatches the state cannot cause yet (events outside any guild). */
+    GatewayEvents gatewayEvents() {
+        return gateway;
+    }
+
     public GatewayStats gatewayStats() {
         return gateway.stats();
     }

@@ -7,6 +7,7 @@ final class GatewayIntents {
     static final int GUILD_VOICE_STATES = 1 << 7;
     static final int GUILD_MESSAGES = 1 << 9;
     static final int MESSAGE_CONTENT = 1 << 15;
+    static final int DIRECT_MESSAGES = 1 << 12;
 
     private GatewayIntents() {}
 }

@@ -1,6 +1,7 @@
 package com.valoratbot.standin;
 
 import java.io.PrintStream;
+import java.time.Duration;
 import java.util.Map;
 
 /**
@@ -8,6 +9,7 @@ import java.util.Map;
  *
  * <pre>
  * StandInMain [--port N] [--token T] [--no-demo] [--guilds N --channels M]
+ *             [--shards N] [--max-concurrency N] [--pace-identify] [--guilds-per-shard N]
  * </pre>
  *
  * Port and token also come from STANDIN_PORT and STANDIN_TOKEN. {@code --guilds N --channels M} adds N
@@ -21,7 +23,8 @@ public final class StandInMain {
     public static final long SYNTHETIC_OWNER_ID = 1_199_999_999_999_999_999L;
     private static final int MAX_SYNTHETIC_CHANNELS = 998;
 
-    record Options(int port, String token, boolean demo, int guilds, int channels) {}
+    record Options(int port, String token, boolean demo, int guilds, int channels, int shards, int maxConcurrency,
+            boolean paceIdentify, int guildsPerShard) {}
 
     private StandInMain() {}
 
@@ -39,7 +42,12 @@ public final class StandInMain {
             System.exit(2);
             return;
         }
-        DiscordStandIn standIn = DiscordStandIn.builder().port(options.port()).botToken(options.token()).build();
+        DiscordStandIn standIn = DiscordStandIn.builder().port(options.port()).botToken(options.token())
+                .recommendedShards(options.shards())
+                .maxConcurrency(options.maxConcurrency())
+                .identifyRateLimit(options.paceIdentify() ? Duration.ofSeconds(5) : null)
+                .guildsPerShardLimit(options.guildsPerShard())
+                .build();
         if (options.demo()) {
             DemoGuild.seed(standIn.state());
         }
@@ -76,6 +84,10 @@ public final class StandInMain {
         boolean demo = true;
         int guilds = 0;
         int channels = 0;
+        int shards = 0;
+        int maxConcurrency = 1;
+        boolean paceIdentify = false;
+        int guildsPerShard = 0;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--port" -> port = parseInt(value(args, ++i, "--port"), "--port");
@@ -83,6 +95,10 @@ public final class StandInMain {
                 case "--no-demo" -> demo = false;
                 case "--guilds" -> guilds = parseInt(value(args, ++i, "--guilds"), "--guilds");
                 case "--channels" -> channels = parseInt(value(args, ++i, "--channels"), "--channels");
+                case "--shards" -> shards = parseInt(value(args, ++i, "--shards"), "--shards");
+                case "--max-concurrency" -> maxConcurrency = parseInt(value(args, ++i, "--max-concurrency"), "--max-concurrency");
+                case "--pace-identify" -> paceIdentify = true;
+                case "--guilds-per-shard" -> guildsPerShard = parseInt(value(args, ++i, "--guilds-per-shard"), "--guilds-per-shard");
                 case "--help", "-h" -> {
                     usage(System.out);
                     System.exit(0);
@@ -93,7 +109,7 @@ public final class StandInMain {
         if (guilds < 0 || channels < 0 || (guilds > 0 && channels == 0)) {
             throw new IllegalArgumentException("--guilds N needs --channels M (both positive)");
         }
-        return new Options(port, token, demo, guilds, channels);
+        return new Options(port, token, demo, guilds, channels, shards, maxConcurrency, paceIdentify, guildsPerShard);
     }
 
     private static String value(String[] args, int index, String option) {
@@ -113,6 +129,9 @@ public final class StandInMain {
 
     private static void usage(PrintStream out) {
         out.println("Usage: StandInMain [--port N] [--token T] [--no-demo] [--guilds N --channels M]");
+        out.println("         [--shards N] [--max-concurrency N] [--pace-identify] [--guilds-per-shard N]");
+        out.println("  --shards: /gateway/bot's recommendation (default ceil(guilds/1000)); --pace-identify: one IDENTIFY");
+        out.println("  per 5 s per max-concurrency bucket; --guilds-per-shard: close 4011 past it (Discord: 2500)");
         out.println("  env: STANDIN_PORT, STANDIN_TOKEN; default port " + DEFAULT_PORT);
     }
 }

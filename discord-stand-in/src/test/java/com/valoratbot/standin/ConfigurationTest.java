@@ -21,6 +21,17 @@ class ConfigurationTest {
     }
 
     @Test
+    void build_refuses_impossible_sharding_settings() {
+        assertThatThrownBy(() -> DiscordStandIn.builder().recommendedShards(-1).maxConcurrency(0)
+                        .identifyRateLimit(java.time.Duration.ofSeconds(-5)).guildsPerShardLimit(-2500).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("recommendedShards")
+                .hasMessageContaining("maxConcurrency")
+                .hasMessageContaining("identifyRateLimit")
+                .hasMessageContaining("guildsPerShardLimit");
+    }
+
+    @Test
     void urls_name_the_loopback_address_and_the_bound_port() {
         try (DiscordStandIn standIn = DiscordStandIn.builder().build().start()) {
             assertThat(standIn.restBaseUrl()).isEqualTo("http://127.0.0.1:" + standIn.port() + "/api/v10/");
@@ -61,6 +72,14 @@ class ConfigurationTest {
         assertThat(options.guilds()).isEqualTo(2500);
         assertThat(options.channels()).isEqualTo(30);
         assertThat(options.demo()).isFalse();
+        assertThat(options.shards()).isZero();
+        assertThat(options.paceIdentify()).isFalse();
+        StandInMain.Options sharded = StandInMain.parse(new String[] {"--shards", "10", "--max-concurrency", "2",
+                "--pace-identify", "--guilds-per-shard", "2500"}, Map.of());
+        assertThat(sharded.shards()).isEqualTo(10);
+        assertThat(sharded.maxConcurrency()).isEqualTo(2);
+        assertThat(sharded.paceIdentify()).isTrue();
+        assertThat(sharded.guildsPerShard()).isEqualTo(2500);
         assertThatThrownBy(() -> StandInMain.parse(new String[] {"--guilds", "3"}, Map.of()))
                 .isInstanceOf(IllegalArgumentException.class);
     }

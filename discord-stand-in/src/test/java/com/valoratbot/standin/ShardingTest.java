@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Test;
 @DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
 class ShardingTest {
 
-    // GUILDS | GUILD_VOICE_STATES | GUILD_MESSAGES | MESSAGE_CONTENT
-    private static final int INTENTS = 1 | (1 << 7) | (1 << 9) | (1 << 15);
+    // GUILDS | GUILD_VOICE_STATES | GUILD_MESSAGES | DIRECT_MESSAGES | MESSAGE_CONTENT
+    private static final int INTENTS = 1 | (1 << 7) | (1 << 9) | (1 << 12) | (1 << 15);
     private static final long USER_ID = 1_300_000_000_000_000_001L;
 
     /** The nth guild id (from a fixed base) that lands on {@code shard} of {@code count}: (id >> 22) % count. */
@@ -123,6 +123,25 @@ class ShardingTest {
             standIn.state().createGuild(joinedOnShard0, "Nouvelle 0");
             assertThat(shard0.nextDispatch("GUILD_CREATE").path("d").path("id").asLong()).isEqualTo(joinedOnShard0);
             assertThat(shard1.nextDispatch("GUILD_CREATE").path("d").path("id").asLong()).isEqualTo(joinedOnShard1);
+        }
+    }
+
+    @Test
+    void an_event_outside_any_guild_goes_to_shard_zero_only() throws Exception {
+        try (DiscordStandIn standIn = DiscordStandIn.builder().build().start();
+                RawGateway shard0 = new RawGateway(standIn);
+                RawGateway shard1 = new RawGateway(standIn)) {
+            List<Long> guilds = seedTwoGuildsPerShard(standIn);
+            identifyAndLoad(shard0, standIn, 0, 2);
+            identifyAndLoad(shard1, standIn, 1, 2);
+
+            // The stand-in has no DMs to cause one, so the DM is dispatched the way the state would (lock held).
+            standIn.state().write(() -> standIn.gatewayEvents().dispatch(0, "MESSAGE_CREATE",
+                    GatewayIntents.DIRECT_MESSAGES, Json.object().put("content", "en privé"), false));
+            standIn.state().addMessage(textChannel(guilds.get(2)), USER_ID, "sur B", Instant.now(), false);
+
+            assertThat(shard0.nextDispatch("MESSAGE_CREATE").path("d").path("content").asText()).isEqualTo("en privé");
+            assertThat(shard1.nextDispatch("MESSAGE_CREATE").path("d").path("content").asText()).isEqualTo("sur B");
         }
     }
 
