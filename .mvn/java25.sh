@@ -11,6 +11,8 @@ if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/java" ] && valoratbot_java_ok
 elif [ -z "${JAVA_HOME:-}" ] && command -v java >/dev/null 2>&1 && valoratbot_java_ok java; then
   :
 else
+  # ./mvnw runs under `set -f`: the search below needs globbing, restored afterwards.
+  case $- in *f*) valoratbot_noglob=1; set +f ;; *) valoratbot_noglob="" ;; esac
   valoratbot_found=""
   for valoratbot_candidate in /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/temurin-25* /usr/lib/jvm/*-25* /usr/lib/jvm/*25* \
       /Library/Java/JavaVirtualMachines/*25*/Contents/Home "$HOME"/.sdkman/candidates/java/25* "$HOME"/.jdks/*25*; do
@@ -19,6 +21,7 @@ else
       break
     fi
   done
+  [ -z "$valoratbot_noglob" ] || set -f
   if [ -z "$valoratbot_found" ]; then
     echo "valoratbot needs a JDK 25 or newer (found: $(${JAVA_HOME:+$JAVA_HOME/bin/}java -version 2>&1 | head -n 1)); install one and set JAVA_HOME to it." >&2
     exit 1

@@ -58,7 +58,7 @@ public record WorkerConfig(
     /** Read by adapters-supabase's DatabaseSettings and the launcher script, not by this record. */
     static final Set<String> OTHER_KEYS = Set.of("VALORATBOT_TABLE", "VALORATBOT_DATA_DIR", "VALORATBOT_DB_POOL_SIZE",
             "VALORATBOT_DB_MIGRATE", "VALORATBOT_DB_LISTEN", "VALORATBOT_JAVA_OPTS",
-            "VALORATBOT_POOLER", "VALORATBOT_DB_START_WAIT");
+            "VALORATBOT_POOLER", "VALORATBOT_DB_START_WAIT", "VALORATBOT_AOT");
     /** Read by {@link QueueConfig}. */
     static final Set<String> QUEUE_KEYS = QueueConfig.KEYS;
 

@@ -92,6 +92,13 @@ class WorkerConfigTest {
     }
 
     @Test
+    void settingsReadByTheLauncherScriptAreKnownToo() {
+        // ./valoratbot reads these before the JVM starts; an operator exports them beside the worker's own.
+        assertThat(WorkerConfig.from(Settings.of(Map.of("DISCORD_TOKEN", "t", "VALORATBOT_AOT", "off",
+                "VALORATBOT_JAVA_OPTS", "-Xmx512m")), false)).isNotNull();
+    }
+
+    @Test
     void aConfigurationFileIsReadAndTheEnvironmentWins(@TempDir Path dir) throws IOException {
         Path file = dir.resolve("valoratbot.properties");
         Files.writeString(file, "DISCORD_TOKEN=from-file\nVALORATBOT_LANGUAGE=en\nVALORATBOT_MAX_AGE=90s\n");
