@@ -4,7 +4,9 @@ import com.valoratbot.core.command.Action;
 import com.valoratbot.core.port.*;
 import com.valoratbot.core.port.CompleteCommands.Completion;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -40,6 +42,8 @@ public final class CommandWorker implements AutoCloseable {
     private final Duration recoveryInterval;
     private final Duration shutdownTimeout;
     private final MarkStarted markStarted;
+    private final int claimAhead;
+    private final Clock clock;
 
     private final AtomicInteger inFlight = new AtomicInteger();
     private final ConcurrentMap<String, QueuedCommand> running = new ConcurrentHashMap<>();
@@ -49,6 +53,14 @@ public final class CommandWorker implements AutoCloseable {
     private final Set<String> started = ConcurrentHashMap.newKeySet();
     /** Claimed by this process but never handed to a thread. */
     private final Set<String> neverRun = ConcurrentHashMap.newKeySet();
+    /**
+     * Real commands claimed beyond the free slots (issue 9): a claim takes up to {@link #claimAhead}
+     * rows more than there are free slots, so the junk among them (unknown guilds, expired, refused)
+     * is answered without waiting for slots. The real ones wait here, still claimed by this worker
+     * (their guilds stay parked, so per-guild order and exactly-once hold), and take the next free
+     * slots, oldest first. Only the claim loop adds; {@link #close()} requeues what is left.
+     */
+    private final Queue<Buffered> ahead = new ConcurrentLinkedQueue<>();
     /** The last claim filled every free slot: a completion then frees slots that need a new claim. */
     private volatile boolean saturated;
     /** Commands to requeue or end as interrupted whose write failed: retried at the next recovery pass. */
@@ -72,7 +84,12 @@ public final class CommandWorker implements AutoCloseable {
         this.recoveryInterval = b.recoveryInterval;
         this.shutdownTimeout = b.shutdownTimeout;
         this.markStarted = b.markStarted;
+        this.claimAhead = b.claimAhead;
+        this.clock = b.clock;
     }
+
+    /** A real command waiting for a slot, and when it began to wait (its age grows meanwhile). */
+    private record Buffered(QueuedCommand row, Instant since) {}
 
     public static Builder builder(ClaimCommands claims, CompleteCommands completions, RecoverCommands recovery,
                                   AwaitCommands await, CommandHandler handler) {
@@ -103,8 +120,13 @@ public final class CommandWorker implements AutoCloseable {
         long failures = 0;
         while (claiming) {
             try {
+                runBuffered();
                 int free = maxInFlight - inFlight.get();
-                List<QueuedCommand> batch = free > 0 ? claims.claim(free) : List.of();
+                int room = claimAhead - ahead.size();
+                // Claim up to the free slots plus the buffer's room: in a flood, most rows claimed are
+                // junk answered right here, so the line moves at the claim's speed, not the slots'.
+                int want = Math.max(0, free) + Math.max(0, room);
+                List<QueuedCommand> batch = want > 0 ? claims.claim(want) : List.of();
                 failures = 0;
                 for (QueuedCommand row : batch) {
                     // Refused, expired, or for a guild the bot is not in: answered here in bulk, with
@@ -113,15 +135,18 @@ public final class CommandWorker implements AutoCloseable {
                     if (answer.isPresent()) {
                         completed.incrementAndGet();
                         outcomes.add(new Outcome(answer.get(), false));
-                    } else {
+                    } else if (inFlight.get() < maxInFlight && ahead.isEmpty()) {
                         run(row);
+                    } else {
+                        ahead.add(new Buffered(row, clock.instant()));
                     }
                 }
-                // Sleep when every slot is taken, or when the queue had fewer ready than asked (nothing
-                // more to claim until a notification or a completion readies a guild). A batch of
-                // answers without slots is followed by another claim at once.
+                runBuffered();
+                // Sleep when there is no room for anything more, or when the queue had fewer ready than
+                // asked (nothing more to claim until a notification or a completion readies a guild).
+                // A batch of answers is followed by another claim at once.
                 saturated = inFlight.get() >= maxInFlight;
-                if (free <= 0 || batch.size() < free || saturated) await.await(pollInterval);
+                if (want <= 0 || batch.size() < want || saturated && ahead.size() >= claimAhead) await.await(pollInterval);
             } catch (InterruptedException stop) {
                 Thread.currentThread().interrupt();
                 return;
@@ -130,6 +155,18 @@ public final class CommandWorker implements AutoCloseable {
                 LOG.log(System.Logger.Level.WARNING, "claiming commands failed (attempt " + failures + "), retrying: " + databaseDown);
                 if (!sleep(backoff(failures))) return;
             }
+        }
+    }
+
+    /** Moves buffered commands to free slots, oldest first, counting their wait in their age (expiry). */
+    private void runBuffered() {
+        while (inFlight.get() < maxInFlight) {
+            Buffered b = ahead.poll();
+            if (b == null) return;
+            QueuedCommand r = b.row();
+            Duration waited = Duration.between(b.since(), clock.instant());
+            Duration age = r.age() == null || waited.isNegative() ? r.age() : r.age().plus(waited);
+            run(new QueuedCommand(r.id(), r.guildId(), r.action(), r.payloadJson(), r.requestedBy(), age, r.admission(), r.mayHaveStarted()));
         }
     }
 
@@ -275,6 +312,11 @@ public final class CommandWorker implements AutoCloseable {
         await.wakeUp();
         claimLoop.interrupt();
         join(claimLoop, Duration.ofSeconds(5));
+        // Buffered commands never reached a thread: released like a dead worker's never-started ones.
+        for (Buffered b; (b = ahead.poll()) != null; ) {
+            neverRun.add(b.row().id());
+            unsettled.add(b.row());
+        }
         executor.shutdown();
         try {
             if (!executor.awaitTermination(shutdownTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -349,6 +391,8 @@ public final class CommandWorker implements AutoCloseable {
         private Duration recoveryInterval = Duration.ofSeconds(5);
         private Duration shutdownTimeout = Duration.ofSeconds(20);
         private MarkStarted markStarted = MarkStarted.NONE;
+        private int claimAhead = 256;
+        private Clock clock = Clock.systemUTC();
 
         private Builder(ClaimCommands claims, CompleteCommands completions, RecoverCommands recovery, AwaitCommands await, CommandHandler handler) {
             this.claims = Objects.requireNonNull(claims, "claims");
@@ -381,6 +425,21 @@ public final class CommandWorker implements AutoCloseable {
          * {@code interrupted}; with it, those that never started run again.
          */
         public Builder markStarted(MarkStarted v) { markStarted = Objects.requireNonNull(v, "markStarted"); return this; }
+
+        /**
+         * Real commands this worker may hold claimed beyond its free slots (issue 9): each claim asks
+         * for this many rows more than there are free slots, so a flood of junk is answered at the
+         * claim's speed. Larger answers junk faster but keeps more real commands from other workers.
+         * 0 claims only for free slots. Default 256.
+         */
+        public Builder claimAhead(int v) {
+            if (v < 0) throw new IllegalArgumentException("claimAhead must be at least 0, was " + v);
+            claimAhead = v;
+            return this;
+        }
+
+        /** Measures how long a buffered command waited (it counts in its age). Default the system clock. */
+        public Builder clock(Clock v) { clock = Objects.requireNonNull(v, "clock"); return this; }
 
         private static Duration positive(String name, Duration v) {
             if (v == null || v.isNegative() || v.isZero()) throw new IllegalArgumentException(name + " must be positive, was " + v);
