@@ -6,6 +6,8 @@ import com.valoratbot.core.port.CompleteCommands;
 import com.valoratbot.core.port.MarkStarted;
 import com.valoratbot.core.port.QueuedCommand;
 import com.valoratbot.core.port.RecoverCommands;
+import org.jooq.DSLContext;
+import org.jooq.impl.DSL;
 import org.jooq.Record;
 import org.jooq.exception.DataAccessException;
 import org.slf4j.Logger;
@@ -163,11 +165,18 @@ public final class PostgresQueue implements AutoCloseable {
             st.setString(1, table.key());
             st.setString(2, commandId);
             st.setString(3, workerId);
-            return st.executeUpdate() == 1;
+            try (ResultSet rs = st.executeQuery()) {
+                // Held is what matters: without a runs row (never tracked) a takeover counts the
+                // command as possibly started anyway.
+                return rs.next() && rs.getLong("held") == 1;
+            }
         } catch (SQLException e) {
             throw new DataAccessException("recording the start of command " + commandId + ": " + e.getMessage(), e);
         }
     }
+
+    /** The statements, for tests that run one inside a transaction they hold open (race tests). */
+    QueueSql sql() { return sql; }
 
     /** The actions left to another consumer. */
     public Set<String> foreignActions() { return foreignActions; }
@@ -434,12 +443,20 @@ public final class PostgresQueue implements AutoCloseable {
         }
 
         @Override
-        public void requeue(List<String> commandIds) {
-            if (commandIds.isEmpty()) return;
+        public List<String> requeue(List<String> commandIds) {
+            if (commandIds.isEmpty()) return List.of();
             String[] ids = commandIds.toArray(String[]::new);
-            db.dsl().fetch(sql.requeue, table.key(), workerId, ids);
-            for (String id : ids) held.remove(id);
+            String key = table.key();
+            // Two statements in one transaction: the lock first, so the second one's snapshot sees
+            // any start mark that committed before it (see QueueSql#lockForRequeue).
+            List<String> started = db.dsl().transactionResult(cfg -> {
+                DSLContext tx = DSL.using(cfg);
+                tx.fetch(sql.lockForRequeue, key, workerId, ids);
+                return tx.fetch(sql.requeue, key, ids, key, workerId, ids, key, workerId).getValues(0, String.class);
+            });
+            for (String id : ids) if (!started.contains(id)) held.remove(id);
             signal.wakeUp();
+            return started;
         }
     }
 

@@ -59,6 +59,7 @@ final class QueueSql {
     final String claim;
     final String complete;
     final String requeue;
+    final String lockForRequeue;
     final String takeOver;
     final String markStarted;
     final String resync;
@@ -195,24 +196,54 @@ final class QueueSql {
                 """.formatted(T, CLAIMS, t.statusType(), t.resultType(), t.hasUpdatedAt() ? ",\n    updated_at = clock_timestamp()" : "",
                 t.idFromText("o.id"), RUNS, GUILDS, ours.formatted("q"));
 
+        // Requeue runs in one transaction after lockForRequeue has locked our claim rows: a start mark
+        // (which updates the claim row) has then either committed, and this statement's fresh snapshot
+        // sees its started_at, or it waits and then finds the claim gone. A row that started stays
+        // claimed and is returned, for the caller to end interrupted: never back to pending (finding 1).
+        this.lockForRequeue = """
+                SELECT cl.command_id FROM %1$s cl
+                WHERE cl.command_table = ? AND cl.worker_id = ? AND cl.command_id = ANY (CAST(? AS text[]))
+                ORDER BY cl.command_id
+                FOR UPDATE
+                """.formatted(CLAIMS);
         this.requeue = """
-                WITH released AS (
+                WITH started AS MATERIALIZED (
+                    SELECT r.command_id FROM %5$s r
+                    WHERE r.command_table = ? AND r.command_id = ANY (CAST(? AS text[])) AND r.started_at IS NOT NULL
+                ), released AS (
                     DELETE FROM %2$s cl
                     WHERE cl.command_table = ? AND cl.worker_id = ? AND cl.command_id = ANY (CAST(? AS text[]))
+                      AND cl.command_id NOT IN (SELECT s.command_id FROM started s)
                     RETURNING cl.command_id
+                ), requeued AS (
+                    UPDATE %1$s t SET status = 'pending'%3$s
+                    FROM released r
+                    WHERE t.id = %4$s AND t.status = 'processing'
+                    RETURNING t.id::text
                 )
-                UPDATE %1$s t SET status = 'pending'%3$s
-                FROM released r
-                WHERE t.id = %4$s AND t.status = 'processing'
-                RETURNING t.id::text
+                SELECT s.command_id FROM started s
+                WHERE (SELECT count(*) FROM requeued) >= 0
+                  AND EXISTS (SELECT 1 FROM %2$s cl WHERE cl.command_table = ? AND cl.command_id = s.command_id AND cl.worker_id = ?)
                 """.formatted(T, CLAIMS, (t.hasUpdatedAt() ? ", updated_at = clock_timestamp()" : "") + (t.hasPickedAt() ? ", picked_at = NULL" : ""),
-                t.idFromText("r.command_id"));
+                t.idFromText("r.command_id"), RUNS);
 
+        // The mark updates our claim row itself (claimed_at), in the same statement as started_at, so
+        // it and a takeover serialize on that row's lock: a takeover that read the claim before the
+        // mark committed fails its re-check (claimed_at = s.claimed_at, EvalPlanQual) and steals
+        // nothing; a takeover that committed first leaves no claim of ours, so the mark updates
+        // nothing and the caller does not call Discord (finding 1).
         this.markStarted = """
-                UPDATE %1$s r SET started_at = clock_timestamp()
-                WHERE r.command_table = ? AND r.command_id = ?
-                  AND EXISTS (SELECT 1 FROM %2$s cl WHERE cl.command_table = r.command_table AND cl.command_id = r.command_id
-                                                      AND cl.worker_id = ?)
+                WITH mine AS (
+                    UPDATE %2$s cl SET claimed_at = clock_timestamp()
+                    WHERE cl.command_table = ? AND cl.command_id = ? AND cl.worker_id = ?
+                    RETURNING cl.command_table, cl.command_id
+                ), marked AS (
+                    UPDATE %1$s r SET started_at = clock_timestamp()
+                    FROM mine m
+                    WHERE r.command_table = m.command_table AND r.command_id = m.command_id
+                    RETURNING 1
+                )
+                SELECT (SELECT count(*) FROM mine) AS held, (SELECT count(*) FROM marked) AS marked
                 """.formatted(RUNS, CLAIMS);
 
         String orphanAge = t.changeTimestamp()

@@ -8,7 +8,11 @@ package com.valoratbot.core.port;
 @FunctionalInterface
 public interface MarkStarted {
 
-    /** @return false when this worker no longer holds the command (its lease ran out): do not start it */
+    /**
+     * @return false when this worker no longer holds the command (taken over after its lease ran
+     *         out, or requeued at shutdown): do not start it. The mark and a takeover or requeue
+     *         serialize, so a true answer means nobody else will run the command.
+     */
     boolean started(String commandId);
 
     /** For runtimes that record nothing: every taken-over command counts as possibly started. */

@@ -8,6 +8,14 @@ public interface RecoverCommands {
     /** Takes over the abandoned commands for this worker; the caller then requeues or fails each. */
     List<QueuedCommand> takeOverAbandoned();
 
-    /** Back to {@code pending}, keeping {@code created_at} so the guild's order holds. */
-    void requeue(List<String> commandIds);
+    /**
+     * Back to {@code pending}, keeping {@code created_at} so the guild's order holds; except those
+     * whose start was recorded ({@link MarkStarted}) meanwhile, perhaps by a thread still running
+     * at shutdown: they may have reached Discord, so they stay held and are returned, for the caller
+     * to end {@code interrupted}. A start mark and a requeue serialize: a mark that comes after the
+     * requeue fails, so that thread never calls Discord.
+     *
+     * @return the ids left held because they started
+     */
+    List<String> requeue(List<String> commandIds);
 }

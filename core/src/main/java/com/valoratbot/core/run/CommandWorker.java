@@ -281,7 +281,10 @@ public final class CommandWorker implements AutoCloseable {
         boolean settled = true;
         if (!again.isEmpty()) {
             try {
-                recovery.requeue(again.stream().map(QueuedCommand::id).toList());
+                // A row whose start mark landed after 'started' was read above (a thread still
+                // running at shutdown) is not requeued: it ends interrupted with the others.
+                List<String> startedMeanwhile = recovery.requeue(again.stream().map(QueuedCommand::id).toList());
+                for (QueuedCommand row : again) if (startedMeanwhile.contains(row.id())) interrupted.add(row);
             } catch (RuntimeException databaseDown) {
                 unsettled.addAll(again);
                 settled = false;
