@@ -65,6 +65,8 @@ BEGIN
 
     -- Not read by the dashboard today: each guild's playback state, for a music page that subscribes
     -- (Supabase Realtime) instead of sending getQueue every 5 s.
+    -- Readable with the public key: the worker writes http(s) uris without userinfo, query or fragment and
+    -- never a local path (PostgresPlaybackState.PUBLIC_ENTRY; docs/dashboard.md).
     IF to_regclass('public.music_playback') IS NULL THEN
         CREATE TABLE public.music_playback (
             guild_id    text        PRIMARY KEY,
