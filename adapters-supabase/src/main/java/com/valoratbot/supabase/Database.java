@@ -163,7 +163,7 @@ public final class Database implements AutoCloseable {
         }
         HikariDataSource pool = null;
         try {
-            if (!settings.embedded()) reachOnce(jdbcUrl, properties);
+            if (!settings.embedded()) reachOnce(jdbcUrl, properties, settings.loginTimeoutSeconds());
             pool = pool(settings, jdbcUrl, properties);
             settings = CommandTableChoice.resolve(pool, settings);
             Database db = new Database(settings, embedded, attached, jdbcUrl, properties, pool);
@@ -187,7 +187,7 @@ public final class Database implements AutoCloseable {
      * 11-15 s in all), and Hikari's fail-fast check retries a connection that times out. A database
      * that accepts TCP but never answers is reported within {@code LOGIN_TIMEOUT_SECONDS}.
      */
-    private static void reachOnce(String jdbcUrl, Properties properties) {
+    private static void reachOnce(String jdbcUrl, Properties properties, int seconds) {
         java.util.concurrent.CompletableFuture<Void> attempt = new java.util.concurrent.CompletableFuture<>();
         Thread.ofPlatform().daemon().name("valoratbot-db-probe").start(() -> {
             try (Connection probe = DriverManager.getConnection(jdbcUrl, properties)) {
@@ -196,7 +196,6 @@ public final class Database implements AutoCloseable {
                 attempt.completeExceptionally(e);
             }
         });
-        int seconds = loginTimeoutSeconds(jdbcUrl, properties);
         try {
             attempt.get(seconds, java.util.concurrent.TimeUnit.SECONDS);
         } catch (java.util.concurrent.TimeoutException silent) {
@@ -209,20 +208,6 @@ public final class Database implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while connecting", e);
-        }
-    }
-
-    private static final java.util.regex.Pattern URL_LOGIN_TIMEOUT = java.util.regex.Pattern.compile("(?i)[?&]loginTimeout=(\\d{1,6})(?:&|$)");
-
-    /** The URL's {@code loginTimeout=} (it wins, as in pgjdbc), else the property; 0 means a day. */
-    private static int loginTimeoutSeconds(String jdbcUrl, Properties properties) {
-        java.util.regex.Matcher m = URL_LOGIN_TIMEOUT.matcher(jdbcUrl);
-        String value = m.find() ? m.group(1) : properties.getProperty("loginTimeout", Integer.toString(DatabaseSettings.LOGIN_TIMEOUT_SECONDS));
-        try {
-            int seconds = Integer.parseInt(value.strip());
-            return seconds > 0 ? seconds : 86_400;
-        } catch (NumberFormatException e) {
-            return DatabaseSettings.LOGIN_TIMEOUT_SECONDS;
         }
     }
 

@@ -1,5 +1,7 @@
 package com.valoratbot.supabase;
 
+import com.valoratbot.core.config.DurationText;
+
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.InvalidPathException;
@@ -10,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Properties;
 import java.util.regex.Pattern;
 
@@ -92,6 +95,7 @@ public final class DatabaseSettings {
     private final Boolean listen;
     private final boolean tableConfigured;
     private final String legacyDataDirectoryWarning;
+    private final ParsedUrl parsed;
 
     private DatabaseSettings(Builder b) {
         this.legacyDataDirectoryWarning = b.legacyDataDirectoryWarning;
@@ -110,8 +114,9 @@ public final class DatabaseSettings {
             this.password = b.password;
             this.transactionPooler = false;
             this.pooler = Pooler.NONE;
+            this.parsed = null;
         } else {
-            ParsedUrl parsed = ParsedUrl.parse(b.url);
+            this.parsed = ParsedUrl.parse(b.url);
             this.url = b.url;
             this.jdbcUrl = parsed.jdbcUrl;
             this.user = b.user != null ? b.user : parsed.user;
@@ -192,7 +197,8 @@ public final class DatabaseSettings {
             if (v.strip().equalsIgnoreCase("auto")) b.poolerAuto();
             else b.pooler(Pooler.parse(v));
         }));
-        value(env, "VALORATBOT_DB_START_WAIT").ifPresent(v -> wrap("VALORATBOT_DB_START_WAIT", () -> b.startWait(toDuration(v))));
+        // Zero is meaningful here (give up at once), unlike the worker's other durations.
+        value(env, "VALORATBOT_DB_START_WAIT").ifPresent(v -> b.startWait(DurationText.parse("VALORATBOT_DB_START_WAIT", v, true)));
         value(env, "VALORATBOT_DB_LISTEN").ifPresent(v -> wrap("VALORATBOT_DB_LISTEN", () -> {
             if (v.strip().equalsIgnoreCase("auto")) b.listenAuto();
             else b.listen(toBoolean(v));
@@ -221,21 +227,6 @@ public final class DatabaseSettings {
             return Path.of(v);
         } catch (InvalidPathException e) {
             throw new IllegalArgumentException("not a valid path: " + v, e);
-        }
-    }
-
-    /** {@code 30s}, {@code 5m}, {@code 500ms}, a bare number of seconds, or ISO-8601 ({@code PT5M}). */
-    private static java.time.Duration toDuration(String v) {
-        String t = v.strip().toLowerCase(Locale.ROOT);
-        try {
-            if (t.startsWith("pt") || t.startsWith("p")) return java.time.Duration.parse(t.toUpperCase(Locale.ROOT));
-            if (t.endsWith("ms")) return java.time.Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2).strip()));
-            if (t.endsWith("s")) return java.time.Duration.ofSeconds(Long.parseLong(t.substring(0, t.length() - 1).strip()));
-            if (t.endsWith("m")) return java.time.Duration.ofMinutes(Long.parseLong(t.substring(0, t.length() - 1).strip()));
-            if (t.endsWith("h")) return java.time.Duration.ofHours(Long.parseLong(t.substring(0, t.length() - 1).strip()));
-            return java.time.Duration.ofSeconds(Long.parseLong(t));
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException("not a duration (30s, 5m, 1h): '" + v + "'", e);
         }
     }
 
@@ -348,18 +339,35 @@ public final class DatabaseSettings {
         return listen != null ? listen : !transactionPooler;
     }
 
-    /** Driver properties: credentials, the URL's parameters, and what a pooler needs. */
+    /**
+     * Driver properties: credentials, what a pooler needs, and our timeouts where the URL sets none
+     * (a timeout the URL sets stays in the URL, where pgjdbc reads it).
+     */
     Properties connectionProperties() {
         Properties p = new Properties();
         if (user != null) p.setProperty("user", user);
         if (password != null) p.setProperty("password", password);
-        p.putIfAbsent("ApplicationName", "valoratbot");
-        p.putIfAbsent("tcpKeepAlive", "true");
-        p.putIfAbsent("connectTimeout", Integer.toString(CONNECT_TIMEOUT_SECONDS));
-        p.putIfAbsent("loginTimeout", Integer.toString(LOGIN_TIMEOUT_SECONDS));
-        p.putIfAbsent("socketTimeout", Integer.toString(SOCKET_TIMEOUT_SECONDS));
+        p.setProperty("ApplicationName", "valoratbot");
+        p.setProperty("tcpKeepAlive", "true");
+        if (urlTimeout(ParsedUrl::connectTimeout).isEmpty()) p.setProperty("connectTimeout", Integer.toString(CONNECT_TIMEOUT_SECONDS));
+        if (urlTimeout(ParsedUrl::loginTimeout).isEmpty()) p.setProperty("loginTimeout", Integer.toString(LOGIN_TIMEOUT_SECONDS));
+        if (urlTimeout(ParsedUrl::socketTimeout).isEmpty()) p.setProperty("socketTimeout", Integer.toString(SOCKET_TIMEOUT_SECONDS));
         if (transactionPooler) p.setProperty("prepareThreshold", "0");
         return p;
+    }
+
+    /**
+     * How long the log-in may take, in seconds: the URL's {@code loginTimeout=} (pgjdbc lets it win)
+     * or ours. The one place that decides it, for both the driver and start-up's own deadline. pgjdbc
+     * reads 0 as "no limit"; a start-up deadline still needs a bound, so 0 becomes a day.
+     */
+    int loginTimeoutSeconds() {
+        int seconds = urlTimeout(ParsedUrl::loginTimeout).orElse(LOGIN_TIMEOUT_SECONDS);
+        return seconds > 0 ? seconds : 86_400;
+    }
+
+    private OptionalInt urlTimeout(java.util.function.Function<ParsedUrl, OptionalInt> which) {
+        return parsed == null ? OptionalInt.empty() : which.apply(parsed);
     }
 
     /** The URL as configured with its password masked, or the embedded database's directory. */
@@ -519,8 +527,12 @@ public final class DatabaseSettings {
         }
     }
 
-    /** A URL taken apart: credentials out of the URL, the rest as a JDBC URL. */
-    record ParsedUrl(String jdbcUrl, String user, String password, boolean transactionPooler) {
+    /**
+     * A URL taken apart: credentials out of the URL, the rest as a JDBC URL, and the pgjdbc timeouts
+     * the URL sets itself (seconds, as pgjdbc reads them; empty when the URL leaves them to us).
+     */
+    record ParsedUrl(String jdbcUrl, String user, String password, boolean transactionPooler,
+                     OptionalInt connectTimeout, OptionalInt loginTimeout, OptionalInt socketTimeout) {
 
         static ParsedUrl parse(String url) {
             String lower = url.toLowerCase(Locale.ROOT);
@@ -555,6 +567,9 @@ public final class DatabaseSettings {
 
             List<String> kept = new ArrayList<>();
             boolean pgbouncer = false;
+            OptionalInt connectTimeout = OptionalInt.empty();
+            OptionalInt loginTimeout = OptionalInt.empty();
+            OptionalInt socketTimeout = OptionalInt.empty();
             for (String pair : queryString.split("&")) {
                 if (pair.isEmpty()) continue;
                 int eq = pair.indexOf('=');
@@ -564,12 +579,28 @@ public final class DatabaseSettings {
                     case "user" -> { if (user == null) user = value; }
                     case "password" -> { if (password == null) password = value; }
                     case "pgbouncer" -> pgbouncer = value.isEmpty() || value.equalsIgnoreCase("true");
+                    // Kept in the URL (pgjdbc reads them there, over our properties) and read here too,
+                    // so start-up's own log-in deadline and the defaults we add agree with the URL.
+                    case "connecttimeout" -> { connectTimeout = seconds(key, value, url); kept.add(pair); }
+                    case "logintimeout" -> { loginTimeout = seconds(key, value, url); kept.add(pair); }
+                    case "sockettimeout" -> { socketTimeout = seconds(key, value, url); kept.add(pair); }
                     default -> kept.add(pair);
                 }
             }
             boolean pooler = pgbouncer || port == TRANSACTION_POOLER_PORT;
             String jdbc = "jdbc:postgresql://" + hosts + "/" + database + (kept.isEmpty() ? "" : "?" + String.join("&", kept));
-            return new ParsedUrl(jdbc, user, password, pooler);
+            return new ParsedUrl(jdbc, user, password, pooler, connectTimeout, loginTimeout, socketTimeout);
+        }
+
+        /** A timeout as pgjdbc takes it: whole seconds, 0 meaning none. Anything else is refused now, not at the first connection. */
+        private static OptionalInt seconds(String key, String value, String url) {
+            try {
+                int v = Integer.parseInt(value.strip());
+                if (v < 0) throw new NumberFormatException();
+                return OptionalInt.of(v);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(key + " must be a whole number of seconds (0: none), was '" + value + "' in '" + mask(url) + "'");
+            }
         }
 
         private static int firstPort(String hosts, String url) {

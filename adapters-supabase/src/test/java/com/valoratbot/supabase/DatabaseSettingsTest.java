@@ -173,6 +173,34 @@ class DatabaseSettingsTest {
         assertThat(p.getProperty("loginTimeout")).isEqualTo("6");
         assertThat(p.getProperty("socketTimeout")).isEqualTo("120");
         assertThat(p.getProperty("tcpKeepAlive")).isEqualTo("true");
+        assertThat(env("DATABASE_URL", "postgres://u:p@h:5432/d").loginTimeoutSeconds()).isEqualTo(6);
+        assertThat(env().loginTimeoutSeconds()).as("the embedded database").isEqualTo(6);
+    }
+
+    @Test
+    void aTimeoutTheUrlSetsItselfIsWhatTheDriverAndStartUpUse() {
+        DatabaseSettings s = env("DATABASE_URL", "postgres://u:p@h:5432/d?sslmode=require&loginTimeout=20&socketTimeout=0");
+        var p = s.connectionProperties();
+        // Ours only where the URL is silent; the URL's stay in the URL...
+        assertThat(p.getProperty("connectTimeout")).isEqualTo("5");
+        assertThat(p).doesNotContainKeys("loginTimeout", "socketTimeout");
+        assertThat(s.jdbcUrl().orElseThrow()).contains("loginTimeout=20").contains("socketTimeout=0");
+        // ...and pgjdbc itself, merging URL and properties, ends up with the URL's values.
+        var effective = org.postgresql.Driver.parseURL(s.jdbcUrl().orElseThrow(), p);
+        assertThat(effective.getProperty("loginTimeout")).isEqualTo("20");
+        assertThat(effective.getProperty("socketTimeout")).isEqualTo("0");
+        assertThat(effective.getProperty("connectTimeout")).isEqualTo("5");
+        // Start-up's own log-in deadline agrees with the URL; "0" (no limit for pgjdbc) still ends.
+        assertThat(s.loginTimeoutSeconds()).isEqualTo(20);
+        assertThat(env("DATABASE_URL", "jdbc:postgresql://h/d?LOGINTIMEOUT=0").loginTimeoutSeconds()).isEqualTo(86_400);
+    }
+
+    @Test
+    void aUrlTimeoutThatIsNotAWholeNumberOfSecondsIsRefusedBeforeConnecting() {
+        assertThatThrownBy(() -> env("DATABASE_URL", "postgres://u:secret@h/d?loginTimeout=5s"))
+                .hasMessageContaining("DATABASE_URL").hasMessageContaining("loginTimeout").hasMessageContaining("'5s'")
+                .hasMessageNotContaining("secret");
+        assertThatThrownBy(() -> env("DATABASE_URL", "postgres://u:p@h/d?connectTimeout=-1")).hasMessageContaining("connectTimeout");
     }
 
     @Test
@@ -181,6 +209,9 @@ class DatabaseSettingsTest {
         assertThat(env("VALORATBOT_DB_START_WAIT", "30s").startWait()).isEqualTo(java.time.Duration.ofSeconds(30));
         assertThat(env("VALORATBOT_DB_START_WAIT", "0").startWait()).isZero();
         assertThatThrownBy(() -> env("VALORATBOT_DB_START_WAIT", "soon")).hasMessageContaining("VALORATBOT_DB_START_WAIT");
+        // The same parser as every other duration setting: days are read, negatives refused.
+        assertThat(env("VALORATBOT_DB_START_WAIT", "1d").startWait()).isEqualTo(java.time.Duration.ofDays(1));
+        assertThatThrownBy(() -> env("VALORATBOT_DB_START_WAIT", "PT-5S")).hasMessageContaining("VALORATBOT_DB_START_WAIT");
     }
 
     @Test

@@ -1,5 +1,7 @@
 package com.valoratbot.worker;
 
+import com.valoratbot.core.config.DurationText;
+
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -12,8 +14,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Configuration as flat key/value pairs: environment variables, over an optional properties file
@@ -21,8 +21,6 @@ import java.util.regex.Pattern;
  * docs/configuration.md; unknown {@code VALORATBOT_*} keys are refused so a typo is not silently ignored.
  */
 public final class Settings {
-
-    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)?");
 
     private final Map<String, String> values;
 
@@ -98,30 +96,8 @@ public final class Settings {
         }).orElse(fallback);
     }
 
+    /** Every setting but {@code VALORATBOT_DB_START_WAIT} is a positive duration: zero is a typo there. */
     static Duration parseDuration(String key, String text) {
-        String t = text.strip().toLowerCase(Locale.ROOT);
-        if (t.startsWith("pt") || t.startsWith("p")) {
-            try {
-                return positive(key, Duration.parse(text.strip().toUpperCase(Locale.ROOT)), text);
-            } catch (java.time.format.DateTimeParseException e) {
-                throw new IllegalArgumentException(key + " must be a duration like 500ms, 30s, 5m or PT30S, was '" + text + "'");
-            }
-        }
-        Matcher m = DURATION.matcher(t);
-        if (!m.matches()) throw new IllegalArgumentException(key + " must be a duration like 500ms, 30s, 5m or PT30S, was '" + text + "'");
-        long n = Long.parseLong(m.group(1));
-        Duration d = switch (m.group(2) == null ? "s" : m.group(2)) {
-            case "ms" -> Duration.ofMillis(n);
-            case "m" -> Duration.ofMinutes(n);
-            case "h" -> Duration.ofHours(n);
-            case "d" -> Duration.ofDays(n);
-            default -> Duration.ofSeconds(n);
-        };
-        return positive(key, d, text);
-    }
-
-    private static Duration positive(String key, Duration d, String text) {
-        if (d.isNegative() || d.isZero()) throw new IllegalArgumentException(key + " must be a positive duration, was '" + text + "'");
-        return d;
+        return DurationText.parse(key, text, false);
     }
 }

@@ -63,7 +63,7 @@ public final class WorkerApp implements AutoCloseable {
                 ? Optional.of(lifecycle.manage(SandboxLock.acquire(databaseSettings.dataDirectory())))
                 : Optional.empty();
         try {
-            Injector injector = Guice.createInjector(Stage.PRODUCTION, new WorkerModule(settings, config, lifecycle));
+            Injector injector = Guice.createInjector(Stage.PRODUCTION, new WorkerModule(settings, config, databaseSettings, lifecycle));
             lifecycle.manage(injector.getInstance(CommandWorker.class).start());
             WorkerApp app = new WorkerApp(lifecycle, injector);
             // The bot is connected: members "talk" so the first leaderboard a newcomer asks for has names.

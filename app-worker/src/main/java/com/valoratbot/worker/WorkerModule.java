@@ -26,11 +26,18 @@ final class WorkerModule extends AbstractModule {
 
     private final Settings settings;
     private final WorkerConfig config;
+    private final DatabaseSettings databaseSettings;
     private final Lifecycle lifecycle;
 
-    WorkerModule(Settings settings, WorkerConfig config, Lifecycle lifecycle) {
+    /**
+     * @param databaseSettings read once by {@link WorkerApp} (which needs them before the injector,
+     *                         for the sandbox lock): reading them again here would repeat the
+     *                         validation and the legacy-directory check, and could disagree
+     */
+    WorkerModule(Settings settings, WorkerConfig config, DatabaseSettings databaseSettings, Lifecycle lifecycle) {
         this.settings = settings;
         this.config = config;
+        this.databaseSettings = databaseSettings;
         this.lifecycle = lifecycle;
     }
 
@@ -39,17 +46,12 @@ final class WorkerModule extends AbstractModule {
         bind(Settings.class).toInstance(settings);
         bind(WorkerConfig.class).toInstance(config);
         bind(Lifecycle.class).toInstance(lifecycle);
+        bind(DatabaseSettings.class).toInstance(databaseSettings);
         bind(Clock.class).toInstance(Clock.systemUTC());
         install(new DatabaseModule());
         install(new DiscordModule());
         install(new SchedulingModule());
         install(new DashboardModule());
-    }
-
-    @Provides
-    @Singleton
-    DatabaseSettings databaseSettings() {
-        return DatabaseSettings.fromEnvironment(settings.asMap());
     }
 
     @Provides
