@@ -127,6 +127,18 @@ final class Connection {
         }
     }
 
+    /**
+     * Whether the bot is certainly not in the guild: the session is {@code CONNECTED} (its guild
+     * cache complete) and the guild is neither cached nor announced unavailable. False when unsure
+     * (no session, reconnecting, Discord's outage for the guild): the command then runs, and
+     * {@link #awaitConnected} and {@link #guild} wait or answer {@code discord_timeout}.
+     */
+    boolean certainlyAbsent(Snowflake guildId) {
+        JDA current = jda;
+        return current != null && current.getStatus() == JDA.Status.CONNECTED
+                && current.getGuildById(guildId.value()) == null && !current.isUnavailable(guildId.value());
+    }
+
     /** The guild, when the bot is in it and it is available. */
     Guild guild(Snowflake guildId) {
         JDA current = jda;

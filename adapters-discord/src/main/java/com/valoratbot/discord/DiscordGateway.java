@@ -1,5 +1,7 @@
 package com.valoratbot.discord;
 
+import com.valoratbot.core.command.Snowflake;
+import com.valoratbot.core.schedule.GuildPresence;
 import com.valoratbot.core.port.CheckAccess;
 import com.valoratbot.core.port.ListChannels;
 import com.valoratbot.core.port.ModerateChannels;
@@ -172,6 +174,26 @@ public final class DiscordGateway implements AutoCloseable {
         JDA jda = connection.jda();
         if (jda == null) throw new IllegalStateException("not started, or closed");
         return jda;
+    }
+
+    /**
+     * Which guilds this session holds: {@code holds} for the scheduled jobs (post only from the
+     * worker connected to the guild), {@code certainlyAbsent} for the command fast path (see
+     * {@link Connection#certainlyAbsent}). Neither throws before start or after close.
+     */
+    public GuildPresence presence() {
+        return new GuildPresence() {
+            @Override
+            public boolean holds(Snowflake guildId) {
+                JDA current = connection.jda();
+                return current != null && current.getGuildById(guildId.value()) != null;
+            }
+
+            @Override
+            public boolean certainlyAbsent(Snowflake guildId) {
+                return connection.certainlyAbsent(guildId);
+            }
+        };
     }
 
     public CheckAccess access() { return access; }

@@ -178,6 +178,11 @@ public final class PostgresQueue implements AutoCloseable {
     /** The statements, for tests that run one inside a transaction they hold open (race tests). */
     QueueSql sql() { return sql; }
 
+    /** Whether {@code name} may be given to {@link Builder#foreignActions} (checked there too). */
+    public static boolean isActionName(String name) {
+        return name != null && ACTION_NAME.matcher(name).matches();
+    }
+
     /** The actions left to another consumer. */
     public Set<String> foreignActions() { return foreignActions; }
 

@@ -78,7 +78,9 @@ final class QueueSql {
         // (now()): picked_at >= created_at always (issue 10).
         String claimSets = (t.hasUpdatedAt() ? ", updated_at = clock_timestamp()" : "") + (t.hasPickedAt() ? ", picked_at = clock_timestamp()" : "");
         // Another consumer's actions (issue 13): never claimed, never a guild's head, never make it busy.
-        String ours = rules.foreignActions().isEmpty() ? "" : " AND %1$s.action::text <> ALL (ARRAY[" + rules.foreignActions().stream()
+        // Trimmed as Action.fromWireName strips: a row " ADD_QUEST_PROGRESS" stays the other consumer's
+        // instead of being claimed here and answered unknown_action (review finding 8).
+        String ours = rules.foreignActions().isEmpty() ? "" : " AND btrim(%1$s.action::text, E' \\t\\n\\r\\f\\u000B') <> ALL (ARRAY[" + rules.foreignActions().stream()
                 .map(a -> "'" + a.replace("'", "''") + "'").sorted().collect(Collectors.joining(", ")) + "]::text[])";
         long maxBytes = rules.maxPayloadBytes();
 

@@ -64,6 +64,8 @@ class QueueSemanticsTest {
         String quest2 = insert(GUILD, "ADD_QUEST_PROGRESS", "{\"userId\":\"1\",\"questId\":\"q\",\"amount\":2}");
         String unlock = insert(GUILD, "unlock", "{\"channelId\":\"" + CHANNEL + "\"}");
         String unknown = insert(GUILD, "SOMETHING_ELSE", "{}");
+        // Padded as a hand-written row might be: still the other consumer's, as " lock" would be ours.
+        String padded = insert(GUILD, " ADD_QUEST_PROGRESS\t", "{\"userId\":\"1\",\"questId\":\"q\",\"amount\":3}");
         // Another consumer is running one of its own: it must not make the guild busy for us either.
         db.execute("UPDATE commands SET status = 'processing' WHERE id = ?::uuid", quest2);
 
@@ -77,6 +79,7 @@ class QueueSemanticsTest {
         assertThat(discord.executedInGuild(Long.parseLong(GUILD))).containsExactly(lock, unlock);
         assertThat(row(unknown).subList(0, 2)).containsExactly("error", "unknown_action");
         assertThat(row(quest1).get(0)).isEqualTo("pending");
+        assertThat(row(padded).get(0)).isEqualTo("pending");
         assertThat(row(quest2).get(0)).isEqualTo("processing");
         assertThat(db.count("SELECT count(*) FROM valoratbot.command_runs WHERE command_id IN (?, ?)", quest1, quest2)).isZero();
     }

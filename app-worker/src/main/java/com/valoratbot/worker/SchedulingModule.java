@@ -45,7 +45,7 @@ final class SchedulingModule extends AbstractModule {
     @Provides
     @Singleton
     GuildPresence presence(DiscordGateway discord) {
-        return guild -> discord.jda().getGuildById(guild.value()) != null;
+        return discord.presence();
     }
 
     @Provides

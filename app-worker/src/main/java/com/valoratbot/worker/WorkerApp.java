@@ -38,6 +38,7 @@ public final class WorkerApp implements AutoCloseable {
     /** @throws WorkerConfig.MissingTokenException without a token outside the sandbox */
     public static WorkerApp start(Settings settings, boolean sandbox) {
         WorkerConfig config = WorkerConfig.from(settings, sandbox);
+        QueueConfig.from(settings); // its mistakes stop start-up before the database is opened and migrated
         for (int attempt = 1; ; attempt++) {
             try {
                 return startOnce(settings, config);

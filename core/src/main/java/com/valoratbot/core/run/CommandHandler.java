@@ -121,7 +121,9 @@ public final class CommandHandler {
         }
         if (refusal.isEmpty()) {
             Optional<Snowflake> guild = Snowflake.parse(row.guildId());
-            if (guild.isPresent() && !presence.holds(guild.get())) {
+            // Only when certainly absent: during a reconnect or a guild outage the row runs, and the
+            // adapter answers discord_timeout (retryable) rather than a permanent guild_not_found.
+            if (guild.isPresent() && presence.certainlyAbsent(guild.get())) {
                 refusal = Optional.of(Failure.of(ErrorCode.GUILD_NOT_FOUND, "guild_not_found"));
             }
         }

@@ -12,6 +12,17 @@ public interface GuildPresence {
 
     boolean holds(Snowflake guildId);
 
+    /**
+     * Whether the bot is certainly not in the guild, so a command for it may be answered
+     * {@code guild_not_found} without running. Must be false whenever the answer is unsure (the
+     * gateway reconnecting, Discord's outage for that guild): the command then runs and the Discord
+     * adapter's own waits decide (review finding 3). The default suits implementations that are
+     * never unsure.
+     */
+    default boolean certainlyAbsent(Snowflake guildId) {
+        return !holds(guildId);
+    }
+
     /** One worker connected to every guild: the default. */
     static GuildPresence everyGuild() {
         return guild -> true;
