@@ -156,13 +156,15 @@ final class QueueSql {
                 WITH outcome AS (
                     SELECT * FROM unnest(CAST(? AS text[]), CAST(? AS boolean[]), CAST(? AS text[])) AS o(id, ok, result)
                 ), released AS (
-                    DELETE FROM %2$s cl USING outcome o
-                    WHERE cl.command_table = ? AND cl.worker_id = ? AND cl.command_id = o.id
+                    -- Primary-key probes (= ANY (ARRAY(...))), not a join: a join read every claim this
+                    -- worker holds and every remembered run of the table for each batch, so in a flood
+                    -- (20,000 claimed) a batch of 1,000 outcomes took seconds (issue 9).
+                    DELETE FROM %2$s cl
+                    WHERE cl.command_table = ? AND cl.worker_id = ? AND cl.command_id = ANY (ARRAY(SELECT o.id FROM outcome o))
                     RETURNING cl.command_id
                 ), ran AS (
                     UPDATE %7$s r SET finished_at = clock_timestamp()
-                    FROM released rl
-                    WHERE r.command_table = ? AND r.command_id = rl.command_id
+                    WHERE r.command_table = ? AND r.command_id = ANY (ARRAY(SELECT rl.command_id FROM released rl))
                 ), finished AS (
                     UPDATE %1$s t
                     SET status = CAST(CASE WHEN o.ok THEN 'done' ELSE 'error' END AS %3$s),
@@ -177,7 +179,12 @@ final class QueueSql {
                 ), locked AS MATERIALIZED (
                     -- Guild rows are locked in guild order, as the insert trigger upserts them: two
                     -- completions, or a completion and a bulk insert, never wait on each other in a cycle.
-                    SELECT g.guild_id, g.ready_at FROM %8$s g
+                    -- "more" is probed here again (one index probe per guild) rather than joined from
+                    -- "guilds": both CTEs are estimated at one row, and that join became a nested loop,
+                    -- quadratic in the batch (388 ms of 552 ms for 1,000 flood answers, issue 9).
+                    SELECT g.guild_id, g.ready_at,
+                           EXISTS (SELECT 1 FROM %1$s q WHERE q.guild_id = %10$s AND q.status = 'pending'%9$s) AS more
+                    FROM %8$s g
                     WHERE g.command_table = ? AND g.guild_id = ANY (ARRAY(SELECT gd.guild_id FROM guilds gd))
                     ORDER BY g.guild_id
                     FOR UPDATE
@@ -190,13 +197,13 @@ final class QueueSql {
                         WHERE g.ready_at > EXCLUDED.ready_at
                     RETURNING 1
                 ), idle AS (
-                    DELETE FROM %8$s g USING guilds gd
-                    WHERE g.command_table = ? AND g.guild_id = gd.guild_id AND NOT gd.more
-                      AND g.guild_id IN (SELECT l.guild_id FROM locked l WHERE l.ready_at = 'infinity')
+                    DELETE FROM %8$s g
+                    WHERE g.command_table = ?
+                      AND g.guild_id = ANY (ARRAY(SELECT l.guild_id FROM locked l WHERE l.ready_at = 'infinity' AND NOT l.more))
                 )
                 SELECT (SELECT count(*) FROM finished) AS finished, (SELECT count(*) FROM readied) AS readied
                 """.formatted(T, CLAIMS, t.statusType(), t.resultType(), t.hasUpdatedAt() ? ",\n    updated_at = clock_timestamp()" : "",
-                t.idFromText("o.id"), RUNS, GUILDS, ours.formatted("q"));
+                t.idFromText("o.id"), RUNS, GUILDS, ours.formatted("q"), t.guildFromText("g.guild_id"));
 
         // Requeue runs in one transaction after lockForRequeue has locked our claim rows: a start mark
         // (which updates the claim row) has then either committed, and this statement's fresh snapshot

@@ -48,7 +48,12 @@ public final class CommandWorker implements AutoCloseable {
     private final AtomicInteger inFlight = new AtomicInteger();
     private final ConcurrentMap<String, QueuedCommand> running = new ConcurrentHashMap<>();
     private final AtomicLong completed = new AtomicLong();
-    private final BlockingQueue<Outcome> outcomes = new LinkedBlockingQueue<>();
+    /**
+     * Outcomes to write. A real command's outcome goes to the front, answers without a slot to the
+     * back: in a flood, a real guild's result is written in the next batch instead of behind
+     * thousands of junk answers (issue 9). Order within a batch does not matter: one command per guild.
+     */
+    private final BlockingDeque<Outcome> outcomes = new LinkedBlockingDeque<>();
     /** Commands of this process whose side effects began (marked before their first Discord call). */
     private final Set<String> started = ConcurrentHashMap.newKeySet();
     /** Claimed by this process but never handed to a thread. */
@@ -179,7 +184,7 @@ public final class CommandWorker implements AutoCloseable {
                 if (running.remove(row.id()) == null) return; // given up at shutdown already
                 started.remove(row.id());
                 completed.incrementAndGet();
-                outcomes.add(new Outcome(outcome, true));
+                outcomes.addFirst(new Outcome(outcome, true));
             });
         } catch (RejectedExecutionException shuttingDown) {
             // Claimed while close() stopped the executor: never run, so release it like a dead worker's.
