@@ -123,11 +123,25 @@ public final class CommandHandler {
             Optional<Snowflake> guild = Snowflake.parse(row.guildId());
             // Only when certainly absent: during a reconnect or a guild outage the row runs, and the
             // adapter answers discord_timeout (retryable) rather than a permanent guild_not_found.
-            if (guild.isPresent() && presence.certainlyAbsent(guild.get())) {
+            if (guild.isPresent() && certainlyAbsent(guild.get())) {
                 refusal = Optional.of(Failure.of(ErrorCode.GUILD_NOT_FOUND, "guild_not_found"));
             }
         }
         return refusal.map(f -> completion(row.id(), Result.err(f)));
+    }
+
+    /**
+     * The claim loop answers a whole batch in one pass: a presence port that throws (a gateway being
+     * closed) must not leave the rest of the batch claimed and never run. Unsure means "run it": the
+     * row then goes through {@link #handle}, which turns any failure into a result.
+     */
+    private boolean certainlyAbsent(Snowflake guild) {
+        try {
+            return presence.certainlyAbsent(guild);
+        } catch (RuntimeException unsure) {
+            LOG.log(System.Logger.Level.WARNING, "could not tell whether the bot is in guild " + guild + "; running the command", unsure);
+            return false;
+        }
     }
 
     Result<Map<String, Object>> execute(QueuedCommand row) {

@@ -43,6 +43,20 @@ class CommandHandlerTest {
     };
 
     @Test
+    void aPresencePortThatThrowsLetsTheRowRunInsteadOfBreakingTheBatch() {
+        CommandHandler handler = CommandHandler.builder(Ports.builder().channels(TWO_CHANNELS).build())
+                .presence(new com.valoratbot.core.schedule.GuildPresence() {
+                    public boolean holds(com.valoratbot.core.command.Snowflake guildId) {
+                        throw new IllegalStateException("gateway closed");
+                    }
+                })
+                .build();
+        QueuedCommand row = row("listTextChannels", "{}");
+        assertThat(handler.answerWithoutRunning(row)).isEmpty();
+        assertThat(run(handler, row).get("ok").asBoolean()).isTrue();
+    }
+
+    @Test
     void aListingHasTheContractsExactShape() {
         CommandHandler handler = CommandHandler.builder(Ports.builder().channels(TWO_CHANNELS).build()).build();
         assertThat(run(handler, row("listTextChannels", "{}")).toString())
