@@ -59,7 +59,9 @@ final class WorkerModule extends AbstractModule {
     Ports ports(DiscordGateway discord, ScheduledAnnouncements scheduling, ScheduledLeaderboards leaderboards,
                 DiscordActivityTracker activityTracker, MusicPlayers music, Clock clock) {
         // getQueue bursts (one per open music tab) are answered by one read: see CoalescedQueueReads.
-        return discord.ports().scheduling(scheduling).leaderboards(leaderboards).music(CoalescedQueueReads.over(music, clock)).build();
+        CoalescedQueueReads queueReads = CoalescedQueueReads.over(music, clock);
+        discord.jda().addEventListener(com.valoratbot.discord.dashboard.DiscordDashboardSource.guildLeaves(queueReads::guildLeft));
+        return discord.ports().scheduling(scheduling).leaderboards(leaderboards).music(queueReads).build();
     }
 
     @Provides

@@ -62,7 +62,9 @@ class PlaybackStateTest {
     }
 
     private static List<Object> playback() {
-        List<List<Object>> rows = db.query("SELECT now_playing ->> 'uri', (now_playing ->> 'positionMs')::bigint, paused, queue::text "
+        // 0: now_playing as text, 1: position, 2: paused, 3: queue length, 4: queue as text
+        List<List<Object>> rows = db.query("SELECT now_playing::text, (now_playing ->> 'positionMs')::bigint, paused, "
+                + "jsonb_array_length(queue), queue::text "
                 + "FROM public.music_playback WHERE guild_id = ?", GUILD);
         return rows.isEmpty() ? null : rows.get(0);
     }
@@ -88,16 +90,19 @@ class PlaybackStateTest {
             run("play", "{\"query\":\"" + one + "\",\"voiceChannelId\":\"" + voice + "\"}");
             Eventually.within(Duration.ofSeconds(20), "the first track playing, position ticking", () -> {
                 List<Object> p = playback();
-                return p != null && p.get(0) != null && ((String) p.get(0)).contains(one.getFileName().toString())
-                        && p.get(1) != null && ((Number) p.get(1)).longValue() > 0 && "[]".equals(p.get(3));
+                return p != null && p.get(0) != null
+                        && p.get(1) != null && ((Number) p.get(1)).longValue() > 0 && ((Number) p.get(3)).intValue() == 0;
             });
             assertThat(playback().get(2)).isEqualTo(false);
+            // The table is readable with the public key: a local file's path is never written (docs/dashboard.md).
+            assertThat((String) playback().get(0)).doesNotContain(one.getFileName().toString()).doesNotContain(one.getParent().toString());
 
             run("play", "{\"query\":\"" + two + "\",\"voiceChannelId\":\"" + voice + "\"}");
             Eventually.within(Duration.ofSeconds(10), "the second track queued", () -> {
                 List<Object> p = playback();
-                return p != null && ((String) p.get(3)).contains(two.getFileName().toString());
+                return p != null && ((Number) p.get(3)).intValue() == 1;
             });
+            assertThat((String) playback().get(4)).doesNotContain(two.getFileName().toString()).doesNotContain(two.getParent().toString());
 
             run("pause", "{}");
             Eventually.within(Duration.ofSeconds(10), "paused", () -> Boolean.TRUE.equals(playback().get(2)));
@@ -108,7 +113,7 @@ class PlaybackStateTest {
             run("skip", "{}");
             Eventually.within(Duration.ofSeconds(10), "the second track now playing, nothing queued", () -> {
                 List<Object> p = playback();
-                return p != null && p.get(0) != null && ((String) p.get(0)).contains(two.getFileName().toString()) && "[]".equals(p.get(3));
+                return p != null && p.get(0) != null && ((Number) p.get(3)).intValue() == 0;
             });
 
             run("stop", "{}");

@@ -17,7 +17,10 @@ import net.dv8tion.jda.api.hooks.EventListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -27,7 +30,8 @@ import java.util.function.Supplier;
  *
  * <p>{@code members_online}: the bot has no GUILD_PRESENCES intent (privileged), so no exact online count exists;
  * the figure is Discord's {@code approximate_presence_count} from {@code GET /guilds/{id}?with_counts=true}
- * ({@link Guild#retrieveMetaData()}), one request per guild per snapshot, on the publisher's thread. The same
+ * ({@link Guild#retrieveMetaData()}), one request per guild per snapshot, one after another on the publisher's
+ * snapshot thread, each bounded by {@link #META_TIMEOUT}. The same
  * answer's {@code approximate_member_count} gives the member total (the gateway's member_count is not kept up to
  * date without the privileged GUILD_MEMBERS intent); when the request fails the cached count stands and online
  * is left empty. {@code voice_in_channels}: the members, bots excepted, the voice-state cache shows connected to
@@ -36,6 +40,12 @@ import java.util.function.Supplier;
 public final class DiscordDashboardSource implements DashboardSource {
 
     private static final Logger LOG = LoggerFactory.getLogger(DiscordDashboardSource.class);
+
+    /**
+     * The longest one {@code GET /guilds/{id}?with_counts=true} may take, queueing behind JDA's rate limiter
+     * included; then the guild's snapshot has no online count this round.
+     */
+    public static final Duration META_TIMEOUT = Duration.ofSeconds(10);
 
     private final Supplier<JDA> jda;
 
@@ -67,7 +77,8 @@ public final class DiscordDashboardSource implements DashboardSource {
         int total = guild.getMemberCount();
         int online = -1;
         try {
-            Guild.MetaData meta = guild.retrieveMetaData().complete();
+            // Bounded: a slow or rate-limited answer costs this guild's online count, never the round.
+            Guild.MetaData meta = guild.retrieveMetaData().timeout(META_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).complete();
             if (meta.getApproximateMembers() > 0) total = meta.getApproximateMembers();
             online = meta.getApproximatePresences();
         } catch (RuntimeException e) {
@@ -82,6 +93,14 @@ public final class DiscordDashboardSource implements DashboardSource {
 
     static GuildListing listing(Guild g) {
         return new GuildListing(Snowflake.of(g.getIdLong()), g.getName(), Optional.ofNullable(g.getIconUrl()), g.getMemberCount());
+    }
+
+    /** Calls {@code left} with each guild the bot leaves (kicked, banned, deleted), on JDA's event thread. */
+    public static EventListener guildLeaves(Consumer<Snowflake> left) {
+        Objects.requireNonNull(left, "left");
+        return (GenericEvent event) -> {
+            if (event instanceof GuildLeaveEvent e) left.accept(Snowflake.of(e.getGuild().getIdLong()));
+        };
     }
 
     /**

@@ -71,6 +71,16 @@ public final class CoalescedQueueReads implements PlayMusic {
         }
     }
 
+    /** The bot left the guild: its entry goes, so guilds left over months do not pile up. */
+    public void guildLeft(Snowflake guildId) {
+        guilds.remove(guildId.value());
+    }
+
+    /** How many guilds have an entry (tests). */
+    int trackedGuilds() {
+        return guilds.size();
+    }
+
     /** The view as it is {@code elapsed} later: a playing track has moved on (never past its end). */
     private static QueueView advanced(QueueView view, Duration elapsed) {
         if (view.nowPlaying().isEmpty()) return view;

@@ -20,7 +20,8 @@ import java.util.concurrent.TimeUnit;
  * Keeps the dashboard's tables current: {@code bot_status}, {@code bot_guilds}, {@code guild_snapshot} and
  * {@code leaderboards} (see docs/dashboard.md).
  *
- * <p>Everything runs on this publisher's own threads (one for the status, one for the rest), never on a gateway
+ * <p>Everything runs on this publisher's own threads (one for the status, one for the snapshots, one for the
+ * rest), never on a gateway
  * thread or the command path: Discord events ({@link #guildJoined}, {@link #guildLeft}, {@link #guildRenamed}) only
  * enqueue. A failed write is
  * logged and done again at the next interval; nothing is retried in a loop.
@@ -48,6 +49,12 @@ public final class DashboardPublisher implements AutoCloseable {
      * with many guilds, and the page calls the bot down when the newest status row is 2 minutes old.
      */
     private ScheduledExecutorService statusThread;
+    /**
+     * Snapshots have a thread of their own too: a round asks Discord once per guild (thousands of REST calls with
+     * thousands of guilds, each bounded by the source's timeout), and joins, leaves, resyncs and leaderboards must
+     * not wait behind it.
+     */
+    private ScheduledExecutorService snapshotThread;
     private Instant startedAt;
     private boolean closed;
 
@@ -75,9 +82,10 @@ public final class DashboardPublisher implements AutoCloseable {
         // One thread for the guild list and its events, so a leave is never undone by a resync running beside it.
         thread = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("valoratbot-dashboard").daemon().factory());
         statusThread = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("valoratbot-dashboard-status").daemon().factory());
+        snapshotThread = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("valoratbot-dashboard-snapshots").daemon().factory());
         if (settings.status()) every(statusThread, settings.statusInterval(), this::publishStatus);
         if (settings.guilds()) every(thread, settings.guildsResync(), this::resyncGuilds);
-        if (settings.snapshots()) every(thread, settings.snapshotInterval(), this::publishSnapshots);
+        if (settings.snapshots()) every(snapshotThread, settings.snapshotInterval(), this::publishSnapshots);
         if (settings.leaderboards()) every(thread, settings.leaderboardInterval(), this::publishLeaderboards);
         return this;
     }
@@ -114,7 +122,14 @@ public final class DashboardPublisher implements AutoCloseable {
 
     /** The bot left the guild (kicked, banned, or the guild was deleted): its row goes. */
     public void guildLeft(Snowflake guildId) {
+        // Nothing more is published for it: forget its week (a map, safe from the gateway thread).
+        lastWeeks.remove(guildId);
         if (settings.guilds()) enqueue(() -> tables.removeGuild(guildId));
+    }
+
+    /** How many guilds' weeks the publisher remembers (tests: guilds the bot left are dropped). */
+    int rememberedWeeks() {
+        return lastWeeks.size();
     }
 
     // ---- the publications (public for tests and the CLI; each also runs on its schedule) ------
@@ -157,6 +172,8 @@ public final class DashboardPublisher implements AutoCloseable {
             DashboardWeek before = lastWeeks.put(g.guildId(), week);
             if (before != null && !before.equals(week)) finished.put(g.guildId(), before);
         }
+        // Guilds left while no leave event reached us (e.g. while disconnected) are forgotten here.
+        lastWeeks.keySet().retainAll(weeks.keySet());
         int written = finished.isEmpty() ? 0 : tables.publishLeaderboards(finished);
         return weeks.isEmpty() ? written : written + tables.publishLeaderboards(weeks);
     }
@@ -168,9 +185,11 @@ public final class DashboardPublisher implements AutoCloseable {
         if (thread == null) return;
         thread.shutdownNow();
         statusThread.shutdownNow();
+        snapshotThread.shutdownNow();
         try {
             thread.awaitTermination(10, TimeUnit.SECONDS);
             statusThread.awaitTermination(10, TimeUnit.SECONDS);
+            snapshotThread.awaitTermination(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

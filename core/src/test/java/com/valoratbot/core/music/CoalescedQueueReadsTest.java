@@ -29,6 +29,17 @@ class CoalescedQueueReadsTest {
     private final CoalescedQueueReads reads = CoalescedQueueReads.over(player, clock);
 
     @Test
+    void aGuildTheBotLeftHasNoEntryLeftAndIsReadAfreshIfAskedAgain() {
+        reads.queue(context(GUILD));
+        reads.queue(context(OTHER));
+        assertThat(reads.trackedGuilds()).isEqualTo(2);
+        reads.guildLeft(GUILD);
+        assertThat(reads.trackedGuilds()).isEqualTo(1);
+        reads.queue(context(GUILD));
+        assertThat(player.reads.get()).isEqualTo(3);
+    }
+
+    @Test
     void aBurstOfGetQueueForOneGuildReadsThePlayerOnce() {
         for (int i = 0; i < 5; i++) reads.queue(context(GUILD));
         assertThat(player.reads.get()).isEqualTo(1);

@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -95,6 +97,59 @@ class DashboardPublisherTest {
         p.publishLeaderboards();
         p.publishLeaderboards();
         assertThat(calls).containsExactly("week 2026-W10", "week 2026-W10", "week 2026-W11", "week 2026-W11");
+    }
+
+    @Test
+    void aSnapshotRoundWaitingOnDiscordHoldsUpNeitherJoinsNorLeaves() throws Exception {
+        CountDownLatch asking = new CountDownLatch(1);
+        CountDownLatch answer = new CountDownLatch(1);
+        DashboardSource slow = new DashboardSource() {
+            @Override public Optional<Long> gatewayLatencyMillis() { return latency; }
+            @Override public List<GuildListing> guilds() { return source.guilds(); }
+            @Override public Optional<GuildFigures> figures(Snowflake id) {
+                asking.countDown();
+                try {
+                    answer.await(30, TimeUnit.SECONDS); // a slow REST answer
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return source.figures(id);
+            }
+        };
+        try (DashboardPublisher p = DashboardPublisher.create(slow, tables, GuildTimeZones.fixed(ZoneId.of("UTC")),
+                at("2026-03-04T10:00:00Z"), only(false, true, true, false), "v").start()) {
+            assertThat(asking.await(5, TimeUnit.SECONDS)).isTrue();
+            p.guildJoined(new GuildListing(Snowflake.of(7), "New", Optional.empty(), 1));
+            p.guildLeft(Snowflake.of(7));
+            long until = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (!calls.contains("remove 7") && System.nanoTime() < until) Thread.sleep(10);
+            assertThat(calls).containsSubsequence("guilds 1 PT0S", "remove 7").doesNotContain("snapshots");
+            answer.countDown();
+        }
+    }
+
+    @Test
+    void aGuildTheBotLeftIsNoLongerRememberedForItsWeek() {
+        List<GuildListing> held = new CopyOnWriteArrayList<>(List.of(new GuildListing(GUILD, "G", Optional.empty(), 3),
+                new GuildListing(Snowflake.of(7), "H", Optional.empty(), 1)));
+        DashboardSource changing = new DashboardSource() {
+            @Override public Optional<Long> gatewayLatencyMillis() { return latency; }
+            @Override public List<GuildListing> guilds() { return List.copyOf(held); }
+            @Override public Optional<GuildFigures> figures(Snowflake id) { return Optional.empty(); }
+        };
+        DashboardPublisher p = DashboardPublisher.create(changing, tables, GuildTimeZones.fixed(ZoneId.of("UTC")),
+                at("2026-03-04T10:00:00Z"), PublishSettings.defaults(), "v");
+        p.publishLeaderboards();
+        assertThat(p.rememberedWeeks()).isEqualTo(2);
+
+        held.removeIf(g -> g.guildId().equals(GUILD));
+        p.guildLeft(GUILD);
+        assertThat(p.rememberedWeeks()).isEqualTo(1);
+
+        // Left while no event reached the worker (disconnected): forgotten at the next round.
+        held.clear();
+        p.publishLeaderboards();
+        assertThat(p.rememberedWeeks()).isZero();
     }
 
     private static final class MovingClock extends Clock {
