@@ -185,7 +185,7 @@ public final class Database implements AutoCloseable {
      * One plain connection before the pool, bounded by a deadline of our own: pgjdbc's log-in
      * timeout did not bound it here (its SSL attempt and plain retry each wait for a socket read,
      * 11-15 s in all), and Hikari's fail-fast check retries a connection that times out. A database
-     * that accepts TCP but never answers is reported within {@code LOGIN_TIMEOUT_SECONDS}.
+     * that accepts TCP but never answers is reported within {@link DatabaseSettings#loginTimeoutSeconds()} (the URL's {@code loginTimeout=}, else 6 s).
      */
     private static void reachOnce(String jdbcUrl, Properties properties, int seconds) {
         java.util.concurrent.CompletableFuture<Void> attempt = new java.util.concurrent.CompletableFuture<>();
