@@ -1,7 +1,7 @@
 package com.valoratbot.discord;
 
 import com.valoratbot.core.command.Snowflake;
-import com.valoratbot.core.schedule.GuildPresence;
+import com.valoratbot.core.port.schedule.GuildPresence;
 import com.valoratbot.core.port.CheckAccess;
 import com.valoratbot.core.port.ListChannels;
 import com.valoratbot.core.port.ModerateChannels;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.valoratbot.core.port.QueuedCommand;
 import com.valoratbot.core.run.AnonymousRows;
 import com.valoratbot.core.run.CommandHandler;
-import com.valoratbot.core.run.Language;
+import com.valoratbot.core.text.Language;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayNameGeneration;

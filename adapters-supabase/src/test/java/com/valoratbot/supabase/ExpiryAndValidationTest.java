@@ -1,7 +1,7 @@
 package com.valoratbot.supabase;
 
 import com.valoratbot.core.run.CommandHandler;
-import com.valoratbot.core.run.Language;
+import com.valoratbot.core.text.Language;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -3,7 +3,7 @@ package com.valoratbot.supabase;
 import com.valoratbot.core.port.QueuedCommand;
 import com.valoratbot.core.port.QueuedCommand.Admission;
 import com.valoratbot.core.run.CommandHandler;
-import com.valoratbot.core.run.Language;
+import com.valoratbot.core.text.Language;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

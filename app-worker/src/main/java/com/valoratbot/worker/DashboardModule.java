@@ -6,7 +6,7 @@ import com.google.inject.Singleton;
 import com.valoratbot.core.publish.DashboardPublisher;
 import com.valoratbot.discord.DiscordGateway;
 import com.valoratbot.discord.dashboard.DiscordDashboardSource;
-import com.valoratbot.discord.music.QueueStore;
+import com.valoratbot.core.port.music.QueueStore;
 import com.valoratbot.supabase.Database;
 import com.valoratbot.supabase.publish.PostgresDashboardTables;
 import com.valoratbot.supabase.publish.PostgresPlaybackState;

@@ -7,7 +7,7 @@ import com.valoratbot.core.port.RememberLocks;
 import com.neovisionaries.ws.client.WebSocketFactory;
 import com.valoratbot.discord.DiscordGateway;
 import com.valoratbot.discord.music.MusicPlayers;
-import com.valoratbot.discord.music.QueueStore;
+import com.valoratbot.core.port.music.QueueStore;
 import com.valoratbot.standin.voice.VoiceServer;
 import com.valoratbot.supabase.Database;
 import com.valoratbot.supabase.music.PostgresMusicQueues;

@@ -4,7 +4,7 @@ import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import com.valoratbot.core.activity.ActivityAggregator;
-import com.valoratbot.core.schedule.GuildPresence;
+import com.valoratbot.core.port.schedule.GuildPresence;
 import com.valoratbot.discord.DiscordGateway;
 import com.valoratbot.discord.activity.DiscordActivityTracker;
 import com.valoratbot.discord.leaderboard.DiscordLeaderboards;

@@ -1,7 +1,7 @@
 package com.valoratbot.worker;
 
 import com.valoratbot.core.run.AnonymousRows;
-import com.valoratbot.core.run.Language;
+import com.valoratbot.core.text.Language;
 import com.valoratbot.core.schedule.ScheduleRules;
 import com.valoratbot.discord.music.MusicPlayers;
 import com.valoratbot.discord.music.VoiceMode;

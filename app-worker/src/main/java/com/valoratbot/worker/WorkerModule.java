@@ -8,7 +8,7 @@ import com.valoratbot.core.music.CoalescedQueueReads;
 import com.valoratbot.core.run.CommandHandler;
 import com.valoratbot.core.run.CommandWorker;
 import com.valoratbot.core.run.Ports;
-import com.valoratbot.core.schedule.GuildPresence;
+import com.valoratbot.core.port.schedule.GuildPresence;
 import com.valoratbot.discord.DiscordGateway;
 import com.valoratbot.discord.activity.DiscordActivityTracker;
 import com.valoratbot.discord.music.MusicPlayers;

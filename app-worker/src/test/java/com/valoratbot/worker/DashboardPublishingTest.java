@@ -4,7 +4,7 @@ import com.valoratbot.core.activity.ActivityAggregator;
 import com.valoratbot.core.command.Snowflake;
 import com.valoratbot.core.publish.DashboardPublisher;
 import com.valoratbot.core.publish.PublishSettings;
-import com.valoratbot.core.schedule.GuildTimeZones;
+import com.valoratbot.core.port.schedule.GuildTimeZones;
 import com.valoratbot.discord.DiscordGateway;
 import com.valoratbot.discord.activity.DiscordActivityTracker;
 import com.valoratbot.discord.dashboard.DiscordDashboardSource;

@@ -1,6 +1,6 @@
 package com.valoratbot.worker;
 
-import com.valoratbot.core.run.Language;
+import com.valoratbot.core.text.Language;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,7 +1,7 @@
 package com.valoratbot.bench;
 
 import com.valoratbot.core.activity.*;
-import com.valoratbot.core.run.Language;
+import com.valoratbot.core.text.Language;
 import com.valoratbot.discord.leaderboard.LeaderboardCardRenderer;
 import javax.imageio.ImageIO;
 import java.io.File;

@@ -2,7 +2,7 @@ package com.valoratbot.discord.dashboard;
 
 import com.valoratbot.core.command.Snowflake;
 import com.valoratbot.core.publish.DashboardPublisher;
-import com.valoratbot.core.publish.DashboardSource;
+import com.valoratbot.core.port.publish.DashboardSource;
 import com.valoratbot.core.publish.GuildFigures;
 import com.valoratbot.core.publish.GuildListing;
 import net.dv8tion.jda.api.JDA;

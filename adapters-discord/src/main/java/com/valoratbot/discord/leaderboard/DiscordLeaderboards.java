@@ -2,15 +2,15 @@ package com.valoratbot.discord.leaderboard;
 
 import com.valoratbot.core.activity.LeaderboardCard;
 import com.valoratbot.core.activity.LeaderboardCard.Row;
-import com.valoratbot.core.activity.PublishLeaderboards;
+import com.valoratbot.core.port.activity.PublishLeaderboards;
 import com.valoratbot.core.command.Snowflake;
 import com.valoratbot.core.port.CommandContext;
 import com.valoratbot.core.result.ErrorCode;
 import com.valoratbot.core.result.Failure;
 import com.valoratbot.core.result.Result;
 import com.valoratbot.core.result.Text;
-import com.valoratbot.core.run.Language;
-import com.valoratbot.core.run.Messages;
+import com.valoratbot.core.text.Language;
+import com.valoratbot.core.text.Messages;
 import net.dv8tion.jda.api.EmbedBuilder;
 import net.dv8tion.jda.api.JDA;
 import net.dv8tion.jda.api.entities.Guild;

@@ -3,8 +3,8 @@ package com.valoratbot.discord.leaderboard;
 import com.valoratbot.core.activity.LeaderboardCard;
 import com.valoratbot.core.activity.LeaderboardCard.Row;
 import com.valoratbot.core.result.Text;
-import com.valoratbot.core.run.Language;
-import com.valoratbot.core.run.Messages;
+import com.valoratbot.core.text.Language;
+import com.valoratbot.core.text.Messages;
 
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;

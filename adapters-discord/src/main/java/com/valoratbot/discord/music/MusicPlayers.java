@@ -1,5 +1,7 @@
 package com.valoratbot.discord.music;
 
+import com.valoratbot.core.port.music.QueueStore;
+
 import com.sedmelluq.discord.lavaplayer.player.AudioLoadResultHandler;
 import com.sedmelluq.discord.lavaplayer.player.AudioPlayerManager;
 import com.sedmelluq.discord.lavaplayer.player.DefaultAudioPlayerManager;

@@ -1,5 +1,7 @@
 package com.valoratbot.discord.music;
 
+import com.valoratbot.core.port.music.QueueStore;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

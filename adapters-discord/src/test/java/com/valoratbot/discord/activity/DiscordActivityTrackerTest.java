@@ -3,7 +3,7 @@ package com.valoratbot.discord.activity;
 import com.valoratbot.core.activity.ActivityAggregator;
 import com.valoratbot.core.activity.ActivityBatch;
 import com.valoratbot.core.command.Snowflake;
-import com.valoratbot.core.schedule.GuildTimeZones;
+import com.valoratbot.core.port.schedule.GuildTimeZones;
 import com.valoratbot.discord.DiscordGateway;
 import com.valoratbot.standin.DiscordStandIn;
 import org.junit.jupiter.api.AfterEach;

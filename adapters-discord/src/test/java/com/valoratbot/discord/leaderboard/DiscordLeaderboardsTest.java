@@ -4,7 +4,7 @@ import com.valoratbot.core.command.Snowflake;
 import com.valoratbot.core.port.CommandContext;
 import com.valoratbot.core.result.ErrorCode;
 import com.valoratbot.core.result.Result;
-import com.valoratbot.core.run.Language;
+import com.valoratbot.core.text.Language;
 import com.valoratbot.discord.DiscordGateway;
 import com.valoratbot.standin.DiscordStandIn;
 import com.valoratbot.standin.StandInAttachment;

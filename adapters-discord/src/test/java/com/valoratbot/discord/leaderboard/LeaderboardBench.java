@@ -1,7 +1,7 @@
 package com.valoratbot.discord.leaderboard;
 
 import com.valoratbot.core.activity.LeaderboardCard;
-import com.valoratbot.core.run.Language;
+import com.valoratbot.core.text.Language;
 
 import java.util.Arrays;
 import java.util.Locale;

@@ -1,6 +1,6 @@
 package com.valoratbot.discord.leaderboard;
 
-import com.valoratbot.core.run.Language;
+import com.valoratbot.core.text.Language;
 import org.junit.jupiter.api.Test;
 
 import javax.imageio.ImageIO;

@@ -7,7 +7,7 @@ import com.valoratbot.core.command.Snowflake;
 import com.valoratbot.core.port.CommandContext;
 import com.valoratbot.core.port.QueuedCommand;
 import com.valoratbot.core.run.CommandHandler;
-import com.valoratbot.core.run.Language;
+import com.valoratbot.core.text.Language;
 import com.valoratbot.core.run.Ports;
 import com.valoratbot.standin.DemoGuild;
 import com.valoratbot.standin.DiscordStandIn;

@@ -1,5 +1,7 @@
 package com.valoratbot.discord.music;
 
+import com.valoratbot.core.port.music.QueueStore;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import net.dv8tion.jda.api.JDA;
 import org.junit.jupiter.api.AfterAll;

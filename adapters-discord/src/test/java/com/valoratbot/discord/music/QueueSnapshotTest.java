@@ -1,5 +1,7 @@
 package com.valoratbot.discord.music;
 
+import com.valoratbot.core.port.music.QueueStore;
+
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

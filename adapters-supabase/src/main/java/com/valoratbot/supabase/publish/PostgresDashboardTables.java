@@ -1,7 +1,7 @@
 package com.valoratbot.supabase.publish;
 
 import com.valoratbot.core.command.Snowflake;
-import com.valoratbot.core.publish.DashboardTables;
+import com.valoratbot.core.port.publish.DashboardTables;
 import com.valoratbot.core.publish.DashboardWeek;
 import com.valoratbot.core.publish.GuildFigures;
 import com.valoratbot.core.publish.GuildListing;

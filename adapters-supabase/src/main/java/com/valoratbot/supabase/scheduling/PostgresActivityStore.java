@@ -3,7 +3,7 @@ package com.valoratbot.supabase.scheduling;
 import com.valoratbot.core.activity.ActivityBatch;
 import com.valoratbot.core.activity.ActivityBatch.DailyActivity;
 import com.valoratbot.core.activity.ActivityBatch.MemberName;
-import com.valoratbot.core.activity.ActivityStore;
+import com.valoratbot.core.port.activity.ActivityStore;
 
 import javax.sql.DataSource;
 import java.sql.Array;

@@ -1,7 +1,7 @@
 package com.valoratbot.supabase.scheduling;
 
 import com.valoratbot.core.command.Snowflake;
-import com.valoratbot.core.schedule.GuildTimeZones;
+import com.valoratbot.core.port.schedule.GuildTimeZones;
 import com.valoratbot.core.schedule.ScheduleRules;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,8 +1,8 @@
 package com.valoratbot.supabase.scheduling;
 
-import com.valoratbot.core.run.Language;
-import com.valoratbot.core.schedule.GuildPresence;
-import com.valoratbot.core.schedule.GuildTimeZones;
+import com.valoratbot.core.text.Language;
+import com.valoratbot.core.port.schedule.GuildPresence;
+import com.valoratbot.core.port.schedule.GuildTimeZones;
 import com.valoratbot.core.schedule.ScheduleRules;
 
 import java.time.Duration;

@@ -3,7 +3,7 @@ package com.valoratbot.supabase.scheduling;
 import com.valoratbot.core.activity.ActivityAggregator;
 import com.valoratbot.core.activity.VoiceMember;
 import com.valoratbot.core.command.Snowflake;
-import com.valoratbot.core.schedule.GuildTimeZones;
+import com.valoratbot.core.port.schedule.GuildTimeZones;
 
 import javax.sql.DataSource;
 import java.time.Clock;

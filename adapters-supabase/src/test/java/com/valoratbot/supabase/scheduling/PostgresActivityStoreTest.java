@@ -6,7 +6,7 @@ import com.valoratbot.core.activity.ActivityBatch.DailyActivity;
 import com.valoratbot.core.activity.ActivityBatch.MemberName;
 import com.valoratbot.core.activity.VoiceMember;
 import com.valoratbot.core.command.Snowflake;
-import com.valoratbot.core.schedule.GuildTimeZones;
+import com.valoratbot.core.port.schedule.GuildTimeZones;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 

@@ -9,7 +9,7 @@ import com.valoratbot.core.port.ScheduleAnnouncements.ScheduledAnnouncement;
 import com.valoratbot.core.result.ErrorCode;
 import com.valoratbot.core.result.Failure;
 import com.valoratbot.core.result.Result;
-import com.valoratbot.core.schedule.GuildPresence;
+import com.valoratbot.core.port.schedule.GuildPresence;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -5,7 +5,7 @@ import com.valoratbot.core.activity.ActivityBatch.DailyActivity;
 import com.valoratbot.core.activity.ActivityBatch.MemberName;
 import com.valoratbot.core.activity.ActivityPeriod;
 import com.valoratbot.core.activity.LeaderboardCard;
-import com.valoratbot.core.activity.PublishLeaderboards;
+import com.valoratbot.core.port.activity.PublishLeaderboards;
 import com.valoratbot.core.command.Command.PostLeaderboard;
 import com.valoratbot.core.command.Command.ScheduleLeaderboard;
 import com.valoratbot.core.command.Snowflake;

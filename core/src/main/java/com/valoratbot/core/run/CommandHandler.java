@@ -1,5 +1,8 @@
 package com.valoratbot.core.run;
 
+import com.valoratbot.core.text.Language;
+import com.valoratbot.core.text.Messages;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -15,7 +18,7 @@ import com.valoratbot.core.port.MarkStarted;
 import com.valoratbot.core.port.PlayMusic;
 import com.valoratbot.core.port.QueuedCommand;
 import com.valoratbot.core.port.QueuedCommand.Admission;
-import com.valoratbot.core.schedule.GuildPresence;
+import com.valoratbot.core.port.schedule.GuildPresence;
 import com.valoratbot.core.result.*;
 
 import java.time.Duration;

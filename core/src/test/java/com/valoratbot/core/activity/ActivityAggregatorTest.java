@@ -1,9 +1,11 @@
 package com.valoratbot.core.activity;
 
+import com.valoratbot.core.port.activity.ActivityStore;
+
 import com.valoratbot.core.activity.ActivityBatch.DailyActivity;
 import com.valoratbot.core.activity.ActivityBatch.MemberName;
 import com.valoratbot.core.command.Snowflake;
-import com.valoratbot.core.schedule.GuildTimeZones;
+import com.valoratbot.core.port.schedule.GuildTimeZones;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

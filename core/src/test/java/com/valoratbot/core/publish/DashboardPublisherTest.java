@@ -1,7 +1,10 @@
 package com.valoratbot.core.publish;
 
+import com.valoratbot.core.port.publish.DashboardSource;
+import com.valoratbot.core.port.publish.DashboardTables;
+
 import com.valoratbot.core.command.Snowflake;
-import com.valoratbot.core.schedule.GuildTimeZones;
+import com.valoratbot.core.port.schedule.GuildTimeZones;
 import org.junit.jupiter.api.Test;
 
 import java.time.Clock;

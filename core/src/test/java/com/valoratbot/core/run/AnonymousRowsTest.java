@@ -1,5 +1,7 @@
 package com.valoratbot.core.run;
 
+import com.valoratbot.core.text.Language;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.valoratbot.core.port.CheckAccess;
 import com.valoratbot.core.port.QueuedCommand;

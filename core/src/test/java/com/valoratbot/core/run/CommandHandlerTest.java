@@ -1,5 +1,7 @@
 package com.valoratbot.core.run;
 
+import com.valoratbot.core.text.Language;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.valoratbot.core.command.Action;
 import com.valoratbot.core.command.Command;
@@ -45,7 +47,7 @@ class CommandHandlerTest {
     @Test
     void aPresencePortThatThrowsLetsTheRowRunInsteadOfBreakingTheBatch() {
         CommandHandler handler = CommandHandler.builder(Ports.builder().channels(TWO_CHANNELS).build())
-                .presence(new com.valoratbot.core.schedule.GuildPresence() {
+                .presence(new com.valoratbot.core.port.schedule.GuildPresence() {
                     public boolean holds(com.valoratbot.core.command.Snowflake guildId) {
                         throw new IllegalStateException("gateway closed");
                     }

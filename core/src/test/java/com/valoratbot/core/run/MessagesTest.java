@@ -1,5 +1,8 @@
 package com.valoratbot.core.run;
 
+import com.valoratbot.core.text.Language;
+import com.valoratbot.core.text.Messages;
+
 import com.valoratbot.core.result.Text;
 import org.junit.jupiter.api.Test;
 

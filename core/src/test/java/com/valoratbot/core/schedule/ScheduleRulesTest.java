@@ -4,8 +4,8 @@ import com.valoratbot.core.command.ScheduledTime;
 import com.valoratbot.core.result.ErrorCode;
 import com.valoratbot.core.result.Result;
 import com.valoratbot.core.result.Text;
-import com.valoratbot.core.run.Language;
-import com.valoratbot.core.run.Messages;
+import com.valoratbot.core.text.Language;
+import com.valoratbot.core.text.Messages;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package com.valoratbot.core.schedule;
+package com.valoratbot.core.port.schedule;
 
 import com.valoratbot.core.command.Snowflake;
 

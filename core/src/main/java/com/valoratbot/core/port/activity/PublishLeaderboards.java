@@ -1,4 +1,6 @@
-package com.valoratbot.core.activity;
+package com.valoratbot.core.port.activity;
+
+import com.valoratbot.core.activity.LeaderboardCard;
 
 import com.valoratbot.core.command.Snowflake;
 import com.valoratbot.core.port.CommandContext;

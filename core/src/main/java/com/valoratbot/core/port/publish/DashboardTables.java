@@ -1,4 +1,8 @@
-package com.valoratbot.core.publish;
+package com.valoratbot.core.port.publish;
+
+import com.valoratbot.core.publish.DashboardWeek;
+import com.valoratbot.core.publish.GuildFigures;
+import com.valoratbot.core.publish.GuildListing;
 
 import com.valoratbot.core.command.Snowflake;
 

@@ -1,4 +1,4 @@
-package com.valoratbot.discord.music;
+package com.valoratbot.core.port.music;
 
 import java.util.Map;
 import java.util.Objects;

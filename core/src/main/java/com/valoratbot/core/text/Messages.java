@@ -1,4 +1,4 @@
-package com.valoratbot.core.run;
+package com.valoratbot.core.text;
 
 import com.valoratbot.core.result.Text;
 

@@ -1,4 +1,6 @@
-package com.valoratbot.core.activity;
+package com.valoratbot.core.port.activity;
+
+import com.valoratbot.core.activity.ActivityBatch;
 
 /**
  * Where the aggregator's batches go. {@link #store} adds the batch's counts to what is stored (it
