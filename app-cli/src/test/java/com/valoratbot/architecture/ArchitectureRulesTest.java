@@ -54,9 +54,7 @@ class ArchitectureRulesTest {
                     + " upsertPermissionOverride adds JDA's own cache-based permission checks (a behaviour change)",
             "com.valoratbot.discord.DiscordPurge",
             "bulk delete with an audit-log reason (AuditableRestActionImpl on Route.Messages.DELETE_MESSAGES): JDA's"
-                    + " deleteMessagesByIds cannot carry a reason",
-            "com.valoratbot.discord.music.MusicPlayers",
-            "checks for JDAImpl; MusicPlayers is being split (issue 8 item 5, music)");
+                    + " deleteMessagesByIds cannot carry a reason");
 
     @Test
     void theRulesSeeEveryProductionModule() {
