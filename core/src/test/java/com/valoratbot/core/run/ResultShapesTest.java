@@ -111,6 +111,12 @@ class ResultShapesTest {
     }
 
     @Test
+    void everyBuiltInActionHasItsResultTextPinnedHere() {
+        assertThat(CASES.keySet()).containsExactlyInAnyOrderElementsOf(
+                java.util.Arrays.stream(com.valoratbot.core.command.Action.values()).map(com.valoratbot.core.command.Action::wireName).toList());
+    }
+
+    @Test
     void getQueueWithNothingPlayingWritesNowPlayingAsNull() {
         PlayMusic idle = new Everything() {
             @Override public Result<QueueView> queue(CommandContext c) { return Result.ok(new QueueView(Optional.empty(), List.of())); }
