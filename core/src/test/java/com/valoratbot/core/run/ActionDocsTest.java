@@ -1,6 +1,5 @@
 package com.valoratbot.core.run;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.valoratbot.core.command.Action;
 import com.valoratbot.core.command.Command;
 import com.valoratbot.core.command.CommandParser;
@@ -100,10 +99,11 @@ class ActionDocsTest {
         };
     }
 
-    static BuiltInActions.Policy policy(String action) throws IOException {
+    static BuiltInActions.Policy policy(String action) {
         String[] sample = ResultShapesTest.CASES.get(action);
         assertThat(sample).as("a sample payload for %s in ResultShapesTest.CASES", action).isNotNull();
-        Result<Command> parsed = CommandParser.withDefaults().parse(action, new ObjectMapper().readTree(sample[0]));
+        Result<Command> parsed = CommandParser.withDefaults().parse(action, CommandParser.readPayload(sample[0]) instanceof Result.Ok<?>(var tree)
+                ? (com.fasterxml.jackson.databind.JsonNode) tree : fail("the sample payload of %s is not JSON", action));
         assertThat(parsed).as("the sample payload of %s", action).isInstanceOf(Result.Ok.class);
         return BuiltInActions.of(((Result.Ok<Command>) parsed).value());
     }
@@ -140,6 +140,19 @@ class ActionDocsTest {
                 checkChannelAndPermissions(row, "kind of channel", policy(action), where);
             }
         }
+    }
+
+    @Test
+    void theAnonymousRowsLevelsOfTheSecurityDocNameTheActionsOfTheirKind() throws IOException {
+        Table table = table("security.md", "| level | anonymous rows may run |");
+        Map<String, Kind> levels = Map.of("no-moderation", Kind.MODERATION, "read-only", Kind.READ);
+        levels.forEach((level, kind) -> {
+            Map<String, String> row = table.rows().stream().filter(r -> actionsOf(r.get("level")).contains(level)).findFirst()
+                    .orElseGet(() -> fail("docs/security.md: no row for the level %s", level));
+            List<String> expected = Arrays.stream(Action.values()).map(Action::wireName).filter(a -> policy(a).risk() == kind).toList();
+            assertThat(actionsOf(row.get("anonymous rows may run")))
+                    .as("docs/security.md, level %s: the actions of kind %s", level, kind).containsExactlyInAnyOrderElementsOf(expected);
+        });
     }
 
     private static void checkChannelAndPermissions(Map<String, String> row, String channelColumn, BuiltInActions.Policy policy, String where) {
