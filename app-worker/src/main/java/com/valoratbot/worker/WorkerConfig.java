@@ -1,5 +1,6 @@
 package com.valoratbot.worker;
 
+import com.valoratbot.core.config.QueueTiming;
 import com.valoratbot.core.run.AnonymousRows;
 import com.valoratbot.core.text.Language;
 import com.valoratbot.core.schedule.ScheduleRules;
@@ -140,7 +141,12 @@ public record WorkerConfig(
 
     /** How often the lease is renewed: a third of it, so two missed beats still keep it. */
     public Duration heartbeatInterval() {
-        return lease.dividedBy(3);
+        return queueTiming().heartbeat();
+    }
+
+    /** The lease, heartbeat and poll interval, given as one value to both the queue and the worker. */
+    public QueueTiming queueTiming() {
+        return QueueTiming.of(lease, pollInterval);
     }
 
     @Override
