@@ -1,0 +1,130 @@
+package com.valoratbot.library;
+
+import com.valoratbot.discord.music.VoiceMode;
+import com.valoratbot.standin.DemoGuild;
+import com.valoratbot.standin.DiscordStandIn;
+import com.valoratbot.supabase.CommandAdmin;
+import com.valoratbot.supabase.CommandRow;
+import com.valoratbot.supabase.Database;
+import com.valoratbot.supabase.Eventually;
+import com.valoratbot.supabase.TestDatabase;
+import com.zaxxer.hikari.HikariDataSource;
+import net.dv8tion.jda.api.JDA;
+import net.dv8tion.jda.api.JDABuilder;
+import net.dv8tion.jda.api.events.guild.GuildReadyEvent;
+import net.dv8tion.jda.api.events.session.ShutdownEvent;
+import net.dv8tion.jda.api.hooks.ListenerAdapter;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The front door as an embedder uses it: its own JDA builder with its own listener, its own
+ * DataSource on a real PostgreSQL, the Discord stand-in with the demo guild, and a row the
+ * dashboard would insert.
+ */
+class FrontDoorTest {
+
+    @RegisterExtension
+    static final TestDatabase db = new TestDatabase();
+
+    private static DiscordStandIn standIn;
+    private static Database embedders;
+
+    @BeforeAll
+    static void standInWithTheDemoGuild() {
+        standIn = DiscordStandIn.builder().port(0).botToken("front-door-token").build().start();
+        DemoGuild.seed(standIn.state());
+        embedders = db.open();
+    }
+
+    @AfterAll
+    static void stopStandIn() {
+        standIn.close();
+    }
+
+    /** The embedder's own listener: it must keep hearing the session the library built. */
+    static final class GuildsSeen extends ListenerAdapter {
+        final Set<Long> ready = ConcurrentHashMap.newKeySet();
+        volatile boolean shutDown;
+
+        @Override public void onGuildReady(GuildReadyEvent event) { ready.add(event.getGuild().getIdLong()); }
+
+        @Override public void onShutdown(ShutdownEvent event) { shutDown = true; }
+    }
+
+    private static Valoratbot.Builder embedding(JDABuilder jda, javax.sql.DataSource dataSource) {
+        return Valoratbot.create(jda, dataSource)
+                .discordEndpoints(standIn.restBaseUrl(), standIn.gatewayUrl())
+                .voiceMode(VoiceMode.PASSTHROUGH); // the stand-in speaks DAVE version 0 only
+    }
+
+    @Test
+    void aBotEmbeddingTheBackendRunsTheDashboardsCommandsAndKeepsItsOwnListener() throws Exception {
+        GuildsSeen listener = new GuildsSeen();
+        JDABuilder jda = JDABuilder.createDefault(standIn.botToken()).addEventListeners(listener);
+        try (Valoratbot bot = embedding(jda, embedders.dataSource()).start()) {
+            assertThat(listener.ready).contains(DemoGuild.GUILD_ID);
+            assertThat(bot.jda().getStatus()).isEqualTo(JDA.Status.CONNECTED);
+
+            CommandAdmin admin = CommandAdmin.on(embedders);
+            String id = admin.enqueue(Long.toString(DemoGuild.GUILD_ID), "slowmode",
+                    "{\"channelId\":\"" + DemoGuild.GENERAL_ID + "\",\"duration\":15}", null);
+            CommandRow row = admin.awaitResult(id, Duration.ofSeconds(20)).orElseThrow();
+
+            assertThat(row.status()).as(row.resultJson()).isEqualTo("done");
+            assertThat(standIn.state().channel(DemoGuild.GENERAL_ID).rateLimitPerUser()).isEqualTo(15);
+        }
+        assertThat(listener.shutDown).isTrue();
+    }
+
+    @Test
+    void closingStopsClaimingFirstDiscordNextAndTheDatabaseLastAndLeavesTheEmbeddersDataSourceOpen() throws Exception {
+        GuildsSeen listener = new GuildsSeen();
+        Valoratbot bot = embedding(JDABuilder.createDefault(standIn.botToken()).addEventListeners(listener), embedders.dataSource()).start();
+        JDA jda = bot.jda();
+        List<String> order = bot.closeOrder();
+
+        assertThat(order.getFirst()).isEqualTo("command worker");
+        assertThat(order.getLast()).isEqualTo("database");
+        assertThat(order.indexOf("command worker")).isLessThan(order.indexOf("music"));
+        assertThat(order.indexOf("music")).isLessThan(order.indexOf("discord"));
+        assertThat(order.indexOf("scheduled announcements")).isLessThan(order.indexOf("discord"));
+        assertThat(order.indexOf("activity")).isLessThan(order.indexOf("database"));
+
+        bot.close();
+        bot.close(); // idempotent
+
+        assertThat(jda.getStatus()).isEqualTo(JDA.Status.SHUTDOWN);
+        assertThat(listener.shutDown).isTrue();
+        // Nobody claims any more: a row inserted now stays pending. The DataSource is the embedder's, still open.
+        CommandAdmin admin = CommandAdmin.on(embedders);
+        String id = admin.enqueue(Long.toString(DemoGuild.GUILD_ID), "listTextChannels", "{}", null);
+        Thread.sleep(1500);
+        assertThat(admin.find(id).orElseThrow().status()).isEqualTo("pending");
+        assertThat(((HikariDataSource) embedders.dataSource()).isClosed()).isFalse();
+        db.execute("DELETE FROM public.commands WHERE id = ?::uuid", id);
+    }
+
+    @Test
+    void aDatabaseTheLibraryOpensItselfIsClosedWithIt() {
+        Valoratbot bot = Valoratbot.create(JDABuilder.createDefault(standIn.botToken()), db.settings().build())
+                .discordEndpoints(standIn.restBaseUrl(), standIn.gatewayUrl())
+                .voiceMode(VoiceMode.PASSTHROUGH)
+                .start();
+        HikariDataSource own = (HikariDataSource) bot.database().dataSource();
+        assertThat(own).isNotSameAs(embedders.dataSource());
+
+        bot.close();
+
+        assertThat(own.isClosed()).isTrue();
+    }
+}
