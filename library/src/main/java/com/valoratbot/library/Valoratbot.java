@@ -256,12 +256,23 @@ public final class Valoratbot implements AutoCloseable {
             return this;
         }
 
-        /** Discord's REST base and gateway URL, for a proxy or the local stand-in. Default: Discord's. */
+        /** Discord's REST base and gateway URL, for the local stand-in: {@link #restBaseUrl} and {@link #gatewayUrl} at once. */
         public Builder discordEndpoints(String restBaseUrl, String gatewayUrl) {
+            return restBaseUrl(restBaseUrl).gatewayUrl(gatewayUrl);
+        }
+
+        /** Discord's REST base, e.g. {@code http://127.0.0.1:PORT/api/v10/}, for a proxy or a stand-in. Default: Discord's. */
+        public Builder restBaseUrl(String v) {
             // Checked here so a typo fails before start(); DiscordGateway's builder says what is wrong.
-            DiscordGateway.builder().restBaseUrl(restBaseUrl).gatewayUrl(gatewayUrl);
-            this.restBaseUrl = restBaseUrl;
-            this.gatewayUrl = gatewayUrl;
+            DiscordGateway.builder().restBaseUrl(v);
+            restBaseUrl = v;
+            return this;
+        }
+
+        /** The gateway's WebSocket URL, e.g. {@code ws://127.0.0.1:PORT/}. Default: the one Discord gives. */
+        public Builder gatewayUrl(String v) {
+            DiscordGateway.builder().gatewayUrl(v);
+            gatewayUrl = v;
             return this;
         }
 
@@ -309,21 +320,35 @@ public final class Valoratbot implements AutoCloseable {
          * @throws IllegalArgumentException for a name that is not an action name or is one of this library's actions
          */
         public Builder foreignActions(Set<String> names) {
+            try {
+                foreignActions = checkForeignActions(names);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("foreign action: " + e.getMessage(), e);
+            }
+            return this;
+        }
+
+        /**
+         * The names stripped (as a row's action is, in Java and in the claim's SQL), each checked:
+         * an action name, and not one of this library's own actions (naming one would leave every
+         * such row unclaimed until it expires).
+         *
+         * @throws IllegalArgumentException saying which name is wrong and why
+         */
+        public static Set<String> checkForeignActions(Set<String> names) {
             Set<String> checked = new TreeSet<>();
             for (String raw : names) {
                 String a = raw == null ? "" : raw.strip();
                 if (!PostgresQueue.isActionName(a)) {
-                    throw new IllegalArgumentException("foreign action: not an action name: '" + raw
-                            + "' (letters, digits and _ . : -, at most 100 characters)");
+                    throw new IllegalArgumentException("not an action name: '" + a + "' (letters, digits and _ . : -, at most 100 characters)");
                 }
                 if (Action.fromWireName(a).isPresent()) {
-                    throw new IllegalArgumentException("foreign action: '" + a
+                    throw new IllegalArgumentException("'" + a
                             + "' is one of this worker's own actions; naming it would leave every such row unclaimed until it expires");
                 }
                 checked.add(a);
             }
-            foreignActions = Set.copyOf(checked);
-            return this;
+            return Set.copyOf(checked);
         }
 
         /** A larger payload is refused in SQL ({@code payload_too_large}) without being loaded. Default 64 KiB. */
@@ -488,9 +513,8 @@ public final class Valoratbot implements AutoCloseable {
             Ports ports = discord.ports().scheduling(announcements).leaderboards(leaderboards).music(queueReads).build();
             CommandHandler handler = keep(parts, CommandHandler.class, handler(ports, queue, presence));
             keep(started, parts, "command worker", CommandWorker.class,
-                    CommandWorker.builder(queue.claims(), queue.completions(), queue.recovery(), queue.awaitCommands(), handler)
-                            .timing(queueTiming).maxInFlight(maxInFlight).shutdownTimeout(shutdownTimeout)
-                            .markStarted(queue.startMarks()).build().start());
+                    QueueWorker.worker(queue, handler, queueTiming).maxInFlight(maxInFlight).shutdownTimeout(shutdownTimeout)
+                            .build().start());
             return new Valoratbot(started, Map.copyOf(parts), discord, db);
         }
 
@@ -501,7 +525,8 @@ public final class Valoratbot implements AutoCloseable {
                     .rateLimit(guildCommands, guildWindow)
                     .purgeRateLimit(1, purgeInterval);
             jdaSettings.forEach(b::configureJda);
-            if (restBaseUrl != null) b.restBaseUrl(restBaseUrl).gatewayUrl(gatewayUrl);
+            if (restBaseUrl != null) b.restBaseUrl(restBaseUrl);
+            if (gatewayUrl != null) b.gatewayUrl(gatewayUrl);
             return b.build();
         }
 
@@ -531,7 +556,7 @@ public final class Valoratbot implements AutoCloseable {
             if (!queue.table().hasRequestedBy()) {
                 // Said once, plainly: an operator must know that nobody's Discord permissions are checked.
                 LOG.warn("the command table {} has no requested_by column, so no row can say who asked: every row is anonymous,"
-                        + " and anonymous rows may run {} (anonymous rows: {}, VALORATBOT_ANONYMOUS_ROWS for the worker)."
+                        + " and anonymous rows may run {} (VALORATBOT_ANONYMOUS_ROWS={}, the builder's anonymousRows)."
                         + " See docs/security.md to add requested_by.",
                         queue.table().key(), anonymousRows.summary(), anonymousRows.wireName());
             }
