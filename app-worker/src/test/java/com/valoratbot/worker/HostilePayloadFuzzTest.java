@@ -95,7 +95,7 @@ class HostilePayloadFuzzTest {
                 )""");
         log = new ListAppender<>();
         log.start();
-        ((Logger) LoggerFactory.getLogger(WorkerModule.class)).addAppender(log);
+        ((Logger) LoggerFactory.getLogger(com.valoratbot.library.Valoratbot.class)).addAppender(log);
         Map<String, String> env = new HashMap<>();
         env.put("DATABASE_URL", db.jdbcUrl());
         env.put("DATABASE_USER", "postgres");
@@ -109,7 +109,7 @@ class HostilePayloadFuzzTest {
 
     @AfterAll
     static void stopWorker() {
-        ((Logger) LoggerFactory.getLogger(WorkerModule.class)).detachAppender(log);
+        ((Logger) LoggerFactory.getLogger(com.valoratbot.library.Valoratbot.class)).detachAppender(log);
         if (worker != null) worker.close();
     }
 

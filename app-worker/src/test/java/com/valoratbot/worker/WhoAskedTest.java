@@ -43,7 +43,7 @@ class WhoAskedTest {
         db.open().close();
         log = new ListAppender<>();
         log.start();
-        ((Logger) LoggerFactory.getLogger(WorkerModule.class)).addAppender(log);
+        ((Logger) LoggerFactory.getLogger(com.valoratbot.library.Valoratbot.class)).addAppender(log);
         Map<String, String> env = new HashMap<>();
         env.put("DATABASE_URL", db.jdbcUrl());
         env.put("DATABASE_USER", "postgres");
@@ -57,7 +57,7 @@ class WhoAskedTest {
 
     @AfterAll
     static void stopWorker() {
-        ((Logger) LoggerFactory.getLogger(WorkerModule.class)).detachAppender(log);
+        ((Logger) LoggerFactory.getLogger(com.valoratbot.library.Valoratbot.class)).detachAppender(log);
         if (worker != null) worker.close();
     }
 
