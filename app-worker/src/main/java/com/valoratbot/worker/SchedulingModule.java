@@ -5,14 +5,17 @@ import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import com.valoratbot.core.activity.ActivityAggregator;
 import com.valoratbot.core.port.schedule.GuildPresence;
+import com.valoratbot.core.schedule.ScheduledAnnouncements;
+import com.valoratbot.core.schedule.ScheduledLeaderboards;
 import com.valoratbot.discord.DiscordGateway;
 import com.valoratbot.discord.activity.DiscordActivityTracker;
 import com.valoratbot.discord.leaderboard.DiscordLeaderboards;
 import com.valoratbot.supabase.Database;
+import com.valoratbot.supabase.scheduling.DbSchedulerTimer;
 import com.valoratbot.supabase.scheduling.PostgresActivityStore;
+import com.valoratbot.supabase.scheduling.PostgresAnnouncementStore;
 import com.valoratbot.supabase.scheduling.PostgresGuildTimeZones;
-import com.valoratbot.supabase.scheduling.ScheduledAnnouncements;
-import com.valoratbot.supabase.scheduling.ScheduledLeaderboards;
+import com.valoratbot.supabase.scheduling.PostgresLeaderboardStore;
 
 import java.time.Clock;
 
@@ -52,7 +55,8 @@ final class SchedulingModule extends AbstractModule {
     @Singleton
     ScheduledAnnouncements announcements(Database db, DiscordGateway discord, PostgresGuildTimeZones zones, GuildPresence presence,
                                          Clock clock, WorkerConfig config, Lifecycle lifecycle) {
-        return lifecycle.manage(ScheduledAnnouncements.builder(db.dataSource(), discord.announcements(), clock)
+        DbSchedulerTimer timer = DbSchedulerTimer.announcements(db.dataSource(), clock).build();
+        return lifecycle.manage(ScheduledAnnouncements.builder(PostgresAnnouncementStore.on(db.dataSource()), timer, discord.announcements(), clock)
                 .grace(config.announceGrace()).defaultZone(config.defaultTimeZone()).timeZones(zones).guildPresence(presence)
                 .language(config.language()).rateLimits(discord.rateLimits())
                 .maxPending(config.maxPendingSchedules()).horizon(config.scheduleHorizon()).build().start());
@@ -63,7 +67,9 @@ final class SchedulingModule extends AbstractModule {
     ScheduledLeaderboards leaderboards(Database db, DiscordGateway discord, PostgresGuildTimeZones zones, GuildPresence presence,
                                        Clock clock, WorkerConfig config, Lifecycle lifecycle) {
         DiscordLeaderboards publisher = DiscordLeaderboards.builder(discord::jda).language(config.language()).build();
-        return lifecycle.manage(ScheduledLeaderboards.builder(db.dataSource(), publisher, clock)
+        PostgresLeaderboardStore store = PostgresLeaderboardStore.on(db.dataSource());
+        DbSchedulerTimer timer = DbSchedulerTimer.leaderboards(db.dataSource(), clock).build();
+        return lifecycle.manage(ScheduledLeaderboards.builder(store, store, timer, publisher, clock)
                 .grace(config.announceGrace()).defaultZone(config.defaultTimeZone()).timeZones(zones).guildPresence(presence)
                 .language(config.language()).build().start());
     }

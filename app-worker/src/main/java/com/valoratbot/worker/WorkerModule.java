@@ -12,8 +12,8 @@ import com.valoratbot.core.port.schedule.GuildPresence;
 import com.valoratbot.discord.DiscordGateway;
 import com.valoratbot.discord.activity.DiscordActivityTracker;
 import com.valoratbot.discord.music.MusicPlayers;
-import com.valoratbot.supabase.scheduling.ScheduledAnnouncements;
-import com.valoratbot.supabase.scheduling.ScheduledLeaderboards;
+import com.valoratbot.core.schedule.ScheduledAnnouncements;
+import com.valoratbot.core.schedule.ScheduledLeaderboards;
 import com.valoratbot.supabase.DatabaseSettings;
 import com.valoratbot.supabase.PostgresQueue;
 

@@ -4,13 +4,11 @@ import com.valoratbot.core.activity.ActivityBatch;
 import com.valoratbot.core.activity.ActivityBatch.DailyActivity;
 import com.valoratbot.core.activity.ActivityBatch.MemberName;
 import com.valoratbot.core.port.activity.ActivityStore;
+import org.jooq.DSLContext;
+import org.jooq.impl.DSL;
 
 import javax.sql.DataSource;
-import java.sql.Array;
-import java.sql.Connection;
-import java.sql.Date;
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
+import java.time.LocalDate;
 import java.util.List;
 import java.util.Objects;
 
@@ -29,58 +27,43 @@ public final class PostgresActivityStore implements ActivityStore {
             + "SELECT g, u, n, now() FROM unnest(?::bigint[], ?::bigint[], ?::text[]) AS t(g, u, n) "
             + "ON CONFLICT (guild_id, user_id) DO UPDATE SET name = excluded.name, seen_at = excluded.seen_at";
 
-    private final DataSource dataSource;
+    private final DSLContext sql;
 
     private PostgresActivityStore(DataSource dataSource) {
-        this.dataSource = dataSource;
+        this.sql = Sql.on(dataSource);
     }
 
     public static PostgresActivityStore create(DataSource dataSource) {
         return new PostgresActivityStore(Objects.requireNonNull(dataSource, "dataSource"));
     }
 
+    /** Both statements or neither: a failed batch is kept by the aggregator and added again, never half-counted. */
     @Override
     public void store(ActivityBatch batch) {
         if (batch.isEmpty()) return;
-        try (Connection c = dataSource.getConnection()) {
-            boolean autoCommit = c.getAutoCommit();
-            c.setAutoCommit(false);
-            try {
-                if (!batch.days().isEmpty()) addDays(c, batch.days());
-                if (!batch.names().isEmpty()) setNames(c, batch.names());
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(autoCommit);
-            }
-        } catch (SQLException e) {
-            throw new SchedulingDatabaseException("storing " + batch.days().size() + " activity rows", e);
-        }
+        sql.transaction(cfg -> {
+            DSLContext tx = DSL.using(cfg);
+            if (!batch.days().isEmpty()) addDays(tx, batch.days());
+            if (!batch.names().isEmpty()) setNames(tx, batch.names());
+        });
     }
 
-    private static void addDays(Connection c, List<DailyActivity> days) throws SQLException {
+    private static void addDays(DSLContext tx, List<DailyActivity> days) {
         int n = days.size();
         Long[] guilds = new Long[n], users = new Long[n], messages = new Long[n], voice = new Long[n];
-        Date[] dates = new Date[n];
+        LocalDate[] dates = new LocalDate[n];
         for (int i = 0; i < n; i++) {
             DailyActivity d = days.get(i);
             guilds[i] = d.guildId();
             users[i] = d.userId();
-            dates[i] = Date.valueOf(d.day());
+            dates[i] = d.day();
             messages[i] = d.messages();
             voice[i] = d.voiceSeconds();
         }
-        try (PreparedStatement ps = c.prepareStatement(ADD_DAYS)) {
-            Array[] arrays = {c.createArrayOf("bigint", guilds), c.createArrayOf("bigint", users), c.createArrayOf("date", dates),
-                    c.createArrayOf("bigint", messages), c.createArrayOf("bigint", voice)};
-            for (int i = 0; i < arrays.length; i++) ps.setArray(i + 1, arrays[i]);
-            ps.executeUpdate();
-        }
+        tx.execute(ADD_DAYS, guilds, users, dates, messages, voice);
     }
 
-    private static void setNames(Connection c, List<MemberName> names) throws SQLException {
+    private static void setNames(DSLContext tx, List<MemberName> names) {
         int n = names.size();
         Long[] guilds = new Long[n], users = new Long[n];
         String[] texts = new String[n];
@@ -89,11 +72,6 @@ public final class PostgresActivityStore implements ActivityStore {
             users[i] = names.get(i).userId();
             texts[i] = names.get(i).name();
         }
-        try (PreparedStatement ps = c.prepareStatement(SET_NAMES)) {
-            ps.setArray(1, c.createArrayOf("bigint", guilds));
-            ps.setArray(2, c.createArrayOf("bigint", users));
-            ps.setArray(3, c.createArrayOf("text", texts));
-            ps.executeUpdate();
-        }
+        tx.execute(SET_NAMES, guilds, users, texts);
     }
 }

@@ -14,6 +14,7 @@ import com.valoratbot.core.port.Leaderboards.MessageEntry;
 import com.valoratbot.core.port.Leaderboards.Standings;
 import com.valoratbot.core.port.Leaderboards.VoiceEntry;
 import com.valoratbot.core.result.Result;
+import com.valoratbot.core.schedule.ScheduledLeaderboards;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -61,7 +62,9 @@ class ScheduledLeaderboardsTest {
     }
 
     private ScheduledLeaderboards leaderboards() {
-        var l = ScheduledLeaderboards.builder(SchedulingDb.dataSource(), discord, clock).pollingInterval(Duration.ofMillis(200)).build();
+        var store = PostgresLeaderboardStore.on(SchedulingDb.dataSource());
+        var timer = DbSchedulerTimer.leaderboards(SchedulingDb.dataSource(), clock).pollingInterval(Duration.ofMillis(200)).build();
+        var l = ScheduledLeaderboards.builder(store, store, timer, discord, clock).build();
         toClose.add(l);
         return l;
     }
