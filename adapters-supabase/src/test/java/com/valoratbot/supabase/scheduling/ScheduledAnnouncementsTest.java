@@ -338,4 +338,19 @@ class ScheduledAnnouncementsTest {
         assertThat(holder.posts).hasSize(1);
         assertThat(elsewhere.posts).isEmpty();
     }
+
+    @Test
+    void anAnnouncementStoredWithoutItsJobGetsOneAtStartUpAndIsSent() {
+        var first = worker("w1", new RecordingAnnouncements());
+        String lost = ok(first.schedule(context(GUILD), at("2025-12-10T10:10", "sans tâche")));
+        String kept = ok(first.schedule(context(GUILD), at("2025-12-10T10:10", "avec tâche")));
+        first.close();
+        // What a failed job insert after a stored row leaves behind.
+        SchedulingDb.exec("DELETE FROM valoratbot.announcement_tasks WHERE task_instance = ?", lost);
+        clock.set(Instant.parse("2025-12-10T09:10:00Z"));
+        var discord = new RecordingAnnouncements();
+        worker("w2", discord).start();
+        Await.until(WAIT, "both are sent", () -> "sent".equals(status(lost)) && "sent".equals(status(kept)));
+        assertThat(discord.posts).hasSize(2);
+    }
 }

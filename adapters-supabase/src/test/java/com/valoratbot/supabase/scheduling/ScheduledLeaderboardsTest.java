@@ -206,4 +206,16 @@ class ScheduledLeaderboardsTest {
                 SchedulingDb.row("SELECT last_status FROM valoratbot.leaderboard_schedules").get("last_status")));
         assertThat(posted).isEmpty();
     }
+
+    @Test
+    void aWeeklyScheduleWithoutItsJobGetsOneAtStartUp() {
+        var before = leaderboards();
+        ok(before.schedule(context(GUILD), new ScheduleLeaderboard(CHANNEL, 7, 0, 20)));
+        before.close();
+        SchedulingDb.exec("DELETE FROM valoratbot.leaderboard_tasks");
+        leaderboards().start();
+        assertThat(SchedulingDb.row("SELECT task_instance, execution_time FROM valoratbot.leaderboard_tasks"))
+                .containsEntry("task_instance", GUILD.toString())
+                .containsEntry("execution_time", Timestamp.from(Instant.parse("2026-03-22T19:00:00Z")));
+    }
 }

@@ -30,7 +30,6 @@ import java.time.ZoneId;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * {@code schedule_announce}, {@code list_scheduled} and {@code cancel_scheduled}, and the sending of
@@ -105,25 +104,21 @@ public final class ScheduledAnnouncements implements ScheduleAnnouncements, Auto
      * but its job could not be), then starts the timer, which runs what became due meanwhile.
      */
     public ScheduledAnnouncements start() {
-        Set<String> jobs = timer.jobIds();
-        int repaired = 0;
-        for (AnnouncementStore.Due due : store.unfinished()) {
-            if (!jobs.contains(due.id()) && timer.scheduleIfAbsent(due.id(), due.scheduledFor())) repaired++;
-        }
+        int repaired = ScheduledJobs.repairThenStart(timer, store.unfinished(), AnnouncementStore.Due::id, AnnouncementStore.Due::scheduledFor,
+                this::run);
         if (repaired > 0) LOG.log(System.Logger.Level.WARNING, "re-created " + repaired + " scheduled announcement jobs that were missing");
-        timer.start(this::run);
         return this;
+    }
+
+    /** Looks for due announcements now rather than at the next poll. */
+    public void checkNow() {
+        timer.checkNow();
     }
 
     /** Stops picking due announcements, waiting (a bounded time) for those being sent. */
     @Override
     public void close() {
         timer.close();
-    }
-
-    /** Looks for due announcements now rather than at the next poll. */
-    public void checkNow() {
-        timer.checkNow();
     }
 
     // ---- the port ----------------------------------------------------------------------------

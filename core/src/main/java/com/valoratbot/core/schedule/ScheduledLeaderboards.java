@@ -30,7 +30,6 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * {@code schedule_leaderboard}, {@code post_leaderboard} and {@code getLeaderboard}, and each guild's
@@ -89,17 +88,12 @@ public final class ScheduledLeaderboards implements Leaderboards, AutoCloseable 
 
     /** Re-creates the job of any schedule that lacks one, then starts the timer. */
     public ScheduledLeaderboards start() {
-        Set<String> jobs = timer.jobIds();
-        for (LeaderboardStore.GuildSchedule s : store.all()) {
-            String job = s.guildId().toString();
-            if (jobs.contains(job)) continue;
-            Instant at = s.schedule().nextRunAt().orElseGet(() -> s.schedule().slot().nextAfter(clock.instant(), zones.zoneOf(s.guildId())));
-            timer.scheduleIfAbsent(job, at);
-        }
-        timer.start(this::run);
+        ScheduledJobs.repairThenStart(timer, store.all(), s -> s.guildId().toString(), s -> s.schedule().nextRunAt()
+                .orElseGet(() -> s.schedule().slot().nextAfter(clock.instant(), zones.zoneOf(s.guildId()))), this::run);
         return this;
     }
 
+    /** Stops the weekly posts here, waiting (a bounded time) for one being posted. */
     @Override
     public void close() {
         timer.close();
