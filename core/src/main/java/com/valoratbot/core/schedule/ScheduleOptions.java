@@ -20,9 +20,9 @@ public abstract class ScheduleOptions<B extends ScheduleOptions<B>> {
 
     private GuildTimeZones zones;
     private ZoneId defaultZone = ScheduleRules.DEFAULT_ZONE;
-    GuildPresence presence = GuildPresence.everyGuild();
-    Duration grace = ScheduleRules.DEFAULT_GRACE;
-    Duration handOffDelay = Duration.ofSeconds(3);
+    private GuildPresence presence = GuildPresence.everyGuild();
+    private Duration grace = ScheduleRules.DEFAULT_GRACE;
+    private Duration handOffDelay = Duration.ofSeconds(3);
     private Language language = Language.FR;
 
     ScheduleOptions() {}
@@ -54,11 +54,7 @@ public abstract class ScheduleOptions<B extends ScheduleOptions<B>> {
     /** The language of stored failure reasons. Default French. */
     public B language(Language v) { language = Objects.requireNonNull(v, "language"); return self(); }
 
-    GuildTimeZones zonesOrDefault() {
-        return zones != null ? zones : GuildTimeZones.fixed(defaultZone);
-    }
-
-    Messages messages() {
-        return new Messages(language);
+    JobRules rules() {
+        return new JobRules(zones != null ? zones : GuildTimeZones.fixed(defaultZone), presence, grace, handOffDelay, new Messages(language));
     }
 }

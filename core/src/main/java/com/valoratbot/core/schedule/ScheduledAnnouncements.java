@@ -11,8 +11,6 @@ import com.valoratbot.core.port.schedule.AnnouncementStore;
 import com.valoratbot.core.port.schedule.AnnouncementStore.NewAnnouncement;
 import com.valoratbot.core.port.schedule.AnnouncementStore.Outcome;
 import com.valoratbot.core.port.schedule.AnnouncementStore.StoredAnnouncement;
-import com.valoratbot.core.port.schedule.GuildPresence;
-import com.valoratbot.core.port.schedule.GuildTimeZones;
 import com.valoratbot.core.port.schedule.JobTimer;
 import com.valoratbot.core.port.schedule.JobTimer.Next;
 import com.valoratbot.core.result.Done;
@@ -21,7 +19,6 @@ import com.valoratbot.core.result.Failure;
 import com.valoratbot.core.result.Result;
 import com.valoratbot.core.result.Text;
 import com.valoratbot.core.schedule.ScheduleRules.Turn;
-import com.valoratbot.core.text.Messages;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -63,12 +60,8 @@ public final class ScheduledAnnouncements implements ScheduleAnnouncements, Auto
     private final JobTimer timer;
     private final PostAnnouncements announcements;
     private final Clock clock;
-    private final GuildTimeZones zones;
-    private final GuildPresence presence;
-    private final Duration grace;
-    private final Duration handOffDelay;
+    private final JobRules rules;
     private final Duration recentOutcomes;
-    private final Messages messages;
     private final RateLimitCommands rateLimits;
     private final int maxPending;
     private final Duration horizon;
@@ -78,12 +71,8 @@ public final class ScheduledAnnouncements implements ScheduleAnnouncements, Auto
         this.timer = b.timer;
         this.announcements = b.announcements;
         this.clock = b.clock;
-        this.zones = b.zonesOrDefault();
-        this.presence = b.presence;
-        this.grace = b.grace;
-        this.handOffDelay = b.handOffDelay;
+        this.rules = b.rules();
         this.recentOutcomes = b.recentOutcomes;
-        this.messages = b.messages();
         this.rateLimits = b.rateLimits;
         this.maxPending = b.maxPending;
         this.horizon = b.horizon;
@@ -126,7 +115,7 @@ public final class ScheduledAnnouncements implements ScheduleAnnouncements, Auto
     @Override
     public Result<String> schedule(CommandContext context, ScheduleAnnounce command) {
         Snowflake guild = context.guildId();
-        ZoneId zone = zones.zoneOf(guild);
+        ZoneId zone = rules.zoneOf(guild);
         Instant now = clock.instant();
         Result<Instant> when = ScheduleRules.resolve(command.scheduledFor(), zone, now, horizon);
         if (when instanceof Result.Ok<Instant> && store.countUnfinished(guild) >= maxPending) {
@@ -199,14 +188,13 @@ public final class ScheduledAnnouncements implements ScheduleAnnouncements, Auto
             finish(id, ScheduledStatus.SENDING, failed(ErrorCode.INTERRUPTED.wireName(), Text.of("scheduled.interrupted")));
             return Next.finished();
         }
-        switch (ScheduleRules.turn(presence.holds(row.guildId()), row.scheduledFor(), now, grace)) {
+        switch (rules.turn(row.guildId(), row.scheduledFor(), now)) {
             case Turn.HandOff() -> {
-                return Next.at(now.plus(handOffDelay));
+                return Next.at(rules.handedOff(now));
             }
             case Turn.Missed(Text reason) -> {
-                LOG.log(System.Logger.Level.WARNING, "scheduled announcement " + id + " is " + Duration.between(row.scheduledFor(), now)
-                        + " late (grace " + grace + "): marked missed");
-                finish(id, ScheduledStatus.PENDING, Outcome.unsent(ScheduledStatus.MISSED, "missed", messages.render(reason)));
+                rules.logMissed(LOG, "scheduled announcement " + id, row.scheduledFor(), now, "marked missed");
+                finish(id, ScheduledStatus.PENDING, Outcome.unsent(ScheduledStatus.MISSED, "missed", rules.render(reason)));
                 return Next.finished();
             }
             case Turn.Go() -> { }
@@ -229,7 +217,7 @@ public final class ScheduledAnnouncements implements ScheduleAnnouncements, Auto
     }
 
     private Outcome failed(String code, Text reason) {
-        return Outcome.unsent(ScheduledStatus.FAILED, code, messages.render(reason));
+        return Outcome.unsent(ScheduledStatus.FAILED, code, rules.render(reason));
     }
 
     /**

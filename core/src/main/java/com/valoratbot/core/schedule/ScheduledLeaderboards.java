@@ -8,8 +8,6 @@ import com.valoratbot.core.command.Snowflake;
 import com.valoratbot.core.port.CommandContext;
 import com.valoratbot.core.port.Leaderboards;
 import com.valoratbot.core.port.activity.PublishLeaderboards;
-import com.valoratbot.core.port.schedule.GuildPresence;
-import com.valoratbot.core.port.schedule.GuildTimeZones;
 import com.valoratbot.core.port.schedule.JobTimer;
 import com.valoratbot.core.port.schedule.JobTimer.Next;
 import com.valoratbot.core.port.schedule.LeaderboardQuery;
@@ -22,10 +20,8 @@ import com.valoratbot.core.result.Failure;
 import com.valoratbot.core.result.Result;
 import com.valoratbot.core.result.Text;
 import com.valoratbot.core.schedule.ScheduleRules.Turn;
-import com.valoratbot.core.text.Messages;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.Objects;
@@ -56,11 +52,7 @@ public final class ScheduledLeaderboards implements Leaderboards, AutoCloseable 
     private final JobTimer timer;
     private final PublishLeaderboards publisher;
     private final Clock clock;
-    private final GuildTimeZones zones;
-    private final GuildPresence presence;
-    private final Duration grace;
-    private final Duration handOffDelay;
-    private final Messages messages;
+    private final JobRules rules;
 
     private ScheduledLeaderboards(Builder b) {
         this.store = b.store;
@@ -68,11 +60,7 @@ public final class ScheduledLeaderboards implements Leaderboards, AutoCloseable 
         this.timer = b.timer;
         this.publisher = b.publisher;
         this.clock = b.clock;
-        this.zones = b.zonesOrDefault();
-        this.presence = b.presence;
-        this.grace = b.grace;
-        this.handOffDelay = b.handOffDelay;
-        this.messages = b.messages();
+        this.rules = b.rules();
     }
 
     /**
@@ -89,7 +77,7 @@ public final class ScheduledLeaderboards implements Leaderboards, AutoCloseable 
     /** Re-creates the job of any schedule that lacks one, then starts the timer. */
     public ScheduledLeaderboards start() {
         ScheduledJobs.repairThenStart(timer, store.all(), s -> s.guildId().toString(), s -> s.schedule().nextRunAt()
-                .orElseGet(() -> s.schedule().slot().nextAfter(clock.instant(), zones.zoneOf(s.guildId()))), this::run);
+                .orElseGet(() -> s.schedule().slot().nextAfter(clock.instant(), rules.zoneOf(s.guildId()))), this::run);
         return this;
     }
 
@@ -111,7 +99,7 @@ public final class ScheduledLeaderboards implements Leaderboards, AutoCloseable 
         Snowflake guild = context.guildId();
         WeeklySlot slot = WeeklySlot.of(command);
         Instant now = clock.instant();
-        Instant next = slot.nextAfter(now, zones.zoneOf(guild));
+        Instant next = slot.nextAfter(now, rules.zoneOf(guild));
         store.save(guild, new WeeklyLeaderboard(command.channelId(), command.trackDays(), slot, Optional.of(next), Optional.empty()),
                 context.requestedBy(), now);
         // Posting right now leaves the job alone: when done it reschedules itself from the schedule just saved.
@@ -140,7 +128,7 @@ public final class ScheduledLeaderboards implements Leaderboards, AutoCloseable 
 
     /** The top members of a guild over the last {@code days} local days, ranked. */
     public LeaderboardCard card(Snowflake guild, int days) {
-        ZoneId zone = zones.zoneOf(guild);
+        ZoneId zone = rules.zoneOf(guild);
         ActivityPeriod period = ActivityPeriod.lastDays(clock.instant(), zone, days);
         return new LeaderboardCard(period, zone, LeaderboardCard.rank(query.top(guild, period, Measure.MESSAGES, LeaderboardCard.TOP)),
                 LeaderboardCard.rank(query.top(guild, period, Measure.VOICE_SECONDS, LeaderboardCard.TOP)));
@@ -166,13 +154,12 @@ public final class ScheduledLeaderboards implements Leaderboards, AutoCloseable 
                     + " was being posted by a worker that stopped; not posting it again");
             record(guild, now, "interrupted", Optional.empty(), Text.of("scheduled.interrupted"));
         } else {
-            switch (ScheduleRules.turn(presence.holds(guild), dueAt, now, grace)) {
+            switch (rules.turn(guild, dueAt, now)) {
                 case Turn.HandOff() -> {
-                    return Next.at(now.plus(handOffDelay));
+                    return Next.at(rules.handedOff(now));
                 }
                 case Turn.Missed(Text reason) -> {
-                    LOG.log(System.Logger.Level.WARNING, "weekly leaderboard of " + guild + " is " + Duration.between(dueAt, now)
-                            + " late (grace " + grace + "): skipped to next week");
+                    rules.logMissed(LOG, "weekly leaderboard of " + guild, dueAt, now, "skipped to next week");
                     record(guild, now, "missed", Optional.empty(), reason);
                 }
                 case Turn.Go() -> post(guild, row, dueAt, now);
@@ -181,7 +168,7 @@ public final class ScheduledLeaderboards implements Leaderboards, AutoCloseable 
         // The next week, from the schedule as it is now: it may have been replaced while this ran.
         Optional<WeeklyLeaderboard> current = store.find(guild);
         if (current.isEmpty()) return Next.finished();
-        Instant next = current.get().slot().nextAfter(now.isAfter(dueAt) ? now : dueAt, zones.zoneOf(guild));
+        Instant next = current.get().slot().nextAfter(now.isAfter(dueAt) ? now : dueAt, rules.zoneOf(guild));
         store.setNextRun(guild, next);
         return Next.at(next);
     }
@@ -197,7 +184,7 @@ public final class ScheduledLeaderboards implements Leaderboards, AutoCloseable 
     }
 
     private void record(Snowflake guild, Instant now, String status, Optional<Snowflake> messageId, Text reason) {
-        store.recordRun(guild, new RunOutcome(now, status, messageId, reason == null ? null : messages.render(reason)));
+        store.recordRun(guild, new RunOutcome(now, status, messageId, reason == null ? null : rules.render(reason)));
     }
 
     /** Defaults as {@link ScheduleOptions}. */
