@@ -13,6 +13,7 @@ import com.github.kagkarlsson.scheduler.task.TaskInstance;
 import com.github.kagkarlsson.scheduler.task.helper.CustomTask;
 import com.github.kagkarlsson.scheduler.task.helper.Tasks;
 import com.valoratbot.core.port.schedule.JobTimer;
+import com.valoratbot.supabase.PlainSql;
 import org.jooq.DSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,7 +56,7 @@ public final class DbSchedulerTimer implements JobTimer {
         this.task = TaskDescriptor.of(b.taskName);
         this.table = b.table;
         this.workerName = b.workerName;
-        this.sql = Sql.on(b.dataSource);
+        this.sql = PlainSql.on(b.dataSource);
         CustomTask<Void> custom = Tasks.custom(task)
                 .onFailure(new FailureHandler.OnFailureRetryLater<>(b.retryDelay))
                 .onDeadExecutionRevive()

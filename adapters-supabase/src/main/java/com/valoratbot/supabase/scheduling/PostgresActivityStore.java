@@ -4,13 +4,13 @@ import com.valoratbot.core.activity.ActivityBatch;
 import com.valoratbot.core.activity.ActivityBatch.DailyActivity;
 import com.valoratbot.core.activity.ActivityBatch.MemberName;
 import com.valoratbot.core.port.activity.ActivityStore;
+import com.valoratbot.supabase.PlainSql;
 import org.jooq.DSLContext;
 import org.jooq.impl.DSL;
 
 import javax.sql.DataSource;
 import java.time.LocalDate;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * Writes activity batches in one transaction and two statements whatever their size: the rows go as
@@ -30,11 +30,11 @@ public final class PostgresActivityStore implements ActivityStore {
     private final DSLContext sql;
 
     private PostgresActivityStore(DataSource dataSource) {
-        this.sql = Sql.on(dataSource);
+        this.sql = PlainSql.on(dataSource);
     }
 
     public static PostgresActivityStore create(DataSource dataSource) {
-        return new PostgresActivityStore(Objects.requireNonNull(dataSource, "dataSource"));
+        return new PostgresActivityStore(dataSource);
     }
 
     /** Both statements or neither: a failed batch is kept by the aggregator and added again, never half-counted. */

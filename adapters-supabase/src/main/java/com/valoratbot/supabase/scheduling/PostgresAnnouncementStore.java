@@ -3,13 +3,13 @@ package com.valoratbot.supabase.scheduling;
 import com.valoratbot.core.command.Snowflake;
 import com.valoratbot.core.port.schedule.AnnouncementStore;
 import com.valoratbot.core.schedule.ScheduledStatus;
+import com.valoratbot.supabase.PlainSql;
 import org.jooq.DSLContext;
 import org.jooq.Record;
 
 import javax.sql.DataSource;
 import java.time.Instant;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -27,12 +27,12 @@ public final class PostgresAnnouncementStore implements AnnouncementStore {
     private final DSLContext sql;
 
     private PostgresAnnouncementStore(DataSource dataSource) {
-        this.sql = Sql.on(dataSource);
+        this.sql = PlainSql.on(dataSource);
     }
 
     /** @param dataSource the database with the V100 migration applied */
     public static PostgresAnnouncementStore on(DataSource dataSource) {
-        return new PostgresAnnouncementStore(Objects.requireNonNull(dataSource, "dataSource"));
+        return new PostgresAnnouncementStore(dataSource);
     }
 
     @Override
@@ -45,8 +45,8 @@ public final class PostgresAnnouncementStore implements AnnouncementStore {
         Record added = sql.fetchOne("INSERT INTO " + T
                         + " (id, guild_id, channel_id, announcement, scheduled_for, time_zone, requested_by, command_id, created_at)"
                         + " VALUES (?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?) ON CONFLICT (command_id) DO NOTHING RETURNING id",
-                UUID.randomUUID().toString(), a.guildId().value(), a.channelId().value(), a.announcementJson(), Sql.at(a.scheduledFor()),
-                a.zone().getId(), Sql.snowflake(a.requestedBy()), a.commandId(), Sql.at(a.createdAt()));
+                UUID.randomUUID().toString(), a.guildId().value(), a.channelId().value(), a.announcementJson(), PlainSql.at(a.scheduledFor()),
+                a.zone().getId(), PlainSql.snowflake(a.requestedBy()), a.commandId(), PlainSql.at(a.createdAt()));
         if (added != null) return Optional.of(added.get(0, String.class));
         // The same command ran before (a worker died after storing it): the same id.
         return Optional.ofNullable(sql.fetchOne("SELECT id FROM " + T + " WHERE command_id = ? AND guild_id = ?",
@@ -63,7 +63,7 @@ public final class PostgresAnnouncementStore implements AnnouncementStore {
         return sql.fetch("SELECT " + COLUMNS + " FROM " + T + " WHERE guild_id = ? AND (" + UNFINISHED + " OR finished_at >= ?)"
                         + " ORDER BY status NOT IN ('pending', 'sending'),"
                         + " CASE WHEN " + UNFINISHED + " THEN scheduled_for END ASC, scheduled_for DESC LIMIT ?",
-                guildId.value(), Sql.at(finishedSince), limit).map(PostgresAnnouncementStore::stored);
+                guildId.value(), PlainSql.at(finishedSince), limit).map(PostgresAnnouncementStore::stored);
     }
 
     @Override
@@ -91,21 +91,21 @@ public final class PostgresAnnouncementStore implements AnnouncementStore {
     @Override
     public boolean cancel(String id, Snowflake guildId, Instant at) {
         return sql.execute("UPDATE " + T + " SET status = 'cancelled', finished_at = ? WHERE id = ? AND guild_id = ? AND status = 'pending'",
-                Sql.at(at), id, guildId.value()) == 1;
+                PlainSql.at(at), id, guildId.value()) == 1;
     }
 
     @Override
     public boolean markSending(String id, Instant at, String workerName) {
         return sql.execute("UPDATE " + T + " SET status = 'sending', attempted_at = ?, attempted_by = ? WHERE id = ? AND status = 'pending'",
-                Sql.at(at), workerName, id) == 1;
+                PlainSql.at(at), workerName, id) == 1;
     }
 
     @Override
     public void finish(String id, ScheduledStatus from, Outcome outcome, Instant at) {
         sql.execute("UPDATE " + T + " SET status = ?, message_id = ?, failure_code = ?, failure_reason = ?, finished_at = ?"
                         + " WHERE id = ? AND status = ?",
-                outcome.status().wireName(), Sql.snowflake(outcome.messageId()), Sql.text(outcome.code()), Sql.text(outcome.reason()),
-                Sql.at(at), id, from.wireName());
+                outcome.status().wireName(), PlainSql.snowflake(outcome.messageId()), PlainSql.text(outcome.code()), PlainSql.text(outcome.reason()),
+                PlainSql.at(at), id, from.wireName());
     }
 
     @Override

@@ -6,6 +6,7 @@ import com.valoratbot.core.schedule.ScheduleRules;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import com.valoratbot.supabase.PlainSql;
 import org.jooq.DSLContext;
 import org.jooq.Record;
 
@@ -42,7 +43,7 @@ public final class PostgresGuildTimeZones implements GuildTimeZones, AutoCloseab
     private ScheduledExecutorService refresher;
 
     private PostgresGuildTimeZones(Builder b) {
-        this.sql = Sql.on(b.dataSource);
+        this.sql = PlainSql.on(b.dataSource);
         this.defaultZone = b.defaultZone;
         this.refreshInterval = b.refreshInterval;
     }
@@ -85,7 +86,7 @@ public final class PostgresGuildTimeZones implements GuildTimeZones, AutoCloseab
     public void setZone(Snowflake guildId, Optional<ZoneId> zone) {
         sql.execute("INSERT INTO " + Tables.GUILD_SETTINGS + " (guild_id, time_zone, updated_at) VALUES (?, ?, now()) "
                 + "ON CONFLICT (guild_id) DO UPDATE SET time_zone = excluded.time_zone, updated_at = now()",
-                guildId.value(), Sql.text(zone.map(ZoneId::getId).orElse(null)));
+                guildId.value(), PlainSql.text(zone.map(ZoneId::getId).orElse(null)));
         Map<Long, ZoneId> copy = new HashMap<>(zones);
         zone.ifPresentOrElse(z -> copy.put(guildId.value(), z), () -> copy.remove(guildId.value()));
         zones = Map.copyOf(copy);

@@ -6,6 +6,7 @@ import com.valoratbot.core.command.Snowflake;
 import com.valoratbot.core.port.schedule.LeaderboardQuery;
 import com.valoratbot.core.port.schedule.LeaderboardStore;
 import com.valoratbot.core.schedule.WeeklySlot;
+import com.valoratbot.supabase.PlainSql;
 import org.jooq.DSLContext;
 import org.jooq.Record;
 
@@ -13,7 +14,6 @@ import javax.sql.DataSource;
 import java.time.DayOfWeek;
 import java.time.Instant;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -30,12 +30,12 @@ public final class PostgresLeaderboardStore implements LeaderboardStore, Leaderb
     private final DSLContext sql;
 
     private PostgresLeaderboardStore(DataSource dataSource) {
-        this.sql = Sql.on(dataSource);
+        this.sql = PlainSql.on(dataSource);
     }
 
     /** @param dataSource the database with the V100 migration applied */
     public static PostgresLeaderboardStore on(DataSource dataSource) {
-        return new PostgresLeaderboardStore(Objects.requireNonNull(dataSource, "dataSource"));
+        return new PostgresLeaderboardStore(dataSource);
     }
 
     /** Replaces the schedule and its next run; a posting mark and the last outcome stay. */
@@ -47,7 +47,7 @@ public final class PostgresLeaderboardStore implements LeaderboardStore, Leaderb
                         + " day_of_week = excluded.day_of_week, hour = excluded.hour, next_run_at = excluded.next_run_at,"
                         + " requested_by = excluded.requested_by, updated_at = excluded.updated_at",
                 guildId.value(), s.channelId().value(), s.trackDays(), s.slot().dashboardDayOfWeek(), s.slot().hour(),
-                Sql.at(s.nextRunAt().orElse(null)), Sql.snowflake(requestedBy), Sql.at(updatedAt));
+                PlainSql.at(s.nextRunAt().orElse(null)), PlainSql.snowflake(requestedBy), PlainSql.at(updatedAt));
     }
 
     @Override
@@ -70,19 +70,19 @@ public final class PostgresLeaderboardStore implements LeaderboardStore, Leaderb
 
     @Override
     public void markPosting(Snowflake guildId, Instant dueAt) {
-        sql.execute("UPDATE " + T + " SET posting_for = ? WHERE guild_id = ?", Sql.at(dueAt), guildId.value());
+        sql.execute("UPDATE " + T + " SET posting_for = ? WHERE guild_id = ?", PlainSql.at(dueAt), guildId.value());
     }
 
     @Override
     public void setNextRun(Snowflake guildId, Instant nextRunAt) {
-        sql.execute("UPDATE " + T + " SET next_run_at = ? WHERE guild_id = ?", Sql.at(nextRunAt), guildId.value());
+        sql.execute("UPDATE " + T + " SET next_run_at = ? WHERE guild_id = ?", PlainSql.at(nextRunAt), guildId.value());
     }
 
     @Override
     public void recordRun(Snowflake guildId, RunOutcome outcome) {
         sql.execute("UPDATE " + T + " SET posting_for = NULL, last_run_at = ?, last_status = ?, last_message_id = ?, last_reason = ?"
                         + " WHERE guild_id = ?",
-                Sql.at(outcome.at()), outcome.status(), Sql.snowflake(outcome.messageId()), Sql.text(outcome.reason()), guildId.value());
+                PlainSql.at(outcome.at()), outcome.status(), PlainSql.snowflake(outcome.messageId()), PlainSql.text(outcome.reason()), guildId.value());
     }
 
     @Override

@@ -1,4 +1,4 @@
-package com.valoratbot.supabase.scheduling;
+package com.valoratbot.supabase;
 
 import org.jooq.DSLContext;
 import org.jooq.Param;
@@ -13,27 +13,29 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * The one data-access style of this package, as the queue's: jOOQ's plain SQL over the given
- * {@link DataSource} (auto-commit connections; {@code DSLContext.transaction} where two statements
- * must land together). Typed binds for values that may be null, so PostgreSQL never has to guess.
+ * The one data-access style of the storage adapters (scheduling, activity, the dashboard's tables),
+ * as the queue's: jOOQ's plain SQL over the given {@link DataSource} (auto-commit connections;
+ * {@code DSLContext.transaction} where statements must land together). Typed binds for values that
+ * may be null, so PostgreSQL never has to guess.
  */
-final class Sql {
+public final class PlainSql {
 
-    private Sql() {}
+    private PlainSql() {}
 
-    static DSLContext on(DataSource dataSource) {
+    public static DSLContext on(DataSource dataSource) {
+        java.util.Objects.requireNonNull(dataSource, "dataSource");
         return DSL.using(dataSource, SQLDialect.POSTGRES, new Settings().withExecuteLogging(false));
     }
 
-    static Param<Long> bigint(Long v) {
+    public static Param<Long> bigint(Long v) {
         return DSL.val(v, SQLDataType.BIGINT);
     }
 
-    static Param<Long> snowflake(Optional<? extends com.valoratbot.core.command.Snowflake> v) {
+    public static Param<Long> snowflake(Optional<? extends com.valoratbot.core.command.Snowflake> v) {
         return bigint(v.map(com.valoratbot.core.command.Snowflake::value).orElse(null));
     }
 
-    static Param<String> text(String v) {
+    public static Param<String> text(String v) {
         return DSL.val(v, SQLDataType.VARCHAR);
     }
 
@@ -42,7 +44,7 @@ final class Sql {
      * offset and an unspecified type, so PostgreSQL reads it as the column's type whatever the
      * session's zone (jOOQ binds an Instant as text, which a timestamptz column refuses uncast).
      */
-    static Param<Timestamp> at(Instant v) {
+    public static Param<Timestamp> at(Instant v) {
         return DSL.val(v == null ? null : Timestamp.from(v), SQLDataType.TIMESTAMP);
     }
 }
