@@ -60,7 +60,7 @@ public final class WorkerApp implements AutoCloseable {
         Lifecycle lifecycle = new Lifecycle();
         // Before anything starts: a second sandbox worker on the same embedded database says so
         // at once instead of failing on a busy port halfway through start-up.
-        DatabaseSettings databaseSettings = DatabaseSettings.fromEnvironment(settings.asMap());
+        DatabaseSettings databaseSettings = DatabaseConfig.from(settings);
         Optional<SandboxLock> sandboxLock = config.sandbox() && databaseSettings.embedded()
                 ? Optional.of(lifecycle.manage(SandboxLock.acquire(databaseSettings.dataDirectory())))
                 : Optional.empty();
