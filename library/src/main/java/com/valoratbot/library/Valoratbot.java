@@ -12,6 +12,7 @@ import com.valoratbot.core.publish.PublishSettings;
 import com.valoratbot.core.run.AnonymousRows;
 import com.valoratbot.core.run.CommandHandler;
 import com.valoratbot.core.run.CommandWorker;
+import com.valoratbot.core.run.CustomAction;
 import com.valoratbot.core.run.Ports;
 import com.valoratbot.core.schedule.ScheduleRules;
 import com.valoratbot.core.text.Language;
@@ -184,6 +185,7 @@ public final class Valoratbot implements AutoCloseable {
         private int maxInFlight = 256;
         private Duration shutdownTimeout = Duration.ofSeconds(20);
         private Set<String> foreignActions = Set.of();
+        private final Map<String, CustomAction<?, ?>> customActions = new LinkedHashMap<>();
         private int maxPayloadBytes = (int) PostgresQueue.DEFAULT_MAX_PAYLOAD_BYTES;
         private int maxAttempts = PostgresQueue.DEFAULT_MAX_ATTEMPTS;
         private int maxPurgeAmount = 1000;
@@ -320,11 +322,18 @@ public final class Valoratbot implements AutoCloseable {
          * @throws IllegalArgumentException for a name that is not an action name or is one of this library's actions
          */
         public Builder foreignActions(Set<String> names) {
+            Set<String> checked;
             try {
-                foreignActions = checkForeignActions(names);
+                checked = checkForeignActions(names);
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("foreign action: " + e.getMessage(), e);
             }
+            for (String name : checked) {
+                if (customActions.containsKey(name)) {
+                    throw new IllegalArgumentException("foreign action: '" + name + "' is a custom action registered here; its rows would never be claimed");
+                }
+            }
+            foreignActions = checked;
             return this;
         }
 
@@ -447,6 +456,26 @@ public final class Valoratbot implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Adds an action of the embedding bot (e.g. the dashboard's {@code ADD_QUEST_PROGRESS}): its
+         * rows get the built-in actions' guarantees (per-guild order, expiry, rate limit, access
+         * check, lease recovery by its idempotent flag, the same result shape). See {@link CustomAction}.
+         *
+         * @throws IllegalArgumentException for a name that is not an action name, a built-in action's,
+         *         one registered already, or one named in {@link #foreignActions} (its rows would never be claimed)
+         */
+        public Builder action(CustomAction<?, ?> action) {
+            String name = Objects.requireNonNull(action, "action").wireName();
+            String problem = name == null || !CustomAction.WIRE_NAME.matcher(name).matches() ? "is not an action name (letters, digits and _ . : -)"
+                    : Action.fromWireName(name).isPresent() ? "is a built-in action's name"
+                    : customActions.containsKey(name) ? "is registered twice"
+                    : foreignActions.contains(name) ? "is also a foreign action (left to another consumer, never claimed here)"
+                    : null;
+            if (problem != null) throw new IllegalArgumentException("custom action '" + name + "' " + problem);
+            customActions.put(name, action);
+            return this;
+        }
+
         /** The version the status table shows. Default this library's jar version. */
         public Builder version(String v) {
             if (v == null || v.isBlank()) throw new IllegalArgumentException("version must not be blank");
@@ -560,7 +589,9 @@ public final class Valoratbot implements AutoCloseable {
                         + " See docs/security.md to add requested_by.",
                         queue.table().key(), anonymousRows.summary(), anonymousRows.wireName());
             }
-            return CommandHandler.builder(ports)
+            CommandHandler.Builder b = CommandHandler.builder(ports);
+            customActions.values().forEach(b::action);
+            return b
                     .anonymousRows(anonymousRows)
                     // Rows for guilds the bot is not in are answered without a slot (floods of junk ids).
                     .presence(presence)

@@ -1,5 +1,9 @@
 package com.valoratbot.library;
 
+import com.valoratbot.core.command.PayloadReader;
+import com.valoratbot.core.port.CommandContext;
+import com.valoratbot.core.result.Result;
+import com.valoratbot.core.run.CustomAction;
 import com.valoratbot.discord.music.VoiceMode;
 import com.valoratbot.standin.DemoGuild;
 import com.valoratbot.standin.DiscordStandIn;
@@ -21,6 +25,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -61,6 +67,30 @@ class FrontDoorTest {
         @Override public void onShutdown(ShutdownEvent event) { shutDown = true; }
     }
 
+    record Progress(String questId, long progress) {}
+
+    record Grant(String questId, int amount) {}
+
+    /** The dashboard's casino pages insert ADD_QUEST_PROGRESS rows: this bot serves them. Granting twice is not harmless. */
+    static final class AddQuestProgress implements CustomAction<Grant, Progress> {
+        final Map<String, Long> progress = new ConcurrentHashMap<>();
+
+        @Override public String wireName() { return "ADD_QUEST_PROGRESS"; }
+        @Override public boolean idempotent() { return false; }
+
+        @Override
+        public Optional<Grant> read(PayloadReader in) {
+            var quest = in.requiredText("questId", 64);
+            var amount = in.requiredInt("amount", 1, 1000);
+            return quest.isPresent() && amount.isPresent() ? Optional.of(new Grant(quest.get(), amount.get())) : Optional.empty();
+        }
+
+        @Override
+        public Result<Progress> run(CommandContext context, Grant g) {
+            return Result.ok(new Progress(g.questId(), progress.merge(context.guildId() + "/" + g.questId(), (long) g.amount(), Long::sum)));
+        }
+    }
+
     private static Valoratbot.Builder embedding(JDABuilder jda, javax.sql.DataSource dataSource) {
         return Valoratbot.create(jda, dataSource)
                 .discordEndpoints(standIn.restBaseUrl(), standIn.gatewayUrl())
@@ -68,10 +98,11 @@ class FrontDoorTest {
     }
 
     @Test
-    void aBotEmbeddingTheBackendRunsTheDashboardsCommandsAndKeepsItsOwnListener() throws Exception {
+    void aBotEmbeddingTheBackendRunsBuiltInAndCustomActionsAndKeepsItsOwnListener() throws Exception {
         GuildsSeen listener = new GuildsSeen();
+        AddQuestProgress quests = new AddQuestProgress();
         JDABuilder jda = JDABuilder.createDefault(standIn.botToken()).addEventListeners(listener);
-        try (Valoratbot bot = embedding(jda, embedders.dataSource()).start()) {
+        try (Valoratbot bot = embedding(jda, embedders.dataSource()).action(quests).start()) {
             assertThat(listener.ready).contains(DemoGuild.GUILD_ID);
             assertThat(bot.jda().getStatus()).isEqualTo(JDA.Status.CONNECTED);
 
@@ -82,6 +113,18 @@ class FrontDoorTest {
 
             assertThat(row.status()).as(row.resultJson()).isEqualTo("done");
             assertThat(standIn.state().channel(DemoGuild.GENERAL_ID).rateLimitPerUser()).isEqualTo(15);
+
+            // The custom action, twice in the guild's order, then a payload it refuses.
+            String guild = Long.toString(DemoGuild.GUILD_ID);
+            String first = admin.enqueue(guild, "ADD_QUEST_PROGRESS", "{\"questId\":\"daily-spin\",\"amount\":3}", null);
+            String second = admin.enqueue(guild, "ADD_QUEST_PROGRESS", "{\"questId\":\"daily-spin\",\"amount\":4}", null);
+            String bad = admin.enqueue(guild, "ADD_QUEST_PROGRESS", "{\"questId\":\"daily-spin\",\"amount\":0}", null);
+            assertThat(admin.awaitResult(first, Duration.ofSeconds(20)).orElseThrow().resultJson()).contains("\"progress\": 3");
+            assertThat(admin.awaitResult(second, Duration.ofSeconds(20)).orElseThrow().resultJson()).contains("\"progress\": 7");
+            CommandRow refused = admin.awaitResult(bad, Duration.ofSeconds(20)).orElseThrow();
+            assertThat(refused.status()).isEqualTo("error");
+            assertThat(refused.resultJson()).contains("\"code\": \"invalid_payload\"").contains("amount");
+            assertThat(quests.progress).containsEntry(guild + "/daily-spin", 7L);
         }
         assertThat(listener.shutDown).isTrue();
     }

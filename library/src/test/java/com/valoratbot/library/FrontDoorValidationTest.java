@@ -51,6 +51,34 @@ class FrontDoorValidationTest {
         assertThatThrownBy(() -> b.maxPayloadBytes(10)).hasMessageContaining("maxPayloadBytes must be from 1024");
     }
 
+    /** A custom action that is never run: only its name matters here. */
+    private static com.valoratbot.core.run.CustomAction<String, Named> named(String wireName) {
+        return new com.valoratbot.core.run.CustomAction<>() {
+            @Override public String wireName() { return wireName; }
+            @Override public boolean idempotent() { return true; }
+            @Override public java.util.Optional<String> read(com.valoratbot.core.command.PayloadReader in) { return java.util.Optional.of(""); }
+            @Override public com.valoratbot.core.result.Result<Named> run(com.valoratbot.core.port.CommandContext c, String p) {
+                return com.valoratbot.core.result.Result.ok(new Named(wireName));
+            }
+        };
+    }
+
+    record Named(String name) {}
+
+    @Test
+    void aCustomActionWithABuiltInOrForeignNameOrRegisteredTwiceIsRefused() {
+        assertThatThrownBy(() -> Valoratbot.create(JDA, NOWHERE).action(named("purge")))
+                .hasMessage("custom action 'purge' is a built-in action's name");
+        assertThatThrownBy(() -> Valoratbot.create(JDA, NOWHERE).action(named("SPIN")).action(named("SPIN")))
+                .hasMessage("custom action 'SPIN' is registered twice");
+        assertThatThrownBy(() -> Valoratbot.create(JDA, NOWHERE).foreignActions(Set.of("SPIN")).action(named("SPIN")))
+                .hasMessageContaining("is also a foreign action");
+        assertThatThrownBy(() -> Valoratbot.create(JDA, NOWHERE).action(named("SPIN")).foreignActions(Set.of("SPIN")))
+                .hasMessageContaining("'SPIN' is a custom action registered here");
+        assertThatThrownBy(() -> Valoratbot.create(JDA, NOWHERE).action(named("two words")))
+                .hasMessageContaining("is not an action name");
+    }
+
     @Test
     void anEndpointThatIsNotAUrlIsRefusedBeforeStart() {
         assertThatThrownBy(() -> Valoratbot.create(JDA, NOWHERE).discordEndpoints("not a url", "ws://127.0.0.1:1/"))
