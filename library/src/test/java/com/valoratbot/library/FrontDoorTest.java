@@ -29,6 +29,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -91,6 +93,32 @@ class FrontDoorTest {
         }
     }
 
+    record Seen(String discord) {}
+
+    /** A command that is still running when close() is called: it waits to be released, then looks at the session. */
+    static final class HoldOn implements CustomAction<String, Seen> {
+        final CountDownLatch running = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+        volatile JDA jda;
+        volatile JDA.Status discordAtEnd;
+
+        @Override public String wireName() { return "HOLD_ON"; }
+        @Override public boolean idempotent() { return true; }
+        @Override public Optional<String> read(PayloadReader in) { return Optional.of("held"); }
+
+        @Override
+        public Result<Seen> run(CommandContext context, String payload) {
+            running.countDown();
+            try {
+                release.await(20, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            discordAtEnd = jda.getStatus();
+            return Result.ok(new Seen(discordAtEnd.name()));
+        }
+    }
+
     private static Valoratbot.Builder embedding(JDABuilder jda, javax.sql.DataSource dataSource) {
         return Valoratbot.create(jda, dataSource)
                 .discordEndpoints(standIn.restBaseUrl(), standIn.gatewayUrl())
@@ -130,26 +158,39 @@ class FrontDoorTest {
     }
 
     @Test
-    void closingStopsClaimingFirstDiscordNextAndTheDatabaseLastAndLeavesTheEmbeddersDataSourceOpen() throws Exception {
+    void closingLetsTheCommandInFlightFinishOnALiveSessionThenStopsDiscordAndLeavesTheEmbeddersDataSourceOpen() throws Exception {
         GuildsSeen listener = new GuildsSeen();
-        Valoratbot bot = embedding(JDABuilder.createDefault(standIn.botToken()).addEventListeners(listener), embedders.dataSource()).start();
+        HoldOn hold = new HoldOn();
+        Valoratbot bot = embedding(JDABuilder.createDefault(standIn.botToken()).addEventListeners(listener), embedders.dataSource())
+                .action(hold).start();
         JDA jda = bot.jda();
+        hold.jda = jda;
         List<String> order = bot.closeOrder();
-
         assertThat(order.getFirst()).isEqualTo("command worker");
         assertThat(order.getLast()).isEqualTo("database");
-        assertThat(order.indexOf("command worker")).isLessThan(order.indexOf("music"));
         assertThat(order.indexOf("music")).isLessThan(order.indexOf("discord"));
         assertThat(order.indexOf("scheduled announcements")).isLessThan(order.indexOf("discord"));
-        assertThat(order.indexOf("activity")).isLessThan(order.indexOf("database"));
+        assertThat(order.indexOf("discord")).isLessThan(order.indexOf("queue"));
 
-        bot.close();
-        bot.close(); // idempotent
+        CommandAdmin admin = CommandAdmin.on(embedders);
+        String held = admin.enqueue(Long.toString(DemoGuild.GUILD_ID), "HOLD_ON", "{}", null);
+        assertThat(hold.running.await(20, TimeUnit.SECONDS)).as("the command is running").isTrue();
+        Thread closing = Thread.ofPlatform().start(bot::close);
+        Thread.sleep(500);
+        // close() has begun and waits for the worker: the session is still up while the command finishes.
+        assertThat(closing.isAlive()).isTrue();
+        assertThat(jda.getStatus()).isEqualTo(JDA.Status.CONNECTED);
+        hold.release.countDown();
+        closing.join(Duration.ofSeconds(30));
+        assertThat(closing.isAlive()).isFalse();
 
+        assertThat(hold.discordAtEnd).isEqualTo(JDA.Status.CONNECTED);
+        assertThat(admin.find(held).orElseThrow().status()).as("its outcome was written before the queue closed").isEqualTo("done");
         assertThat(jda.getStatus()).isEqualTo(JDA.Status.SHUTDOWN);
         assertThat(listener.shutDown).isTrue();
+        bot.close(); // idempotent
+
         // Nobody claims any more: a row inserted now stays pending. The DataSource is the embedder's, still open.
-        CommandAdmin admin = CommandAdmin.on(embedders);
         String id = admin.enqueue(Long.toString(DemoGuild.GUILD_ID), "listTextChannels", "{}", null);
         Thread.sleep(1500);
         assertThat(admin.find(id).orElseThrow().status()).isEqualTo("pending");
