@@ -21,13 +21,14 @@ public final class QuestBot {
     private QuestBot() {}
 
     public static void main(String[] args) throws InterruptedException {
+        String token = required("DISCORD_TOKEN");
         HikariDataSource database = new HikariDataSource(); // ours: we close it, after the backend
         database.setJdbcUrl(required("JDBC_URL"));
         database.setUsername(System.getenv("JDBC_USER"));
         database.setPassword(System.getenv("JDBC_PASSWORD"));
 
         // Every setting has the worker daemon's default (results' reasons in French, as the dashboard's).
-        Valoratbot bot = start(discord(required("DISCORD_TOKEN")), database, settings -> settings);
+        Valoratbot bot = start(discord(token), database, settings -> settings);
 
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             bot.close();      // stops claiming, lets running commands finish, then leaves Discord
