@@ -60,7 +60,7 @@ import java.util.function.Consumer;
  * leaderboards, counts activity, plays music and publishes the dashboard's tables.
  *
  * <pre>{@code
- * JDABuilder jda = JDABuilder.createLight(token).addEventListeners(new MyListener());
+ * JDABuilder jda = JDABuilder.createDefault(token).addEventListeners(new MyListener());
  * try (Valoratbot bot = Valoratbot.create(jda, dataSource).language(Language.EN).start()) {
  *     bot.jda().updateCommands()...;   // the embedder's own slash commands, on the session the library built
  *     ...
