@@ -7,8 +7,6 @@ import com.valoratbot.standin.StandInOverwrite;
 import com.valoratbot.supabase.TestDatabase;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.DisplayNameGeneration;
-import org.junit.jupiter.api.DisplayNameGenerator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -35,7 +33,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * <p>{@code -Dvaloratbot.lockPairs=1000} runs the issue's 1,000 pairs; the default keeps the test
  * well under a minute on a two-core machine (1,000 pairs took 81 s here; docs/actions-moderation.md).
  */
-@DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
 class LockUnlockAcrossWorkerProcessesTest {
 
     @RegisterExtension
@@ -81,7 +78,7 @@ class LockUnlockAcrossWorkerProcessesTest {
     }
 
     @Test
-    void alternating_lock_and_unlock_over_two_worker_processes_always_leaves_the_state_each_command_asked_for() throws Exception {
+    void alternatingLockAndUnlockOverTwoWorkerProcessesAlwaysLeavesTheStateEachCommandAskedFor() throws Exception {
         Optional<StandInOverwrite> unlocked = everyone();
         long started = System.nanoTime();
         List<String> failures = new ArrayList<>();
