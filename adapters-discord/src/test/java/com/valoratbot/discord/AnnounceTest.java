@@ -4,8 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.valoratbot.standin.OverwriteType;
 import com.valoratbot.standin.StandInMessage;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -17,17 +16,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class AnnounceTest {
 
-    static Sandbox sandbox;
-
-    @BeforeAll
-    static void start() {
-        sandbox = Sandbox.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        sandbox.close();
-    }
+    @RegisterExtension
+    static final Sandbox sandbox = Sandbox.perClass();
 
     private static StandInMessage posted(long channel, ObjectNode result) {
         long id = Long.parseLong(result.get("messageId").asText());

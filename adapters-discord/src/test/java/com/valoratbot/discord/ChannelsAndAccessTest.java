@@ -3,7 +3,7 @@ package com.valoratbot.discord;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.valoratbot.standin.OverwriteType;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -17,23 +17,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class ChannelsAndAccessTest {
 
-    static Sandbox sandbox;
+    @RegisterExtension
+    static final Sandbox sandbox = Sandbox.perClass();
     static long secret;
 
     @BeforeAll
-    static void start() {
-        sandbox = Sandbox.start();
+    static void prepare() {
         secret = sandbox.newTextChannel("secret");
         long botRole = sandbox.standIn.state().botRoleId(GUILD);
         sandbox.standIn.state().setOverwrite(secret, GUILD, OverwriteType.ROLE, 0, VIEW_CHANNEL);
         sandbox.standIn.state().setOverwrite(secret, botRole, OverwriteType.ROLE, 0, VIEW_CHANNEL);
         eventually(() -> !sandbox.discord.jda().getGuildById(GUILD).getSelfMember()
                 .hasAccess(sandbox.discord.jda().getTextChannelById(secret)));
-    }
-
-    @AfterAll
-    static void stop() {
-        sandbox.close();
     }
 
     private static List<String> names(ObjectNode result) {

@@ -6,8 +6,7 @@ import com.valoratbot.core.run.CommandHandler;
 import com.valoratbot.standin.AuditLogEntry;
 import com.valoratbot.standin.OverwriteType;
 import com.valoratbot.standin.StandInOverwrite;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -23,18 +22,9 @@ class ModerationTest {
     static final String PUT = "PUT /channels/{channel_id}/permissions/{overwrite_id}";
     static final String DELETE = "DELETE /channels/{channel_id}/permissions/{overwrite_id}";
 
-    static Sandbox sandbox;
+    @RegisterExtension
+    static final Sandbox sandbox = Sandbox.perClass();
     long channel;
-
-    @BeforeAll
-    static void start() {
-        sandbox = Sandbox.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        sandbox.close();
-    }
 
     @BeforeEach
     void freshChannel() {

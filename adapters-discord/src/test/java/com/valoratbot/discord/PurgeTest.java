@@ -5,8 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.valoratbot.standin.AuditLogEntry;
 import com.valoratbot.standin.RecordedRequest;
 import com.valoratbot.standin.StandInMessage;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -24,19 +23,10 @@ class PurgeTest {
     static final String SINGLE = "DELETE /channels/{channel_id}/messages/{message_id}";
     static final ObjectMapper JSON = new ObjectMapper();
 
-    static Sandbox sandbox;
+    @RegisterExtension
+    static final Sandbox sandbox = Sandbox.perClass();
     long channel;
     Instant recent;
-
-    @BeforeAll
-    static void start() {
-        sandbox = Sandbox.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        sandbox.close();
-    }
 
     @BeforeEach
     void freshChannel() {

@@ -5,8 +5,7 @@ import com.valoratbot.core.port.QueuedCommand;
 import com.valoratbot.core.run.AnonymousRows;
 import com.valoratbot.core.run.CommandHandler;
 import com.valoratbot.core.text.Language;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -25,17 +24,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class RequesterChecksTest {
 
-    static Sandbox sandbox;
-
-    @BeforeAll
-    static void start() {
-        sandbox = Sandbox.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        sandbox.close();
-    }
+    @RegisterExtension
+    static final Sandbox sandbox = Sandbox.perClass();
 
     private static CommandHandler handler(AnonymousRows level) {
         return CommandHandler.builder(sandbox.discord.ports().build()).language(Language.EN).anonymousRows(level).build();

@@ -2,8 +2,7 @@ package com.valoratbot.discord;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.valoratbot.standin.RecordedRequest;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -26,20 +25,11 @@ class ResilienceTest {
     static final Duration BULK_WINDOW = Duration.ofMillis(500);
     static final Duration SEND_WINDOW = Duration.ofSeconds(1);
 
-    static Sandbox sandbox;
-
-    @BeforeAll
-    static void start() {
-        sandbox = Sandbox.start(standIn -> standIn
-                        .rateLimit(BULK, 1, BULK_WINDOW)
-                        .rateLimit(SEND, 2, SEND_WINDOW),
-                adapter -> {});
-    }
-
-    @AfterAll
-    static void stop() {
-        sandbox.close();
-    }
+    @RegisterExtension
+    static final Sandbox sandbox = Sandbox.perClass(standIn -> standIn
+                    .rateLimit(BULK, 1, BULK_WINDOW)
+                    .rateLimit(SEND, 2, SEND_WINDOW),
+            adapter -> {});
 
     private static List<RecordedRequest> succeeded(String route) {
         return sandbox.requests(route).stream().filter(r -> r.status() / 100 == 2).toList();

@@ -1,5 +1,6 @@
 package com.valoratbot.supabase;
 
+import com.valoratbot.testing.Eventually;
 import com.valoratbot.supabase.DatabaseSettings.Pooler;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -69,7 +70,7 @@ class PgBouncerTest {
 
     @Nested
     @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-    class Transaction_mode_as_Supabases_port_6543 {
+    class TransactionModeAsSupabasesPort6543 {
 
         PgBouncer bouncer;
         Database database;
@@ -116,7 +117,7 @@ class PgBouncerTest {
 
     @Nested
     @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-    class Session_mode_as_Supabases_session_pooler {
+    class SessionModeAsSupabasesSessionPooler {
 
         PgBouncer bouncer;
         Database database;

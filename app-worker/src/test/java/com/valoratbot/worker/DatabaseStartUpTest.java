@@ -1,8 +1,8 @@
 package com.valoratbot.worker;
 
 import com.valoratbot.standin.DemoGuild;
-import com.valoratbot.standin.DiscordStandIn;
 import com.valoratbot.supabase.TestDatabase;
+import com.valoratbot.testing.TestStandIn;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,23 +34,21 @@ class DatabaseStartUpTest {
     @RegisterExtension
     static final TestDatabase db = new TestDatabase();
 
-    private static DiscordStandIn standIn;
+    @RegisterExtension
+    static final TestStandIn discord = TestStandIn.empty().seeded(DemoGuild::seed);
 
     @BeforeAll
-    static void standInAndMigratedDatabase() {
-        standIn = DiscordStandIn.builder().port(0).build().start();
-        DemoGuild.seed(standIn.state());
+    static void migratedDatabase() {
         db.open().close();
     }
 
     @AfterAll
     static void stop() {
         TestDatabase.startServer(); // whatever a test did, the extension needs it to clean up
-        if (standIn != null) standIn.close();
     }
 
     private static Map<String, String> env() {
-        return WorkerProcess.env(standIn.restBaseUrl(), standIn.gatewayUrl(), db.jdbcUrl());
+        return WorkerProcess.env(discord.standIn().restBaseUrl(), discord.standIn().gatewayUrl(), db.jdbcUrl());
     }
 
     @Test
@@ -77,7 +75,7 @@ class DatabaseStartUpTest {
         // The database opens before Discord (the gateway needs the lock memory), so holding the
         // worker's Discord log-in holds start-up right after "Database ready": the restart then
         // surely lands in the middle of start-up, whatever the machine's speed.
-        java.net.URI rest = java.net.URI.create(standIn.restBaseUrl());
+        java.net.URI rest = java.net.URI.create(discord.standIn().restBaseUrl());
         try (GateProxy gate = new GateProxy(rest.getPort())) {
             Map<String, String> env = env();
             env.put("DISCORD_REST_URL", new java.net.URI(rest.getScheme(), null, rest.getHost(), gate.port(), rest.getPath(), null, null).toString());

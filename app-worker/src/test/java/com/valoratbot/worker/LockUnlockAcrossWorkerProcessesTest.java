@@ -5,6 +5,7 @@ import com.valoratbot.standin.DiscordStandIn;
 import com.valoratbot.standin.RecordedRequest;
 import com.valoratbot.standin.StandInOverwrite;
 import com.valoratbot.supabase.TestDatabase;
+import com.valoratbot.testing.TestStandIn;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -42,14 +43,16 @@ class LockUnlockAcrossWorkerProcessesTest {
     private static final long CHANNEL = DemoGuild.MODERATION_ID;
     private static final String OVERWRITE_ROUTE = "/channels/{channel_id}/permissions/{overwrite_id}";
 
+    @RegisterExtension
+    static final TestStandIn discord = TestStandIn.empty().seeded(DemoGuild::seed);
+
     private static DiscordStandIn standIn;
     private static LaggingProxy laggingGateway;
     private static final List<WorkerProcess> workers = new ArrayList<>();
 
     @BeforeAll
     static void twoWorkerProcessesOnOneStandInAndOneDatabase() throws Exception {
-        standIn = DiscordStandIn.builder().port(0).build().start();
-        DemoGuild.seed(standIn.state());
+        standIn = discord.standIn();
         db.open().close(); // migrated before the workers race to do it
         // Test instrumentation: which worker claimed which command (claims rows go once completed).
         db.execute("CREATE TABLE claim_log (command_id text, worker_id text, at timestamptz DEFAULT clock_timestamp())");
@@ -74,7 +77,6 @@ class LockUnlockAcrossWorkerProcessesTest {
     static void stop() throws Exception {
         for (WorkerProcess w : workers) w.close();
         if (laggingGateway != null) laggingGateway.close();
-        if (standIn != null) standIn.close();
     }
 
     @Test
