@@ -1,8 +1,8 @@
 package com.valoratbot.discord;
 
-import com.valoratbot.core.command.Command;
 import com.valoratbot.core.command.Snowflake;
 import com.valoratbot.core.port.AccessRequirements;
+import com.valoratbot.core.port.ChannelKind;
 import com.valoratbot.core.port.CheckAccess;
 import com.valoratbot.core.port.CommandContext;
 import com.valoratbot.core.port.DiscordPermission;
@@ -31,46 +31,32 @@ import java.util.Set;
  */
 final class DiscordAccess implements CheckAccess {
 
-    /** Where an action may run. */
-    enum Kind {
-        TEXT(EnumSet.of(ChannelType.TEXT, ChannelType.NEWS), "channel_kind.text"),
-        /** Announcement channels have no slowmode on Discord. */
-        TEXT_ONLY(EnumSet.of(ChannelType.TEXT), "channel_kind.text_only"),
-        VOICE(EnumSet.of(ChannelType.VOICE, ChannelType.STAGE), "channel_kind.voice");
-
-        final Set<ChannelType> types;
-        final String key;
-
-        Kind(Set<ChannelType> types, String key) {
-            this.types = types;
-            this.key = key;
-        }
-    }
-
     private final Connection connection;
 
     DiscordAccess(Connection connection) {
         this.connection = connection;
     }
 
-    static Kind kindOf(Command command) {
-        return switch (command) {
-            case Command.Slowmode c -> Kind.TEXT_ONLY;
-            case Command.Play c -> Kind.VOICE;
-            default -> Kind.TEXT;
+    /** Discord's channel types for each kind core names; exhaustive, so a new kind cannot be missed here. */
+    static Set<ChannelType> typesOf(ChannelKind kind) {
+        return switch (kind) {
+            case TEXT -> EnumSet.of(ChannelType.TEXT, ChannelType.NEWS);
+            case TEXT_ONLY -> EnumSet.of(ChannelType.TEXT);
+            case VOICE -> EnumSet.of(ChannelType.VOICE, ChannelType.STAGE);
         };
     }
 
     @Override
-    public Result<Done> check(CommandContext context, Command command, AccessRequirements requirements) {
+    public Result<Done> check(CommandContext context, AccessRequirements requirements) {
         return connection.run(context, "access check", deadline -> {
             Guild guild = connection.guild(context.guildId());
             List<GuildChannel> channels = new ArrayList<>();
-            Kind kind = kindOf(command);
-            for (Snowflake id : command.channelIds()) {
+            Set<ChannelType> types = typesOf(requirements.channelKind());
+            for (Snowflake id : requirements.channelIds()) {
                 GuildChannel channel = connection.channel(guild, id);
-                if (!kind.types.contains(channel.getType())) {
-                    throw DiscordFailure.of(ErrorCode.INVALID_PAYLOAD, "channel_wrong_type", "#" + channel.getName(), Text.of(kind.key));
+                if (!types.contains(channel.getType())) {
+                    throw DiscordFailure.of(ErrorCode.INVALID_PAYLOAD, "channel_wrong_type", "#" + channel.getName(),
+                            Text.of(requirements.channelKind().messageKey()));
                 }
                 channels.add(channel);
             }

@@ -37,7 +37,7 @@ final class DiscordAnnouncements implements PostAnnouncements {
     public Result<Snowflake> announce(CommandContext context, Announcement announcement) {
         return connection.run(context, "announce", deadline -> {
             GuildChannel found = connection.channel(connection.guild(context.guildId()), announcement.channelId());
-            if (!(found instanceof GuildMessageChannel channel) || !DiscordAccess.Kind.TEXT.types.contains(found.getType())) {
+            if (!(found instanceof GuildMessageChannel channel) || !DiscordAccess.typesOf(com.valoratbot.core.port.ChannelKind.TEXT).contains(found.getType())) {
                 throw DiscordFailure.of(ErrorCode.INVALID_PAYLOAD, "channel_wrong_type", "#" + found.getName(), Text.of("channel_kind.text"));
             }
             Message sent = connection.await(() -> channel.sendMessage(message(announcement)), deadline, channel);

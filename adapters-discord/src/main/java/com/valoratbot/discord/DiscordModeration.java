@@ -171,7 +171,7 @@ final class DiscordModeration implements ModerateChannels {
 
     private static IPermissionContainer container(GuildChannel found) {
         if (found instanceof GuildMessageChannel && found instanceof IPermissionContainer container
-                && DiscordAccess.Kind.TEXT.types.contains(found.getType())) {
+                && DiscordAccess.typesOf(com.valoratbot.core.port.ChannelKind.TEXT).contains(found.getType())) {
             return container;
         }
         throw wrongType(found, "channel_kind.text");

@@ -50,8 +50,7 @@ final class GuildRateLimits implements RateLimitCommands {
 
     @Override
     public Result<Done> admit(Snowflake guildId, Action action) {
-        if (buckets.size() > SWEEP_ABOVE) sweep();
-        Buckets mine = buckets.computeIfAbsent(guildId, g -> new Buckets(commands.bucket(), purges.bucket()));
+        Buckets mine = bucketsOf(guildId);
         if (action == Action.PURGE) {
             ConsumptionProbe purge = mine.purges().tryConsumeAndReturnRemaining(1);
             if (!purge.isConsumed()) return refused(purge.getNanosToWaitForRefill());
@@ -62,6 +61,21 @@ final class GuildRateLimits implements RateLimitCommands {
             }
             return Result.ok(Done.DONE);
         }
+        return general(mine);
+    }
+
+    /** A custom action costs what a built-in action but purge costs: one token of the general bucket. */
+    @Override
+    public Result<Done> admitCustom(Snowflake guildId, String wireName) {
+        return general(bucketsOf(guildId));
+    }
+
+    private Buckets bucketsOf(Snowflake guildId) {
+        if (buckets.size() > SWEEP_ABOVE) sweep();
+        return buckets.computeIfAbsent(guildId, g -> new Buckets(commands.bucket(), purges.bucket()));
+    }
+
+    private static Result<Done> general(Buckets mine) {
         ConsumptionProbe any = mine.commands().tryConsumeAndReturnRemaining(1);
         return any.isConsumed() ? Result.ok(Done.DONE) : refused(any.getNanosToWaitForRefill());
     }

@@ -60,6 +60,16 @@ class GuildRateLimitsTest {
     }
 
     @Test
+    void aCustomActionTakesFromTheGeneralBudgetAndNeverFromThePurgeBudget() {
+        GuildRateLimits limits = limits(2, Duration.ofSeconds(10), 1, Duration.ofSeconds(5));
+
+        assertThat(limits.admitCustom(GUILD, "ADD_QUEST_PROGRESS")).isInstanceOf(Result.Ok.class);
+        assertThat(limits.admit(GUILD, Action.PURGE)).as("the purge budget is untouched").isInstanceOf(Result.Ok.class);
+        assertThat(refusal(limits.admitCustom(GUILD, "ADD_QUEST_PROGRESS")).code()).isEqualTo(ErrorCode.RATE_LIMITED);
+        assertThat(limits.admitCustom(OTHER, "ADD_QUEST_PROGRESS")).isInstanceOf(Result.Ok.class);
+    }
+
+    @Test
     void aPurgeRefusedByTheGeneralLimitDoesNotSpendAPurgeToken() throws InterruptedException {
         GuildRateLimits limits = limits(1, Duration.ofMillis(200), 1, Duration.ofSeconds(30));
         limits.admit(GUILD, Action.LOCK);

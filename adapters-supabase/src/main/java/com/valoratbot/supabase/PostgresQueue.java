@@ -263,6 +263,12 @@ public final class PostgresQueue implements AutoCloseable {
     }
 
     private final class Claims implements ClaimCommands {
+
+        @Override
+        public Set<String> foreignActions() {
+            return foreignActions;
+        }
+
         @Override
         public List<QueuedCommand> claim(int max) {
             if (max <= 0) return List.of();

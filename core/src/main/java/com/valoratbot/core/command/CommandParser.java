@@ -58,9 +58,12 @@ public final class CommandParser {
             .build());
 
     private final int maxPurgeAmount;
+    /** Custom actions' names, only to list them in an {@code unknown_action} reason. */
+    private final List<String> customNames;
 
-    private CommandParser(int maxPurgeAmount) {
+    private CommandParser(int maxPurgeAmount, List<String> customNames) {
         this.maxPurgeAmount = maxPurgeAmount;
+        this.customNames = List.copyOf(customNames);
     }
 
     public static CommandParser withDefaults() {
@@ -69,7 +72,12 @@ public final class CommandParser {
 
     public static CommandParser withMaxPurgeAmount(int maxPurgeAmount) {
         if (maxPurgeAmount < 1) throw new IllegalArgumentException("maxPurgeAmount must be at least 1, was " + maxPurgeAmount);
-        return new CommandParser(maxPurgeAmount);
+        return new CommandParser(maxPurgeAmount, List.of());
+    }
+
+    /** This parser, also naming {@code names} (custom actions, parsed elsewhere) among the known actions of an {@code unknown_action} reason. */
+    public CommandParser alsoKnowing(java.util.Collection<String> names) {
+        return new CommandParser(maxPurgeAmount, names.stream().sorted().toList());
     }
 
     /**
@@ -94,18 +102,29 @@ public final class CommandParser {
         if (action.isEmpty()) {
             // Echoed only in part: the action column is whatever a dashboard wrote, of any length.
             String shown = actionName == null || actionName.length() <= 40 ? String.valueOf(actionName) : actionName.substring(0, 40) + "…";
-            return Result.err(ErrorCode.UNKNOWN_ACTION, "unknown_action", shown,
-                    String.join(", ", Arrays.stream(Action.values()).map(Action::wireName).toList()));
+            return Result.err(ErrorCode.UNKNOWN_ACTION, "unknown_action", shown, String.join(", ",
+                    java.util.stream.Stream.concat(Arrays.stream(Action.values()).map(Action::wireName), customNames.stream()).toList()));
         }
+        return readWith(payload, in -> read(action.get(), in));
+    }
+
+    /**
+     * Reads {@code payload} with {@code read}, under the rules every action follows: the payload is a
+     * JSON object (or absent), and any problem {@code read} records makes it {@code invalid_payload}
+     * naming every problem, as does an empty answer. Custom actions are read through this too.
+     */
+    public static <T> Result<T> readWith(JsonNode payload, java.util.function.Function<PayloadReader, ? extends Optional<? extends T>> read) {
         if (payload != null && !payload.isNull() && !payload.isMissingNode() && !payload.isObject()) {
             return Result.err(ErrorCode.INVALID_PAYLOAD, "invalid_payload", List.of(Text.of("payload.object")));
         }
         PayloadReader in = new PayloadReader(payload);
-        Optional<? extends Command> command = read(action.get(), in);
-        if (!in.problems().isEmpty() || command.isEmpty()) {
+        Optional<? extends T> value = read.apply(in);
+        // A reader that refuses without saying why (a custom action's) still gets a reason.
+        if (value.isEmpty() && in.problems().isEmpty()) in.problem("payload.refused");
+        if (!in.problems().isEmpty() || value.isEmpty()) {
             return Result.err(new Failure(ErrorCode.INVALID_PAYLOAD, Text.of("invalid_payload", List.copyOf(in.problems())), java.util.Map.of()));
         }
-        return Result.ok(command.get());
+        return Result.ok(value.get());
     }
 
     private Optional<? extends Command> read(Action action, PayloadReader in) {

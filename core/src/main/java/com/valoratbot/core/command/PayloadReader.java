@@ -15,8 +15,12 @@ import java.util.Optional;
  *
  * <p>Leniency where the dashboard's JavaScript is loose: numbers may arrive as strings ("50"),
  * ids as strings or (precision permitting) numbers, and an empty string means "absent".
+ *
+ * <p>Public for custom actions ({@code CustomAction#read}): an embedding bot reads its payloads with
+ * the same rules, limits and reasons as the built-in actions. A problem's key is a message key of
+ * {@code com/valoratbot/core/messages*.properties} (an unknown key is shown as is).
  */
-final class PayloadReader {
+public final class PayloadReader {
 
     private final JsonNode root;
     private final String prefix;
@@ -32,11 +36,13 @@ final class PayloadReader {
         this.problems = problems;
     }
 
-    List<Text> problems() {
-        return problems;
+    /** Every problem found so far, in order (a read-only view). */
+    public List<Text> problems() {
+        return java.util.Collections.unmodifiableList(problems);
     }
 
-    void problem(String key, Object... args) {
+    /** Records a problem the reader's typed methods cannot see (a rule across fields, a format of the action's own). */
+    public void problem(String key, Object... args) {
         problems.add(Text.of(key, args));
     }
 
@@ -57,7 +63,7 @@ final class PayloadReader {
         return s.length() > 40 ? s.substring(0, 40) + "…" : s;
     }
 
-    Optional<String> optionalText(String field, int maxLength) {
+    public Optional<String> optionalText(String field, int maxLength) {
         Optional<JsonNode> n = present(field);
         if (n.isEmpty()) return Optional.empty();
         if (!n.get().isTextual()) {
@@ -73,7 +79,7 @@ final class PayloadReader {
         return Optional.of(value);
     }
 
-    Optional<String> requiredText(String field, int maxLength) {
+    public Optional<String> requiredText(String field, int maxLength) {
         if (present(field).isEmpty()) {
             problem("field.required", name(field));
             return Optional.empty();
@@ -81,7 +87,7 @@ final class PayloadReader {
         return optionalText(field, maxLength);
     }
 
-    Optional<Snowflake> requiredSnowflake(String field) {
+    public Optional<Snowflake> requiredSnowflake(String field) {
         Optional<JsonNode> n = present(field);
         if (n.isEmpty()) {
             problem("field.required", name(field));
@@ -100,7 +106,7 @@ final class PayloadReader {
         return id;
     }
 
-    Optional<Integer> optionalInt(String field, int min, int max) {
+    public Optional<Integer> optionalInt(String field, int min, int max) {
         Optional<JsonNode> n = present(field);
         if (n.isEmpty()) return Optional.empty();
         Optional<Integer> value = integral(n.get()).filter(v -> v >= min && v <= max).map(Long::intValue);
@@ -108,7 +114,7 @@ final class PayloadReader {
         return value;
     }
 
-    Optional<Integer> requiredInt(String field, int min, int max) {
+    public Optional<Integer> requiredInt(String field, int min, int max) {
         if (present(field).isEmpty()) {
             problem("field.integer_required", name(field), min, max);
             return Optional.empty();
@@ -152,7 +158,7 @@ final class PayloadReader {
     }
 
     /** One of {@code choices} (case-insensitive), or {@code fallback} when absent. */
-    <E extends Enum<E>> Optional<E> choice(String field, E fallback, List<E> values, java.util.function.Function<E, String> wire) {
+    public <E extends Enum<E>> Optional<E> choice(String field, E fallback, List<E> values, java.util.function.Function<E, String> wire) {
         Optional<JsonNode> n = present(field);
         if (n.isEmpty()) return Optional.of(fallback);
         String text = n.get().asText().strip();
@@ -162,7 +168,7 @@ final class PayloadReader {
     }
 
     /** A nested object, or empty when absent; a non-object is a problem. */
-    Optional<PayloadReader> object(String field) {
+    public Optional<PayloadReader> object(String field) {
         Optional<JsonNode> n = present(field);
         if (n.isEmpty()) return Optional.empty();
         if (!n.get().isObject()) {
@@ -173,7 +179,7 @@ final class PayloadReader {
     }
 
     /** A list of short strings, or empty when absent; a single string counts as a list of one. */
-    Optional<List<String>> optionalTextList(String field) {
+    public Optional<List<String>> optionalTextList(String field) {
         Optional<JsonNode> n = present(field);
         if (n.isEmpty()) return Optional.empty();
         JsonNode node = n.get();
@@ -193,7 +199,7 @@ final class PayloadReader {
         return Optional.of(out);
     }
 
-    String fieldName(String field) {
+    public String fieldName(String field) {
         return name(field);
     }
 }

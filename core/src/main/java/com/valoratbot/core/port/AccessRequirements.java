@@ -3,23 +3,77 @@ package com.valoratbot.core.port;
 import com.valoratbot.core.command.Command;
 import com.valoratbot.core.command.Command.*;
 
+import com.valoratbot.core.command.Snowflake;
+
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
 
 import static com.valoratbot.core.port.DiscordPermission.*;
 
 /**
  * What each action needs, from the bot (to do it) and from the requesting member (to be allowed to
- * ask for it). Kept in core so every adapter enforces the same policy.
+ * ask for it), and where: the channels its payload names and the kind they must be. Kept in core so
+ * every adapter enforces the same policy.
+ *
+ * @param channelIds  the channels of the guild the command names; each must belong to the command's guild
+ *                    and be of {@code channelKind}; empty means the permissions are checked guild-wide
+ * @param channelKind the kind of channel each of {@code channelIds} must be
  */
-public record AccessRequirements(Set<DiscordPermission> bot, Set<DiscordPermission> requester) {
+public record AccessRequirements(List<Snowflake> channelIds, ChannelKind channelKind,
+                                 Set<DiscordPermission> bot, Set<DiscordPermission> requester) {
+
+    /** Nothing asked of anyone, guild-wide. */
+    public static final AccessRequirements NONE = new AccessRequirements(Set.of(), Set.of());
 
     public AccessRequirements {
+        channelIds = List.copyOf(channelIds);
+        java.util.Objects.requireNonNull(channelKind, "channelKind");
         bot = Set.copyOf(bot);
         requester = Set.copyOf(requester);
     }
 
+    /** Guild-wide permissions, no channel. */
+    public AccessRequirements(Set<DiscordPermission> bot, Set<DiscordPermission> requester) {
+        this(List.of(), ChannelKind.TEXT, bot, requester);
+    }
+
+    /** The same permissions, checked in {@code channels}, each of {@code kind}. */
+    public AccessRequirements in(List<Snowflake> channels, ChannelKind kind) {
+        return new AccessRequirements(channels, kind, bot, requester);
+    }
+
     public static AccessRequirements of(Command command) {
+        return permissions(command).in(command.channelIds(), channelKind(command));
+    }
+
+    private static ChannelKind channelKind(Command command) {
+        return switch (command) {
+            case Slowmode c -> ChannelKind.TEXT_ONLY;
+            case Play c -> ChannelKind.VOICE;
+            case Purge c -> ChannelKind.TEXT;
+            case Lock c -> ChannelKind.TEXT;
+            case Unlock c -> ChannelKind.TEXT;
+            case Announce c -> ChannelKind.TEXT;
+            case ScheduleAnnounce c -> ChannelKind.TEXT;
+            case ScheduleLeaderboard c -> ChannelKind.TEXT;
+            case PostLeaderboard c -> ChannelKind.TEXT;
+            // No channel in the payload: the kind is never used.
+            case ListTextChannels c -> ChannelKind.TEXT;
+            case ListVoiceChannels c -> ChannelKind.TEXT;
+            case ListScheduled c -> ChannelKind.TEXT;
+            case CancelScheduled c -> ChannelKind.TEXT;
+            case GetLeaderboard c -> ChannelKind.TEXT;
+            case Pause c -> ChannelKind.TEXT;
+            case Resume c -> ChannelKind.TEXT;
+            case Skip c -> ChannelKind.TEXT;
+            case Stop c -> ChannelKind.TEXT;
+            case GetQueue c -> ChannelKind.TEXT;
+            case RemoveFromQueue c -> ChannelKind.TEXT;
+        };
+    }
+
+    private static AccessRequirements permissions(Command command) {
         return switch (command) {
             case ListTextChannels c -> new AccessRequirements(Set.of(), Set.of());
             case ListVoiceChannels c -> new AccessRequirements(Set.of(), Set.of());

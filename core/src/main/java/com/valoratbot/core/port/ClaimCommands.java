@@ -1,6 +1,7 @@
 package com.valoratbot.core.port;
 
 import java.util.List;
+import java.util.Set;
 
 /**
  * Takes pending commands for this worker, atomically: with any number of workers on one table,
@@ -14,4 +15,9 @@ public interface ClaimCommands {
 
     /** Renews this worker's lease on what it holds; a worker that stops renewing is presumed dead. */
     void heartbeat();
+
+    /** Action names this queue never claims (another consumer serves them from the same table). */
+    default Set<String> foreignActions() {
+        return Set.of();
+    }
 }

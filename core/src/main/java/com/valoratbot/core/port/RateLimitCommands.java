@@ -13,7 +13,16 @@ public interface RateLimitCommands {
 
     Result<Done> admit(Snowflake guildId, Action action);
 
+    /**
+     * A custom action an embedding bot registered ({@code CommandHandler.Builder#action}): it counts
+     * against the guild's general budget, as every built-in action but purge does.
+     */
+    Result<Done> admitCustom(Snowflake guildId, String wireName);
+
     static RateLimitCommands unlimited() {
-        return (guild, action) -> Result.ok(com.valoratbot.core.result.Done.DONE);
+        return new RateLimitCommands() {
+            @Override public Result<Done> admit(Snowflake guildId, Action action) { return Result.ok(Done.DONE); }
+            @Override public Result<Done> admitCustom(Snowflake guildId, String wireName) { return Result.ok(Done.DONE); }
+        };
     }
 }

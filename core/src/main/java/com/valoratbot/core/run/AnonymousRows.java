@@ -62,7 +62,19 @@ public enum AnonymousRows {
 
     /** Empty when an anonymous row may run {@code command}; otherwise the {@code forbidden} failure saying how to fix it. */
     public Optional<Failure> refusal(Command command) {
-        Kind kind = kind(command);
+        return refusal(command.action().wireName(), kind(command));
+    }
+
+    /**
+     * As {@link #refusal(Command)} for a custom action of {@code risk}; one that asks a permission of
+     * the requester is always refused: nobody here could hold it.
+     */
+    public Optional<Failure> refusal(String wireName, Kind risk, boolean asksRequester) {
+        if (asksRequester) return Optional.of(new Failure(ErrorCode.FORBIDDEN, Text.of("anonymous.requester_check", wireName), Map.of()));
+        return refusal(wireName, risk);
+    }
+
+    private Optional<Failure> refusal(String action, Kind kind) {
         if (kind == Kind.MASS_MENTION && this != ALL) {
             return Optional.of(new Failure(ErrorCode.FORBIDDEN, Text.of("anonymous.mass_mentions", wireName), Map.of()));
         }
@@ -72,11 +84,20 @@ public enum AnonymousRows {
             case READ_ONLY -> kind == Kind.READ;
         };
         return allowed ? Optional.empty()
-                : Optional.of(new Failure(ErrorCode.FORBIDDEN, Text.of("anonymous.not_allowed", command.action().wireName(), wireName), Map.of()));
+                : Optional.of(new Failure(ErrorCode.FORBIDDEN, Text.of("anonymous.not_allowed", action, wireName), Map.of()));
     }
 
     /** What a command does, from the least to the most dangerous in a stranger's hands. */
-    enum Kind { READ, WRITE, MODERATION, MASS_MENTION }
+    public enum Kind {
+        /** Changes nothing: listings, standings. */
+        READ,
+        /** Changes something the guild's members see, as an announcement or the music does. */
+        WRITE,
+        /** Acts on members or channels, as purge, slowmode, lock and unlock do. */
+        MODERATION,
+        /** Pings a whole server at once: never for an anonymous row below {@link #ALL}. */
+        MASS_MENTION
+    }
 
     static Kind kind(Command command) {
         return switch (command) {

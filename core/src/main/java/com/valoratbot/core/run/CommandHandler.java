@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.valoratbot.core.command.Action;
 import com.valoratbot.core.command.Command;
 import com.valoratbot.core.command.Command.*;
 import com.valoratbot.core.command.CommandParser;
@@ -27,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Runs one claimed row to its final result: expiry, parsing and validation, per-guild rate limit,
@@ -45,9 +47,12 @@ public final class CommandHandler {
     private final Duration maxAge;
     private final AnonymousRows anonymousRows;
     private final GuildPresence presence;
+    /** By wire name; never one of {@link com.valoratbot.core.command.Action}'s names (refused when registered). */
+    private final Map<String, CustomAction<?, ?>> customActions;
 
     private CommandHandler(Builder b) {
-        this.parser = b.parser;
+        this.customActions = Map.copyOf(b.customActions);
+        this.parser = b.parser.alsoKnowing(customActions.keySet());
         this.ports = b.ports;
         this.messages = new Messages(b.language);
         this.maxAge = b.maxAge;
@@ -61,6 +66,27 @@ public final class CommandHandler {
 
     public Messages messages() {
         return messages;
+    }
+
+    /** The wire names of the custom actions registered with {@link Builder#action}. */
+    public Set<String> customActionNames() {
+        return customActions.keySet();
+    }
+
+    /**
+     * Whether a row of {@code actionName} may run again after its worker died mid-run: a built-in
+     * or custom action's own flag; a name nobody knows ends {@code unknown_action} without doing
+     * anything, so running it again is harmless.
+     */
+    public boolean idempotent(String actionName) {
+        CustomAction<?, ?> custom = custom(actionName);
+        if (custom != null) return custom.idempotent();
+        return Action.fromWireName(actionName).map(Action::idempotent).orElse(true);
+    }
+
+    /** Stripped as {@link Action#fromWireName} strips, so a row's " ADD_QUEST_PROGRESS" is the same action. */
+    private CustomAction<?, ?> custom(String actionName) {
+        return actionName == null ? null : customActions.get(actionName.strip());
     }
 
     public Completion handle(QueuedCommand row) {
@@ -174,14 +200,60 @@ public final class CommandHandler {
         if (read instanceof Result.Err<JsonNode>(var failure)) return Result.err(failure);
         JsonNode payload = ((Result.Ok<JsonNode>) read).value();
         CommandContext context = new CommandContext(row.id(), guild.get(), requester);
+        CustomAction<?, ?> custom = custom(row.action());
+        if (custom != null) return executeCustom(row, context, custom, payload, started);
         return parser.parse(row.action(), payload)
                 .flatMap(command -> admitAnonymous(context, command))
-                .flatMap(command -> ports.rateLimits().admit(context.guildId(), command.action())
-                        .flatMap(admitted -> ports.access().check(context, command, AccessRequirements.of(command)))
-                        .flatMap(allowed -> command.action().idempotent() || started.started(context.commandId())
-                                ? dispatch(context, command)
-                                // Lost the lease meanwhile: another worker settles it; this outcome is not stored.
-                                : Result.err(ErrorCode.INTERRUPTED, "interrupted", row.action())));
+                .flatMap(command -> admitted(row, context, started, command.action().idempotent(),
+                        () -> ports.rateLimits().admit(context.guildId(), command.action()),
+                        AccessRequirements.of(command), () -> dispatch(context, command)));
+    }
+
+    /**
+     * A custom action takes the built-in path from the payload on: read under the same rules, the
+     * anonymous-rows policy, then {@link #admitted}.
+     */
+    private <P, R extends Record> Result<Map<String, Object>> executeCustom(QueuedCommand row, CommandContext context,
+                                                                            CustomAction<P, R> action, JsonNode payload, MarkStarted started) {
+        return CommandParser.<P>readWith(payload, action::read).flatMap(value -> {
+            AccessRequirements needs = action.access(value);
+            if (context.requestedBy().isEmpty()) {
+                Optional<Failure> refused = anonymousRows.refusal(action.wireName(), action.risk(), !needs.requester().isEmpty());
+                if (refused.isPresent()) return Result.err(refused.get());
+            }
+            return admitted(row, context, started, action.idempotent(),
+                    () -> ports.rateLimits().admitCustom(context.guildId(), action.wireName()), needs,
+                    () -> action.run(context, value).map(CommandHandler::customFields));
+        });
+    }
+
+    /**
+     * The steps every validated command takes, built-in or custom, in this order: the guild's rate
+     * limit, the access check, the start mark for an action that is not idempotent, then the action.
+     */
+    private Result<Map<String, Object>> admitted(QueuedCommand row, CommandContext context, MarkStarted started, boolean idempotent,
+                                                 java.util.function.Supplier<Result<Done>> rateLimit, AccessRequirements needs,
+                                                 java.util.function.Supplier<Result<Map<String, Object>>> action) {
+        return rateLimit.get()
+                .flatMap(admitted -> ports.access().check(context, needs))
+                .flatMap(allowed -> idempotent || started.started(context.commandId())
+                        ? action.get()
+                        // Lost the lease meanwhile: another worker settles it; this outcome is not stored.
+                        : Result.err(ErrorCode.INTERRUPTED, "interrupted", row.action()));
+    }
+
+    /** A custom action's result record, as the fields written after {@code "ok": true}. */
+    private static Map<String, Object> customFields(Record result) {
+        Objects.requireNonNull(result, "a custom action's result");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> fields = JSON.convertValue(result, LinkedHashMap.class);
+        for (String taken : List.of("ok", "reason", "code")) {
+            // The contract's own keys: a result that set them would lie about the outcome.
+            if (fields.containsKey(taken)) {
+                throw new IllegalStateException(result.getClass().getName() + " has a component named '" + taken + "', which the result shape owns");
+            }
+        }
+        return ok(fields);
     }
 
     /**
@@ -244,9 +316,13 @@ public final class CommandHandler {
     }
 
     private static Map<String, Object> ok(Object... keyValues) {
+        return ok(fields(keyValues));
+    }
+
+    private static Map<String, Object> ok(Map<String, Object> fields) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("ok", true);
-        out.putAll(fields(keyValues));
+        out.putAll(fields);
         return out;
     }
 
@@ -280,6 +356,7 @@ public final class CommandHandler {
         private Duration maxAge = Duration.ofSeconds(24);
         private AnonymousRows anonymousRows = AnonymousRows.DEFAULT;
         private GuildPresence presence = GuildPresence.everyGuild();
+        private final Map<String, CustomAction<?, ?>> customActions = new java.util.LinkedHashMap<>();
 
         private Builder(Ports ports) {
             this.ports = Objects.requireNonNull(ports, "ports");
@@ -303,6 +380,28 @@ public final class CommandHandler {
         public Builder anonymousRows(AnonymousRows v) { anonymousRows = Objects.requireNonNull(v); return this; }
         /** Whether the bot is in a guild; rows for other guilds are answered {@code guild_not_found} without a slot. */
         public Builder presence(GuildPresence v) { presence = Objects.requireNonNull(v); return this; }
+
+        /**
+         * Adds an action of the embedding bot, run with the same queue guarantees as the built-in
+         * ones (see {@link CustomAction}).
+         *
+         * @throws IllegalArgumentException for a name that is not an action name
+         *         ({@link CustomAction#WIRE_NAME}), that is a built-in action's, or that is registered already
+         */
+        public Builder action(CustomAction<?, ?> action) {
+            Objects.requireNonNull(action, "action");
+            String name = action.wireName();
+            if (name == null || !CustomAction.WIRE_NAME.matcher(name).matches()) {
+                throw new IllegalArgumentException("custom action: not an action name: '" + name + "' (letters, digits and _ . : -, at most 100 characters)");
+            }
+            if (Action.fromWireName(name).isPresent()) {
+                throw new IllegalArgumentException("custom action '" + name + "' has the name of a built-in action; choose another name");
+            }
+            if (customActions.putIfAbsent(name, action) != null) {
+                throw new IllegalArgumentException("custom action '" + name + "' is registered twice");
+            }
+            return this;
+        }
 
         public CommandHandler build() {
             return new CommandHandler(this);

@@ -1,6 +1,5 @@
 package com.valoratbot.core.run;
 
-import com.valoratbot.core.command.Action;
 import com.valoratbot.core.port.*;
 import com.valoratbot.core.port.CompleteCommands.Completion;
 
@@ -277,7 +276,7 @@ public final class CommandWorker implements AutoCloseable {
         List<QueuedCommand> again = new ArrayList<>();
         List<QueuedCommand> interrupted = new ArrayList<>();
         for (QueuedCommand row : rows) {
-            boolean idempotent = Action.fromWireName(row.action()).map(Action::idempotent).orElse(true);
+            boolean idempotent = handler.idempotent(row.action());
             // A command that never began its side effects never reached Discord: run it again,
             // whatever its action. Only what may have reached Discord ends interrupted.
             boolean mayHaveStarted = started.remove(row.id()) || row.mayHaveStarted() && !claimedHere(row);
@@ -454,7 +453,18 @@ public final class CommandWorker implements AutoCloseable {
             return v;
         }
 
+        /**
+         * @throws IllegalArgumentException when a custom action of the handler is also one the
+         *         queue leaves to another consumer: its rows would never be claimed, and would
+         *         silently wait until they expire
+         */
         public CommandWorker build() {
+            Set<String> both = new java.util.TreeSet<>(handler.customActionNames());
+            both.retainAll(claims.foreignActions());
+            if (!both.isEmpty()) {
+                throw new IllegalArgumentException("custom actions " + both + " are also named in VALORATBOT_FOREIGN_ACTIONS (left to another"
+                        + " consumer, never claimed here): remove them from one of the two");
+            }
             return new CommandWorker(this);
         }
     }

@@ -22,7 +22,7 @@ enum Unavailable implements CheckAccess, ListChannels, PurgeMessages, ModerateCh
     }
 
     /** Without a Discord adapter nothing can be checked, and the action itself is unavailable anyway. */
-    @Override public Result<Done> check(CommandContext c, Command command, AccessRequirements r) { return Result.ok(Done.DONE); }
+    @Override public Result<Done> check(CommandContext c, AccessRequirements r) { return Result.ok(Done.DONE); }
     @Override public Result<List<ChannelSummary>> textChannels(CommandContext c) { return no(); }
     @Override public Result<List<ChannelSummary>> voiceChannels(CommandContext c) { return no(); }
     @Override public Result<PurgeReport> purge(CommandContext c, Command.Purge p) { return no(); }

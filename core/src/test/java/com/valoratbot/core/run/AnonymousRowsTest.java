@@ -31,7 +31,7 @@ class AnonymousRowsTest {
     private static final String EVERYONE = "{\"channelId\":\"" + CHANNEL + "\",\"message\":\"hi\",\"allowedMentions\":[\"everyone\"]}";
 
     private final AtomicInteger accessChecks = new AtomicInteger();
-    private final CheckAccess counting = (ctx, command, req) -> {
+    private final CheckAccess counting = (ctx, req) -> {
         accessChecks.incrementAndGet();
         return Result.ok(Done.DONE);
     };

@@ -105,8 +105,13 @@ class CommandHandlerTest {
     @Test
     void theRateLimitRefusesBeforeAnyAccessCheckOrAction() {
         List<String> reached = new ArrayList<>();
-        CheckAccess access = (ctx, command, req) -> { reached.add("access"); return Result.ok(Done.DONE); };
-        RateLimitCommands refuseAll = (guild, action) -> Result.err(Failure.of(ErrorCode.RATE_LIMITED, "rate_limited", 3).with("retryAfterMs", 2500));
+        CheckAccess access = (ctx, req) -> { reached.add("access"); return Result.ok(Done.DONE); };
+        RateLimitCommands refuseAll = new RateLimitCommands() {
+            public Result<Done> admit(com.valoratbot.core.command.Snowflake guild, Action action) {
+                return Result.err(Failure.of(ErrorCode.RATE_LIMITED, "rate_limited", 3).with("retryAfterMs", 2500));
+            }
+            public Result<Done> admitCustom(com.valoratbot.core.command.Snowflake guild, String action) { return admit(guild, null); }
+        };
         CommandHandler handler = CommandHandler.builder(Ports.builder().access(access).rateLimits(refuseAll).channels(TWO_CHANNELS).build()).build();
         ObjectNode result = run(handler, row("listTextChannels", "{}"));
         assertThat(result.get("code").asText()).isEqualTo("rate_limited");
@@ -118,7 +123,7 @@ class CommandHandlerTest {
     void accessChecksReceiveTheActionsRequirementsAndTheRequester() {
         List<AccessRequirements> seen = new ArrayList<>();
         List<CommandContext> contexts = new ArrayList<>();
-        CheckAccess forbid = (ctx, command, req) -> {
+        CheckAccess forbid = (ctx, req) -> {
             seen.add(req);
             contexts.add(ctx);
             return Result.err(ErrorCode.FORBIDDEN, "forbidden", "Manage Messages");
