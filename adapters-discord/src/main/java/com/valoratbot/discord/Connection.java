@@ -22,6 +22,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -34,9 +35,12 @@ import java.util.function.Supplier;
 /**
  * What every port shares: the JDA instance (absent before {@code start} and after {@code close}),
  * the per-command deadline, waiting out a gateway reconnect, and turning whatever Discord or JDA
- * throws into a {@link Failure}. Ports call {@link #run} and never let an exception out.
+ * throws into a {@link Failure}. Ports call {@link #run} (or {@link #answer}) and never let an exception out.
+ *
+ * <p>Public only because the music package ({@code com.valoratbot.discord.music}) runs its commands through it
+ * as well; embedders have no use for it.
  */
-final class Connection {
+public final class Connection {
 
     private static final Logger LOG = LoggerFactory.getLogger(Connection.class);
     private static final long POLL_MILLIS = 20;
@@ -46,6 +50,13 @@ final class Connection {
 
     Connection(Duration commandTimeout) {
         this.commandTimeout = commandTimeout;
+    }
+
+    /** A connection over a JDA its caller built and owns (music on an embedder's JDA); never detached. */
+    public static Connection over(JDA jda, Duration commandTimeout) {
+        Connection connection = new Connection(Objects.requireNonNull(commandTimeout, "commandTimeout"));
+        connection.attach(Objects.requireNonNull(jda, "jda"));
+        return connection;
     }
 
     void attach(JDA jda) {
@@ -67,8 +78,8 @@ final class Connection {
         return new Deadline(System.nanoTime() + commandTimeout.toNanos());
     }
 
-    record Deadline(long atNanos) {
-        long remainingMillis() {
+    public record Deadline(long atNanos) {
+        public long remainingMillis() {
             return Math.max(0, TimeUnit.NANOSECONDS.toMillis(atNanos - System.nanoTime()));
         }
 
@@ -87,11 +98,27 @@ final class Connection {
      * or not, comes back as a {@link Result.Err}.
      */
     <T> Result<T> run(CommandContext context, String what, Function<Deadline, T> action) {
+        return answer(context, what, deadline -> Result.ok(action.apply(deadline)));
+    }
+
+    /** Like {@link #run} for an action that answers with a {@code Result} itself: its expected refusals are values. */
+    public <T> Result<T> answer(CommandContext context, String what, Function<Deadline, Result<T>> action) {
+        return guarded(context, what, true, action);
+    }
+
+    /**
+     * The deadline and the failure mapping without waiting for the gateway: for an action on this process's own
+     * state (a guild's music player paused, skipped, listed) that needs no Discord session to answer.
+     */
+    public <T> Result<T> answerLocally(CommandContext context, String what, Function<Deadline, Result<T>> action) {
+        return guarded(context, what, false, action);
+    }
+
+    private <T> Result<T> guarded(CommandContext context, String what, boolean awaitGateway, Function<Deadline, Result<T>> action) {
         Deadline deadline = deadline();
         try {
-            JDA connected = awaitConnected(deadline);
-            if (connected == null) return Result.err(ErrorCode.GUILD_NOT_FOUND, "guild_not_found");
-            return Result.ok(action.apply(deadline));
+            if (awaitGateway && awaitConnected(deadline) == null) return Result.err(ErrorCode.GUILD_NOT_FOUND, "guild_not_found");
+            return action.apply(deadline);
         } catch (DiscordFailure f) {
             return Result.err(f.failure());
         } catch (InterruptedException e) {
@@ -140,7 +167,7 @@ final class Connection {
     }
 
     /** The guild, when the bot is in it and it is available. */
-    Guild guild(Snowflake guildId) {
+    public Guild guild(Snowflake guildId) {
         JDA current = jda;
         if (current == null) throw DiscordFailure.of(ErrorCode.GUILD_NOT_FOUND, "guild_not_found");
         Guild guild = current.getGuildById(guildId.value());
@@ -155,7 +182,7 @@ final class Connection {
     }
 
     /** A channel of that guild only: an id of another guild's channel is "not found" here. */
-    GuildChannel channel(Guild guild, Snowflake channelId) {
+    public GuildChannel channel(Guild guild, Snowflake channelId) {
         GuildChannel channel = guild.getGuildChannelById(channelId.value());
         if (channel == null) throw DiscordFailure.of(ErrorCode.CHANNEL_NOT_FOUND, "channel_not_found", channelId.toString());
         return channel;
@@ -208,12 +235,12 @@ final class Connection {
         return await(built, deadline, scope);
     }
 
-    static Text where(GuildChannel scope) {
+    public static Text where(GuildChannel scope) {
         return scope == null ? Text.of("where.guild") : Text.of("where.channel", scope.getName());
     }
 
     /** Everything JDA or Discord can answer, as the contract's codes. */
-    static Failure failureOf(Throwable t, GuildChannel scope) {
+    public static Failure failureOf(Throwable t, GuildChannel scope) {
         return switch (t) {
             case DiscordFailure f -> f.failure();
             case ErrorResponseException e -> fromDiscord(e, scope);

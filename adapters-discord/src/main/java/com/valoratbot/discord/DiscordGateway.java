@@ -66,6 +66,9 @@ public final class DiscordGateway implements AutoCloseable {
     public static final Set<GatewayIntent> INTENTS =
             Set.copyOf(EnumSet.of(GatewayIntent.GUILD_VOICE_STATES, GatewayIntent.GUILD_MESSAGES));
 
+    /** How long one command may take by default (see {@link Builder#commandTimeout}); music uses the same. */
+    public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofSeconds(60);
+
     private static final EnumSet<CacheFlag> DISABLED_CACHES = EnumSet.of(CacheFlag.ACTIVITY, CacheFlag.CLIENT_STATUS,
             CacheFlag.ONLINE_STATUS, CacheFlag.EMOJI, CacheFlag.STICKER, CacheFlag.SOUNDBOARD_SOUNDS,
             CacheFlag.SCHEDULED_EVENTS, CacheFlag.ROLE_TAGS, CacheFlag.FORUM_TAGS);
@@ -266,7 +269,7 @@ public final class DiscordGateway implements AutoCloseable {
         private GuildRateLimits.Limit commands = new GuildRateLimits.Limit(20, Duration.ofSeconds(10));
         private GuildRateLimits.Limit purges = new GuildRateLimits.Limit(1, Duration.ofSeconds(5));
         private Duration readyTimeout = Duration.ofSeconds(60);
-        private Duration commandTimeout = Duration.ofSeconds(60);
+        private Duration commandTimeout = DEFAULT_COMMAND_TIMEOUT;
         private final List<Consumer<JDABuilder>> jdaSettings = new ArrayList<>();
 
         private Builder() {}

@@ -3,7 +3,6 @@ package com.valoratbot.supabase;
 import com.valoratbot.migrations.ValoratbotMigrations;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.jooq.DSLContext;
 import org.jooq.SQLDialect;
 import org.jooq.conf.Settings;
@@ -12,8 +11,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import javax.sql.DataSource;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -25,8 +22,8 @@ import java.util.Properties;
 
 /**
  * The connection to the database holding the command table: a Hikari pool, a jOOQ context over
- * it, and, without {@code DATABASE_URL}, the embedded PostgreSQL it runs. Opening it runs the
- * migrations unless the settings say not to.
+ * it, and, without {@code DATABASE_URL}, the embedded PostgreSQL it runs ({@link EmbeddedDatabase}, from
+ * the {@code embedded-database} module). Opening it runs the migrations unless the settings say not to.
  *
  * <p>Losing the database later does not break it: Hikari drops dead connections and opens new
  * ones when the server is back, and callers (the worker's runtime) retry with backoff.
@@ -42,18 +39,17 @@ public final class Database implements AutoCloseable {
     }
 
     private final DatabaseSettings settings;
-    private final EmbeddedPostgres embedded;
+    /** The embedded server, started here or attached to; null with a URL. */
+    private final EmbeddedDatabase.Server embedded;
     private final String jdbcUrl;
     private final Properties properties;
     private final HikariDataSource pool;
     private final DSLContext dsl;
     private volatile CommandTable table;
-    private final Optional<Integer> attachedPort;
 
-    private Database(DatabaseSettings settings, EmbeddedPostgres embedded, Optional<Integer> attachedPort, String jdbcUrl,
+    private Database(DatabaseSettings settings, EmbeddedDatabase.Server embedded, String jdbcUrl,
                      Properties properties, HikariDataSource pool) {
         this.settings = settings;
-        this.attachedPort = attachedPort;
         this.embedded = embedded;
         this.jdbcUrl = jdbcUrl;
         this.properties = properties;
@@ -143,21 +139,19 @@ public final class Database implements AutoCloseable {
     }
 
     private static Database openOnce(DatabaseSettings settings) {
-        EmbeddedPostgres embedded = null;
+        EmbeddedDatabase.Server embedded = null;
         String jdbcUrl;
         Properties properties = settings.connectionProperties();
-        Optional<Integer> attached = Optional.empty();
         if (settings.embedded()) {
+            EmbeddedDatabase provider = EmbeddedDatabase.find();
             Path dir = settings.dataDirectory().toAbsolutePath().normalize();
             settings.legacyDataDirectoryWarning().ifPresent(LOG::warn);
             // Only a process that may migrate creates a database: the CLI's read-only commands
             // must not leave an empty one behind (and then report "nothing there").
-            EmbeddedServer.Running running = EmbeddedServer.open(dir, settings.migrate());
-            embedded = running.owned().orElse(null);
-            if (embedded == null) attached = Optional.of(running.port());
-            jdbcUrl = "jdbc:postgresql://localhost:" + running.port() + "/postgres";
-            properties.setProperty("user", EmbeddedServer.USER);
-            if (running.password() != null) properties.setProperty("password", running.password());
+            embedded = provider.open(dir, settings.migrate());
+            jdbcUrl = "jdbc:postgresql://localhost:" + embedded.port() + "/postgres";
+            properties.setProperty("user", embedded.user());
+            embedded.password().ifPresent(password -> properties.setProperty("password", password));
         } else {
             jdbcUrl = settings.jdbcUrl().orElseThrow();
         }
@@ -166,7 +160,7 @@ public final class Database implements AutoCloseable {
             if (!settings.embedded()) reachOnce(jdbcUrl, properties, settings.loginTimeoutSeconds());
             pool = pool(settings, jdbcUrl, properties);
             settings = CommandTableChoice.resolve(pool, settings);
-            Database db = new Database(settings, embedded, attached, jdbcUrl, properties, pool);
+            Database db = new Database(settings, embedded, jdbcUrl, properties, pool);
             if (settings.migrate()) db.migrate();
             LOG.info("Database ready: {}, command table {}{}", db.describe(), settings.qualifiedTable(), switch (settings.pooler()) {
                 case TRANSACTION -> ", through a transaction pooler (prepareThreshold=0, no LISTEN: polling)";
@@ -176,7 +170,7 @@ public final class Database implements AutoCloseable {
             return db;
         } catch (RuntimeException e) {
             if (pool != null) pool.close();
-            closeEmbedded(embedded);
+            if (embedded != null) embedded.close();
             throw new IllegalStateException("cannot use the database " + settings.describe() + ": " + safeMessage(e), e);
         }
     }
@@ -247,9 +241,8 @@ public final class Database implements AutoCloseable {
 
     /** Where this is connected, fit for logs (no password). */
     public String describe() {
-        if (embedded != null || attachedPort.isPresent()) {
-            int port = embedded != null ? embedded.getPort() : attachedPort.get();
-            return "embedded PostgreSQL on localhost:" + port + (embedded == null ? ", started by another process" : "")
+        if (embedded != null) {
+            return "embedded PostgreSQL on localhost:" + embedded.port() + (embedded.owned() ? "" : ", started by another process")
                     + " (data in " + settings.dataDirectory().toAbsolutePath().normalize() + ")";
         }
         return settings.describe();
@@ -257,7 +250,7 @@ public final class Database implements AutoCloseable {
 
     /** The embedded database's data directory, when this runs one. */
     public Optional<Path> embeddedDataDirectory() {
-        return embedded == null ? Optional.empty() : Optional.of(settings.dataDirectory().toAbsolutePath().normalize());
+        return embedded == null || !embedded.owned() ? Optional.empty() : Optional.of(settings.dataDirectory().toAbsolutePath().normalize());
     }
 
     /**
@@ -292,21 +285,7 @@ public final class Database implements AutoCloseable {
     @Override
     public void close() {
         pool.close();
-        closeEmbedded(embedded);
-        if (embedded != null) {
-            Path dir = settings.dataDirectory().toAbsolutePath().normalize();
-            EmbeddedServer.stopIfRunning(dir);
-            EmbeddedServer.released(dir);
-        }
-    }
-
-    private static void closeEmbedded(EmbeddedPostgres embedded) {
-        if (embedded == null) return;
-        try {
-            embedded.close();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        if (embedded != null) embedded.close();
     }
 
     /** An exception's message with any URL password masked. */

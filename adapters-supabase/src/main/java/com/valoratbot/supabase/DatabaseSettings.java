@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
  * startup with a clear message rather than at the first query.
  *
  * <p>Without a URL the worker runs an embedded PostgreSQL whose data persists in
- * {@link #dataDirectory()}. A URL may be Supabase's {@code postgres://user:pass@host:port/db?sslmode=…}
+ * {@link #dataDirectory()} ({@link EmbeddedDatabase}, module {@code embedded-database}). A URL may be Supabase's {@code postgres://user:pass@host:port/db?sslmode=…}
  * (also {@code postgresql://}) or a {@code jdbc:postgresql://…} URL. Port 6543 (Supabase's
  * transaction-mode pooler, or {@code ?pgbouncer=true}) turns off server-side prepared statements
  * ({@code prepareThreshold=0}) and LISTEN, which such a pooler cannot carry; {@link Pooler} says so

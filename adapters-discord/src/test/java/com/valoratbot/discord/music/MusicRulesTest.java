@@ -74,7 +74,7 @@ class MusicRulesTest {
         assertThat(r.path("ok").asBoolean()).as(r.toString()).isTrue();
         assertThat(r.path("track").path("title").asText()).isEqualTo("daft punk one more time");
         await("frames", () -> rig.framesDuring(200) > 5, Duration.ofSeconds(10));
-        assertThat(MusicPlayers.youtubeFromClasspath()).as("dev.lavalink.youtube is not a dependency here").isEmpty();
+        assertThat(TrackLoader.youtubeFromClasspath()).as("dev.lavalink.youtube is not a dependency here").isEmpty();
     }
 
     /** Answers {@code ytsearch:<words>} with a playlist of one track: the tone, titled with the words. */
@@ -229,11 +229,11 @@ class MusicRulesTest {
 
     @Test
     void urlsAreRecognisedOnlyWithAnHttpSchemeAndAHost() {
-        assertThat(MusicPlayers.isUrl("https://soundcloud.com/a/b")).isTrue();
-        assertThat(MusicPlayers.isUrl("HTTP://127.0.0.1:80/x.wav")).isTrue();
-        assertThat(MusicPlayers.isUrl("http:/nohost")).isFalse();
-        assertThat(MusicPlayers.isUrl("ftp://host/x")).isFalse();
-        assertThat(MusicPlayers.isUrl("daft punk one more time")).isFalse();
+        assertThat(TrackLoader.isUrl("https://soundcloud.com/a/b")).isTrue();
+        assertThat(TrackLoader.isUrl("HTTP://127.0.0.1:80/x.wav")).isTrue();
+        assertThat(TrackLoader.isUrl("http:/nohost")).isFalse();
+        assertThat(TrackLoader.isUrl("ftp://host/x")).isFalse();
+        assertThat(TrackLoader.isUrl("daft punk one more time")).isFalse();
     }
 
     @Test

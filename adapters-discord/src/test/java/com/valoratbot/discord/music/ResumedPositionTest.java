@@ -5,13 +5,12 @@ import com.sedmelluq.discord.lavaplayer.player.DefaultAudioPlayerManager;
 import com.sedmelluq.discord.lavaplayer.player.FunctionalResultHandler;
 import com.sedmelluq.discord.lavaplayer.source.AudioSourceManagers;
 import com.sedmelluq.discord.lavaplayer.track.AudioTrack;
-import com.sedmelluq.discord.lavaplayer.track.AudioTrackEndReason;
-import net.dv8tion.jda.api.audio.hooks.ConnectionStatus;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -37,11 +36,12 @@ class ResumedPositionTest {
                     e -> loaded.completeExceptionally(e))).get(10, TimeUnit.SECONDS);
             AudioTrack track = loaded.get(10, TimeUnit.SECONDS);
             AudioPlayer player = manager.createPlayer();
+            GuildPlayer.Saver nowhere = new GuildPlayer.Saver() {
+                public void save(GuildPlayer g) {}
+                public void forget(long guildId) {}
+            };
             GuildPlayer guild = new GuildPlayer(1L, new SerialExecutor(Executors.newVirtualThreadPerTaskExecutor()), player,
-                    new GuildPlayer.Events() {
-                        public void trackEnded(GuildPlayer g, AudioTrack t, AudioTrackEndReason reason) {}
-                        public void voiceStatus(GuildPlayer g, ConnectionStatus status) {}
-                    });
+                    new GuildPlayer.Shared(null, Duration.ofMinutes(5), Duration.ofSeconds(5), 500, nowhere, g -> {}));
 
             guild.resumeAt(track, 4_000);
             player.startTrack(track, false);

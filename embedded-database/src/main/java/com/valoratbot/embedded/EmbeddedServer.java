@@ -1,5 +1,7 @@
-package com.valoratbot.supabase;
+package com.valoratbot.embedded;
 
+import com.valoratbot.supabase.Database;
+import com.valoratbot.supabase.EmbeddedDatabase;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,8 +44,12 @@ import java.util.concurrent.TimeUnit;
  *       orphan, and the next process to open the directory stops it and starts it again as its own
  *       owner, on the same port so processes attached to it reconnect.</li>
  * </ul>
+ *
+ * <p>Found by {@code adapters-supabase}'s {@link Database} through {@link java.util.ServiceLoader}
+ * when the settings name no {@code DATABASE_URL}; kept out of that module so the library's users do
+ * not download PostgreSQL's binaries.
  */
-final class EmbeddedServer {
+public final class EmbeddedServer implements EmbeddedDatabase {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedServer.class);
 
@@ -52,17 +58,46 @@ final class EmbeddedServer {
     static final String USER = "postgres";
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
 
-    private EmbeddedServer() {}
+    /** For {@link java.util.ServiceLoader}. */
+    public EmbeddedServer() {}
 
-    /** A server this process started, or one it attached to. */
-    record Running(int port, String password, Optional<EmbeddedPostgres> owned) {}
+    @Override
+    public Server open(Path dataDirectory, boolean mayCreate) {
+        return attachOrStart(dataDirectory, mayCreate);
+    }
+
+    /** A server this process started ({@code process} present), or one it attached to. */
+    private record Running(Path dir, int port, Optional<String> password, Optional<EmbeddedPostgres> process) implements Server {
+
+        @Override
+        public String user() {
+            return USER;
+        }
+
+        @Override
+        public boolean owned() {
+            return process.isPresent();
+        }
+
+        @Override
+        public void close() {
+            if (process.isEmpty()) return;
+            try {
+                process.get().close();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            stopIfRunning(dir);
+            released(dir);
+        }
+    }
 
     /**
      * Attaches to the live server on {@code dir}, or starts one (adopting an orphan first).
      *
      * @param mayCreate whether a data directory without a database may be initialised here
      */
-    static Running open(Path dir, boolean mayCreate) {
+    static Running attachOrStart(Path dir, boolean mayCreate) {
         Optional<RunningEmbeddedServer.Postmaster> live = RunningEmbeddedServer.find(dir);
         int port = 0;
         if (live.isPresent()) {
@@ -70,7 +105,8 @@ final class EmbeddedServer {
             if (owner.isEmpty() || ProcessHandle.of(owner.get()).filter(ProcessHandle::isAlive).isPresent()) {
                 LOG.info("No DATABASE_URL: using the embedded PostgreSQL already running on localhost:{} (data in {})", live.get().port(), dir);
                 // A server started by an older version has no secret yet (trust): connect without one.
-                return new Running(live.get().port(), Files.exists(dir.resolve(SECRET_FILE)) ? readSecret(dir) : null, Optional.empty());
+                return new Running(dir, live.get().port(),
+                        Files.exists(dir.resolve(SECRET_FILE)) ? Optional.of(readSecret(dir)) : Optional.empty(), Optional.empty());
             }
             port = live.get().port();
             LOG.warn("The embedded PostgreSQL on localhost:{} (pid {}) outlived the process that started it (pid {}); stopping it and starting it again here",
@@ -130,7 +166,7 @@ final class EmbeddedServer {
             writeOwner(dir);
             if (secret == null) secret = upgradeFromTrust(dir, pg.getPort());
             LOG.info("Embedded PostgreSQL listening on localhost:{}, data in {}", pg.getPort(), dir);
-            return new Running(pg.getPort(), secret, Optional.of(pg));
+            return new Running(dir, pg.getPort(), Optional.of(secret), Optional.of(pg));
         } catch (IOException | RuntimeException e) {
             throw new IllegalStateException("cannot start the embedded PostgreSQL in " + dir
                     + " (is another worker using this directory? set VALORATBOT_DATA_DIR or DATABASE_URL): " + Database.safeMessage(e), e);

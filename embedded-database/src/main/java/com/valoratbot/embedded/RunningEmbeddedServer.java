@@ -1,4 +1,4 @@
-package com.valoratbot.supabase;
+package com.valoratbot.embedded;
 
 import java.io.IOException;
 import java.nio.file.Files;

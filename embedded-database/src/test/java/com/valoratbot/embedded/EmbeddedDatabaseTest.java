@@ -1,4 +1,8 @@
-package com.valoratbot.supabase;
+package com.valoratbot.embedded;
+
+import com.valoratbot.supabase.CommandAdmin;
+import com.valoratbot.supabase.Database;
+import com.valoratbot.supabase.DatabaseSettings;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,0 +1,35 @@
+package com.valoratbot.supabase;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * This module's classpath is the library's: the embedded PostgreSQL (module embedded-database) is
+ * not on it, as for a bot that embeds the library with its own database.
+ */
+class WithoutTheEmbeddedDatabaseTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void settingsWithoutAUrlSayInOneLineToSetDatabaseUrlOrAddTheEmbeddedDatabaseAndCreateNothing() {
+        Path data = dir.resolve("pgdata");
+        DatabaseSettings settings = DatabaseSettings.fromEnvironment(Map.of("VALORATBOT_DATA_DIR", data.toString()));
+
+        assertThatThrownBy(() -> Database.open(settings))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("set DATABASE_URL")
+                .hasMessageContaining("com.valoratbot:embedded-database")
+                .message().doesNotContain("\n");
+        assertThatThrownBy(() -> Database.openWhenReachable(settings)).hasMessageContaining("com.valoratbot:embedded-database");
+        assertThat(Files.exists(data)).isFalse();
+    }
+}

@@ -1,0 +1,159 @@
+package com.valoratbot.architecture;
+
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The floor plan (issue 8): core is the domain and reaches no infrastructure, its command model
+ * reaches no port and no use case, adapters know core but not each other, the stand-in or core's
+ * use cases, and nobody leans on JDA's internals.
+ *
+ * <p>This module's test classpath holds every production module but the benchmarks, so every rule
+ * sees all of them. Test classes (test-classes directories, test jars, the test fixtures) are not
+ * production and are left out.
+ *
+ * <p>Two rules still have offenders today; each is listed with why and who removes it. A listed
+ * class that no longer offends fails {@link #everyPendingOffenderStillOffends()}: delete its entry,
+ * so the list only ever shrinks.
+ */
+class ArchitectureRulesTest {
+
+    private static final String[] ADAPTERS = {"com.valoratbot.discord..", "com.valoratbot.supabase.."};
+
+    private static final JavaClasses PRODUCTION = new ClassFileImporter()
+            // Maven's test-classes under any build directory (-Dbuild.dir.name), test jars, the test fixtures.
+            .withImportOption(location -> !location.contains("/test-classes/") && !location.contains("-tests.jar")
+                    && !location.contains("test-fixtures"))
+            .importPackages("com.valoratbot");
+
+    /**
+     * Adapters that still use core's use cases ({@code core.run}). Top-level class → why, and who
+     * removes the entry.
+     */
+    private static final Map<String, String> PENDING_ADAPTERS_USING_CORE_RUN = Map.of(
+            "com.valoratbot.discord.DiscordGateway",
+            "ports() hands out core.run.Ports.Builder: assembly, which moves to the front door (issue 8 item 1, branch door)");
+
+    /** Classes that still reach into {@code net.dv8tion.jda.internal}. Top-level class → why, and who removes the entry. */
+    private static final Map<String, String> PENDING_JDA_INTERNAL_USERS = Map.of(
+            "com.valoratbot.discord.DiscordModeration",
+            "reads @everyone's overwrite straight from Discord and writes/deletes it with an audit-log reason through"
+                    + " RestActionImpl/AuditableRestActionImpl on public Routes: JDA 6.5 has no public RestAction for a Route, and"
+                    + " upsertPermissionOverride adds JDA's own cache-based permission checks (a behaviour change)",
+            "com.valoratbot.discord.DiscordPurge",
+            "bulk delete with an audit-log reason (AuditableRestActionImpl on Route.Messages.DELETE_MESSAGES): JDA's"
+                    + " deleteMessagesByIds cannot carry a reason");
+
+    @Test
+    void theRulesSeeEveryProductionModule() {
+        Set<String> packages = PRODUCTION.stream().map(JavaClass::getPackageName).collect(Collectors.toSet());
+        assertThat(packages).contains("com.valoratbot.core.run", "com.valoratbot.discord", "com.valoratbot.supabase",
+                "com.valoratbot.standin", "com.valoratbot.embedded", "com.valoratbot.worker", "com.valoratbot.cli");
+        assertThat(PRODUCTION.stream().map(JavaClass::getSimpleName))
+                .as("no test class").doesNotContain("TestDatabase", "ArchitectureRulesTest");
+    }
+
+    @Test
+    void coreDependsOnNoInfrastructureLibrary() {
+        noClasses().that().resideInAPackage("com.valoratbot.core..")
+                .should().dependOnClassesThat().resideInAnyPackage(
+                        "net.dv8tion..", "com.sedmelluq..", "dev.arbjerg..", "dev.lavalink..", "club.minnced..",
+                        "java.sql..", "javax.sql..", "org.jooq..", "com.zaxxer..", "org.flywaydb..", "org.postgresql..",
+                        "com.google.inject..", "picocli..")
+                .because("core must stay free of JDA, JDBC/jOOQ/Hikari/Flyway, Guice and Lavaplayer")
+                .check(PRODUCTION);
+    }
+
+    @Test
+    void coreReadsTheTimeOnlyThroughAnInjectedClock() {
+        noClasses().that().resideInAPackage("com.valoratbot.core..")
+                .should().callMethod(java.time.Instant.class, "now")
+                .orShould().callMethod(java.lang.System.class, "currentTimeMillis")
+                .orShould().callMethod(java.time.LocalDateTime.class, "now")
+                .orShould().callMethod(java.time.ZonedDateTime.class, "now")
+                .because("time comes in through a Clock so tests can set it")
+                .check(PRODUCTION);
+    }
+
+    @Test
+    void theCommandModelNeverReachesThePortsOrTheUseCases() {
+        noClasses().that().resideInAPackage("com.valoratbot.core.command..")
+                .should().transitivelyDependOnClassesThat().resideInAnyPackage("com.valoratbot.core.port..", "com.valoratbot.core.run..")
+                .because("a command is a value parsed from a payload: what runs it depends on it, never the other way")
+                .check(PRODUCTION);
+    }
+
+    @Test
+    void theDiscordAdapterImportsNeitherThePostgresAdapterNorTheStandIn() {
+        noClasses().that().resideInAPackage("com.valoratbot.discord..")
+                .should().dependOnClassesThat().resideInAnyPackage(
+                        "com.valoratbot.supabase..", "com.valoratbot.embedded..", "com.valoratbot.standin..")
+                .because("adapters meet only in core's ports; the stand-in is test tooling")
+                .check(PRODUCTION);
+    }
+
+    @Test
+    void thePostgresAdapterImportsNeitherTheDiscordAdapterNorTheStandInNorTheEmbeddedDatabase() {
+        noClasses().that().resideInAPackage("com.valoratbot.supabase..")
+                .should().dependOnClassesThat().resideInAnyPackage(
+                        "com.valoratbot.discord..", "com.valoratbot.embedded..", "com.valoratbot.standin..")
+                .because("adapters meet only in core's ports; the embedded database is found through the EmbeddedDatabase interface")
+                .check(PRODUCTION);
+    }
+
+    @Test
+    void adaptersNeverUseCoresUseCases() {
+        noClasses().that().resideInAnyPackage(ADAPTERS).and(notListedIn(PENDING_ADAPTERS_USING_CORE_RUN))
+                .should().dependOnClassesThat().resideInAPackage("com.valoratbot.core.run..")
+                .because("adapters implement core's ports (core.port); the use cases (core.run) are assembled by the apps")
+                .check(PRODUCTION);
+    }
+
+    @Test
+    void nothingReachesIntoJdasInternals() {
+        noClasses().that().resideInAPackage("com.valoratbot..").and(notListedIn(PENDING_JDA_INTERNAL_USERS))
+                .should().dependOnClassesThat().resideInAPackage("net.dv8tion.jda.internal..")
+                .because("JDA's internals change without notice between versions")
+                .check(PRODUCTION);
+    }
+
+    @Test
+    void everyPendingOffenderStillOffends() {
+        Map<String, String> stale = new TreeMap<>();
+        PENDING_ADAPTERS_USING_CORE_RUN.keySet().stream().filter(c -> !dependsOn(c, "com.valoratbot.core.run"))
+                .forEach(c -> stale.put(c, "no longer uses core.run"));
+        PENDING_JDA_INTERNAL_USERS.keySet().stream().filter(c -> !dependsOn(c, "net.dv8tion.jda.internal"))
+                .forEach(c -> stale.put(c, "no longer uses JDA's internals"));
+        assertThat(stale).as("remove these from the pending lists, so the rules hold for them too").isEmpty();
+    }
+
+    /** The class (with its nested and anonymous classes) depends on a class of {@code pkg} or a sub-package. */
+    private static boolean dependsOn(String topLevelClass, String pkg) {
+        Predicate<String> inPkg = p -> p.equals(pkg) || p.startsWith(pkg + ".");
+        return PRODUCTION.stream().filter(c -> topLevel(c).equals(topLevelClass))
+                .flatMap(c -> c.getDirectDependenciesFromSelf().stream())
+                .anyMatch(d -> inPkg.test(d.getTargetClass().getPackageName()));
+    }
+
+    private static DescribedPredicate<JavaClass> notListedIn(Map<String, String> pending) {
+        return DescribedPredicate.describe("are not pending " + new TreeMap<>(pending).keySet(), c -> !pending.containsKey(topLevel(c)));
+    }
+
+    private static String topLevel(JavaClass c) {
+        String name = c.getName();
+        int nested = name.indexOf('$');
+        return nested < 0 ? name : name.substring(0, nested);
+    }
+}
