@@ -74,6 +74,7 @@ public final class DiscordGateway implements AutoCloseable {
             CacheFlag.SCHEDULED_EVENTS, CacheFlag.ROLE_TAGS, CacheFlag.FORUM_TAGS);
 
     private final String token;
+    private final JDABuilder givenBuilder;
     private final URI restBaseUrl;
     private final URI gatewayUrl;
     private final Duration readyTimeout;
@@ -90,6 +91,7 @@ public final class DiscordGateway implements AutoCloseable {
 
     private DiscordGateway(Builder config) {
         this.token = config.token;
+        this.givenBuilder = config.givenBuilder;
         this.restBaseUrl = config.restBaseUrl;
         this.gatewayUrl = config.gatewayUrl;
         this.readyTimeout = config.readyTimeout;
@@ -134,12 +136,26 @@ public final class DiscordGateway implements AutoCloseable {
         return this;
     }
 
-    private JDABuilder jdaBuilder() {
-        JDABuilder builder = JDABuilder.create(token, INTENTS)
+    /**
+     * The lean session the worker daemon runs on: only this adapter's {@link #INTENTS}, the caches
+     * it never reads switched off, members cached only in voice (plus the owner), no chunking. An
+     * embedder passes its own builder to {@link Builder#jda(JDABuilder)} instead.
+     */
+    public static JDABuilder leanJdaBuilder(String token) {
+        return JDABuilder.create(Builder.bareToken(token), INTENTS)
                 .disableCache(DISABLED_CACHES)
                 .setMemberCachePolicy(MemberCachePolicy.VOICE.or(MemberCachePolicy.OWNER))
                 .setChunkingFilter(ChunkingFilter.NONE)
-                .setBulkDeleteSplittingEnabled(false)
+                .setBulkDeleteSplittingEnabled(false);
+    }
+
+    private JDABuilder jdaBuilder() {
+        // What this adapter needs on any builder, the embedder's included (docs/embedding.md):
+        // its intents and the voice-state cache (music finds the members in voice), and no JDA
+        // shutdown hook, which would close the session before the worker stopped claiming.
+        JDABuilder builder = (givenBuilder != null ? givenBuilder : leanJdaBuilder(token))
+                .enableIntents(INTENTS)
+                .enableCache(CacheFlag.VOICE_STATE)
                 .setEnableShutdownHook(false);
         if (restBaseUrl != null) {
             builder.setRestConfig(new RestConfig().setBaseUrl(restBaseUrl.toString()));
@@ -263,6 +279,7 @@ public final class DiscordGateway implements AutoCloseable {
 
     public static final class Builder {
         private String token;
+        private JDABuilder givenBuilder;
         private URI restBaseUrl;
         private URI gatewayUrl;
         private RememberLocks lockMemory = RememberLocks.inMemory();
@@ -274,14 +291,33 @@ public final class DiscordGateway implements AutoCloseable {
 
         private Builder() {}
 
-        /** The bot token (required). Never logged: {@link #toString()} masks it. */
+        /**
+         * The bot token, for a session on {@link #leanJdaBuilder}: this or {@link #jda(JDABuilder)}
+         * is required. Never logged: {@link #toString()} masks it.
+         */
         public Builder token(String v) {
+            token = bareToken(v);
+            givenBuilder = null;
+            return this;
+        }
+
+        /**
+         * An embedder's own JDA builder (its token, listeners and intents) instead of {@link #token}:
+         * {@link DiscordGateway#start()} adds this adapter's intents, the voice-state cache, its
+         * endpoints and {@link #configureJda} settings, and builds the session from it.
+         */
+        public Builder jda(JDABuilder v) {
+            givenBuilder = Objects.requireNonNull(v, "jda");
+            token = null;
+            return this;
+        }
+
+        static String bareToken(String v) {
             if (v == null || v.isBlank()) throw new IllegalArgumentException("token must not be blank");
             String t = v.strip();
             if (t.startsWith("Bot ")) t = t.substring(4).strip();
             if (t.chars().anyMatch(Character::isWhitespace)) throw new IllegalArgumentException("token must not contain whitespace");
-            token = t;
-            return this;
+            return t;
         }
 
         /** Discord's REST base, e.g. {@code http://127.0.0.1:PORT/api/v10/}. Default: Discord's. */
@@ -341,7 +377,7 @@ public final class DiscordGateway implements AutoCloseable {
 
         /** Validates; nothing connects until {@link DiscordGateway#start()}. */
         public DiscordGateway build() {
-            if (token == null) throw new IllegalStateException("token is required");
+            if (token == null && givenBuilder == null) throw new IllegalStateException("token is required (or a JDA builder)");
             return new DiscordGateway(this);
         }
 
@@ -366,7 +402,7 @@ public final class DiscordGateway implements AutoCloseable {
 
         @Override
         public String toString() {
-            String masked = token == null ? "null" : "****";
+            String masked = givenBuilder != null ? "(the embedder's JDA builder)" : token == null ? "null" : "****";
             return "[token=" + masked + ", restBaseUrl=" + (restBaseUrl == null ? "discord" : restBaseUrl)
                     + ", gatewayUrl=" + (gatewayUrl == null ? "discord" : gatewayUrl)
                     + ", rateLimit=" + commands.count() + "/" + commands.per() + ", purgeRateLimit=" + purges.count() + "/" + purges.per()

@@ -43,12 +43,20 @@ public final class Database implements AutoCloseable {
     private final EmbeddedDatabase.Server embedded;
     private final String jdbcUrl;
     private final Properties properties;
-    private final HikariDataSource pool;
+    private final DataSource pool;
+    /** Closed with this database: the pool it made, or nothing for an embedder's DataSource (the embedder closes it). */
+    private final AutoCloseable ownedPool;
     private final DSLContext dsl;
     private volatile CommandTable table;
 
     private Database(DatabaseSettings settings, EmbeddedDatabase.Server embedded, String jdbcUrl,
                      Properties properties, HikariDataSource pool) {
+        this(settings, embedded, jdbcUrl, properties, pool, pool);
+    }
+
+    private Database(DatabaseSettings settings, EmbeddedDatabase.Server embedded, String jdbcUrl,
+                     Properties properties, DataSource pool, AutoCloseable ownedPool) {
+        this.ownedPool = ownedPool;
         this.settings = settings;
         this.embedded = embedded;
         this.jdbcUrl = jdbcUrl;
@@ -102,6 +110,28 @@ public final class Database implements AutoCloseable {
                     throw e;
                 }
             }
+        }
+    }
+
+    /**
+     * The command table on an embedder's own {@link DataSource}: only the settings' table, migrate
+     * and listen choices are read (not its URL nor pool size). The migrations run unless
+     * {@link DatabaseSettings#migrate()} is false. {@link #close()} leaves the DataSource open: its
+     * owner closes it. LISTEN, when on, holds one of the DataSource's connections for good.
+     *
+     * @throws IllegalStateException when the table cannot be found or migrated
+     */
+    public static Database using(DataSource dataSource, DatabaseSettings settings) {
+        Objects.requireNonNull(dataSource, "dataSource");
+        Objects.requireNonNull(settings, "settings");
+        try {
+            DatabaseSettings resolved = CommandTableChoice.resolve(dataSource, settings);
+            Database db = new Database(resolved, null, null, new Properties(), dataSource, () -> {});
+            if (resolved.migrate()) db.migrate();
+            LOG.info("Database ready: the embedder's DataSource, command table {}", resolved.qualifiedTable());
+            return db;
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("cannot use the given DataSource: " + safeMessage(e), e);
         }
     }
 
@@ -245,6 +275,7 @@ public final class Database implements AutoCloseable {
             return "embedded PostgreSQL on localhost:" + embedded.port() + (embedded.owned() ? "" : ", started by another process")
                     + " (data in " + settings.dataDirectory().toAbsolutePath().normalize() + ")";
         }
+        if (jdbcUrl == null) return "the embedder's DataSource";
         return settings.describe();
     }
 
@@ -273,6 +304,7 @@ public final class Database implements AutoCloseable {
 
     /** A connection outside the pool (for LISTEN, which holds a connection for good). */
     Connection newDedicatedConnection() throws SQLException {
+        if (jdbcUrl == null) return pool.getConnection(); // an embedder's DataSource: its own settings apply
         Properties p = new Properties();
         p.putAll(properties);
         // A silently dead connection (network cut) must fail a read instead of hanging forever.
@@ -284,7 +316,11 @@ public final class Database implements AutoCloseable {
 
     @Override
     public void close() {
-        pool.close();
+        try {
+            ownedPool.close();
+        } catch (Exception e) {
+            LOG.warn("closing the connection pool failed: {}", e.toString());
+        }
         if (embedded != null) embedded.close();
     }
 

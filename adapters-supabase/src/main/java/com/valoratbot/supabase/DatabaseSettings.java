@@ -1,15 +1,11 @@
 package com.valoratbot.supabase;
 
-import com.valoratbot.core.config.DurationText;
-
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -150,100 +146,13 @@ public final class DatabaseSettings {
     }
 
     /**
-     * Where the embedded database lives unless {@code VALORATBOT_DATA_DIR} says otherwise: one place
-     * per user, wherever the launcher is run from, so the CLI always finds the sandbox's database.
-     * {@code $XDG_DATA_HOME/valoratbot/pgdata} when that is set, else {@code ~/.valoratbot/pgdata}.
+     * {@code ~/.valoratbot/pgdata} from the JVM's {@code user.home}: the builder's default. This
+     * adapter reads no environment variable; the worker's configuration (app-worker's
+     * {@code DatabaseConfig}, the one place that reads them) picks the directory from
+     * {@code VALORATBOT_DATA_DIR}, {@code XDG_DATA_HOME} or {@code HOME}.
      */
-    public static Path defaultDataDirectory(Map<String, String> env) {
-        Optional<String> xdg = value(env, "XDG_DATA_HOME");
-        if (xdg.isPresent() && Path.of(xdg.get()).isAbsolute()) return Path.of(xdg.get(), "valoratbot", "pgdata");
-        String home = value(env, "HOME").orElse(System.getProperty("user.home"));
-        return Path.of(home, ".valoratbot", "pgdata");
-    }
-
-    /**
-     * Reads {@code DATABASE_URL}, {@code DATABASE_USER} and {@code DATABASE_PASSWORD} (optional
-     * overrides of the URL's credentials), {@code VALORATBOT_TABLE} ({@code table} or
-     * {@code schema.table}, default {@code public.commands}), {@code VALORATBOT_DATA_DIR}
-     * (embedded data, default {@link #defaultDataDirectory}), {@code VALORATBOT_DB_POOL_SIZE}
-     * (default 10), {@code VALORATBOT_DB_MIGRATE} (default true) and {@code VALORATBOT_DB_LISTEN}
-     * ({@code auto}, {@code true} or {@code false}). Blank values count as unset.
-     *
-     * @throws IllegalArgumentException naming the variable, when a value is invalid
-     */
-    public static DatabaseSettings fromEnvironment(Map<String, String> env) {
-        Builder b = builder();
-        value(env, "DATABASE_URL").ifPresent(b::url);
-        value(env, "DATABASE_USER").ifPresent(b::user);
-        value(env, "DATABASE_PASSWORD").ifPresent(b::password);
-        value(env, "VALORATBOT_TABLE").ifPresent(v -> wrap("VALORATBOT_TABLE", () -> b.table(v)));
-        Optional<String> dataDir = value(env, "VALORATBOT_DATA_DIR");
-        if (dataDir.isPresent()) {
-            wrap("VALORATBOT_DATA_DIR", () -> b.dataDirectory(toPath(dataDir.get())));
-        } else {
-            Path standard = defaultDataDirectory(env);
-            b.dataDirectory(standard);
-            Path legacy = LEGACY_DATA_DIRECTORY.toAbsolutePath().normalize();
-            if (java.nio.file.Files.exists(legacy.resolve("PG_VERSION")) && !java.nio.file.Files.exists(standard.resolve("PG_VERSION"))) {
-                b.dataDirectory(legacy);
-                b.legacyDataDirectoryWarning = "Using the embedded database in " + legacy + " (the old default, relative to the current"
-                        + " directory). Move it to " + standard + " (stop the worker first) or set VALORATBOT_DATA_DIR=" + legacy
-                        + ", so every directory you run valoratbot from finds the same database.";
-            }
-        }
-        value(env, "VALORATBOT_DB_POOL_SIZE").ifPresent(v -> wrap("VALORATBOT_DB_POOL_SIZE", () -> b.poolSize(toInt(v))));
-        value(env, "VALORATBOT_DB_MIGRATE").ifPresent(v -> wrap("VALORATBOT_DB_MIGRATE", () -> b.migrate(toBoolean(v))));
-        value(env, "VALORATBOT_POOLER").ifPresent(v -> wrap("VALORATBOT_POOLER", () -> {
-            if (v.strip().equalsIgnoreCase("auto")) b.poolerAuto();
-            else b.pooler(Pooler.parse(v));
-        }));
-        // Zero is meaningful here (give up at once), unlike the worker's other durations.
-        value(env, "VALORATBOT_DB_START_WAIT").ifPresent(v -> b.startWait(DurationText.parse("VALORATBOT_DB_START_WAIT", v, true)));
-        value(env, "VALORATBOT_DB_LISTEN").ifPresent(v -> wrap("VALORATBOT_DB_LISTEN", () -> {
-            if (v.strip().equalsIgnoreCase("auto")) b.listenAuto();
-            else b.listen(toBoolean(v));
-        }));
-        try {
-            return b.build();
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("DATABASE_URL: " + e.getMessage(), e);
-        }
-    }
-
-    private static Optional<String> value(Map<String, String> env, String name) {
-        return Optional.ofNullable(env.get(name)).map(String::strip).filter(v -> !v.isEmpty());
-    }
-
-    private static void wrap(String variable, Runnable r) {
-        try {
-            r.run();
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(variable + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static Path toPath(String v) {
-        try {
-            return Path.of(v);
-        } catch (InvalidPathException e) {
-            throw new IllegalArgumentException("not a valid path: " + v, e);
-        }
-    }
-
-    private static int toInt(String v) {
-        try {
-            return Integer.parseInt(v.strip());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("not a whole number: '" + v + "'", e);
-        }
-    }
-
-    private static boolean toBoolean(String v) {
-        return switch (v.strip().toLowerCase(Locale.ROOT)) {
-            case "true", "yes", "on", "1" -> true;
-            case "false", "no", "off", "0" -> false;
-            default -> throw new IllegalArgumentException("expected true or false, was '" + v + "'");
-        };
+    public static Path homeDataDirectory() {
+        return Path.of(System.getProperty("user.home"), ".valoratbot", "pgdata");
     }
 
     /** True when no URL is configured: the worker runs its own embedded PostgreSQL. */
@@ -418,7 +327,7 @@ public final class DatabaseSettings {
         private String password;
         private String schema = DEFAULT_SCHEMA;
         private String table = DEFAULT_TABLE;
-        private Path dataDirectory = defaultDataDirectory(System.getenv());
+        private Path dataDirectory = homeDataDirectory();
         private int poolSize = DEFAULT_POOL_SIZE;
         private boolean migrate = true;
         private Boolean listen;
@@ -471,6 +380,29 @@ public final class DatabaseSettings {
             dataDirectory = Objects.requireNonNull(v, "dataDirectory");
             legacyDataDirectoryWarning = null;
             return this;
+        }
+
+        /**
+         * The embedded database's usual directory {@code standard}, unless only the old default
+         * ({@link #LEGACY_DATA_DIRECTORY}, relative to the current directory) holds a database: then
+         * that one, with a warning saying how to move it ({@link DatabaseSettings#legacyDataDirectoryWarning()}).
+         */
+        public Builder standardDataDirectory(Path standard) {
+            dataDirectory(standard);
+            Path legacy = LEGACY_DATA_DIRECTORY.toAbsolutePath().normalize();
+            if (java.nio.file.Files.exists(legacy.resolve("PG_VERSION")) && !java.nio.file.Files.exists(standard.resolve("PG_VERSION"))) {
+                dataDirectory = legacy;
+                legacyDataDirectoryWarning = "Using the embedded database in " + legacy + " (the old default, relative to the current"
+                        + " directory). Move it to " + standard + " (stop the worker first) or set VALORATBOT_DATA_DIR=" + legacy
+                        + ", so every directory you run valoratbot from finds the same database.";
+            }
+            return this;
+        }
+
+        /** {@code none}/{@code direct}, {@code session}, {@code transaction} or {@code auto} (see {@link Pooler}). */
+        public Builder pooler(String v) {
+            if (v.strip().equalsIgnoreCase("auto")) return poolerAuto();
+            return pooler(Pooler.parse(v));
         }
 
         public Builder poolSize(int v) {

@@ -20,6 +20,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import com.valoratbot.core.config.QueueTiming;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -526,6 +527,15 @@ public final class PostgresQueue implements AutoCloseable {
         public Builder pollInterval(Duration v) {
             pollInterval = positive("pollInterval", v);
             return this;
+        }
+
+        /**
+         * The lease and the poll interval from the one {@link QueueTiming} the worker's runtime is
+         * also given, so the two cannot disagree (the heartbeat is the runtime's).
+         */
+        public Builder timing(QueueTiming v) {
+            Objects.requireNonNull(v, "timing");
+            return lease(v.lease()).pollInterval(v.pollInterval());
         }
 
         /** LISTEN for new commands. Default: on, except through a transaction pooler (port 6543). */

@@ -112,6 +112,17 @@ class CustomActionQueueTest {
         return b.build();
     }
 
+    /** {@link #quests}' grants under another name and policy, recorded in the same place. */
+    CustomAction<Grant, QuestProgress> sameGrants(String name, boolean idempotent, Set<DiscordPermission> requester) {
+        return new CustomAction<>() {
+            @Override public String wireName() { return name; }
+            @Override public boolean idempotent() { return idempotent; }
+            @Override public Optional<Grant> read(PayloadReader in) { return quests.read(in); }
+            @Override public AccessRequirements access(Grant g) { return new AccessRequirements(Set.of(), requester); }
+            @Override public Result<QuestProgress> run(CommandContext c, Grant g) { return quests.run(c, g); }
+        };
+    }
+
     static String insert(String guild, String action, String payload, String createdAtSql) {
         return (String) db.value("INSERT INTO commands (guild_id, action, payload, created_at) VALUES (?, ?, ?::jsonb, " + createdAtSql
                 + ") RETURNING id::text", guild, action, payload);
@@ -225,12 +236,7 @@ class CustomActionQueueTest {
 
     @Test
     void aDeadWorkersCustomCommandsThatMayHaveStartedRunAgainOnlyWhenTheActionIsIdempotent() {
-        CustomAction<Grant, QuestProgress> idempotent = new CustomAction<>() {
-            @Override public String wireName() { return "SET_QUEST_PROGRESS"; }
-            @Override public boolean idempotent() { return true; }
-            @Override public Optional<Grant> read(PayloadReader in) { return quests.read(in); }
-            @Override public Result<QuestProgress> run(CommandContext c, Grant g) { return quests.run(c, g); }
-        };
+        CustomAction<Grant, QuestProgress> idempotent = sameGrants("SET_QUEST_PROGRESS", true, Set.of());
         String set = insert(GUILD, "SET_QUEST_PROGRESS", "{\"userId\":\"" + USER + "\",\"questId\":\"q\",\"amount\":2}", "clock_timestamp()");
         String add = grant(OTHER_GUILD, "q", 2);
         // A worker that records no start marks: any of its commands may have reached its side effects.
@@ -250,13 +256,7 @@ class CustomActionQueueTest {
 
     @Test
     void anAnonymousRowMayNotRunACustomActionThatChecksTheRequester() {
-        CustomAction<Grant, QuestProgress> moderatorsOnly = new CustomAction<>() {
-            @Override public String wireName() { return "RESET_QUEST"; }
-            @Override public boolean idempotent() { return true; }
-            @Override public Optional<Grant> read(PayloadReader in) { return quests.read(in); }
-            @Override public AccessRequirements access(Grant g) { return new AccessRequirements(Set.of(), Set.of(DiscordPermission.MANAGE_GUILD)); }
-            @Override public Result<QuestProgress> run(CommandContext c, Grant g) { return quests.run(c, g); }
-        };
+        CustomAction<Grant, QuestProgress> moderatorsOnly = sameGrants("RESET_QUEST", true, Set.of(DiscordPermission.MANAGE_GUILD));
         try (RunningWorker w = RunningWorker.start(db.database(), handler(moderatorsOnly), q -> q.listen(false).pollInterval(Duration.ofMillis(50)), x -> x)) {
             String id = insert(GUILD, "RESET_QUEST", "{\"userId\":\"" + USER + "\",\"questId\":\"q\",\"amount\":2}", "clock_timestamp()");
             awaitSettled(1);

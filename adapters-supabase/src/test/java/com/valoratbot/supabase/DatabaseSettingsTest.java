@@ -2,24 +2,24 @@ package com.valoratbot.supabase;
 
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Path;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** DATABASE_URL and the other variables, read and validated before anything connects. */
+/**
+ * The database URL and the other settings, validated before anything connects. Reading them from
+ * the environment (the variables' names in messages) is app-worker's DatabaseConfigTest.
+ */
 class DatabaseSettingsTest {
 
-    static DatabaseSettings env(String... keyValues) {
-        java.util.Map<String, String> m = new java.util.HashMap<>();
-        for (int i = 0; i < keyValues.length; i += 2) m.put(keyValues[i], keyValues[i + 1]);
-        return DatabaseSettings.fromEnvironment(m);
+    static DatabaseSettings url(String url) {
+        return DatabaseSettings.builder().url(url).build();
     }
 
     @Test
     void supabasesPoolerUrlOnPort6543TurnsOffPreparedStatementsAndListen() {
-        DatabaseSettings s = env("DATABASE_URL", "postgres://postgres.abcdefgh:s3cr%40t%2Fx@aws-0-eu-west-3.pooler.supabase.com:6543/postgres?sslmode=require");
+        DatabaseSettings s = url("postgres://postgres.abcdefgh:s3cr%40t%2Fx@aws-0-eu-west-3.pooler.supabase.com:6543/postgres?sslmode=require");
 
         assertThat(s.jdbcUrl()).contains("jdbc:postgresql://aws-0-eu-west-3.pooler.supabase.com:6543/postgres?sslmode=require");
         assertThat(s.user()).contains("postgres.abcdefgh");
@@ -33,7 +33,7 @@ class DatabaseSettingsTest {
 
     @Test
     void aDirectConnectionUrlKeepsPreparedStatementsAndListens() {
-        DatabaseSettings s = env("DATABASE_URL", "postgresql://postgres:pw@db.abcdefgh.supabase.co:5432/postgres?sslmode=require");
+        DatabaseSettings s = url("postgresql://postgres:pw@db.abcdefgh.supabase.co:5432/postgres?sslmode=require");
 
         assertThat(s.usesTransactionPooler()).isFalse();
         assertThat(s.connectionProperties().getProperty("prepareThreshold")).isNull();
@@ -44,7 +44,7 @@ class DatabaseSettingsTest {
 
     @Test
     void aUrlWithoutPasswordOrPortUsesTheDefaultPortAndNoPassword() {
-        DatabaseSettings s = env("DATABASE_URL", "postgres://bot@localhost/valoratbot");
+        DatabaseSettings s = url("postgres://bot@localhost/valoratbot");
 
         assertThat(s.jdbcUrl()).contains("jdbc:postgresql://localhost/valoratbot");
         assertThat(s.user()).contains("bot");
@@ -55,7 +55,7 @@ class DatabaseSettingsTest {
 
     @Test
     void aPasswordWithAnUnencodedAtSignIsStillSplitAtTheLastAt() {
-        DatabaseSettings s = env("DATABASE_URL", "postgres://u:p@ss:w@rd@host:5432/db");
+        DatabaseSettings s = url("postgres://u:p@ss:w@rd@host:5432/db");
 
         assertThat(s.user()).contains("u");
         assertThat(s.password()).contains("p@ss:w@rd");
@@ -65,7 +65,7 @@ class DatabaseSettingsTest {
 
     @Test
     void aJdbcUrlIsAcceptedAndItsCredentialParametersMasked() {
-        DatabaseSettings s = env("DATABASE_URL", "jdbc:postgresql://h1:5433,h2:5433/db?user=x&password=hunter2&ssl=true");
+        DatabaseSettings s = url("jdbc:postgresql://h1:5433,h2:5433/db?user=x&password=hunter2&ssl=true");
 
         assertThat(s.jdbcUrl()).contains("jdbc:postgresql://h1:5433,h2:5433/db?ssl=true");
         assertThat(s.user()).contains("x");
@@ -76,62 +76,19 @@ class DatabaseSettingsTest {
 
     @Test
     void pgbouncerTrueMarksATransactionPoolerOnAnyPort() {
-        DatabaseSettings s = env("DATABASE_URL", "postgres://u:p@pooler:5432/db?pgbouncer=true&sslmode=require");
+        DatabaseSettings s = url("postgres://u:p@pooler:5432/db?pgbouncer=true&sslmode=require");
 
         assertThat(s.usesTransactionPooler()).isTrue();
         assertThat(s.jdbcUrl()).contains("jdbc:postgresql://pooler:5432/db?sslmode=require");
     }
 
     @Test
-    void userAndPasswordVariablesOverrideTheUrls() {
-        DatabaseSettings s = env("DATABASE_URL", "postgres://u:p@host/db", "DATABASE_USER", "admin", "DATABASE_PASSWORD", "other");
+    void aUserAndPasswordGivenApartOverrideTheUrls() {
+        DatabaseSettings s = DatabaseSettings.builder().url("postgres://u:p@host/db").user("admin").password("other").build();
 
         assertThat(s.user()).contains("admin");
         assertThat(s.password()).contains("other");
         assertThat(s.toString()).doesNotContain("other").doesNotContain(":p@");
-    }
-
-    @Test
-    void withoutAUrlTheEmbeddedDatabaseKeepsItsDataInTheDefaultOrConfiguredDirectory() {
-        assertThat(env().embedded()).isTrue();
-        assertThat(env("HOME", "/home/ada").dataDirectory()).isEqualTo(Path.of("/home/ada/.valoratbot/pgdata"));
-        assertThat(env("HOME", "/home/ada", "XDG_DATA_HOME", "/home/ada/.local/share").dataDirectory())
-                .isEqualTo(Path.of("/home/ada/.local/share/valoratbot/pgdata"));
-        assertThat(env().dataDirectory()).as("never relative to the current directory").isAbsolute();
-        assertThat(env("VALORATBOT_DATA_DIR", "/var/lib/valoratbot").dataDirectory()).isEqualTo(Path.of("/var/lib/valoratbot"));
-        assertThat(env("DATABASE_URL", "  ").embedded()).isTrue();
-        assertThat(env().describe()).startsWith("embedded PostgreSQL (data in ").endsWith("pgdata)");
-    }
-
-    @Test
-    void theTableDefaultsToPublicCommandsAndMayNameItsSchema() {
-        assertThat(env().qualifiedTable()).isEqualTo("public.commands");
-        assertThat(env("VALORATBOT_TABLE", "command_queue").qualifiedTable()).isEqualTo("public.command_queue");
-        assertThat(env("VALORATBOT_TABLE", "bot.queue").qualifiedTable()).isEqualTo("bot.queue");
-    }
-
-    @Test
-    void poolSizeMigrateAndListenAreRead() {
-        DatabaseSettings s = env("VALORATBOT_DB_POOL_SIZE", "4", "VALORATBOT_DB_MIGRATE", "false", "VALORATBOT_DB_LISTEN", "false");
-
-        assertThat(s.poolSize()).isEqualTo(4);
-        assertThat(s.migrate()).isFalse();
-        assertThat(s.listenByDefault()).isFalse();
-        assertThat(env().poolSize()).isEqualTo(10);
-        assertThat(env("VALORATBOT_DB_LISTEN", "auto").listen()).isEmpty();
-    }
-
-    @Test
-    void invalidValuesFailEarlyNamingTheVariableAndNeverShowingThePassword() {
-        assertThatThrownBy(() -> env("DATABASE_URL", "mysql://root:topsecret@host/db"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("DATABASE_URL").hasMessageNotContaining("topsecret");
-        assertThatThrownBy(() -> env("DATABASE_URL", "postgres://u:topsecret@host:99999/db"))
-                .hasMessageContaining("port").hasMessageNotContaining("topsecret");
-        assertThatThrownBy(() -> env("DATABASE_URL", "postgres://u:topsecret@/db")).hasMessageContaining("host").hasMessageNotContaining("topsecret");
-        assertThatThrownBy(() -> env("VALORATBOT_DB_POOL_SIZE", "lots")).hasMessageContaining("VALORATBOT_DB_POOL_SIZE");
-        assertThatThrownBy(() -> env("VALORATBOT_DB_POOL_SIZE", "0")).hasMessageContaining("VALORATBOT_DB_POOL_SIZE");
-        assertThatThrownBy(() -> env("VALORATBOT_TABLE", "commands; drop table x")).hasMessageContaining("VALORATBOT_TABLE");
-        assertThatThrownBy(() -> env("VALORATBOT_DB_MIGRATE", "maybe")).hasMessageContaining("VALORATBOT_DB_MIGRATE");
     }
 
     @Test
@@ -146,40 +103,40 @@ class DatabaseSettingsTest {
 
     @Test
     void valoratbotPoolerSaysTheModeOnAnyPortAndWinsOverThePortsGuess() {
-        DatabaseSettings transaction = env("DATABASE_URL", "postgres://u:p@127.0.0.1:41234/d", "VALORATBOT_POOLER", "transaction");
+        DatabaseSettings transaction = DatabaseSettings.builder().url("postgres://u:p@127.0.0.1:41234/d").pooler("transaction").build();
         assertThat(transaction.pooler()).isEqualTo(DatabaseSettings.Pooler.TRANSACTION);
         assertThat(transaction.listenByDefault()).isFalse();
         assertThat(transaction.connectionProperties().getProperty("prepareThreshold")).isEqualTo("0");
 
-        DatabaseSettings session = env("DATABASE_URL", "postgres://u:p@pooler.example:6543/d", "VALORATBOT_POOLER", "session");
+        DatabaseSettings session = DatabaseSettings.builder().url("postgres://u:p@pooler.example:6543/d").pooler("session").build();
         assertThat(session.pooler()).isEqualTo(DatabaseSettings.Pooler.SESSION);
         assertThat(session.listenByDefault()).isTrue();
         assertThat(session.connectionProperties().getProperty("prepareThreshold")).isNull();
         assertThat(session.toString()).contains("session pooler");
 
-        assertThat(env("DATABASE_URL", "postgres://u:p@h:6543/d", "VALORATBOT_POOLER", "auto").pooler()).isEqualTo(DatabaseSettings.Pooler.TRANSACTION);
-        assertThat(env("DATABASE_URL", "postgres://u:p@h:5432/d").pooler()).isEqualTo(DatabaseSettings.Pooler.NONE);
-        assertThat(env("DATABASE_URL", "postgres://u:p@h:6543/d", "VALORATBOT_POOLER", "none").usesTransactionPooler()).isFalse();
-        assertThat(env("DATABASE_URL", "postgres://u:p@h:5432/d", "VALORATBOT_POOLER", "session").toBuilder().build().pooler())
+        assertThat(DatabaseSettings.builder().url("postgres://u:p@h:6543/d").pooler("auto").build().pooler()).isEqualTo(DatabaseSettings.Pooler.TRANSACTION);
+        assertThat(url("postgres://u:p@h:5432/d").pooler()).isEqualTo(DatabaseSettings.Pooler.NONE);
+        assertThat(DatabaseSettings.builder().url("postgres://u:p@h:6543/d").pooler("none").build().usesTransactionPooler()).isFalse();
+        assertThat(DatabaseSettings.builder().url("postgres://u:p@h:5432/d").pooler("session").build().toBuilder().build().pooler())
                 .isEqualTo(DatabaseSettings.Pooler.SESSION);
-        assertThatThrownBy(() -> env("DATABASE_URL", "postgres://u:p@h/d", "VALORATBOT_POOLER", "statement"))
-                .hasMessageContaining("VALORATBOT_POOLER").hasMessageContaining("transaction, session");
+        assertThatThrownBy(() -> DatabaseSettings.builder().url("postgres://u:p@h/d").pooler("statement").build())
+                .hasMessageContaining("transaction, session");
     }
 
     @Test
     void everyConnectionHasConnectLoginAndSocketTimeoutsUnlessTheUrlSetsItsOwn() {
-        var p = env("DATABASE_URL", "postgres://u:p@h:5432/d").connectionProperties();
+        var p = url("postgres://u:p@h:5432/d").connectionProperties();
         assertThat(p.getProperty("connectTimeout")).isEqualTo("5");
         assertThat(p.getProperty("loginTimeout")).isEqualTo("6");
         assertThat(p.getProperty("socketTimeout")).isEqualTo("120");
         assertThat(p.getProperty("tcpKeepAlive")).isEqualTo("true");
-        assertThat(env("DATABASE_URL", "postgres://u:p@h:5432/d").loginTimeoutSeconds()).isEqualTo(6);
-        assertThat(env().loginTimeoutSeconds()).as("the embedded database").isEqualTo(6);
+        assertThat(url("postgres://u:p@h:5432/d").loginTimeoutSeconds()).isEqualTo(6);
+        assertThat(DatabaseSettings.builder().build().loginTimeoutSeconds()).as("the embedded database").isEqualTo(6);
     }
 
     @Test
     void aTimeoutTheUrlSetsItselfIsWhatTheDriverAndStartUpUse() {
-        DatabaseSettings s = env("DATABASE_URL", "postgres://u:p@h:5432/d?sslmode=require&loginTimeout=20&socketTimeout=0");
+        DatabaseSettings s = url("postgres://u:p@h:5432/d?sslmode=require&loginTimeout=20&socketTimeout=0");
         var p = s.connectionProperties();
         // Ours only where the URL is silent; the URL's stay in the URL...
         assertThat(p.getProperty("connectTimeout")).isEqualTo("5");
@@ -192,26 +149,7 @@ class DatabaseSettingsTest {
         assertThat(effective.getProperty("connectTimeout")).isEqualTo("5");
         // Start-up's own log-in deadline agrees with the URL; "0" (no limit for pgjdbc) still ends.
         assertThat(s.loginTimeoutSeconds()).isEqualTo(20);
-        assertThat(env("DATABASE_URL", "jdbc:postgresql://h/d?LOGINTIMEOUT=0").loginTimeoutSeconds()).isEqualTo(86_400);
-    }
-
-    @Test
-    void aUrlTimeoutThatIsNotAWholeNumberOfSecondsIsRefusedBeforeConnecting() {
-        assertThatThrownBy(() -> env("DATABASE_URL", "postgres://u:secret@h/d?loginTimeout=5s"))
-                .hasMessageContaining("DATABASE_URL").hasMessageContaining("loginTimeout").hasMessageContaining("'5s'")
-                .hasMessageNotContaining("secret");
-        assertThatThrownBy(() -> env("DATABASE_URL", "postgres://u:p@h/d?connectTimeout=-1")).hasMessageContaining("connectTimeout");
-    }
-
-    @Test
-    void theStartUpWaitDefaultsToFiveMinutesAndIsRead() {
-        assertThat(env("DATABASE_URL", "postgres://u:p@h/d").startWait()).isEqualTo(java.time.Duration.ofMinutes(5));
-        assertThat(env("VALORATBOT_DB_START_WAIT", "30s").startWait()).isEqualTo(java.time.Duration.ofSeconds(30));
-        assertThat(env("VALORATBOT_DB_START_WAIT", "0").startWait()).isZero();
-        assertThatThrownBy(() -> env("VALORATBOT_DB_START_WAIT", "soon")).hasMessageContaining("VALORATBOT_DB_START_WAIT");
-        // The same parser as every other duration setting: days are read, negatives refused.
-        assertThat(env("VALORATBOT_DB_START_WAIT", "1d").startWait()).isEqualTo(java.time.Duration.ofDays(1));
-        assertThatThrownBy(() -> env("VALORATBOT_DB_START_WAIT", "PT-5S")).hasMessageContaining("VALORATBOT_DB_START_WAIT");
+        assertThat(url("jdbc:postgresql://h/d?LOGINTIMEOUT=0").loginTimeoutSeconds()).isEqualTo(86_400);
     }
 
     @Test

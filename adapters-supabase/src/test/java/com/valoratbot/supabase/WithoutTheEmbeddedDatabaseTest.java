@@ -5,7 +5,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -22,7 +21,7 @@ class WithoutTheEmbeddedDatabaseTest {
     @Test
     void settingsWithoutAUrlSayInOneLineToSetDatabaseUrlOrAddTheEmbeddedDatabaseAndCreateNothing() {
         Path data = dir.resolve("pgdata");
-        DatabaseSettings settings = DatabaseSettings.fromEnvironment(Map.of("VALORATBOT_DATA_DIR", data.toString()));
+        DatabaseSettings settings = DatabaseSettings.builder().dataDirectory(data).build();
 
         assertThatThrownBy(() -> Database.open(settings))
                 .isInstanceOf(IllegalStateException.class)

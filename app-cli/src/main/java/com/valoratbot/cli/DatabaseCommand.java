@@ -3,6 +3,7 @@ package com.valoratbot.cli;
 import com.valoratbot.supabase.CommandAdmin;
 import com.valoratbot.supabase.Database;
 import com.valoratbot.supabase.DatabaseSettings;
+import com.valoratbot.worker.DatabaseConfig;
 import com.valoratbot.worker.Settings;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -43,7 +44,7 @@ abstract class DatabaseCommand implements Callable<Integer> {
     public final Integer call() throws Exception {
         // Every option is checked before the database is even opened: a typo never half-acts.
         validate();
-        DatabaseSettings configured = DatabaseSettings.fromEnvironment(Settings.load(env).asMap());
+        DatabaseSettings configured = DatabaseConfig.from(Settings.load(env));
         // Only `migrate` (and the worker) change the schema: "check first" with doctor must not
         // create tables in production.
         DatabaseSettings settings = configured.toBuilder().migrate(migrates()).build();

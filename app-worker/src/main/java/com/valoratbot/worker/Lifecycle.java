@@ -4,8 +4,9 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 
 /**
- * What was started, to be closed in reverse order: the worker before Discord and the database it
- * still writes to. Guice builds objects but has no notion of stopping them.
+ * What {@link WorkerApp} started around the front door, to be closed in reverse order: the running
+ * backend (which stops its own parts in its written order) before the sandbox's stand-in it talks
+ * to, and the sandbox lock last.
  */
 public final class Lifecycle implements AutoCloseable {
 

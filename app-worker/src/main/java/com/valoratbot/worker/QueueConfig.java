@@ -1,6 +1,6 @@
 package com.valoratbot.worker;
 
-import com.valoratbot.core.command.Action;
+import com.valoratbot.library.Valoratbot;
 import com.valoratbot.supabase.PostgresQueue;
 
 import java.util.Arrays;
@@ -25,26 +25,22 @@ record QueueConfig(Set<String> foreignActions, int maxPayloadBytes, int maxAttem
      *         typo stops start-up at once instead of leaving, say, every purge unclaimed until it expires
      */
     static QueueConfig from(Settings s) {
-        Set<String> foreign = new TreeSet<>();
+        Set<String> names = new TreeSet<>();
         s.get("VALORATBOT_FOREIGN_ACTIONS").ifPresent(v -> Arrays.stream(v.split(","))
-                .map(QueueConfig::normalised).filter(a -> !a.isEmpty()).forEach(foreign::add));
-        for (String a : foreign) {
-            if (!PostgresQueue.isActionName(a)) {
-                throw new IllegalArgumentException("VALORATBOT_FOREIGN_ACTIONS: not an action name: '" + a
-                        + "' (letters, digits and _ . : -, at most 100 characters)");
-            }
-            if (Action.fromWireName(a).isPresent()) {
-                throw new IllegalArgumentException("VALORATBOT_FOREIGN_ACTIONS: '" + a
-                        + "' is one of this worker's own actions; naming it would leave every such row unclaimed until it expires");
-            }
+                .map(QueueConfig::normalised).filter(a -> !a.isEmpty()).forEach(names::add));
+        Set<String> foreign;
+        try {
+            foreign = Valoratbot.Builder.checkForeignActions(names);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("VALORATBOT_FOREIGN_ACTIONS: " + e.getMessage(), e);
         }
-        return new QueueConfig(Set.copyOf(foreign),
+        return new QueueConfig(foreign,
                 s.integer("VALORATBOT_MAX_PAYLOAD", (int) PostgresQueue.DEFAULT_MAX_PAYLOAD_BYTES, 1024, 64 * 1024 * 1024),
                 s.integer("VALORATBOT_MAX_ATTEMPTS", PostgresQueue.DEFAULT_MAX_ATTEMPTS, 1, 1000));
     }
 
     /**
-     * Stripped as {@link Action#fromWireName} strips a row's action, and as the queue's SQL filter
+     * Stripped as {@code Action.fromWireName} strips a row's action, and as the queue's SQL filter
      * trims it ({@code QueueSql}), so " ADD_QUEST_PROGRESS " here and in a row name the same action.
      */
     static String normalised(String name) {
@@ -52,7 +48,7 @@ record QueueConfig(Set<String> foreignActions, int maxPayloadBytes, int maxAttem
     }
 
     /** Every value was checked in {@link #from}: the builder's own checks cannot fail here. */
-    PostgresQueue.Builder applyTo(PostgresQueue.Builder b) {
+    Valoratbot.Builder applyTo(Valoratbot.Builder b) {
         return b.foreignActions(foreignActions).maxPayloadBytes(maxPayloadBytes).maxAttempts(maxAttempts);
     }
 }

@@ -5,11 +5,9 @@ import com.google.inject.Guice;
 import com.google.inject.ProvisionException;
 import com.google.inject.spi.Message;
 import com.google.inject.Injector;
-import com.google.inject.Key;
-import com.google.inject.TypeLiteral;
+import com.valoratbot.library.Valoratbot;
 import com.valoratbot.standin.DiscordStandIn;
 import com.google.inject.Stage;
-import com.valoratbot.core.run.CommandWorker;
 import com.valoratbot.supabase.Database;
 import com.valoratbot.supabase.DatabaseSettings;
 
@@ -19,20 +17,23 @@ import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * The worker daemon: wires everything with Guice, starts it, and stops it in reverse order. The
- * order of start-up is the order of dependencies: database, Discord, then claiming commands, so no
- * command is claimed before the bot can run it.
+ * The worker daemon: the front door ({@link Valoratbot}) built from the environment's settings by
+ * {@link WorkerModule}, plus, with {@code --sandbox}, the local stand-in it connects to. The library
+ * starts database, Discord, then claiming commands, so no command is claimed before the bot can run
+ * it, and stops them in its written order; the sandbox's stand-in and lock are closed after it.
  */
 public final class WorkerApp implements AutoCloseable {
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(WorkerApp.class);
 
     private final Lifecycle lifecycle;
-    private final Injector injector;
+    private final Valoratbot bot;
+    private final Optional<SandboxDiscord> sandbox;
 
-    private WorkerApp(Lifecycle lifecycle, Injector injector) {
+    private WorkerApp(Lifecycle lifecycle, Valoratbot bot, Optional<SandboxDiscord> sandbox) {
         this.lifecycle = lifecycle;
-        this.injector = injector;
+        this.bot = bot;
+        this.sandbox = sandbox;
     }
 
     /** @throws WorkerConfig.MissingTokenException without a token outside the sandbox */
@@ -59,14 +60,16 @@ public final class WorkerApp implements AutoCloseable {
         Lifecycle lifecycle = new Lifecycle();
         // Before anything starts: a second sandbox worker on the same embedded database says so
         // at once instead of failing on a busy port halfway through start-up.
-        DatabaseSettings databaseSettings = DatabaseSettings.fromEnvironment(settings.asMap());
+        DatabaseSettings databaseSettings = DatabaseConfig.from(settings);
         Optional<SandboxLock> sandboxLock = config.sandbox() && databaseSettings.embedded()
                 ? Optional.of(lifecycle.manage(SandboxLock.acquire(databaseSettings.dataDirectory())))
                 : Optional.empty();
         try {
-            Injector injector = Guice.createInjector(Stage.PRODUCTION, new WorkerModule(settings, config, databaseSettings, lifecycle));
-            lifecycle.manage(injector.getInstance(CommandWorker.class).start());
-            WorkerApp app = new WorkerApp(lifecycle, injector);
+            Optional<SandboxDiscord> sandbox = config.sandbox()
+                    ? Optional.of(lifecycle.manage(SandboxDiscord.start(config.sandboxPort()))) : Optional.empty();
+            Injector injector = Guice.createInjector(Stage.PRODUCTION, new WorkerModule(settings, config, databaseSettings, sandbox));
+            Valoratbot bot = lifecycle.manage(injector.getInstance(Valoratbot.Builder.class).start());
+            WorkerApp app = new WorkerApp(lifecycle, bot, sandbox);
             // The bot is connected: members "talk" so the first leaderboard a newcomer asks for has names.
             app.sandbox().ifPresent(standIn -> {
                 com.valoratbot.standin.DemoGuild.liven(standIn.state());
@@ -75,7 +78,7 @@ public final class WorkerApp implements AutoCloseable {
             });
             sandboxLock.ifPresent(lock -> lock.describe(java.util.Map.of("pid", Long.toString(ProcessHandle.current().pid()),
                     "standIn", app.sandbox().map(DiscordStandIn::baseUrl).orElse("?"),
-                    "database", injector.getInstance(Database.class).describe(), "state", "running")));
+                    "database", bot.database().describe(), "state", "running")));
             LOG.info("worker started: {}", config);
             return app;
         } catch (CreationException | ProvisionException e) {
@@ -122,13 +125,19 @@ public final class WorkerApp implements AutoCloseable {
         }
     }
 
+    /** A part the front door assembled ({@link Valoratbot#component}): for tests and tools. */
     public <T> T get(Class<T> type) {
-        return injector.getInstance(type);
+        return bot.component(type).orElseThrow(() -> new IllegalArgumentException("the worker has no " + type.getSimpleName()));
+    }
+
+    /** The front door's running backend. */
+    public Valoratbot bot() {
+        return bot;
     }
 
     /** The in-process Discord stand-in when running with {@code --sandbox}. */
     public Optional<DiscordStandIn> sandbox() {
-        return injector.getInstance(Key.get(new TypeLiteral<Optional<DiscordStandIn>>() {}));
+        return sandbox.map(SandboxDiscord::standIn);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package com.valoratbot.worker;
 
+import com.valoratbot.core.config.QueueTiming;
 import com.valoratbot.core.run.AnonymousRows;
 import com.valoratbot.core.text.Language;
 import com.valoratbot.core.schedule.ScheduleRules;
@@ -45,7 +46,7 @@ public record WorkerConfig(
         int maxPendingSchedules,
         Duration scheduleHorizon) {
 
-    /** Every key this worker reads besides the database's (see adapters-supabase's DatabaseSettings). */
+    /** Every key this worker reads besides the database's (see {@link DatabaseConfig}). */
     public static final Set<String> KEYS = new TreeSet<>(Set.of(
             "DISCORD_TOKEN", "DISCORD_REST_URL", "DISCORD_GATEWAY_URL", "VALORATBOT_SANDBOX", "VALORATBOT_SANDBOX_PORT", "VALORATBOT_LANGUAGE", "VALORATBOT_MAX_AGE",
             "VALORATBOT_LEASE", "VALORATBOT_POLL_INTERVAL", "VALORATBOT_MAX_IN_FLIGHT", "VALORATBOT_MAX_PURGE",
@@ -55,7 +56,7 @@ public record WorkerConfig(
             "VALORATBOT_MUSIC_PRIVATE_URLS",
             "VALORATBOT_ANONYMOUS_ROWS", "VALORATBOT_MAX_PENDING_SCHEDULES", "VALORATBOT_SCHEDULE_HORIZON"));
 
-    /** Read by adapters-supabase's DatabaseSettings and the launcher script, not by this record. */
+    /** Read by {@link DatabaseConfig} and the launcher script, not by this record. */
     static final Set<String> OTHER_KEYS = Set.of("VALORATBOT_TABLE", "VALORATBOT_DATA_DIR", "VALORATBOT_DB_POOL_SIZE",
             "VALORATBOT_DB_MIGRATE", "VALORATBOT_DB_LISTEN", "VALORATBOT_JAVA_OPTS",
             "VALORATBOT_POOLER", "VALORATBOT_DB_START_WAIT", "VALORATBOT_AOT");
@@ -140,7 +141,12 @@ public record WorkerConfig(
 
     /** How often the lease is renewed: a third of it, so two missed beats still keep it. */
     public Duration heartbeatInterval() {
-        return lease.dividedBy(3);
+        return queueTiming().heartbeat();
+    }
+
+    /** The lease, heartbeat and poll interval, given as one value to both the queue and the worker. */
+    public QueueTiming queueTiming() {
+        return QueueTiming.of(lease, pollInterval);
     }
 
     @Override

@@ -98,7 +98,7 @@ class HostilePayloadFuzzTest {
                     picked_at  timestamptz
                 )""");
         log.start();
-        ((Logger) LoggerFactory.getLogger(WorkerModule.class)).addAppender(log);
+        ((Logger) LoggerFactory.getLogger(com.valoratbot.library.Valoratbot.class)).addAppender(log);
     }
 
     @BeforeAll
@@ -108,7 +108,7 @@ class HostilePayloadFuzzTest {
 
     @AfterAll
     static void detachLog() {
-        ((Logger) LoggerFactory.getLogger(WorkerModule.class)).detachAppender(log);
+        ((Logger) LoggerFactory.getLogger(com.valoratbot.library.Valoratbot.class)).detachAppender(log);
     }
 
     /** A row the fuzz inserts, and the code it must end with when that is known for sure. */

@@ -37,7 +37,7 @@ class WhoAskedTest {
             .set("VALORATBOT_GUILD_RATE", "100000")
             .beforeStart(database -> {
                 log.start();
-                ((Logger) LoggerFactory.getLogger(WorkerModule.class)).addAppender(log);
+                ((Logger) LoggerFactory.getLogger(com.valoratbot.library.Valoratbot.class)).addAppender(log);
             });
     static final TestDatabase db = sandbox.db();
     private static WorkerApp worker;
@@ -51,7 +51,7 @@ class WhoAskedTest {
 
     @AfterAll
     static void detachLog() {
-        ((Logger) LoggerFactory.getLogger(WorkerModule.class)).detachAppender(log);
+        ((Logger) LoggerFactory.getLogger(com.valoratbot.library.Valoratbot.class)).detachAppender(log);
     }
 
     /** Inserts a row as a dashboard would and waits for its result. */

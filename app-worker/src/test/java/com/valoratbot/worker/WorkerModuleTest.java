@@ -18,9 +18,9 @@ class WorkerModuleTest {
     @Test
     void theDatabaseSettingsWorkerAppReadIsTheOneTheInjectorHandsOutNotASecondReading() {
         Settings settings = Settings.of(Map.of("DISCORD_TOKEN", "t", "VALORATBOT_DATA_DIR", "/tmp/valoratbot-module-test"));
-        DatabaseSettings read = DatabaseSettings.fromEnvironment(settings.asMap());
+        DatabaseSettings read = DatabaseConfig.from(settings);
         List<Element> elements = Elements.getElements(
-                new WorkerModule(settings, WorkerConfig.from(settings, false), read, new Lifecycle()));
+                new WorkerModule(settings, WorkerConfig.from(settings, false), read, java.util.Optional.empty()));
 
         List<Binding<?>> bindings = elements.stream().filter(e -> e instanceof Binding<?> b && b.getKey().equals(Key.get(DatabaseSettings.class)))
                 .<Binding<?>>map(e -> (Binding<?>) e).toList();

@@ -66,7 +66,11 @@ public final class QueueBenchmark {
         return runWorker(db, handler, samples, commands, guilds, QueueBenchmark::guild);
     }
 
-    /** The real worker on {@code db}; {@code guildIds} names the guild of the i-th latency command. */
+    /**
+     * The real worker on {@code db}; {@code guildIds} names the guild of the i-th latency command.
+     * Assembled here rather than through the library's {@code QueueWorker}: the claim and completion
+     * ports are wrapped to time them, which the front door (rightly) does not offer.
+     */
     static Figures runWorker(Database db, CommandHandler handler, int samples, int commands, int guilds,
                              java.util.function.IntFunction<String> guildIds) throws Exception {
         clear(db.dataSource());

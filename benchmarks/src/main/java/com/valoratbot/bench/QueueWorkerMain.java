@@ -4,11 +4,11 @@ import com.valoratbot.core.port.CommandContext;
 import com.valoratbot.core.port.ListChannels;
 import com.valoratbot.core.result.Result;
 import com.valoratbot.core.run.CommandHandler;
-import com.valoratbot.core.run.CommandWorker;
+import com.valoratbot.core.config.QueueTiming;
+import com.valoratbot.library.QueueWorker;
 import com.valoratbot.core.run.Ports;
 import com.valoratbot.supabase.Database;
 import com.valoratbot.supabase.DatabaseSettings;
-import com.valoratbot.supabase.PostgresQueue;
 
 import java.io.BufferedWriter;
 import java.io.OutputStreamWriter;
@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The project's queue as its own worker process, for the side-by-side benchmark: the real
- * {@code PostgresQueue} + {@code CommandWorker} + {@code CommandHandler} with a Discord that
+ * {@code PostgresQueue} + {@code CommandWorker} (the library's {@code QueueWorker}) + {@code CommandHandler} with a Discord that
  * answers at once, on the database given as argument. Speaks {@link WorkerProcess}'s protocol:
  * {@code ready} once it claims, then {@code s <command id> <System.nanoTime()>} as each handler
  * starts (monotonic clock, shared by every process on the machine), flushed every 50 ms so
@@ -68,11 +68,10 @@ public final class QueueWorkerMain {
             }
         }, 50, 50, TimeUnit.MILLISECONDS);
         DatabaseSettings settings = DatabaseSettings.builder().url(args[0]).build();
-        try (Database db = Database.open(settings);
-             PostgresQueue queue = PostgresQueue.builder(db).build()) {
+        try (Database db = Database.open(settings)) {
             CommandHandler handler = CommandHandler.builder(Ports.builder().channels(recording).build()).maxAge(Duration.ofHours(1)).build();
-            try (CommandWorker worker = CommandWorker.builder(queue.claims(), queue.completions(), queue.recovery(), queue.awaitCommands(), handler)
-                    .pollInterval(queue.pollInterval()).build().start()) {
+            // Queue and worker joined as the front door joins them (the library's QueueWorker), with the worker's default timing.
+            try (QueueWorker worker = QueueWorker.start(db, handler, QueueTiming.DEFAULT)) {
                 synchronized (lock) {
                     out.write("ready\n");
                     out.flush();

@@ -21,7 +21,7 @@ class EmbeddedDatabaseTest {
     @Test
     void withoutAUrlAnEmbeddedDatabaseStartsInTheDataDirectoryAndKeepsCommandsAcrossRestarts() {
         Path data = dir.resolve("pgdata");
-        DatabaseSettings settings = DatabaseSettings.fromEnvironment(java.util.Map.of("VALORATBOT_DATA_DIR", data.toString()));
+        DatabaseSettings settings = DatabaseSettings.builder().dataDirectory(data).build();
         String id;
         try (Database first = Database.open(settings)) {
             assertThat(first.embeddedDataDirectory()).contains(data.toAbsolutePath().normalize());
@@ -37,7 +37,7 @@ class EmbeddedDatabaseTest {
 
     @Test
     void aSecondProcessOnTheSameDataDirectoryUsesTheRunningServerAndLeavesItRunning() {
-        DatabaseSettings settings = DatabaseSettings.fromEnvironment(java.util.Map.of("VALORATBOT_DATA_DIR", dir.resolve("shared").toString()));
+        DatabaseSettings settings = DatabaseSettings.builder().dataDirectory(dir.resolve("shared")).build();
         try (Database worker = Database.open(settings)) {
             String id;
             try (Database cli = Database.open(settings)) {

@@ -15,7 +15,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.Map;
 import java.util.Properties;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -28,7 +27,7 @@ class EmbeddedSecurityTest {
     Path dir;
 
     private DatabaseSettings settings(Path data) {
-        return DatabaseSettings.fromEnvironment(Map.of("VALORATBOT_DATA_DIR", data.toString()));
+        return DatabaseSettings.builder().dataDirectory(data).build();
     }
 
     private static Connection connect(int port, String password) throws SQLException {

@@ -48,7 +48,7 @@ class LibraryCarriesNoTestToolingTest {
     void theListHoldsTheLibrarysModulesAndWhatTheyNeedAtRuntime() throws IOException {
         // Guards the check below against an empty or unreadable list passing it.
         assertThat(libraryRuntime()).extracting(Artifact::artifactId)
-                .contains("core", "migrations", "adapters-supabase", "adapters-discord", "JDA", "HikariCP", "postgresql");
+                .contains("valoratbot-library", "core", "migrations", "adapters-supabase", "adapters-discord", "JDA", "HikariCP", "postgresql");
     }
 
     @Test

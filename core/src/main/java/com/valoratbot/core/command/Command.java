@@ -1,6 +1,5 @@
 package com.valoratbot.core.command;
 
-import java.util.List;
 import java.util.Optional;
 
 /**
@@ -11,32 +10,6 @@ import java.util.Optional;
 public sealed interface Command {
 
     Action action();
-
-    /** The channels of the guild this command names; each must belong to the command's guild. */
-    default List<Snowflake> channelIds() {
-        return switch (this) {
-            case Purge c -> List.of(c.channelId());
-            case Slowmode c -> List.of(c.channelId());
-            case Lock c -> List.of(c.channelId());
-            case Unlock c -> List.of(c.channelId());
-            case Announce c -> List.of(c.announcement().channelId());
-            case ScheduleAnnounce c -> List.of(c.announcement().channelId());
-            case ScheduleLeaderboard c -> List.of(c.channelId());
-            case PostLeaderboard c -> List.of(c.channelId());
-            case Play c -> List.of(c.voiceChannelId());
-            case ListTextChannels c -> List.of();
-            case ListVoiceChannels c -> List.of();
-            case ListScheduled c -> List.of();
-            case CancelScheduled c -> List.of();
-            case GetLeaderboard c -> List.of();
-            case Pause c -> List.of();
-            case Resume c -> List.of();
-            case Skip c -> List.of();
-            case Stop c -> List.of();
-            case GetQueue c -> List.of();
-            case RemoveFromQueue c -> List.of();
-        };
-    }
 
     record ListTextChannels() implements Command {
         public Action action() { return Action.LIST_TEXT_CHANNELS; }

@@ -1,9 +1,5 @@
 package com.valoratbot.core.run;
 
-import com.valoratbot.core.command.Announcement;
-import com.valoratbot.core.command.Announcement.MentionKind;
-import com.valoratbot.core.command.Command;
-import com.valoratbot.core.command.Command.*;
 import com.valoratbot.core.result.ErrorCode;
 import com.valoratbot.core.result.Failure;
 import com.valoratbot.core.result.Text;
@@ -60,21 +56,17 @@ public enum AnonymousRows {
                         + ", was '" + text + "'"));
     }
 
-    /** Empty when an anonymous row may run {@code command}; otherwise the {@code forbidden} failure saying how to fix it. */
-    public Optional<Failure> refusal(Command command) {
-        return refusal(command.action().wireName(), kind(command));
-    }
-
     /**
-     * As {@link #refusal(Command)} for a custom action of {@code risk}; one that asks a permission of
-     * the requester is always refused: nobody here could hold it.
+     * For a custom action of {@code risk}: one that asks a permission of the requester is always
+     * refused, since nobody here could hold it; otherwise as {@link #refusal(String, Kind)}.
      */
     public Optional<Failure> refusal(String wireName, Kind risk, boolean asksRequester) {
         if (asksRequester) return Optional.of(new Failure(ErrorCode.FORBIDDEN, Text.of("anonymous.requester_check", wireName), Map.of()));
         return refusal(wireName, risk);
     }
 
-    private Optional<Failure> refusal(String action, Kind kind) {
+    /** Empty when an anonymous row may run {@code action}, of {@code kind}; otherwise the {@code forbidden} failure saying how to fix it. */
+    public Optional<Failure> refusal(String action, Kind kind) {
         if (kind == Kind.MASS_MENTION && this != ALL) {
             return Optional.of(new Failure(ErrorCode.FORBIDDEN, Text.of("anonymous.mass_mentions", wireName), Map.of()));
         }
@@ -97,36 +89,5 @@ public enum AnonymousRows {
         MODERATION,
         /** Pings a whole server at once: never for an anonymous row below {@link #ALL}. */
         MASS_MENTION
-    }
-
-    static Kind kind(Command command) {
-        return switch (command) {
-            case ListTextChannels c -> Kind.READ;
-            case ListVoiceChannels c -> Kind.READ;
-            case ListScheduled c -> Kind.READ;
-            case GetLeaderboard c -> Kind.READ;
-            case GetQueue c -> Kind.READ;
-            case Purge c -> Kind.MODERATION;
-            case Slowmode c -> Kind.MODERATION;
-            case Lock c -> Kind.MODERATION;
-            case Unlock c -> Kind.MODERATION;
-            case Announce c -> announcement(c.announcement());
-            case ScheduleAnnounce c -> announcement(c.announcement());
-            case CancelScheduled c -> Kind.WRITE;
-            case ScheduleLeaderboard c -> Kind.WRITE;
-            case PostLeaderboard c -> Kind.WRITE;
-            case Play c -> Kind.WRITE;
-            case Pause c -> Kind.WRITE;
-            case Resume c -> Kind.WRITE;
-            case Skip c -> Kind.WRITE;
-            case Stop c -> Kind.WRITE;
-            case RemoveFromQueue c -> Kind.WRITE;
-        };
-    }
-
-    /** @everyone/@here and role pings reach a whole server at once: nobody anonymous may send them. */
-    private static Kind announcement(Announcement a) {
-        return a.allowedMentions().contains(MentionKind.EVERYONE) || a.allowedMentions().contains(MentionKind.ROLES)
-                ? Kind.MASS_MENTION : Kind.WRITE;
     }
 }

@@ -8,15 +8,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.valoratbot.core.command.Action;
-import com.valoratbot.core.command.Command;
-import com.valoratbot.core.command.Command.*;
 import com.valoratbot.core.command.CommandParser;
 import com.valoratbot.core.command.Snowflake;
 import com.valoratbot.core.port.AccessRequirements;
 import com.valoratbot.core.port.CommandContext;
 import com.valoratbot.core.port.CompleteCommands.Completion;
 import com.valoratbot.core.port.MarkStarted;
-import com.valoratbot.core.port.PlayMusic;
 import com.valoratbot.core.port.QueuedCommand;
 import com.valoratbot.core.port.QueuedCommand.Admission;
 import com.valoratbot.core.port.schedule.GuildPresence;
@@ -38,8 +35,10 @@ import java.util.Set;
 public final class CommandHandler {
 
     private static final System.Logger LOG = System.getLogger(CommandHandler.class.getName());
+    /** Results are records; {@code {"ok": true}} alone is an empty one. */
     private static final ObjectMapper JSON = new ObjectMapper().registerModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule())
-            .disable(com.fasterxml.jackson.databind.SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+            .disable(com.fasterxml.jackson.databind.SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .disable(com.fasterxml.jackson.databind.SerializationFeature.FAIL_ON_EMPTY_BEANS);
 
     private final CommandParser parser;
     private final Ports ports;
@@ -81,7 +80,7 @@ public final class CommandHandler {
     public boolean idempotent(String actionName) {
         CustomAction<?, ?> custom = custom(actionName);
         if (custom != null) return custom.idempotent();
-        return Action.fromWireName(actionName).map(Action::idempotent).orElse(true);
+        return Action.fromWireName(actionName).map(BuiltInActions::idempotent).orElse(true);
     }
 
     /** Stripped as {@link Action#fromWireName} strips, so a row's " ADD_QUEST_PROGRESS" is the same action. */
@@ -99,14 +98,13 @@ public final class CommandHandler {
      * nothing extra: running them again is harmless).
      */
     public Completion handle(QueuedCommand row, MarkStarted started) {
-        Result<Map<String, Object>> result;
         try {
-            result = execute(row, started);
+            // Written inside the try: a result record that cannot be written is a bug like any other.
+            return completion(row.id(), execute(row, started));
         } catch (RuntimeException | StackOverflowError bug) {
             LOG.log(System.Logger.Level.ERROR, "command " + row.id() + " (" + shown(String.valueOf(row.action())) + ") failed unexpectedly", bug);
-            result = Result.err(ErrorCode.INTERNAL_ERROR, "internal_error");
+            return completion(row.id(), Result.err(ErrorCode.INTERNAL_ERROR, "internal_error"));
         }
-        return completion(row.id(), result);
     }
 
     /** The final row for a command that will not run: its worker died and it is not safe to repeat. */
@@ -114,11 +112,29 @@ public final class CommandHandler {
         return completion(row.id(), Result.err(ErrorCode.INTERRUPTED, "interrupted", shown(String.valueOf(row.action()))));
     }
 
-    public Completion completion(String commandId, Result<Map<String, Object>> result) {
+    public Completion completion(String commandId, Result<? extends Record> result) {
         return switch (result) {
-            case Result.Ok<Map<String, Object>>(var fields) -> new Completion(commandId, true, write(fields));
-            case Result.Err<Map<String, Object>>(var failure) -> new Completion(commandId, false, write(failureJson(failure)));
+            case Result.Ok<? extends Record>(var value) -> new Completion(commandId, true, write(okJson(value)));
+            case Result.Err<? extends Record>(var failure) -> new Completion(commandId, false, write(failureJson(failure)));
         };
+    }
+
+    /**
+     * {@code {"ok": true}} followed by the result record's components, in their order, as Jackson
+     * writes them (a record inside, a list, null, an {@code Instant} as ISO-8601 text).
+     */
+    private static ObjectNode okJson(Record result) {
+        Objects.requireNonNull(result, "a result");
+        ObjectNode fields = JSON.valueToTree(result);
+        for (String taken : List.of("ok", "reason", "code")) {
+            // The contract's own keys: a result that set them would lie about the outcome.
+            if (fields.has(taken)) {
+                throw new IllegalStateException(result.getClass().getName() + " has a component named '" + taken + "', which the result shape owns");
+            }
+        }
+        ObjectNode out = JSON.createObjectNode().put("ok", true);
+        out.setAll(fields);
+        return out;
     }
 
     public Map<String, Object> failureJson(Failure failure) {
@@ -173,11 +189,11 @@ public final class CommandHandler {
         }
     }
 
-    Result<Map<String, Object>> execute(QueuedCommand row) {
+    Result<Record> execute(QueuedCommand row) {
         return execute(row, MarkStarted.NONE);
     }
 
-    Result<Map<String, Object>> execute(QueuedCommand row, MarkStarted started) {
+    Result<Record> execute(QueuedCommand row, MarkStarted started) {
         if (row.age() != null && row.age().compareTo(maxAge) > 0) {
             return Result.err(ErrorCode.EXPIRED, "expired", row.age().toSeconds(), maxAge.toSeconds());
         }
@@ -202,18 +218,25 @@ public final class CommandHandler {
         CommandContext context = new CommandContext(row.id(), guild.get(), requester);
         CustomAction<?, ?> custom = custom(row.action());
         if (custom != null) return executeCustom(row, context, custom, payload, started);
-        return parser.parse(row.action(), payload)
-                .flatMap(command -> admitAnonymous(context, command))
-                .flatMap(command -> admitted(row, context, started, command.action().idempotent(),
-                        () -> ports.rateLimits().admit(context.guildId(), command.action()),
-                        AccessRequirements.of(command), () -> dispatch(context, command)));
+        return parser.parse(row.action(), payload).flatMap(command -> {
+            BuiltInActions.Policy policy = BuiltInActions.of(command);
+            // A row that names nobody may run only what VALORATBOT_ANONYMOUS_ROWS allows; checked
+            // before the rate limit and the access check, since there is no requester to check.
+            if (context.requestedBy().isEmpty()) {
+                Optional<Failure> refused = anonymousRows.refusal(command.action().wireName(), policy.risk());
+                if (refused.isPresent()) return Result.err(refused.get());
+            }
+            return admitted(row, context, started, BuiltInActions.idempotent(command.action()),
+                    () -> ports.rateLimits().admit(context.guildId(), command.action()), policy.access(),
+                    () -> policy.run().on(ports, context));
+        });
     }
 
     /**
      * A custom action takes the built-in path from the payload on: read under the same rules, the
      * anonymous-rows policy, then {@link #admitted}.
      */
-    private <P, R extends Record> Result<Map<String, Object>> executeCustom(QueuedCommand row, CommandContext context,
+    private <P, R extends Record> Result<Record> executeCustom(QueuedCommand row, CommandContext context,
                                                                             CustomAction<P, R> action, JsonNode payload, MarkStarted started) {
         return CommandParser.<P>readWith(payload, action::read).flatMap(value -> {
             AccessRequirements needs = action.access(value);
@@ -223,7 +246,7 @@ public final class CommandHandler {
             }
             return admitted(row, context, started, action.idempotent(),
                     () -> ports.rateLimits().admitCustom(context.guildId(), action.wireName()), needs,
-                    () -> action.run(context, value).map(CommandHandler::customFields));
+                    () -> action.run(context, value));
         });
     }
 
@@ -231,38 +254,15 @@ public final class CommandHandler {
      * The steps every validated command takes, built-in or custom, in this order: the guild's rate
      * limit, the access check, the start mark for an action that is not idempotent, then the action.
      */
-    private Result<Map<String, Object>> admitted(QueuedCommand row, CommandContext context, MarkStarted started, boolean idempotent,
-                                                 java.util.function.Supplier<Result<Done>> rateLimit, AccessRequirements needs,
-                                                 java.util.function.Supplier<Result<Map<String, Object>>> action) {
+    private Result<Record> admitted(QueuedCommand row, CommandContext context, MarkStarted started, boolean idempotent,
+                                    java.util.function.Supplier<Result<Done>> rateLimit, AccessRequirements needs,
+                                    java.util.function.Supplier<? extends Result<? extends Record>> action) {
         return rateLimit.get()
                 .flatMap(admitted -> ports.access().check(context, needs))
                 .flatMap(allowed -> idempotent || started.started(context.commandId())
-                        ? action.get()
+                        ? action.get().<Record>map(Record.class::cast)
                         // Lost the lease meanwhile: another worker settles it; this outcome is not stored.
                         : Result.err(ErrorCode.INTERRUPTED, "interrupted", row.action()));
-    }
-
-    /** A custom action's result record, as the fields written after {@code "ok": true}. */
-    private static Map<String, Object> customFields(Record result) {
-        Objects.requireNonNull(result, "a custom action's result");
-        @SuppressWarnings("unchecked")
-        Map<String, Object> fields = JSON.convertValue(result, LinkedHashMap.class);
-        for (String taken : List.of("ok", "reason", "code")) {
-            // The contract's own keys: a result that set them would lie about the outcome.
-            if (fields.containsKey(taken)) {
-                throw new IllegalStateException(result.getClass().getName() + " has a component named '" + taken + "', which the result shape owns");
-            }
-        }
-        return ok(fields);
-    }
-
-    /**
-     * A row that names nobody may run only what {@code VALORATBOT_ANONYMOUS_ROWS} allows; checked
-     * before the rate limit and the access check, since there is no requester to check.
-     */
-    private Result<Command> admitAnonymous(CommandContext context, Command command) {
-        if (context.requestedBy().isPresent()) return Result.ok(command);
-        return anonymousRows.refusal(command).<Result<Command>>map(Result::err).orElseGet(() -> Result.ok(command));
     }
 
     /** A hostile value is echoed in the reason only as far as a person needs to recognise it. */
@@ -270,69 +270,7 @@ public final class CommandHandler {
         return value.length() > 40 ? value.substring(0, 40) + "…" : value;
     }
 
-    private Result<Map<String, Object>> dispatch(CommandContext ctx, Command command) {
-        return switch (command) {
-            case ListTextChannels c -> ports.channels().textChannels(ctx).map(list -> ok("channels", list));
-            case ListVoiceChannels c -> ports.channels().voiceChannels(ctx).map(list -> ok("channels", list));
-            case Purge c -> ports.purge().purge(ctx, c).map(r -> ok("deleted", r.deleted(), "skipped", r.skipped()));
-            case Slowmode c -> ports.moderation().slowmode(ctx, c).map(done -> ok());
-            case Lock c -> ports.moderation().lock(ctx, c).map(done -> ok());
-            case Unlock c -> ports.moderation().unlock(ctx, c).map(done -> ok());
-            case Announce c -> ports.announcements().announce(ctx, c.announcement()).map(id -> ok("messageId", id.toString()));
-            case ScheduleAnnounce c -> ports.scheduling().schedule(ctx, c).map(id -> ok("scheduledId", id));
-            case ListScheduled c -> ports.scheduling().pending(ctx).map(list -> ok("scheduled", list));
-            case CancelScheduled c -> ports.scheduling().cancel(ctx, c.scheduledId()).map(done -> ok());
-            case ScheduleLeaderboard c -> ports.leaderboards().schedule(ctx, c).map(next -> ok("nextRunAt", next.toString()));
-            case PostLeaderboard c -> ports.leaderboards().post(ctx, c).map(done -> ok());
-            case GetLeaderboard c -> ports.leaderboards().standings(ctx, c.trackDays())
-                    .map(s -> ok("messages", s.messages(), "voice", s.voice()));
-            case Play c -> ports.music().play(ctx, c).map(q -> ok("track", trackCard(q.track()), "position", q.position()));
-            case Pause c -> ports.music().pause(ctx).map(done -> ok());
-            case Resume c -> ports.music().resume(ctx).map(done -> ok());
-            case Skip c -> ports.music().skip(ctx).map(done -> ok());
-            case Stop c -> ports.music().stop(ctx).map(done -> ok());
-            case GetQueue c -> ports.music().queue(ctx).map(q -> ok(
-                    "nowPlaying", q.nowPlaying().map(CommandHandler::nowPlaying).orElse(null),
-                    "queue", q.queue().stream().map(t -> track(t)).toList()));
-            case RemoveFromQueue c -> ports.music().removeFromQueue(ctx, c.index()).map(done -> ok());
-        };
-    }
-
-    /** {@code play}'s card, in the guide's words: artist and thumbnail. */
-    private static Map<String, Object> trackCard(PlayMusic.Track t) {
-        return fields("title", t.title(), "artist", t.author(), "thumbnail", t.artworkUrl());
-    }
-
-    /** {@code getQueue}'s entries, in the key names dashboards read. */
-    private static Map<String, Object> track(PlayMusic.Track t) {
-        return fields("title", t.title(), "author", t.author(), "length", t.lengthMs(), "artworkUrl", t.artworkUrl(), "uri", t.uri());
-    }
-
-    private static Map<String, Object> nowPlaying(PlayMusic.NowPlaying n) {
-        Map<String, Object> out = track(n.track());
-        out.put("position", n.positionMs());
-        out.put("paused", n.paused());
-        return out;
-    }
-
-    private static Map<String, Object> ok(Object... keyValues) {
-        return ok(fields(keyValues));
-    }
-
-    private static Map<String, Object> ok(Map<String, Object> fields) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("ok", true);
-        out.putAll(fields);
-        return out;
-    }
-
-    private static Map<String, Object> fields(Object... keyValues) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        for (int i = 0; i < keyValues.length; i += 2) out.put((String) keyValues[i], keyValues[i + 1]);
-        return out;
-    }
-
-    private static String write(Map<String, Object> fields) {
+    private static String write(Object fields) {
         try {
             return JSON.writeValueAsString(fields);
         } catch (JsonProcessingException e) {

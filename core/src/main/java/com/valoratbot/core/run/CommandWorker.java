@@ -4,6 +4,7 @@ import com.valoratbot.core.port.*;
 import com.valoratbot.core.port.CompleteCommands.Completion;
 
 import java.time.Clock;
+import com.valoratbot.core.config.QueueTiming;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -421,6 +422,15 @@ public final class CommandWorker implements AutoCloseable {
 
         /** How often this worker renews its lease; keep it well under the lease. Default 5 s. */
         public Builder heartbeatInterval(Duration v) { heartbeatInterval = positive("heartbeatInterval", v); return this; }
+
+        /**
+         * The heartbeat and poll interval from the one {@link QueueTiming} the queue is also given,
+         * so the heartbeat always fits in the queue's lease.
+         */
+        public Builder timing(QueueTiming v) {
+            Objects.requireNonNull(v, "timing");
+            return pollInterval(v.pollInterval()).heartbeatInterval(v.heartbeat());
+        }
 
         public Builder recoveryInterval(Duration v) { recoveryInterval = positive("recoveryInterval", v); return this; }
 

@@ -29,15 +29,15 @@ public record Ports(CheckAccess access, RateLimitCommands rateLimits, ListChanne
     }
 
     public static final class Builder {
-        private CheckAccess access = Unavailable.INSTANCE;
+        private CheckAccess access = Unavailable.ACCESS;
         private RateLimitCommands rateLimits = RateLimitCommands.unlimited();
-        private ListChannels channels = Unavailable.INSTANCE;
-        private PurgeMessages purge = Unavailable.INSTANCE;
-        private ModerateChannels moderation = Unavailable.INSTANCE;
-        private PostAnnouncements announcements = Unavailable.INSTANCE;
-        private ScheduleAnnouncements scheduling = Unavailable.INSTANCE;
-        private Leaderboards leaderboards = Unavailable.INSTANCE;
-        private PlayMusic music = Unavailable.INSTANCE;
+        private ListChannels channels = Unavailable.port(ListChannels.class);
+        private PurgeMessages purge = Unavailable.port(PurgeMessages.class);
+        private ModerateChannels moderation = Unavailable.port(ModerateChannels.class);
+        private PostAnnouncements announcements = Unavailable.port(PostAnnouncements.class);
+        private ScheduleAnnouncements scheduling = Unavailable.port(ScheduleAnnouncements.class);
+        private Leaderboards leaderboards = Unavailable.port(Leaderboards.class);
+        private PlayMusic music = Unavailable.port(PlayMusic.class);
 
         public Builder access(CheckAccess v) { access = v; return this; }
         public Builder rateLimits(RateLimitCommands v) { rateLimits = v; return this; }

@@ -1,46 +1,39 @@
 package com.valoratbot.core.run;
 
-import com.valoratbot.core.command.Announcement;
-import com.valoratbot.core.command.Command;
-import com.valoratbot.core.command.Snowflake;
-import com.valoratbot.core.port.*;
+import com.valoratbot.core.port.CheckAccess;
 import com.valoratbot.core.result.Done;
 import com.valoratbot.core.result.ErrorCode;
 import com.valoratbot.core.result.Result;
 
-import java.time.Instant;
-import java.util.List;
-import java.util.Optional;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
 
-/** Stands in for every port this deployment has no adapter for. */
-enum Unavailable implements CheckAccess, ListChannels, PurgeMessages, ModerateChannels, PostAnnouncements,
-        ScheduleAnnouncements, Leaderboards, PlayMusic {
-    INSTANCE;
+/**
+ * Stands in for every port this deployment has no adapter for: each of the port's methods answers
+ * {@code not_available}. Made at run time for the port's interface, so a method added to a port
+ * needs nothing here (adding an action touches no stand-in).
+ */
+final class Unavailable {
 
-    private static <T> Result<T> no() {
-        return Result.err(ErrorCode.NOT_AVAILABLE, "not_available");
-    }
+    private Unavailable() {}
 
     /** Without a Discord adapter nothing can be checked, and the action itself is unavailable anyway. */
-    @Override public Result<Done> check(CommandContext c, AccessRequirements r) { return Result.ok(Done.DONE); }
-    @Override public Result<List<ChannelSummary>> textChannels(CommandContext c) { return no(); }
-    @Override public Result<List<ChannelSummary>> voiceChannels(CommandContext c) { return no(); }
-    @Override public Result<PurgeReport> purge(CommandContext c, Command.Purge p) { return no(); }
-    @Override public Result<Done> slowmode(CommandContext c, Command.Slowmode s) { return no(); }
-    @Override public Result<Done> lock(CommandContext c, Command.Lock l) { return no(); }
-    @Override public Result<Done> unlock(CommandContext c, Command.Unlock u) { return no(); }
-    @Override public Result<Snowflake> announce(CommandContext c, Announcement a) { return no(); }
-    @Override public Result<String> schedule(CommandContext c, Command.ScheduleAnnounce s) { return no(); }
-    @Override public Result<List<ScheduledAnnouncement>> pending(CommandContext c) { return no(); }
-    @Override public Result<Done> cancel(CommandContext c, String id) { return no(); }
-    @Override public Result<Instant> schedule(CommandContext c, Command.ScheduleLeaderboard s) { return no(); }
-    @Override public Result<Done> post(CommandContext c, Command.PostLeaderboard p) { return no(); }
-    @Override public Result<Standings> standings(CommandContext c, Optional<Integer> days) { return no(); }
-    @Override public Result<QueuedTrack> play(CommandContext c, Command.Play p) { return no(); }
-    @Override public Result<Done> pause(CommandContext c) { return no(); }
-    @Override public Result<Done> resume(CommandContext c) { return no(); }
-    @Override public Result<Done> skip(CommandContext c) { return no(); }
-    @Override public Result<Done> stop(CommandContext c) { return no(); }
-    @Override public Result<QueueView> queue(CommandContext c) { return no(); }
-    @Override public Result<Done> removeFromQueue(CommandContext c, int index) { return no(); }
+    static final CheckAccess ACCESS = (context, requirements) -> Result.ok(Done.DONE);
+
+    /** A {@code port} whose every method returning a {@link Result} answers {@code not_available}. */
+    static <T> T port(Class<T> port) {
+        return port.cast(Proxy.newProxyInstance(port.getClassLoader(), new Class<?>[] {port},
+                (proxy, method, args) -> answer(port, proxy, method, args)));
+    }
+
+    private static Object answer(Class<?> port, Object proxy, Method method, Object[] args) {
+        if (method.getReturnType() == Result.class) return Result.err(ErrorCode.NOT_AVAILABLE, "not_available");
+        return switch (method.getName()) {
+            case "toString" -> "Unavailable " + port.getSimpleName();
+            case "hashCode" -> System.identityHashCode(proxy);
+            case "equals" -> proxy == args[0];
+            // A port method that does not answer with a Result has no way to say "not available".
+            default -> throw new UnsupportedOperationException(port.getSimpleName() + "." + method.getName() + " has no adapter in this deployment");
+        };
+    }
 }

@@ -176,12 +176,12 @@ class CommandHandlerTest {
 
     @Test
     void onlyRepeatableActionsAreMarkedIdempotent() {
-        assertThat(Action.PURGE.idempotent()).isFalse();
-        assertThat(Action.ANNOUNCE.idempotent()).isFalse();
-        assertThat(Action.PLAY.idempotent()).isFalse();
-        assertThat(Action.LOCK.idempotent()).isTrue();
-        assertThat(Action.LIST_TEXT_CHANNELS.idempotent()).isTrue();
-        assertThat(Action.SCHEDULE_LEADERBOARD.idempotent()).isTrue();
+        assertThat(BuiltInActions.idempotent(Action.PURGE)).isFalse();
+        assertThat(BuiltInActions.idempotent(Action.ANNOUNCE)).isFalse();
+        assertThat(BuiltInActions.idempotent(Action.PLAY)).isFalse();
+        assertThat(BuiltInActions.idempotent(Action.LOCK)).isTrue();
+        assertThat(BuiltInActions.idempotent(Action.LIST_TEXT_CHANNELS)).isTrue();
+        assertThat(BuiltInActions.idempotent(Action.SCHEDULE_LEADERBOARD)).isTrue();
     }
 
     private record PlayMusicStub(PlayMusic.Track song) implements PlayMusic {

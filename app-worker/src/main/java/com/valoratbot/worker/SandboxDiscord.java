@@ -1,0 +1,58 @@
+package com.valoratbot.worker;
+
+import com.neovisionaries.ws.client.WebSocketFactory;
+import com.valoratbot.standin.DemoGuild;
+import com.valoratbot.standin.DiscordStandIn;
+import com.valoratbot.standin.voice.VoiceServer;
+import net.dv8tion.jda.api.JDABuilder;
+
+/**
+ * The sandbox's Discord: the local stand-in with its demo guild, started in this process, and its
+ * voice server (music plays into the demo guild's voice channel, which counts the frames), so the
+ * whole system runs without a token. Started before the front door, closed after it.
+ */
+final class SandboxDiscord implements AutoCloseable {
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SandboxDiscord.class);
+
+    private final VoiceServer voice;
+    private final DiscordStandIn standIn;
+
+    private SandboxDiscord(VoiceServer voice, DiscordStandIn standIn) {
+        this.voice = voice;
+        this.standIn = standIn;
+    }
+
+    static SandboxDiscord start(int port) {
+        VoiceServer voice = VoiceServer.start();
+        try {
+            DiscordStandIn standIn = DiscordStandIn.builder().port(port).voiceHook(voice).build().start();
+            DemoGuild.seed(standIn.state());
+            LOG.info("sandbox: Discord stand-in on {} with the demo guild {} ({}); its state: {}",
+                    standIn.baseUrl(), DemoGuild.GUILD_ID, DemoGuild.GUILD_NAME, standIn.stateUrl());
+            return new SandboxDiscord(voice, standIn);
+        } catch (RuntimeException e) {
+            voice.close();
+            throw e;
+        }
+    }
+
+    DiscordStandIn standIn() {
+        return standIn;
+    }
+
+    /** The bot's session against the stand-in: the worker's lean builder, trusting the voice server's own certificate. */
+    JDABuilder jdaBuilder(JDABuilder lean) {
+        // JDA always speaks wss:// to voice servers.
+        return lean.setWebsocketFactory(new WebSocketFactory().setSSLContext(voice.certificate().clientContext()));
+    }
+
+    @Override
+    public void close() {
+        try {
+            standIn.close();
+        } finally {
+            voice.close();
+        }
+    }
+}
