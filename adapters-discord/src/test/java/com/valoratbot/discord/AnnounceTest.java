@@ -4,10 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.valoratbot.standin.OverwriteType;
 import com.valoratbot.standin.StandInMessage;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.DisplayNameGeneration;
-import org.junit.jupiter.api.DisplayNameGenerator;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -17,20 +14,10 @@ import static com.valoratbot.discord.Sandbox.*;
 import static com.valoratbot.standin.Permissions.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
-@DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
 class AnnounceTest {
 
-    static Sandbox sandbox;
-
-    @BeforeAll
-    static void start() {
-        sandbox = Sandbox.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        sandbox.close();
-    }
+    @RegisterExtension
+    static final Sandbox sandbox = Sandbox.perClass();
 
     private static StandInMessage posted(long channel, ObjectNode result) {
         long id = Long.parseLong(result.get("messageId").asText());
@@ -43,7 +30,7 @@ class AnnounceTest {
     }
 
     @Test
-    void a_text_announcement_is_posted_and_its_message_id_returned() {
+    void aTextAnnouncementIsPostedAndItsMessageIdReturned() {
         ObjectNode result = sandbox.run("announce", "{\"channelId\":\"" + ANNOUNCEMENTS + "\",\"message\":\"Bonjour à tous\",\"embed\":null}");
 
         assertThat(result.fieldNames()).toIterable().containsExactly("ok", "messageId");
@@ -55,7 +42,7 @@ class AnnounceTest {
     }
 
     @Test
-    void an_embed_carries_title_description_color_and_image() {
+    void anEmbedCarriesTitleDescriptionColorAndImage() {
         ObjectNode result = sandbox.run("announce", "{\"channelId\":\"" + ANNOUNCEMENTS + "\",\"message\":null,"
                 + "\"embed\":{\"title\":\"Titre\",\"description\":\"Description\",\"color\":\"#E11D48\",\"image\":\"https://example.com/image.png\"}}");
 
@@ -70,7 +57,7 @@ class AnnounceTest {
     }
 
     @Test
-    void text_and_embed_go_together_in_one_message() {
+    void textAndEmbedGoTogetherInOneMessage() {
         ObjectNode result = sandbox.run("announce", "{\"channelId\":\"" + ANNOUNCEMENTS + "\",\"message\":\"Lisez ceci\","
                 + "\"embed\":{\"title\":\"Titre\",\"description\":\"\",\"color\":\"\",\"image\":null}}");
 
@@ -83,14 +70,14 @@ class AnnounceTest {
     }
 
     @Test
-    void by_default_only_users_may_be_pinged_and_a_pasted_everyone_pings_nobody() {
+    void byDefaultOnlyUsersMayBePingedAndAPastedEveryonePingsNobody() {
         ObjectNode result = sandbox.run("announce", "{\"channelId\":\"" + ANNOUNCEMENTS + "\",\"message\":\"@everyone hello\"}");
 
         assertThat(parse(posted(ANNOUNCEMENTS, result))).containsExactly("users");
     }
 
     @Test
-    void allowed_mentions_are_exactly_what_the_payload_lists() {
+    void allowedMentionsAreExactlyWhatThePayloadLists() {
         ObjectNode everyone = sandbox.run("announce", "{\"channelId\":\"" + ANNOUNCEMENTS + "\",\"message\":\"@everyone\",\"allowedMentions\":[\"everyone\"]}", MODERATOR);
         ObjectNode rolesAndUsers = sandbox.run("announce", "{\"channelId\":\"" + ANNOUNCEMENTS + "\",\"message\":\"hi\",\"allowedMentions\":[\"roles\",\"users\"]}", MODERATOR);
         ObjectNode none = sandbox.run("announce", "{\"channelId\":\"" + ANNOUNCEMENTS + "\",\"message\":\"hi\",\"allowedMentions\":[]}");
@@ -102,14 +89,14 @@ class AnnounceTest {
     }
 
     @Test
-    void an_announcement_channel_takes_announcements_too() {
+    void anAnnouncementChannelTakesAnnouncementsToo() {
         ObjectNode result = sandbox.run("announce", "{\"channelId\":\"" + NEWS + "\",\"message\":\"News\"}");
 
         assertThat(posted(NEWS, result).content()).isEqualTo("News");
     }
 
     @Test
-    void mentioning_everyone_needs_the_bots_Mention_Everyone_permission_and_the_requesters() {
+    void mentioningEveryoneNeedsTheBotsMentionEveryonePermissionAndTheRequesters() {
         long channel = sandbox.newTextChannel("no-everyone");
         long botRole = sandbox.standIn.state().botRoleId(GUILD);
         sandbox.standIn.state().setOverwrite(channel, botRole, OverwriteType.ROLE, 0, MENTION_EVERYONE);

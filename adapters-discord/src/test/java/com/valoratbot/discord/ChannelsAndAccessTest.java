@@ -3,10 +3,8 @@ package com.valoratbot.discord;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.valoratbot.standin.OverwriteType;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.DisplayNameGeneration;
-import org.junit.jupiter.api.DisplayNameGenerator;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
@@ -17,15 +15,14 @@ import static com.valoratbot.discord.Sandbox.*;
 import static com.valoratbot.standin.Permissions.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
-@DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
 class ChannelsAndAccessTest {
 
-    static Sandbox sandbox;
+    @RegisterExtension
+    static final Sandbox sandbox = Sandbox.perClass();
     static long secret;
 
     @BeforeAll
-    static void start() {
-        sandbox = Sandbox.start();
+    static void prepare() {
         secret = sandbox.newTextChannel("secret");
         long botRole = sandbox.standIn.state().botRoleId(GUILD);
         sandbox.standIn.state().setOverwrite(secret, GUILD, OverwriteType.ROLE, 0, VIEW_CHANNEL);
@@ -34,17 +31,12 @@ class ChannelsAndAccessTest {
                 .hasAccess(sandbox.discord.jda().getTextChannelById(secret)));
     }
 
-    @AfterAll
-    static void stop() {
-        sandbox.close();
-    }
-
     private static List<String> names(ObjectNode result) {
         return StreamSupport.stream(result.get("channels").spliterator(), false).map(c -> c.get("name").asText()).toList();
     }
 
     @Test
-    void listTextChannels_lists_text_and_announcement_channels_in_Discords_order_with_their_type_numbers() {
+    void listTextChannelsListsTextAndAnnouncementChannelsInDiscordsOrderWithTheirTypeNumbers() {
         ObjectNode result = sandbox.run("listTextChannels", "{}");
 
         assertThat(result.get("ok").asBoolean()).isTrue();
@@ -59,14 +51,14 @@ class ChannelsAndAccessTest {
     }
 
     @Test
-    void listTextChannels_leaves_out_channels_the_bot_cannot_see_and_other_guilds_channels() {
+    void listTextChannelsLeavesOutChannelsTheBotCannotSeeAndOtherGuildsChannels() {
         ObjectNode result = sandbox.run("listTextChannels", null);
 
         assertThat(names(result)).doesNotContain("secret", "elsewhere-general");
     }
 
     @Test
-    void listVoiceChannels_lists_voice_and_stage_channels_with_types_2_and_13() {
+    void listVoiceChannelsListsVoiceAndStageChannelsWithTypes2And13() {
         ObjectNode result = sandbox.run("listVoiceChannels", "{}");
 
         assertThat(result.toString()).isEqualTo("{\"ok\":true,\"channels\":["
@@ -75,7 +67,7 @@ class ChannelsAndAccessTest {
     }
 
     @Test
-    void a_guild_the_bot_is_not_in_is_guild_not_found() {
+    void aGuildTheBotIsNotInIsGuildNotFound() {
         ObjectNode result = sandbox.run(NO_GUILD, "listTextChannels", "{}", null);
 
         assertThat(result.get("ok").asBoolean()).isFalse();
@@ -83,7 +75,7 @@ class ChannelsAndAccessTest {
     }
 
     @Test
-    void a_channel_of_another_guild_is_channel_not_found_and_never_touched_even_though_the_bot_sees_it() {
+    void aChannelOfAnotherGuildIsChannelNotFoundAndNeverTouchedEvenThoughTheBotSeesIt() {
         sandbox.standIn.state().addMessage(OTHER_GUILD_CHANNEL, MEMBER, "hello", Instant.now(), false);
         int before = sandbox.standIn.state().messages(OTHER_GUILD_CHANNEL).size();
         sandbox.standIn.clearRequests();
@@ -104,7 +96,7 @@ class ChannelsAndAccessTest {
     }
 
     @Test
-    void a_channel_of_the_wrong_kind_is_an_invalid_payload_naming_the_kind_expected() {
+    void aChannelOfTheWrongKindIsAnInvalidPayloadNamingTheKindExpected() {
         ObjectNode purgeVoice = sandbox.run("purge", "{\"channelId\":\"" + VOICE + "\",\"amount\":5}");
         ObjectNode slowmodeNews = sandbox.run("slowmode", "{\"channelId\":\"" + NEWS + "\",\"duration\":5}");
 
@@ -116,7 +108,7 @@ class ChannelsAndAccessTest {
     }
 
     @Test
-    void a_bot_without_Manage_Messages_in_the_channel_gets_missing_permissions_and_nothing_changes() {
+    void aBotWithoutManageMessagesInTheChannelGetsMissingPermissionsAndNothingChanges() {
         long channel = sandbox.newTextChannel("bot-cannot-manage");
         sandbox.messages(channel, MEMBER, 3, Instant.now().minusSeconds(60), false);
         long botRole = sandbox.standIn.state().botRoleId(GUILD);
@@ -138,7 +130,7 @@ class ChannelsAndAccessTest {
     }
 
     @Test
-    void a_requester_without_Manage_Messages_is_forbidden_to_purge_and_nothing_is_deleted() {
+    void aRequesterWithoutManageMessagesIsForbiddenToPurgeAndNothingIsDeleted() {
         long channel = sandbox.newTextChannel("requester-check");
         sandbox.messages(channel, MEMBER, 3, Instant.now().minusSeconds(60), false);
 
@@ -151,7 +143,7 @@ class ChannelsAndAccessTest {
     }
 
     @Test
-    void a_requester_with_Manage_Messages_may_purge() {
+    void aRequesterWithManageMessagesMayPurge() {
         long channel = sandbox.newTextChannel("requester-ok");
         sandbox.messages(channel, MEMBER, 3, Instant.now().minusSeconds(60), false);
 
@@ -162,7 +154,7 @@ class ChannelsAndAccessTest {
     }
 
     @Test
-    void the_requesters_permission_counts_in_the_channel_so_a_channel_overwrite_can_take_it_away() {
+    void theRequestersPermissionCountsInTheChannelSoAChannelOverwriteCanTakeItAway() {
         long channel = sandbox.newTextChannel("mods-muted-here");
         sandbox.standIn.state().setOverwrite(channel, HELPERS_ROLE, OverwriteType.ROLE, 0, MANAGE_CHANNELS);
         eventually(() -> sandbox.discord.jda().getTextChannelById(channel).getPermissionOverrides().size() == 1);
@@ -175,7 +167,7 @@ class ChannelsAndAccessTest {
     }
 
     @Test
-    void someone_who_is_not_a_member_is_forbidden_as_not_a_member() {
+    void someoneWhoIsNotAMemberIsForbiddenAsNotAMember() {
         ObjectNode result = sandbox.run("listTextChannels", "{}", STRANGER);
 
         assertThat(result.get("code").asText()).isEqualTo("forbidden");
@@ -183,7 +175,7 @@ class ChannelsAndAccessTest {
     }
 
     @Test
-    void the_owner_holds_every_permission() {
+    void theOwnerHoldsEveryPermission() {
         ObjectNode result = sandbox.run("slowmode", "{\"channelId\":\"" + GENERAL + "\",\"duration\":0}", OWNER);
 
         assertThat(result.get("ok").asBoolean()).isTrue();

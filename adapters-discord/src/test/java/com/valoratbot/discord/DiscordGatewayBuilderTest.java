@@ -1,8 +1,6 @@
 package com.valoratbot.discord;
 
 import net.dv8tion.jda.api.Permission;
-import org.junit.jupiter.api.DisplayNameGeneration;
-import org.junit.jupiter.api.DisplayNameGenerator;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -10,25 +8,24 @@ import java.time.Duration;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-@DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
 class DiscordGatewayBuilderTest {
 
     @Test
-    void a_token_is_required_and_must_look_like_one() {
+    void aTokenIsRequiredAndMustLookLikeOne() {
         assertThatThrownBy(() -> DiscordGateway.builder().build()).isInstanceOf(IllegalStateException.class).hasMessageContaining("token");
         assertThatThrownBy(() -> DiscordGateway.builder().token(" ")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> DiscordGateway.builder().token("two words")).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
-    void the_token_never_shows_in_toString() {
+    void theTokenNeverShowsInToString() {
         DiscordGateway gateway = DiscordGateway.builder().token("MTIzNDU2.secret-part.xyz").build();
 
         assertThat(gateway.toString()).doesNotContain("MTIz", "secret", "xyz").contains("token=****");
     }
 
     @Test
-    void urls_and_settings_are_validated_before_anything_connects() {
+    void urlsAndSettingsAreValidatedBeforeAnythingConnects() {
         var b = DiscordGateway.builder();
         assertThatThrownBy(() -> b.restBaseUrl("ftp://example.com/")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> b.restBaseUrl("not a url")).isInstanceOf(IllegalArgumentException.class);
@@ -41,7 +38,7 @@ class DiscordGatewayBuilderTest {
     }
 
     @Test
-    void ports_answer_guild_not_found_before_start_instead_of_throwing() {
+    void portsAnswerGuildNotFoundBeforeStartInsteadOfThrowing() {
         DiscordGateway gateway = DiscordGateway.builder().token("unused").build();
         var context = new com.valoratbot.core.port.CommandContext("c1", com.valoratbot.core.command.Snowflake.of(Sandbox.GUILD), java.util.Optional.empty());
 
@@ -53,7 +50,7 @@ class DiscordGatewayBuilderTest {
     }
 
     @Test
-    void a_refused_token_fails_start_with_a_clear_error() {
+    void aRefusedTokenFailsStartWithAClearError() {
         try (var standIn = com.valoratbot.standin.DiscordStandIn.builder().port(0).botToken("right").build().start()) {
             DiscordGateway gateway = DiscordGateway.builder().token("wrong").restBaseUrl(standIn.restBaseUrl())
                     .gatewayUrl(standIn.gatewayUrl()).readyTimeout(Duration.ofSeconds(10)).build();
@@ -63,7 +60,7 @@ class DiscordGatewayBuilderTest {
     }
 
     @Test
-    void an_embedder_can_add_to_JDAs_builder_before_login_and_sees_READY() {
+    void anEmbedderCanAddToJDAsBuilderBeforeLoginAndSeesREADY() {
         try (var standIn = com.valoratbot.standin.DiscordStandIn.builder().port(0).botToken("t").build().start()) {
             var ready = new java.util.concurrent.atomic.AtomicBoolean();
             DiscordGateway gateway = DiscordGateway.builder().token("t").restBaseUrl(standIn.restBaseUrl()).gatewayUrl(standIn.gatewayUrl())
@@ -81,7 +78,7 @@ class DiscordGatewayBuilderTest {
     }
 
     @Test
-    void the_invite_asks_for_exactly_what_the_actions_need_and_no_more() {
+    void theInviteAsksForExactlyWhatTheActionsNeedAndNoMore() {
         assertThat(DiscordGateway.invitePermissions()).containsExactlyInAnyOrder(
                 Permission.VIEW_CHANNEL, Permission.MESSAGE_SEND, Permission.MESSAGE_SEND_IN_THREADS,
                 Permission.CREATE_PUBLIC_THREADS, Permission.CREATE_PRIVATE_THREADS, Permission.MESSAGE_EMBED_LINKS,
@@ -96,7 +93,7 @@ class DiscordGatewayBuilderTest {
     }
 
     @Test
-    void every_core_permission_maps_to_the_same_discord_bit() {
+    void everyCorePermissionMapsToTheSameDiscordBit() {
         for (var p : com.valoratbot.core.port.DiscordPermission.values()) {
             assertThat(Permissions.jda(p).getName()).as(p.name()).isNotBlank();
         }

@@ -7,15 +7,12 @@ import com.valoratbot.core.result.ErrorCode;
 import com.valoratbot.core.result.Failure;
 import com.valoratbot.core.result.Result;
 import com.valoratbot.core.run.CommandHandler;
-import org.junit.jupiter.api.DisplayNameGeneration;
-import org.junit.jupiter.api.DisplayNameGenerator;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-@DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
 class GuildRateLimitsTest {
 
     static final Snowflake GUILD = Snowflake.of(Sandbox.GUILD);
@@ -31,7 +28,7 @@ class GuildRateLimitsTest {
     }
 
     @Test
-    void a_guild_gets_its_burst_then_is_refused_with_a_retry_delay() {
+    void aGuildGetsItsBurstThenIsRefusedWithARetryDelay() {
         GuildRateLimits limits = limits(3, Duration.ofSeconds(10), 1, Duration.ofSeconds(5));
 
         for (int i = 0; i < 3; i++) assertThat(limits.admit(GUILD, Action.LOCK)).isInstanceOf(Result.Ok.class);
@@ -42,7 +39,7 @@ class GuildRateLimitsTest {
     }
 
     @Test
-    void one_busy_guild_does_not_use_up_another_guilds_budget() {
+    void oneBusyGuildDoesNotUseUpAnotherGuildsBudget() {
         GuildRateLimits limits = limits(2, Duration.ofSeconds(10), 1, Duration.ofSeconds(5));
         limits.admit(GUILD, Action.LOCK);
         limits.admit(GUILD, Action.LOCK);
@@ -52,7 +49,7 @@ class GuildRateLimitsTest {
     }
 
     @Test
-    void purges_have_their_own_tighter_limit_and_other_commands_still_pass() {
+    void purgesHaveTheirOwnTighterLimitAndOtherCommandsStillPass() {
         GuildRateLimits limits = limits(20, Duration.ofSeconds(10), 1, Duration.ofSeconds(5));
 
         assertThat(limits.admit(GUILD, Action.PURGE)).isInstanceOf(Result.Ok.class);
@@ -63,7 +60,7 @@ class GuildRateLimitsTest {
     }
 
     @Test
-    void a_custom_action_takes_from_the_general_budget_and_never_from_the_purge_budget() {
+    void aCustomActionTakesFromTheGeneralBudgetAndNeverFromThePurgeBudget() {
         GuildRateLimits limits = limits(2, Duration.ofSeconds(10), 1, Duration.ofSeconds(5));
 
         assertThat(limits.admitCustom(GUILD, "ADD_QUEST_PROGRESS")).isInstanceOf(Result.Ok.class);
@@ -73,7 +70,7 @@ class GuildRateLimitsTest {
     }
 
     @Test
-    void a_purge_refused_by_the_general_limit_does_not_spend_a_purge_token() throws InterruptedException {
+    void aPurgeRefusedByTheGeneralLimitDoesNotSpendAPurgeToken() throws InterruptedException {
         GuildRateLimits limits = limits(1, Duration.ofMillis(200), 1, Duration.ofSeconds(30));
         limits.admit(GUILD, Action.LOCK);
         assertThat(limits.admit(GUILD, Action.PURGE)).as("the general limit refuses").isInstanceOf(Result.Err.class);
@@ -84,7 +81,7 @@ class GuildRateLimitsTest {
     }
 
     @Test
-    void tokens_come_back_after_the_period() throws InterruptedException {
+    void tokensComeBackAfterThePeriod() throws InterruptedException {
         GuildRateLimits limits = limits(1, Duration.ofMillis(100), 1, Duration.ofMillis(100));
         limits.admit(GUILD, Action.LOCK);
         assertThat(limits.admit(GUILD, Action.LOCK)).isInstanceOf(Result.Err.class);
@@ -95,7 +92,7 @@ class GuildRateLimitsTest {
     }
 
     @Test
-    void the_refusal_reaches_the_dashboard_as_rate_limited_with_retryAfterMs_and_seconds_in_the_reason() {
+    void theRefusalReachesTheDashboardAsRateLimitedWithRetryAfterMsAndSecondsInTheReason() {
         DiscordGateway gateway = DiscordGateway.builder().token("unused").rateLimit(2, Duration.ofSeconds(30)).build();
         CommandHandler handler = CommandHandler.builder(com.valoratbot.core.run.Ports.builder().rateLimits(gateway.rateLimits()).build()).build();
 
@@ -112,7 +109,7 @@ class GuildRateLimitsTest {
     }
 
     @Test
-    void the_defaults_are_20_commands_per_10_seconds_and_one_purge_per_5_seconds() {
+    void theDefaultsAre20CommandsPer10SecondsAndOnePurgePer5Seconds() {
         var limits = (GuildRateLimits) DiscordGateway.builder().token("unused").build().rateLimits();
 
         for (int i = 0; i < 20; i++) assertThat(limits.admit(GUILD, Action.LOCK)).as("command %d", i).isInstanceOf(Result.Ok.class);

@@ -6,11 +6,8 @@ import com.valoratbot.core.run.CommandHandler;
 import com.valoratbot.standin.AuditLogEntry;
 import com.valoratbot.standin.OverwriteType;
 import com.valoratbot.standin.StandInOverwrite;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.DisplayNameGeneration;
-import org.junit.jupiter.api.DisplayNameGenerator;
 import org.junit.jupiter.api.Test;
 
 import java.util.Optional;
@@ -19,25 +16,15 @@ import static com.valoratbot.discord.Sandbox.*;
 import static com.valoratbot.standin.Permissions.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
-@DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
 class ModerationTest {
 
     static final long LOCKED = SEND_MESSAGES | SEND_MESSAGES_IN_THREADS | CREATE_PUBLIC_THREADS | CREATE_PRIVATE_THREADS;
     static final String PUT = "PUT /channels/{channel_id}/permissions/{overwrite_id}";
     static final String DELETE = "DELETE /channels/{channel_id}/permissions/{overwrite_id}";
 
-    static Sandbox sandbox;
+    @RegisterExtension
+    static final Sandbox sandbox = Sandbox.perClass();
     long channel;
-
-    @BeforeAll
-    static void start() {
-        sandbox = Sandbox.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        sandbox.close();
-    }
 
     @BeforeEach
     void freshChannel() {
@@ -61,7 +48,7 @@ class ModerationTest {
     }
 
     @Test
-    void slowmode_sets_the_channels_rate_limit_per_user_and_0_turns_it_off() {
+    void slowmodeSetsTheChannelsRateLimitPerUserAnd0TurnsItOff() {
         ObjectNode on = sandbox.run("slowmode", "{\"channelId\":\"" + channel + "\",\"duration\":30}");
         assertThat(on.toString()).isEqualTo("{\"ok\":true}");
         assertThat(sandbox.standIn.state().channel(channel).rateLimitPerUser()).isEqualTo(30);
@@ -72,7 +59,7 @@ class ModerationTest {
     }
 
     @Test
-    void lock_denies_sending_and_threads_to_everyone_and_unlock_removes_an_overwrite_that_did_not_exist() {
+    void lockDeniesSendingAndThreadsToEveryoneAndUnlockRemovesAnOverwriteThatDidNotExist() {
         assertThat(run("lock").toString()).isEqualTo("{\"ok\":true}");
         assertThat(everyone()).contains(new StandInOverwrite(GUILD, OverwriteType.ROLE, 0, LOCKED));
 
@@ -82,7 +69,7 @@ class ModerationTest {
     }
 
     /**
-     * Works around a stand-in bug (see {@link #restoring_bits_the_bot_holds_in_the_guild_but_not_in_the_locked_channel_is_allowed}):
+     * Works around a stand-in bug (see {@link #restoringBitsTheBotHoldsInTheGuildButNotInTheLockedChannelIsAllowed}):
      * the bot's role is explicitly allowed, in the channel, the bits @everyone's overwrite denies.
      */
     private void letTheBotKeepInTheChannel(long bits) {
@@ -90,7 +77,7 @@ class ModerationTest {
     }
 
     @Test
-    void unlock_restores_a_custom_everyone_overwrite_exactly() {
+    void unlockRestoresACustomEveryoneOverwriteExactly() {
         letTheBotKeepInTheChannel(ADD_REACTIONS | LOCKED);
         seedOverwrite(GUILD, SEND_MESSAGES | ATTACH_FILES, ADD_REACTIONS);
 
@@ -102,7 +89,7 @@ class ModerationTest {
     }
 
     @Test
-    void unlock_gives_back_only_the_locked_bits_and_keeps_what_staff_changed_while_the_channel_was_locked() {
+    void unlockGivesBackOnlyTheLockedBitsAndKeepsWhatStaffChangedWhileTheChannelWasLocked() {
         letTheBotKeepInTheChannel(ADD_REACTIONS | LOCKED);
         run("lock");
         seedOverwrite(GUILD, 0, LOCKED | ADD_REACTIONS); // a moderator also turned reactions off meanwhile
@@ -113,7 +100,7 @@ class ModerationTest {
     }
 
     @Test
-    void an_empty_everyone_overwrite_counts_as_none_and_unlock_removes_it() {
+    void anEmptyEveryoneOverwriteCountsAsNoneAndUnlockRemovesIt() {
         sandbox.standIn.state().setOverwrite(channel, GUILD, OverwriteType.ROLE, 0, 0);
 
         run("lock");
@@ -129,7 +116,7 @@ class ModerationTest {
      * be able to give @everyone its explicit allow back.
      */
     @Test
-    void restoring_bits_the_bot_holds_in_the_guild_but_not_in_the_locked_channel_is_allowed() {
+    void restoringBitsTheBotHoldsInTheGuildButNotInTheLockedChannelIsAllowed() {
         seedOverwrite(GUILD, SEND_MESSAGES, 0);
         run("lock");
 
@@ -138,7 +125,7 @@ class ModerationTest {
     }
 
     @Test
-    void lock_and_unlock_leave_other_overwrites_alone() {
+    void lockAndUnlockLeaveOtherOverwritesAlone() {
         seedOverwrite(MODS_ROLE, SEND_MESSAGES, 0);
 
         run("lock");
@@ -149,7 +136,7 @@ class ModerationTest {
     }
 
     @Test
-    void locking_twice_is_harmless_and_unlock_still_restores_the_state_before_the_first_lock() {
+    void lockingTwiceIsHarmlessAndUnlockStillRestoresTheStateBeforeTheFirstLock() {
         letTheBotKeepInTheChannel(LOCKED);
         seedOverwrite(GUILD, SEND_MESSAGES, 0);
         run("lock");
@@ -163,7 +150,7 @@ class ModerationTest {
     }
 
     @Test
-    void unlocking_a_channel_that_is_not_locked_is_harmless_and_changes_nothing() {
+    void unlockingAChannelThatIsNotLockedIsHarmlessAndChangesNothing() {
         seedOverwrite(GUILD, 0, ADD_REACTIONS);
         sandbox.standIn.clearRequests();
 
@@ -175,7 +162,7 @@ class ModerationTest {
     }
 
     @Test
-    void unlock_gives_sending_back_in_a_channel_staff_locked_by_hand_without_the_bot() {
+    void unlockGivesSendingBackInAChannelStaffLockedByHandWithoutTheBot() {
         letTheBotKeepInTheChannel(LOCKED);
         seedOverwrite(GUILD, ATTACH_FILES, SEND_MESSAGES | ADD_REACTIONS);
 
@@ -185,7 +172,7 @@ class ModerationTest {
     }
 
     @Test
-    void locking_a_channel_staff_already_locked_and_unlocking_it_leaves_it_unlocked_not_locked_for_good() {
+    void lockingAChannelStaffAlreadyLockedAndUnlockingItLeavesItUnlockedNotLockedForGood() {
         letTheBotKeepInTheChannel(LOCKED);
         seedOverwrite(GUILD, 0, LOCKED);
 
@@ -199,7 +186,7 @@ class ModerationTest {
     }
 
     @Test
-    void a_moderator_unlocking_in_discord_between_lock_and_unlock_is_seen_and_nothing_is_written_twice() {
+    void aModeratorUnlockingInDiscordBetweenLockAndUnlockIsSeenAndNothingIsWrittenTwice() {
         run("lock");
         sandbox.standIn.state().removeOverwrite(channel, GUILD); // staff unlocked it in Discord's client
         sandbox.standIn.clearRequests();
@@ -213,7 +200,7 @@ class ModerationTest {
     }
 
     @Test
-    void a_lock_that_takes_the_bots_own_send_messages_away_can_still_be_unlocked() {
+    void aLockThatTakesTheBotsOwnSendMessagesAwayCanStillBeUnlocked() {
         run("lock");
         long botInChannel = sandbox.standIn.state().effectivePermissions(channel, sandbox.standIn.botUserId());
         assertThat(botInChannel & SEND_MESSAGES).as("the bot sends only through roles @everyone's deny overrides").isZero();
@@ -223,7 +210,7 @@ class ModerationTest {
     }
 
     @Test
-    void unlock_after_an_adapter_restart_restores_what_the_previous_adapter_remembered() {
+    void unlockAfterAnAdapterRestartRestoresWhatThePreviousAdapterRemembered() {
         letTheBotKeepInTheChannel(ADD_REACTIONS | LOCKED);
         seedOverwrite(GUILD, ATTACH_FILES, ADD_REACTIONS);
         run("lock");
@@ -236,7 +223,7 @@ class ModerationTest {
     }
 
     @Test
-    void lock_and_unlock_leave_a_reason_in_the_audit_log() {
+    void lockAndUnlockLeaveAReasonInTheAuditLog() {
         sandbox.run("lock", "{\"channelId\":\"" + channel + "\"}", MODERATOR);
         sandbox.run("unlock", "{\"channelId\":\"" + channel + "\"}", MODERATOR);
 

@@ -5,11 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.valoratbot.standin.AuditLogEntry;
 import com.valoratbot.standin.RecordedRequest;
 import com.valoratbot.standin.StandInMessage;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.DisplayNameGeneration;
-import org.junit.jupiter.api.DisplayNameGenerator;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -19,7 +16,6 @@ import java.util.List;
 import static com.valoratbot.discord.Sandbox.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
-@DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
 class PurgeTest {
 
     static final String HISTORY = "GET /channels/{channel_id}/messages";
@@ -27,19 +23,10 @@ class PurgeTest {
     static final String SINGLE = "DELETE /channels/{channel_id}/messages/{message_id}";
     static final ObjectMapper JSON = new ObjectMapper();
 
-    static Sandbox sandbox;
+    @RegisterExtension
+    static final Sandbox sandbox = Sandbox.perClass();
     long channel;
     Instant recent;
-
-    @BeforeAll
-    static void start() {
-        sandbox = Sandbox.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        sandbox.close();
-    }
 
     @BeforeEach
     void freshChannel() {
@@ -66,7 +53,7 @@ class PurgeTest {
     }
 
     @Test
-    void count_deletes_the_newest_messages_keeps_pinned_ones_and_reports_the_contracts_shape() {
+    void countDeletesTheNewestMessagesKeepsPinnedOnesAndReportsTheContractsShape() {
         List<Long> older = sandbox.messages(channel, MEMBER, 5, recent.minusSeconds(60), false);
         sandbox.messages(channel, MEMBER, 47, recent, false);
         List<Long> pinned = sandbox.messages(channel, OTHER_BOT, 3, recent.plusSeconds(1), true);
@@ -80,7 +67,7 @@ class PurgeTest {
     }
 
     @Test
-    void the_mode_defaults_to_count() {
+    void theModeDefaultsToCount() {
         sandbox.messages(channel, OTHER_BOT, 2, recent, false);
         sandbox.messages(channel, MEMBER, 2, recent.plusSeconds(1), false);
 
@@ -89,7 +76,7 @@ class PurgeTest {
     }
 
     @Test
-    void users_deletes_among_the_newest_only_what_humans_wrote() {
+    void usersDeletesAmongTheNewestOnlyWhatHumansWrote() {
         List<Long> outsideWindow = sandbox.messages(channel, MEMBER, 5, recent.minusSeconds(60), false);
         List<Long> bots = new java.util.ArrayList<>();
         for (int i = 0; i < 5; i++) {
@@ -104,7 +91,7 @@ class PurgeTest {
     }
 
     @Test
-    void bots_deletes_among_the_newest_only_what_bots_wrote_and_counts_pinned_bot_messages_as_skipped() {
+    void botsDeletesAmongTheNewestOnlyWhatBotsWroteAndCountsPinnedBotMessagesAsSkipped() {
         List<Long> humans = sandbox.messages(channel, MEMBER, 4, recent, false);
         sandbox.messages(channel, OTHER_BOT, 3, recent.plusSeconds(1), false);
         List<Long> pinnedBot = sandbox.messages(channel, OTHER_BOT, 1, recent.plusSeconds(2), true);
@@ -116,7 +103,7 @@ class PurgeTest {
     }
 
     @Test
-    void messages_older_than_14_days_are_skipped_and_those_just_younger_are_deleted() {
+    void messagesOlderThan14DaysAreSkippedAndThoseJustYoungerAreDeleted() {
         Instant now = Instant.now();
         List<Long> tooOld = sandbox.messages(channel, MEMBER, 4, now.minus(Duration.ofDays(14)).minus(Duration.ofHours(1)), false);
         sandbox.messages(channel, MEMBER, 6, now.minus(Duration.ofDays(14)).plus(Duration.ofHours(1)), false);
@@ -129,7 +116,7 @@ class PurgeTest {
     }
 
     @Test
-    void only_old_messages_means_no_delete_request_at_all() {
+    void onlyOldMessagesMeansNoDeleteRequestAtAll() {
         sandbox.messages(channel, MEMBER, 3, Instant.now().minus(Duration.ofDays(30)), false);
 
         assertThat(purge(10, "count").toString()).isEqualTo("{\"ok\":true,\"deleted\":0,\"skipped\":3}");
@@ -138,7 +125,7 @@ class PurgeTest {
     }
 
     @Test
-    void two_hundred_and_fifty_messages_take_three_history_pages_and_three_bulk_deletes() {
+    void twoHundredAndFiftyMessagesTakeThreeHistoryPagesAndThreeBulkDeletes() {
         sandbox.messages(channel, MEMBER, 250, recent, false);
 
         ObjectNode result = purge(250, "count");
@@ -151,7 +138,7 @@ class PurgeTest {
     }
 
     @Test
-    void one_hundred_and_one_messages_go_as_one_bulk_of_100_and_one_single_delete() {
+    void oneHundredAndOneMessagesGoAsOneBulkOf100AndOneSingleDelete() {
         sandbox.messages(channel, MEMBER, 101, recent, false);
 
         ObjectNode result = purge(101, "count");
@@ -164,7 +151,7 @@ class PurgeTest {
     }
 
     @Test
-    void an_amount_above_what_the_channel_holds_reads_one_short_page_and_stops() {
+    void anAmountAboveWhatTheChannelHoldsReadsOneShortPageAndStops() {
         sandbox.messages(channel, MEMBER, 5, recent, false);
 
         assertThat(purge(300, "count").toString()).isEqualTo("{\"ok\":true,\"deleted\":5,\"skipped\":0}");
@@ -173,12 +160,12 @@ class PurgeTest {
     }
 
     @Test
-    void an_empty_channel_purges_nothing() {
+    void anEmptyChannelPurgesNothing() {
         assertThat(purge(10, "count").toString()).isEqualTo("{\"ok\":true,\"deleted\":0,\"skipped\":0}");
     }
 
     @Test
-    void the_audit_log_names_the_requester_and_the_command() {
+    void theAuditLogNamesTheRequesterAndTheCommand() {
         sandbox.messages(channel, MEMBER, 3, recent, false);
         sandbox.standIn.clearRequests();
 
@@ -192,7 +179,7 @@ class PurgeTest {
     }
 
     @Test
-    void without_a_requester_the_audit_log_says_dashboard() {
+    void withoutARequesterTheAuditLogSaysDashboard() {
         sandbox.messages(channel, MEMBER, 1, recent, false);
 
         assertThat(purge(1, "count").get("deleted").asInt()).isEqualTo(1);

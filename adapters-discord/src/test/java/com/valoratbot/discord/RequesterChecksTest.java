@@ -5,10 +5,7 @@ import com.valoratbot.core.port.QueuedCommand;
 import com.valoratbot.core.run.AnonymousRows;
 import com.valoratbot.core.run.CommandHandler;
 import com.valoratbot.core.text.Language;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.DisplayNameGeneration;
-import org.junit.jupiter.api.DisplayNameGenerator;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -25,20 +22,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Who asked, on the stand-in with real JDA: rows without a requester (the dashboard's own table has
  * no requested_by) are held to VALORATBOT_ANONYMOUS_ROWS, and a named requester must be a person.
  */
-@DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
 class RequesterChecksTest {
 
-    static Sandbox sandbox;
-
-    @BeforeAll
-    static void start() {
-        sandbox = Sandbox.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        sandbox.close();
-    }
+    @RegisterExtension
+    static final Sandbox sandbox = Sandbox.perClass();
 
     private static CommandHandler handler(AnonymousRows level) {
         return CommandHandler.builder(sandbox.discord.ports().build()).language(Language.EN).anonymousRows(level).build();
@@ -58,7 +45,7 @@ class RequesterChecksTest {
     }
 
     @Test
-    void by_default_an_anonymous_everyone_ping_is_forbidden_and_nothing_is_posted() {
+    void byDefaultAnAnonymousEveryonePingIsForbiddenAndNothingIsPosted() {
         long channel = sandbox.newTextChannel("anon-everyone");
 
         ObjectNode everyone = run(AnonymousRows.DEFAULT, "announce", announce(channel, "\"everyone\""), Optional.empty());
@@ -71,7 +58,7 @@ class RequesterChecksTest {
     }
 
     @Test
-    void by_default_an_anonymous_announcement_without_mass_mentions_and_a_lock_still_work() {
+    void byDefaultAnAnonymousAnnouncementWithoutMassMentionsAndALockStillWork() {
         long channel = sandbox.newTextChannel("anon-plain");
 
         ObjectNode posted = run(AnonymousRows.DEFAULT, "announce", announce(channel, "\"users\""), Optional.empty());
@@ -83,7 +70,7 @@ class RequesterChecksTest {
     }
 
     @Test
-    void with_no_moderation_an_anonymous_lock_and_purge_are_forbidden_and_the_channel_is_untouched() {
+    void withNoModerationAnAnonymousLockAndPurgeAreForbiddenAndTheChannelIsUntouched() {
         long channel = sandbox.newTextChannel("anon-no-moderation");
         sandbox.messages(channel, MEMBER, 3, Instant.now().minusSeconds(60), false);
 
@@ -100,7 +87,7 @@ class RequesterChecksTest {
     }
 
     @Test
-    void read_only_lets_an_anonymous_row_list_channels_and_nothing_else() {
+    void readOnlyLetsAnAnonymousRowListChannelsAndNothingElse() {
         ObjectNode list = run(AnonymousRows.READ_ONLY, "listTextChannels", "{}", Optional.empty());
         ObjectNode announce = run(AnonymousRows.READ_ONLY, "announce", announce(GENERAL, ""), Optional.empty());
 
@@ -109,7 +96,7 @@ class RequesterChecksTest {
     }
 
     @Test
-    void a_moderator_named_as_requester_may_ping_everyone_even_where_anonymous_rows_are_read_only() {
+    void aModeratorNamedAsRequesterMayPingEveryoneEvenWhereAnonymousRowsAreReadOnly() {
         long channel = sandbox.newTextChannel("verified-everyone");
 
         ObjectNode result = run(AnonymousRows.READ_ONLY, "announce", announce(channel, "\"everyone\""), Optional.of(Long.toString(MODERATOR)));
@@ -119,7 +106,7 @@ class RequesterChecksTest {
     }
 
     @Test
-    void a_member_without_Mention_Everyone_may_not_ping_roles() {
+    void aMemberWithoutMentionEveryoneMayNotPingRoles() {
         long channel = sandbox.newTextChannel("member-roles");
 
         ObjectNode result = run(AnonymousRows.ALL, "announce", announce(channel, "\"roles\""), Optional.of(Long.toString(MEMBER)));
@@ -129,7 +116,7 @@ class RequesterChecksTest {
     }
 
     @Test
-    void another_bot_named_as_requester_is_forbidden_and_nothing_is_deleted() {
+    void anotherBotNamedAsRequesterIsForbiddenAndNothingIsDeleted() {
         long channel = sandbox.newTextChannel("bot-requester");
         sandbox.messages(channel, MEMBER, 3, Instant.now().minusSeconds(60), false);
 
@@ -141,7 +128,7 @@ class RequesterChecksTest {
     }
 
     @Test
-    void the_bot_itself_named_as_requester_is_forbidden_and_the_channel_stays_unlocked() {
+    void theBotItselfNamedAsRequesterIsForbiddenAndTheChannelStaysUnlocked() {
         long channel = sandbox.newTextChannel("self-requester");
         String self = Long.toString(sandbox.standIn.botUserId());
 
@@ -156,7 +143,7 @@ class RequesterChecksTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"", "   ", "2200000000000000901 ", "02200000000000000901", "２２００００００００００００００００９０１"})
-    void a_blank_or_non_canonical_requester_is_invalid_payload_and_never_anonymous(String requestedBy) {
+    void aBlankOrNonCanonicalRequesterIsInvalidPayloadAndNeverAnonymous(String requestedBy) {
         long channel = sandbox.newTextChannel("blank-requester");
 
         ObjectNode result = run(AnonymousRows.ALL, "lock", "{\"channelId\":\"" + channel + "\"}", Optional.of(requestedBy));
@@ -169,7 +156,7 @@ class RequesterChecksTest {
     @ParameterizedTest
     @ValueSource(strings = {" 2200000000000000001", "2200000000000000001\n", "02200000000000000001", "+2200000000000000001",
             "２２０００００００００００００００００１", "٢٢٠٠٠٠٠٠٠٠٠٠٠٠٠٠٠٠١"})
-    void a_guild_id_spelt_any_other_way_than_canonically_does_not_act_on_the_real_guild(String guild) {
+    void aGuildIdSpeltAnyOtherWayThanCanonicallyDoesNotActOnTheRealGuild(String guild) {
         long channel = sandbox.newTextChannel("spelt-guild");
 
         ObjectNode result = run(handler(AnonymousRows.ALL), guild, "lock", "{\"channelId\":\"" + channel + "\"}", Optional.empty());
@@ -180,7 +167,7 @@ class RequesterChecksTest {
     }
 
     @Test
-    void a_channel_id_in_fullwidth_digits_is_invalid_payload() {
+    void aChannelIdInFullwidthDigitsIsInvalidPayload() {
         long channel = sandbox.newTextChannel("fullwidth-channel");
         String fullwidth = Long.toString(channel).chars().mapToObj(c -> String.valueOf((char) (c - '0' + '０'))).reduce("", String::concat);
 

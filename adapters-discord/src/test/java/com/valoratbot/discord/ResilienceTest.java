@@ -2,10 +2,7 @@ package com.valoratbot.discord;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.valoratbot.standin.RecordedRequest;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.DisplayNameGeneration;
-import org.junit.jupiter.api.DisplayNameGenerator;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -21,7 +18,6 @@ import static com.valoratbot.discord.Sandbox.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Discord's rate limits, a dropped gateway, and payloads no dashboard should send. */
-@DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
 class ResilienceTest {
 
     static final String BULK = "POST /channels/{channel_id}/messages/bulk-delete";
@@ -29,20 +25,11 @@ class ResilienceTest {
     static final Duration BULK_WINDOW = Duration.ofMillis(500);
     static final Duration SEND_WINDOW = Duration.ofSeconds(1);
 
-    static Sandbox sandbox;
-
-    @BeforeAll
-    static void start() {
-        sandbox = Sandbox.start(standIn -> standIn
-                        .rateLimit(BULK, 1, BULK_WINDOW)
-                        .rateLimit(SEND, 2, SEND_WINDOW),
-                adapter -> {});
-    }
-
-    @AfterAll
-    static void stop() {
-        sandbox.close();
-    }
+    @RegisterExtension
+    static final Sandbox sandbox = Sandbox.perClass(standIn -> standIn
+                    .rateLimit(BULK, 1, BULK_WINDOW)
+                    .rateLimit(SEND, 2, SEND_WINDOW),
+            adapter -> {});
 
     private static List<RecordedRequest> succeeded(String route) {
         return sandbox.requests(route).stream().filter(r -> r.status() / 100 == 2).toList();
@@ -57,7 +44,7 @@ class ResilienceTest {
     }
 
     @Test
-    void a_purge_under_a_tight_bulk_delete_limit_completes_at_the_pace_the_server_allows() {
+    void aPurgeUnderATightBulkDeleteLimitCompletesAtThePaceTheServerAllows() {
         long channel = sandbox.newTextChannel("rate-limited");
         sandbox.messages(channel, MEMBER, 350, Instant.now().minusSeconds(600), false);
         sandbox.standIn.clearRequests();
@@ -71,7 +58,7 @@ class ResilienceTest {
     }
 
     @Test
-    void announcements_racing_for_a_tight_send_limit_all_complete_and_429s_are_retried() throws Exception {
+    void announcementsRacingForATightSendLimitAllCompleteAnd429sAreRetried() throws Exception {
         sandbox.standIn.clearRequests();
         List<ObjectNode> results = new ArrayList<>();
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -101,7 +88,7 @@ class ResilienceTest {
     }
 
     @Test
-    void a_429_the_client_did_not_see_coming_is_waited_out_and_retried() throws Exception {
+    void a429TheClientDidNotSeeComingIsWaitedOutAndRetried() throws Exception {
         String history = "GET /channels/{channel_id}/messages";
         long channel = sandbox.newTextChannel("surprise-429");
         sandbox.messages(channel, MEMBER, 3, Instant.now().minusSeconds(60), false);
@@ -125,7 +112,7 @@ class ResilienceTest {
     }
 
     @Test
-    void commands_issued_while_the_gateway_is_dropped_complete_once_it_is_back() throws Exception {
+    void commandsIssuedWhileTheGatewayIsDroppedCompleteOnceItIsBack() throws Exception {
         long channel = sandbox.newTextChannel("during-drop");
         sandbox.messages(channel, MEMBER, 5, Instant.now().minusSeconds(60), false);
         int resumesBefore = sandbox.standIn.gatewayStats().resumes();
@@ -149,7 +136,7 @@ class ResilienceTest {
     }
 
     @Test
-    void a_gateway_that_stays_away_longer_than_the_command_timeout_ends_the_command_as_a_discord_timeout() {
+    void aGatewayThatStaysAwayLongerThanTheCommandTimeoutEndsTheCommandAsADiscordTimeout() {
         try (Sandbox lonely = Sandbox.start(standIn -> {}, adapter -> adapter.commandTimeout(Duration.ofMillis(800)))) {
             lonely.standIn.close();
             eventually(() -> lonely.discord.jda().getStatus() != net.dv8tion.jda.api.JDA.Status.CONNECTED);
@@ -164,7 +151,7 @@ class ResilienceTest {
     }
 
     @Test
-    void malformed_rows_end_in_an_error_result_never_a_crash() {
+    void malformedRowsEndInAnErrorResultNeverACrash() {
         Set<String> expected = Set.of("invalid_payload", "unknown_action", "channel_not_found", "guild_not_found");
         String[][] rows = {
                 {"purge", "not json"},

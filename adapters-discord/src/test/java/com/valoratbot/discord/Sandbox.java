@@ -8,6 +8,11 @@ import com.valoratbot.core.run.CommandHandler;
 import com.valoratbot.standin.DiscordStandIn;
 import com.valoratbot.standin.RecordedRequest;
 import com.valoratbot.standin.StandInState;
+import com.valoratbot.testing.Eventually;
+import com.valoratbot.testing.TestStandIn;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -24,10 +29,16 @@ import static com.valoratbot.standin.Permissions.*;
  * One stand-in and one adapter logged in to it, shared by a test class (logging in takes a while),
  * and the dashboard's view of it: a {@link CommandHandler} fed rows as the queue would.
  *
+ * <pre>{@code
+ * @RegisterExtension static final Sandbox sandbox = Sandbox.perClass();
+ * }</pre>
+ * or, for a test that breaks its own, {@code try (Sandbox s = Sandbox.start()) { ... }}. The stand-in's
+ * lifecycle is {@link TestStandIn}'s; this class adds what is typed by this adapter.
+ *
  * <p>Two guilds, the bot in both: {@link #GUILD} with a moderator, a plain member and another bot,
  * and {@link #OTHER_GUILD} whose channel ids must never be reachable from {@link #GUILD}'s commands.
  */
-final class Sandbox implements AutoCloseable {
+public final class Sandbox implements BeforeAllCallback, AfterAllCallback, AutoCloseable {
 
     static final long GUILD = 2_200_000_000_000_000_001L;
     static final long OTHER_GUILD = 2_300_000_000_000_000_001L;
@@ -55,42 +66,66 @@ final class Sandbox implements AutoCloseable {
     /** Fresh channel ids for tests that need a channel of their own. */
     private static final AtomicLong NEXT_CHANNEL = new AtomicLong(2_200_000_000_000_001_000L);
 
-    final DiscordStandIn standIn;
-    final RememberLocks locks;
+    private final TestStandIn server;
+    private final Consumer<DiscordGateway.Builder> adapterSettings;
+    final RememberLocks locks = RememberLocks.inMemory();
+    DiscordStandIn standIn;
     CommandHandler handler;
     DiscordGateway discord;
-    private final Consumer<DiscordGateway.Builder> adapterSettings;
 
-    private Sandbox(DiscordStandIn standIn, RememberLocks locks, Consumer<DiscordGateway.Builder> adapterSettings) {
-        this.standIn = standIn;
-        this.locks = locks;
+    private Sandbox(Consumer<DiscordStandIn.Builder> standInSettings, Consumer<DiscordGateway.Builder> adapterSettings) {
+        this.server = TestStandIn.with(b -> standInSettings.accept(b.botToken("sandbox-token"))).seeded(Sandbox::seed);
         this.adapterSettings = adapterSettings;
-        this.discord = connect();
-        this.handler = CommandHandler.builder(discord.ports().build()).build();
     }
 
+    /** The extension: started before the class's tests, closed after them. */
+    static Sandbox perClass() {
+        return perClass(standIn -> {}, adapter -> {});
+    }
+
+    static Sandbox perClass(Consumer<DiscordStandIn.Builder> standInSettings, Consumer<DiscordGateway.Builder> adapterSettings) {
+        return new Sandbox(standInSettings, adapterSettings);
+    }
+
+    /** Started now, for a test that owns (and may break) its sandbox. */
     static Sandbox start() {
         return start(standIn -> {}, adapter -> {});
     }
 
     static Sandbox start(Consumer<DiscordStandIn.Builder> standInSettings, Consumer<DiscordGateway.Builder> adapterSettings) {
-        DiscordStandIn.Builder b = DiscordStandIn.builder().port(0).botToken("sandbox-token");
-        standInSettings.accept(b);
-        DiscordStandIn standIn = b.build().start();
-        seed(standIn.state());
-        return new Sandbox(standIn, RememberLocks.inMemory(), adapterSettings);
+        Sandbox sandbox = new Sandbox(standInSettings, adapterSettings);
+        sandbox.open();
+        return sandbox;
+    }
+
+    private void open() {
+        standIn = server.start();
+        discord = connect();
+        handler = CommandHandler.builder(discord.ports().build()).build();
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        open();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        close();
+    }
+
+    /** A builder of this adapter already pointed at the stand-in (its token, REST and Gateway URLs). */
+    public static DiscordGateway.Builder gatewayTo(DiscordStandIn standIn) {
+        return DiscordGateway.builder().token(standIn.botToken()).restBaseUrl(standIn.restBaseUrl())
+                .gatewayUrl(standIn.gatewayUrl()).readyTimeout(Duration.ofSeconds(30));
     }
 
     private DiscordGateway connect() {
-        DiscordGateway.Builder b = DiscordGateway.builder()
-                .token(standIn.botToken())
-                .restBaseUrl(standIn.restBaseUrl())
-                .gatewayUrl(standIn.gatewayUrl())
+        DiscordGateway.Builder b = gatewayTo(standIn)
                 .lockMemory(locks)
                 // Tests run many purges in a row; the per-guild limits have their own tests.
                 .rateLimit(10_000, Duration.ofSeconds(1))
                 .purgeRateLimit(10_000, Duration.ofSeconds(1))
-                .readyTimeout(Duration.ofSeconds(30))
                 .commandTimeout(Duration.ofSeconds(20));
         adapterSettings.accept(b);
         return b.build().start();
@@ -165,21 +200,12 @@ final class Sandbox implements AutoCloseable {
     }
 
     static void eventually(BooleanSupplier condition) {
-        long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() - until > 0) throw new AssertionError("condition not met within 10 s");
-            try {
-                Thread.sleep(10);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
+        Eventually.within(Duration.ofSeconds(10), "condition", condition);
     }
 
     @Override
     public void close() {
         if (discord != null) discord.close();
-        standIn.close();
+        server.close();
     }
 }

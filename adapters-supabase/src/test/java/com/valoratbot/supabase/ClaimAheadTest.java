@@ -1,8 +1,7 @@
 package com.valoratbot.supabase;
 
+import com.valoratbot.testing.Eventually;
 import com.valoratbot.core.run.CommandHandler;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -18,20 +17,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ClaimAheadTest {
 
     @RegisterExtension
-    static final TestDatabase db = new TestDatabase();
+    static final TestDatabase db = TestDatabase.migrated().emptiedBeforeEach("commands");
 
-    static Database database;
     static final long REAL = 111111111111111111L;
-
-    @BeforeAll
-    static void open() {
-        database = db.open();
-    }
-
-    @BeforeEach
-    void empty() {
-        db.execute("DELETE FROM commands");
-    }
 
     /** Guilds from 900000000000000000 up are ones the bot is not in. */
     static CommandHandler handler(RecordingDiscord discord) {
@@ -42,17 +30,17 @@ class ClaimAheadTest {
     @Test
     void junkIsAnsweredWhileEverySlotIsBusyAndTheRealCommandsBeyondTheSlotsWaitClaimedAndAreRequeuedAtShutdown() throws Exception {
         RecordingDiscord discord = new RecordingDiscord().delay(Duration.ofSeconds(60));
-        String first = CommandAdmin.on(database).enqueue(String.valueOf(REAL), "listTextChannels", "{}", null);
-        RunningWorker w = RunningWorker.start(database, handler(discord), q -> q,
+        String first = CommandAdmin.on(db.database()).enqueue(String.valueOf(REAL), "listTextChannels", "{}", null);
+        RunningWorker w = RunningWorker.start(db.database(), handler(discord), q -> q,
                 r -> r.maxInFlight(1).claimAhead(4).shutdownTimeout(Duration.ofMillis(300)));
         try {
             Eventually.within(Duration.ofSeconds(20), "the only slot taken", () -> discord.executionsOf(first) == 1);
             db.execute("""
                     INSERT INTO commands (guild_id, action, payload, created_at)
                     SELECT (900000000000000000 + g)::text, 'listTextChannels', '{}'::jsonb, clock_timestamp() FROM generate_series(1, 500) g""");
-            String second1 = CommandAdmin.on(database).enqueue(String.valueOf(REAL + 1), "listTextChannels", "{}", null);
-            String second2 = CommandAdmin.on(database).enqueue(String.valueOf(REAL + 1), "listTextChannels", "{}", null);
-            String third = CommandAdmin.on(database).enqueue(String.valueOf(REAL + 2), "listTextChannels", "{}", null);
+            String second1 = CommandAdmin.on(db.database()).enqueue(String.valueOf(REAL + 1), "listTextChannels", "{}", null);
+            String second2 = CommandAdmin.on(db.database()).enqueue(String.valueOf(REAL + 1), "listTextChannels", "{}", null);
+            String third = CommandAdmin.on(db.database()).enqueue(String.valueOf(REAL + 2), "listTextChannels", "{}", null);
 
             Eventually.within(Duration.ofSeconds(60), "every junk row answered", () ->
                     db.count("SELECT count(*) FROM commands WHERE guild_id >= '9' AND status = 'error' AND result->>'code' = 'guild_not_found'") == 500);
@@ -83,7 +71,7 @@ class ClaimAheadTest {
         List<List<Object>> expected = db.query("""
                 SELECT guild_id::text, array_agg(id::text ORDER BY created_at, id)::text FROM commands WHERE guild_id < '9' GROUP BY 1""");
 
-        try (RunningWorker w = RunningWorker.start(database, handler(discord), q -> q, r -> r.maxInFlight(2).claimAhead(3))) {
+        try (RunningWorker w = RunningWorker.start(db.database(), handler(discord), q -> q, r -> r.maxInFlight(2).claimAhead(3))) {
             Eventually.within(Duration.ofSeconds(120), "everything ended", () ->
                     db.count("SELECT count(*) FROM commands WHERE status IN ('pending', 'processing')") == 0);
         }

@@ -2,8 +2,6 @@ package com.valoratbot.supabase;
 
 import com.valoratbot.core.port.CompleteCommands.Completion;
 import com.valoratbot.core.port.QueuedCommand;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -25,20 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ClaimingTest {
 
     @RegisterExtension
-    static final TestDatabase db = new TestDatabase();
+    static final TestDatabase db = TestDatabase.migrated().emptiedBeforeEach("commands", "valoratbot.claims");
 
-    static Database database;
-
-    @BeforeAll
-    static void open() {
-        database = db.open();
-    }
-
-    @BeforeEach
-    void empty() {
-        db.execute("DELETE FROM commands");
-        db.execute("DELETE FROM valoratbot.claims");
-    }
 
     /** Inserts commands one after the other (distinct created_at) and returns their ids in order. */
     static List<String> insert(String guild, String... actions) {
@@ -58,7 +44,7 @@ class ClaimingTest {
     void aClaimTakesOnlyTheOldestCommandOfEachGuildAndMarksItProcessing() {
         List<String> a = insert("1001", "lock", "unlock", "lock");
         List<String> b = insert("1002", "slowmode");
-        try (PostgresQueue queue = PostgresQueue.builder(database).workerId("w1").listen(false).build()) {
+        try (PostgresQueue queue = PostgresQueue.builder(db.database()).workerId("w1").listen(false).build()) {
             List<QueuedCommand> claimed = queue.claims().claim(10);
 
             assertThat(claimed).extracting(QueuedCommand::id).containsExactlyInAnyOrder(a.get(0), b.get(0));
@@ -76,7 +62,7 @@ class ClaimingTest {
     @Test
     void aGuildsNextCommandIsClaimedOnlyOnceThePreviousOneIsFinished() {
         List<String> ids = insert("2001", "lock", "unlock");
-        try (PostgresQueue queue = PostgresQueue.builder(database).workerId("w1").listen(false).build()) {
+        try (PostgresQueue queue = PostgresQueue.builder(db.database()).workerId("w1").listen(false).build()) {
             assertThat(queue.claims().claim(10)).extracting(QueuedCommand::id).containsExactly(ids.get(0));
             assertThat(queue.claims().claim(10)).isEmpty();
 
@@ -91,7 +77,7 @@ class ClaimingTest {
     void aBatchOfOutcomesIsWrittenWithStatusResultAndUpdatedAtAndReleasesTheClaims() {
         List<String> ids = new ArrayList<>();
         for (int g = 0; g < 50; g++) ids.addAll(insert(String.valueOf(3000 + g), "lock"));
-        try (PostgresQueue queue = PostgresQueue.builder(database).workerId("w1").listen(false).build()) {
+        try (PostgresQueue queue = PostgresQueue.builder(db.database()).workerId("w1").listen(false).build()) {
             assertThat(queue.claims().claim(100)).hasSize(50);
             db.execute("UPDATE commands SET updated_at = now() - interval '1 hour'");
             List<Completion> outcomes = new ArrayList<>();
@@ -112,7 +98,7 @@ class ClaimingTest {
     @Test
     void aCompletionForACommandThisWorkerNoLongerHoldsIsIgnored() {
         String id = insert("4001", "lock").get(0);
-        try (PostgresQueue queue = PostgresQueue.builder(database).workerId("w1").listen(false).build()) {
+        try (PostgresQueue queue = PostgresQueue.builder(db.database()).workerId("w1").listen(false).build()) {
             queue.claims().claim(1);
             // Another worker took it over meanwhile.
             db.execute("UPDATE valoratbot.claims SET worker_id = 'w2' WHERE command_id = ?", id);
@@ -129,7 +115,7 @@ class ClaimingTest {
     void aRequeuedCommandKeepsItsCreatedAtAndComesBackFirstInItsGuild() {
         List<String> ids = insert("5001", "lock", "unlock");
         Object createdBefore = db.value("SELECT created_at FROM commands WHERE id = ?::uuid", ids.get(0));
-        try (PostgresQueue queue = PostgresQueue.builder(database).workerId("w1").listen(false).build()) {
+        try (PostgresQueue queue = PostgresQueue.builder(db.database()).workerId("w1").listen(false).build()) {
             queue.claims().claim(1);
 
             queue.recovery().requeue(List.of(ids.get(0)));
@@ -144,7 +130,7 @@ class ClaimingTest {
     @Test
     void aResultHoldingANulCharacterIsStoredInsteadOfBlockingTheBatch() {
         String id = insert("6001", "lock").get(0);
-        try (PostgresQueue queue = PostgresQueue.builder(database).workerId("w1").listen(false).build()) {
+        try (PostgresQueue queue = PostgresQueue.builder(db.database()).workerId("w1").listen(false).build()) {
             queue.claims().claim(1);
 
             queue.completions().complete(List.of(new Completion(id, false, "{\"ok\":false,\"reason\":\"bad \\u0000 byte\",\"code\":\"invalid_payload\"}")));
@@ -160,7 +146,7 @@ class ClaimingTest {
                 INSERT INTO commands (guild_id, action, payload, created_at)
                 SELECT '8001', 'lock', '{}', clock_timestamp() FROM generate_series(1, 10000)""");
         String other = insert("8002", "lock").get(0);
-        try (PostgresQueue queue = PostgresQueue.builder(database).workerId("w1").listen(false).build()) {
+        try (PostgresQueue queue = PostgresQueue.builder(db.database()).workerId("w1").listen(false).build()) {
             db.execute("ANALYZE commands");
             long start = System.nanoTime();
 
@@ -179,7 +165,7 @@ class ClaimingTest {
                 SELECT (7000 + g)::text, 'lock', '{}', clock_timestamp() FROM generate_series(1, 20) i, generate_series(1, 100) g""");
         int workers = 8;
         List<PostgresQueue> queues = new ArrayList<>();
-        for (int w = 0; w < workers; w++) queues.add(PostgresQueue.builder(database).workerId("c" + w).listen(false).build());
+        for (int w = 0; w < workers; w++) queues.add(PostgresQueue.builder(db.database()).workerId("c" + w).listen(false).build());
         Map<String, Integer> claimedTimes = new ConcurrentHashMap<>();
         Set<String> guildsInFlight = ConcurrentHashMap.newKeySet();
         List<String> overlaps = java.util.Collections.synchronizedList(new ArrayList<>());

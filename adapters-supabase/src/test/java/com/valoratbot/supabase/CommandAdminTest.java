@@ -1,7 +1,6 @@
 package com.valoratbot.supabase;
 
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -18,23 +17,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class CommandAdminTest {
 
     @RegisterExtension
-    static final TestDatabase db = new TestDatabase();
+    static final TestDatabase db = TestDatabase.migrated().emptiedBeforeEach("commands", "valoratbot.workers");
 
-    static Database database;
     static CommandAdmin admin;
     static final String GUILD = "111111111111111111";
     static final String OTHER = "111111111111111112";
 
     @BeforeAll
     static void open() {
-        database = db.open();
-        admin = CommandAdmin.on(database);
-    }
-
-    @BeforeEach
-    void empty() {
-        db.execute("DELETE FROM commands");
-        db.execute("DELETE FROM valoratbot.workers");
+        admin = CommandAdmin.on(db.database());
     }
 
     @Test
@@ -80,7 +71,7 @@ class CommandAdminTest {
 
     @Test
     void awaitingAResultReturnsTheFinishedRowAsSoonAsAWorkerWritesIt() throws Exception {
-        try (RunningWorker w = RunningWorker.start(database, new RecordingDiscord().handler())) {
+        try (RunningWorker w = RunningWorker.start(db.database(), new RecordingDiscord().handler())) {
             String id = admin.enqueue(GUILD, "listTextChannels", "{}", null);
 
             CommandRow row = admin.awaitResult(id, Duration.ofSeconds(10)).orElseThrow();
@@ -123,7 +114,7 @@ class CommandAdminTest {
         String old = admin.enqueue(GUILD, "listTextChannels", "{}", null);
         db.execute("UPDATE commands SET status = 'done', result = '{\"ok\": true}' WHERE id = ?::uuid", old);
         try (CompletedTail tail = admin.tail();
-             RunningWorker w = RunningWorker.start(database, new RecordingDiscord().handler())) {
+             RunningWorker w = RunningWorker.start(db.database(), new RecordingDiscord().handler())) {
             List<String> expected = new ArrayList<>();
             for (int i = 0; i < 5; i++) expected.add(admin.enqueue(String.valueOf(111111111111111111L + i), "listTextChannels", "{}", null));
             expected.add(admin.enqueue(GUILD, "nope", "{}", null));
@@ -144,7 +135,7 @@ class CommandAdminTest {
                 INSERT INTO commands (guild_id, action, payload, created_at)
                 SELECT '111111111111111111', 'lock', '{}', now() - make_interval(secs => g * 10) FROM generate_series(1, 3) g""");
         db.execute("INSERT INTO commands (guild_id, action, payload, status) VALUES ('1', 'lock', '{}', 'processing')");
-        try (PostgresQueue queue = PostgresQueue.builder(database).workerId("doctor-test-worker").listen(false).build()) {
+        try (PostgresQueue queue = PostgresQueue.builder(db.database()).workerId("doctor-test-worker").listen(false).build()) {
             DoctorReport report = admin.doctor();
 
             assertThat(report.connected()).isTrue();

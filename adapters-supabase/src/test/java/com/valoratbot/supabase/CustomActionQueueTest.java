@@ -1,5 +1,6 @@
 package com.valoratbot.supabase;
 
+import com.valoratbot.testing.Eventually;
 import com.valoratbot.core.command.PayloadReader;
 import com.valoratbot.core.command.Snowflake;
 import com.valoratbot.core.port.AccessRequirements;
@@ -12,7 +13,6 @@ import com.valoratbot.core.run.CommandHandler;
 import com.valoratbot.core.run.CommandWorker;
 import com.valoratbot.core.run.CustomAction;
 import com.valoratbot.core.text.Language;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -37,9 +37,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class CustomActionQueueTest {
 
     @RegisterExtension
-    static final TestDatabase db = new TestDatabase();
+    static final TestDatabase db = TestDatabase.migrated().emptiedBeforeEach("commands", "valoratbot.claims", "valoratbot.workers");
 
-    static Database database;
     static final String GUILD = "111111111111111111";
     static final String OTHER_GUILD = "333333333333333333";
     static final String USER = "444444444444444444";
@@ -102,16 +101,8 @@ class CustomActionQueueTest {
 
     AddQuestProgress quests;
 
-    @BeforeAll
-    static void open() {
-        database = db.open();
-    }
-
     @BeforeEach
     void empty() {
-        db.execute("DELETE FROM commands");
-        db.execute("DELETE FROM valoratbot.claims");
-        db.execute("DELETE FROM valoratbot.workers");
         quests = new AddQuestProgress();
     }
 
@@ -153,7 +144,7 @@ class CustomActionQueueTest {
 
     @Test
     void aCustomActionRunsOnceAndWritesItsResultRecordNextToOk() {
-        try (RunningWorker w = RunningWorker.start(database, handler(quests), q -> q.listen(false).pollInterval(Duration.ofMillis(50)), x -> x)) {
+        try (RunningWorker w = RunningWorker.start(db.database(), handler(quests), q -> q.listen(false).pollInterval(Duration.ofMillis(50)), x -> x)) {
             String id = grant(GUILD, "daily", 3);
             awaitSettled(1);
             assertThat(row(id).get(0)).isEqualTo("done");
@@ -173,8 +164,8 @@ class CustomActionQueueTest {
             others.add(grant(OTHER_GUILD, "q", 1));
         }
         // Two workers on one table, as in production: order and exclusivity are the queue's, not one process's.
-        try (RunningWorker a = RunningWorker.start(database, handler(quests), q -> q.workerId("a").listen(false).pollInterval(Duration.ofMillis(20)), x -> x);
-             RunningWorker b = RunningWorker.start(database, handler(quests), q -> q.workerId("b").listen(false).pollInterval(Duration.ofMillis(20)), x -> x)) {
+        try (RunningWorker a = RunningWorker.start(db.database(), handler(quests), q -> q.workerId("a").listen(false).pollInterval(Duration.ofMillis(20)), x -> x);
+             RunningWorker b = RunningWorker.start(db.database(), handler(quests), q -> q.workerId("b").listen(false).pollInterval(Duration.ofMillis(20)), x -> x)) {
             awaitSettled(24);
         }
         assertThat(quests.violations).isEmpty();
@@ -186,7 +177,7 @@ class CustomActionQueueTest {
 
     @Test
     void aCustomCommandOlderThanTheMaximumAgeEndsExpiredWithoutRunning() {
-        try (RunningWorker w = RunningWorker.start(database, handler(quests), q -> q.listen(false).pollInterval(Duration.ofMillis(50)), x -> x)) {
+        try (RunningWorker w = RunningWorker.start(db.database(), handler(quests), q -> q.listen(false).pollInterval(Duration.ofMillis(50)), x -> x)) {
             String id = insert(GUILD, "ADD_QUEST_PROGRESS", "{\"userId\":\"" + USER + "\",\"questId\":\"q\",\"amount\":1}", "now() - interval '2 minutes'");
             awaitSettled(1);
             assertThat(row(id).subList(0, 2)).containsExactly("error", "expired");
@@ -196,7 +187,7 @@ class CustomActionQueueTest {
 
     @Test
     void badCustomPayloadsEndInvalidPayloadNamingEveryProblemAndNeverRun() {
-        try (RunningWorker w = RunningWorker.start(database, handler(quests), q -> q.listen(false).pollInterval(Duration.ofMillis(50)), x -> x)) {
+        try (RunningWorker w = RunningWorker.start(db.database(), handler(quests), q -> q.listen(false).pollInterval(Duration.ofMillis(50)), x -> x)) {
             String fields = insert(GUILD, "ADD_QUEST_PROGRESS", "{\"userId\":\"me\",\"amount\":\"lots\"}", "clock_timestamp()");
             String array = insert(OTHER_GUILD, "ADD_QUEST_PROGRESS", "[1, 2]", "clock_timestamp()");
             awaitSettled(2);
@@ -210,7 +201,7 @@ class CustomActionQueueTest {
 
     @Test
     void aFailureTheCustomActionReturnsIsWrittenInTheContractsErrorShape() {
-        try (RunningWorker w = RunningWorker.start(database, handler(quests), q -> q.listen(false).pollInterval(Duration.ofMillis(50)), x -> x)) {
+        try (RunningWorker w = RunningWorker.start(db.database(), handler(quests), q -> q.listen(false).pollInterval(Duration.ofMillis(50)), x -> x)) {
             String id = grant(GUILD, "closed", 1);
             awaitSettled(1);
             var result = CommandHandler.readResult((String) row(id).get(3));
@@ -225,13 +216,13 @@ class CustomActionQueueTest {
     void aDeadWorkersStartedCustomCommandEndsInterruptedWhileOneThatNeverStartedRunsAgain() {
         String started = grant(GUILD, "q", 5);
         String notStarted = grant(OTHER_GUILD, "q", 7);
-        PostgresQueue dying = PostgresQueue.builder(database).workerId("dying").listen(false).build();
+        PostgresQueue dying = PostgresQueue.builder(db.database()).workerId("dying").listen(false).build();
         var marks = dying.startMarks();
         assertThat(dying.claims().claim(10)).extracting(QueuedCommand::id).containsExactlyInAnyOrder(started, notStarted);
         // It recorded that the grant's side effects began, then died before writing an outcome.
         assertThat(marks.started(started)).isTrue();
 
-        try (RunningWorker survivor = RunningWorker.start(database, handler(quests),
+        try (RunningWorker survivor = RunningWorker.start(db.database(), handler(quests),
                 q -> q.workerId("survivor").lease(Duration.ofSeconds(1)).listen(false).pollInterval(Duration.ofMillis(100)), x -> x)) {
             awaitSettled(2);
         }
@@ -249,10 +240,10 @@ class CustomActionQueueTest {
         String set = insert(GUILD, "SET_QUEST_PROGRESS", "{\"userId\":\"" + USER + "\",\"questId\":\"q\",\"amount\":2}", "clock_timestamp()");
         String add = grant(OTHER_GUILD, "q", 2);
         // A worker that records no start marks: any of its commands may have reached its side effects.
-        PostgresQueue dying = PostgresQueue.builder(database).workerId("dying").listen(false).build();
+        PostgresQueue dying = PostgresQueue.builder(db.database()).workerId("dying").listen(false).build();
         assertThat(dying.claims().claim(10)).extracting(QueuedCommand::id).containsExactlyInAnyOrder(set, add);
 
-        try (RunningWorker survivor = RunningWorker.start(database, handler(idempotent, quests),
+        try (RunningWorker survivor = RunningWorker.start(db.database(), handler(idempotent, quests),
                 q -> q.workerId("survivor").lease(Duration.ofSeconds(1)).listen(false).pollInterval(Duration.ofMillis(100)), x -> x)) {
             awaitSettled(2);
         }
@@ -266,7 +257,7 @@ class CustomActionQueueTest {
     @Test
     void anAnonymousRowMayNotRunACustomActionThatChecksTheRequester() {
         CustomAction<Grant, QuestProgress> moderatorsOnly = sameGrants("RESET_QUEST", true, Set.of(DiscordPermission.MANAGE_GUILD));
-        try (RunningWorker w = RunningWorker.start(database, handler(moderatorsOnly), q -> q.listen(false).pollInterval(Duration.ofMillis(50)), x -> x)) {
+        try (RunningWorker w = RunningWorker.start(db.database(), handler(moderatorsOnly), q -> q.listen(false).pollInterval(Duration.ofMillis(50)), x -> x)) {
             String id = insert(GUILD, "RESET_QUEST", "{\"userId\":\"" + USER + "\",\"questId\":\"q\",\"amount\":2}", "clock_timestamp()");
             awaitSettled(1);
             assertThat(row(id).subList(0, 2)).containsExactly("error", "forbidden");
@@ -277,7 +268,7 @@ class CustomActionQueueTest {
 
     @Test
     void aCustomActionAlsoLeftToAnotherConsumerIsRefusedWhenTheWorkerIsAssembled() {
-        try (PostgresQueue queue = PostgresQueue.builder(database).listen(false).foreignActions(Set.of("ADD_QUEST_PROGRESS")).build()) {
+        try (PostgresQueue queue = PostgresQueue.builder(db.database()).listen(false).foreignActions(Set.of("ADD_QUEST_PROGRESS")).build()) {
             CommandWorker.Builder worker = CommandWorker.builder(queue.claims(), queue.completions(), queue.recovery(), queue.awaitCommands(), handler(quests));
             assertThatThrownBy(worker::build).isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("ADD_QUEST_PROGRESS").hasMessageContaining("VALORATBOT_FOREIGN_ACTIONS");

@@ -1,5 +1,6 @@
 package com.valoratbot.supabase;
 
+import com.valoratbot.testing.Eventually;
 import com.valoratbot.core.run.CommandHandler;
 import com.valoratbot.core.text.Language;
 import org.junit.jupiter.api.AfterAll;

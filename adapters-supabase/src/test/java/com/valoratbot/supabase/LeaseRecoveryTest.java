@@ -1,10 +1,9 @@
 package com.valoratbot.supabase;
 
+import com.valoratbot.testing.Eventually;
 import com.valoratbot.core.port.CompleteCommands.Completion;
 import com.valoratbot.core.port.QueuedCommand;
 import com.valoratbot.core.run.CommandHandler;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -23,23 +22,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 class LeaseRecoveryTest {
 
     @RegisterExtension
-    static final TestDatabase db = new TestDatabase();
+    static final TestDatabase db = TestDatabase.migrated().emptiedBeforeEach("commands", "valoratbot.claims", "valoratbot.workers");
 
-    static Database database;
     static final String GUILD = "111111111111111111";
     static final String CHANNEL = "222222222222222222";
-
-    @BeforeAll
-    static void open() {
-        database = db.open();
-    }
-
-    @BeforeEach
-    void empty() {
-        db.execute("DELETE FROM commands");
-        db.execute("DELETE FROM valoratbot.claims");
-        db.execute("DELETE FROM valoratbot.workers");
-    }
 
     static String insert(String guild, String action, String payload) {
         return (String) db.value("INSERT INTO commands (guild_id, action, payload, created_at) VALUES (?, ?, ?::jsonb, clock_timestamp()) RETURNING id::text",
@@ -54,12 +40,12 @@ class LeaseRecoveryTest {
     void aDeadWorkersIdempotentCommandIsRunAgainAndItsOtherCommandEndsInterrupted() throws Exception {
         String listing = insert(GUILD, "listTextChannels", "{}");
         String announce = insert("333333333333333333", "announce", "{\"channelId\":\"" + CHANNEL + "\",\"message\":\"hi\"}");
-        PostgresQueue dying = PostgresQueue.builder(database).workerId("dying").listen(false).build();
+        PostgresQueue dying = PostgresQueue.builder(db.database()).workerId("dying").listen(false).build();
         assertThat(dying.claims().claim(10)).extracting(QueuedCommand::id).containsExactlyInAnyOrder(listing, announce);
         // It never renews its heartbeat again, never completes: it died.
 
         RecordingDiscord discord = new RecordingDiscord();
-        try (RunningWorker survivor = RunningWorker.start(database, discord.handler(),
+        try (RunningWorker survivor = RunningWorker.start(db.database(), discord.handler(),
                 q -> q.workerId("survivor").lease(Duration.ofSeconds(1)).listen(false).pollInterval(Duration.ofMillis(100)), w -> w)) {
             Eventually.within(Duration.ofSeconds(15), "both commands settled",
                     () -> db.count("SELECT count(*) FROM commands WHERE status IN ('done', 'error')") == 2);
@@ -83,8 +69,8 @@ class LeaseRecoveryTest {
     @Test
     void aLiveWorkersCommandsAreNotTakenOver() {
         String id = insert(GUILD, "listTextChannels", "{}");
-        try (PostgresQueue busy = PostgresQueue.builder(database).workerId("busy").listen(false).build();
-             PostgresQueue other = PostgresQueue.builder(database).workerId("other").lease(Duration.ofSeconds(1)).listen(false).build()) {
+        try (PostgresQueue busy = PostgresQueue.builder(db.database()).workerId("busy").listen(false).build();
+             PostgresQueue other = PostgresQueue.builder(db.database()).workerId("other").lease(Duration.ofSeconds(1)).listen(false).build()) {
             busy.claims().claim(1);
             busy.claims().heartbeat();
 
@@ -97,7 +83,7 @@ class LeaseRecoveryTest {
     void severalWorkersRecoveringAtOnceTakeEachAbandonedCommandOverOnce() throws Exception {
         List<PostgresQueue> recoverers = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
-            recoverers.add(PostgresQueue.builder(database).workerId("r" + i).lease(Duration.ofSeconds(5)).listen(false).build());
+            recoverers.add(PostgresQueue.builder(db.database()).workerId("r" + i).lease(Duration.ofSeconds(5)).listen(false).build());
         }
         ExecutorService pool = Executors.newFixedThreadPool(recoverers.size());
         try {
@@ -110,7 +96,7 @@ class LeaseRecoveryTest {
                 db.execute("""
                         INSERT INTO commands (guild_id, action, payload, created_at)
                         SELECT (500000000000000000 + g)::text, 'listTextChannels', '{}', clock_timestamp() FROM generate_series(1, 150) g""");
-                try (PostgresQueue dying = PostgresQueue.builder(database).workerId("dying" + round).listen(false).build()) {
+                try (PostgresQueue dying = PostgresQueue.builder(db.database()).workerId("dying" + round).listen(false).build()) {
                     assertThat(dying.claims().claim(150)).hasSize(150);
                 }
                 // close() removed its worker row: its claims belong to nobody alive.
@@ -154,7 +140,7 @@ class LeaseRecoveryTest {
     void aClaimWhoseAnswerNeverReachedItsOwnWorkerIsRecoveredByThatWorker() {
         String running = insert("444444444444444444", "listTextChannels", "{}");
         String lost = insert(GUILD, "listTextChannels", "{}");
-        try (PostgresQueue queue = PostgresQueue.builder(database).workerId("me").lease(Duration.ofSeconds(1)).listen(false).build()) {
+        try (PostgresQueue queue = PostgresQueue.builder(db.database()).workerId("me").lease(Duration.ofSeconds(1)).listen(false).build()) {
             assertThat(queue.claims().claim(1)).extracting(QueuedCommand::id).containsExactly(running);
             // The claim of 'lost' committed, but the connection broke before the rows came back.
             db.execute("UPDATE commands SET status = 'processing' WHERE id = ?::uuid", lost);
@@ -169,10 +155,10 @@ class LeaseRecoveryTest {
     void aRecoveringWorkerRetriesSettlingWhenTheDatabaseFailsMeanwhile() throws Exception {
         // Settling (requeue / interrupted) happens outside the outcome writer; it must not be lost either.
         String id = insert(GUILD, "purge", "{\"channelId\":\"" + CHANNEL + "\",\"amount\":5}");
-        try (PostgresQueue dying = PostgresQueue.builder(database).workerId("dying").listen(false).build()) {
+        try (PostgresQueue dying = PostgresQueue.builder(db.database()).workerId("dying").listen(false).build()) {
             dying.claims().claim(1);
         }
-        PostgresQueue real = PostgresQueue.builder(database).workerId("flaky").lease(Duration.ofMillis(500)).listen(false).build();
+        PostgresQueue real = PostgresQueue.builder(db.database()).workerId("flaky").lease(Duration.ofMillis(500)).listen(false).build();
         FlakyCompletions flaky = new FlakyCompletions(real.completions(), 2);
         CommandHandler handler = new RecordingDiscord().handler();
         var worker = com.valoratbot.core.run.CommandWorker.builder(real.claims(), flaky, real.recovery(), real.awaitCommands(), handler)

@@ -1,5 +1,6 @@
 package com.valoratbot.supabase;
 
+import com.valoratbot.testing.Eventually;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;

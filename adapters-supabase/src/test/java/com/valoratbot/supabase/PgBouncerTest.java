@@ -1,10 +1,9 @@
 package com.valoratbot.supabase;
 
+import com.valoratbot.testing.Eventually;
 import com.valoratbot.supabase.DatabaseSettings.Pooler;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.DisplayNameGeneration;
-import org.junit.jupiter.api.DisplayNameGenerator;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -23,7 +22,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * port 5432: LISTEN works). Migrations, claims by two workers, outcomes, and how a new command is
  * noticed, all through the pooler.
  */
-@DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
 class PgBouncerTest {
 
     @RegisterExtension
@@ -72,7 +70,7 @@ class PgBouncerTest {
 
     @Nested
     @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-    class Transaction_mode_as_Supabases_port_6543 {
+    class TransactionModeAsSupabasesPort6543 {
 
         PgBouncer bouncer;
         Database database;
@@ -90,7 +88,7 @@ class PgBouncerTest {
         }
 
         @Test
-        void the_settings_turn_listen_and_server_side_prepared_statements_off() {
+        void theSettingsTurnListenAndServerSidePreparedStatementsOff() {
             assertThat(database.settings().usesTransactionPooler()).isTrue();
             assertThat(database.settings().listenByDefault()).isFalse();
             assertThat(database.settings().connectionProperties().getProperty("prepareThreshold")).isEqualTo("0");
@@ -98,12 +96,12 @@ class PgBouncerTest {
         }
 
         @Test
-        void two_workers_claim_and_complete_every_command_exactly_once_through_the_pooler() throws Exception {
+        void twoWorkersClaimAndCompleteEveryCommandExactlyOnceThroughThePooler() throws Exception {
             twoWorkersRunEveryCommandExactlyOnce(bouncer, Pooler.TRANSACTION);
         }
 
         @Test
-        void without_listen_a_new_command_is_picked_up_by_polling() throws Exception {
+        void withoutListenANewCommandIsPickedUpByPolling() throws Exception {
             RecordingDiscord discord = new RecordingDiscord();
             try (RunningWorker w = RunningWorker.start(database, discord.handler(), q -> q.pollInterval(Duration.ofMillis(300)),
                     r -> r.pollInterval(Duration.ofMillis(300)))) {
@@ -119,7 +117,7 @@ class PgBouncerTest {
 
     @Nested
     @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-    class Session_mode_as_Supabases_session_pooler {
+    class SessionModeAsSupabasesSessionPooler {
 
         PgBouncer bouncer;
         Database database;
@@ -136,7 +134,7 @@ class PgBouncerTest {
         }
 
         @Test
-        void listen_stays_on_and_a_notification_wakes_the_worker_long_before_its_poll() throws Exception {
+        void listenStaysOnAndANotificationWakesTheWorkerLongBeforeItsPoll() throws Exception {
             assertThat(database.settings().listenByDefault()).isTrue();
             RecordingDiscord discord = new RecordingDiscord();
             // Polls ten minutes apart: a command done within timeToDone's 20 s can only have been
@@ -154,7 +152,7 @@ class PgBouncerTest {
         }
 
         @Test
-        void two_workers_claim_and_complete_every_command_exactly_once_through_the_pooler() throws Exception {
+        void twoWorkersClaimAndCompleteEveryCommandExactlyOnceThroughThePooler() throws Exception {
             twoWorkersRunEveryCommandExactlyOnce(bouncer, Pooler.SESSION);
         }
     }

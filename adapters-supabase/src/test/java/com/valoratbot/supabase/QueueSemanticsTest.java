@@ -1,11 +1,10 @@
 package com.valoratbot.supabase;
 
+import com.valoratbot.testing.Eventually;
 import com.valoratbot.core.port.QueuedCommand;
 import com.valoratbot.core.port.QueuedCommand.Admission;
 import com.valoratbot.core.run.CommandHandler;
 import com.valoratbot.core.text.Language;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -23,26 +22,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 class QueueSemanticsTest {
 
     @RegisterExtension
-    static final TestDatabase db = new TestDatabase();
+    static final TestDatabase db = TestDatabase.migrated().emptiedBeforeEach("commands", "valoratbot.claims", "valoratbot.workers", "valoratbot.command_runs", "valoratbot.queue_guilds");
 
-    static Database database;
     static final String GUILD = "111111111111111111";
     static final String OTHER_GUILD = "111111111111111112";
     static final String CHANNEL = "222222222222222222";
-
-    @BeforeAll
-    static void open() {
-        database = db.open();
-    }
-
-    @BeforeEach
-    void empty() {
-        db.execute("DELETE FROM commands");
-        db.execute("DELETE FROM valoratbot.claims");
-        db.execute("DELETE FROM valoratbot.workers");
-        db.execute("DELETE FROM valoratbot.command_runs");
-        db.execute("DELETE FROM valoratbot.queue_guilds");
-    }
 
     static String insert(String guild, String action, String payload) {
         return (String) db.value("INSERT INTO commands (guild_id, action, payload, created_at) VALUES (?, ?, ?::jsonb, clock_timestamp()) RETURNING id::text",
@@ -70,7 +54,7 @@ class QueueSemanticsTest {
         db.execute("UPDATE commands SET status = 'processing' WHERE id = ?::uuid", quest2);
 
         RecordingDiscord discord = new RecordingDiscord();
-        try (RunningWorker w = RunningWorker.start(database, discord.handler(),
+        try (RunningWorker w = RunningWorker.start(db.database(), discord.handler(),
                 q -> q.foreignActions(Set.of("ADD_QUEST_PROGRESS")).pollInterval(Duration.ofMillis(100)), x -> x)) {
             Eventually.within(Duration.ofSeconds(15), "our three commands ended",
                     () -> db.count("SELECT count(*) FROM commands WHERE status IN ('done', 'error')") == 3);
@@ -97,7 +81,7 @@ class QueueSemanticsTest {
 
         RecordingDiscord discord = new RecordingDiscord();
         CommandHandler handler = CommandHandler.builder(discord.ports()).language(Language.EN).maxAge(Duration.ofMinutes(10)).build();
-        try (RunningWorker w = RunningWorker.start(database, handler, q -> q.pollInterval(Duration.ofMillis(100)), x -> x)) {
+        try (RunningWorker w = RunningWorker.start(db.database(), handler, q -> q.pollInterval(Duration.ofMillis(100)), x -> x)) {
             Eventually.within(Duration.ofSeconds(60), "every row ended",
                     () -> db.count("SELECT count(*) FROM commands WHERE status IN ('done', 'error')") == 26);
         }
@@ -116,7 +100,7 @@ class QueueSemanticsTest {
     void aClaimBatchIsBoundedInBytes() {
         String big = "{\"channelId\":\"" + CHANNEL + "\",\"message\":\"" + "y".repeat(30_000) + "\"}";
         for (int g = 0; g < 10; g++) insert(String.valueOf(300000000000000000L + g), "announce", big);
-        try (PostgresQueue q = PostgresQueue.builder(database).workerId("bytes").listen(false).batchBytes(100_000).build()) {
+        try (PostgresQueue q = PostgresQueue.builder(db.database()).workerId("bytes").listen(false).batchBytes(100_000).build()) {
             List<QueuedCommand> first = q.claims().claim(10);
             // About 30 KB each: a 100 KB budget takes four (the one that crosses the line included), not ten.
             assertThat(first).hasSizeBetween(3, 4);
@@ -128,14 +112,14 @@ class QueueSemanticsTest {
     void anIdThatAlreadyRanIsNotRunAgainWhenSetBackToPendingAndReplayRunsACopy() {
         String id = insert(GUILD, "announce", announce("once"));
         RecordingDiscord discord = new RecordingDiscord();
-        try (RunningWorker w = RunningWorker.start(database, discord.handler(), q -> q.pollInterval(Duration.ofMillis(100)), x -> x)) {
+        try (RunningWorker w = RunningWorker.start(db.database(), discord.handler(), q -> q.pollInterval(Duration.ofMillis(100)), x -> x)) {
             Eventually.within(Duration.ofSeconds(10), "done", () -> "done".equals(row(id).get(0)));
             db.execute("UPDATE commands SET status = 'pending' WHERE id = ?::uuid", id);
             Eventually.within(Duration.ofSeconds(10), "answered again", () -> "error".equals(row(id).get(0)));
             assertThat(row(id).get(1)).isEqualTo("already_executed");
             assertThat(discord.executionsOf(id)).isEqualTo(1);
 
-            String copy = CommandAdmin.on(database).replay(id);
+            String copy = CommandAdmin.on(db.database()).replay(id);
             Eventually.within(Duration.ofSeconds(10), "the copy ran", () -> "done".equals(row(copy).get(0)));
             assertThat(discord.executionsOf(copy)).isEqualTo(1);
         }
@@ -144,9 +128,9 @@ class QueueSemanticsTest {
     @Test
     void aCommandThatKeepsKillingItsWorkerEndsAfterTheMaximumNumberOfAttempts() {
         String id = insert(GUILD, "listTextChannels", "{}");
-        try (PostgresQueue recoverer = PostgresQueue.builder(database).workerId("recoverer").listen(false).build()) {
+        try (PostgresQueue recoverer = PostgresQueue.builder(db.database()).workerId("recoverer").listen(false).build()) {
             for (int attempt = 1; attempt <= 3; attempt++) {
-                try (PostgresQueue dying = PostgresQueue.builder(database).workerId("dying" + attempt).listen(false).maxAttempts(3).build()) {
+                try (PostgresQueue dying = PostgresQueue.builder(db.database()).workerId("dying" + attempt).listen(false).maxAttempts(3).build()) {
                     assertThat(dying.claims().claim(5)).singleElement()
                             .satisfies(c -> assertThat(c.admission()).isEqualTo(Admission.RUN));
                 }
@@ -155,7 +139,7 @@ class QueueSemanticsTest {
                 assertThat(taken).extracting(QueuedCommand::id).containsExactly(id);
                 recoverer.recovery().requeue(List.of(id));
             }
-            try (PostgresQueue fourth = PostgresQueue.builder(database).workerId("fourth").listen(false).maxAttempts(3).build()) {
+            try (PostgresQueue fourth = PostgresQueue.builder(db.database()).workerId("fourth").listen(false).maxAttempts(3).build()) {
                 assertThat(fourth.claims().claim(5)).singleElement()
                         .satisfies(c -> assertThat(c.admission()).isEqualTo(new Admission.TooManyAttempts(3)));
             }
@@ -177,7 +161,7 @@ class QueueSemanticsTest {
         RecordingDiscord discord = new RecordingDiscord();
         CommandHandler handler = CommandHandler.builder(discord.ports()).maxAge(Duration.ofMinutes(10))
                 .presence(guild -> guild.value() < 900000000000000000L).build();
-        try (RunningWorker w = RunningWorker.start(database, handler, q -> q.pollInterval(Duration.ofMillis(100)), x -> x.maxInFlight(4))) {
+        try (RunningWorker w = RunningWorker.start(db.database(), handler, q -> q.pollInterval(Duration.ofMillis(100)), x -> x.maxInFlight(4))) {
             Eventually.within(Duration.ofSeconds(60), "all ended",
                     () -> db.count("SELECT count(*) FROM commands WHERE status IN ('done', 'error')") == 2501);
         }
@@ -196,7 +180,7 @@ class QueueSemanticsTest {
     void aDeadWorkersCommandsThatNeverStartedRunOnceAndOnlyStartedOnesEndInterrupted() {
         String announce = insert(GUILD, "announce", announce("never started"));
         String purge = insert(OTHER_GUILD, "purge", "{\"channelId\":\"" + CHANNEL + "\",\"amount\":5}");
-        try (PostgresQueue dying = PostgresQueue.builder(database).workerId("dying").listen(false).build()) {
+        try (PostgresQueue dying = PostgresQueue.builder(db.database()).workerId("dying").listen(false).build()) {
             var marks = dying.startMarks();
             assertThat(dying.claims().claim(10)).hasSize(2);
             // It recorded that the purge started (then died before answering); the announce never began.
@@ -204,7 +188,7 @@ class QueueSemanticsTest {
         }
 
         RecordingDiscord discord = new RecordingDiscord();
-        try (RunningWorker survivor = RunningWorker.start(database, discord.handler(),
+        try (RunningWorker survivor = RunningWorker.start(db.database(), discord.handler(),
                 q -> q.workerId("survivor").lease(Duration.ofSeconds(1)).listen(false).pollInterval(Duration.ofMillis(100)), w -> w)) {
             Eventually.within(Duration.ofSeconds(15), "both settled",
                     () -> db.count("SELECT count(*) FROM commands WHERE status IN ('done', 'error')") == 2);

@@ -1,8 +1,7 @@
 package com.valoratbot.supabase;
 
+import com.valoratbot.testing.Eventually;
 import com.valoratbot.core.run.CommandWorker;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -14,20 +13,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ShutdownTest {
 
     @RegisterExtension
-    static final TestDatabase db = new TestDatabase();
+    static final TestDatabase db = TestDatabase.migrated().emptiedBeforeEach("commands");
 
-    static Database database;
     static final String CHANNEL = "222222222222222222";
-
-    @BeforeAll
-    static void open() {
-        database = db.open();
-    }
-
-    @BeforeEach
-    void empty() {
-        db.execute("DELETE FROM commands");
-    }
 
     @Test
     void closingTheWorkerLetsRunningCommandsFinishAndWritesTheirOutcomes() throws Exception {
@@ -35,7 +23,7 @@ class ShutdownTest {
                 INSERT INTO commands (guild_id, action, payload, created_at)
                 SELECT (111111111111111111 + g)::text, 'listTextChannels', '{}', clock_timestamp() FROM generate_series(1, 30) g""");
         RecordingDiscord discord = new RecordingDiscord().delay(Duration.ofMillis(500));
-        RunningWorker w = RunningWorker.start(database, discord.handler(), q -> q, r -> r.maxInFlight(10).shutdownTimeout(Duration.ofSeconds(10)));
+        RunningWorker w = RunningWorker.start(db.database(), discord.handler(), q -> q, r -> r.maxInFlight(10).shutdownTimeout(Duration.ofSeconds(10)));
         Eventually.within(Duration.ofSeconds(10), "commands running", () -> db.count("SELECT count(*) FROM commands WHERE status = 'processing'") > 0);
 
         w.close();
@@ -53,7 +41,7 @@ class ShutdownTest {
         String announce = (String) db.value("INSERT INTO commands (guild_id, action, payload) VALUES ('111111111111111112', 'announce', ?::jsonb) RETURNING id::text",
                 "{\"channelId\": \"" + CHANNEL + "\", \"message\": \"hello\"}");
         RecordingDiscord discord = new RecordingDiscord().delay(Duration.ofSeconds(5));
-        PostgresQueue queue = PostgresQueue.builder(database).build();
+        PostgresQueue queue = PostgresQueue.builder(db.database()).build();
         CommandWorker worker = CommandWorker.builder(queue.claims(), queue.completions(), queue.recovery(), queue.awaitCommands(), discord.handler())
                 .shutdownTimeout(Duration.ofMillis(300)).build().start();
         Eventually.within(Duration.ofSeconds(10), "both running", () -> discord.executions().size() == 2);

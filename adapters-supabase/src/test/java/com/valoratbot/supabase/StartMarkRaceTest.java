@@ -1,9 +1,9 @@
 package com.valoratbot.supabase;
 
+import com.valoratbot.testing.Eventually;
 import com.valoratbot.core.port.MarkStarted;
 import com.valoratbot.core.port.QueuedCommand;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -28,9 +28,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class StartMarkRaceTest {
 
     @RegisterExtension
-    static final TestDatabase db = new TestDatabase();
+    static final TestDatabase db = TestDatabase.migrated().emptiedBeforeEach("commands", "valoratbot.claims", "valoratbot.workers");
 
-    static Database database;
     static final String GUILD = "111111111111111111";
 
     final ExecutorService other = Executors.newSingleThreadExecutor();
@@ -38,18 +37,10 @@ class StartMarkRaceTest {
     MarkStarted marks;
     String purge;
 
-    @BeforeAll
-    static void open() {
-        database = db.open();
-    }
-
     @BeforeEach
     void anOldWorkerHoldsAPurgeAndHasStoppedBeating() {
-        db.execute("DELETE FROM commands");
-        db.execute("DELETE FROM valoratbot.claims");
-        db.execute("DELETE FROM valoratbot.workers");
         purge = (String) db.value("INSERT INTO commands (guild_id, action, payload, created_at) VALUES (?, 'purge', '{\"channelId\":\"222222222222222222\",\"amount\":5}'::jsonb, clock_timestamp()) RETURNING id::text", GUILD);
-        old = PostgresQueue.builder(database).workerId("old").listen(false).build();
+        old = PostgresQueue.builder(db.database()).workerId("old").listen(false).build();
         marks = old.startMarks();
         assertThat(old.claims().claim(1)).extracting(QueuedCommand::id).containsExactly(purge);
         db.execute("UPDATE valoratbot.workers SET heartbeat_at = now() - interval '1 hour' WHERE worker_id = 'old'");
@@ -63,7 +54,7 @@ class StartMarkRaceTest {
 
     @Test
     void aTakeoverThatReadTheClaimBeforeTheStartMarkCommittedStealsNothing() throws Exception {
-        try (PostgresQueue fresh = PostgresQueue.builder(database).workerId("new").lease(Duration.ofSeconds(1)).listen(false).build();
+        try (PostgresQueue fresh = PostgresQueue.builder(db.database()).workerId("new").lease(Duration.ofSeconds(1)).listen(false).build();
              Connection oldSide = db.connect()) {
             oldSide.setAutoCommit(false);
             assertThat(markInOpenTransaction(oldSide, "old")).isTrue();
@@ -102,7 +93,7 @@ class StartMarkRaceTest {
 
     @Test
     void aStartMarkAfterACommittedTakeoverFails() {
-        try (PostgresQueue fresh = PostgresQueue.builder(database).workerId("new").lease(Duration.ofSeconds(1)).listen(false).build()) {
+        try (PostgresQueue fresh = PostgresQueue.builder(db.database()).workerId("new").lease(Duration.ofSeconds(1)).listen(false).build()) {
             List<QueuedCommand> taken = fresh.recovery().takeOverAbandoned();
             assertThat(taken).extracting(QueuedCommand::id).containsExactly(purge);
             assertThat(taken.get(0).mayHaveStarted()).isFalse();

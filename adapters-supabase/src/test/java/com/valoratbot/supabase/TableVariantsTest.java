@@ -1,5 +1,6 @@
 package com.valoratbot.supabase;
 
+import com.valoratbot.testing.Eventually;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 

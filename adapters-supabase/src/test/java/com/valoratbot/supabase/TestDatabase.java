@@ -1,32 +1,16 @@
 package com.valoratbot.supabase;
 
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import org.junit.jupiter.api.extension.AfterAllCallback;
-import org.junit.jupiter.api.extension.BeforeAllCallback;
+import com.valoratbot.testing.TestPostgres;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.Deque;
 import java.util.List;
-import java.util.Locale;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
-import java.util.stream.Stream;
 
 /**
- * Real PostgreSQL for tests: ONE embedded server per JVM (zonky), and a fresh database per test
- * class so classes never see each other's rows.
+ * {@link TestPostgres} (one embedded server per JVM, a fresh database per class) with what is typed
+ * by this adapter: settings for it and a migrated {@link Database}.
  *
  * <pre>{@code
  * @RegisterExtension static final TestDatabase db = new TestDatabase();
@@ -35,134 +19,54 @@ import java.util.stream.Stream;
  * Database other = db.open(s -> s.table("command_queue"));
  * }</pre>
  *
- * The server can be stopped and started again on the same port and data directory
- * ({@link #stopServer()}, {@link #startServer()}), as a database restart.
+ * or, for the queue's tests, opened before the class and emptied before each test:
+ * {@code TestDatabase.migrated().emptiedBeforeEach("commands", "valoratbot.claims")}, then {@link #database()}.
  */
-public final class TestDatabase implements BeforeAllCallback, AfterAllCallback {
+public final class TestDatabase extends TestPostgres implements BeforeEachCallback {
 
-    private static final AtomicInteger DATABASES = new AtomicInteger();
-    private static EmbeddedPostgres server;
-    private static Path dataDirectory;
-    private static int port;
+    private final boolean openBeforeAll;
+    private final List<String> emptied = new ArrayList<>();
+    private Database database;
 
-    private final Deque<AutoCloseable> toClose = new ArrayDeque<>();
-    private final List<String> extraDatabases = new ArrayList<>();
-    private String name;
-
-    /** The shared server, started on first use. */
-    public static synchronized EmbeddedPostgres server() {
-        if (server == null) {
-            try {
-                if (dataDirectory == null) {
-                    dataDirectory = Files.createTempDirectory("valoratbot-test-pg");
-                    Runtime.getRuntime().addShutdownHook(new Thread(TestDatabase::shutdown, "valoratbot-test-pg-stop"));
-                }
-                server = EmbeddedPostgres.builder()
-                        .setDataDirectory(dataDirectory.resolve("data"))
-                        .setCleanDataDirectory(false)
-                        .setRegisterShutdownHook(false)
-                        .setPort(port)
-                        .setServerConfig("fsync", "off")
-                        .setServerConfig("full_page_writes", "off")
-                        .setServerConfig("max_connections", "300")
-                        .setPGStartupWait(java.time.Duration.ofSeconds(60))
-                        .start();
-                port = server.getPort();
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot start the embedded PostgreSQL for tests", e);
-            }
-        }
-        return server;
+    public TestDatabase() {
+        this(false);
     }
 
-    public static synchronized int port() {
-        server();
-        return port;
+    private TestDatabase(boolean openBeforeAll) {
+        this.openBeforeAll = openBeforeAll;
     }
 
-    /** Stops the server (fast shutdown: sessions are cut, as in a crash of the database). */
-    public static synchronized void stopServer() {
-        if (server == null) return;
-        try {
-            server.close();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        server = null;
+    /** Opened and migrated before the class's tests: {@link #database()}. */
+    public static TestDatabase migrated() {
+        return new TestDatabase(true);
     }
 
-    /** Starts it again on the same port with the same data. */
-    public static synchronized void startServer() {
-        server();
-    }
-
-    private static synchronized void shutdown() {
-        stopServer();
-        if (dataDirectory != null) {
-            try (Stream<Path> files = Files.walk(dataDirectory)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            } catch (IOException ignored) {
-                // temp files
-            }
-        }
+    /** Deletes every row of these tables before each test, in this order. */
+    public TestDatabase emptiedBeforeEach(String... tables) {
+        emptied.addAll(List.of(tables));
+        return this;
     }
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        String base = context.getRequiredTestClass().getSimpleName().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "");
-        name = ("t" + DATABASES.incrementAndGet() + "_" + base);
-        if (name.length() > 60) name = name.substring(0, 60);
-        createDatabase(name);
+        super.beforeAll(context);
+        if (openBeforeAll) database = open();
     }
 
     @Override
-    public void afterAll(ExtensionContext context) {
-        while (!toClose.isEmpty()) {
-            try {
-                toClose.pop().close();
-            } catch (Exception e) {
-                System.err.println("closing after tests: " + e);
-            }
-        }
-        extraDatabases.add(name);
-        for (String db : extraDatabases) {
-            try (Connection c = adminConnection()) {
-                c.createStatement().execute("DROP DATABASE IF EXISTS " + db + " WITH (FORCE)");
-            } catch (SQLException e) {
-                System.err.println("dropping test database " + db + ": " + e);
-            }
-        }
+    public void beforeEach(ExtensionContext context) {
+        for (String table : emptied) execute("DELETE FROM " + table);
+    }
+
+    /** The database {@link #migrated()} opened for the class. */
+    public Database database() {
+        if (database == null) throw new IllegalStateException("not opened before the class: use TestDatabase.migrated()");
+        return database;
     }
 
     /** Another empty database for this class (dropped after it); returns its settings, to adjust and build. */
     public DatabaseSettings.Builder newDatabase() {
-        String extra = name + "_" + (extraDatabases.size() + 1);
-        createDatabase(extra);
-        extraDatabases.add(extra);
-        return DatabaseSettings.builder().url("jdbc:postgresql://localhost:" + port() + "/" + extra).user("postgres").poolSize(3);
-    }
-
-    /** Creates another empty database on the shared server. */
-    public static void createDatabase(String name) {
-        try (Connection c = adminConnection()) {
-            c.createStatement().execute("CREATE DATABASE " + name);
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot create the test database " + name, e);
-        }
-    }
-
-    private static Connection adminConnection() throws SQLException {
-        return DriverManager.getConnection("jdbc:postgresql://localhost:" + port() + "/postgres", "postgres", null);
-    }
-
-    /** This class's database name. */
-    public String name() {
-        return name;
-    }
-
-    /** This class's database, with its user: usable as DATABASE_URL as it is. */
-    public String jdbcUrl() {
-        return "jdbc:postgresql://localhost:" + port() + "/" + name + "?user=postgres";
+        return DatabaseSettings.builder().url(newDatabaseUrl()).user("postgres").poolSize(3);
     }
 
     /** Settings for this class's database (user postgres, default table), to adjust and build. */
@@ -177,56 +81,5 @@ public final class TestDatabase implements BeforeAllCallback, AfterAllCallback {
 
     public Database open(UnaryOperator<DatabaseSettings.Builder> adjust) {
         return closeAfterAll(Database.open(adjust.apply(settings()).build()));
-    }
-
-    /** Closes it after the class (in reverse order of registration). */
-    public <T extends AutoCloseable> T closeAfterAll(T resource) {
-        toClose.push(resource);
-        return resource;
-    }
-
-    /** A plain JDBC connection to this class's database, outside any pool. */
-    public Connection connect() throws SQLException {
-        return DriverManager.getConnection(jdbcUrl(), "postgres", null);
-    }
-
-    /** Runs SQL on a fresh connection. */
-    public void execute(String sql, Object... args) {
-        try (Connection c = connect(); PreparedStatement st = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) st.setObject(i + 1, args[i]);
-            st.execute();
-        } catch (SQLException e) {
-            throw new IllegalStateException(sql, e);
-        }
-    }
-
-    /** The rows of a query, each as a list of column values. */
-    public List<List<Object>> query(String sql, Object... args) {
-        try (Connection c = connect(); PreparedStatement st = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) st.setObject(i + 1, args[i]);
-            try (ResultSet rs = st.executeQuery()) {
-                List<List<Object>> rows = new ArrayList<>();
-                int n = rs.getMetaData().getColumnCount();
-                while (rs.next()) {
-                    List<Object> row = new ArrayList<>(n);
-                    for (int i = 1; i <= n; i++) row.add(rs.getObject(i));
-                    rows.add(row);
-                }
-                return rows;
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(sql, e);
-        }
-    }
-
-    /** The single value of a query (count, id, ...). */
-    public Object value(String sql, Object... args) {
-        List<List<Object>> rows = query(sql, args);
-        if (rows.size() != 1 || rows.get(0).size() != 1) throw new IllegalStateException("expected one value from " + sql + ", got " + rows);
-        return rows.get(0).get(0);
-    }
-
-    public long count(String sql, Object... args) {
-        return ((Number) value(sql, args)).longValue();
     }
 }

@@ -1,5 +1,6 @@
 package com.valoratbot.supabase;
 
+import com.valoratbot.testing.Eventually;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -14,16 +15,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 class WakeUpTest {
 
     @RegisterExtension
-    static final TestDatabase db = new TestDatabase();
+    static final TestDatabase db = TestDatabase.migrated();
 
-    static Database database;
     static CommandAdmin admin;
     static final String GUILD = "111111111111111111";
 
     @BeforeAll
     static void open() {
-        database = db.open();
-        admin = CommandAdmin.on(database);
+        admin = CommandAdmin.on(db.database());
     }
 
     static Duration timeToDone(String id) {
@@ -34,7 +33,7 @@ class WakeUpTest {
     @Test
     void aNotificationWakesTheWorkerLongBeforeItsThirtySecondPoll() throws Exception {
         RecordingDiscord discord = new RecordingDiscord();
-        try (RunningWorker w = RunningWorker.start(database, discord.handler(),
+        try (RunningWorker w = RunningWorker.start(db.database(), discord.handler(),
                 q -> q.listen(true).pollInterval(Duration.ofSeconds(30)), r -> r.pollInterval(Duration.ofSeconds(30)))) {
             Eventually.within(Duration.ofSeconds(10), "listening", w.queue()::listening);
             Thread.sleep(300); // the worker is now in its long wait
@@ -48,7 +47,7 @@ class WakeUpTest {
     @Test
     void withoutListenTheWorkerPollsAndPicksACommandUpWithinThePollInterval() throws Exception {
         RecordingDiscord discord = new RecordingDiscord();
-        try (RunningWorker w = RunningWorker.start(database, discord.handler(),
+        try (RunningWorker w = RunningWorker.start(db.database(), discord.handler(),
                 q -> q.listen(false).pollInterval(Duration.ofMillis(300)), r -> r.pollInterval(Duration.ofSeconds(30)))) {
             assertThat(w.queue().listens()).isFalse();
             Thread.sleep(500);
@@ -62,7 +61,7 @@ class WakeUpTest {
     @Test
     void aLostListenConnectionIsReplacedAndPollingCoversTheGap() throws Exception {
         RecordingDiscord discord = new RecordingDiscord();
-        try (RunningWorker w = RunningWorker.start(database, discord.handler(),
+        try (RunningWorker w = RunningWorker.start(db.database(), discord.handler(),
                 q -> q.listen(true).pollInterval(Duration.ofMillis(400)), r -> r.pollInterval(Duration.ofSeconds(30)))) {
             Eventually.within(Duration.ofSeconds(10), "listening", w.queue()::listening);
 
@@ -79,7 +78,7 @@ class WakeUpTest {
 
     @Test
     void wakeUpEndsAWaitAtOnceAndAnEarlierWakeUpEndsTheNextWait() throws Exception {
-        try (PostgresQueue queue = PostgresQueue.builder(database).listen(false).pollInterval(Duration.ofSeconds(30)).build()) {
+        try (PostgresQueue queue = PostgresQueue.builder(db.database()).listen(false).pollInterval(Duration.ofSeconds(30)).build()) {
             long start = System.nanoTime();
             CompletableFuture<Void> waiting = CompletableFuture.runAsync(() -> {
                 try {
@@ -106,7 +105,7 @@ class WakeUpTest {
     @Test
     void anInsertIntoAnotherCommandTableDoesNotWakeThisOnesWorkers() throws Exception {
         Database other = db.open(s -> s.table("other_commands"));
-        try (PostgresQueue queue = PostgresQueue.builder(database).listen(true).pollInterval(Duration.ofSeconds(30)).build()) {
+        try (PostgresQueue queue = PostgresQueue.builder(db.database()).listen(true).pollInterval(Duration.ofSeconds(30)).build()) {
             Eventually.within(Duration.ofSeconds(10), "listening", queue::listening);
             queue.awaitCommands().await(Duration.ofMillis(10)); // clear the wake-up of the (re)connection
             CompletableFuture<Long> waited = CompletableFuture.supplyAsync(() -> {

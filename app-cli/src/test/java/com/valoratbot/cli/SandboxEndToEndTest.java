@@ -6,9 +6,9 @@ import com.valoratbot.standin.DemoGuild;
 import com.valoratbot.standin.DiscordStandIn;
 import com.valoratbot.standin.StandInMessage;
 import com.valoratbot.supabase.TestDatabase;
-import com.valoratbot.worker.Settings;
 import com.valoratbot.worker.WorkerApp;
-import org.junit.jupiter.api.AfterAll;
+import com.valoratbot.worker.SandboxWorker;
+import com.valoratbot.testing.ToneFile;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -30,7 +30,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class SandboxEndToEndTest {
 
     @RegisterExtension
-    static final TestDatabase db = new TestDatabase();
+    static final SandboxWorker sandbox = SandboxWorker.create();
+    static final TestDatabase db = sandbox.db();
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String GENERAL = "1100000000000000101";
@@ -38,19 +39,9 @@ class SandboxEndToEndTest {
     private static WorkerApp worker;
 
     @BeforeAll
-    static void startSandboxWorker() {
-        db.open().close(); // creates and migrates this class's database
-        env = new HashMap<>();
-        env.put("DATABASE_URL", db.jdbcUrl());
-        env.put("DATABASE_USER", "postgres");
-        env.put("VALORATBOT_SANDBOX_PORT", "0");
-        env.put("VALORATBOT_LANGUAGE", "en");
-        worker = WorkerApp.start(Settings.of(env), true);
-    }
-
-    @AfterAll
-    static void stopWorker() {
-        if (worker != null) worker.close();
+    static void sandboxWorker() {
+        env = sandbox.env();
+        worker = sandbox.app();
     }
 
     record Run(int exit, String out, String err) {
@@ -275,7 +266,7 @@ class SandboxEndToEndTest {
     @Test
     void musicPlaysALocalAndAnHttpFileIntoTheDemoVoiceChannelAndTheStandInCountsFrames() throws Exception {
         java.nio.file.Path wav = java.nio.file.Files.createTempFile("valoratbot-tone", ".wav");
-        writeTone(wav, 4);
+        ToneFile.write(wav, 4);
         com.sun.net.httpserver.HttpServer http = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
         http.createContext("/tone.wav", exchange -> {
             byte[] bytes = java.nio.file.Files.readAllBytes(wav);
@@ -309,23 +300,6 @@ class SandboxEndToEndTest {
             assertThat(cli("enqueue", "stop", "--sandbox", "--wait").exit()).isZero();
         } finally {
             http.stop(0);
-        }
-    }
-
-    /** A sine tone, 48 kHz 16-bit stereo PCM in a WAV container, written by the JDK. */
-    private static void writeTone(java.nio.file.Path file, int seconds) throws Exception {
-        var format = new javax.sound.sampled.AudioFormat(48_000, 16, 2, true, false);
-        int frames = 48_000 * seconds;
-        byte[] pcm = new byte[frames * 4];
-        for (int i = 0; i < frames; i++) {
-            short v = (short) (Math.sin(2 * Math.PI * 440 * i / 48_000.0) * 8000);
-            for (int ch = 0; ch < 2; ch++) {
-                pcm[i * 4 + ch * 2] = (byte) v;
-                pcm[i * 4 + ch * 2 + 1] = (byte) (v >> 8);
-            }
-        }
-        try (var in = new javax.sound.sampled.AudioInputStream(new java.io.ByteArrayInputStream(pcm), format, frames)) {
-            javax.sound.sampled.AudioSystem.write(in, javax.sound.sampled.AudioFileFormat.Type.WAVE, file.toFile());
         }
     }
 

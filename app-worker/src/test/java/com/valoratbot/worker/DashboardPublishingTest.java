@@ -1,5 +1,6 @@
 package com.valoratbot.worker;
 
+import com.valoratbot.testing.TestClock;
 import com.valoratbot.core.activity.ActivityAggregator;
 import com.valoratbot.core.command.Snowflake;
 import com.valoratbot.core.publish.DashboardPublisher;
@@ -9,12 +10,12 @@ import com.valoratbot.discord.DiscordGateway;
 import com.valoratbot.discord.activity.DiscordActivityTracker;
 import com.valoratbot.discord.dashboard.DiscordDashboardSource;
 import com.valoratbot.standin.DiscordStandIn;
-import com.valoratbot.standin.StandInState;
 import com.valoratbot.supabase.Database;
-import com.valoratbot.supabase.Eventually;
+import com.valoratbot.testing.Eventually;
 import com.valoratbot.supabase.TestDatabase;
 import com.valoratbot.supabase.publish.PostgresDashboardTables;
 import com.valoratbot.supabase.scheduling.PostgresActivityStore;
+import com.valoratbot.testing.TestStandIn;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -53,6 +54,13 @@ class DashboardPublishingTest {
     private static final Instant SUNDAY_NIGHT_IN_TOKYO = Instant.parse("2024-12-29T14:50:00Z");
 
     private static final TestClock clock = new TestClock(SUNDAY_NIGHT_IN_TOKYO);
+    @RegisterExtension
+    static final TestStandIn discordServer = TestStandIn.with(b -> b.botToken("dashboard-token")).seeded(s -> {
+        s.createGuild(TOKYO_GUILD, "Tokyo").textChannel(TOKYO_TEXT, "general").voiceChannel(TOKYO_VOICE, "Vocal")
+                .member(ALICE, "alice", false).member(BOB, "bob", false).member(CAROL, "carol", false).member(JUKEBOX, "jukebox", true);
+        s.createGuild(PARIS_GUILD, "Paris").textChannel(PARIS_TEXT, "general").voiceChannel(PARIS_VOICE, "Vocal")
+                .member(ALICE, "alice", false).member(BOB, "bob", false);
+    });
     private static DiscordStandIn standIn;
     private static DiscordGateway discord;
     private static ActivityAggregator aggregator;
@@ -67,12 +75,7 @@ class DashboardPublishingTest {
     @BeforeAll
     static void start() {
         Database database = db.open();
-        standIn = DiscordStandIn.builder().port(0).botToken("dashboard-token").build().start();
-        StandInState s = standIn.state();
-        s.createGuild(TOKYO_GUILD, "Tokyo").textChannel(TOKYO_TEXT, "general").voiceChannel(TOKYO_VOICE, "Vocal")
-                .member(ALICE, "alice", false).member(BOB, "bob", false).member(CAROL, "carol", false).member(JUKEBOX, "jukebox", true);
-        s.createGuild(PARIS_GUILD, "Paris").textChannel(PARIS_TEXT, "general").voiceChannel(PARIS_VOICE, "Vocal")
-                .member(ALICE, "alice", false).member(BOB, "bob", false);
+        standIn = discordServer.standIn();
         discord = DiscordGateway.builder().token(standIn.botToken()).restBaseUrl(standIn.restBaseUrl())
                 .gatewayUrl(standIn.gatewayUrl()).readyTimeout(Duration.ofSeconds(30)).build().start();
         GuildTimeZones zones = guild -> ZONES.getOrDefault(guild.value(), ZoneId.of("Europe/Paris"));
@@ -90,7 +93,6 @@ class DashboardPublishingTest {
     static void stop() {
         if (publisher != null) publisher.close();
         if (discord != null) discord.close();
-        if (standIn != null) standIn.close();
     }
 
     @Test

@@ -1,12 +1,10 @@
 package com.valoratbot.worker;
 
 import com.valoratbot.standin.DemoGuild;
-import com.valoratbot.standin.DiscordStandIn;
 import com.valoratbot.supabase.TestDatabase;
+import com.valoratbot.testing.TestStandIn;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.DisplayNameGeneration;
-import org.junit.jupiter.api.DisplayNameGenerator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -31,33 +29,30 @@ import static org.assertj.core.api.Assertions.assertThat;
  * for (and said so, once), also when it goes away in the middle of start-up; one that accepts
  * connections but never answers stops the worker within 15 s, naming it without its password.
  */
-@DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
 class DatabaseStartUpTest {
 
     @RegisterExtension
     static final TestDatabase db = new TestDatabase();
 
-    private static DiscordStandIn standIn;
+    @RegisterExtension
+    static final TestStandIn discord = TestStandIn.empty().seeded(DemoGuild::seed);
 
     @BeforeAll
-    static void standInAndMigratedDatabase() {
-        standIn = DiscordStandIn.builder().port(0).build().start();
-        DemoGuild.seed(standIn.state());
+    static void migratedDatabase() {
         db.open().close();
     }
 
     @AfterAll
     static void stop() {
         TestDatabase.startServer(); // whatever a test did, the extension needs it to clean up
-        if (standIn != null) standIn.close();
     }
 
     private static Map<String, String> env() {
-        return WorkerProcess.env(standIn.restBaseUrl(), standIn.gatewayUrl(), db.jdbcUrl());
+        return WorkerProcess.env(discord.standIn().restBaseUrl(), discord.standIn().gatewayUrl(), db.jdbcUrl());
     }
 
     @Test
-    void a_worker_started_while_the_database_is_down_waits_says_so_once_and_starts_when_it_is_back() throws Exception {
+    void aWorkerStartedWhileTheDatabaseIsDownWaitsSaysSoOnceAndStartsWhenItIsBack() throws Exception {
         Map<String, String> env = env(); // before the stop: asking TestDatabase for its URL would start it again
         TestDatabase.stopServer();
         try (WorkerProcess worker = WorkerProcess.start("waiting-worker", env)) {
@@ -76,11 +71,11 @@ class DatabaseStartUpTest {
     }
 
     @Test
-    void a_database_restart_in_the_middle_of_the_workers_start_up_does_not_stop_it() throws Exception {
+    void aDatabaseRestartInTheMiddleOfTheWorkersStartUpDoesNotStopIt() throws Exception {
         // The database opens before Discord (the gateway needs the lock memory), so holding the
         // worker's Discord log-in holds start-up right after "Database ready": the restart then
         // surely lands in the middle of start-up, whatever the machine's speed.
-        java.net.URI rest = java.net.URI.create(standIn.restBaseUrl());
+        java.net.URI rest = java.net.URI.create(discord.standIn().restBaseUrl());
         try (GateProxy gate = new GateProxy(rest.getPort())) {
             Map<String, String> env = env();
             env.put("DISCORD_REST_URL", new java.net.URI(rest.getScheme(), null, rest.getHost(), gate.port(), rest.getPath(), null, null).toString());
@@ -107,7 +102,7 @@ class DatabaseStartUpTest {
     }
 
     @Test
-    void a_database_that_accepts_connections_but_never_answers_stops_the_worker_within_15_seconds_naming_it() throws Exception {
+    void aDatabaseThatAcceptsConnectionsButNeverAnswersStopsTheWorkerWithin15SecondsNamingIt() throws Exception {
         List<Socket> held = new CopyOnWriteArrayList<>();
         AtomicLong firstAccept = new AtomicLong();
         try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {

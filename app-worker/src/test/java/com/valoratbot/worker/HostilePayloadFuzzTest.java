@@ -37,9 +37,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class HostilePayloadFuzzTest {
 
-    @RegisterExtension
-    static final TestDatabase db = new TestDatabase();
-
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String GUILD = Long.toString(DemoGuild.GUILD_ID);
     private static final String GENERAL = Long.toString(DemoGuild.GENERAL_ID);
@@ -76,12 +73,19 @@ class HostilePayloadFuzzTest {
         return total;
     }
 
-    private static WorkerApp worker;
-    private static ListAppender<ILoggingEvent> log;
+    private static final ListAppender<ILoggingEvent> log = new ListAppender<>();
 
-    @BeforeAll
-    static void startWorkerOnTheDashboardsTable() {
-        db.open().close();
+    /** The worker on the dashboard's own table ({@code command_queue}, bigint ids), created before it starts. */
+    @RegisterExtension
+    static final SandboxWorker sandbox = SandboxWorker.create()
+            .set("VALORATBOT_TABLE", "command_queue")
+            .set("VALORATBOT_MAX_AGE", MAX_AGE.toSeconds() + "s")
+            .set("VALORATBOT_GUILD_RATE", "100000") // every row reaches its checks: the rate limit has its own tests
+            .beforeStart(HostilePayloadFuzzTest::dashboardTableAndLog);
+    static final TestDatabase db = sandbox.db();
+    private static WorkerApp worker;
+
+    private static void dashboardTableAndLog(TestDatabase db) {
         db.execute("""
                 CREATE TABLE public.command_queue (
                     id         bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -93,24 +97,18 @@ class HostilePayloadFuzzTest {
                     created_at timestamptz NOT NULL DEFAULT now(),
                     picked_at  timestamptz
                 )""");
-        log = new ListAppender<>();
         log.start();
         ((Logger) LoggerFactory.getLogger(com.valoratbot.library.Valoratbot.class)).addAppender(log);
-        Map<String, String> env = new HashMap<>();
-        env.put("DATABASE_URL", db.jdbcUrl());
-        env.put("DATABASE_USER", "postgres");
-        env.put("VALORATBOT_TABLE", "command_queue");
-        env.put("VALORATBOT_SANDBOX_PORT", "0");
-        env.put("VALORATBOT_LANGUAGE", "en");
-        env.put("VALORATBOT_MAX_AGE", MAX_AGE.toSeconds() + "s");
-        env.put("VALORATBOT_GUILD_RATE", "100000"); // every row reaches its checks: the rate limit has its own tests
-        worker = WorkerApp.start(Settings.of(env), true);
+    }
+
+    @BeforeAll
+    static void worker() {
+        worker = sandbox.app();
     }
 
     @AfterAll
-    static void stopWorker() {
+    static void detachLog() {
         ((Logger) LoggerFactory.getLogger(com.valoratbot.library.Valoratbot.class)).detachAppender(log);
-        if (worker != null) worker.close();
     }
 
     /** A row the fuzz inserts, and the code it must end with when that is known for sure. */

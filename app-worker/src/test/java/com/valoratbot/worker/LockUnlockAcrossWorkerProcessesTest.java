@@ -5,10 +5,9 @@ import com.valoratbot.standin.DiscordStandIn;
 import com.valoratbot.standin.RecordedRequest;
 import com.valoratbot.standin.StandInOverwrite;
 import com.valoratbot.supabase.TestDatabase;
+import com.valoratbot.testing.TestStandIn;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.DisplayNameGeneration;
-import org.junit.jupiter.api.DisplayNameGenerator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -35,7 +34,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * <p>{@code -Dvaloratbot.lockPairs=1000} runs the issue's 1,000 pairs; the default keeps the test
  * well under a minute on a two-core machine (1,000 pairs took 81 s here; docs/actions-moderation.md).
  */
-@DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
 class LockUnlockAcrossWorkerProcessesTest {
 
     @RegisterExtension
@@ -45,14 +43,16 @@ class LockUnlockAcrossWorkerProcessesTest {
     private static final long CHANNEL = DemoGuild.MODERATION_ID;
     private static final String OVERWRITE_ROUTE = "/channels/{channel_id}/permissions/{overwrite_id}";
 
+    @RegisterExtension
+    static final TestStandIn discord = TestStandIn.empty().seeded(DemoGuild::seed);
+
     private static DiscordStandIn standIn;
     private static LaggingProxy laggingGateway;
     private static final List<WorkerProcess> workers = new ArrayList<>();
 
     @BeforeAll
     static void twoWorkerProcessesOnOneStandInAndOneDatabase() throws Exception {
-        standIn = DiscordStandIn.builder().port(0).build().start();
-        DemoGuild.seed(standIn.state());
+        standIn = discord.standIn();
         db.open().close(); // migrated before the workers race to do it
         // Test instrumentation: which worker claimed which command (claims rows go once completed).
         db.execute("CREATE TABLE claim_log (command_id text, worker_id text, at timestamptz DEFAULT clock_timestamp())");
@@ -77,11 +77,10 @@ class LockUnlockAcrossWorkerProcessesTest {
     static void stop() throws Exception {
         for (WorkerProcess w : workers) w.close();
         if (laggingGateway != null) laggingGateway.close();
-        if (standIn != null) standIn.close();
     }
 
     @Test
-    void alternating_lock_and_unlock_over_two_worker_processes_always_leaves_the_state_each_command_asked_for() throws Exception {
+    void alternatingLockAndUnlockOverTwoWorkerProcessesAlwaysLeavesTheStateEachCommandAskedFor() throws Exception {
         Optional<StandInOverwrite> unlocked = everyone();
         long started = System.nanoTime();
         List<String> failures = new ArrayList<>();

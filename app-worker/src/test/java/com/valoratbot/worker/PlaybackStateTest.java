@@ -6,9 +6,9 @@ import com.valoratbot.standin.DemoGuild;
 import com.valoratbot.supabase.CommandAdmin;
 import com.valoratbot.supabase.CommandRow;
 import com.valoratbot.supabase.Database;
-import com.valoratbot.supabase.Eventually;
+import com.valoratbot.testing.Eventually;
 import com.valoratbot.supabase.TestDatabase;
-import org.junit.jupiter.api.AfterAll;
+import com.valoratbot.testing.ToneFile;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -16,9 +16,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -29,7 +27,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class PlaybackStateTest {
 
     @RegisterExtension
-    static final TestDatabase db = new TestDatabase();
+    static final SandboxWorker sandbox = SandboxWorker.create();
+    static final TestDatabase db = sandbox.db();
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String GUILD = Long.toString(DemoGuild.GUILD_ID);
@@ -37,20 +36,9 @@ class PlaybackStateTest {
     private static CommandAdmin admin;
 
     @BeforeAll
-    static void startSandboxWorker() {
-        db.open().close();
-        Map<String, String> env = new HashMap<>();
-        env.put("DATABASE_URL", db.jdbcUrl());
-        env.put("DATABASE_USER", "postgres");
-        env.put("VALORATBOT_SANDBOX_PORT", "0");
-        env.put("VALORATBOT_LANGUAGE", "en");
-        worker = WorkerApp.start(Settings.of(env), true);
+    static void admin() {
+        worker = sandbox.app();
         admin = CommandAdmin.on(worker.get(Database.class));
-    }
-
-    @AfterAll
-    static void stopWorker() {
-        if (worker != null) worker.close();
     }
 
     private static JsonNode run(String action, String payload) throws Exception {
@@ -83,8 +71,8 @@ class PlaybackStateTest {
     void playbackStateFollowsPlayPauseSkipAndStop() throws Exception {
         Path one = Files.createTempFile("valoratbot-one", ".wav");
         Path two = Files.createTempFile("valoratbot-two", ".wav");
-        Tone.write(one, 30);
-        Tone.write(two, 30);
+        ToneFile.write(one, 30);
+        ToneFile.write(two, 30);
         String voice = Long.toString(DemoGuild.VOCAL_ID);
         try {
             run("play", "{\"query\":\"" + one + "\",\"voiceChannelId\":\"" + voice + "\"}");
@@ -121,25 +109,6 @@ class PlaybackStateTest {
         } finally {
             Files.deleteIfExists(one);
             Files.deleteIfExists(two);
-        }
-    }
-
-    /** A sine tone, 48 kHz 16-bit stereo PCM in a WAV container, written by the JDK. */
-    static final class Tone {
-        static void write(Path file, int seconds) throws Exception {
-            var format = new javax.sound.sampled.AudioFormat(48_000, 16, 2, true, false);
-            int frames = 48_000 * seconds;
-            byte[] pcm = new byte[frames * 4];
-            for (int i = 0; i < frames; i++) {
-                short v = (short) (Math.sin(2 * Math.PI * 440 * i / 48_000.0) * 8000);
-                for (int ch = 0; ch < 2; ch++) {
-                    pcm[i * 4 + ch * 2] = (byte) v;
-                    pcm[i * 4 + ch * 2 + 1] = (byte) (v >> 8);
-                }
-            }
-            try (var in = new javax.sound.sampled.AudioInputStream(new java.io.ByteArrayInputStream(pcm), format, frames)) {
-                javax.sound.sampled.AudioSystem.write(in, javax.sound.sampled.AudioFileFormat.Type.WAVE, file.toFile());
-            }
         }
     }
 }

@@ -15,7 +15,6 @@ import com.valoratbot.standin.DiscordStandIn;
 import com.valoratbot.standin.StandInMessage;
 import com.valoratbot.supabase.TestDatabase;
 import com.valoratbot.core.schedule.ScheduledAnnouncements;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -24,9 +23,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -40,39 +37,29 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ScheduledSendsTest {
 
-    @RegisterExtension
-    static final TestDatabase db = new TestDatabase();
-
     /** 5 commands per 2 s: a token every 400 ms once the burst of 5 is spent. */
     private static final int RATE = 5;
     private static final Duration WINDOW = Duration.ofSeconds(2);
     private static final int CAP = 12;
     private static final Snowflake GUILD = Snowflake.of(DemoGuild.GUILD_ID);
 
+    @RegisterExtension
+    static final SandboxWorker sandbox = SandboxWorker.create()
+            .set("VALORATBOT_GUILD_RATE", Integer.toString(RATE))
+            .set("VALORATBOT_GUILD_RATE_WINDOW", WINDOW.toMillis() + "ms")
+            .set("VALORATBOT_MAX_PENDING_SCHEDULES", Integer.toString(CAP))
+            .set("VALORATBOT_SCHEDULE_HORIZON", "30d");
+    static final TestDatabase db = sandbox.db();
+
     private static WorkerApp worker;
     private static DiscordStandIn standIn;
     private static ScheduledAnnouncements scheduling;
 
     @BeforeAll
-    static void startSandboxWorker() {
-        db.open().close();
-        Map<String, String> env = new HashMap<>();
-        env.put("DATABASE_URL", db.jdbcUrl());
-        env.put("DATABASE_USER", "postgres");
-        env.put("VALORATBOT_SANDBOX_PORT", "0");
-        env.put("VALORATBOT_LANGUAGE", "en");
-        env.put("VALORATBOT_GUILD_RATE", Integer.toString(RATE));
-        env.put("VALORATBOT_GUILD_RATE_WINDOW", WINDOW.toMillis() + "ms");
-        env.put("VALORATBOT_MAX_PENDING_SCHEDULES", Integer.toString(CAP));
-        env.put("VALORATBOT_SCHEDULE_HORIZON", "30d");
-        worker = WorkerApp.start(Settings.of(env), true);
+    static void parts() {
+        worker = sandbox.app();
         standIn = worker.sandbox().orElseThrow();
         scheduling = worker.get(ScheduledAnnouncements.class);
-    }
-
-    @AfterAll
-    static void stopWorker() {
-        if (worker != null) worker.close();
     }
 
     private static final java.util.concurrent.atomic.AtomicLong NEXT_CHANNEL = new java.util.concurrent.atomic.AtomicLong(DemoGuild.GUILD_ID + 50_000);

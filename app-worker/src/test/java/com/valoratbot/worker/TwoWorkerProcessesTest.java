@@ -1,9 +1,9 @@
 package com.valoratbot.worker;
 
 import com.valoratbot.standin.DiscordStandIn;
-import com.valoratbot.standin.StandInState;
-import com.valoratbot.supabase.Eventually;
+import com.valoratbot.testing.Eventually;
 import com.valoratbot.supabase.TestDatabase;
+import com.valoratbot.testing.TestStandIn;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -35,31 +35,33 @@ class TwoWorkerProcessesTest {
     /** Half the interval: a row newer than this stands for the other worker's. */
     private static final Duration SPACING = INTERVAL.dividedBy(2);
 
+    @RegisterExtension
+    static final TestStandIn discord = TestStandIn.with(b -> b.botToken("two-workers-token")).seeded(s -> {
+        s.createGuild(GUILD_A, "Alpha").textChannel(GUILD_A + 100, "general").member(GUILD_A + 900, "alice", false);
+        s.createGuild(GUILD_B, "Beta").textChannel(GUILD_B + 100, "general").member(GUILD_B + 900, "bob", false);
+    });
+
     @Test
     void twoWorkerProcessesNeverWriteTheSameDashboardRowTwice() throws Exception {
         db.open().close(); // migrated once; the workers find it up to date
-        try (DiscordStandIn standIn = DiscordStandIn.builder().port(0).botToken("two-workers-token").build().start()) {
-            StandInState s = standIn.state();
-            s.createGuild(GUILD_A, "Alpha").textChannel(GUILD_A + 100, "general").member(GUILD_A + 900, "alice", false);
-            s.createGuild(GUILD_B, "Beta").textChannel(GUILD_B + 100, "general").member(GUILD_B + 900, "bob", false);
-            List<Process> workers = new ArrayList<>();
-            try {
-                for (int i = 0; i < 2; i++) workers.add(startWorker(standIn, "w" + i));
-                Eventually.within(Duration.ofSeconds(120), "both workers heart-beating", () -> {
-                    for (Process p : workers) if (!p.isAlive()) throw new AssertionError("a worker exited with " + p.exitValue());
-                    return db.count("SELECT count(*) FROM valoratbot.workers") == 2;
-                });
-                Instant both = Instant.now();
-                // Several intervals with both running.
-                Eventually.within(Duration.ofSeconds(60), "four status rows since both run", () ->
-                        db.count("SELECT count(*) FROM public.bot_status WHERE created_at > ?", Timestamp.from(both)) >= 4);
-                Thread.sleep(INTERVAL.multipliedBy(2).toMillis());
-                for (Process p : workers) assertThat(p.isAlive()).isTrue();
-            } finally {
-                for (Process p : workers) p.destroy();
-                for (Process p : workers) {
-                    if (!p.waitFor(60, TimeUnit.SECONDS)) p.destroyForcibly();
-                }
+        DiscordStandIn standIn = discord.standIn();
+        List<Process> workers = new ArrayList<>();
+        try {
+            for (int i = 0; i < 2; i++) workers.add(startWorker(standIn, "w" + i));
+            Eventually.within(Duration.ofSeconds(120), "both workers heart-beating", () -> {
+                for (Process p : workers) if (!p.isAlive()) throw new AssertionError("a worker exited with " + p.exitValue());
+                return db.count("SELECT count(*) FROM valoratbot.workers") == 2;
+            });
+            Instant both = Instant.now();
+            // Several intervals with both running.
+            Eventually.within(Duration.ofSeconds(60), "four status rows since both run", () ->
+                    db.count("SELECT count(*) FROM public.bot_status WHERE created_at > ?", Timestamp.from(both)) >= 4);
+            Thread.sleep(INTERVAL.multipliedBy(2).toMillis());
+            for (Process p : workers) assertThat(p.isAlive()).isTrue();
+        } finally {
+            for (Process p : workers) p.destroy();
+            for (Process p : workers) {
+                if (!p.waitFor(60, TimeUnit.SECONDS)) p.destroyForcibly();
             }
         }
 

@@ -16,9 +16,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -29,36 +27,31 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class WhoAskedTest {
 
-    @RegisterExtension
-    static final TestDatabase db = new TestDatabase();
-
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String GUILD = Long.toString(DemoGuild.GUILD_ID);
+    private static final ListAppender<ILoggingEvent> log = new ListAppender<>();
+
+    @RegisterExtension
+    static final SandboxWorker sandbox = SandboxWorker.create()
+            .set("VALORATBOT_ANONYMOUS_ROWS", "no-moderation")
+            .set("VALORATBOT_GUILD_RATE", "100000")
+            .beforeStart(database -> {
+                log.start();
+                ((Logger) LoggerFactory.getLogger(com.valoratbot.library.Valoratbot.class)).addAppender(log);
+            });
+    static final TestDatabase db = sandbox.db();
     private static WorkerApp worker;
     private static DiscordStandIn standIn;
-    private static ListAppender<ILoggingEvent> log;
 
     @BeforeAll
-    static void startSandboxWorker() {
-        db.open().close();
-        log = new ListAppender<>();
-        log.start();
-        ((Logger) LoggerFactory.getLogger(com.valoratbot.library.Valoratbot.class)).addAppender(log);
-        Map<String, String> env = new HashMap<>();
-        env.put("DATABASE_URL", db.jdbcUrl());
-        env.put("DATABASE_USER", "postgres");
-        env.put("VALORATBOT_SANDBOX_PORT", "0");
-        env.put("VALORATBOT_LANGUAGE", "en");
-        env.put("VALORATBOT_ANONYMOUS_ROWS", "no-moderation");
-        env.put("VALORATBOT_GUILD_RATE", "100000");
-        worker = WorkerApp.start(Settings.of(env), true);
+    static void parts() {
+        worker = sandbox.app();
         standIn = worker.sandbox().orElseThrow();
     }
 
     @AfterAll
-    static void stopWorker() {
+    static void detachLog() {
         ((Logger) LoggerFactory.getLogger(com.valoratbot.library.Valoratbot.class)).detachAppender(log);
-        if (worker != null) worker.close();
     }
 
     /** Inserts a row as a dashboard would and waits for its result. */

@@ -4,15 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Map;
-import org.junit.jupiter.api.DisplayNameGeneration;
-import org.junit.jupiter.api.DisplayNameGenerator;
 import org.junit.jupiter.api.Test;
 
-@DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
 class ConfigurationTest {
 
     @Test
-    void build_reports_every_invalid_setting_at_once() {
+    void buildReportsEveryInvalidSettingAtOnce() {
         assertThatThrownBy(() -> DiscordStandIn.builder().port(70_000).botToken("has space").botName("x").build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("port")
@@ -21,7 +18,7 @@ class ConfigurationTest {
     }
 
     @Test
-    void build_refuses_impossible_sharding_settings() {
+    void buildRefusesImpossibleShardingSettings() {
         assertThatThrownBy(() -> DiscordStandIn.builder().recommendedShards(-1).maxConcurrency(0)
                         .identifyRateLimit(java.time.Duration.ofSeconds(-5)).guildsPerShardLimit(-2500).build())
                 .isInstanceOf(IllegalArgumentException.class)
@@ -32,7 +29,7 @@ class ConfigurationTest {
     }
 
     @Test
-    void urls_name_the_loopback_address_and_the_bound_port() {
+    void urlsNameTheLoopbackAddressAndTheBoundPort() {
         try (DiscordStandIn standIn = DiscordStandIn.builder().build().start()) {
             assertThat(standIn.restBaseUrl()).isEqualTo("http://127.0.0.1:" + standIn.port() + "/api/v10/");
             assertThat(standIn.gatewayUrl()).isEqualTo("ws://127.0.0.1:" + standIn.port() + "/gateway");
@@ -42,7 +39,7 @@ class ConfigurationTest {
     }
 
     @Test
-    void the_afk_timeout_must_be_one_discord_accepts() {
+    void theAfkTimeoutMustBeOneDiscordAccepts() {
         try (DiscordStandIn standIn = DiscordStandIn.builder().build()) {
             GuildSeed guild = standIn.state().createGuild(42L << 22, "Test");
             assertThatThrownBy(() -> guild.afkTimeout(120)).isInstanceOf(IllegalArgumentException.class);
@@ -50,7 +47,7 @@ class ConfigurationTest {
     }
 
     @Test
-    void every_guild_gets_the_bot_as_a_member_with_its_own_role() {
+    void everyGuildGetsTheBotAsAMemberWithItsOwnRole() {
         try (DiscordStandIn standIn = DiscordStandIn.builder().botUserId(77L << 22).build()) {
             long guildId = 43L << 22;
             standIn.state().createGuild(guildId, "Test");
@@ -64,7 +61,7 @@ class ConfigurationTest {
     }
 
     @Test
-    void the_standalone_main_reads_port_token_and_synthetic_sizes() {
+    void theStandaloneMainReadsPortTokenAndSyntheticSizes() {
         StandInMain.Options options = StandInMain.parse(
                 new String[] {"--guilds", "2500", "--channels", "30", "--no-demo"}, Map.of("STANDIN_PORT", "9999"));
 

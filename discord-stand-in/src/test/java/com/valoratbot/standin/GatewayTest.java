@@ -13,12 +13,9 @@ import net.dv8tion.jda.api.events.message.MessageReceivedEvent;
 import net.dv8tion.jda.api.events.session.SessionResumeEvent;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.DisplayNameGeneration;
-import org.junit.jupiter.api.DisplayNameGenerator;
 import org.junit.jupiter.api.Test;
 
 /** Gateway behaviour: resume after a drop, replay, member events, and protocol answers seen raw. */
-@DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
 class GatewayTest {
 
     private static final int GUILDS_AND_MESSAGES = 1 | (1 << 9) | (1 << 15);
@@ -41,7 +38,7 @@ class GatewayTest {
     }
 
     @Test
-    void after_a_dropped_connection_jda_resumes_gets_what_it_missed_and_keeps_receiving() throws InterruptedException {
+    void afterADroppedConnectionJdaResumesGetsWhatItMissedAndKeepsReceiving() throws InterruptedException {
         int identifiesBefore = standIn.gatewayStats().identifies();
         int resumesBefore = standIn.gatewayStats().resumes();
 
@@ -61,7 +58,7 @@ class GatewayTest {
     }
 
     @Test
-    void member_changes_in_the_state_reach_jda_as_member_events() throws InterruptedException {
+    void memberChangesInTheStateReachJdaAsMemberEvents() throws InterruptedException {
         long carolId = 1_100_000_000_000_000_399L;
 
         standIn.state().addMember(DemoGuild.GUILD_ID, carolId, "carol", false, DemoGuild.MEMBRES_ROLE_ID);
@@ -75,7 +72,7 @@ class GatewayTest {
     }
 
     @Test
-    void the_first_frame_is_hello_and_heartbeats_are_acknowledged() throws InterruptedException {
+    void theFirstFrameIsHelloAndHeartbeatsAreAcknowledged() throws InterruptedException {
         try (RawGateway gateway = new RawGateway(standIn)) {
             JsonNode hello = gateway.next();
             assertThat(hello.path("op").asInt()).isEqualTo(10);
@@ -88,7 +85,7 @@ class GatewayTest {
     }
 
     @Test
-    void ready_lists_guilds_as_unavailable_then_each_arrives_in_guild_create() throws InterruptedException {
+    void readyListsGuildsAsUnavailableThenEachArrivesInGuildCreate() throws InterruptedException {
         try (RawGateway gateway = new RawGateway(standIn)) {
             gateway.next();
             gateway.send(RawGateway.identify(standIn.botToken(), GUILDS_AND_MESSAGES));
@@ -110,7 +107,7 @@ class GatewayTest {
     }
 
     @Test
-    void without_message_content_intent_other_people_s_messages_arrive_blank() throws InterruptedException {
+    void withoutMessageContentIntentOtherPeopleSMessagesArriveBlank() throws InterruptedException {
         try (RawGateway gateway = new RawGateway(standIn)) {
             gateway.next();
             gateway.send(RawGateway.identify(standIn.botToken(), 1 | (1 << 9)));
@@ -125,7 +122,7 @@ class GatewayTest {
     }
 
     @Test
-    void a_bulk_delete_is_dispatched_as_one_message_delete_bulk() throws InterruptedException {
+    void aBulkDeleteIsDispatchedAsOneMessageDeleteBulk() throws InterruptedException {
         long a = standIn.state().addMessage(DemoGuild.ANNONCES_ID, DemoGuild.ALICE_ID, "a", Instant.now(), false);
         long b = standIn.state().addMessage(DemoGuild.ANNONCES_ID, DemoGuild.BOB_ID, "b", Instant.now(), false);
         try (RawGateway gateway = new RawGateway(standIn)) {
@@ -143,7 +140,7 @@ class GatewayTest {
     }
 
     @Test
-    void resuming_an_unknown_session_is_answered_with_invalid_session() throws InterruptedException {
+    void resumingAnUnknownSessionIsAnsweredWithInvalidSession() throws InterruptedException {
         try (RawGateway gateway = new RawGateway(standIn)) {
             gateway.next();
             gateway.send("{\"op\":6,\"d\":{\"token\":\"" + standIn.botToken()
@@ -157,7 +154,7 @@ class GatewayTest {
     }
 
     @Test
-    void identifying_with_a_wrong_token_closes_with_4004() throws Exception {
+    void identifyingWithAWrongTokenClosesWith4004() throws Exception {
         try (RawGateway gateway = new RawGateway(standIn)) {
             gateway.next();
             gateway.send(RawGateway.identify("wrong-token", 1));
@@ -167,7 +164,7 @@ class GatewayTest {
     }
 
     @Test
-    void sending_anything_but_identify_first_closes_with_4003() throws Exception {
+    void sendingAnythingButIdentifyFirstClosesWith4003() throws Exception {
         try (RawGateway gateway = new RawGateway(standIn)) {
             gateway.next();
             gateway.send("{\"op\":8,\"d\":{\"guild_id\":\"1\"}}");

@@ -10,11 +10,8 @@ import net.dv8tion.jda.api.entities.Member;
 import net.dv8tion.jda.api.entities.channel.concrete.TextChannel;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.DisplayNameGeneration;
-import org.junit.jupiter.api.DisplayNameGenerator;
 import org.junit.jupiter.api.Test;
 
-@DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
 class JdaLoginTest {
 
     private static DiscordStandIn standIn;
@@ -34,7 +31,7 @@ class JdaLoginTest {
     }
 
     @Test
-    void jda_reaches_connected_as_the_configured_bot() {
+    void jdaReachesConnectedAsTheConfiguredBot() {
         assertThat(jda.getStatus()).isEqualTo(JDA.Status.CONNECTED);
         assertThat(jda.getSelfUser().getIdLong()).isEqualTo(DiscordStandIn.DEFAULT_BOT_USER_ID);
         assertThat(jda.getSelfUser().getName()).isEqualTo("Valoratbot");
@@ -42,13 +39,13 @@ class JdaLoginTest {
     }
 
     @Test
-    void login_asks_only_for_the_bot_user_before_opening_the_gateway() {
+    void loginAsksOnlyForTheBotUserBeforeOpeningTheGateway() {
         assertThat(standIn.requests()).first().extracting(RecordedRequest::route).isEqualTo("GET /users/@me");
         assertThat(standIn.gatewayStats().identifies()).isEqualTo(1);
     }
 
     @Test
-    void the_demo_guild_is_cached_with_its_channels() {
+    void theDemoGuildIsCachedWithItsChannels() {
         Guild guild = jda.getGuildById(DemoGuild.GUILD_ID);
         assertThat(guild).isNotNull();
         assertThat(guild.getName()).isEqualTo("Valorat Sandbox");
@@ -64,7 +61,7 @@ class JdaLoginTest {
     }
 
     @Test
-    void roles_and_members_are_cached_including_the_bot_itself() {
+    void rolesAndMembersAreCachedIncludingTheBotItself() {
         Guild guild = jda.getGuildById(DemoGuild.GUILD_ID);
         assertThat(guild.getPublicRole().getIdLong()).isEqualTo(DemoGuild.GUILD_ID);
         assertThat(guild.getRoleById(DemoGuild.MODERATORS_ROLE_ID).hasPermission(Permission.ADMINISTRATOR)).isTrue();
@@ -80,7 +77,7 @@ class JdaLoginTest {
     }
 
     @Test
-    void jda_computes_the_same_channel_permissions_as_the_stand_in() {
+    void jdaComputesTheSameChannelPermissionsAsTheStandIn() {
         long knownToJda = Permission.getRaw(Permission.values());
         Guild guild = jda.getGuildById(DemoGuild.GUILD_ID);
         for (long channelId : new long[] {DemoGuild.GENERAL_ID, DemoGuild.ANNONCES_ID, DemoGuild.MODERATION_ID}) {

@@ -15,16 +15,13 @@ import net.dv8tion.jda.api.sharding.ShardManager;
 import net.dv8tion.jda.api.utils.Compression;
 import net.dv8tion.jda.api.utils.ConcurrentSessionController;
 import net.dv8tion.jda.api.utils.SessionControllerAdapter;
-import org.junit.jupiter.api.DisplayNameGeneration;
-import org.junit.jupiter.api.DisplayNameGenerator;
 import org.junit.jupiter.api.Test;
 
 /** Real JDA's DefaultShardManager against the stand-in, which paces IDENTIFY and recommends two shards. */
-@DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
 class JdaShardManagerTest {
 
     @Test
-    void jda_shard_manager_takes_the_recommended_two_shards_reaches_ready_on_both_and_sees_every_guild_once()
+    void jdaShardManagerTakesTheRecommendedTwoShardsReachesReadyOnBothAndSeesEveryGuildOnce()
             throws InterruptedException {
         try (DiscordStandIn standIn = DiscordStandIn.builder()
                 .recommendedShards(2)
@@ -91,7 +88,7 @@ class JdaShardManagerTest {
     }
 
     @Test
-    void a_shard_manager_identifying_faster_than_max_concurrency_is_refused_with_op_9_and_gets_in_by_retrying()
+    void aShardManagerIdentifyingFasterThanMaxConcurrencyIsRefusedWithOp9AndGetsInByRetrying()
             throws InterruptedException {
         try (DiscordStandIn standIn = DiscordStandIn.builder()
                 .recommendedShards(2)

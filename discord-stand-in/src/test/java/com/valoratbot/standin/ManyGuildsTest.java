@@ -7,15 +7,12 @@ import java.time.Duration;
 import net.dv8tion.jda.api.JDA;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.DisplayNameGeneration;
-import org.junit.jupiter.api.DisplayNameGenerator;
 import org.junit.jupiter.api.Test;
 
 /**
  * The memory-benchmark shape: 2,500 guilds of 30 channels streamed one GUILD_CREATE at a time, plus one
  * large guild whose members only arrive through chunking.
  */
-@DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
 class ManyGuildsTest {
 
     private static final int GUILDS = 2_500;
@@ -42,7 +39,7 @@ class ManyGuildsTest {
     }
 
     @Test
-    void a_client_identifying_against_2500_guilds_of_30_channels_receives_every_guild_create() throws InterruptedException {
+    void aClientIdentifyingAgainst2500GuildsOf30ChannelsReceivesEveryGuildCreate() throws InterruptedException {
         long started = System.nanoTime();
         try (RawGateway gateway = new RawGateway(standIn)) {
             gateway.next();
@@ -72,7 +69,7 @@ class ManyGuildsTest {
     }
 
     @Test
-    void jda_becomes_ready_with_every_guild_and_chunks_the_large_one() throws InterruptedException {
+    void jdaBecomesReadyWithEveryGuildAndChunksTheLargeOne() throws InterruptedException {
         JDA jda = StandInJda.connect(standIn);
         try {
             assertThat(jda.getGuilds()).hasSize(GUILDS + 1);

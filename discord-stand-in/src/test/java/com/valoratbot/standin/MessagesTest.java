@@ -27,12 +27,9 @@ import net.dv8tion.jda.api.events.message.MessageReceivedEvent;
 import net.dv8tion.jda.api.utils.FileUpload;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.DisplayNameGeneration;
-import org.junit.jupiter.api.DisplayNameGenerator;
 import org.junit.jupiter.api.Test;
 
 /** History, deletion and sending, through JDA where JDA can, and raw HTTP for what JDA refuses client-side. */
-@DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
 class MessagesTest {
 
     private static final AtomicLong NEXT_CHANNEL = new AtomicLong(1_100_000_000_000_005_000L);
@@ -60,7 +57,7 @@ class MessagesTest {
     // ------------------------------------------------------------------ history
 
     @Test
-    void the_demo_general_channel_comes_back_newest_first_with_its_pinned_message() {
+    void theDemoGeneralChannelComesBackNewestFirstWithItsPinnedMessage() {
         List<Message> history = jda.getTextChannelById(DemoGuild.GENERAL_ID).getHistory().retrievePast(100).complete();
 
         assertThat(history).hasSize(DemoGuild.GENERAL_MESSAGES);
@@ -73,7 +70,7 @@ class MessagesTest {
     }
 
     @Test
-    void history_is_served_in_pages_of_at_most_100_walking_backwards_with_before() throws InterruptedException {
+    void historyIsServedInPagesOfAtMost100WalkingBackwardsWithBefore() throws InterruptedException {
         TextChannel channel = freshChannel("historique");
         List<Long> seeded = seedMessages(channel.getIdLong(), 130, Duration.ofDays(2));
 
@@ -88,7 +85,7 @@ class MessagesTest {
     }
 
     @Test
-    void around_and_after_return_the_neighbourhood_of_a_message() throws InterruptedException {
+    void aroundAndAfterReturnTheNeighbourhoodOfAMessage() throws InterruptedException {
         TextChannel channel = freshChannel("voisinage");
         List<Long> seeded = seedMessages(channel.getIdLong(), 20, Duration.ofHours(3));
         long middle = seeded.get(10);
@@ -104,7 +101,7 @@ class MessagesTest {
     }
 
     @Test
-    void asking_for_more_than_100_messages_is_a_400_invalid_form_body() {
+    void askingForMoreThan100MessagesIsA400InvalidFormBody() {
         HttpResponse<String> response = http.get("channels/" + DemoGuild.GENERAL_ID + "/messages?limit=101");
 
         assertThat(response.statusCode()).isEqualTo(400);
@@ -114,7 +111,7 @@ class MessagesTest {
     }
 
     @Test
-    void without_read_message_history_discord_returns_an_empty_list_not_an_error() throws InterruptedException {
+    void withoutReadMessageHistoryDiscordReturnsAnEmptyListNotAnError() throws InterruptedException {
         TextChannel channel = freshChannel("sans-historique");
         seedMessages(channel.getIdLong(), 3, Duration.ofHours(1));
         standIn.state().setOverwrite(channel.getIdLong(), DemoGuild.BOT_ROLE_ID, OverwriteType.ROLE, 0,
@@ -129,7 +126,7 @@ class MessagesTest {
     // ------------------------------------------------------------------ deletion
 
     @Test
-    void deleting_one_message_removes_it_and_jda_hears_message_delete() throws InterruptedException {
+    void deletingOneMessageRemovesItAndJdaHearsMessageDelete() throws InterruptedException {
         TextChannel channel = freshChannel("suppression");
         long target = seedMessages(channel.getIdLong(), 2, Duration.ofHours(1)).getFirst();
 
@@ -143,7 +140,7 @@ class MessagesTest {
     }
 
     @Test
-    void bulk_delete_through_jda_removes_the_messages_and_jda_hears_each_deletion() throws InterruptedException {
+    void bulkDeleteThroughJdaRemovesTheMessagesAndJdaHearsEachDeletion() throws InterruptedException {
         TextChannel channel = freshChannel("purge");
         List<Long> seeded = seedMessages(channel.getIdLong(), 5, Duration.ofDays(3));
         List<String> doomed = seeded.subList(0, 3).stream().map(String::valueOf).toList();
@@ -160,7 +157,7 @@ class MessagesTest {
     }
 
     @Test
-    void bulk_delete_refuses_a_message_older_than_14_days_and_deletes_nothing() throws InterruptedException {
+    void bulkDeleteRefusesAMessageOlderThan14DaysAndDeletesNothing() throws InterruptedException {
         TextChannel channel = freshChannel("trop-vieux");
         long recent = standIn.state().addMessage(channel.getIdLong(), DemoGuild.ALICE_ID, "récent",
                 Instant.now().minus(Duration.ofDays(13)), false);
@@ -175,7 +172,7 @@ class MessagesTest {
     }
 
     @Test
-    void bulk_delete_needs_between_2_and_100_distinct_ids() throws InterruptedException {
+    void bulkDeleteNeedsBetween2And100DistinctIds() throws InterruptedException {
         TextChannel channel = freshChannel("bornes");
         List<Long> seeded = seedMessages(channel.getIdLong(), 3, Duration.ofHours(2));
         String one = "\"" + seeded.getFirst() + "\"";
@@ -189,7 +186,7 @@ class MessagesTest {
     }
 
     @Test
-    void bulk_delete_records_the_audit_log_reason() throws InterruptedException {
+    void bulkDeleteRecordsTheAuditLogReason() throws InterruptedException {
         TextChannel channel = freshChannel("raison");
         List<Long> seeded = seedMessages(channel.getIdLong(), 2, Duration.ofHours(2));
 
@@ -209,7 +206,7 @@ class MessagesTest {
     // ------------------------------------------------------------------ sending
 
     @Test
-    void a_message_with_an_embed_is_stored_and_dispatched_back_to_jda() throws InterruptedException {
+    void aMessageWithAnEmbedIsStoredAndDispatchedBackToJda() throws InterruptedException {
         TextChannel channel = freshChannel("embeds");
 
         Message sent = channel.sendMessageEmbeds(new EmbedBuilder().setTitle("Bilan de la semaine")
@@ -224,7 +221,7 @@ class MessagesTest {
     }
 
     @Test
-    void a_file_attachment_keeps_its_bytes_so_the_png_can_be_decoded() throws Exception {
+    void aFileAttachmentKeepsItsBytesSoThePngCanBeDecoded() throws Exception {
         TextChannel channel = freshChannel("fichiers");
         byte[] png = png(4, 3);
 
@@ -245,7 +242,7 @@ class MessagesTest {
     }
 
     @Test
-    void allowed_mentions_are_recorded_as_sent() throws InterruptedException {
+    void allowedMentionsAreRecordedAsSent() throws InterruptedException {
         TextChannel channel = freshChannel("mentions");
 
         Message sent = channel.sendMessage("Coucou <@" + DemoGuild.ALICE_ID + ">")
@@ -258,7 +255,7 @@ class MessagesTest {
     }
 
     @Test
-    void content_longer_than_2000_characters_and_empty_messages_are_rejected() throws InterruptedException {
+    void contentLongerThan2000CharactersAndEmptyMessagesAreRejected() throws InterruptedException {
         TextChannel channel = freshChannel("limites");
 
         HttpResponse<String> tooLong = http.call("POST", "channels/" + channel.getId() + "/messages",

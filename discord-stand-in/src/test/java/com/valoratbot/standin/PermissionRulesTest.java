@@ -6,12 +6,9 @@ import static com.valoratbot.standin.Permissions.VIEW_CHANNEL;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.DisplayNameGeneration;
-import org.junit.jupiter.api.DisplayNameGenerator;
 import org.junit.jupiter.api.Test;
 
 /** Discord's permission hierarchy, checked without a server. */
-@DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
 class PermissionRulesTest {
 
     private static final long GUILD = 500L << 22;
@@ -41,7 +38,7 @@ class PermissionRulesTest {
     }
 
     @Test
-    void the_owner_and_administrators_hold_everything_whatever_the_overwrites() {
+    void theOwnerAndAdministratorsHoldEverythingWhateverTheOverwrites() {
         state.setOverwrite(CHANNEL, GUILD, OverwriteType.ROLE, 0, VIEW_CHANNEL);
 
         assertThat(state.effectivePermissions(CHANNEL, OWNER)).isEqualTo(ALL);
@@ -49,7 +46,7 @@ class PermissionRulesTest {
     }
 
     @Test
-    void a_role_allow_beats_another_role_s_deny() {
+    void aRoleAllowBeatsAnotherRoleSDeny() {
         state.setOverwrite(CHANNEL, ROLE_A, OverwriteType.ROLE, 0, SEND_MESSAGES);
         state.setOverwrite(CHANNEL, ROLE_B, OverwriteType.ROLE, SEND_MESSAGES, 0);
 
@@ -57,7 +54,7 @@ class PermissionRulesTest {
     }
 
     @Test
-    void the_member_s_own_overwrite_comes_last() {
+    void theMemberSOwnOverwriteComesLast() {
         state.setOverwrite(CHANNEL, ROLE_B, OverwriteType.ROLE, SEND_MESSAGES, 0);
         state.setOverwrite(CHANNEL, USER, OverwriteType.MEMBER, 0, SEND_MESSAGES);
 
@@ -65,14 +62,14 @@ class PermissionRulesTest {
     }
 
     @Test
-    void without_view_channel_nothing_else_counts() {
+    void withoutViewChannelNothingElseCounts() {
         state.setOverwrite(CHANNEL, GUILD, OverwriteType.ROLE, 0, VIEW_CHANNEL);
 
         assertThat(state.effectivePermissions(CHANNEL, USER)).isZero();
     }
 
     @Test
-    void a_role_overwrite_restores_what_the_everyone_overwrite_took() {
+    void aRoleOverwriteRestoresWhatTheEveryoneOverwriteTook() {
         state.setOverwrite(CHANNEL, GUILD, OverwriteType.ROLE, 0, VIEW_CHANNEL);
         state.setOverwrite(CHANNEL, ROLE_A, OverwriteType.ROLE, VIEW_CHANNEL, 0);
 

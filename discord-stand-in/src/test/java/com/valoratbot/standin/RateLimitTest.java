@@ -12,12 +12,9 @@ import net.dv8tion.jda.api.JDA;
 import net.dv8tion.jda.api.entities.channel.concrete.TextChannel;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.DisplayNameGeneration;
-import org.junit.jupiter.api.DisplayNameGenerator;
 import org.junit.jupiter.api.Test;
 
 /** Configured buckets answer 429 the way Discord does, and JDA waits them out. */
-@DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
 class RateLimitTest {
 
     private static final String BULK_DELETE = "POST /channels/{channel_id}/messages/bulk-delete";
@@ -46,7 +43,7 @@ class RateLimitTest {
     }
 
     @Test
-    void jda_waits_out_a_429_and_its_bulk_delete_still_succeeds() {
+    void jdaWaitsOutA429AndItsBulkDeleteStillSucceeds() {
         TextChannel annonces = jda.getTextChannelById(DemoGuild.ANNONCES_ID);
         long a = standIn.state().addMessage(DemoGuild.ANNONCES_ID, DemoGuild.ALICE_ID, "a", Instant.now(), false);
         long b = standIn.state().addMessage(DemoGuild.ANNONCES_ID, DemoGuild.BOB_ID, "b", Instant.now(), false);
@@ -63,7 +60,7 @@ class RateLimitTest {
     }
 
     @Test
-    void a_429_carries_discord_s_headers_and_body() {
+    void a429CarriesDiscordSHeadersAndBody() {
         String path = "channels/" + DemoGuild.GENERAL_ID;
         HttpResponse<String> last = null;
         for (int i = 0; i < 3; i++) {
@@ -86,7 +83,7 @@ class RateLimitTest {
     }
 
     @Test
-    void buckets_are_per_channel_like_discord_s_major_parameter() {
+    void bucketsArePerChannelLikeDiscordSMajorParameter() {
         HttpResponse<String> otherChannel = null;
         for (int i = 0; i < 2; i++) {
             http.get("channels/" + DemoGuild.MODERATION_ID);
@@ -96,7 +93,7 @@ class RateLimitTest {
     }
 
     @Test
-    void successful_answers_carry_rate_limit_headers_too() {
+    void successfulAnswersCarryRateLimitHeadersToo() {
         HttpResponse<String> response = http.get("users/@me");
 
         assertThat(response.statusCode()).isEqualTo(200);
@@ -106,7 +103,7 @@ class RateLimitTest {
     }
 
     @Test
-    void an_unknown_route_in_the_configuration_is_rejected_at_build_time() {
+    void anUnknownRouteInTheConfigurationIsRejectedAtBuildTime() {
         assertThatThrownBy(() -> DiscordStandIn.builder().rateLimit("POST /channels/{id}/nope", 1, Duration.ofSeconds(1)).build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("Unknown route");

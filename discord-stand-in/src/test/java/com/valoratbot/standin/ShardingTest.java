@@ -9,12 +9,9 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.DisplayNameGeneration;
-import org.junit.jupiter.api.DisplayNameGenerator;
 import org.junit.jupiter.api.Test;
 
 /** The stand-in's sharding, seen raw: which guilds and events each shard gets, close codes, IDENTIFY pacing. */
-@DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
 class ShardingTest {
 
     // GUILDS | GUILD_VOICE_STATES | GUILD_MESSAGES | DIRECT_MESSAGES | MESSAGE_CONTENT
@@ -74,7 +71,7 @@ class ShardingTest {
     }
 
     @Test
-    void two_shards_each_get_only_their_guilds_in_ready_and_guild_create() throws Exception {
+    void twoShardsEachGetOnlyTheirGuildsInReadyAndGuildCreate() throws Exception {
         try (DiscordStandIn standIn = DiscordStandIn.builder().build().start();
                 RawGateway shard0 = new RawGateway(standIn);
                 RawGateway shard1 = new RawGateway(standIn)) {
@@ -89,7 +86,7 @@ class ShardingTest {
     }
 
     @Test
-    void each_shard_gets_the_messages_voice_states_and_guild_updates_of_its_guilds_only() throws Exception {
+    void eachShardGetsTheMessagesVoiceStatesAndGuildUpdatesOfItsGuildsOnly() throws Exception {
         try (DiscordStandIn standIn = DiscordStandIn.builder().build().start();
                 RawGateway shard0 = new RawGateway(standIn);
                 RawGateway shard1 = new RawGateway(standIn)) {
@@ -127,7 +124,7 @@ class ShardingTest {
     }
 
     @Test
-    void an_event_outside_any_guild_goes_to_shard_zero_only() throws Exception {
+    void anEventOutsideAnyGuildGoesToShardZeroOnly() throws Exception {
         try (DiscordStandIn standIn = DiscordStandIn.builder().build().start();
                 RawGateway shard0 = new RawGateway(standIn);
                 RawGateway shard1 = new RawGateway(standIn)) {
@@ -146,7 +143,7 @@ class ShardingTest {
     }
 
     @Test
-    void an_identify_with_an_impossible_shard_is_closed_with_4010() throws Exception {
+    void anIdentifyWithAnImpossibleShardIsClosedWith4010() throws Exception {
         try (DiscordStandIn standIn = DiscordStandIn.builder().build().start()) {
             int[][] invalid = {{2, 2}, {3, 2}, {-1, 2}, {0, 0}, {0, -1}};
             for (int[] shard : invalid) {
@@ -160,7 +157,7 @@ class ShardingTest {
     }
 
     @Test
-    void past_the_guilds_per_shard_limit_an_unsharded_or_undersharded_identify_is_closed_with_4011() throws Exception {
+    void pastTheGuildsPerShardLimitAnUnshardedOrUndershardedIdentifyIsClosedWith4011() throws Exception {
         try (DiscordStandIn standIn = DiscordStandIn.builder().guildsPerShardLimit(2).build().start()) {
             List<Long> guilds = seedTwoGuildsPerShard(standIn);
 
@@ -180,7 +177,7 @@ class ShardingTest {
     }
 
     @Test
-    void gateway_bot_gives_the_url_a_recommended_shard_count_and_the_session_start_limit() throws Exception {
+    void gatewayBotGivesTheUrlARecommendedShardCountAndTheSessionStartLimit() throws Exception {
         try (DiscordStandIn standIn = DiscordStandIn.builder().maxConcurrency(16).build().start()) {
             RawHttp http = new RawHttp(standIn);
             JsonNode empty = RawHttp.json(http.get("gateway/bot"));
@@ -211,7 +208,7 @@ class ShardingTest {
     }
 
     @Test
-    void an_identify_faster_than_its_bucket_allows_gets_invalid_session_and_succeeds_once_paced() throws Exception {
+    void anIdentifyFasterThanItsBucketAllowsGetsInvalidSessionAndSucceedsOncePaced() throws Exception {
         Duration window = Duration.ofMillis(1500);
         try (DiscordStandIn standIn = DiscordStandIn.builder().maxConcurrency(2).identifyRateLimit(window).build().start();
                 RawGateway shard0 = new RawGateway(standIn);

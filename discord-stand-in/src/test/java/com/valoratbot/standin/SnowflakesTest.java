@@ -5,22 +5,19 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.time.Instant;
-import org.junit.jupiter.api.DisplayNameGeneration;
-import org.junit.jupiter.api.DisplayNameGenerator;
 import org.junit.jupiter.api.Test;
 
-@DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
 class SnowflakesTest {
 
     @Test
-    void an_id_carries_its_creation_time_to_the_millisecond() {
+    void anIdCarriesItsCreationTimeToTheMillisecond() {
         Instant twentyDaysAgo = Instant.now().minus(Duration.ofDays(20)).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
 
         assertThat(Snowflakes.timestampOf(Snowflakes.at(twentyDaysAgo))).isEqualTo(twentyDaysAgo);
     }
 
     @Test
-    void ids_minted_in_the_same_millisecond_differ_and_later_ids_sort_after() {
+    void idsMintedInTheSameMillisecondDifferAndLaterIdsSortAfter() {
         Instant instant = Instant.parse("2025-01-01T00:00:00Z");
 
         long first = Snowflakes.at(instant);
@@ -32,13 +29,13 @@ class SnowflakesTest {
     }
 
     @Test
-    void discord_s_documented_example_decodes_to_its_documented_time() {
+    void discordSDocumentedExampleDecodesToItsDocumentedTime() {
         // From Discord's "Snowflakes" reference: 175928847299117063 was created at 2016-04-30T11:18:25.796Z.
         assertThat(Snowflakes.timestampOf(175928847299117063L)).isEqualTo(Instant.parse("2016-04-30T11:18:25.796Z"));
     }
 
     @Test
-    void nothing_can_predate_discord_s_epoch() {
+    void nothingCanPredateDiscordSEpoch() {
         assertThatThrownBy(() -> Snowflakes.at(Instant.parse("2014-12-31T23:59:59Z")))
                 .isInstanceOf(IllegalArgumentException.class);
     }

@@ -8,12 +8,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.DisplayNameGeneration;
-import org.junit.jupiter.api.DisplayNameGenerator;
 import org.junit.jupiter.api.Test;
 
 /** The unauthenticated JSON views a human or another test can read. */
-@DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
 class StateEndpointTest {
 
     private static DiscordStandIn standIn;
@@ -31,7 +28,7 @@ class StateEndpointTest {
     }
 
     @Test
-    void the_state_shows_guilds_channels_overwrites_messages_members_voice_and_request_counts() {
+    void theStateShowsGuildsChannelsOverwritesMessagesMembersVoiceAndRequestCounts() {
         new RawHttp(standIn).get("users/@me");
 
         HttpResponse<String> response = RawHttp.getAbsolute(standIn.stateUrl());
@@ -52,14 +49,14 @@ class StateEndpointTest {
     }
 
     @Test
-    void messages_can_be_left_out_of_the_state() {
+    void messagesCanBeLeftOutOfTheState() {
         JsonNode state = RawHttp.json(RawHttp.getAbsolute(standIn.stateUrl() + "?messages=false"));
 
         assertThat(channel(state.path("guilds").get(0), DemoGuild.GENERAL_ID).has("messages")).isFalse();
     }
 
     @Test
-    void the_request_log_is_served_without_the_authorization_header_and_can_be_cleared() {
+    void theRequestLogIsServedWithoutTheAuthorizationHeaderAndCanBeCleared() {
         new RawHttp(standIn).get("channels/" + DemoGuild.GENERAL_ID);
 
         JsonNode requests = RawHttp.json(RawHttp.getAbsolute(standIn.requestsUrl()));

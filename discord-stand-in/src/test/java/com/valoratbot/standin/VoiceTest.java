@@ -11,12 +11,9 @@ import net.dv8tion.jda.api.events.guild.voice.GuildVoiceSelfDeafenEvent;
 import net.dv8tion.jda.api.events.guild.voice.GuildVoiceUpdateEvent;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.DisplayNameGeneration;
-import org.junit.jupiter.api.DisplayNameGenerator;
 import org.junit.jupiter.api.Test;
 
 /** Voice states set through the state API, and the bot's own op 4 with the hook a voice server plugs into. */
-@DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
 class VoiceTest {
 
     private static final List<String> hookCalls = new CopyOnWriteArrayList<>();
@@ -41,7 +38,7 @@ class VoiceTest {
     }
 
     @Test
-    void moving_a_member_in_and_out_of_voice_reaches_jda() throws InterruptedException {
+    void movingAMemberInAndOutOfVoiceReachesJda() throws InterruptedException {
         Guild guild = jda.getGuildById(DemoGuild.GUILD_ID);
 
         standIn.state().setVoiceState(DemoGuild.GUILD_ID, DemoGuild.ALICE_ID, DemoGuild.VOCAL_ID, false);
@@ -60,7 +57,7 @@ class VoiceTest {
     }
 
     @Test
-    void the_bot_asking_to_join_voice_is_recorded_answered_and_handed_to_the_voice_hook() throws InterruptedException {
+    void theBotAskingToJoinVoiceIsRecordedAnsweredAndHandedToTheVoiceHook() throws InterruptedException {
         Guild guild = jda.getGuildById(DemoGuild.GUILD_ID);
 
         jda.getDirectAudioController().connect(guild.getVoiceChannelById(DemoGuild.VOCAL_ID));
@@ -78,7 +75,7 @@ class VoiceTest {
     }
 
     @Test
-    void an_op_4_with_a_null_channel_takes_the_bot_out_of_voice() throws Exception {
+    void anOp4WithANullChannelTakesTheBotOutOfVoice() throws Exception {
         // A separate stand-in: the JDA above keeps re-asking to join Vocal, which would interleave here.
         try (DiscordStandIn standIn = DiscordStandIn.builder().build().start();
                 RawGateway gateway = new RawGateway(seeded(standIn))) {

@@ -10,15 +10,15 @@ import com.valoratbot.standin.DiscordStandIn;
 import com.valoratbot.supabase.CommandAdmin;
 import com.valoratbot.supabase.CommandRow;
 import com.valoratbot.supabase.Database;
-import com.valoratbot.supabase.Eventually;
 import com.valoratbot.supabase.TestDatabase;
+import com.valoratbot.testing.Eventually;
+import com.valoratbot.testing.TestStandIn;
 import com.zaxxer.hikari.HikariDataSource;
 import net.dv8tion.jda.api.JDA;
 import net.dv8tion.jda.api.JDABuilder;
 import net.dv8tion.jda.api.events.guild.GuildReadyEvent;
 import net.dv8tion.jda.api.events.session.ShutdownEvent;
 import net.dv8tion.jda.api.hooks.ListenerAdapter;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -44,19 +44,16 @@ class FrontDoorTest {
     @RegisterExtension
     static final TestDatabase db = new TestDatabase();
 
+    @RegisterExtension
+    static final TestStandIn discord = TestStandIn.with(b -> b.botToken("front-door-token")).seeded(DemoGuild::seed);
+
     private static DiscordStandIn standIn;
     private static Database embedders;
 
     @BeforeAll
     static void standInWithTheDemoGuild() {
-        standIn = DiscordStandIn.builder().port(0).botToken("front-door-token").build().start();
-        DemoGuild.seed(standIn.state());
+        standIn = discord.standIn();
         embedders = db.open();
-    }
-
-    @AfterAll
-    static void stopStandIn() {
-        standIn.close();
     }
 
     /** The embedder's own listener: it must keep hearing the session the library built. */

@@ -1,14 +1,18 @@
 package com.valoratbot.discord.activity;
 
+import com.valoratbot.testing.TestClock;
 import com.valoratbot.core.activity.ActivityAggregator;
 import com.valoratbot.core.activity.ActivityBatch;
 import com.valoratbot.core.command.Snowflake;
 import com.valoratbot.core.port.schedule.GuildTimeZones;
 import com.valoratbot.discord.DiscordGateway;
+import com.valoratbot.discord.Sandbox;
+import com.valoratbot.testing.Eventually;
+import com.valoratbot.testing.TestStandIn;
 import com.valoratbot.standin.DiscordStandIn;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -44,33 +48,29 @@ class DiscordActivityTrackerTest {
     private DiscordStandIn standIn;
     private DiscordGateway discord;
 
+    /** One per test: each starts with Alice and Bob already talking before the bot logs in. */
+    @RegisterExtension
+    final TestStandIn discordServer = TestStandIn.with(b -> b.botToken("activity-token")).seeded(state -> state
+            .createGuild(GUILD, "Activité")
+            .textChannel(GENERAL, "general")
+            .voiceChannel(LOUNGE, "Salon")
+            .voiceChannel(GAMING, "Jeux")
+            .voiceChannel(AFK, "AFK")
+            .afkChannel(AFK)
+            .member(ALICE, "alice", false)
+            .member(BOB, "bob", false)
+            .member(CAROL, "carol", false)
+            .member(DAVE, "dave", false)
+            .member(JUKEBOX, "jukebox", true)
+            .voiceState(ALICE, GAMING, false)
+            .voiceState(BOB, GAMING, false));
+
     @BeforeEach
     void connect() {
-        standIn = DiscordStandIn.builder().port(0).botToken("activity-token").build().start();
-        standIn.state().createGuild(GUILD, "Activité")
-                .textChannel(GENERAL, "general")
-                .voiceChannel(LOUNGE, "Salon")
-                .voiceChannel(GAMING, "Jeux")
-                .voiceChannel(AFK, "AFK")
-                .afkChannel(AFK)
-                .member(ALICE, "alice", false)
-                .member(BOB, "bob", false)
-                .member(CAROL, "carol", false)
-                .member(DAVE, "dave", false)
-                .member(JUKEBOX, "jukebox", true)
-                // Already talking before the bot starts.
-                .voiceState(ALICE, GAMING, false)
-                .voiceState(BOB, GAMING, false);
-        discord = DiscordGateway.builder().token(standIn.botToken()).restBaseUrl(standIn.restBaseUrl())
-                .gatewayUrl(standIn.gatewayUrl()).readyTimeout(Duration.ofSeconds(30)).build().start();
+        standIn = discordServer.standIn();
+        discord = discordServer.closeAfter(Sandbox.gatewayTo(standIn).build().start());
         aggregator = ActivityAggregator.builder(stored::add, GuildTimeZones.fixed(ZoneId.of("Europe/Paris")), clock).build();
         DiscordActivityTracker.create(aggregator).attachTo(discord.jda());
-    }
-
-    @AfterEach
-    void close() {
-        if (discord != null) discord.close();
-        if (standIn != null) standIn.close();
     }
 
     private Set<Snowflake> counting() {
@@ -84,16 +84,7 @@ class DiscordActivityTrackerTest {
     }
 
     private static void eventually(String what, BooleanSupplier condition) {
-        long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() - until > 0) throw new AssertionError("not within 10 s: " + what);
-            try {
-                Thread.sleep(10);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
+        Eventually.within(Duration.ofSeconds(10), what, condition);
     }
 
     private long total(long user, boolean voice) {

@@ -1,5 +1,6 @@
 package com.valoratbot.core.music;
 
+import com.valoratbot.testing.TestClock;
 import com.valoratbot.core.command.Command.Play;
 import com.valoratbot.core.command.Snowflake;
 import com.valoratbot.core.port.CommandContext;
@@ -8,11 +9,7 @@ import com.valoratbot.core.result.Done;
 import com.valoratbot.core.result.Result;
 import org.junit.jupiter.api.Test;
 
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -24,7 +21,7 @@ class CoalescedQueueReadsTest {
     private static final Snowflake OTHER = Snowflake.of(1_000_000_000_000_000_002L);
     private static final PlayMusic.Track SONG = new PlayMusic.Track("Song", "Artist", 180_000, null, null);
 
-    private final MovableClock clock = new MovableClock(Instant.parse("2026-03-02T10:00:00Z"));
+    private final TestClock clock = TestClock.at("2026-03-02T10:00:00Z");
     private final Player player = new Player();
     private final CoalescedQueueReads reads = CoalescedQueueReads.over(player, clock);
 
@@ -96,14 +93,5 @@ class CoalescedQueueReadsTest {
         @Override public Result<Done> skip(CommandContext c) { return Result.ok(Done.DONE); }
         @Override public Result<Done> stop(CommandContext c) { return Result.ok(Done.DONE); }
         @Override public Result<Done> removeFromQueue(CommandContext c, int index) { return Result.ok(Done.DONE); }
-    }
-
-    private static final class MovableClock extends Clock {
-        private volatile Instant now;
-        MovableClock(Instant start) { now = start; }
-        void advance(Duration d) { now = now.plus(d); }
-        @Override public ZoneId getZone() { return ZoneOffset.UTC; }
-        @Override public Clock withZone(ZoneId zone) { return this; }
-        @Override public Instant instant() { return now; }
     }
 }

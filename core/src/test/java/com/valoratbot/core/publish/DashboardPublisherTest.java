@@ -1,5 +1,6 @@
 package com.valoratbot.core.publish;
 
+import com.valoratbot.testing.TestClock;
 import com.valoratbot.core.port.publish.DashboardSource;
 import com.valoratbot.core.port.publish.DashboardTables;
 
@@ -92,11 +93,11 @@ class DashboardPublisherTest {
 
     @Test
     void whenAGuildsWeekTurnsTheFinishedWeekIsWrittenOnceMoreBeforeTheNewOne() {
-        MovingClock clock = new MovingClock(Instant.parse("2026-03-08T22:59:00Z")); // Sunday 23:59 in Paris
+        TestClock clock = TestClock.at("2026-03-08T22:59:00Z"); // Sunday 23:59 in Paris
         DashboardPublisher p = DashboardPublisher.create(source, tables, GuildTimeZones.fixed(ZoneId.of("Europe/Paris")), clock,
                 PublishSettings.defaults(), "v");
         p.publishLeaderboards();
-        clock.now = Instant.parse("2026-03-08T23:00:30Z"); // Monday 00:00:30 in Paris
+        clock.set(Instant.parse("2026-03-08T23:00:30Z")); // Monday 00:00:30 in Paris
         p.publishLeaderboards();
         p.publishLeaderboards();
         assertThat(calls).containsExactly("week 2026-W10", "week 2026-W10", "week 2026-W11", "week 2026-W11");
@@ -153,13 +154,5 @@ class DashboardPublisherTest {
         held.clear();
         p.publishLeaderboards();
         assertThat(p.rememberedWeeks()).isZero();
-    }
-
-    private static final class MovingClock extends Clock {
-        volatile Instant now;
-        MovingClock(Instant start) { now = start; }
-        @Override public ZoneId getZone() { return ZoneOffset.UTC; }
-        @Override public Clock withZone(ZoneId zone) { return this; }
-        @Override public Instant instant() { return now; }
     }
 }

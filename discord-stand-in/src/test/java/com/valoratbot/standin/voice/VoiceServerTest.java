@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.neovisionaries.ws.client.WebSocketFactory;
 import com.valoratbot.standin.DemoGuild;
 import com.valoratbot.standin.DiscordStandIn;
+import com.valoratbot.standin.StandInJda;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -19,10 +20,7 @@ import net.dv8tion.jda.api.audio.hooks.ConnectionStatus;
 import net.dv8tion.jda.api.entities.Guild;
 import net.dv8tion.jda.api.entities.channel.concrete.VoiceChannel;
 import net.dv8tion.jda.api.requests.GatewayIntent;
-import net.dv8tion.jda.api.requests.RestConfig;
-import net.dv8tion.jda.api.utils.Compression;
 import net.dv8tion.jda.api.utils.MemberCachePolicy;
-import net.dv8tion.jda.api.utils.SessionControllerAdapter;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -51,14 +49,10 @@ class VoiceServerTest {
         voice = VoiceServer.start();
         standIn = DiscordStandIn.builder().port(0).voiceHook(voice).build().start();
         DemoGuild.seed(standIn.state());
-        jda = JDABuilder.createLight(standIn.botToken(), EnumSet.of(GatewayIntent.GUILD_VOICE_STATES))
+        jda = StandInJda.pointAt(JDABuilder.createLight(standIn.botToken(), EnumSet.of(GatewayIntent.GUILD_VOICE_STATES)), standIn)
                 .setMemberCachePolicy(MemberCachePolicy.VOICE)
                 .enableCache(net.dv8tion.jda.api.utils.cache.CacheFlag.VOICE_STATE)
-                .setRestConfig(new RestConfig().setBaseUrl(standIn.restBaseUrl()))
-                .setSessionController(new FixedGateway(standIn.gatewayUrl()))
-                .setCompression(Compression.NONE)
                 .setWebsocketFactory(new WebSocketFactory().setSSLContext(voice.certificate().clientContext()))
-                .setEnableShutdownHook(false)
                 .build();
         jda.awaitReady();
     }
@@ -199,24 +193,6 @@ class VoiceServerTest {
         @Override
         public boolean isOpus() {
             return true;
-        }
-    }
-
-    static final class FixedGateway extends SessionControllerAdapter {
-        private final String url;
-
-        FixedGateway(String url) {
-            this.url = url;
-        }
-
-        @Override
-        public String getGateway() {
-            return url;
-        }
-
-        @Override
-        public ShardedGateway getShardedGateway(JDA api) {
-            return new ShardedGateway(url, 1);
         }
     }
 

@@ -10,7 +10,7 @@ import com.valoratbot.standin.StandInMessage;
 import com.valoratbot.supabase.CommandAdmin;
 import com.valoratbot.supabase.CommandRow;
 import com.valoratbot.supabase.Database;
-import com.valoratbot.supabase.Eventually;
+import com.valoratbot.testing.Eventually;
 import com.valoratbot.supabase.TestDatabase;
 import net.dv8tion.jda.api.JDA;
 import org.junit.jupiter.api.AfterAll;

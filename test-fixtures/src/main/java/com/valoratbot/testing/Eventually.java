@@ -1,4 +1,4 @@
-package com.valoratbot.supabase;
+package com.valoratbot.testing;
 
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
