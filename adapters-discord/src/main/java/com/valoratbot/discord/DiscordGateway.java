@@ -9,7 +9,6 @@ import com.valoratbot.core.port.PostAnnouncements;
 import com.valoratbot.core.port.PurgeMessages;
 import com.valoratbot.core.port.RateLimitCommands;
 import com.valoratbot.core.port.RememberLocks;
-import com.valoratbot.core.run.Ports;
 import net.dv8tion.jda.api.JDA;
 import net.dv8tion.jda.api.JDABuilder;
 import net.dv8tion.jda.api.Permission;
@@ -39,7 +38,7 @@ import java.util.function.Consumer;
  *
  * <pre>{@code
  * try (DiscordGateway discord = DiscordGateway.builder().token(token).lockMemory(locksInDatabase).build().start()) {
- *     Ports ports = discord.ports().scheduling(...).build();
+ *     CheckAccess access = discord.access(); // and the other ports it serves
  *     ...
  * }
  * }</pre>
@@ -226,12 +225,6 @@ public final class DiscordGateway implements AutoCloseable {
     public ModerateChannels moderation() { return moderation; }
 
     public PostAnnouncements announcements() { return announcements; }
-
-    /** A {@link Ports} builder with every port this adapter provides already set. */
-    public Ports.Builder ports() {
-        return Ports.builder().access(access).rateLimits(rateLimits).channels(channels).purge(purge)
-                .moderation(moderation).announcements(announcements);
-    }
 
     /** The permissions to invite the bot with: everything any action needs from the bot itself. */
     public static Set<Permission> invitePermissions() {

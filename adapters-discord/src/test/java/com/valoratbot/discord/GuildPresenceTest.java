@@ -27,7 +27,7 @@ class GuildPresenceTest {
     }
 
     private static CommandHandler withPresence(Sandbox s) {
-        return CommandHandler.builder(s.discord.ports().build()).presence(s.discord.presence()).build();
+        return CommandHandler.builder(Sandbox.portsOf(s.discord).build()).presence(s.discord.presence()).build();
     }
 
     @Test

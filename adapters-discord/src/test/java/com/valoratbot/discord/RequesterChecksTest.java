@@ -28,7 +28,7 @@ class RequesterChecksTest {
     static final Sandbox sandbox = Sandbox.perClass();
 
     private static CommandHandler handler(AnonymousRows level) {
-        return CommandHandler.builder(sandbox.discord.ports().build()).language(Language.EN).anonymousRows(level).build();
+        return CommandHandler.builder(Sandbox.portsOf(sandbox.discord).build()).language(Language.EN).anonymousRows(level).build();
     }
 
     private static ObjectNode run(CommandHandler handler, String guild, String action, String payload, Optional<String> requestedBy) {

@@ -101,7 +101,7 @@ public final class Sandbox implements BeforeAllCallback, AfterAllCallback, AutoC
     private void open() {
         standIn = server.start();
         discord = connect();
-        handler = CommandHandler.builder(discord.ports().build()).build();
+        handler = CommandHandler.builder(portsOf(discord).build()).build();
     }
 
     @Override
@@ -135,7 +135,7 @@ public final class Sandbox implements BeforeAllCallback, AfterAllCallback, AutoC
     CommandHandler restartAdapter() {
         discord.close();
         discord = connect();
-        handler = CommandHandler.builder(discord.ports().build()).build();
+        handler = CommandHandler.builder(portsOf(discord).build()).build();
         return handler;
     }
 
@@ -207,5 +207,12 @@ public final class Sandbox implements BeforeAllCallback, AfterAllCallback, AutoC
     public void close() {
         if (discord != null) discord.close();
         server.close();
+    }
+
+    /** The ports {@code discord} serves, as the library's {@code DiscordPorts} sets them (which this module's tests cannot reach). */
+    static com.valoratbot.core.run.Ports.Builder portsOf(DiscordGateway discord) {
+        return com.valoratbot.core.run.Ports.builder().access(discord.access()).rateLimits(discord.rateLimits())
+                .channels(discord.channels()).purge(discord.purge()).moderation(discord.moderation())
+                .announcements(discord.announcements());
     }
 }

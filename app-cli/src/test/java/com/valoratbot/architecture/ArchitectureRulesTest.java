@@ -38,14 +38,6 @@ class ArchitectureRulesTest {
                     && !location.contains("test-fixtures"))
             .importPackages("com.valoratbot");
 
-    /**
-     * Adapters that still use core's use cases ({@code core.run}). Top-level class → why, and who
-     * removes the entry.
-     */
-    private static final Map<String, String> PENDING_ADAPTERS_USING_CORE_RUN = Map.of(
-            "com.valoratbot.discord.DiscordGateway",
-            "ports() hands out core.run.Ports.Builder: assembly, which moves to the front door (issue 8 item 1, branch door)");
-
     /** Classes that still reach into {@code net.dv8tion.jda.internal}. Top-level class → why, and who removes the entry. */
     private static final Map<String, String> PENDING_JDA_INTERNAL_USERS = Map.of(
             "com.valoratbot.discord.DiscordModeration",
@@ -115,7 +107,7 @@ class ArchitectureRulesTest {
 
     @Test
     void adaptersNeverUseCoresUseCases() {
-        noClasses().that().resideInAnyPackage(ADAPTERS).and(notListedIn(PENDING_ADAPTERS_USING_CORE_RUN))
+        noClasses().that().resideInAnyPackage(ADAPTERS)
                 .should().dependOnClassesThat().resideInAPackage("com.valoratbot.core.run..")
                 .because("adapters implement core's ports (core.port); the use cases (core.run) are assembled by the apps")
                 .check(PRODUCTION);
@@ -132,11 +124,9 @@ class ArchitectureRulesTest {
     @Test
     void everyPendingOffenderStillOffends() {
         Map<String, String> stale = new TreeMap<>();
-        PENDING_ADAPTERS_USING_CORE_RUN.keySet().stream().filter(c -> !dependsOn(c, "com.valoratbot.core.run"))
-                .forEach(c -> stale.put(c, "no longer uses core.run"));
         PENDING_JDA_INTERNAL_USERS.keySet().stream().filter(c -> !dependsOn(c, "net.dv8tion.jda.internal"))
                 .forEach(c -> stale.put(c, "no longer uses JDA's internals"));
-        assertThat(stale).as("remove these from the pending lists, so the rules hold for them too").isEmpty();
+        assertThat(stale).as("remove these from the pending list, so the rules hold for them too").isEmpty();
     }
 
     /** The class (with its nested and anonymous classes) depends on a class of {@code pkg} or a sub-package. */

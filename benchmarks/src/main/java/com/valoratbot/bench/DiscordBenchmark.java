@@ -47,7 +47,7 @@ public final class DiscordBenchmark {
             try (DiscordGateway discord = DiscordGateway.builder().token(standIn.botToken()).restBaseUrl(standIn.restBaseUrl())
                     .gatewayUrl(standIn.gatewayUrl()).rateLimit(1_000_000, Duration.ofSeconds(1)).purgeRateLimit(1_000_000, Duration.ofSeconds(1))
                     .build().start()) {
-                CommandHandler handler = CommandHandler.builder(discord.ports().build()).build();
+                CommandHandler handler = CommandHandler.builder(com.valoratbot.library.DiscordPorts.of(discord).build()).build();
                 for (int round = 1; round <= rounds; round++) {
                     purge(handler, standIn, round);
                 }

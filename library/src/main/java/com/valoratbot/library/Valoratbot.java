@@ -559,7 +559,7 @@ public final class Valoratbot implements AutoCloseable {
             // getQueue bursts (one per open music tab) are answered by one read: see CoalescedQueueReads.
             CoalescedQueueReads queueReads = CoalescedQueueReads.over(music, clock);
             discord.jda().addEventListener(DiscordDashboardSource.guildLeaves(queueReads::guildLeft));
-            Ports ports = discord.ports().scheduling(announcements).leaderboards(leaderboards).music(queueReads).build();
+            Ports ports = DiscordPorts.of(discord).scheduling(announcements).leaderboards(leaderboards).music(queueReads).build();
             CommandHandler handler = keep(parts, CommandHandler.class, handler(ports, queue, presence));
             keep(started, parts, "command worker", CommandWorker.class,
                     QueueWorker.worker(queue, handler, queueTiming).maxInFlight(maxInFlight).shutdownTimeout(shutdownTimeout)
