@@ -14,7 +14,7 @@ import com.valoratbot.standin.DemoGuild;
 import com.valoratbot.standin.DiscordStandIn;
 import com.valoratbot.standin.StandInMessage;
 import com.valoratbot.supabase.TestDatabase;
-import com.valoratbot.supabase.scheduling.ScheduledAnnouncements;
+import com.valoratbot.core.schedule.ScheduledAnnouncements;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

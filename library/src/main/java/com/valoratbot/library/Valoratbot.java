@@ -31,8 +31,11 @@ import com.valoratbot.supabase.publish.PostgresDashboardTables;
 import com.valoratbot.supabase.publish.PostgresPlaybackState;
 import com.valoratbot.supabase.scheduling.PostgresActivityStore;
 import com.valoratbot.supabase.scheduling.PostgresGuildTimeZones;
-import com.valoratbot.supabase.scheduling.ScheduledAnnouncements;
-import com.valoratbot.supabase.scheduling.ScheduledLeaderboards;
+import com.valoratbot.core.schedule.ScheduledAnnouncements;
+import com.valoratbot.core.schedule.ScheduledLeaderboards;
+import com.valoratbot.supabase.scheduling.DbSchedulerTimer;
+import com.valoratbot.supabase.scheduling.PostgresAnnouncementStore;
+import com.valoratbot.supabase.scheduling.PostgresLeaderboardStore;
 import net.dv8tion.jda.api.JDA;
 import net.dv8tion.jda.api.JDABuilder;
 import org.slf4j.Logger;
@@ -523,12 +526,15 @@ public final class Valoratbot implements AutoCloseable {
                     ActivityAggregator.builder(PostgresActivityStore.create(db.dataSource()), zones, clock).build().start());
             DiscordActivityTracker.create(activity).attachTo(discord.jda());
             ScheduledAnnouncements announcements = keep(started, parts, "scheduled announcements", ScheduledAnnouncements.class,
-                    ScheduledAnnouncements.builder(db.dataSource(), discord.announcements(), clock)
+                    ScheduledAnnouncements.builder(PostgresAnnouncementStore.on(db.dataSource()),
+                                    DbSchedulerTimer.announcements(db.dataSource(), clock).build(), discord.announcements(), clock)
                             .grace(announceGrace).defaultZone(defaultTimeZone).timeZones(zones).guildPresence(presence)
                             .language(language).rateLimits(discord.rateLimits())
                             .maxPending(maxPendingSchedules).horizon(scheduleHorizon).build().start());
+            PostgresLeaderboardStore leaderboardStore = PostgresLeaderboardStore.on(db.dataSource());
             ScheduledLeaderboards leaderboards = keep(started, parts, "weekly leaderboards", ScheduledLeaderboards.class,
-                    ScheduledLeaderboards.builder(db.dataSource(), DiscordLeaderboards.builder(discord::jda).language(language).build(), clock)
+                    ScheduledLeaderboards.builder(leaderboardStore, leaderboardStore, DbSchedulerTimer.leaderboards(db.dataSource(), clock).build(),
+                                    DiscordLeaderboards.builder(discord::jda).language(language).build(), clock)
                             .grace(announceGrace).defaultZone(defaultTimeZone).timeZones(zones).guildPresence(presence)
                             .language(language).build().start());
             DashboardPublisher publisher = DashboardPublisher.create(DiscordDashboardSource.on(discord::jda),

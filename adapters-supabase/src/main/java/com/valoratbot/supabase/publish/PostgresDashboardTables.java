@@ -6,18 +6,17 @@ import com.valoratbot.core.publish.DashboardWeek;
 import com.valoratbot.core.publish.GuildFigures;
 import com.valoratbot.core.publish.GuildListing;
 
+import com.valoratbot.supabase.PlainSql;
+import org.jooq.DSLContext;
+import org.jooq.impl.DSL;
+
 import javax.sql.DataSource;
-import java.sql.Connection;
-import java.sql.Date;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.Collection;
 import java.util.Map;
-import java.util.Objects;
+import java.util.function.Function;
 
 /**
  * The dashboard's tables in the {@code public} schema (migration V400 creates those that are missing).
@@ -91,37 +90,22 @@ public final class PostgresDashboardTables implements DashboardTables {
             SELECT (SELECT count(*) FROM updated) + (SELECT count(*) FROM inserted)
             """.formatted(ACTIVITY_DAILY, LEADERBOARDS);
 
-    private final DataSource dataSource;
+    private final DSLContext sql;
 
     private PostgresDashboardTables(DataSource dataSource) {
-        this.dataSource = dataSource;
+        this.sql = PlainSql.on(dataSource);
     }
 
     public static PostgresDashboardTables on(DataSource dataSource) {
-        return new PostgresDashboardTables(Objects.requireNonNull(dataSource, "dataSource"));
+        return new PostgresDashboardTables(dataSource);
     }
 
     @Override
     public boolean writeStatus(Instant now, long latencyMs, long uptimeMs, String version, Duration spacing, Duration retention) {
-        return inTransaction(BOT_STATUS, c -> {
-            boolean recent;
-            try (PreparedStatement ps = c.prepareStatement(STATUS_RECENT)) {
-                ps.setTimestamp(1, Timestamp.from(now.minus(spacing)));
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    recent = rs.getBoolean(1);
-                }
-            }
-            if (!recent) {
-                try (PreparedStatement ps = c.prepareStatement(STATUS_INSERT)) {
-                    ps.setTimestamp(1, Timestamp.from(now));
-                    ps.setLong(2, latencyMs);
-                    ps.setLong(3, uptimeMs);
-                    ps.setString(4, version);
-                    ps.executeUpdate();
-                }
-            }
-            prune(c, STATUS_PRUNE, now.minus(retention));
+        return inTransaction(BOT_STATUS, tx -> {
+            boolean recent = tx.fetchOne(STATUS_RECENT, PlainSql.at(now.minus(spacing))).get(0, Boolean.class);
+            if (!recent) tx.execute(STATUS_INSERT, PlainSql.at(now), latencyMs, uptimeMs, PlainSql.text(version));
+            tx.execute(STATUS_PRUNE, PlainSql.at(now.minus(retention)));
             return !recent;
         });
     }
@@ -140,44 +124,18 @@ public final class PostgresDashboardTables implements DashboardTables {
             members[i] = g.memberCount();
             i++;
         }
-        return inTransaction(BOT_GUILDS, c -> {
-            int written;
-            try (PreparedStatement ps = c.prepareStatement(GUILDS_UPDATE)) {
-                ps.setTimestamp(1, Timestamp.from(now));
-                setGuildArrays(c, ps, 2, ids, names, icons, members);
-                ps.setTimestamp(6, Timestamp.from(now.minus(spacing)));
-                written = ps.executeUpdate();
-            }
-            try (PreparedStatement ps = c.prepareStatement(GUILDS_INSERT)) {
-                ps.setTimestamp(1, Timestamp.from(now));
-                setGuildArrays(c, ps, 2, ids, names, icons, members);
-                written += ps.executeUpdate();
-            }
-            return written;
-        });
-    }
-
-    private static void setGuildArrays(Connection c, PreparedStatement ps, int from, String[] ids, String[] names, String[] icons,
-                                       Integer[] members) throws SQLException {
-        ps.setArray(from, c.createArrayOf("text", ids));
-        ps.setArray(from + 1, c.createArrayOf("text", names));
-        ps.setArray(from + 2, c.createArrayOf("text", icons));
-        ps.setArray(from + 3, c.createArrayOf("integer", members));
+        return inTransaction(BOT_GUILDS, tx -> tx.execute(GUILDS_UPDATE, PlainSql.at(now), ids, names, icons, members, PlainSql.at(now.minus(spacing)))
+                + tx.execute(GUILDS_INSERT, PlainSql.at(now), ids, names, icons, members));
     }
 
     @Override
     public void removeGuild(Snowflake guildId) {
-        inTransaction(BOT_GUILDS, c -> {
-            try (PreparedStatement ps = c.prepareStatement(GUILD_DELETE)) {
-                ps.setString(1, Long.toUnsignedString(guildId.value()));
-                return ps.executeUpdate();
-            }
-        });
+        inTransaction(BOT_GUILDS, tx -> tx.execute(GUILD_DELETE, Long.toUnsignedString(guildId.value())));
     }
 
     @Override
     public int removeGuildsNotSeenSince(Instant seenBefore) {
-        return inTransaction(BOT_GUILDS, c -> prune(c, GUILDS_STALE, seenBefore));
+        return inTransaction(BOT_GUILDS, tx -> tx.execute(GUILDS_STALE, PlainSql.at(seenBefore)));
     }
 
     @Override
@@ -193,20 +151,9 @@ public final class PostgresDashboardTables implements DashboardTables {
             voice[i] = f.voiceInChannels();
             i++;
         }
-        return inTransaction(GUILD_SNAPSHOT, c -> {
-            int added = 0;
-            if (n > 0) {
-                try (PreparedStatement ps = c.prepareStatement(SNAPSHOT_INSERT)) {
-                    ps.setTimestamp(1, Timestamp.from(now));
-                    ps.setArray(2, c.createArrayOf("text", ids));
-                    ps.setArray(3, c.createArrayOf("integer", total));
-                    ps.setArray(4, c.createArrayOf("integer", online));
-                    ps.setArray(5, c.createArrayOf("integer", voice));
-                    ps.setTimestamp(6, Timestamp.from(now.minus(spacing)));
-                    added = ps.executeUpdate();
-                }
-            }
-            prune(c, SNAPSHOT_PRUNE, now.minus(retention));
+        return inTransaction(GUILD_SNAPSHOT, tx -> {
+            int added = n == 0 ? 0 : tx.execute(SNAPSHOT_INSERT, PlainSql.at(now), ids, total, online, voice, PlainSql.at(now.minus(spacing)));
+            tx.execute(SNAPSHOT_PRUNE, PlainSql.at(now.minus(retention)));
             return added;
         });
     }
@@ -217,62 +164,24 @@ public final class PostgresDashboardTables implements DashboardTables {
         int n = weeks.size();
         Long[] guilds = new Long[n];
         String[] keys = new String[n];
-        Date[] first = new Date[n], last = new Date[n];
+        LocalDate[] first = new LocalDate[n], last = new LocalDate[n];
         int i = 0;
         for (Map.Entry<Snowflake, DashboardWeek> e : weeks.entrySet()) {
             guilds[i] = e.getKey().value();
             keys[i] = e.getValue().key();
-            first[i] = Date.valueOf(e.getValue().monday());
-            last[i] = Date.valueOf(e.getValue().sunday());
+            first[i] = e.getValue().monday();
+            last[i] = e.getValue().sunday();
             i++;
         }
-        return inTransaction(LEADERBOARDS, c -> {
-            try (PreparedStatement ps = c.prepareStatement(LEADERBOARDS_PUBLISH)) {
-                ps.setArray(1, c.createArrayOf("bigint", guilds));
-                ps.setArray(2, c.createArrayOf("text", keys));
-                ps.setArray(3, c.createArrayOf("date", first));
-                ps.setArray(4, c.createArrayOf("date", last));
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    return rs.getInt(1);
-                }
-            }
-        });
-    }
-
-    private static int prune(Connection c, String sql, Instant before) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setTimestamp(1, Timestamp.from(before));
-            return ps.executeUpdate();
-        }
-    }
-
-    @FunctionalInterface
-    private interface Work<T> {
-        T run(Connection c) throws SQLException;
+        return inTransaction(LEADERBOARDS, tx -> tx.fetchOne(LEADERBOARDS_PUBLISH, guilds, keys, first, last).get(0, Integer.class));
     }
 
     /** Runs {@code work} in one transaction holding the table's advisory lock. */
-    private <T> T inTransaction(String table, Work<T> work) {
-        try (Connection c = dataSource.getConnection()) {
-            boolean autoCommit = c.getAutoCommit();
-            c.setAutoCommit(false);
-            try {
-                try (PreparedStatement lock = c.prepareStatement(LOCK)) {
-                    lock.setString(1, table);
-                    lock.execute();
-                }
-                T result = work.run(c);
-                c.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(autoCommit);
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("writing the dashboard's " + table + ": " + e.getMessage(), e);
-        }
+    private <T> T inTransaction(String table, Function<DSLContext, T> work) {
+        return sql.transactionResult(cfg -> {
+            DSLContext tx = DSL.using(cfg);
+            tx.fetch(LOCK, table);
+            return work.apply(tx);
+        });
     }
 }

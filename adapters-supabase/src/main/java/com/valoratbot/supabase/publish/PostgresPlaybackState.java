@@ -3,12 +3,14 @@ package com.valoratbot.supabase.publish;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import com.valoratbot.supabase.PlainSql;
+import org.jooq.DSLContext;
+
 import javax.sql.DataSource;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -70,7 +72,7 @@ public final class PostgresPlaybackState implements AutoCloseable {
             """.formatted(TABLE, PUBLIC_ENTRY.formatted("(s -> 'current')"), PUBLIC_ENTRY.formatted("e"));
     private static final String DELETE = "DELETE FROM " + TABLE + " WHERE guild_id = ?";
 
-    private final DataSource dataSource;
+    private final DSLContext sql;
     /** Guild → its latest document, or empty when it stopped: only the newest state of a guild is written. */
     private final Map<Long, Optional<String>> pending = new HashMap<>();
     private final ScheduledExecutorService thread =
@@ -84,7 +86,7 @@ public final class PostgresPlaybackState implements AutoCloseable {
     private int failures;
 
     private PostgresPlaybackState(DataSource dataSource, Duration spacing, Duration maxBackoff) {
-        this.dataSource = dataSource;
+        this.sql = PlainSql.on(dataSource);
         this.spacing = spacing;
         this.maxBackoff = maxBackoff;
         this.delay = spacing;
@@ -151,23 +153,17 @@ public final class PostgresPlaybackState implements AutoCloseable {
             taken = new HashMap<>(pending);
             pending.clear();
         }
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement upsert = c.prepareStatement(UPSERT);
-             PreparedStatement delete = c.prepareStatement(DELETE)) {
-            for (Map.Entry<Long, Optional<String>> e : taken.entrySet()) {
-                String guild = Long.toUnsignedString(e.getKey());
-                if (e.getValue().isPresent()) {
-                    upsert.setString(1, guild);
-                    upsert.setString(2, e.getValue().get());
-                    upsert.addBatch();
-                } else {
-                    delete.setString(1, guild);
-                    delete.addBatch();
-                }
-            }
-            upsert.executeBatch();
-            delete.executeBatch();
-        } catch (SQLException | RuntimeException e) {
+        List<Object[]> upserts = new ArrayList<>();
+        List<Object[]> deletes = new ArrayList<>();
+        taken.forEach((guildId, state) -> {
+            String guild = Long.toUnsignedString(guildId);
+            if (state.isPresent()) upserts.add(new Object[] {guild, state.get()});
+            else deletes.add(new Object[] {guild});
+        });
+        try {
+            if (!upserts.isEmpty()) sql.batch(UPSERT).bind(upserts.toArray(Object[][]::new)).execute();
+            if (!deletes.isEmpty()) sql.batch(DELETE).bind(deletes.toArray(Object[][]::new)).execute();
+        } catch (RuntimeException e) {
             // Newer states that arrived meanwhile win over the ones taken here.
             synchronized (pending) {
                 taken.forEach(pending::putIfAbsent);

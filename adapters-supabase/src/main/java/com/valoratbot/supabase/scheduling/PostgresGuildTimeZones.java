@@ -6,11 +6,11 @@ import com.valoratbot.core.schedule.ScheduleRules;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import com.valoratbot.supabase.PlainSql;
+import org.jooq.DSLContext;
+import org.jooq.Record;
+
 import javax.sql.DataSource;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.ZoneId;
@@ -36,14 +36,14 @@ public final class PostgresGuildTimeZones implements GuildTimeZones, AutoCloseab
 
     private static final Logger LOG = LoggerFactory.getLogger(PostgresGuildTimeZones.class);
 
-    private final DataSource dataSource;
+    private final DSLContext sql;
     private final ZoneId defaultZone;
     private final Duration refreshInterval;
     private volatile Map<Long, ZoneId> zones = Map.of();
     private ScheduledExecutorService refresher;
 
     private PostgresGuildTimeZones(Builder b) {
-        this.dataSource = b.dataSource;
+        this.sql = PlainSql.on(b.dataSource);
         this.defaultZone = b.defaultZone;
         this.refreshInterval = b.refreshInterval;
     }
@@ -84,15 +84,9 @@ public final class PostgresGuildTimeZones implements GuildTimeZones, AutoCloseab
 
     /** Sets (or with an empty zone, clears) a guild's zone; effective here at once, elsewhere at the next reload. */
     public void setZone(Snowflake guildId, Optional<ZoneId> zone) {
-        String sql = "INSERT INTO " + Tables.GUILD_SETTINGS + " (guild_id, time_zone, updated_at) VALUES (?, ?, now()) "
-                + "ON CONFLICT (guild_id) DO UPDATE SET time_zone = excluded.time_zone, updated_at = now()";
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setLong(1, guildId.value());
-            ps.setString(2, zone.map(ZoneId::getId).orElse(null));
-            ps.executeUpdate();
-        } catch (SQLException e) {
-            throw new SchedulingDatabaseException("setting the time zone of guild " + guildId, e);
-        }
+        sql.execute("INSERT INTO " + Tables.GUILD_SETTINGS + " (guild_id, time_zone, updated_at) VALUES (?, ?, now()) "
+                + "ON CONFLICT (guild_id) DO UPDATE SET time_zone = excluded.time_zone, updated_at = now()",
+                guildId.value(), PlainSql.text(zone.map(ZoneId::getId).orElse(null)));
         Map<Long, ZoneId> copy = new HashMap<>(zones);
         zone.ifPresentOrElse(z -> copy.put(guildId.value(), z), () -> copy.remove(guildId.value()));
         zones = Map.copyOf(copy);
@@ -101,19 +95,14 @@ public final class PostgresGuildTimeZones implements GuildTimeZones, AutoCloseab
     /** Reads every guild's zone again. */
     public void reload() {
         Map<Long, ZoneId> loaded = new HashMap<>();
-        String sql = "SELECT guild_id, time_zone FROM " + Tables.GUILD_SETTINGS + " WHERE time_zone IS NOT NULL";
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                long guild = rs.getLong(1);
-                String id = rs.getString(2);
-                try {
-                    loaded.put(guild, ZoneId.of(id.strip()));
-                } catch (DateTimeException unknown) {
-                    LOG.warn("guild {} has an unknown time zone '{}' in guild_settings; using {}", guild, id, defaultZone);
-                }
+        for (Record r : sql.fetch("SELECT guild_id, time_zone FROM " + Tables.GUILD_SETTINGS + " WHERE time_zone IS NOT NULL")) {
+            long guild = r.get(0, Long.class);
+            String id = r.get(1, String.class);
+            try {
+                loaded.put(guild, ZoneId.of(id.strip()));
+            } catch (DateTimeException unknown) {
+                LOG.warn("guild {} has an unknown time zone '{}' in guild_settings; using {}", guild, id, defaultZone);
             }
-        } catch (SQLException e) {
-            throw new SchedulingDatabaseException("reading guild time zones", e);
         }
         zones = Map.copyOf(loaded);
     }
@@ -131,7 +120,7 @@ public final class PostgresGuildTimeZones implements GuildTimeZones, AutoCloseab
         public Builder defaultZone(ZoneId v) { defaultZone = Objects.requireNonNull(v, "defaultZone"); return this; }
 
         /** How soon a zone changed by another process applies here. Default 1 min. */
-        public Builder refreshInterval(Duration v) { refreshInterval = DbSchedulers.positive("refreshInterval", v); return this; }
+        public Builder refreshInterval(Duration v) { refreshInterval = DbSchedulerTimer.positive("refreshInterval", v); return this; }
 
         public PostgresGuildTimeZones build() {
             return new PostgresGuildTimeZones(this);

@@ -10,6 +10,7 @@ import com.valoratbot.core.result.ErrorCode;
 import com.valoratbot.core.result.Failure;
 import com.valoratbot.core.result.Result;
 import com.valoratbot.core.port.schedule.GuildPresence;
+import com.valoratbot.core.schedule.ScheduledAnnouncements;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -53,8 +54,9 @@ class ScheduledAnnouncementsTest {
     }
 
     private ScheduledAnnouncements worker(String name, RecordingAnnouncements discord, GuildPresence presence) {
-        ScheduledAnnouncements w = ScheduledAnnouncements.builder(SchedulingDb.dataSource(), discord, clock)
-                .workerName(name).guildPresence(presence).pollingInterval(Duration.ofMillis(200)).build();
+        var timer = DbSchedulerTimer.announcements(SchedulingDb.dataSource(), clock).workerName(name).pollingInterval(Duration.ofMillis(200)).build();
+        ScheduledAnnouncements w = ScheduledAnnouncements.builder(PostgresAnnouncementStore.on(SchedulingDb.dataSource()), timer, discord, clock)
+                .guildPresence(presence).build();
         toClose.add(w);
         return w;
     }
@@ -140,7 +142,8 @@ class ScheduledAnnouncementsTest {
     void aTimeWithoutZoneIsReadInTheGuildsOwnZone() {
         var zones = PostgresGuildTimeZones.builder(SchedulingDb.dataSource()).build();
         zones.setZone(GUILD, Optional.of(ZoneId.of("America/Montreal")));
-        var worker = ScheduledAnnouncements.builder(SchedulingDb.dataSource(), new RecordingAnnouncements(), clock).timeZones(zones).build();
+        var worker = ScheduledAnnouncements.builder(PostgresAnnouncementStore.on(SchedulingDb.dataSource()),
+                DbSchedulerTimer.announcements(SchedulingDb.dataSource(), clock).build(), new RecordingAnnouncements(), clock).timeZones(zones).build();
         toClose.add(worker);
         String montreal = ok(worker.schedule(context(GUILD), at("2025-12-24T20:00", "réveillon")));
         String paris = ok(worker.schedule(context(OTHER_GUILD), at("2025-12-24T20:00", "réveillon")));
@@ -334,5 +337,20 @@ class ScheduledAnnouncementsTest {
         });
         assertThat(holder.posts).hasSize(1);
         assertThat(elsewhere.posts).isEmpty();
+    }
+
+    @Test
+    void anAnnouncementStoredWithoutItsJobGetsOneAtStartUpAndIsSent() {
+        var first = worker("w1", new RecordingAnnouncements());
+        String lost = ok(first.schedule(context(GUILD), at("2025-12-10T10:10", "sans tâche")));
+        String kept = ok(first.schedule(context(GUILD), at("2025-12-10T10:10", "avec tâche")));
+        first.close();
+        // What a failed job insert after a stored row leaves behind.
+        SchedulingDb.exec("DELETE FROM valoratbot.announcement_tasks WHERE task_instance = ?", lost);
+        clock.set(Instant.parse("2025-12-10T09:10:00Z"));
+        var discord = new RecordingAnnouncements();
+        worker("w2", discord).start();
+        Await.until(WAIT, "both are sent", () -> "sent".equals(status(lost)) && "sent".equals(status(kept)));
+        assertThat(discord.posts).hasSize(2);
     }
 }

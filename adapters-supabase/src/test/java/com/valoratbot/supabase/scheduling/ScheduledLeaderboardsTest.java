@@ -14,6 +14,7 @@ import com.valoratbot.core.port.Leaderboards.MessageEntry;
 import com.valoratbot.core.port.Leaderboards.Standings;
 import com.valoratbot.core.port.Leaderboards.VoiceEntry;
 import com.valoratbot.core.result.Result;
+import com.valoratbot.core.schedule.ScheduledLeaderboards;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -61,7 +62,9 @@ class ScheduledLeaderboardsTest {
     }
 
     private ScheduledLeaderboards leaderboards() {
-        var l = ScheduledLeaderboards.builder(SchedulingDb.dataSource(), discord, clock).pollingInterval(Duration.ofMillis(200)).build();
+        var store = PostgresLeaderboardStore.on(SchedulingDb.dataSource());
+        var timer = DbSchedulerTimer.leaderboards(SchedulingDb.dataSource(), clock).pollingInterval(Duration.ofMillis(200)).build();
+        var l = ScheduledLeaderboards.builder(store, store, timer, discord, clock).build();
         toClose.add(l);
         return l;
     }
@@ -202,5 +205,17 @@ class ScheduledLeaderboardsTest {
         Await.until(WAIT, "the interruption is recorded", () -> "interrupted".equals(
                 SchedulingDb.row("SELECT last_status FROM valoratbot.leaderboard_schedules").get("last_status")));
         assertThat(posted).isEmpty();
+    }
+
+    @Test
+    void aWeeklyScheduleWithoutItsJobGetsOneAtStartUp() {
+        var before = leaderboards();
+        ok(before.schedule(context(GUILD), new ScheduleLeaderboard(CHANNEL, 7, 0, 20)));
+        before.close();
+        SchedulingDb.exec("DELETE FROM valoratbot.leaderboard_tasks");
+        leaderboards().start();
+        assertThat(SchedulingDb.row("SELECT task_instance, execution_time FROM valoratbot.leaderboard_tasks"))
+                .containsEntry("task_instance", GUILD.toString())
+                .containsEntry("execution_time", Timestamp.from(Instant.parse("2026-03-22T19:00:00Z")));
     }
 }

@@ -78,6 +78,30 @@ public final class ScheduleRules {
 
     public enum Due { SEND, MISSED }
 
+    /**
+     * What a worker does with a job that came due, the same for every scheduled job: a worker that
+     * does not hold the guild leaves it to one that does while it is within the grace; later than the
+     * grace it is missed, saying whether no worker held the guild or the bot was down.
+     */
+    public static Turn turn(boolean holdsGuild, Instant dueAt, Instant now, Duration grace) {
+        boolean late = onDue(dueAt, now, grace) == Due.MISSED;
+        if (late) return new Turn.Missed(Text.of(holdsGuild ? "scheduled.missed" : "scheduled.no_worker", grace.toMinutes()));
+        return holdsGuild ? new Turn.Go() : new Turn.HandOff();
+    }
+
+    /** The outcome of {@link #turn}. */
+    public sealed interface Turn {
+
+        /** Run it now. */
+        record Go() implements Turn {}
+
+        /** Leave it to the worker that holds the guild: offer it again shortly. */
+        record HandOff() implements Turn {}
+
+        /** Too late: record it missed with this reason, never send it. */
+        record Missed(Text reason) implements Turn {}
+    }
+
     /** A grace must be positive and finite enough to be stored. */
     public static Duration checkGrace(Duration grace) {
         if (grace == null || grace.isNegative() || grace.isZero()) throw new IllegalArgumentException("grace must be positive, was " + grace);

@@ -78,4 +78,23 @@ class ScheduleRulesTest {
         assertThat(ScheduleRules.onDue(due, due.plus(Duration.ofMinutes(59)), grace)).isEqualTo(ScheduleRules.Due.SEND);
         assertThat(ScheduleRules.onDue(due, due.plus(Duration.ofMinutes(61)), grace)).isEqualTo(ScheduleRules.Due.MISSED);
     }
+
+    @Test
+    void aDueJobRunsOnTheWorkerThatHoldsItsGuildAndIsHandedOffByOneThatDoesNot() {
+        Instant due = Instant.parse("2025-12-25T19:00:00Z");
+        Duration grace = Duration.ofHours(1);
+        assertThat(ScheduleRules.turn(true, due, due.plusSeconds(5), grace)).isEqualTo(new ScheduleRules.Turn.Go());
+        assertThat(ScheduleRules.turn(false, due, due.plus(Duration.ofMinutes(59)), grace)).isEqualTo(new ScheduleRules.Turn.HandOff());
+    }
+
+    @Test
+    void aJobLaterThanTheGraceIsMissedSayingWhetherNoWorkerHeldItsGuild() {
+        Instant due = Instant.parse("2025-12-25T19:00:00Z");
+        Duration grace = Duration.ofHours(1);
+        Instant late = due.plus(Duration.ofMinutes(61));
+        assertThat(ScheduleRules.turn(true, due, late, grace)).isEqualTo(new ScheduleRules.Turn.Missed(Text.of("scheduled.missed", 60L)));
+        assertThat(ScheduleRules.turn(false, due, late, grace)).isEqualTo(new ScheduleRules.Turn.Missed(Text.of("scheduled.no_worker", 60L)));
+        String said = new Messages(Language.EN).render(((ScheduleRules.Turn.Missed) ScheduleRules.turn(false, due, late, grace)).reason());
+        assertThat(said).contains("60");
+    }
 }
