@@ -128,6 +128,14 @@ final class NotificationListener implements AutoCloseable {
         Connection c = connection;
         connection = null;
         if (c == null) return;
+        // An embedder's DataSource may be a pool: the connection then goes back to it, and a
+        // connection still listening would collect every later notification in pgjdbc's memory.
+        try (java.sql.Statement s = c.createStatement()) {
+            s.setQueryTimeout(2);
+            s.execute("UNLISTEN " + channel);
+        } catch (SQLException | RuntimeException ignored) {
+            // broken: the pool discards it
+        }
         try {
             c.close();
         } catch (SQLException | RuntimeException ignored) {

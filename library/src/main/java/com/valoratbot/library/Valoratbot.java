@@ -110,7 +110,8 @@ public final class Valoratbot implements AutoCloseable {
 
     /**
      * The backend on the embedder's {@code dataSource} (which it keeps owning and closes after
-     * {@link #close()}), with its command table {@code public.commands} unless {@link Builder#commandTable} says otherwise.
+     * {@link #close()}), with its command table {@code public.commands} (or the dashboard's {@code public.command_queue} when only that
+     * one exists) unless {@link Builder#commandTable} says otherwise.
      *
      * @param jda the embedder's builder: its token, its listeners, its intents; see {@link Builder#start()} for what is added
      */
@@ -189,6 +190,7 @@ public final class Valoratbot implements AutoCloseable {
         private Duration shutdownTimeout = Duration.ofSeconds(20);
         private Set<String> foreignActions = Set.of();
         private final Map<String, CustomAction<?, ?>> customActions = new LinkedHashMap<>();
+        private Duration customActionTimeout = CommandHandler.DEFAULT_CUSTOM_ACTION_TIMEOUT;
         private int maxPayloadBytes = (int) PostgresQueue.DEFAULT_MAX_PAYLOAD_BYTES;
         private int maxAttempts = PostgresQueue.DEFAULT_MAX_ATTEMPTS;
         private int maxPurgeAmount = 1000;
@@ -222,7 +224,7 @@ public final class Valoratbot implements AutoCloseable {
 
         /**
          * The command table {@code table} or {@code schema.table} on an embedder's DataSource
-         * (default {@code public.commands}); with {@link #create(JDABuilder, DatabaseSettings)} it is
+         * (default {@code public.commands}, or {@code public.command_queue} when only that one exists); with {@link #create(JDABuilder, DatabaseSettings)} it is
          * part of the settings.
          */
         public Builder commandTable(String table) {
@@ -296,6 +298,15 @@ public final class Valoratbot implements AutoCloseable {
         /** A command older than this when claimed ends {@code expired}. Default {@link #DEFAULT_MAX_AGE}. */
         public Builder maxAge(Duration v) {
             maxAge = positive("maxAge", v);
+            return this;
+        }
+
+        /**
+         * How long a {@linkplain #action custom action}'s handler may run before its row answers
+         * {@code timed_out} (its thread is interrupted). Default {@link CommandHandler#DEFAULT_CUSTOM_ACTION_TIMEOUT}.
+         */
+        public Builder customActionTimeout(Duration v) {
+            customActionTimeout = positive("customActionTimeout", v);
             return this;
         }
 
@@ -502,7 +513,10 @@ public final class Valoratbot implements AutoCloseable {
             Map<Class<?>, Object> parts = new LinkedHashMap<>();
             try {
                 return assemble(started, parts);
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
+                // An Error too (a NoSuchMethodError from a JDA or Lavaplayer version the embedder's build
+                // chose): a connected session, the pool and the schedulers would otherwise run on with
+                // nothing left to close them.
                 closeAll(started);
                 throw e;
             }
@@ -604,6 +618,7 @@ public final class Valoratbot implements AutoCloseable {
                     .parser(CommandParser.withMaxPurgeAmount(maxPurgeAmount))
                     .language(language)
                     .maxAge(maxAge)
+                    .customActionTimeout(customActionTimeout)
                     .build();
         }
 

@@ -37,6 +37,8 @@ public enum ErrorCode {
     BUSY,
     NOTHING_PLAYING,
     VOICE_UNAVAILABLE,
+    /** An embedder's custom action did not finish within its time limit; its effect may still land. */
+    TIMED_OUT,
     /** A per-guild limit the operator set was reached (e.g. pending scheduled announcements). */
     LIMIT_REACHED,
     /** A bug or an infrastructure failure while running the command; details are in the log. */

@@ -20,6 +20,11 @@ import com.valoratbot.core.port.schedule.GuildPresence;
 import com.valoratbot.core.result.*;
 
 import java.time.Duration;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +38,9 @@ import java.util.Set;
  * anything a payload can contain; an adapter's exception becomes {@code internal_error}.
  */
 public final class CommandHandler {
+
+    /** A custom action's handler is given as long as a Discord call (adapters-discord's per-command deadline). */
+    public static final Duration DEFAULT_CUSTOM_ACTION_TIMEOUT = Duration.ofSeconds(60);
 
     private static final System.Logger LOG = System.getLogger(CommandHandler.class.getName());
     /** Results are records; {@code {"ok": true}} alone is an empty one. */
@@ -48,6 +56,7 @@ public final class CommandHandler {
     private final GuildPresence presence;
     /** By wire name; never one of {@link com.valoratbot.core.command.Action}'s names (refused when registered). */
     private final Map<String, CustomAction<?, ?>> customActions;
+    private final Duration customActionTimeout;
 
     private CommandHandler(Builder b) {
         this.customActions = Map.copyOf(b.customActions);
@@ -57,6 +66,7 @@ public final class CommandHandler {
         this.maxAge = b.maxAge;
         this.anonymousRows = b.anonymousRows;
         this.presence = b.presence;
+        this.customActionTimeout = b.customActionTimeout;
     }
 
     public static Builder builder(Ports ports) {
@@ -246,8 +256,38 @@ public final class CommandHandler {
             }
             return admitted(row, context, started, action.idempotent(),
                     () -> ports.rateLimits().admitCustom(context.guildId(), action.wireName()), needs,
-                    () -> action.run(context, value));
+                    () -> runBounded(action, context, value));
         });
+    }
+
+    /**
+     * An embedder's handler may block on its own I/O. Unbounded, one hung call would keep its row
+     * {@code processing} under a live lease for ever, the guild's later rows expiring behind it, and
+     * enough of them would fill the worker's slots. Built-in actions are bounded by the Discord
+     * adapter's per-command deadline; a custom one gets a deadline here. Past it the handler's thread
+     * is interrupted and the row answers {@code timed_out}: its effect may still land, so the reason
+     * says to check before retrying.
+     */
+    private <P, R extends Record> Result<? extends Record> runBounded(CustomAction<P, R> action, CommandContext context, P value) {
+        FutureTask<Result<R>> task = new FutureTask<>(() -> action.run(context, value));
+        Thread.ofVirtual().name("custom-action-" + action.wireName() + "-" + context.commandId()).start(task);
+        try {
+            return task.get(customActionTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException slow) {
+            task.cancel(true);
+            LOG.log(System.Logger.Level.WARNING, "custom action " + action.wireName() + " of command " + context.commandId()
+                    + " did not finish within " + customActionTimeout + "; its thread was interrupted");
+            return Result.err(ErrorCode.TIMED_OUT, "action.timed_out", action.wireName(), customActionTimeout.toSeconds());
+        } catch (ExecutionException failed) {
+            // The handler's own exception, as if it had been thrown here: handle() maps it to internal_error.
+            if (failed.getCause() instanceof RuntimeException e) throw e;
+            if (failed.getCause() instanceof Error e) throw e;
+            throw new IllegalStateException(failed.getCause());
+        } catch (InterruptedException stopping) {
+            task.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new CancellationException("the worker stopped while custom action " + action.wireName() + " was running");
+        }
     }
 
     /**
@@ -292,6 +332,7 @@ public final class CommandHandler {
         private CommandParser parser = CommandParser.withDefaults();
         private Language language = Language.FR;
         private Duration maxAge = Duration.ofSeconds(24);
+        private Duration customActionTimeout = DEFAULT_CUSTOM_ACTION_TIMEOUT;
         private AnonymousRows anonymousRows = AnonymousRows.DEFAULT;
         private GuildPresence presence = GuildPresence.everyGuild();
         private final Map<String, CustomAction<?, ?>> customActions = new java.util.LinkedHashMap<>();
@@ -318,6 +359,17 @@ public final class CommandHandler {
         public Builder anonymousRows(AnonymousRows v) { anonymousRows = Objects.requireNonNull(v); return this; }
         /** Whether the bot is in a guild; rows for other guilds are answered {@code guild_not_found} without a slot. */
         public Builder presence(GuildPresence v) { presence = Objects.requireNonNull(v); return this; }
+
+        /**
+         * How long a {@linkplain #action custom action}'s handler may run before its row answers
+         * {@code timed_out} and its thread is interrupted. Default {@link #DEFAULT_CUSTOM_ACTION_TIMEOUT},
+         * the Discord adapter's per-command deadline.
+         */
+        public Builder customActionTimeout(Duration v) {
+            if (v == null || v.isNegative() || v.isZero()) throw new IllegalArgumentException("customActionTimeout must be positive, was " + v);
+            customActionTimeout = v;
+            return this;
+        }
 
         /**
          * Adds an action of the embedding bot, run with the same queue guarantees as the built-in

@@ -24,7 +24,7 @@ import java.util.regex.Pattern;
  * {@code {"ok": false, "reason": …, "code": …}} as for every action.
  *
  * <p><b>Anonymous rows</b> (no {@code requested_by}; the dashboard's {@code command_queue} has no
- * such column): nobody can be checked, so by default an anonymous row may run a custom action only
+ * such column): nobody can be checked, so an anonymous row may run a custom action only
  * when {@link #access} asks no permission of the requester; an action that asks one is refused
  * ({@code forbidden}). Otherwise the operator's {@code VALORATBOT_ANONYMOUS_ROWS} level applies to
  * the action's {@link #risk}, as for built-in actions.

@@ -163,4 +163,49 @@ class CustomActionTest {
         assertThat(handler.idempotent("lock")).isTrue();
         assertThat(handler.idempotent("nobodyKnowsMe")).isTrue();
     }
+
+    /** Waits on a latch nobody opens, like a handler calling a service that never answers. */
+    static class Hangs implements CustomAction<Boolean, Posted> {
+        final java.util.concurrent.CountDownLatch interrupted = new java.util.concurrent.CountDownLatch(1);
+
+        @Override public String wireName() { return "HANGS"; }
+        @Override public boolean idempotent() { return true; }
+        @Override public Optional<Boolean> read(PayloadReader in) { return Optional.of(Boolean.TRUE); }
+
+        @Override
+        public Result<Posted> run(CommandContext context, Boolean ignored) {
+            try {
+                new java.util.concurrent.CountDownLatch(1).await();
+            } catch (InterruptedException e) {
+                interrupted.countDown();
+            }
+            return Result.ok(new Posted("late", 0));
+        }
+    }
+
+    @Test
+    void aCustomActionThatNeverReturnsAnswersTimedOutAtItsDeadlineAndItsThreadIsInterrupted() throws InterruptedException {
+        Hangs action = new Hangs();
+        CommandHandler handler = CommandHandler.builder(Ports.builder().access((ctx, req) -> Result.ok(Done.DONE)).build())
+                .language(Language.EN).action(action).customActionTimeout(Duration.ofMillis(200)).build();
+
+        ObjectNode result = run(handler, row("HANGS", "{}", "333333333333333333"));
+
+        assertThat(result.get("ok").asBoolean()).isFalse();
+        assertThat(result.get("code").asText()).isEqualTo("timed_out");
+        assertThat(result.get("reason").asText()).contains("HANGS").contains("check before trying again");
+        assertThat(action.interrupted.await(5, java.util.concurrent.TimeUnit.SECONDS)).as("the handler's thread was interrupted").isTrue();
+    }
+
+    @Test
+    void aCustomActionsExceptionStillEndsInternalErrorThroughItsBoundedRun() {
+        CustomAction<Boolean, Posted> throwing = new Hangs() {
+            @Override public String wireName() { return "THROWS"; }
+            @Override public Result<Posted> run(CommandContext context, Boolean ignored) { throw new IllegalStateException("boom"); }
+        };
+        CommandHandler handler = CommandHandler.builder(Ports.builder().access((ctx, req) -> Result.ok(Done.DONE)).build())
+                .language(Language.EN).action(throwing).build();
+
+        assertThat(run(handler, row("THROWS", "{}", "333333333333333333")).get("code").asText()).isEqualTo("internal_error");
+    }
 }
