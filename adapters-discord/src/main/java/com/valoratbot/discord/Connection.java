@@ -188,6 +188,13 @@ public final class Connection {
         return channel;
     }
 
+    /** A channel of the guild that must be a {@code type} (slowmode's text channel, purge's message channel); another kind is {@code channel_wrong_type}. */
+    <C extends GuildChannel> C channel(Snowflake guildId, Snowflake channelId, Class<C> type, String kindKey) {
+        GuildChannel found = channel(guild(guildId), channelId);
+        if (!type.isInstance(found)) throw DiscordFailure.wrongType(found, kindKey);
+        return type.cast(found);
+    }
+
     /**
      * Executes a request and waits for it, at most until the deadline. JDA's own rate limiter and
      * 5xx retries run inside this wait; whatever is still failing after them is mapped.

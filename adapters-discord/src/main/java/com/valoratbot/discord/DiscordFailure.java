@@ -2,6 +2,8 @@ package com.valoratbot.discord;
 
 import com.valoratbot.core.result.ErrorCode;
 import com.valoratbot.core.result.Failure;
+import com.valoratbot.core.result.Text;
+import net.dv8tion.jda.api.entities.channel.middleman.GuildChannel;
 
 /**
  * Carries a {@link Failure} out of the middle of an action (a Discord call deep in a purge) to the
@@ -18,6 +20,11 @@ final class DiscordFailure extends RuntimeException {
 
     static DiscordFailure of(ErrorCode code, String key, Object... args) {
         return new DiscordFailure(Failure.of(code, key, args));
+    }
+
+    /** The contract's answer to a channel of another kind than the action needs; {@code kindKey} names that kind. */
+    static DiscordFailure wrongType(GuildChannel channel, String kindKey) {
+        return of(ErrorCode.INVALID_PAYLOAD, "channel_wrong_type", "#" + channel.getName(), Text.of(kindKey));
     }
 
     Failure failure() {

@@ -12,7 +12,6 @@ import com.valoratbot.core.port.RememberLocks.SavedOverwrite;
 import com.valoratbot.core.result.Done;
 import com.valoratbot.core.result.ErrorCode;
 import com.valoratbot.core.result.Result;
-import com.valoratbot.core.result.Text;
 import net.dv8tion.jda.api.JDA;
 import net.dv8tion.jda.api.Permission;
 import net.dv8tion.jda.api.entities.Guild;
@@ -76,8 +75,7 @@ final class DiscordModeration implements ModerateChannels {
     @Override
     public Result<Done> slowmode(CommandContext context, Slowmode slowmode) {
         return connection.run(context, "slowmode", deadline -> {
-            GuildChannel found = connection.channel(connection.guild(context.guildId()), slowmode.channelId());
-            if (!(found instanceof TextChannel channel)) throw wrongType(found, "channel_kind.text_only");
+            TextChannel channel = connection.channel(context.guildId(), slowmode.channelId(), TextChannel.class, "channel_kind.text_only");
             connection.await(() -> channel.getManager().setSlowmode(slowmode.durationSeconds())
                     .reason(Reasons.of(context, "slowmode " + slowmode.durationSeconds() + "s")), deadline, channel);
             return Done.DONE;
@@ -87,21 +85,18 @@ final class DiscordModeration implements ModerateChannels {
     @Override
     public Result<Done> lock(CommandContext context, Lock lock) {
         return connection.run(context, "lock", deadline -> {
-            Guild guild = connection.guild(context.guildId());
-            IPermissionContainer channel = container(connection.channel(guild, lock.channelId()));
-            Role everyone = guild.getPublicRole();
-            SavedOverwrite now = everyoneNow(channel, everyone, deadline);
-            long bits = lockableBits(guild, channel);
+            Target t = target(context, lock.channelId(), deadline);
+            long bits = lockableBits(t.guild(), t.channel());
             // A channel already locked (by staff, or by a lock whose memory is gone) is remembered as
             // if its lock bits were unset: remembering "locked" as the state before the lock would
             // make every later unlock lock the channel again, for good.
-            locks.rememberIfAbsent(context.guildId(), lock.channelId(), isLocked(now) ? unlocked(now) : now);
+            locks.rememberIfAbsent(context.guildId(), lock.channelId(), isLocked(t.now()) ? unlocked(t.now()) : t.now());
 
-            long allow = now.allow() & ~bits;
-            long deny = now.deny() | bits;
-            if (now.existed() && allow == now.allow() && deny == now.deny()) return Done.DONE; // already locked, in Discord
-            connection.await(put(channel, everyone, allow, deny, Reasons.of(context, "lock")), deadline, channel);
-            awaitCache(guild.getIdLong(), lock.channelId(), everyone.getIdLong(), true, allow, deny, deadline);
+            long allow = t.now().allow() & ~bits;
+            long deny = t.now().deny() | bits;
+            if (t.now().existed() && allow == t.now().allow() && deny == t.now().deny()) return Done.DONE; // already locked, in Discord
+            connection.await(put(t.channel(), t.everyone(), allow, deny, Reasons.of(context, "lock")), deadline, t.channel());
+            awaitCache(t.guild().getIdLong(), lock.channelId(), t.everyone().getIdLong(), true, allow, deny, deadline);
             return Done.DONE;
         });
     }
@@ -109,31 +104,38 @@ final class DiscordModeration implements ModerateChannels {
     @Override
     public Result<Done> unlock(CommandContext context, Unlock unlock) {
         return connection.run(context, "unlock", deadline -> {
-            Guild guild = connection.guild(context.guildId());
-            IPermissionContainer channel = container(connection.channel(guild, unlock.channelId()));
-            Role everyone = guild.getPublicRole();
-            SavedOverwrite current = everyoneNow(channel, everyone, deadline);
+            Target t = target(context, unlock.channelId(), deadline);
             var saved = locks.recall(context.guildId(), unlock.channelId());
-            if (saved.isEmpty() && !isLocked(current)) return Done.DONE; // not locked: nothing to give back
+            if (saved.isEmpty() && !isLocked(t.now())) return Done.DONE; // not locked: nothing to give back
             // Nothing remembered but locked in Discord (staff locked it by hand, or the memory was
             // lost): the contract's unlock gives sending back, so the lock bits' denies are lifted.
             SavedOverwrite before = saved.orElse(new SavedOverwrite(false, 0, 0));
-            long allow = (current.allow() & ~Permissions.LOCKED_RAW) | (before.allow() & Permissions.LOCKED_RAW);
-            long deny = (current.deny() & ~Permissions.LOCKED_RAW) | (before.deny() & Permissions.LOCKED_RAW);
+            long allow = (t.now().allow() & ~Permissions.LOCKED_RAW) | (before.allow() & Permissions.LOCKED_RAW);
+            long deny = (t.now().deny() & ~Permissions.LOCKED_RAW) | (before.deny() & Permissions.LOCKED_RAW);
             String reason = Reasons.of(context, "unlock");
 
             if (!before.existed() && allow == 0 && deny == 0) {
-                if (current.existed()) {
-                    connection.await(delete(channel, everyone, reason), deadline, channel, Set.of(ErrorResponse.UNKNOWN_OVERRIDE));
-                    awaitCache(guild.getIdLong(), unlock.channelId(), everyone.getIdLong(), false, 0, 0, deadline);
+                if (t.now().existed()) {
+                    connection.await(delete(t.channel(), t.everyone(), reason), deadline, t.channel(), Set.of(ErrorResponse.UNKNOWN_OVERRIDE));
+                    awaitCache(t.guild().getIdLong(), unlock.channelId(), t.everyone().getIdLong(), false, 0, 0, deadline);
                 }
-            } else if (!current.existed() || current.allow() != allow || current.deny() != deny) {
-                connection.await(put(channel, everyone, allow, deny, reason), deadline, channel);
-                awaitCache(guild.getIdLong(), unlock.channelId(), everyone.getIdLong(), true, allow, deny, deadline);
+            } else if (!t.now().existed() || t.now().allow() != allow || t.now().deny() != deny) {
+                connection.await(put(t.channel(), t.everyone(), allow, deny, reason), deadline, t.channel());
+                awaitCache(t.guild().getIdLong(), unlock.channelId(), t.everyone().getIdLong(), true, allow, deny, deadline);
             }
             if (saved.isPresent()) locks.forget(context.guildId(), unlock.channelId());
             return Done.DONE;
         });
+    }
+
+    /** What lock and unlock both start from: the channel, its guild's @everyone and that role's overwrite now. */
+    private record Target(Guild guild, IPermissionContainer channel, Role everyone, SavedOverwrite now) {}
+
+    private Target target(CommandContext context, Snowflake channelId, Connection.Deadline deadline) {
+        Guild guild = connection.guild(context.guildId());
+        IPermissionContainer channel = container(connection.channel(guild, channelId));
+        Role everyone = guild.getPublicRole();
+        return new Target(guild, channel, everyone, everyoneNow(channel, everyone, deadline));
     }
 
     private static SavedOverwrite unlocked(SavedOverwrite overwrite) {
@@ -174,11 +176,7 @@ final class DiscordModeration implements ModerateChannels {
                 && DiscordAccess.typesOf(com.valoratbot.core.port.ChannelKind.TEXT).contains(found.getType())) {
             return container;
         }
-        throw wrongType(found, "channel_kind.text");
-    }
-
-    private static DiscordFailure wrongType(GuildChannel channel, String kindKey) {
-        return DiscordFailure.of(ErrorCode.INVALID_PAYLOAD, "channel_wrong_type", "#" + channel.getName(), Text.of(kindKey));
+        throw DiscordFailure.wrongType(found, "channel_kind.text");
     }
 
     /**

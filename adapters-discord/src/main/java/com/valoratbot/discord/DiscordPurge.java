@@ -4,13 +4,10 @@ import com.valoratbot.core.command.Command.Purge;
 import com.valoratbot.core.command.Command.PurgeMode;
 import com.valoratbot.core.port.CommandContext;
 import com.valoratbot.core.port.PurgeMessages;
-import com.valoratbot.core.result.ErrorCode;
 import com.valoratbot.core.result.Result;
-import com.valoratbot.core.result.Text;
 import net.dv8tion.jda.api.JDA;
 import net.dv8tion.jda.api.entities.Message;
 import net.dv8tion.jda.api.entities.MessageHistory;
-import net.dv8tion.jda.api.entities.channel.middleman.GuildChannel;
 import net.dv8tion.jda.api.entities.channel.middleman.GuildMessageChannel;
 import net.dv8tion.jda.api.requests.ErrorResponse;
 import net.dv8tion.jda.api.requests.Route;
@@ -54,10 +51,7 @@ final class DiscordPurge implements PurgeMessages {
     @Override
     public Result<PurgeReport> purge(CommandContext context, Purge purge) {
         return connection.run(context, "purge", deadline -> {
-            GuildChannel found = connection.channel(connection.guild(context.guildId()), purge.channelId());
-            if (!(found instanceof GuildMessageChannel channel)) {
-                throw DiscordFailure.of(ErrorCode.INVALID_PAYLOAD, "channel_wrong_type", "#" + found.getName(), Text.of("channel_kind.text"));
-            }
+            GuildMessageChannel channel = connection.channel(context.guildId(), purge.channelId(), GuildMessageChannel.class, "channel_kind.text");
             long oldestBulkDeletable = TimeUtil.getDiscordTimestamp(
                     clock.millis() - BULK_DELETE_MAX_AGE.toMillis() + AGE_MARGIN.toMillis());
 

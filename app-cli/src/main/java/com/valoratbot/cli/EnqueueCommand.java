@@ -7,10 +7,10 @@ import com.valoratbot.supabase.CommandRow;
 import com.valoratbot.supabase.Database;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.time.Duration;
 import java.util.Optional;
 
 @Command(name = "enqueue", mixinStandardHelpOptions = true, description = "Queue a command as the dashboard would (any action and payload).")
@@ -31,11 +31,8 @@ final class EnqueueCommand extends DatabaseCommand {
     @Option(names = "--requested-by", description = "The requesting member's Discord id (checked against the action's permissions).")
     String requestedBy;
 
-    @Option(names = "--wait", description = "Wait for the result and print it.")
-    boolean await;
-
-    @Option(names = "--timeout", defaultValue = "30s", converter = Durations.class, description = "How long --wait waits (default ${DEFAULT-VALUE}).")
-    Duration timeout;
+    @Mixin
+    Waiting waiting;
 
     private String guildId;
 
@@ -53,11 +50,6 @@ final class EnqueueCommand extends DatabaseCommand {
     @Override
     int run(Database db, CommandAdmin admin) throws Exception {
         String id = admin.enqueue(guildId, action, payload, requestedBy);
-        return await ? Waiting.printResult(admin, id, timeout, out(), err()) : print(id);
-    }
-
-    private int print(String id) {
-        out().println(id);
-        return 0;
+        return waiting.print(admin, id, out(), err());
     }
 }

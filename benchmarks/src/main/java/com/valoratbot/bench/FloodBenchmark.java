@@ -61,15 +61,7 @@ public final class FloodBenchmark {
             List<Boolean> met = new ArrayList<>();
             for (int round = 1; round <= rounds; round++) {
                 String db = server.scratch("bench_flood");
-                List<String> command = new ArrayList<>(List.of(javaBin));
-                command.addAll(WorkerMemoryBenchmark.launcherJvmFlags());
-                command.addAll(List.of("-cp", classpath, "com.valoratbot.worker.WorkerApp"));
-                ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
-                pb.environment().put("DISCORD_TOKEN", "stand-in-token");
-                pb.environment().put("DISCORD_REST_URL", "http://127.0.0.1:" + port + "/api/v10/");
-                pb.environment().put("DISCORD_GATEWAY_URL", "ws://127.0.0.1:" + port + "/gateway");
-                pb.environment().put("DATABASE_URL", server.libpqUrl(db));
-                Process worker = pb.start();
+                Process worker = WorkerMemoryBenchmark.workerApp(javaBin, List.of(), classpath, port, server.libpqUrl(db)).start();
                 try {
                     WorkerMemoryBenchmark.drain(worker);
                     WorkerReadiness.awaitCommandDone(server, db, worker, Long.toString(GUILD_B), Duration.ofSeconds(180));

@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.IntFunction;
 
 /**
  * What the server itself allows, with no queue logic around it: the floor a queue's pickup and
@@ -102,15 +103,7 @@ public final class FloorBenchmark {
                     acked[i] = System.nanoTime();
                 });
             }
-            awaitAll(received, jobs);
-            stop.set(true);
-            t.join(2000);
-            List<Long> out = new ArrayList<>();
-            for (int i = 0; i < jobs; i++) {
-                Long r = received.get(Integer.toString(i));
-                if (r != null) out.add(r - acked[i]);
-            }
-            return out;
+            return collect(received, acked, Integer::toString, stop, t);
         }
     }
 
@@ -149,15 +142,7 @@ public final class FloorBenchmark {
                     acked[i] = System.nanoTime();
                 });
             }
-            awaitAll(claimed, jobs);
-            stop.set(true);
-            t.join(2000);
-            List<Long> out = new ArrayList<>();
-            for (int i = 0; i < jobs; i++) {
-                Long r = claimed.get(ids[i]);
-                if (r != null) out.add(r - acked[i]);
-            }
-            return out;
+            return collect(claimed, acked, i -> ids[i], stop, t);
         }
     }
 
@@ -238,6 +223,23 @@ public final class FloorBenchmark {
             for (long now = System.nanoTime(); now < due; now = System.nanoTime()) LockSupport.parkNanos(due - now);
             step.run(i);
         }
+    }
+
+    /**
+     * Both latency probes end alike: wait until the listener has seen every job (30 s at most), stop
+     * it, and pair each job's arrival (keyed {@code key.apply(i)}) with its send; lost jobs are left out.
+     */
+    private static List<Long> collect(Map<String, Long> seen, long[] acked, IntFunction<String> key, AtomicBoolean stop, Thread listener)
+            throws InterruptedException {
+        awaitAll(seen, acked.length);
+        stop.set(true);
+        listener.join(2000);
+        List<Long> out = new ArrayList<>();
+        for (int i = 0; i < acked.length; i++) {
+            Long r = seen.get(key.apply(i));
+            if (r != null) out.add(r - acked[i]);
+        }
+        return out;
     }
 
     private static void awaitAll(Map<String, Long> seen, int jobs) throws InterruptedException {

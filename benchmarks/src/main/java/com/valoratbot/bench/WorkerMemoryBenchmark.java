@@ -32,6 +32,24 @@ import java.util.regex.Pattern;
  */
 public final class WorkerMemoryBenchmark {
 
+    /**
+     * The worker's launcher ({@code WorkerApp}) against the stand-in on {@code port} and the database
+     * at {@code databaseUrl}, with the launcher's JVM flags plus {@code extraFlags}: the flood
+     * benchmark starts its worker the same way, so both measure the same process.
+     */
+    static ProcessBuilder workerApp(String javaBin, List<String> extraFlags, String classpath, int port, String databaseUrl) throws IOException {
+        List<String> command = new ArrayList<>(List.of(javaBin));
+        command.addAll(launcherJvmFlags());
+        command.addAll(extraFlags);
+        command.addAll(List.of("-cp", classpath, "com.valoratbot.worker.WorkerApp"));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        pb.environment().put("DISCORD_TOKEN", "stand-in-token");
+        pb.environment().put("DISCORD_REST_URL", "http://127.0.0.1:" + port + "/api/v10/");
+        pb.environment().put("DISCORD_GATEWAY_URL", "ws://127.0.0.1:" + port + "/gateway");
+        pb.environment().put("DATABASE_URL", databaseUrl);
+        return pb;
+    }
+
     /** The JVM flags the ./valoratbot launcher uses (jvm.options), so the figure is what a deployment sees. */
     static List<String> launcherJvmFlags() throws IOException {
         Path options = Path.of(System.getProperty("valoratbot.home", ".")).resolve("jvm.options");
@@ -56,19 +74,12 @@ public final class WorkerMemoryBenchmark {
                 "--port", Integer.toString(port), "--no-demo", "--guilds", Integer.toString(guilds), "--channels", Integer.toString(channels))
                 .redirectErrorStream(true).start();
         Process worker = null;
-        List<String> command = new ArrayList<>(List.of(javaBin));
         try (BenchServer server = BenchServer.start(options)) {
             String database = server.scratch("bench_memory");
             // The stand-in prints its addresses on stdout once it listens (a plain println, not a log line).
             awaitLine(standIn, "Gateway", 120);
-            command.addAll(launcherJvmFlags());
-            command.addAll(extraFlags);
-            command.addAll(List.of("-cp", classpath, "com.valoratbot.worker.WorkerApp"));
-            ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
-            pb.environment().put("DISCORD_TOKEN", "stand-in-token");
-            pb.environment().put("DISCORD_REST_URL", "http://127.0.0.1:" + port + "/api/v10/");
-            pb.environment().put("DISCORD_GATEWAY_URL", "ws://127.0.0.1:" + port + "/gateway");
-            pb.environment().put("DATABASE_URL", server.libpqUrl(database));
+            ProcessBuilder pb = workerApp(javaBin, extraFlags, classpath, port, server.libpqUrl(database));
+            List<String> command = pb.command();
             long start = System.nanoTime();
             worker = pb.start();
             drain(worker);

@@ -326,10 +326,7 @@ public final class StandInState {
         }
         return write(() -> {
             ChannelData channel = messageChannel(channelId);
-            UserData author = users.get(authorId);
-            if (author == null) {
-                throw new NoSuchElementException("Unknown user " + authorId + ": add them as a member first");
-            }
+            UserData author = known(users.get(authorId), () -> "Unknown user " + authorId + ": add them as a member first");
             StandInMessage message = new StandInMessage(Snowflakes.at(createdAt), channelId, authorId,
                     author.username, author.bot, content, List.of(), List.of(), createdAt, pinned, null);
             storeMessage(channel, message);
@@ -461,11 +458,7 @@ public final class StandInState {
 
     /** Caller holds the lock. */
     GuildData guildData(long guildId) {
-        GuildData guild = guilds.get(guildId);
-        if (guild == null) {
-            throw new NoSuchElementException("Unknown guild " + guildId);
-        }
-        return guild;
+        return known(guilds.get(guildId), () -> "Unknown guild " + guildId);
     }
 
     GuildData findGuild(long guildId) {
@@ -474,11 +467,7 @@ public final class StandInState {
 
     /** Caller holds the lock. */
     ChannelData channelData(long channelId) {
-        ChannelData channel = channels.get(channelId);
-        if (channel == null) {
-            throw new NoSuchElementException("Unknown channel " + channelId);
-        }
-        return channel;
+        return known(channels.get(channelId), () -> "Unknown channel " + channelId);
     }
 
     ChannelData findChannel(long channelId) {
@@ -640,19 +629,17 @@ public final class StandInState {
     }
 
     private RoleData roleData(GuildData guild, long roleId) {
-        RoleData role = guild.roles.get(roleId);
-        if (role == null) {
-            throw new NoSuchElementException("Unknown role " + roleId + " in guild " + guild.id);
-        }
-        return role;
+        return known(guild.roles.get(roleId), () -> "Unknown role " + roleId + " in guild " + guild.id);
     }
 
     private MemberData memberData(GuildData guild, long userId) {
-        MemberData member = guild.members.get(userId);
-        if (member == null) {
-            throw new NoSuchElementException("User " + userId + " is not a member of guild " + guild.id);
-        }
-        return member;
+        return known(guild.members.get(userId), () -> "User " + userId + " is not a member of guild " + guild.id);
+    }
+
+    /** A seeded entity, or {@link NoSuchElementException}: an unknown id is the test's mistake, said plainly. */
+    private static <T> T known(T found, Supplier<String> unknown) {
+        if (found == null) throw new NoSuchElementException(unknown.get());
+        return found;
     }
 
     private ChannelData messageChannel(long channelId) {

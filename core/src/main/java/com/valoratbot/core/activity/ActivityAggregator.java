@@ -335,12 +335,7 @@ public final class ActivityAggregator implements AutoCloseable {
     // ---- bookkeeping -------------------------------------------------------------------------
 
     private GuildState guild(long guild) {
-        GuildState state = guilds.get(guild);
-        if (state == null) {
-            state = new GuildState();
-            guilds.put(guild, state);
-        }
-        return state;
+        return guilds.computeIfAbsent(guild, g -> new GuildState());
     }
 
     private ZoneId zone(GuildState state, long guild, long nowMillis) {
@@ -367,13 +362,7 @@ public final class ActivityAggregator implements AutoCloseable {
     }
 
     private Counts counts(long guild, long user, LocalDate day) {
-        DayKey key = new DayKey(guild, user, day);
-        Counts c = counts.get(key);
-        if (c == null) {
-            c = new Counts();
-            counts.put(key, c);
-        }
-        return c;
+        return counts.computeIfAbsent(new DayKey(guild, user, day), k -> new Counts());
     }
 
     private void rememberName(long guild, long user, String name) {
