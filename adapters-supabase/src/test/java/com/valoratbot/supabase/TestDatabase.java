@@ -25,20 +25,27 @@ import java.util.function.UnaryOperator;
 public final class TestDatabase extends TestPostgres implements BeforeEachCallback {
 
     private final boolean openBeforeAll;
+    private final UnaryOperator<DatabaseSettings.Builder> adjustBeforeAll;
     private final List<String> emptied = new ArrayList<>();
     private Database database;
 
     public TestDatabase() {
-        this(false);
+        this(false, UnaryOperator.identity());
     }
 
-    private TestDatabase(boolean openBeforeAll) {
+    private TestDatabase(boolean openBeforeAll, UnaryOperator<DatabaseSettings.Builder> adjustBeforeAll) {
         this.openBeforeAll = openBeforeAll;
+        this.adjustBeforeAll = adjustBeforeAll;
     }
 
     /** Opened and migrated before the class's tests: {@link #database()}. */
     public static TestDatabase migrated() {
-        return new TestDatabase(true);
+        return migrated(UnaryOperator.identity());
+    }
+
+    /** As {@link #migrated()}, with these settings (a larger pool for several workers in one JVM, ...). */
+    public static TestDatabase migrated(UnaryOperator<DatabaseSettings.Builder> adjust) {
+        return new TestDatabase(true, adjust);
     }
 
     /** Deletes every row of these tables before each test, in this order. */
@@ -50,7 +57,7 @@ public final class TestDatabase extends TestPostgres implements BeforeEachCallba
     @Override
     public void beforeAll(ExtensionContext context) {
         super.beforeAll(context);
-        if (openBeforeAll) database = open();
+        if (openBeforeAll) database = open(adjustBeforeAll);
     }
 
     @Override

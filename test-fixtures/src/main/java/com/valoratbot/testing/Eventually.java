@@ -23,4 +23,13 @@ public final class Eventually {
             }
         }
     }
+
+    /** Lets background work run for a while, for checks that something did NOT happen meanwhile. */
+    public static void quietly(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
 }

@@ -21,9 +21,12 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiFunction;
 import java.util.stream.Stream;
 
 /**
@@ -199,15 +202,37 @@ public class TestPostgres implements BeforeAllCallback, AfterAllCallback {
 
     /** The rows of a query, each as a list of column values. */
     public List<List<Object>> query(String sql, Object... args) {
+        return select(sql, args, (labels, values) -> values);
+    }
+
+    /** The rows of a query, each as column label to value, in column order. */
+    public List<Map<String, Object>> rows(String sql, Object... args) {
+        return select(sql, args, (labels, values) -> {
+            Map<String, Object> row = new LinkedHashMap<>();
+            for (int i = 0; i < labels.size(); i++) row.put(labels.get(i), values.get(i));
+            return row;
+        });
+    }
+
+    /** The single row of a query, as column label to value; fails unless there is exactly one. */
+    public Map<String, Object> row(String sql, Object... args) {
+        List<Map<String, Object>> all = rows(sql, args);
+        if (all.size() != 1) throw new AssertionError("expected one row, got " + all.size() + " for " + sql);
+        return all.getFirst();
+    }
+
+    private <R> List<R> select(String sql, Object[] args, BiFunction<List<String>, List<Object>, R> shape) {
         try (Connection c = connect(); PreparedStatement st = c.prepareStatement(sql)) {
             for (int i = 0; i < args.length; i++) st.setObject(i + 1, args[i]);
             try (ResultSet rs = st.executeQuery()) {
-                List<List<Object>> rows = new ArrayList<>();
                 int n = rs.getMetaData().getColumnCount();
+                List<String> labels = new ArrayList<>(n);
+                for (int i = 1; i <= n; i++) labels.add(rs.getMetaData().getColumnLabel(i));
+                List<R> rows = new ArrayList<>();
                 while (rs.next()) {
-                    List<Object> row = new ArrayList<>(n);
-                    for (int i = 1; i <= n; i++) row.add(rs.getObject(i));
-                    rows.add(row);
+                    List<Object> values = new ArrayList<>(n);
+                    for (int i = 1; i <= n; i++) values.add(rs.getObject(i));
+                    rows.add(shape.apply(labels, values));
                 }
                 return rows;
             }

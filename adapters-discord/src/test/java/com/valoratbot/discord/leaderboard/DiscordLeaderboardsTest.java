@@ -6,18 +6,18 @@ import com.valoratbot.core.result.ErrorCode;
 import com.valoratbot.core.result.Result;
 import com.valoratbot.core.text.Language;
 import com.valoratbot.discord.DiscordGateway;
-import com.valoratbot.standin.DiscordStandIn;
+import com.valoratbot.discord.Sandbox;
 import com.valoratbot.standin.StandInAttachment;
 import com.valoratbot.standin.StandInMessage;
-import org.junit.jupiter.api.AfterAll;
+import com.valoratbot.testing.TestStandIn;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.time.Duration;
 import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -30,23 +30,16 @@ class DiscordLeaderboardsTest {
     private static final long VOICE = 3_200_000_000_000_000_201L;
     private static final long MISSING = 3_200_000_000_000_000_999L;
 
-    private static DiscordStandIn standIn;
-    private static DiscordGateway discord;
+    @RegisterExtension
+    static final TestStandIn standIn = TestStandIn.with(b -> b.botToken("leaderboard-token"))
+            .seeded(s -> s.createGuild(GUILD, "Les Valorants").textChannel(RESULTS, "classements").voiceChannel(VOICE, "Vocal"));
+
     private static DiscordLeaderboards leaderboards;
 
     @BeforeAll
     static void connect() {
-        standIn = DiscordStandIn.builder().port(0).botToken("leaderboard-token").build().start();
-        standIn.state().createGuild(GUILD, "Les Valorants").textChannel(RESULTS, "classements").voiceChannel(VOICE, "Vocal");
-        discord = DiscordGateway.builder().token(standIn.botToken()).restBaseUrl(standIn.restBaseUrl())
-                .gatewayUrl(standIn.gatewayUrl()).readyTimeout(Duration.ofSeconds(30)).build().start();
+        DiscordGateway discord = standIn.closeAfter(Sandbox.gatewayTo(standIn.standIn()).build().start());
         leaderboards = DiscordLeaderboards.builder(discord::jda).language(Language.FR).build();
-    }
-
-    @AfterAll
-    static void close() {
-        if (discord != null) discord.close();
-        if (standIn != null) standIn.close();
     }
 
     private static CommandContext context() {

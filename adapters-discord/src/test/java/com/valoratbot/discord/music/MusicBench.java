@@ -8,14 +8,14 @@ import com.valoratbot.core.port.PlayMusic;
 import com.valoratbot.core.result.Result;
 import com.valoratbot.standin.DiscordStandIn;
 import com.valoratbot.standin.Permissions;
+import com.valoratbot.standin.StandInJda;
 import com.valoratbot.standin.voice.JitterHistogram;
 import com.valoratbot.standin.voice.VoiceServer;
+import com.valoratbot.testing.Eventually;
 import net.dv8tion.jda.api.JDA;
 import net.dv8tion.jda.api.JDABuilder;
 import net.dv8tion.jda.api.requests.GatewayIntent;
-import net.dv8tion.jda.api.requests.RestConfig;
 import net.dv8tion.jda.api.utils.ChunkingFilter;
-import net.dv8tion.jda.api.utils.Compression;
 import net.dv8tion.jda.api.utils.MemberCachePolicy;
 
 import java.lang.management.ManagementFactory;
@@ -86,14 +86,10 @@ public final class MusicBench {
                         .member(guild + LISTENER_OFFSET, "listener" + i, false)
                         .voiceState(guild + LISTENER_OFFSET, guild + CHANNEL_OFFSET, false);
             }
-            JDABuilder builder = JDABuilder.create(standIn.botToken(), EnumSet.of(GatewayIntent.GUILD_VOICE_STATES))
+            JDABuilder builder = StandInJda.pointAt(JDABuilder.create(standIn.botToken(), EnumSet.of(GatewayIntent.GUILD_VOICE_STATES))
                     .setMemberCachePolicy(MemberCachePolicy.VOICE)
                     .setChunkingFilter(ChunkingFilter.NONE)
-                    .setRestConfig(new RestConfig().setBaseUrl(standIn.restBaseUrl()))
-                    .setSessionController(new MusicRig.FixedGateway(standIn.gatewayUrl()))
-                    .setCompression(Compression.NONE)
-                    .setWebsocketFactory(new WebSocketFactory().setSSLContext(voice.certificate().clientContext()))
-                    .setEnableShutdownHook(false);
+                    .setWebsocketFactory(new WebSocketFactory().setSSLContext(voice.certificate().clientContext())), standIn);
             MusicPlayers.configure(builder, VoiceMode.PASSTHROUGH);
             if (jdaSender) builder.setAudioModuleConfig(new net.dv8tion.jda.api.audio.AudioModuleConfig());
             JDA jda = builder.build().awaitReady();
@@ -125,8 +121,7 @@ public final class MusicBench {
                 }
                 summaries.forEach(System.out::println);
             } finally {
-                jda.shutdownNow();
-                jda.awaitShutdown(Duration.ofSeconds(10));
+                StandInJda.shutdown(jda);
             }
         }
     }
@@ -181,13 +176,8 @@ public final class MusicBench {
             started.add(i);
         }
         // JDA sends at most 120 Gateway messages a minute, voice joins included: 50 joins take a while.
-        long until = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        for (int i : started) {
-            while (voice.audioFrames(FIRST_GUILD + i) < before[i] + 50) {
-                if (System.nanoTime() > until) throw new IllegalStateException("guild " + i + " does not play");
-                Thread.sleep(20);
-            }
-        }
+        Eventually.within(Duration.ofSeconds(120), "every started guild plays",
+                () -> started.stream().allMatch(i -> voice.audioFrames(FIRST_GUILD + i) >= before[i] + 50));
     }
 
     private static void stopIn(MusicPlayers music, int from, int to) {

@@ -1,5 +1,6 @@
 package com.valoratbot.discord.music;
 
+import com.valoratbot.testing.Eventually;
 import com.valoratbot.core.port.music.QueueStore;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -82,7 +83,7 @@ class MusicPlaybackTest {
         assertThat(result.path("track").has("artist")).isTrue();
         assertThat(result.path("track").has("thumbnail")).isTrue();
 
-        await("frames arrive", () -> rig.audioFrames() > 10, Duration.ofSeconds(15));
+        Eventually.within(Duration.ofSeconds(15), "frames arrive", () -> rig.audioFrames() > 10);
         assertThat(rig.botInVoice()).isTrue();
         assertThat(rig.standIn.state().voiceState(GUILD, rig.standIn.botUserId()).orElseThrow().channelId()).isEqualTo(VOCAL);
         assertThat(rig.framesDuring(1_000)).isBetween(42L, 58L);
@@ -151,7 +152,7 @@ class MusicPlaybackTest {
         assertThat(q.path("nowPlaying").path("uri").asText()).isEqualTo(b);
         assertThat(q.path("queue").size()).isZero();
 
-        await("b ends", () -> queue().path("nowPlaying").isNull(), Duration.ofSeconds(8));
+        Eventually.within(Duration.ofSeconds(8), "b ends", () -> queue().path("nowPlaying").isNull());
         sleep(200);
         long framesOfB = rig.audioFrames() - before;
         assertThat(framesOfB).as("a 3 s track is 150 frames of 20 ms").isBetween(144L, 156L);
@@ -186,16 +187,16 @@ class MusicPlaybackTest {
     @Test
     @Order(8)
     void theMusicSurvivesAVoiceReconnectAndAVoiceResume() {
-        await("long plays", () -> rig.framesDuring(200) > 5, Duration.ofSeconds(10));
+        Eventually.within(Duration.ofSeconds(10), "long plays", () -> rig.framesDuring(200) > 5);
         int sessions = rig.voice.stats(GUILD).sessions();
         assertThat(rig.voice.disconnect(GUILD, VoiceServer.CLOSE_VOICE_SERVER_CRASHED)).isTrue();
-        await("a new voice session", () -> rig.voice.stats(GUILD).sessions() > sessions, Duration.ofSeconds(15));
-        await("frames again", () -> rig.framesDuring(200) > 5, Duration.ofSeconds(10));
+        Eventually.within(Duration.ofSeconds(15), "a new voice session", () -> rig.voice.stats(GUILD).sessions() > sessions);
+        Eventually.within(Duration.ofSeconds(10), "frames again", () -> rig.framesDuring(200) > 5);
 
         int resumes = rig.voice.stats(GUILD).resumes();
         assertThat(rig.voice.disconnect(GUILD, 4000)).isTrue();
-        await("a resume", () -> rig.voice.stats(GUILD).resumes() > resumes, Duration.ofSeconds(15));
-        await("frames again", () -> rig.framesDuring(200) > 5, Duration.ofSeconds(10));
+        Eventually.within(Duration.ofSeconds(15), "a resume", () -> rig.voice.stats(GUILD).resumes() > resumes);
+        Eventually.within(Duration.ofSeconds(10), "frames again", () -> rig.framesDuring(200) > 5);
         assertThat(queue().path("nowPlaying").path("uri").asText()).isEqualTo(longTone);
     }
 
@@ -220,7 +221,7 @@ class MusicPlaybackTest {
         assertThat(q.path("nowPlaying").path("position").asLong()).isGreaterThanOrEqualTo(positionBefore - 100);
         assertThat(q.path("queue").size()).isEqualTo(1);
         assertThat(q.path("queue").get(0).path("uri").asText()).isEqualTo(b);
-        await("frames after the restart", () -> rig.audioFrames() > framesAtRestart + 25, Duration.ofSeconds(15));
+        Eventually.within(Duration.ofSeconds(15), "frames after the restart", () -> rig.audioFrames() > framesAtRestart + 25);
         long resumedAt = queue().path("nowPlaying").path("position").asLong();
         assertThat(resumedAt).isGreaterThan(positionBefore);
     }
@@ -229,13 +230,13 @@ class MusicPlaybackTest {
     @Order(10)
     void stopClearsTheQueueAndLeavesTheChannel() {
         assertThat(run("stop", "{}").path("ok").asBoolean()).isTrue();
-        await("the bot leaves", () -> !rig.botInVoice(), Duration.ofSeconds(10));
+        Eventually.within(Duration.ofSeconds(10), "the bot leaves", () -> !rig.botInVoice());
         sleep(200);
         assertThat(rig.framesDuring(500)).isZero();
         ObjectNode q = queue();
         assertThat(q.path("nowPlaying").isNull()).isTrue();
         assertThat(q.path("queue").size()).isZero();
-        await("the saved queue is forgotten", () -> store.loadAll().isEmpty(), Duration.ofSeconds(5));
+        Eventually.within(Duration.ofSeconds(5), "the saved queue is forgotten", () -> store.loadAll().isEmpty());
 
         ObjectNode again = run("stop", "{}");
         assertThat(again.path("code").asText()).isEqualTo("nothing_playing");

@@ -11,21 +11,18 @@ import com.valoratbot.core.text.Language;
 import com.valoratbot.core.run.Ports;
 import com.valoratbot.standin.DemoGuild;
 import com.valoratbot.standin.DiscordStandIn;
+import com.valoratbot.standin.StandInJda;
 import com.valoratbot.standin.voice.VoiceServer;
 import net.dv8tion.jda.api.JDA;
 import net.dv8tion.jda.api.JDABuilder;
 import net.dv8tion.jda.api.requests.GatewayIntent;
-import net.dv8tion.jda.api.requests.RestConfig;
 import net.dv8tion.jda.api.utils.ChunkingFilter;
-import net.dv8tion.jda.api.utils.Compression;
 import net.dv8tion.jda.api.utils.MemberCachePolicy;
-import net.dv8tion.jda.api.utils.SessionControllerAdapter;
 
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.function.BooleanSupplier;
 
 /**
  * The stand-in with its voice server, the demo guild (voice channels {@code Vocal} and {@code AFK}), a local server
@@ -61,14 +58,10 @@ final class MusicRig implements AutoCloseable {
     }
 
     JDA connect() {
-        JDABuilder builder = JDABuilder.create(standIn.botToken(), EnumSet.of(GatewayIntent.GUILD_VOICE_STATES, GatewayIntent.GUILD_MESSAGES))
+        JDABuilder builder = StandInJda.pointAt(JDABuilder.create(standIn.botToken(), EnumSet.of(GatewayIntent.GUILD_VOICE_STATES, GatewayIntent.GUILD_MESSAGES))
                 .setMemberCachePolicy(MemberCachePolicy.VOICE.or(MemberCachePolicy.OWNER))
                 .setChunkingFilter(ChunkingFilter.NONE)
-                .setRestConfig(new RestConfig().setBaseUrl(standIn.restBaseUrl()))
-                .setSessionController(new FixedGateway(standIn.gatewayUrl()))
-                .setCompression(Compression.NONE)
-                .setWebsocketFactory(new WebSocketFactory().setSSLContext(voice.certificate().clientContext()))
-                .setEnableShutdownHook(false);
+                .setWebsocketFactory(new WebSocketFactory().setSSLContext(voice.certificate().clientContext())), standIn);
         MusicPlayers.configure(builder, VoiceMode.PASSTHROUGH);
         try {
             return builder.build().awaitReady();
@@ -79,10 +72,8 @@ final class MusicRig implements AutoCloseable {
     }
 
     static void shutdown(JDA jda) {
-        if (jda == null) return;
-        jda.shutdownNow();
         try {
-            jda.awaitShutdown(Duration.ofSeconds(10));
+            StandInJda.shutdown(jda);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -119,14 +110,6 @@ final class MusicRig implements AutoCloseable {
         return standIn.state().voiceState(GUILD, standIn.botUserId()).isPresent();
     }
 
-    static void await(String what, BooleanSupplier condition, Duration timeout) {
-        long until = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > until) throw new AssertionError("not within " + timeout + ": " + what);
-            sleep(20);
-        }
-    }
-
     static void sleep(long millis) {
         try {
             Thread.sleep(millis);
@@ -143,21 +126,4 @@ final class MusicRig implements AutoCloseable {
         voice.close();
     }
 
-    static final class FixedGateway extends SessionControllerAdapter {
-        private final String url;
-
-        FixedGateway(String url) {
-            this.url = url;
-        }
-
-        @Override
-        public String getGateway() {
-            return url;
-        }
-
-        @Override
-        public ShardedGateway getShardedGateway(JDA api) {
-            return new ShardedGateway(url, 1);
-        }
-    }
 }

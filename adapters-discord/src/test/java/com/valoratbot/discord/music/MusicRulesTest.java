@@ -1,5 +1,6 @@
 package com.valoratbot.discord.music;
 
+import com.valoratbot.testing.Eventually;
 import com.valoratbot.core.port.music.QueueStore;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -35,7 +36,7 @@ class MusicRulesTest {
     void closePlayers() {
         if (music != null) music.close();
         music = null;
-        await("the bot left", () -> !rig.botInVoice(), Duration.ofSeconds(10));
+        Eventually.within(Duration.ofSeconds(10), "the bot left", () -> !rig.botInVoice());
         rig.listenerIn(null);
     }
 
@@ -73,7 +74,7 @@ class MusicRulesTest {
         ObjectNode r = play("daft punk one more time", VOCAL);
         assertThat(r.path("ok").asBoolean()).as(r.toString()).isTrue();
         assertThat(r.path("track").path("title").asText()).isEqualTo("daft punk one more time");
-        await("frames", () -> rig.framesDuring(200) > 5, Duration.ofSeconds(10));
+        Eventually.within(Duration.ofSeconds(10), "frames", () -> rig.framesDuring(200) > 5);
         assertThat(TrackLoader.youtubeFromClasspath()).as("dev.lavalink.youtube is not a dependency here").isEmpty();
     }
 
@@ -176,10 +177,10 @@ class MusicRulesTest {
         QueueStore store = QueueStore.inMemory();
         music = players().idleTimeout(Duration.ofMillis(1_500)).queueStore(store).build();
         assertThat(play(rig.tones.tone("alone", 30, 440), VOCAL).path("ok").asBoolean()).isTrue();
-        await("the bot joins", rig::botInVoice, Duration.ofSeconds(10));
-        await("the bot leaves, alone", () -> !rig.botInVoice(), Duration.ofSeconds(10));
+        Eventually.within(Duration.ofSeconds(10), "the bot joins", rig::botInVoice);
+        Eventually.within(Duration.ofSeconds(10), "the bot leaves, alone", () -> !rig.botInVoice());
         assertThat(command(music, "getQueue", "{}").path("nowPlaying").isNull()).isTrue();
-        await("the queue is forgotten", () -> store.loadAll().isEmpty(), Duration.ofSeconds(5));
+        Eventually.within(Duration.ofSeconds(5), "the queue is forgotten", () -> store.loadAll().isEmpty());
     }
 
     @Test
@@ -187,10 +188,10 @@ class MusicRulesTest {
         rig.listenerIn(VOCAL);
         music = players().idleTimeout(Duration.ofMillis(1_500)).build();
         assertThat(play(rig.tones.tone("short", 2.5, 440), VOCAL).path("ok").asBoolean()).isTrue();
-        await("frames", () -> rig.audioFrames() > 0 && rig.framesDuring(100) > 0, Duration.ofSeconds(10));
+        Eventually.within(Duration.ofSeconds(10), "frames", () -> rig.audioFrames() > 0 && rig.framesDuring(100) > 0);
         sleep(1_700);
         assertThat(rig.botInVoice()).as("still playing to Alice").isTrue();
-        await("the bot leaves once idle", () -> !rig.botInVoice(), Duration.ofSeconds(10));
+        Eventually.within(Duration.ofSeconds(10), "the bot leaves once idle", () -> !rig.botInVoice());
     }
 
     @Test
@@ -199,19 +200,18 @@ class MusicRulesTest {
         QueueStore store = QueueStore.inMemory();
         music = players().queueStore(store).saveInterval(Duration.ofMillis(200)).build();
         assertThat(play(rig.tones.tone("moved", 30, 440), VOCAL).path("ok").asBoolean()).isTrue();
-        await("frames", () -> rig.framesDuring(100) > 0, Duration.ofSeconds(10));
+        Eventually.within(Duration.ofSeconds(10), "frames", () -> rig.framesDuring(100) > 0);
 
         rig.standIn.state().setVoiceState(GUILD, rig.standIn.botUserId(), AFK, false);
-        await("JDA sees the move", () -> {
+        Eventually.within(Duration.ofSeconds(10), "JDA sees the move", () -> {
             var connected = jda.getGuildById(GUILD).getAudioManager().getConnectedChannel();
             return connected != null && connected.getIdLong() == AFK;
-        }, Duration.ofSeconds(10));
+        });
 
         ObjectNode busy = play(rig.tones.tone("other", 1, 440), VOCAL);
         assertThat(busy.path("code").asText()).isEqualTo("busy");
         assertThat(busy.path("channelId").asText()).isEqualTo(Long.toString(AFK));
-        await("saved in the new channel", () -> store.loadAll().getOrDefault(GUILD, "").contains("\"channelId\":\"" + AFK + "\""),
-                Duration.ofSeconds(5));
+        Eventually.within(Duration.ofSeconds(5), "saved in the new channel", () -> store.loadAll().getOrDefault(GUILD, "").contains("\"channelId\":\"" + AFK + "\""));
         assertThat(play(rig.tones.tone("there", 1, 440), AFK).path("position").asInt()).isEqualTo(1);
     }
 

@@ -1,5 +1,6 @@
 package com.valoratbot.discord.music;
 
+import com.valoratbot.testing.Eventually;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import net.dv8tion.jda.api.JDA;
 import org.junit.jupiter.api.Test;
@@ -24,7 +25,7 @@ class MusicThroughConnectionTest {
                     .commandTimeout(Duration.ofMillis(800)).build()) {
                 String tone = rig.tones.tone("away", 5, 440);
                 rig.standIn.close();
-                await("JDA sees the gateway gone", () -> jda.getStatus() != JDA.Status.CONNECTED, Duration.ofSeconds(10));
+                Eventually.within(Duration.ofSeconds(10), "JDA sees the gateway gone", () -> jda.getStatus() != JDA.Status.CONNECTED);
 
                 long started = System.nanoTime();
                 ObjectNode played = command(music, "play", "{\"query\": \"" + tone + "\", \"voiceChannelId\": \"" + VOCAL + "\"}");

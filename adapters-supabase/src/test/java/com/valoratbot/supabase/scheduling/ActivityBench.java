@@ -1,5 +1,9 @@
 package com.valoratbot.supabase.scheduling;
 
+import com.valoratbot.supabase.Database;
+import com.valoratbot.supabase.DatabaseSettings;
+import com.valoratbot.testing.TestClock;
+import com.valoratbot.testing.TestPostgres;
 import com.valoratbot.core.activity.ActivityAggregator;
 import com.valoratbot.core.activity.VoiceMember;
 import com.valoratbot.core.command.Snowflake;
@@ -66,10 +70,14 @@ public final class ActivityBench {
     }
 
     private static void flush() {
-        DataSource ds = SchedulingDb.dataSource();
-        SchedulingDb.reset();
+        // A fresh, migrated database on the tests' shared embedded server (a main, not a JUnit class).
+        String name = "activity_bench_" + ProcessHandle.current().pid();
+        TestPostgres.createDatabase(name);
+        Database database = Database.open(DatabaseSettings.builder().user("postgres")
+                .url("jdbc:postgresql://localhost:" + TestPostgres.port() + "/" + name).build());
+        DataSource ds = database.dataSource();
         PostgresActivityStore store = PostgresActivityStore.create(ds);
-        MutableClock clock = new MutableClock(Instant.parse("2025-12-10T09:00:00Z"));
+        TestClock clock = new TestClock(Instant.parse("2025-12-10T09:00:00Z"));
         Snowflake guild = Snowflake.of(100_000_000_000_000_001L);
         Snowflake voice = Snowflake.of(200_000_000_000_000_001L);
         int members = 1_000;
@@ -93,6 +101,7 @@ public final class ActivityBench {
         double[] measured = Arrays.copyOfRange(millis, 1, millis.length);
         System.out.printf(Locale.ROOT, "{\"bench\":\"activity_flush\",\"unit\":\"ms_per_flush_of_1000_members\",\"rows\":%d,\"names\":%d,\"runs\":%s,\"median\":%.1f}%n",
                 members, members, json(measured, "%.1f"), median(measured));
+        database.close();
     }
 
     private static double median(double[] values) {

@@ -1,8 +1,9 @@
 package com.valoratbot.supabase.scheduling;
 
 import com.valoratbot.core.command.Snowflake;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import com.valoratbot.supabase.TestDatabase;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.ZoneId;
 import java.util.Optional;
@@ -11,18 +12,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class PostgresGuildTimeZonesTest {
 
+    // Several workers share the pool in one JVM (db-scheduler polls on each), hence 12 connections.
+    @RegisterExtension
+    static final TestDatabase db = TestDatabase.migrated(s -> s.poolSize(12)).emptiedBeforeEach(
+            Tables.SCHEDULED_ANNOUNCEMENTS, Tables.ANNOUNCEMENT_TASKS, Tables.LEADERBOARD_SCHEDULES,
+            Tables.LEADERBOARD_TASKS, Tables.ACTIVITY_DAILY, Tables.MEMBER_NAMES, Tables.GUILD_SETTINGS);
+
     private static final Snowflake GUILD = Snowflake.of(100000000000000001L);
     private static final ZoneId MONTREAL = ZoneId.of("America/Montreal");
 
-    @BeforeEach
-    void emptyTables() {
-        SchedulingDb.reset();
-    }
-
     @Test
     void aGuildWithoutAZoneGetsTheDefaultAndASetZoneIsSeenByAnotherProcessAfterReload() {
-        var here = PostgresGuildTimeZones.builder(SchedulingDb.dataSource()).build();
-        var there = PostgresGuildTimeZones.builder(SchedulingDb.dataSource()).defaultZone(ZoneId.of("UTC")).build().start();
+        var here = PostgresGuildTimeZones.builder(db.database().dataSource()).build();
+        var there = PostgresGuildTimeZones.builder(db.database().dataSource()).defaultZone(ZoneId.of("UTC")).build().start();
         assertThat(here.zoneOf(GUILD)).isEqualTo(ZoneId.of("Europe/Paris"));
         here.setZone(GUILD, Optional.of(MONTREAL));
         assertThat(here.zoneOf(GUILD)).isEqualTo(MONTREAL);
@@ -37,8 +39,8 @@ class PostgresGuildTimeZonesTest {
 
     @Test
     void anUnknownZoneInTheTableFallsBackToTheDefault() {
-        SchedulingDb.exec("INSERT INTO valoratbot.guild_settings (guild_id, time_zone) VALUES (?, 'Mars/Olympus')", GUILD.value());
-        var zones = PostgresGuildTimeZones.builder(SchedulingDb.dataSource()).build().start();
+        db.execute("INSERT INTO valoratbot.guild_settings (guild_id, time_zone) VALUES (?, 'Mars/Olympus')", GUILD.value());
+        var zones = PostgresGuildTimeZones.builder(db.database().dataSource()).build().start();
         assertThat(zones.zoneOf(GUILD)).isEqualTo(ZoneId.of("Europe/Paris"));
         zones.close();
     }

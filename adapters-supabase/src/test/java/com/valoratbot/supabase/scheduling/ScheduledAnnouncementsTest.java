@@ -12,8 +12,11 @@ import com.valoratbot.core.result.Result;
 import com.valoratbot.core.port.schedule.GuildPresence;
 import com.valoratbot.core.schedule.ScheduledAnnouncements;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import com.valoratbot.supabase.TestDatabase;
+import com.valoratbot.testing.TestClock;
+import com.valoratbot.testing.Eventually;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -32,6 +35,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class ScheduledAnnouncementsTest {
 
+    // Several workers share the pool in one JVM (db-scheduler polls on each), hence 12 connections.
+    @RegisterExtension
+    static final TestDatabase db = TestDatabase.migrated(s -> s.poolSize(12)).emptiedBeforeEach(
+            Tables.SCHEDULED_ANNOUNCEMENTS, Tables.ANNOUNCEMENT_TASKS, Tables.LEADERBOARD_SCHEDULES,
+            Tables.LEADERBOARD_TASKS, Tables.ACTIVITY_DAILY, Tables.MEMBER_NAMES, Tables.GUILD_SETTINGS);
+
     private static final Snowflake GUILD = Snowflake.of(100000000000000001L);
     private static final Snowflake OTHER_GUILD = Snowflake.of(100000000000000002L);
     private static final Snowflake CHANNEL = Snowflake.of(200000000000000001L);
@@ -40,13 +49,8 @@ class ScheduledAnnouncementsTest {
     private static final Instant NOW = Instant.parse("2025-12-10T09:00:00Z");
     private static final Duration WAIT = Duration.ofSeconds(15);
 
-    private final MutableClock clock = new MutableClock(NOW);
+    private final TestClock clock = new TestClock(NOW);
     private final List<AutoCloseable> toClose = new ArrayList<>();
-
-    @BeforeEach
-    void emptyTables() {
-        SchedulingDb.reset();
-    }
 
     @AfterEach
     void stopWorkers() throws Exception {
@@ -54,8 +58,8 @@ class ScheduledAnnouncementsTest {
     }
 
     private ScheduledAnnouncements worker(String name, RecordingAnnouncements discord, GuildPresence presence) {
-        var timer = DbSchedulerTimer.announcements(SchedulingDb.dataSource(), clock).workerName(name).pollingInterval(Duration.ofMillis(200)).build();
-        ScheduledAnnouncements w = ScheduledAnnouncements.builder(PostgresAnnouncementStore.on(SchedulingDb.dataSource()), timer, discord, clock)
+        var timer = DbSchedulerTimer.announcements(db.database().dataSource(), clock).workerName(name).pollingInterval(Duration.ofMillis(200)).build();
+        ScheduledAnnouncements w = ScheduledAnnouncements.builder(PostgresAnnouncementStore.on(db.database().dataSource()), timer, discord, clock)
                 .guildPresence(presence).build();
         toClose.add(w);
         return w;
@@ -85,7 +89,7 @@ class ScheduledAnnouncementsTest {
     }
 
     private static Map<String, Object> stored(String id) {
-        return SchedulingDb.row("SELECT * FROM valoratbot.scheduled_announcements WHERE id = ?", id);
+        return db.row("SELECT * FROM valoratbot.scheduled_announcements WHERE id = ?", id);
     }
 
     private static String status(String id) {
@@ -101,12 +105,12 @@ class ScheduledAnnouncementsTest {
 
         clock.set(Instant.parse("2025-12-10T09:29:00Z"));
         worker.checkNow();
-        Await.quietly(Duration.ofMillis(600));
+        Eventually.quietly(Duration.ofMillis(600));
         assertThat(discord.posts).isEmpty();
 
         clock.set(Instant.parse("2025-12-10T09:30:00Z"));
         worker.checkNow();
-        Await.until(WAIT, "the announcement is sent", () -> "sent".equals(status(id)));
+        Eventually.within(WAIT, "the announcement is sent", () -> "sent".equals(status(id)));
         assertThat(discord.posts).hasSize(1);
         var post = discord.posts.getFirst();
         assertThat(post.context().guildId()).isEqualTo(GUILD);
@@ -130,7 +134,7 @@ class ScheduledAnnouncementsTest {
         worker.start();
         clock.set(Instant.parse("2025-12-10T09:05:00Z"));
         worker.checkNow();
-        Await.until(WAIT, "the first one is sent", () -> "sent".equals(status(soon)));
+        Eventually.within(WAIT, "the first one is sent", () -> "sent".equals(status(soon)));
         assertThat(ok(worker.pending(context(GUILD)))).extracting(ScheduledAnnouncement::scheduledId, ScheduledAnnouncement::status)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple(later, "pending"), org.assertj.core.groups.Tuple.tuple(soon, "sent"));
         // A sent announcement shows the message it became, so a dashboard can link to it.
@@ -140,10 +144,10 @@ class ScheduledAnnouncementsTest {
 
     @Test
     void aTimeWithoutZoneIsReadInTheGuildsOwnZone() {
-        var zones = PostgresGuildTimeZones.builder(SchedulingDb.dataSource()).build();
+        var zones = PostgresGuildTimeZones.builder(db.database().dataSource()).build();
         zones.setZone(GUILD, Optional.of(ZoneId.of("America/Montreal")));
-        var worker = ScheduledAnnouncements.builder(PostgresAnnouncementStore.on(SchedulingDb.dataSource()),
-                DbSchedulerTimer.announcements(SchedulingDb.dataSource(), clock).build(), new RecordingAnnouncements(), clock).timeZones(zones).build();
+        var worker = ScheduledAnnouncements.builder(PostgresAnnouncementStore.on(db.database().dataSource()),
+                DbSchedulerTimer.announcements(db.database().dataSource(), clock).build(), new RecordingAnnouncements(), clock).timeZones(zones).build();
         toClose.add(worker);
         String montreal = ok(worker.schedule(context(GUILD), at("2025-12-24T20:00", "réveillon")));
         String paris = ok(worker.schedule(context(OTHER_GUILD), at("2025-12-24T20:00", "réveillon")));
@@ -162,12 +166,12 @@ class ScheduledAnnouncementsTest {
 
         clock.set(Instant.parse("2026-03-29T01:29:00Z")); // 03:29 CEST
         worker.checkNow();
-        Await.quietly(Duration.ofMillis(600));
+        Eventually.quietly(Duration.ofMillis(600));
         assertThat(discord.posts).isEmpty();
 
         clock.set(Instant.parse("2026-03-29T01:30:00Z")); // 03:30 CEST
         worker.checkNow();
-        Await.until(WAIT, "the announcement is sent", () -> discord.posts.size() == 1);
+        Eventually.within(WAIT, "the announcement is sent", () -> discord.posts.size() == 1);
     }
 
     @Test
@@ -178,7 +182,7 @@ class ScheduledAnnouncementsTest {
                 new ScheduledTime.Absolute(OffsetDateTime.parse("2025-12-10T08:58:00Z")))));
         assertThat(f.code()).isEqualTo(ErrorCode.INVALID_PAYLOAD);
         assertThat(f.reason().key()).isEqualTo("scheduled_in_past");
-        assertThat(SchedulingDb.rows("SELECT id FROM valoratbot.scheduled_announcements")).isEmpty();
+        assertThat(db.rows("SELECT id FROM valoratbot.scheduled_announcements")).isEmpty();
     }
 
     @Test
@@ -188,8 +192,8 @@ class ScheduledAnnouncementsTest {
         String first = ok(worker.schedule(ctx, at("2025-12-10T12:00", "once")));
         String again = ok(worker.schedule(ctx, at("2025-12-10T12:00", "once")));
         assertThat(again).isEqualTo(first);
-        assertThat(SchedulingDb.rows("SELECT id FROM valoratbot.scheduled_announcements")).hasSize(1);
-        assertThat(SchedulingDb.rows("SELECT task_instance FROM valoratbot.announcement_tasks")).hasSize(1);
+        assertThat(db.rows("SELECT id FROM valoratbot.scheduled_announcements")).hasSize(1);
+        assertThat(db.rows("SELECT task_instance FROM valoratbot.announcement_tasks")).hasSize(1);
     }
 
     @Test
@@ -202,13 +206,13 @@ class ScheduledAnnouncementsTest {
         clock.set(Instant.parse("2025-12-10T09:20:00Z")); // ten minutes late: within the grace
         var after = new RecordingAnnouncements();
         var second = worker("after-restart", after).start();
-        Await.until(WAIT, "the announcement is sent", () -> "sent".equals(status(id)));
-        Await.quietly(Duration.ofMillis(500));
+        Eventually.within(WAIT, "the announcement is sent", () -> "sent".equals(status(id)));
+        Eventually.quietly(Duration.ofMillis(500));
         assertThat(before.posts).isEmpty();
         assertThat(after.posts).hasSize(1);
         assertThat(stored(id).get("attempted_by")).isEqualTo("after-restart");
         second.checkNow();
-        Await.quietly(Duration.ofMillis(400));
+        Eventually.quietly(Duration.ofMillis(400));
         assertThat(after.posts).hasSize(1);
     }
 
@@ -220,7 +224,7 @@ class ScheduledAnnouncementsTest {
         clock.set(Instant.parse("2025-12-10T09:30:00Z").plus(Duration.ofMinutes(59)));
         var discord = new RecordingAnnouncements();
         worker("w2", discord).start();
-        Await.until(WAIT, "the announcement is sent", () -> "sent".equals(status(id)));
+        Eventually.within(WAIT, "the announcement is sent", () -> "sent".equals(status(id)));
         assertThat(discord.posts).hasSize(1);
     }
 
@@ -232,7 +236,7 @@ class ScheduledAnnouncementsTest {
         clock.set(Instant.parse("2025-12-10T09:30:00Z").plus(Duration.ofMinutes(61)));
         var discord = new RecordingAnnouncements();
         var second = worker("w2", discord).start();
-        Await.until(WAIT, "the announcement is marked missed", () -> "missed".equals(status(id)));
+        Eventually.within(WAIT, "the announcement is marked missed", () -> "missed".equals(status(id)));
         assertThat(discord.posts).isEmpty();
         assertThat((String) stored(id).get("failure_reason")).contains("60 min");
         assertThat(ok(second.pending(context(GUILD)))).extracting(ScheduledAnnouncement::status).containsExactly("missed");
@@ -251,15 +255,15 @@ class ScheduledAnnouncementsTest {
         clock.set(Instant.parse("2025-12-10T09:15:00Z"));
         a.checkNow();
         b.checkNow();
-        Await.until(WAIT, "all 40 are sent", () -> SchedulingDb.rows(
+        Eventually.within(WAIT, "all 40 are sent", () -> db.rows(
                 "SELECT id FROM valoratbot.scheduled_announcements WHERE status = 'sent'").size() == 40);
-        Await.quietly(Duration.ofMillis(800));
+        Eventually.quietly(Duration.ofMillis(800));
         List<String> sent = new ArrayList<>();
         discordA.posts.forEach(p -> sent.add(p.announcement().message().orElseThrow()));
         discordB.posts.forEach(p -> sent.add(p.announcement().message().orElseThrow()));
         assertThat(sent).hasSize(40);
         assertThat(new HashSet<>(sent)).hasSize(40);
-        assertThat(SchedulingDb.rows("SELECT DISTINCT attempted_by FROM valoratbot.scheduled_announcements"))
+        assertThat(db.rows("SELECT DISTINCT attempted_by FROM valoratbot.scheduled_announcements"))
                 .allSatisfy(r -> assertThat(r.get("attempted_by")).isIn("worker-a", "worker-b"));
     }
 
@@ -269,11 +273,11 @@ class ScheduledAnnouncementsTest {
         String id = ok(first.schedule(context(GUILD), at("2025-12-10T10:15", "peut-être déjà envoyée")));
         first.close();
         // What a worker that died during the Discord call leaves behind.
-        SchedulingDb.exec("UPDATE valoratbot.scheduled_announcements SET status = 'sending', attempted_by = 'dead' WHERE id = ?", id);
+        db.execute("UPDATE valoratbot.scheduled_announcements SET status = 'sending', attempted_by = 'dead' WHERE id = ?", id);
         clock.set(Instant.parse("2025-12-10T09:16:00Z"));
         var discord = new RecordingAnnouncements();
         worker("w2", discord).start();
-        Await.until(WAIT, "the interruption is recorded", () -> "failed".equals(status(id)));
+        Eventually.within(WAIT, "the interruption is recorded", () -> "failed".equals(status(id)));
         assertThat(stored(id).get("failure_code")).isEqualTo("interrupted");
         assertThat(discord.posts).isEmpty();
     }
@@ -283,7 +287,7 @@ class ScheduledAnnouncementsTest {
         var discord = new RecordingAnnouncements().failingWith(Failure.of(ErrorCode.CHANNEL_NOT_FOUND, "channel_not_found", CHANNEL.toString()));
         var worker = worker("w1", discord).start();
         String id = ok(worker.schedule(context(GUILD), at("2025-12-10T10:00", "salon supprimé")));
-        Await.until(WAIT, "the failure is stored", () -> "failed".equals(status(id)));
+        Eventually.within(WAIT, "the failure is stored", () -> "failed".equals(status(id)));
         assertThat(stored(id).get("failure_code")).isEqualTo("channel_not_found");
         assertThat((String) stored(id).get("failure_reason")).isEqualTo("Le salon " + CHANNEL + " n’existe pas sur ce serveur.");
     }
@@ -296,10 +300,10 @@ class ScheduledAnnouncementsTest {
         ok(worker.cancel(context(GUILD), id));
         clock.set(Instant.parse("2025-12-10T09:21:00Z"));
         worker.checkNow();
-        Await.quietly(Duration.ofMillis(800));
+        Eventually.quietly(Duration.ofMillis(800));
         assertThat(discord.posts).isEmpty();
         assertThat(status(id)).isEqualTo("cancelled");
-        assertThat(SchedulingDb.rows("SELECT task_instance FROM valoratbot.announcement_tasks")).isEmpty();
+        assertThat(db.rows("SELECT task_instance FROM valoratbot.announcement_tasks")).isEmpty();
     }
 
     @Test
@@ -315,7 +319,7 @@ class ScheduledAnnouncementsTest {
     void cancellingAnAlreadySentAnnouncementIsNotFoundAndSaysWhy() {
         var worker = worker("w1", new RecordingAnnouncements()).start();
         String id = ok(worker.schedule(context(GUILD), at("2025-12-10T10:00", "déjà partie")));
-        Await.until(WAIT, "sent", () -> "sent".equals(status(id)));
+        Eventually.within(WAIT, "sent", () -> "sent".equals(status(id)));
         Failure f = err(worker.cancel(context(GUILD), id));
         assertThat(f.code()).isEqualTo(ErrorCode.NOT_FOUND);
         assertThat(f.reason().args().getFirst()).hasToString(com.valoratbot.core.result.Text.of("scheduled.not_pending", id, "sent").toString());
@@ -326,12 +330,12 @@ class ScheduledAnnouncementsTest {
         var elsewhere = new RecordingAnnouncements();
         var notHolding = worker("other-shard", elsewhere, guild -> false).start();
         String id = ok(notHolding.schedule(context(GUILD), at("2025-12-10T10:00", "pour le bon shard")));
-        Await.quietly(Duration.ofMillis(800));
+        Eventually.quietly(Duration.ofMillis(800));
         assertThat(status(id)).isEqualTo("pending");
         var holder = new RecordingAnnouncements();
         worker("right-shard", holder, guild -> guild.equals(GUILD)).start();
         // Time passes (a second per tick): each worker re-offers or takes the job as it comes due again.
-        Await.until(WAIT, "the holder sends it", () -> {
+        Eventually.within(WAIT, "the holder sends it", () -> {
             clock.advance(Duration.ofSeconds(1));
             return "sent".equals(status(id));
         });
@@ -346,11 +350,11 @@ class ScheduledAnnouncementsTest {
         String kept = ok(first.schedule(context(GUILD), at("2025-12-10T10:10", "avec tâche")));
         first.close();
         // What a failed job insert after a stored row leaves behind.
-        SchedulingDb.exec("DELETE FROM valoratbot.announcement_tasks WHERE task_instance = ?", lost);
+        db.execute("DELETE FROM valoratbot.announcement_tasks WHERE task_instance = ?", lost);
         clock.set(Instant.parse("2025-12-10T09:10:00Z"));
         var discord = new RecordingAnnouncements();
         worker("w2", discord).start();
-        Await.until(WAIT, "both are sent", () -> "sent".equals(status(lost)) && "sent".equals(status(kept)));
+        Eventually.within(WAIT, "both are sent", () -> "sent".equals(status(lost)) && "sent".equals(status(kept)));
         assertThat(discord.posts).hasSize(2);
     }
 }

@@ -16,8 +16,11 @@ import com.valoratbot.core.port.Leaderboards.VoiceEntry;
 import com.valoratbot.core.result.Result;
 import com.valoratbot.core.schedule.ScheduledLeaderboards;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import com.valoratbot.supabase.TestDatabase;
+import com.valoratbot.testing.TestClock;
+import com.valoratbot.testing.Eventually;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.sql.Timestamp;
 import java.time.Duration;
@@ -33,6 +36,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class ScheduledLeaderboardsTest {
 
+    // Several workers share the pool in one JVM (db-scheduler polls on each), hence 12 connections.
+    @RegisterExtension
+    static final TestDatabase db = TestDatabase.migrated(s -> s.poolSize(12)).emptiedBeforeEach(
+            Tables.SCHEDULED_ANNOUNCEMENTS, Tables.ANNOUNCEMENT_TASKS, Tables.LEADERBOARD_SCHEDULES,
+            Tables.LEADERBOARD_TASKS, Tables.ACTIVITY_DAILY, Tables.MEMBER_NAMES, Tables.GUILD_SETTINGS);
+
     private static final Snowflake GUILD = Snowflake.of(100000000000000001L);
     private static final Snowflake OTHER_GUILD = Snowflake.of(100000000000000002L);
     private static final Snowflake CHANNEL = Snowflake.of(200000000000000001L);
@@ -40,7 +49,7 @@ class ScheduledLeaderboardsTest {
     /** Sunday 22 March 2026, 19:00 in Paris (CET); clocks go forward the next Sunday. */
     private static final Instant SUNDAY_EVENING = Instant.parse("2026-03-22T18:00:00Z");
 
-    private final MutableClock clock = new MutableClock(SUNDAY_EVENING);
+    private final TestClock clock = new TestClock(SUNDAY_EVENING);
     private final List<Posted> posted = new CopyOnWriteArrayList<>();
     private final AtomicLong messageIds = new AtomicLong(1500000000000000000L);
     private final PublishLeaderboards discord = (ctx, channel, card) -> {
@@ -51,19 +60,14 @@ class ScheduledLeaderboardsTest {
 
     record Posted(CommandContext context, Snowflake channel, LeaderboardCard card) {}
 
-    @BeforeEach
-    void emptyTables() {
-        SchedulingDb.reset();
-    }
-
     @AfterEach
     void stop() throws Exception {
         for (AutoCloseable c : toClose.reversed()) c.close();
     }
 
     private ScheduledLeaderboards leaderboards() {
-        var store = PostgresLeaderboardStore.on(SchedulingDb.dataSource());
-        var timer = DbSchedulerTimer.leaderboards(SchedulingDb.dataSource(), clock).pollingInterval(Duration.ofMillis(200)).build();
+        var store = PostgresLeaderboardStore.on(db.database().dataSource());
+        var timer = DbSchedulerTimer.leaderboards(db.database().dataSource(), clock).pollingInterval(Duration.ofMillis(200)).build();
         var l = ScheduledLeaderboards.builder(store, store, timer, discord, clock).build();
         toClose.add(l);
         return l;
@@ -82,7 +86,7 @@ class ScheduledLeaderboardsTest {
     private void knownDataset() {
         long g = GUILD.value();
         LocalDate today = LocalDate.parse("2026-03-22");
-        PostgresActivityStore.create(SchedulingDb.dataSource()).store(new ActivityBatch(List.of(
+        PostgresActivityStore.create(db.database().dataSource()).store(new ActivityBatch(List.of(
                 new DailyActivity(g, 1, today, 30, 0),
                 new DailyActivity(g, 1, today.minusDays(6), 12, 600),          // first day of the 7
                 new DailyActivity(g, 1, today.minusDays(7), 500, 99_000),      // one day too old
@@ -112,7 +116,7 @@ class ScheduledLeaderboardsTest {
     @Test
     void aLongerPeriodReachesOlderDaysAndAMemberWithoutANameShowsTheirId() {
         knownDataset();
-        PostgresActivityStore.create(SchedulingDb.dataSource()).store(new ActivityBatch(
+        PostgresActivityStore.create(db.database().dataSource()).store(new ActivityBatch(
                 List.of(new DailyActivity(GUILD.value(), 77, LocalDate.parse("2026-03-01"), 1, 0)), List.of()));
         Standings s = ok(leaderboards().standings(context(GUILD), Optional.of(30)));
         assertThat(s.messages().getFirst()).isEqualTo(new MessageEntry("1", "Alice", 542));
@@ -145,9 +149,9 @@ class ScheduledLeaderboardsTest {
         assertThat(next).isEqualTo(Instant.parse("2026-03-22T19:00:00Z")); // tonight 20:00 CET
         Instant replaced = ok(l.schedule(context(GUILD), new ScheduleLeaderboard(CHANNEL, 7, 1, 9)));
         assertThat(replaced).isEqualTo(Instant.parse("2026-03-23T08:00:00Z")); // Monday 09:00 CET
-        assertThat(SchedulingDb.rows("SELECT * FROM valoratbot.leaderboard_schedules")).singleElement()
+        assertThat(db.rows("SELECT * FROM valoratbot.leaderboard_schedules")).singleElement()
                 .satisfies(r -> assertThat(r.get("day_of_week")).isEqualTo(1));
-        assertThat(SchedulingDb.rows("SELECT execution_time FROM valoratbot.leaderboard_tasks")).singleElement()
+        assertThat(db.rows("SELECT execution_time FROM valoratbot.leaderboard_tasks")).singleElement()
                 .satisfies(r -> assertThat(r.get("execution_time")).isEqualTo(Timestamp.from(replaced)));
     }
 
@@ -156,16 +160,16 @@ class ScheduledLeaderboardsTest {
         var l = leaderboards().start();
         ok(l.schedule(context(GUILD), new ScheduleLeaderboard(CHANNEL, 7, 0, 20)));
         l.checkNow();
-        Await.quietly(Duration.ofMillis(600));
+        Eventually.quietly(Duration.ofMillis(600));
         assertThat(posted).isEmpty();
 
         clock.set(Instant.parse("2026-03-22T19:00:01Z"));
         l.checkNow();
-        Await.until(WAIT, "the weekly post", () -> posted.size() == 1);
+        Eventually.within(WAIT, "the weekly post", () -> posted.size() == 1);
         Instant nextWeek = Instant.parse("2026-03-29T18:00:00Z"); // 20:00 CEST, 6 days 23 h later
-        Await.until(WAIT, "the next week is scheduled", () -> Timestamp.from(nextWeek).equals(
-                SchedulingDb.row("SELECT execution_time FROM valoratbot.leaderboard_tasks").get("execution_time")));
-        var row = SchedulingDb.row("SELECT * FROM valoratbot.leaderboard_schedules");
+        Eventually.within(WAIT, "the next week is scheduled", () -> Timestamp.from(nextWeek).equals(
+                db.row("SELECT execution_time FROM valoratbot.leaderboard_tasks").get("execution_time")));
+        var row = db.row("SELECT * FROM valoratbot.leaderboard_schedules");
         assertThat(row.get("last_status")).isEqualTo("sent");
         assertThat(row.get("next_run_at")).isEqualTo(Timestamp.from(nextWeek));
         assertThat(row.get("posting_for")).isNull();
@@ -173,7 +177,7 @@ class ScheduledLeaderboardsTest {
 
         clock.set(nextWeek.plusSeconds(1));
         l.checkNow();
-        Await.until(WAIT, "the second weekly post", () -> posted.size() == 2);
+        Eventually.within(WAIT, "the second weekly post", () -> posted.size() == 2);
     }
 
     @Test
@@ -184,12 +188,12 @@ class ScheduledLeaderboardsTest {
         clock.set(Instant.parse("2026-03-22T20:30:00Z")); // 90 minutes late
         var l = leaderboards().start();
         // The run records "missed" and then the next week in two updates: wait for both.
-        Await.until(WAIT, "the missed week is recorded and the next week set", () -> {
-            var row = SchedulingDb.row("SELECT last_status, next_run_at FROM valoratbot.leaderboard_schedules");
+        Eventually.within(WAIT, "the missed week is recorded and the next week set", () -> {
+            var row = db.row("SELECT last_status, next_run_at FROM valoratbot.leaderboard_schedules");
             return "missed".equals(row.get("last_status")) && !Timestamp.from(Instant.parse("2026-03-22T19:00:00Z")).equals(row.get("next_run_at"));
         });
         assertThat(posted).isEmpty();
-        assertThat(SchedulingDb.row("SELECT next_run_at FROM valoratbot.leaderboard_schedules").get("next_run_at"))
+        assertThat(db.row("SELECT next_run_at FROM valoratbot.leaderboard_schedules").get("next_run_at"))
                 .isEqualTo(Timestamp.from(Instant.parse("2026-03-29T18:00:00Z")));
         l.close();
     }
@@ -199,11 +203,11 @@ class ScheduledLeaderboardsTest {
         var before = leaderboards();
         ok(before.schedule(context(GUILD), new ScheduleLeaderboard(CHANNEL, 7, 0, 20)));
         before.close();
-        SchedulingDb.exec("UPDATE valoratbot.leaderboard_schedules SET posting_for = next_run_at");
+        db.execute("UPDATE valoratbot.leaderboard_schedules SET posting_for = next_run_at");
         clock.set(Instant.parse("2026-03-22T19:00:30Z"));
         leaderboards().start();
-        Await.until(WAIT, "the interruption is recorded", () -> "interrupted".equals(
-                SchedulingDb.row("SELECT last_status FROM valoratbot.leaderboard_schedules").get("last_status")));
+        Eventually.within(WAIT, "the interruption is recorded", () -> "interrupted".equals(
+                db.row("SELECT last_status FROM valoratbot.leaderboard_schedules").get("last_status")));
         assertThat(posted).isEmpty();
     }
 
@@ -212,9 +216,9 @@ class ScheduledLeaderboardsTest {
         var before = leaderboards();
         ok(before.schedule(context(GUILD), new ScheduleLeaderboard(CHANNEL, 7, 0, 20)));
         before.close();
-        SchedulingDb.exec("DELETE FROM valoratbot.leaderboard_tasks");
+        db.execute("DELETE FROM valoratbot.leaderboard_tasks");
         leaderboards().start();
-        assertThat(SchedulingDb.row("SELECT task_instance, execution_time FROM valoratbot.leaderboard_tasks"))
+        assertThat(db.row("SELECT task_instance, execution_time FROM valoratbot.leaderboard_tasks"))
                 .containsEntry("task_instance", GUILD.toString())
                 .containsEntry("execution_time", Timestamp.from(Instant.parse("2026-03-22T19:00:00Z")));
     }

@@ -6,6 +6,7 @@ import com.valoratbot.core.activity.ActivityBatch.DailyActivity;
 import com.valoratbot.core.activity.ActivityBatch.MemberName;
 import com.valoratbot.core.command.Snowflake;
 import com.valoratbot.core.port.schedule.GuildTimeZones;
+import com.valoratbot.testing.TestClock;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -37,7 +38,7 @@ class ActivityAggregatorTest {
     private static final Instant MORNING = Instant.parse("2025-12-10T09:00:00Z");
     private static final LocalDate DAY = LocalDate.parse("2025-12-10");
 
-    private final MutableClock clock = new MutableClock(MORNING);
+    private final TestClock clock = new TestClock(MORNING);
     private final List<ActivityBatch> stored = new CopyOnWriteArrayList<>();
     private final AtomicBoolean databaseDown = new AtomicBoolean();
     private final ActivityStore store = batch -> {
