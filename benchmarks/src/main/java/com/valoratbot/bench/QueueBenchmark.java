@@ -1,11 +1,13 @@
 package com.valoratbot.bench;
 
+import com.valoratbot.core.config.QueueTiming;
 import com.valoratbot.core.port.ClaimCommands;
 import com.valoratbot.core.port.CompleteCommands;
 import com.valoratbot.core.port.QueuedCommand;
 import com.valoratbot.core.run.CommandHandler;
 import com.valoratbot.core.run.CommandWorker;
 import com.valoratbot.core.run.Ports;
+import com.valoratbot.library.QueueWorker;
 import com.valoratbot.supabase.Database;
 import com.valoratbot.supabase.DatabaseSettings;
 import com.valoratbot.supabase.PostgresQueue;
@@ -68,14 +70,13 @@ public final class QueueBenchmark {
 
     /**
      * The real worker on {@code db}; {@code guildIds} names the guild of the i-th latency command.
-     * Assembled here rather than through the library's {@code QueueWorker}: the claim and completion
-     * ports are wrapped to time them, which the front door (rightly) does not offer.
+     * Joined by the library's {@link QueueWorker}, the claim and completion ports wrapped to time them.
      */
     static Figures runWorker(Database db, CommandHandler handler, int samples, int commands, int guilds,
                              java.util.function.IntFunction<String> guildIds) throws Exception {
         clear(db.dataSource());
         Timings t = new Timings();
-        try (PostgresQueue queue = PostgresQueue.builder(db).build()) {
+        try (PostgresQueue queue = PostgresQueue.builder(db).timing(QueueTiming.DEFAULT).build()) {
             ClaimCommands claims = timed(queue.claims(), t);
             CompleteCommands completions = list -> {
                 long start = System.nanoTime();
@@ -83,7 +84,7 @@ public final class QueueBenchmark {
                 t.completeCall(System.nanoTime() - start, list.size());
                 list.forEach(c -> t.done(c.commandId()));
             };
-            try (CommandWorker worker = CommandWorker.builder(claims, completions, queue.recovery(), queue.awaitCommands(), handler).build().start()) {
+            try (CommandWorker worker = QueueWorker.worker(queue, claims, completions, handler, QueueTiming.DEFAULT).build().start()) {
                 return measure(db.dataSource(), t, samples, Duration.ofMillis(5), commands, guilds, guildIds);
             }
         }

@@ -1,6 +1,8 @@
 package com.valoratbot.library;
 
 import com.valoratbot.core.config.QueueTiming;
+import com.valoratbot.core.port.ClaimCommands;
+import com.valoratbot.core.port.CompleteCommands;
 import com.valoratbot.core.run.CommandHandler;
 import com.valoratbot.core.run.CommandWorker;
 import com.valoratbot.supabase.Database;
@@ -38,8 +40,18 @@ public final class QueueWorker implements AutoCloseable {
 
     /** The worker's builder joined to {@code queue}, with the timing the queue was given; the caller adds its limits. */
     public static CommandWorker.Builder worker(PostgresQueue queue, CommandHandler handler, QueueTiming timing) {
+        return worker(queue, queue.claims(), queue.completions(), handler, timing);
+    }
+
+    /**
+     * As {@link #worker(PostgresQueue, CommandHandler, QueueTiming)}, the claims and completions
+     * going through {@code claims} and {@code completions}, which wrap the queue's own (a benchmark
+     * timing each call): everything else is joined the one way.
+     */
+    public static CommandWorker.Builder worker(PostgresQueue queue, ClaimCommands claims, CompleteCommands completions,
+                                               CommandHandler handler, QueueTiming timing) {
         Objects.requireNonNull(timing, "timing");
-        return CommandWorker.builder(queue.claims(), queue.completions(), queue.recovery(), queue.awaitCommands(), handler)
+        return CommandWorker.builder(claims, completions, queue.recovery(), queue.awaitCommands(), handler)
                 .timing(timing).markStarted(queue.startMarks());
     }
 
