@@ -6,18 +6,6 @@ import com.valoratbot.core.result.ErrorCode;
 import com.valoratbot.core.result.Failure;
 import com.valoratbot.core.result.Result;
 import com.valoratbot.core.result.Text;
-import net.dv8tion.jda.api.JDA;
-import net.dv8tion.jda.api.entities.Guild;
-import net.dv8tion.jda.api.entities.channel.middleman.GuildChannel;
-import net.dv8tion.jda.api.exceptions.ErrorResponseException;
-import net.dv8tion.jda.api.exceptions.InsufficientPermissionException;
-import net.dv8tion.jda.api.exceptions.PermissionException;
-import net.dv8tion.jda.api.exceptions.RateLimitedException;
-import net.dv8tion.jda.api.requests.ErrorResponse;
-import net.dv8tion.jda.api.requests.RestAction;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -31,6 +19,17 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import net.dv8tion.jda.api.JDA;
+import net.dv8tion.jda.api.entities.Guild;
+import net.dv8tion.jda.api.entities.channel.middleman.GuildChannel;
+import net.dv8tion.jda.api.exceptions.ErrorResponseException;
+import net.dv8tion.jda.api.exceptions.InsufficientPermissionException;
+import net.dv8tion.jda.api.exceptions.PermissionException;
+import net.dv8tion.jda.api.exceptions.RateLimitedException;
+import net.dv8tion.jda.api.requests.ErrorResponse;
+import net.dv8tion.jda.api.requests.RestAction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What every port shares: the JDA instance (absent before {@code start} and after {@code close}),
@@ -114,10 +113,12 @@ public final class Connection {
         return guarded(context, what, false, action);
     }
 
-    private <T> Result<T> guarded(CommandContext context, String what, boolean awaitGateway, Function<Deadline, Result<T>> action) {
+    private <T> Result<T> guarded(
+            CommandContext context, String what, boolean awaitGateway, Function<Deadline, Result<T>> action) {
         Deadline deadline = deadline();
         try {
-            if (awaitGateway && awaitConnected(deadline) == null) return Result.err(ErrorCode.GUILD_NOT_FOUND, "guild_not_found");
+            if (awaitGateway && awaitConnected(deadline) == null)
+                return Result.err(ErrorCode.GUILD_NOT_FOUND, "guild_not_found");
             return action.apply(deadline);
         } catch (DiscordFailure f) {
             return Result.err(f.failure());
@@ -143,7 +144,9 @@ public final class Connection {
             if (current == null) return null;
             JDA.Status status = current.getStatus();
             if (status == JDA.Status.CONNECTED) return current;
-            if (status == JDA.Status.SHUTDOWN || status == JDA.Status.SHUTTING_DOWN || status == JDA.Status.FAILED_TO_LOGIN) {
+            if (status == JDA.Status.SHUTDOWN
+                    || status == JDA.Status.SHUTTING_DOWN
+                    || status == JDA.Status.FAILED_TO_LOGIN) {
                 return null;
             }
             if (deadline.passed()) {
@@ -162,8 +165,10 @@ public final class Connection {
      */
     boolean certainlyAbsent(Snowflake guildId) {
         JDA current = jda;
-        return current != null && current.getStatus() == JDA.Status.CONNECTED
-                && current.getGuildById(guildId.value()) == null && !current.isUnavailable(guildId.value());
+        return current != null
+                && current.getStatus() == JDA.Status.CONNECTED
+                && current.getGuildById(guildId.value()) == null
+                && !current.isUnavailable(guildId.value());
     }
 
     /** The guild, when the bot is in it and it is available. */
@@ -184,7 +189,8 @@ public final class Connection {
     /** A channel of that guild only: an id of another guild's channel is "not found" here. */
     public GuildChannel channel(Guild guild, Snowflake channelId) {
         GuildChannel channel = guild.getGuildChannelById(channelId.value());
-        if (channel == null) throw DiscordFailure.of(ErrorCode.CHANNEL_NOT_FOUND, "channel_not_found", channelId.toString());
+        if (channel == null)
+            throw DiscordFailure.of(ErrorCode.CHANNEL_NOT_FOUND, "channel_not_found", channelId.toString());
         return channel;
     }
 
@@ -251,9 +257,14 @@ public final class Connection {
         return switch (t) {
             case DiscordFailure f -> f.failure();
             case ErrorResponseException e -> fromDiscord(e, scope);
-            case InsufficientPermissionException e -> Failure.of(ErrorCode.MISSING_PERMISSIONS, "missing_permissions",
-                    e.getPermission().getName(), where(scope));
-            case PermissionException e -> Failure.of(ErrorCode.MISSING_PERMISSIONS, "missing_permissions_discord", where(scope));
+            case InsufficientPermissionException e ->
+                Failure.of(
+                        ErrorCode.MISSING_PERMISSIONS,
+                        "missing_permissions",
+                        e.getPermission().getName(),
+                        where(scope));
+            case PermissionException e ->
+                Failure.of(ErrorCode.MISSING_PERMISSIONS, "missing_permissions_discord", where(scope));
             case TimeoutException e -> Failure.of(ErrorCode.DISCORD_ERROR, "discord_timeout");
             case RateLimitedException e -> Failure.of(ErrorCode.DISCORD_ERROR, "discord_timeout");
             case CancellationException e -> Failure.of(ErrorCode.DISCORD_ERROR, "discord_timeout");
@@ -277,19 +288,21 @@ public final class Connection {
     private static Failure fromDiscord(ErrorResponseException e, GuildChannel scope) {
         if (e.isServerError()) {
             LOG.warn("Discord failed after retries: {}", e.getMessage());
-            return Failure.of(ErrorCode.DISCORD_ERROR, "discord_error", "HTTP " + e.getErrorCode() + " (" + e.getMeaning() + ")");
+            return Failure.of(
+                    ErrorCode.DISCORD_ERROR, "discord_error", "HTTP " + e.getErrorCode() + " (" + e.getMeaning() + ")");
         }
         return switch (e.getErrorResponse()) {
             case MISSING_PERMISSIONS, MISSING_ACCESS ->
-                    Failure.of(ErrorCode.MISSING_PERMISSIONS, "missing_permissions_discord", where(scope));
-            case UNKNOWN_CHANNEL -> Failure.of(ErrorCode.CHANNEL_NOT_FOUND, "channel_not_found",
-                    scope == null ? "?" : scope.getId());
+                Failure.of(ErrorCode.MISSING_PERMISSIONS, "missing_permissions_discord", where(scope));
+            case UNKNOWN_CHANNEL ->
+                Failure.of(ErrorCode.CHANNEL_NOT_FOUND, "channel_not_found", scope == null ? "?" : scope.getId());
             case UNKNOWN_GUILD -> Failure.of(ErrorCode.GUILD_NOT_FOUND, "guild_not_found");
             // Only ever asked for the requesting member: someone who is not on the server.
             case UNKNOWN_MEMBER, UNKNOWN_USER -> Failure.of(ErrorCode.FORBIDDEN, "requester_not_member");
             default -> {
                 LOG.info("Discord refused a request: {}", e.getMessage());
-                yield Failure.of(ErrorCode.DISCORD_ERROR, "discord_error", e.getMeaning() + " (" + e.getErrorCode() + ")");
+                yield Failure.of(
+                        ErrorCode.DISCORD_ERROR, "discord_error", e.getMeaning() + " (" + e.getErrorCode() + ")");
             }
         };
     }

@@ -10,16 +10,15 @@ import com.valoratbot.core.result.Done;
 import com.valoratbot.core.result.ErrorCode;
 import com.valoratbot.core.result.Result;
 import com.valoratbot.core.result.Text;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
 import net.dv8tion.jda.api.Permission;
 import net.dv8tion.jda.api.entities.Guild;
 import net.dv8tion.jda.api.entities.Member;
 import net.dv8tion.jda.api.entities.channel.ChannelType;
 import net.dv8tion.jda.api.entities.channel.middleman.GuildChannel;
-
-import java.util.ArrayList;
-import java.util.EnumSet;
-import java.util.List;
-import java.util.Set;
 
 /**
  * The gate before every action: guild, channels of that guild and of the right kind, the bot's
@@ -55,7 +54,10 @@ final class DiscordAccess implements CheckAccess {
             for (Snowflake id : requirements.channelIds()) {
                 GuildChannel channel = connection.channel(guild, id);
                 if (!types.contains(channel.getType())) {
-                    throw DiscordFailure.of(ErrorCode.INVALID_PAYLOAD, "channel_wrong_type", "#" + channel.getName(),
+                    throw DiscordFailure.of(
+                            ErrorCode.INVALID_PAYLOAD,
+                            "channel_wrong_type",
+                            "#" + channel.getName(),
                             Text.of(requirements.channelKind().messageKey()));
                 }
                 channels.add(channel);
@@ -63,10 +65,14 @@ final class DiscordAccess implements CheckAccess {
 
             List<GuildChannel> scopes = channels.isEmpty() ? java.util.Collections.singletonList(null) : channels;
             for (GuildChannel scope : scopes) {
-                List<DiscordPermission> missing = Permissions.missing(requirements.bot(), held(guild.getSelfMember(), scope));
+                List<DiscordPermission> missing =
+                        Permissions.missing(requirements.bot(), held(guild.getSelfMember(), scope));
                 if (!missing.isEmpty()) {
-                    throw DiscordFailure.of(ErrorCode.MISSING_PERMISSIONS, "missing_permissions",
-                            Permissions.displayNames(missing), Connection.where(scope));
+                    throw DiscordFailure.of(
+                            ErrorCode.MISSING_PERMISSIONS,
+                            "missing_permissions",
+                            Permissions.displayNames(missing),
+                            Connection.where(scope));
                 }
             }
 
@@ -75,10 +81,14 @@ final class DiscordAccess implements CheckAccess {
                 // A bot (this one included) cannot be the person who asked: its permissions would let
                 // any row naming it purge or lock, and the audit log would then blame the bot.
                 if (requester.getUser().isBot()) {
-                    throw DiscordFailure.of(ErrorCode.FORBIDDEN, "requester_bot", context.requestedBy().get().toString());
+                    throw DiscordFailure.of(
+                            ErrorCode.FORBIDDEN,
+                            "requester_bot",
+                            context.requestedBy().get().toString());
                 }
                 for (GuildChannel scope : scopes) {
-                    List<DiscordPermission> missing = Permissions.missing(requirements.requester(), held(requester, scope));
+                    List<DiscordPermission> missing =
+                            Permissions.missing(requirements.requester(), held(requester, scope));
                     if (!missing.isEmpty()) {
                         throw DiscordFailure.of(ErrorCode.FORBIDDEN, "forbidden", Permissions.displayNames(missing));
                     }

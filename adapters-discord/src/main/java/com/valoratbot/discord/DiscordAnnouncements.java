@@ -9,6 +9,8 @@ import com.valoratbot.core.port.PostAnnouncements;
 import com.valoratbot.core.result.ErrorCode;
 import com.valoratbot.core.result.Result;
 import com.valoratbot.core.result.Text;
+import java.util.EnumSet;
+import java.util.Set;
 import net.dv8tion.jda.api.EmbedBuilder;
 import net.dv8tion.jda.api.entities.Message;
 import net.dv8tion.jda.api.entities.Message.MentionType;
@@ -17,9 +19,6 @@ import net.dv8tion.jda.api.entities.channel.middleman.GuildChannel;
 import net.dv8tion.jda.api.entities.channel.middleman.GuildMessageChannel;
 import net.dv8tion.jda.api.utils.messages.MessageCreateBuilder;
 import net.dv8tion.jda.api.utils.messages.MessageCreateData;
-
-import java.util.EnumSet;
-import java.util.Set;
 
 /**
  * Posts a text and/or an embed. Mentions ping only what the payload opted into: everything else in
@@ -37,8 +36,14 @@ final class DiscordAnnouncements implements PostAnnouncements {
     public Result<Snowflake> announce(CommandContext context, Announcement announcement) {
         return connection.run(context, "announce", deadline -> {
             GuildChannel found = connection.channel(connection.guild(context.guildId()), announcement.channelId());
-            if (!(found instanceof GuildMessageChannel channel) || !DiscordAccess.typesOf(com.valoratbot.core.port.ChannelKind.TEXT).contains(found.getType())) {
-                throw DiscordFailure.of(ErrorCode.INVALID_PAYLOAD, "channel_wrong_type", "#" + found.getName(), Text.of("channel_kind.text"));
+            if (!(found instanceof GuildMessageChannel channel)
+                    || !DiscordAccess.typesOf(com.valoratbot.core.port.ChannelKind.TEXT)
+                            .contains(found.getType())) {
+                throw DiscordFailure.of(
+                        ErrorCode.INVALID_PAYLOAD,
+                        "channel_wrong_type",
+                        "#" + found.getName(),
+                        Text.of("channel_kind.text"));
             }
             Message sent = connection.await(() -> channel.sendMessage(message(announcement)), deadline, channel);
             return Snowflake.of(sent.getIdLong());

@@ -3,12 +3,11 @@ package com.valoratbot.discord;
 import com.valoratbot.core.port.CommandContext;
 import com.valoratbot.core.port.ListChannels;
 import com.valoratbot.core.result.Result;
-import net.dv8tion.jda.api.entities.Guild;
-import net.dv8tion.jda.api.entities.channel.ChannelType;
-
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import net.dv8tion.jda.api.entities.Guild;
+import net.dv8tion.jda.api.entities.channel.ChannelType;
 
 /**
  * Channel lists from JDA's cache (kept current by the gateway), in the order Discord's client shows
@@ -42,7 +41,8 @@ final class DiscordChannels implements ListChannels {
             Guild guild = connection.guild(context.guildId());
             return guild.getChannels(false).stream()
                     .filter(c -> types.contains(c.getType()))
-                    .map(c -> new ChannelSummary(c.getId(), c.getName(), c.getType().getId()))
+                    .map(c -> new ChannelSummary(
+                            c.getId(), c.getName(), c.getType().getId()))
                     .toList();
         });
     }

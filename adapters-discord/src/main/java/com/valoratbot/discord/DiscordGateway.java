@@ -1,7 +1,6 @@
 package com.valoratbot.discord;
 
 import com.valoratbot.core.command.Snowflake;
-import com.valoratbot.core.port.schedule.GuildPresence;
 import com.valoratbot.core.port.CheckAccess;
 import com.valoratbot.core.port.ListChannels;
 import com.valoratbot.core.port.ModerateChannels;
@@ -9,6 +8,17 @@ import com.valoratbot.core.port.PostAnnouncements;
 import com.valoratbot.core.port.PurgeMessages;
 import com.valoratbot.core.port.RateLimitCommands;
 import com.valoratbot.core.port.RememberLocks;
+import com.valoratbot.core.port.schedule.GuildPresence;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import net.dv8tion.jda.api.JDA;
 import net.dv8tion.jda.api.JDABuilder;
 import net.dv8tion.jda.api.Permission;
@@ -21,17 +31,6 @@ import net.dv8tion.jda.api.utils.SessionControllerAdapter;
 import net.dv8tion.jda.api.utils.cache.CacheFlag;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.net.URI;
-import java.time.Clock;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.EnumSet;
-import java.util.List;
-import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 
 /**
  * The Discord side of the worker: one JDA session and the core ports it serves.
@@ -68,9 +67,16 @@ public final class DiscordGateway implements AutoCloseable {
     /** How long one command may take by default (see {@link Builder#commandTimeout}); music uses the same. */
     public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofSeconds(60);
 
-    private static final EnumSet<CacheFlag> DISABLED_CACHES = EnumSet.of(CacheFlag.ACTIVITY, CacheFlag.CLIENT_STATUS,
-            CacheFlag.ONLINE_STATUS, CacheFlag.EMOJI, CacheFlag.STICKER, CacheFlag.SOUNDBOARD_SOUNDS,
-            CacheFlag.SCHEDULED_EVENTS, CacheFlag.ROLE_TAGS, CacheFlag.FORUM_TAGS);
+    private static final EnumSet<CacheFlag> DISABLED_CACHES = EnumSet.of(
+            CacheFlag.ACTIVITY,
+            CacheFlag.CLIENT_STATUS,
+            CacheFlag.ONLINE_STATUS,
+            CacheFlag.EMOJI,
+            CacheFlag.STICKER,
+            CacheFlag.SOUNDBOARD_SOUNDS,
+            CacheFlag.SCHEDULED_EVENTS,
+            CacheFlag.ROLE_TAGS,
+            CacheFlag.FORUM_TAGS);
 
     private final String token;
     private final JDABuilder givenBuilder;
@@ -131,7 +137,10 @@ public final class DiscordGateway implements AutoCloseable {
             throw e;
         }
         connection.attach(jda);
-        LOG.info("Connected to Discord as {} in {} guild(s)", jda.getSelfUser().getId(), jda.getGuilds().size());
+        LOG.info(
+                "Connected to Discord as {} in {} guild(s)",
+                jda.getSelfUser().getId(),
+                jda.getGuilds().size());
         return this;
     }
 
@@ -172,11 +181,14 @@ public final class DiscordGateway implements AutoCloseable {
         long until = System.nanoTime() + readyTimeout.toNanos();
         while (jda.getStatus() != JDA.Status.CONNECTED) {
             JDA.Status status = jda.getStatus();
-            if (status == JDA.Status.SHUTDOWN || status == JDA.Status.SHUTTING_DOWN || status == JDA.Status.FAILED_TO_LOGIN) {
+            if (status == JDA.Status.SHUTDOWN
+                    || status == JDA.Status.SHUTTING_DOWN
+                    || status == JDA.Status.FAILED_TO_LOGIN) {
                 throw new IllegalStateException("Discord login failed (JDA status " + status + ")");
             }
             if (System.nanoTime() - until >= 0) {
-                throw new IllegalStateException("Discord session not ready within " + readyTimeout + " (JDA status " + status + ")");
+                throw new IllegalStateException(
+                        "Discord session not ready within " + readyTimeout + " (JDA status " + status + ")");
             }
             try {
                 Thread.sleep(20);
@@ -214,17 +226,29 @@ public final class DiscordGateway implements AutoCloseable {
         };
     }
 
-    public CheckAccess access() { return access; }
+    public CheckAccess access() {
+        return access;
+    }
 
-    public RateLimitCommands rateLimits() { return rateLimits; }
+    public RateLimitCommands rateLimits() {
+        return rateLimits;
+    }
 
-    public ListChannels channels() { return channels; }
+    public ListChannels channels() {
+        return channels;
+    }
 
-    public PurgeMessages purge() { return purge; }
+    public PurgeMessages purge() {
+        return purge;
+    }
 
-    public ModerateChannels moderation() { return moderation; }
+    public ModerateChannels moderation() {
+        return moderation;
+    }
 
-    public PostAnnouncements announcements() { return announcements; }
+    public PostAnnouncements announcements() {
+        return announcements;
+    }
 
     /** The permissions to invite the bot with: everything any action needs from the bot itself. */
     public static Set<Permission> invitePermissions() {
@@ -233,8 +257,10 @@ public final class DiscordGateway implements AutoCloseable {
 
     /** The OAuth2 URL that adds the bot (application {@code clientId}) to a server with {@link #invitePermissions()}. */
     public static String inviteUrl(String clientId) {
-        if (clientId == null || !clientId.matches("\\d{17,20}")) throw new IllegalArgumentException("clientId must be a Discord application id");
-        return "https://discord.com/oauth2/authorize?client_id=" + clientId + "&scope=bot&permissions=" + Permission.getRaw(Permissions.INVITE);
+        if (clientId == null || !clientId.matches("\\d{17,20}"))
+            throw new IllegalArgumentException("clientId must be a Discord application id");
+        return "https://discord.com/oauth2/authorize?client_id=" + clientId + "&scope=bot&permissions="
+                + Permission.getRaw(Permissions.INVITE);
     }
 
     /** Shuts JDA down, waiting a few seconds for queued requests; the ports then answer {@code guild_not_found}. */
@@ -309,7 +335,8 @@ public final class DiscordGateway implements AutoCloseable {
             if (v == null || v.isBlank()) throw new IllegalArgumentException("token must not be blank");
             String t = v.strip();
             if (t.startsWith("Bot ")) t = t.substring(4).strip();
-            if (t.chars().anyMatch(Character::isWhitespace)) throw new IllegalArgumentException("token must not contain whitespace");
+            if (t.chars().anyMatch(Character::isWhitespace))
+                throw new IllegalArgumentException("token must not contain whitespace");
             return t;
         }
 
@@ -370,7 +397,8 @@ public final class DiscordGateway implements AutoCloseable {
 
         /** Validates; nothing connects until {@link DiscordGateway#start()}. */
         public DiscordGateway build() {
-            if (token == null && givenBuilder == null) throw new IllegalStateException("token is required (or a JDA builder)");
+            if (token == null && givenBuilder == null)
+                throw new IllegalStateException("token is required (or a JDA builder)");
             return new DiscordGateway(this);
         }
 
@@ -382,14 +410,17 @@ public final class DiscordGateway implements AutoCloseable {
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(name + " is not a URL: " + v, e);
             }
-            if (uri.getScheme() == null || !Set.of(schemes).contains(uri.getScheme().toLowerCase(java.util.Locale.ROOT)) || uri.getHost() == null) {
+            if (uri.getScheme() == null
+                    || !Set.of(schemes).contains(uri.getScheme().toLowerCase(java.util.Locale.ROOT))
+                    || uri.getHost() == null) {
                 throw new IllegalArgumentException(name + " must be a " + String.join("/", schemes) + " URL, was " + v);
             }
             return uri;
         }
 
         private static Duration positive(Duration v, String name) {
-            if (v == null || v.isNegative() || v.isZero()) throw new IllegalArgumentException(name + " must be positive, was " + v);
+            if (v == null || v.isNegative() || v.isZero())
+                throw new IllegalArgumentException(name + " must be positive, was " + v);
             return v;
         }
 
@@ -398,7 +429,8 @@ public final class DiscordGateway implements AutoCloseable {
             String masked = givenBuilder != null ? "(the embedder's JDA builder)" : token == null ? "null" : "****";
             return "[token=" + masked + ", restBaseUrl=" + (restBaseUrl == null ? "discord" : restBaseUrl)
                     + ", gatewayUrl=" + (gatewayUrl == null ? "discord" : gatewayUrl)
-                    + ", rateLimit=" + commands.count() + "/" + commands.per() + ", purgeRateLimit=" + purges.count() + "/" + purges.per()
+                    + ", rateLimit=" + commands.count() + "/" + commands.per() + ", purgeRateLimit=" + purges.count()
+                    + "/" + purges.per()
                     + ", readyTimeout=" + readyTimeout + ", commandTimeout=" + commandTimeout + "]";
         }
     }

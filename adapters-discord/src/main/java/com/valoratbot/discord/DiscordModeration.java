@@ -12,6 +12,10 @@ import com.valoratbot.core.port.RememberLocks.SavedOverwrite;
 import com.valoratbot.core.result.Done;
 import com.valoratbot.core.result.ErrorCode;
 import com.valoratbot.core.result.Result;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
 import net.dv8tion.jda.api.JDA;
 import net.dv8tion.jda.api.Permission;
 import net.dv8tion.jda.api.entities.Guild;
@@ -29,11 +33,6 @@ import net.dv8tion.jda.internal.requests.RestActionImpl;
 import net.dv8tion.jda.internal.requests.restaction.AuditableRestActionImpl;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.time.Duration;
-import java.util.EnumSet;
-import java.util.List;
-import java.util.Set;
 
 /**
  * Slowmode, lock and unlock. A lock denies {@link Permissions#LOCKED} to @everyone in one channel and
@@ -75,9 +74,14 @@ final class DiscordModeration implements ModerateChannels {
     @Override
     public Result<Done> slowmode(CommandContext context, Slowmode slowmode) {
         return connection.run(context, "slowmode", deadline -> {
-            TextChannel channel = connection.channel(context.guildId(), slowmode.channelId(), TextChannel.class, "channel_kind.text_only");
-            connection.await(() -> channel.getManager().setSlowmode(slowmode.durationSeconds())
-                    .reason(Reasons.of(context, "slowmode " + slowmode.durationSeconds() + "s")), deadline, channel);
+            TextChannel channel = connection.channel(
+                    context.guildId(), slowmode.channelId(), TextChannel.class, "channel_kind.text_only");
+            connection.await(
+                    () -> channel.getManager()
+                            .setSlowmode(slowmode.durationSeconds())
+                            .reason(Reasons.of(context, "slowmode " + slowmode.durationSeconds() + "s")),
+                    deadline,
+                    channel);
             return Done.DONE;
         });
     }
@@ -90,12 +94,15 @@ final class DiscordModeration implements ModerateChannels {
             // A channel already locked (by staff, or by a lock whose memory is gone) is remembered as
             // if its lock bits were unset: remembering "locked" as the state before the lock would
             // make every later unlock lock the channel again, for good.
-            locks.rememberIfAbsent(context.guildId(), lock.channelId(), isLocked(t.now()) ? unlocked(t.now()) : t.now());
+            locks.rememberIfAbsent(
+                    context.guildId(), lock.channelId(), isLocked(t.now()) ? unlocked(t.now()) : t.now());
 
             long allow = t.now().allow() & ~bits;
             long deny = t.now().deny() | bits;
-            if (t.now().existed() && allow == t.now().allow() && deny == t.now().deny()) return Done.DONE; // already locked, in Discord
-            connection.await(put(t.channel(), t.everyone(), allow, deny, Reasons.of(context, "lock")), deadline, t.channel());
+            if (t.now().existed() && allow == t.now().allow() && deny == t.now().deny())
+                return Done.DONE; // already locked, in Discord
+            connection.await(
+                    put(t.channel(), t.everyone(), allow, deny, Reasons.of(context, "lock")), deadline, t.channel());
             awaitCache(t.guild().getIdLong(), lock.channelId(), t.everyone().getIdLong(), true, allow, deny, deadline);
             return Done.DONE;
         });
@@ -116,12 +123,30 @@ final class DiscordModeration implements ModerateChannels {
 
             if (!before.existed() && allow == 0 && deny == 0) {
                 if (t.now().existed()) {
-                    connection.await(delete(t.channel(), t.everyone(), reason), deadline, t.channel(), Set.of(ErrorResponse.UNKNOWN_OVERRIDE));
-                    awaitCache(t.guild().getIdLong(), unlock.channelId(), t.everyone().getIdLong(), false, 0, 0, deadline);
+                    connection.await(
+                            delete(t.channel(), t.everyone(), reason),
+                            deadline,
+                            t.channel(),
+                            Set.of(ErrorResponse.UNKNOWN_OVERRIDE));
+                    awaitCache(
+                            t.guild().getIdLong(),
+                            unlock.channelId(),
+                            t.everyone().getIdLong(),
+                            false,
+                            0,
+                            0,
+                            deadline);
                 }
             } else if (!t.now().existed() || t.now().allow() != allow || t.now().deny() != deny) {
                 connection.await(put(t.channel(), t.everyone(), allow, deny, reason), deadline, t.channel());
-                awaitCache(t.guild().getIdLong(), unlock.channelId(), t.everyone().getIdLong(), true, allow, deny, deadline);
+                awaitCache(
+                        t.guild().getIdLong(),
+                        unlock.channelId(),
+                        t.everyone().getIdLong(),
+                        true,
+                        allow,
+                        deny,
+                        deadline);
             }
             if (saved.isPresent()) locks.forget(context.guildId(), unlock.channelId());
             return Done.DONE;
@@ -156,12 +181,15 @@ final class DiscordModeration implements ModerateChannels {
      * JDA's cache and Discord's client.
      */
     private SavedOverwrite everyoneNow(IPermissionContainer channel, Role everyone, Connection.Deadline deadline) {
-        RestActionImpl<SavedOverwrite> read = new RestActionImpl<>(channel.getJDA(),
-                Route.Channels.GET_CHANNEL.compile(channel.getId()), (response, request) -> {
-                    DataArray overwrites = response.getObject().optArray("permission_overwrites").orElseGet(DataArray::empty);
+        RestActionImpl<SavedOverwrite> read = new RestActionImpl<>(
+                channel.getJDA(), Route.Channels.GET_CHANNEL.compile(channel.getId()), (response, request) -> {
+                    DataArray overwrites = response.getObject()
+                            .optArray("permission_overwrites")
+                            .orElseGet(DataArray::empty);
                     for (int i = 0; i < overwrites.length(); i++) {
                         DataObject o = overwrites.getObject(i);
-                        if (o.getInt("type", -1) != ROLE || o.getUnsignedLong("id", 0) != everyone.getIdLong()) continue;
+                        if (o.getInt("type", -1) != ROLE || o.getUnsignedLong("id", 0) != everyone.getIdLong())
+                            continue;
                         long allow = o.getLong("allow", 0);
                         long deny = o.getLong("deny", 0);
                         return (allow | deny) == 0 ? NONE : new SavedOverwrite(true, allow, deny);
@@ -172,8 +200,10 @@ final class DiscordModeration implements ModerateChannels {
     }
 
     private static IPermissionContainer container(GuildChannel found) {
-        if (found instanceof GuildMessageChannel && found instanceof IPermissionContainer container
-                && DiscordAccess.typesOf(com.valoratbot.core.port.ChannelKind.TEXT).contains(found.getType())) {
+        if (found instanceof GuildMessageChannel
+                && found instanceof IPermissionContainer container
+                && DiscordAccess.typesOf(com.valoratbot.core.port.ChannelKind.TEXT)
+                        .contains(found.getType())) {
             return container;
         }
         throw DiscordFailure.wrongType(found, "channel_kind.text");
@@ -187,26 +217,43 @@ final class DiscordModeration implements ModerateChannels {
         EnumSet<Permission> held = guild.getSelfMember().getPermissions();
         if (held.contains(Permission.ADMINISTRATOR)) return Permissions.LOCKED_RAW;
         if (!held.contains(Permission.MESSAGE_SEND)) {
-            throw DiscordFailure.of(ErrorCode.MISSING_PERMISSIONS, "missing_permissions",
-                    Permissions.displayNames(List.of(DiscordPermission.SEND_MESSAGES)), Connection.where(channel));
+            throw DiscordFailure.of(
+                    ErrorCode.MISSING_PERMISSIONS,
+                    "missing_permissions",
+                    Permissions.displayNames(List.of(DiscordPermission.SEND_MESSAGES)),
+                    Connection.where(channel));
         }
         return Permission.getRaw(held) & Permissions.LOCKED_RAW;
     }
 
-    private static AuditableRestActionImpl<Void> put(IPermissionContainer channel, Role role, long allow, long deny, String reason) {
-        DataObject body = DataObject.empty().put("type", ROLE).put("allow", Long.toString(allow)).put("deny", Long.toString(deny));
-        return new AuditableRestActionImpl<Void>(channel.getJDA(),
-                Route.Channels.MODIFY_PERM_OVERRIDE.compile(channel.getId(), role.getId()), body).reason(reason);
+    private static AuditableRestActionImpl<Void> put(
+            IPermissionContainer channel, Role role, long allow, long deny, String reason) {
+        DataObject body = DataObject.empty()
+                .put("type", ROLE)
+                .put("allow", Long.toString(allow))
+                .put("deny", Long.toString(deny));
+        return new AuditableRestActionImpl<Void>(
+                        channel.getJDA(),
+                        Route.Channels.MODIFY_PERM_OVERRIDE.compile(channel.getId(), role.getId()),
+                        body)
+                .reason(reason);
     }
 
     private static AuditableRestActionImpl<Void> delete(IPermissionContainer channel, Role role, String reason) {
-        return new AuditableRestActionImpl<Void>(channel.getJDA(),
-                Route.Channels.DELETE_PERM_OVERRIDE.compile(channel.getId(), role.getId())).reason(reason);
+        return new AuditableRestActionImpl<Void>(
+                        channel.getJDA(), Route.Channels.DELETE_PERM_OVERRIDE.compile(channel.getId(), role.getId()))
+                .reason(reason);
     }
 
     /** Waits (briefly) until JDA's cache shows the overwrite as written; Discord has it either way. */
-    private void awaitCache(long guildId, Snowflake channelId, long roleId, boolean present, long allow, long deny,
-                            Connection.Deadline deadline) {
+    private void awaitCache(
+            long guildId,
+            Snowflake channelId,
+            long roleId,
+            boolean present,
+            long allow,
+            long deny,
+            Connection.Deadline deadline) {
         long until = System.nanoTime() + Math.min(CACHE_CATCH_UP.toNanos(), deadline.remainingMillis() * 1_000_000L);
         while (System.nanoTime() - until < 0) {
             JDA jda = connection.jda();
@@ -216,7 +263,8 @@ final class DiscordModeration implements ModerateChannels {
                 PermissionOverride o = c.getPermissionOverride(guild.getPublicRole());
                 // JDA never caches an empty @everyone overwrite (Discord's client treats it as none).
                 boolean expectAbsent = !present || (allow | deny) == 0;
-                boolean seen = expectAbsent ? o == null : o != null && o.getAllowedRaw() == allow && o.getDeniedRaw() == deny;
+                boolean seen =
+                        expectAbsent ? o == null : o != null && o.getAllowedRaw() == allow && o.getDeniedRaw() == deny;
                 if (seen) return;
             } else {
                 return;

@@ -5,6 +5,11 @@ import com.valoratbot.core.command.Command.PurgeMode;
 import com.valoratbot.core.port.CommandContext;
 import com.valoratbot.core.port.PurgeMessages;
 import com.valoratbot.core.result.Result;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
 import net.dv8tion.jda.api.JDA;
 import net.dv8tion.jda.api.entities.Message;
 import net.dv8tion.jda.api.entities.MessageHistory;
@@ -14,12 +19,6 @@ import net.dv8tion.jda.api.requests.Route;
 import net.dv8tion.jda.api.utils.TimeUtil;
 import net.dv8tion.jda.api.utils.data.DataObject;
 import net.dv8tion.jda.internal.requests.restaction.AuditableRestActionImpl;
-
-import java.time.Clock;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Set;
 
 /**
  * Reads the {@code amount} newest messages page by page (100 a request), keeps those the mode
@@ -51,7 +50,8 @@ final class DiscordPurge implements PurgeMessages {
     @Override
     public Result<PurgeReport> purge(CommandContext context, Purge purge) {
         return connection.run(context, "purge", deadline -> {
-            GuildMessageChannel channel = connection.channel(context.guildId(), purge.channelId(), GuildMessageChannel.class, "channel_kind.text");
+            GuildMessageChannel channel = connection.channel(
+                    context.guildId(), purge.channelId(), GuildMessageChannel.class, "channel_kind.text");
             long oldestBulkDeletable = TimeUtil.getDiscordTimestamp(
                     clock.millis() - BULK_DELETE_MAX_AGE.toMillis() + AGE_MARGIN.toMillis());
 
@@ -75,11 +75,15 @@ final class DiscordPurge implements PurgeMessages {
             int deleted = 0;
             for (int from = 0; from < doomed.size(); from += PAGE) {
                 List<String> chunk = doomed.subList(from, Math.min(doomed.size(), from + PAGE)).stream()
-                        .map(Long::toUnsignedString).toList();
+                        .map(Long::toUnsignedString)
+                        .toList();
                 try {
                     if (chunk.size() == 1) {
                         // a message deleted by someone else meanwhile is no failure
-                        connection.await(channel.deleteMessageById(chunk.getFirst()).reason(reason), deadline, channel,
+                        connection.await(
+                                channel.deleteMessageById(chunk.getFirst()).reason(reason),
+                                deadline,
+                                channel,
                                 Set.of(ErrorResponse.UNKNOWN_MESSAGE));
                     } else {
                         connection.await(bulkDelete(channel, chunk, reason), deadline, channel);
@@ -110,9 +114,13 @@ final class DiscordPurge implements PurgeMessages {
         };
     }
 
-    private static AuditableRestActionImpl<Void> bulkDelete(GuildMessageChannel channel, List<String> ids, String reason) {
+    private static AuditableRestActionImpl<Void> bulkDelete(
+            GuildMessageChannel channel, List<String> ids, String reason) {
         JDA jda = channel.getJDA();
-        return new AuditableRestActionImpl<Void>(jda, Route.Messages.DELETE_MESSAGES.compile(channel.getId()),
-                DataObject.empty().put("messages", ids)).reason(reason);
+        return new AuditableRestActionImpl<Void>(
+                        jda,
+                        Route.Messages.DELETE_MESSAGES.compile(channel.getId()),
+                        DataObject.empty().put("messages", ids))
+                .reason(reason);
     }
 }

@@ -10,7 +10,6 @@ import com.valoratbot.core.result.Result;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
-
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -33,11 +32,17 @@ final class GuildRateLimits implements RateLimitCommands {
     record Limit(int count, Duration per) {
         Limit {
             if (count < 1) throw new IllegalArgumentException("a rate limit allows at least 1, was " + count);
-            if (per == null || per.isNegative() || per.isZero()) throw new IllegalArgumentException("a rate limit period must be positive, was " + per);
+            if (per == null || per.isNegative() || per.isZero())
+                throw new IllegalArgumentException("a rate limit period must be positive, was " + per);
         }
 
         Bucket bucket() {
-            return Bucket.builder().addLimit(Bandwidth.builder().capacity(count).refillGreedy(count, per).build()).build();
+            return Bucket.builder()
+                    .addLimit(Bandwidth.builder()
+                            .capacity(count)
+                            .refillGreedy(count, per)
+                            .build())
+                    .build();
         }
     }
 
@@ -81,14 +86,17 @@ final class GuildRateLimits implements RateLimitCommands {
     }
 
     private static Result<Done> refused(long waitNanos) {
-        long retryAfterMs = Math.max(1, TimeUnit.NANOSECONDS.toMillis(waitNanos) + (waitNanos % 1_000_000 == 0 ? 0 : 1));
+        long retryAfterMs =
+                Math.max(1, TimeUnit.NANOSECONDS.toMillis(waitNanos) + (waitNanos % 1_000_000 == 0 ? 0 : 1));
         long seconds = Math.max(1, (retryAfterMs + 999) / 1000);
-        return Result.err(Failure.of(ErrorCode.RATE_LIMITED, "rate_limited", seconds).with("retryAfterMs", retryAfterMs));
+        return Result.err(
+                Failure.of(ErrorCode.RATE_LIMITED, "rate_limited", seconds).with("retryAfterMs", retryAfterMs));
     }
 
     /** Forgets guilds whose buckets are full again: nothing would change if they came back. */
     private void sweep() {
-        buckets.entrySet().removeIf(e -> e.getValue().commands().getAvailableTokens() >= commands.count()
-                && e.getValue().purges().getAvailableTokens() >= purges.count());
+        buckets.entrySet()
+                .removeIf(e -> e.getValue().commands().getAvailableTokens() >= commands.count()
+                        && e.getValue().purges().getAvailableTokens() >= purges.count());
     }
 }

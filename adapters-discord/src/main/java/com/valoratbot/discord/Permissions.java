@@ -1,20 +1,22 @@
 package com.valoratbot.discord;
 
 import com.valoratbot.core.port.DiscordPermission;
-import net.dv8tion.jda.api.Permission;
-
 import java.util.Collection;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
+import net.dv8tion.jda.api.Permission;
 
 /** Core's permission names and JDA's, and the set the bot asks for when it is invited. */
 final class Permissions {
 
     /** The bits {@code lock} denies to @everyone and {@code unlock} gives back. */
-    static final EnumSet<Permission> LOCKED = EnumSet.of(Permission.MESSAGE_SEND, Permission.MESSAGE_SEND_IN_THREADS,
-            Permission.CREATE_PUBLIC_THREADS, Permission.CREATE_PRIVATE_THREADS);
+    static final EnumSet<Permission> LOCKED = EnumSet.of(
+            Permission.MESSAGE_SEND,
+            Permission.MESSAGE_SEND_IN_THREADS,
+            Permission.CREATE_PUBLIC_THREADS,
+            Permission.CREATE_PRIVATE_THREADS);
 
     static final long LOCKED_RAW = Permission.getRaw(LOCKED);
 
@@ -48,11 +50,20 @@ final class Permissions {
      * of the requesting member, never of the bot.
      */
     static final Set<Permission> INVITE = Set.copyOf(EnumSet.of(
-            Permission.VIEW_CHANNEL, Permission.MESSAGE_SEND, Permission.MESSAGE_SEND_IN_THREADS,
-            Permission.CREATE_PUBLIC_THREADS, Permission.CREATE_PRIVATE_THREADS, Permission.MESSAGE_EMBED_LINKS,
-            Permission.MESSAGE_ATTACH_FILES, Permission.MESSAGE_HISTORY, Permission.MESSAGE_MANAGE,
-            Permission.MANAGE_CHANNEL, Permission.MANAGE_ROLES, Permission.MESSAGE_MENTION_EVERYONE,
-            Permission.VOICE_CONNECT, Permission.VOICE_SPEAK));
+            Permission.VIEW_CHANNEL,
+            Permission.MESSAGE_SEND,
+            Permission.MESSAGE_SEND_IN_THREADS,
+            Permission.CREATE_PUBLIC_THREADS,
+            Permission.CREATE_PRIVATE_THREADS,
+            Permission.MESSAGE_EMBED_LINKS,
+            Permission.MESSAGE_ATTACH_FILES,
+            Permission.MESSAGE_HISTORY,
+            Permission.MESSAGE_MANAGE,
+            Permission.MANAGE_CHANNEL,
+            Permission.MANAGE_ROLES,
+            Permission.MESSAGE_MENTION_EVERYONE,
+            Permission.VOICE_CONNECT,
+            Permission.VOICE_SPEAK));
 
     /** "Manage Messages, Read Message History", in core's order (the enum's), for a reason text. */
     static String displayNames(Collection<DiscordPermission> permissions) {

@@ -1,24 +1,24 @@
 package com.valoratbot.discord;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.valoratbot.standin.OverwriteType;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
-import java.time.Instant;
-import java.util.List;
-import java.util.stream.StreamSupport;
-
 import static com.valoratbot.discord.Sandbox.*;
 import static com.valoratbot.standin.Permissions.*;
 import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.valoratbot.standin.OverwriteType;
+import java.time.Instant;
+import java.util.List;
+import java.util.stream.StreamSupport;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class ChannelsAndAccessTest {
 
     @RegisterExtension
     static final Sandbox sandbox = Sandbox.perClass();
+
     static long secret;
 
     @BeforeAll
@@ -27,12 +27,17 @@ class ChannelsAndAccessTest {
         long botRole = sandbox.standIn.state().botRoleId(GUILD);
         sandbox.standIn.state().setOverwrite(secret, GUILD, OverwriteType.ROLE, 0, VIEW_CHANNEL);
         sandbox.standIn.state().setOverwrite(secret, botRole, OverwriteType.ROLE, 0, VIEW_CHANNEL);
-        eventually(() -> !sandbox.discord.jda().getGuildById(GUILD).getSelfMember()
+        eventually(() -> !sandbox.discord
+                .jda()
+                .getGuildById(GUILD)
+                .getSelfMember()
                 .hasAccess(sandbox.discord.jda().getTextChannelById(secret)));
     }
 
     private static List<String> names(ObjectNode result) {
-        return StreamSupport.stream(result.get("channels").spliterator(), false).map(c -> c.get("name").asText()).toList();
+        return StreamSupport.stream(result.get("channels").spliterator(), false)
+                .map(c -> c.get("name").asText())
+                .toList();
     }
 
     @Test
@@ -41,7 +46,8 @@ class ChannelsAndAccessTest {
 
         assertThat(result.get("ok").asBoolean()).isTrue();
         // Other tests of this class add channels; the seeded ones keep their order among them.
-        assertThat(names(result)).filteredOn(List.of("general", "annonces", "news", "staff-chat")::contains)
+        assertThat(names(result))
+                .filteredOn(List.of("general", "annonces", "news", "staff-chat")::contains)
                 .containsExactly("general", "annonces", "news", "staff-chat");
         JsonNode general = result.get("channels").get(0);
         assertThat(general.get("id").asText()).isEqualTo(Long.toString(GENERAL));
@@ -61,9 +67,10 @@ class ChannelsAndAccessTest {
     void listVoiceChannelsListsVoiceAndStageChannelsWithTypes2And13() {
         ObjectNode result = sandbox.run("listVoiceChannels", "{}");
 
-        assertThat(result.toString()).isEqualTo("{\"ok\":true,\"channels\":["
-                + "{\"id\":\"" + VOICE + "\",\"name\":\"Vocal\",\"type\":2},"
-                + "{\"id\":\"" + STAGE + "\",\"name\":\"Scène\",\"type\":13}]}");
+        assertThat(result.toString())
+                .isEqualTo("{\"ok\":true,\"channels\":["
+                        + "{\"id\":\"" + VOICE + "\",\"name\":\"Vocal\",\"type\":2},"
+                        + "{\"id\":\"" + STAGE + "\",\"name\":\"Scène\",\"type\":13}]}");
     }
 
     @Test
@@ -90,9 +97,12 @@ class ChannelsAndAccessTest {
             assertThat(result.get("reason").asText()).contains(Long.toString(OTHER_GUILD_CHANNEL));
         }
 
-        assertThat(sandbox.standIn.requests()).as("no request at all for another guild's channel").isEmpty();
+        assertThat(sandbox.standIn.requests())
+                .as("no request at all for another guild's channel")
+                .isEmpty();
         assertThat(sandbox.standIn.state().messages(OTHER_GUILD_CHANNEL)).hasSize(before);
-        assertThat(sandbox.standIn.state().channel(OTHER_GUILD_CHANNEL).overwrites()).isEmpty();
+        assertThat(sandbox.standIn.state().channel(OTHER_GUILD_CHANNEL).overwrites())
+                .isEmpty();
     }
 
     @Test
@@ -113,7 +123,12 @@ class ChannelsAndAccessTest {
         sandbox.messages(channel, MEMBER, 3, Instant.now().minusSeconds(60), false);
         long botRole = sandbox.standIn.state().botRoleId(GUILD);
         sandbox.standIn.state().setOverwrite(channel, botRole, OverwriteType.ROLE, 0, MANAGE_MESSAGES | MANAGE_ROLES);
-        eventually(() -> sandbox.discord.jda().getTextChannelById(channel).getPermissionOverrides().size() == 1);
+        eventually(() -> sandbox.discord
+                        .jda()
+                        .getTextChannelById(channel)
+                        .getPermissionOverrides()
+                        .size()
+                == 1);
         sandbox.standIn.clearRequests();
 
         ObjectNode purge = sandbox.run("purge", "{\"channelId\":\"" + channel + "\",\"amount\":3}");
@@ -138,7 +153,8 @@ class ChannelsAndAccessTest {
 
         assertThat(result.get("ok").asBoolean()).isFalse();
         assertThat(result.get("code").asText()).isEqualTo("forbidden");
-        assertThat(result.get("reason").asText()).isEqualTo("Vous n’avez pas la permission de faire cela : il vous faut Manage Messages.");
+        assertThat(result.get("reason").asText())
+                .isEqualTo("Vous n’avez pas la permission de faire cela : il vous faut Manage Messages.");
         assertThat(sandbox.standIn.state().messages(channel)).hasSize(3);
     }
 
@@ -157,7 +173,12 @@ class ChannelsAndAccessTest {
     void theRequestersPermissionCountsInTheChannelSoAChannelOverwriteCanTakeItAway() {
         long channel = sandbox.newTextChannel("mods-muted-here");
         sandbox.standIn.state().setOverwrite(channel, HELPERS_ROLE, OverwriteType.ROLE, 0, MANAGE_CHANNELS);
-        eventually(() -> sandbox.discord.jda().getTextChannelById(channel).getPermissionOverrides().size() == 1);
+        eventually(() -> sandbox.discord
+                        .jda()
+                        .getTextChannelById(channel)
+                        .getPermissionOverrides()
+                        .size()
+                == 1);
 
         ObjectNode here = sandbox.run("slowmode", "{\"channelId\":\"" + channel + "\",\"duration\":10}", HELPER);
         ObjectNode elsewhere = sandbox.run("slowmode", "{\"channelId\":\"" + GENERAL + "\",\"duration\":0}", HELPER);

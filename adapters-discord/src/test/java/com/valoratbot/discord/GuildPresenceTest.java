@@ -1,19 +1,18 @@
 package com.valoratbot.discord;
 
+import static com.valoratbot.discord.Sandbox.*;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.valoratbot.core.command.Snowflake;
 import com.valoratbot.core.port.CompleteCommands.Completion;
 import com.valoratbot.core.port.QueuedCommand;
 import com.valoratbot.core.run.CommandHandler;
-import net.dv8tion.jda.api.JDA;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
-
-import static com.valoratbot.discord.Sandbox.*;
-import static org.assertj.core.api.Assertions.assertThat;
+import net.dv8tion.jda.api.JDA;
+import org.junit.jupiter.api.Test;
 
 /**
  * The command fast path's "is the bot in this guild?" (review finding 3): answered
@@ -23,11 +22,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 class GuildPresenceTest {
 
     private static QueuedCommand listing(long guild) {
-        return new QueuedCommand(UUID.randomUUID().toString(), Long.toString(guild), "listTextChannels", "{}", Optional.empty(), Duration.ZERO);
+        return new QueuedCommand(
+                UUID.randomUUID().toString(),
+                Long.toString(guild),
+                "listTextChannels",
+                "{}",
+                Optional.empty(),
+                Duration.ZERO);
     }
 
     private static CommandHandler withPresence(Sandbox s) {
-        return CommandHandler.builder(Sandbox.portsOf(s.discord).build()).presence(s.discord.presence()).build();
+        return CommandHandler.builder(Sandbox.portsOf(s.discord).build())
+                .presence(s.discord.presence())
+                .build();
     }
 
     @Test
@@ -37,7 +44,10 @@ class GuildPresenceTest {
 
             Optional<Completion> stranger = handler.answerWithoutRunning(listing(NO_GUILD));
             assertThat(stranger).isPresent();
-            assertThat(CommandHandler.readResult(stranger.get().resultJson()).get("code").asText()).isEqualTo("guild_not_found");
+            assertThat(CommandHandler.readResult(stranger.get().resultJson())
+                            .get("code")
+                            .asText())
+                    .isEqualTo("guild_not_found");
             assertThat(handler.answerWithoutRunning(listing(GUILD))).isEmpty();
             assertThat(s.discord.presence().holds(Snowflake.of(GUILD))).isTrue();
         }
@@ -50,9 +60,11 @@ class GuildPresenceTest {
             lonely.standIn.close();
             eventually(() -> lonely.discord.jda().getStatus() != JDA.Status.CONNECTED);
 
-            assertThat(lonely.discord.presence().certainlyAbsent(Snowflake.of(NO_GUILD))).isFalse();
+            assertThat(lonely.discord.presence().certainlyAbsent(Snowflake.of(NO_GUILD)))
+                    .isFalse();
             assertThat(handler.answerWithoutRunning(listing(NO_GUILD))).isEmpty();
-            ObjectNode result = CommandHandler.readResult(handler.handle(listing(NO_GUILD)).resultJson());
+            ObjectNode result =
+                    CommandHandler.readResult(handler.handle(listing(NO_GUILD)).resultJson());
             assertThat(result.get("code").asText()).isEqualTo("discord_error");
         }
     }

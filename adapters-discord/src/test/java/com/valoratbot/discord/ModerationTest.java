@@ -1,29 +1,30 @@
 package com.valoratbot.discord;
 
+import static com.valoratbot.discord.Sandbox.*;
+import static com.valoratbot.standin.Permissions.*;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.valoratbot.core.command.Snowflake;
 import com.valoratbot.core.run.CommandHandler;
 import com.valoratbot.standin.AuditLogEntry;
 import com.valoratbot.standin.OverwriteType;
 import com.valoratbot.standin.StandInOverwrite;
-import org.junit.jupiter.api.extension.RegisterExtension;
+import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
-import java.util.Optional;
-
-import static com.valoratbot.discord.Sandbox.*;
-import static com.valoratbot.standin.Permissions.*;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class ModerationTest {
 
-    static final long LOCKED = SEND_MESSAGES | SEND_MESSAGES_IN_THREADS | CREATE_PUBLIC_THREADS | CREATE_PRIVATE_THREADS;
+    static final long LOCKED =
+            SEND_MESSAGES | SEND_MESSAGES_IN_THREADS | CREATE_PUBLIC_THREADS | CREATE_PRIVATE_THREADS;
     static final String PUT = "PUT /channels/{channel_id}/permissions/{overwrite_id}";
     static final String DELETE = "DELETE /channels/{channel_id}/permissions/{overwrite_id}";
 
     @RegisterExtension
     static final Sandbox sandbox = Sandbox.perClass();
+
     long channel;
 
     @BeforeEach
@@ -65,7 +66,8 @@ class ModerationTest {
 
         assertThat(run("unlock").toString()).isEqualTo("{\"ok\":true}");
         assertThat(everyone()).isEmpty();
-        assertThat(sandbox.locks.recall(Snowflake.of(GUILD), Snowflake.of(channel))).isEmpty();
+        assertThat(sandbox.locks.recall(Snowflake.of(GUILD), Snowflake.of(channel)))
+                .isEmpty();
     }
 
     /**
@@ -82,10 +84,12 @@ class ModerationTest {
         seedOverwrite(GUILD, SEND_MESSAGES | ATTACH_FILES, ADD_REACTIONS);
 
         run("lock");
-        assertThat(everyone()).contains(new StandInOverwrite(GUILD, OverwriteType.ROLE, ATTACH_FILES, ADD_REACTIONS | LOCKED));
+        assertThat(everyone())
+                .contains(new StandInOverwrite(GUILD, OverwriteType.ROLE, ATTACH_FILES, ADD_REACTIONS | LOCKED));
 
         run("unlock");
-        assertThat(everyone()).contains(new StandInOverwrite(GUILD, OverwriteType.ROLE, SEND_MESSAGES | ATTACH_FILES, ADD_REACTIONS));
+        assertThat(everyone())
+                .contains(new StandInOverwrite(GUILD, OverwriteType.ROLE, SEND_MESSAGES | ATTACH_FILES, ADD_REACTIONS));
     }
 
     @Test
@@ -179,7 +183,9 @@ class ModerationTest {
         run("lock");
         run("unlock");
 
-        assertThat(everyone()).as("nothing denied any more: the overwrite is gone").isEmpty();
+        assertThat(everyone())
+                .as("nothing denied any more: the overwrite is gone")
+                .isEmpty();
         run("lock");
         run("unlock");
         assertThat(everyone()).isEmpty();
@@ -193,7 +199,9 @@ class ModerationTest {
 
         run("lock");
 
-        assertThat(sandbox.requests(PUT)).as("the lock was not already in place: it reached Discord").hasSize(1);
+        assertThat(sandbox.requests(PUT))
+                .as("the lock was not already in place: it reached Discord")
+                .hasSize(1);
         assertThat(everyone()).contains(new StandInOverwrite(GUILD, OverwriteType.ROLE, 0, LOCKED));
         run("unlock");
         assertThat(everyone()).isEmpty();
@@ -203,7 +211,9 @@ class ModerationTest {
     void aLockThatTakesTheBotsOwnSendMessagesAwayCanStillBeUnlocked() {
         run("lock");
         long botInChannel = sandbox.standIn.state().effectivePermissions(channel, sandbox.standIn.botUserId());
-        assertThat(botInChannel & SEND_MESSAGES).as("the bot sends only through roles @everyone's deny overrides").isZero();
+        assertThat(botInChannel & SEND_MESSAGES)
+                .as("the bot sends only through roles @everyone's deny overrides")
+                .isZero();
 
         assertThat(run("unlock").get("ok").asBoolean()).isTrue();
         assertThat(everyone()).isEmpty();
@@ -216,7 +226,8 @@ class ModerationTest {
         run("lock");
 
         CommandHandler restarted = sandbox.restartAdapter();
-        ObjectNode result = Sandbox.run(restarted, Long.toString(GUILD), "unlock", "{\"channelId\":\"" + channel + "\"}", null);
+        ObjectNode result =
+                Sandbox.run(restarted, Long.toString(GUILD), "unlock", "{\"channelId\":\"" + channel + "\"}", null);
 
         assertThat(result.toString()).isEqualTo("{\"ok\":true}");
         assertThat(everyone()).contains(new StandInOverwrite(GUILD, OverwriteType.ROLE, ATTACH_FILES, ADD_REACTIONS));
@@ -227,8 +238,12 @@ class ModerationTest {
         sandbox.run("lock", "{\"channelId\":\"" + channel + "\"}", MODERATOR);
         sandbox.run("unlock", "{\"channelId\":\"" + channel + "\"}", MODERATOR);
 
-        var entries = sandbox.standIn.state().auditLog(GUILD).stream().filter(e -> e.targetId() == channel).toList();
-        assertThat(entries).extracting(AuditLogEntry::reason).hasSize(2)
+        var entries = sandbox.standIn.state().auditLog(GUILD).stream()
+                .filter(e -> e.targetId() == channel)
+                .toList();
+        assertThat(entries)
+                .extracting(AuditLogEntry::reason)
+                .hasSize(2)
                 .allSatisfy(r -> assertThat(r).contains("by user " + MODERATOR, "(command "))
                 .anySatisfy(r -> assertThat(r).startsWith("Dashboard lock"))
                 .anySatisfy(r -> assertThat(r).startsWith("Dashboard unlock"));

@@ -1,20 +1,19 @@
 package com.valoratbot.discord;
 
+import static com.valoratbot.discord.Sandbox.*;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.valoratbot.standin.AuditLogEntry;
 import com.valoratbot.standin.RecordedRequest;
 import com.valoratbot.standin.StandInMessage;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-
-import static com.valoratbot.discord.Sandbox.*;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class PurgeTest {
 
@@ -25,6 +24,7 @@ class PurgeTest {
 
     @RegisterExtension
     static final Sandbox sandbox = Sandbox.perClass();
+
     long channel;
     Instant recent;
 
@@ -36,12 +36,16 @@ class PurgeTest {
 
     private ObjectNode purge(int amount, String mode) {
         sandbox.standIn.clearRequests();
-        return sandbox.run("purge", "{\"channelId\":\"" + channel + "\",\"amount\":" + amount
-                + (mode == null ? "" : ",\"mode\":\"" + mode + "\"") + "}");
+        return sandbox.run(
+                "purge",
+                "{\"channelId\":\"" + channel + "\",\"amount\":" + amount
+                        + (mode == null ? "" : ",\"mode\":\"" + mode + "\"") + "}");
     }
 
     private List<Long> remaining() {
-        return sandbox.standIn.state().messages(channel).stream().map(StandInMessage::id).toList();
+        return sandbox.standIn.state().messages(channel).stream()
+                .map(StandInMessage::id)
+                .toList();
     }
 
     private static int bulkSize(RecordedRequest request) {
@@ -105,14 +109,17 @@ class PurgeTest {
     @Test
     void messagesOlderThan14DaysAreSkippedAndThoseJustYoungerAreDeleted() {
         Instant now = Instant.now();
-        List<Long> tooOld = sandbox.messages(channel, MEMBER, 4, now.minus(Duration.ofDays(14)).minus(Duration.ofHours(1)), false);
+        List<Long> tooOld = sandbox.messages(
+                channel, MEMBER, 4, now.minus(Duration.ofDays(14)).minus(Duration.ofHours(1)), false);
         sandbox.messages(channel, MEMBER, 6, now.minus(Duration.ofDays(14)).plus(Duration.ofHours(1)), false);
 
         ObjectNode result = purge(20, "count");
 
         assertThat(result.toString()).isEqualTo("{\"ok\":true,\"deleted\":6,\"skipped\":4}");
         assertThat(remaining()).containsExactlyInAnyOrderElementsOf(tooOld);
-        assertThat(sandbox.requests(SINGLE)).as("old messages are not deleted one by one").isEmpty();
+        assertThat(sandbox.requests(SINGLE))
+                .as("old messages are not deleted one by one")
+                .isEmpty();
     }
 
     @Test
@@ -173,7 +180,8 @@ class PurgeTest {
 
         assertThat(result.get("ok").asBoolean()).isTrue();
         List<AuditLogEntry> bulk = sandbox.standIn.state().auditLog(GUILD).stream()
-                .filter(e -> e.action().equals("MESSAGE_BULK_DELETE") && e.targetId() == channel).toList();
+                .filter(e -> e.action().equals("MESSAGE_BULK_DELETE") && e.targetId() == channel)
+                .toList();
         assertThat(bulk).hasSize(1);
         assertThat(bulk.getFirst().reason()).startsWith("Dashboard purge by user " + MODERATOR + " (command ");
     }

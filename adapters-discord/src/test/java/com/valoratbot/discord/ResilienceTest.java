@@ -1,10 +1,10 @@
 package com.valoratbot.discord;
 
+import static com.valoratbot.discord.Sandbox.*;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.valoratbot.standin.RecordedRequest;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -13,9 +13,8 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-
-import static com.valoratbot.discord.Sandbox.*;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Discord's rate limits, a dropped gateway, and payloads no dashboard should send. */
 class ResilienceTest {
@@ -26,13 +25,13 @@ class ResilienceTest {
     static final Duration SEND_WINDOW = Duration.ofSeconds(1);
 
     @RegisterExtension
-    static final Sandbox sandbox = Sandbox.perClass(standIn -> standIn
-                    .rateLimit(BULK, 1, BULK_WINDOW)
-                    .rateLimit(SEND, 2, SEND_WINDOW),
-            adapter -> {});
+    static final Sandbox sandbox = Sandbox.perClass(
+            standIn -> standIn.rateLimit(BULK, 1, BULK_WINDOW).rateLimit(SEND, 2, SEND_WINDOW), adapter -> {});
 
     private static List<RecordedRequest> succeeded(String route) {
-        return sandbox.requests(route).stream().filter(r -> r.status() / 100 == 2).toList();
+        return sandbox.requests(route).stream()
+                .filter(r -> r.status() / 100 == 2)
+                .toList();
     }
 
     /** Successful calls {@code limit} apart are at least one window apart: never faster than allowed. */
@@ -70,18 +69,23 @@ class ResilienceTest {
             for (Future<ObjectNode> f : futures) results.add(f.get());
         }
 
-        assertThat(results).allSatisfy(r -> assertThat(r.get("ok").asBoolean()).as(r.toString()).isTrue());
+        assertThat(results)
+                .allSatisfy(r ->
+                        assertThat(r.get("ok").asBoolean()).as(r.toString()).isTrue());
         assertThat(succeeded(SEND)).hasSize(6);
         assertPaced(succeeded(SEND), 2, SEND_WINDOW);
-        assertThat(sandbox.requests(SEND)).as("a 429, if any, was followed by a retry, never a failure")
+        assertThat(sandbox.requests(SEND))
+                .as("a 429, if any, was followed by a retry, never a failure")
                 .allSatisfy(r -> assertThat(r.status()).isIn(200, 429));
     }
 
     /** Another process using the same bot token (a second worker, a script) spends the shared budget. */
     private static void anotherClientReads(long channel) throws Exception {
-        var request = java.net.http.HttpRequest.newBuilder(
-                        java.net.URI.create(sandbox.standIn.restBaseUrl() + "channels/" + channel + "/messages?limit=1"))
-                .header("Authorization", "Bot " + sandbox.standIn.botToken()).GET().build();
+        var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                        sandbox.standIn.restBaseUrl() + "channels/" + channel + "/messages?limit=1"))
+                .header("Authorization", "Bot " + sandbox.standIn.botToken())
+                .GET()
+                .build();
         try (var http = java.net.http.HttpClient.newHttpClient()) {
             http.send(request, java.net.http.HttpResponse.BodyHandlers.discarding());
         }
@@ -101,8 +105,11 @@ class ResilienceTest {
                 results.add(sandbox.run("purge", "{\"channelId\":\"" + channel + "\",\"amount\":1}"));
             }
 
-            assertThat(results).allSatisfy(r -> assertThat(r.toString()).isEqualTo("{\"ok\":true,\"deleted\":1,\"skipped\":0}"));
-            assertThat(sandbox.requests(history)).extracting(RecordedRequest::status).contains(429);
+            assertThat(results)
+                    .allSatisfy(r -> assertThat(r.toString()).isEqualTo("{\"ok\":true,\"deleted\":1,\"skipped\":0}"));
+            assertThat(sandbox.requests(history))
+                    .extracting(RecordedRequest::status)
+                    .contains(429);
             // the other client may itself meet a 429 from the adapter's retry: it is not retried
             assertThat(succeeded(history)).hasSizeGreaterThanOrEqualTo(3);
             assertPaced(succeeded(history), 1, Duration.ofSeconds(1));
@@ -123,7 +130,8 @@ class ResilienceTest {
             futures.add(pool.submit(() -> sandbox.run("lock", "{\"channelId\":\"" + channel + "\"}")));
             futures.add(pool.submit(() -> sandbox.run("purge", "{\"channelId\":\"" + channel + "\",\"amount\":5}")));
             futures.add(pool.submit(() -> sandbox.run("listTextChannels", "{}")));
-            futures.add(pool.submit(() -> sandbox.run("announce", "{\"channelId\":\"" + GENERAL + "\",\"message\":\"still here\"}")));
+            futures.add(pool.submit(
+                    () -> sandbox.run("announce", "{\"channelId\":\"" + GENERAL + "\",\"message\":\"still here\"}")));
             for (Future<ObjectNode> f : futures) {
                 assertThat(f.get().get("ok").asBoolean()).as(f.get().toString()).isTrue();
             }
@@ -132,7 +140,10 @@ class ResilienceTest {
         assertThat(sandbox.standIn.state().messages(channel)).isEmpty();
         assertThat(sandbox.standIn.state().channel(channel).overwrite(GUILD)).isPresent();
         eventually(() -> sandbox.standIn.gatewayStats().resumes() > resumesBefore);
-        assertThat(sandbox.run("unlock", "{\"channelId\":\"" + channel + "\"}").get("ok").asBoolean()).isTrue();
+        assertThat(sandbox.run("unlock", "{\"channelId\":\"" + channel + "\"}")
+                        .get("ok")
+                        .asBoolean())
+                .isTrue();
     }
 
     @Test
@@ -145,8 +156,10 @@ class ResilienceTest {
             ObjectNode result = lonely.run("listTextChannels", "{}");
 
             assertThat(result.get("code").asText()).isEqualTo("discord_error");
-            assertThat(result.get("reason").asText()).isEqualTo("Discord n’a pas répondu à temps. Réessayez dans un instant.");
-            assertThat(Duration.ofNanos(System.nanoTime() - started)).isBetween(Duration.ofMillis(700), Duration.ofSeconds(5));
+            assertThat(result.get("reason").asText())
+                    .isEqualTo("Discord n’a pas répondu à temps. Réessayez dans un instant.");
+            assertThat(Duration.ofNanos(System.nanoTime() - started))
+                    .isBetween(Duration.ofMillis(700), Duration.ofSeconds(5));
         }
     }
 
@@ -154,32 +167,39 @@ class ResilienceTest {
     void malformedRowsEndInAnErrorResultNeverACrash() {
         Set<String> expected = Set.of("invalid_payload", "unknown_action", "channel_not_found", "guild_not_found");
         String[][] rows = {
-                {"purge", "not json"},
-                {"purge", "[]"},
-                {"purge", "42"},
-                {"purge", null},
-                {"purge", "{\"channelId\":12,\"amount\":5}"},
-                {"purge", "{\"channelId\":\"abc\",\"amount\":-1,\"mode\":\"all\"}"},
-                {"purge", "{\"channelId\":\"" + GENERAL + "\",\"amount\":100000}"},
-                {"purge", "{\"channelId\":\"99999999999999999999999\",\"amount\":5}"},
-                {"purge", "{\"channelId\":\"" + CATEGORY + "\",\"amount\":5}"},
-                {"lock", "{\"channelId\":\"" + VOICE + "\"}"},
-                {"unlock", "{\"channelId\":{\"nested\":true}}"},
-                {"slowmode", "{\"channelId\":\"" + GENERAL + "\",\"duration\":999999}"},
-                {"slowmode", "{\"channelId\":\"" + GENERAL + "\",\"duration\":\"soon\"}"},
-                {"announce", "{\"channelId\":\"" + GENERAL + "\"}"},
-                {"announce", "{\"channelId\":\"" + GENERAL + "\",\"embed\":{\"color\":\"red\",\"image\":\"javascript:alert(1)\"}}"},
-                {"announce", "{\"channelId\":\"" + GENERAL + "\",\"message\":\"" + "x".repeat(2001) + "\"}"},
-                {"announce", "{\"channelId\":\"" + STAGE + "\",\"message\":\"hi\"}"},
-                {"listTextChannels", "{\"unexpected\":[1,2,3]}"},
-                {"dropTables", "{}"},
-                {null, "{}"},
+            {"purge", "not json"},
+            {"purge", "[]"},
+            {"purge", "42"},
+            {"purge", null},
+            {"purge", "{\"channelId\":12,\"amount\":5}"},
+            {"purge", "{\"channelId\":\"abc\",\"amount\":-1,\"mode\":\"all\"}"},
+            {"purge", "{\"channelId\":\"" + GENERAL + "\",\"amount\":100000}"},
+            {"purge", "{\"channelId\":\"99999999999999999999999\",\"amount\":5}"},
+            {"purge", "{\"channelId\":\"" + CATEGORY + "\",\"amount\":5}"},
+            {"lock", "{\"channelId\":\"" + VOICE + "\"}"},
+            {"unlock", "{\"channelId\":{\"nested\":true}}"},
+            {"slowmode", "{\"channelId\":\"" + GENERAL + "\",\"duration\":999999}"},
+            {"slowmode", "{\"channelId\":\"" + GENERAL + "\",\"duration\":\"soon\"}"},
+            {"announce", "{\"channelId\":\"" + GENERAL + "\"}"},
+            {
+                "announce",
+                "{\"channelId\":\"" + GENERAL + "\",\"embed\":{\"color\":\"red\",\"image\":\"javascript:alert(1)\"}}"
+            },
+            {"announce", "{\"channelId\":\"" + GENERAL + "\",\"message\":\"" + "x".repeat(2001) + "\"}"},
+            {"announce", "{\"channelId\":\"" + STAGE + "\",\"message\":\"hi\"}"},
+            {"listTextChannels", "{\"unexpected\":[1,2,3]}"},
+            {"dropTables", "{}"},
+            {null, "{}"},
         };
         for (String[] row : rows) {
             ObjectNode result = sandbox.run(row[0], row[1]);
-            assertThat(result.get("ok").asBoolean()).as("%s %s -> %s", row[0], row[1], result).isEqualTo(row[0] != null && row[0].equals("listTextChannels"));
+            assertThat(result.get("ok").asBoolean())
+                    .as("%s %s -> %s", row[0], row[1], result)
+                    .isEqualTo(row[0] != null && row[0].equals("listTextChannels"));
             if (!result.get("ok").asBoolean()) {
-                assertThat(result.get("code").asText()).as("%s %s", row[0], row[1]).isIn(expected);
+                assertThat(result.get("code").asText())
+                        .as("%s %s", row[0], row[1])
+                        .isIn(expected);
                 assertThat(result.get("reason").asText()).isNotBlank();
             }
         }

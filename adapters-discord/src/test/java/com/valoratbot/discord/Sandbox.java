@@ -1,5 +1,7 @@
 package com.valoratbot.discord;
 
+import static com.valoratbot.standin.Permissions.*;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.valoratbot.core.port.CompleteCommands.Completion;
 import com.valoratbot.core.port.QueuedCommand;
@@ -10,10 +12,6 @@ import com.valoratbot.standin.RecordedRequest;
 import com.valoratbot.standin.StandInState;
 import com.valoratbot.testing.Eventually;
 import com.valoratbot.testing.TestStandIn;
-import org.junit.jupiter.api.extension.AfterAllCallback;
-import org.junit.jupiter.api.extension.BeforeAllCallback;
-import org.junit.jupiter.api.extension.ExtensionContext;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -22,8 +20,9 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
-
-import static com.valoratbot.standin.Permissions.*;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * One stand-in and one adapter logged in to it, shared by a test class (logging in takes a while),
@@ -73,8 +72,10 @@ public final class Sandbox implements BeforeAllCallback, AfterAllCallback, AutoC
     CommandHandler handler;
     DiscordGateway discord;
 
-    private Sandbox(Consumer<DiscordStandIn.Builder> standInSettings, Consumer<DiscordGateway.Builder> adapterSettings) {
-        this.server = TestStandIn.with(b -> standInSettings.accept(b.botToken("sandbox-token"))).seeded(Sandbox::seed);
+    private Sandbox(
+            Consumer<DiscordStandIn.Builder> standInSettings, Consumer<DiscordGateway.Builder> adapterSettings) {
+        this.server = TestStandIn.with(b -> standInSettings.accept(b.botToken("sandbox-token")))
+                .seeded(Sandbox::seed);
         this.adapterSettings = adapterSettings;
     }
 
@@ -83,7 +84,8 @@ public final class Sandbox implements BeforeAllCallback, AfterAllCallback, AutoC
         return perClass(standIn -> {}, adapter -> {});
     }
 
-    static Sandbox perClass(Consumer<DiscordStandIn.Builder> standInSettings, Consumer<DiscordGateway.Builder> adapterSettings) {
+    static Sandbox perClass(
+            Consumer<DiscordStandIn.Builder> standInSettings, Consumer<DiscordGateway.Builder> adapterSettings) {
         return new Sandbox(standInSettings, adapterSettings);
     }
 
@@ -92,7 +94,8 @@ public final class Sandbox implements BeforeAllCallback, AfterAllCallback, AutoC
         return start(standIn -> {}, adapter -> {});
     }
 
-    static Sandbox start(Consumer<DiscordStandIn.Builder> standInSettings, Consumer<DiscordGateway.Builder> adapterSettings) {
+    static Sandbox start(
+            Consumer<DiscordStandIn.Builder> standInSettings, Consumer<DiscordGateway.Builder> adapterSettings) {
         Sandbox sandbox = new Sandbox(standInSettings, adapterSettings);
         sandbox.open();
         return sandbox;
@@ -116,8 +119,11 @@ public final class Sandbox implements BeforeAllCallback, AfterAllCallback, AutoC
 
     /** A builder of this adapter already pointed at the stand-in (its token, REST and Gateway URLs). */
     public static DiscordGateway.Builder gatewayTo(DiscordStandIn standIn) {
-        return DiscordGateway.builder().token(standIn.botToken()).restBaseUrl(standIn.restBaseUrl())
-                .gatewayUrl(standIn.gatewayUrl()).readyTimeout(Duration.ofSeconds(30));
+        return DiscordGateway.builder()
+                .token(standIn.botToken())
+                .restBaseUrl(standIn.restBaseUrl())
+                .gatewayUrl(standIn.gatewayUrl())
+                .readyTimeout(Duration.ofSeconds(30));
     }
 
     private DiscordGateway connect() {
@@ -182,8 +188,13 @@ public final class Sandbox implements BeforeAllCallback, AfterAllCallback, AutoC
     }
 
     static ObjectNode run(CommandHandler handler, String guild, String action, String payloadJson, Long requestedBy) {
-        QueuedCommand row = new QueuedCommand(UUID.randomUUID().toString(), guild, action, payloadJson,
-                Optional.ofNullable(requestedBy).map(String::valueOf), Duration.ZERO);
+        QueuedCommand row = new QueuedCommand(
+                UUID.randomUUID().toString(),
+                guild,
+                action,
+                payloadJson,
+                Optional.ofNullable(requestedBy).map(String::valueOf),
+                Duration.ZERO);
         Completion completion = handler.handle(row);
         return CommandHandler.readResult(completion.resultJson());
     }
@@ -211,8 +222,12 @@ public final class Sandbox implements BeforeAllCallback, AfterAllCallback, AutoC
 
     /** The ports {@code discord} serves, as the library's {@code DiscordPorts} sets them (which this module's tests cannot reach). */
     static com.valoratbot.core.run.Ports.Builder portsOf(DiscordGateway discord) {
-        return com.valoratbot.core.run.Ports.builder().access(discord.access()).rateLimits(discord.rateLimits())
-                .channels(discord.channels()).purge(discord.purge()).moderation(discord.moderation())
+        return com.valoratbot.core.run.Ports.builder()
+                .access(discord.access())
+                .rateLimits(discord.rateLimits())
+                .channels(discord.channels())
+                .purge(discord.purge())
+                .moderation(discord.moderation())
                 .announcements(discord.announcements());
     }
 }

@@ -1,10 +1,5 @@
 package com.valoratbot.supabase;
 
-import org.jooq.Record;
-import org.jooq.exception.DataAccessException;
-import org.postgresql.PGConnection;
-import org.postgresql.PGNotification;
-
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -17,6 +12,10 @@ import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import org.jooq.Record;
+import org.jooq.exception.DataAccessException;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
 
 /**
  * What an operator does with the command table by hand (the CLI): queue a command, look at one
@@ -51,7 +50,8 @@ public final class CommandAdmin {
             throw new IllegalArgumentException("the table " + t.key() + " has no requested_by column");
         }
         List<String> columns = new ArrayList<>(List.of("guild_id", "action", "payload", "status"));
-        List<String> values = new ArrayList<>(List.of(cast(t, "guild_id"), cast(t, "action"), cast(t, "payload"), "'pending'"));
+        List<String> values =
+                new ArrayList<>(List.of(cast(t, "guild_id"), cast(t, "action"), cast(t, "payload"), "'pending'"));
         List<Object> binds = new ArrayList<>(List.of(guildId, action));
         binds.add(payloadJson);
         if (requestedBy != null) {
@@ -60,8 +60,8 @@ public final class CommandAdmin {
             binds.add(requestedBy);
         }
         addGenerated(t, columns, values);
-        String sql = "INSERT INTO " + t.sqlName() + " (" + String.join(", ", columns) + ") VALUES (" + String.join(", ", values)
-                + ") RETURNING id::text";
+        String sql = "INSERT INTO " + t.sqlName() + " (" + String.join(", ", columns) + ") VALUES ("
+                + String.join(", ", values) + ") RETURNING id::text";
         try {
             return db.dsl().fetchOne(sql, binds.toArray()).get(0, String.class);
         } catch (DataAccessException e) {
@@ -77,7 +77,8 @@ public final class CommandAdmin {
         Objects.requireNonNull(id, "id");
         CommandTable t = db.commandTable();
         try {
-            return Optional.ofNullable(db.dsl().fetchOne(select(t) + " WHERE id = " + t.idFromText("?"), id)).map(CommandAdmin::toRow);
+            return Optional.ofNullable(db.dsl().fetchOne(select(t) + " WHERE id = " + t.idFromText("?"), id))
+                    .map(CommandAdmin::toRow);
         } catch (DataAccessException e) {
             if (isBadId(e)) return Optional.empty();
             throw e;
@@ -102,12 +103,19 @@ public final class CommandAdmin {
         CommandTable t = db.commandTable();
         String order = t.hasCreatedAt() ? "created_at DESC NULLS LAST, id DESC" : "id DESC";
         // starts_with, not LIKE: a prefix holding % or _ is taken literally.
-        List<CommandRow> rows = db.dsl().fetch(select(t) + " WHERE starts_with(lower(id::text), lower(?)) ORDER BY " + order + " LIMIT ?",
-                wanted, MAX_CANDIDATES + 1).map(CommandAdmin::toRow);
+        List<CommandRow> rows = db.dsl()
+                .fetch(
+                        select(t) + " WHERE starts_with(lower(id::text), lower(?)) ORDER BY " + order + " LIMIT ?",
+                        wanted,
+                        MAX_CANDIDATES + 1)
+                .map(CommandAdmin::toRow);
         return switch (rows.size()) {
             case 0 -> new IdLookup.NotFound(wanted);
             case 1 -> new IdLookup.Found(rows.getFirst());
-            default -> new IdLookup.Ambiguous(wanted, rows.stream().limit(MAX_CANDIDATES).map(CommandRow::id).toList());
+            default ->
+                new IdLookup.Ambiguous(
+                        wanted,
+                        rows.stream().limit(MAX_CANDIDATES).map(CommandRow::id).toList());
         };
     }
 
@@ -116,12 +124,22 @@ public final class CommandAdmin {
         CommandTable t = db.commandTable();
         List<String> where = new ArrayList<>();
         List<Object> binds = new ArrayList<>();
-        filter.status().ifPresent(s -> { where.add("status::text = ?"); binds.add(s); });
-        filter.guildId().ifPresent(g -> { where.add("guild_id::text = ?"); binds.add(g); });
-        filter.action().ifPresent(a -> { where.add("action::text = ?"); binds.add(a); });
+        filter.status().ifPresent(s -> {
+            where.add("status::text = ?");
+            binds.add(s);
+        });
+        filter.guildId().ifPresent(g -> {
+            where.add("guild_id::text = ?");
+            binds.add(g);
+        });
+        filter.action().ifPresent(a -> {
+            where.add("action::text = ?");
+            binds.add(a);
+        });
         String order = t.hasCreatedAt() ? "created_at DESC NULLS LAST, id DESC" : "id DESC";
         binds.add(filter.limit());
-        String sql = select(t) + (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where)) + " ORDER BY " + order + " LIMIT ?";
+        String sql = select(t) + (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where)) + " ORDER BY " + order
+                + " LIMIT ?";
         return db.dsl().fetch(sql, binds.toArray()).map(CommandAdmin::toRow);
     }
 
@@ -136,17 +154,25 @@ public final class CommandAdmin {
         long deadline = System.nanoTime() + timeout.toNanos();
         WakeSignal signal = new WakeSignal();
         NotificationListener listener = db.settings().listenByDefault()
-                ? new NotificationListener(db, PostgresQueue.RESULTS_CHANNEL, payloads -> {
-                    for (String p : payloads) if (p != null && p.contains(id)) signal.wakeUp();
-                }, signal::wakeUp, "polling").start()
+                ? new NotificationListener(
+                                db,
+                                PostgresQueue.RESULTS_CHANNEL,
+                                payloads -> {
+                                    for (String p : payloads) if (p != null && p.contains(id)) signal.wakeUp();
+                                },
+                                signal::wakeUp,
+                                "polling")
+                        .start()
                 : null;
         try {
             while (true) {
-                CommandRow row = find(id).orElseThrow(() -> new NoSuchElementException("no command " + id + " in " + db.commandTable().key()));
+                CommandRow row = find(id).orElseThrow(() -> new NoSuchElementException(
+                        "no command " + id + " in " + db.commandTable().key()));
                 if (row.finished()) return Optional.of(row);
                 long left = deadline - System.nanoTime();
                 if (left <= 0) return Optional.empty();
-                Duration poll = listener != null && listener.listening() ? Duration.ofSeconds(1) : Duration.ofMillis(200);
+                Duration poll =
+                        listener != null && listener.listening() ? Duration.ofSeconds(1) : Duration.ofMillis(200);
                 signal.await(Duration.ofNanos(Math.min(left, poll.toNanos())));
             }
         } finally {
@@ -169,8 +195,9 @@ public final class CommandAdmin {
             values.add("requested_by");
         }
         addGenerated(t, columns, values);
-        String sql = "INSERT INTO " + t.sqlName() + " (" + String.join(", ", columns) + ") SELECT " + String.join(", ", values)
-                + " FROM " + t.sqlName() + " WHERE id = " + t.idFromText("?") + " RETURNING id::text";
+        String sql = "INSERT INTO " + t.sqlName() + " (" + String.join(", ", columns) + ") SELECT "
+                + String.join(", ", values) + " FROM " + t.sqlName() + " WHERE id = " + t.idFromText("?")
+                + " RETURNING id::text";
         try {
             Record r = db.dsl().fetchOne(sql, id);
             if (r == null) throw new NoSuchElementException("no command " + id + " in " + t.key());
@@ -197,41 +224,82 @@ public final class CommandAdmin {
         try {
             version = db.dsl().fetchOne("SELECT version()").get(0, String.class);
         } catch (RuntimeException e) {
-            return new DoctorReport(db.describe(), false, Optional.of(Database.safeMessage(e)), Optional.empty(), name, Optional.empty(),
-                    Optional.empty(), new DoctorReport.Route(DoctorReport.RouteKind.UNKNOWN, ""),
-                    new DoctorReport.Listen(DoctorReport.ListenStatus.NOT_TRIED, ""), 0, Optional.empty(), 0, List.of(), Optional.empty());
+            return new DoctorReport(
+                    db.describe(),
+                    false,
+                    Optional.of(Database.safeMessage(e)),
+                    Optional.empty(),
+                    name,
+                    Optional.empty(),
+                    Optional.empty(),
+                    new DoctorReport.Route(DoctorReport.RouteKind.UNKNOWN, ""),
+                    new DoctorReport.Listen(DoctorReport.ListenStatus.NOT_TRIED, ""),
+                    0,
+                    Optional.empty(),
+                    0,
+                    List.of(),
+                    Optional.empty());
         }
         Optional<CommandTable> table = CommandTable.inspect(db.dsl(), s.commandSchema(), s.commandTable());
         // Two statements: a CASE around the subquery still makes PostgreSQL resolve the missing
         // table when the statement is parsed, so doctor would fail on a database never migrated.
-        boolean migrated = db.dsl().fetchOne("SELECT to_regclass('valoratbot.flyway_schema_history') IS NOT NULL").get(0, Boolean.class);
-        Optional<String> migration = !migrated ? Optional.empty() : Optional.ofNullable(db.dsl().fetchOne(
-                "SELECT max(version) FROM valoratbot.flyway_schema_history WHERE success AND version IS NOT NULL").get(0, String.class));
+        boolean migrated = db.dsl()
+                .fetchOne("SELECT to_regclass('valoratbot.flyway_schema_history') IS NOT NULL")
+                .get(0, Boolean.class);
+        Optional<String> migration = !migrated
+                ? Optional.empty()
+                : Optional.ofNullable(db.dsl()
+                        .fetchOne(
+                                "SELECT max(version) FROM valoratbot.flyway_schema_history WHERE success AND version IS NOT NULL")
+                        .get(0, String.class));
         long pending = 0;
         long processing = 0;
         Optional<Duration> oldest = Optional.empty();
         if (table.isPresent() && table.get().missingColumns().isEmpty()) {
             CommandTable t = table.get();
-            Record r = db.dsl().fetchOne("SELECT count(*) FILTER (WHERE status = 'pending') AS pending,"
-                    + " count(*) FILTER (WHERE status = 'processing') AS processing, "
-                    + (t.hasCreatedAt() ? "(extract(epoch FROM now() - min(created_at) FILTER (WHERE status = 'pending')) * 1000)::bigint" : "NULL::bigint")
-                    + " AS oldest_ms FROM " + t.sqlName() + " WHERE status IN ('pending', 'processing')");
+            Record r = db.dsl()
+                    .fetchOne("SELECT count(*) FILTER (WHERE status = 'pending') AS pending,"
+                            + " count(*) FILTER (WHERE status = 'processing') AS processing, "
+                            + (t.hasCreatedAt()
+                                    ? "(extract(epoch FROM now() - min(created_at) FILTER (WHERE status = 'pending')) * 1000)::bigint"
+                                    : "NULL::bigint")
+                            + " AS oldest_ms FROM " + t.sqlName() + " WHERE status IN ('pending', 'processing')");
             pending = r.get("pending", Long.class);
             processing = r.get("processing", Long.class);
             oldest = Optional.ofNullable(r.get("oldest_ms", Long.class)).map(Duration::ofMillis);
         }
-        List<DoctorReport.Worker> workers = migration.isEmpty() ? List.of() : db.dsl().fetch("""
+        List<DoctorReport.Worker> workers = migration.isEmpty()
+                ? List.of()
+                : db.dsl()
+                        .fetch("""
                 SELECT worker_id, host, pid, started_at, (extract(epoch FROM now() - heartbeat_at) * 1000)::bigint AS age_ms
                 FROM valoratbot.workers
                 WHERE command_table = ? AND heartbeat_at > now() - make_interval(secs => ?)
-                ORDER BY started_at""", name, (double) PostgresQueue.DEFAULT_LEASE.toSeconds()).map(r -> new DoctorReport.Worker(
-                r.get("worker_id", String.class), Optional.ofNullable(r.get("host", String.class)), Optional.ofNullable(r.get("pid", Long.class)),
-                r.get("started_at", OffsetDateTime.class).toInstant(), Duration.ofMillis(r.get("age_ms", Long.class))));
+                ORDER BY started_at""", name, (double) PostgresQueue.DEFAULT_LEASE.toSeconds())
+                        .map(r -> new DoctorReport.Worker(
+                                r.get("worker_id", String.class),
+                                Optional.ofNullable(r.get("host", String.class)),
+                                Optional.ofNullable(r.get("pid", Long.class)),
+                                r.get("started_at", OffsetDateTime.class).toInstant(),
+                                Duration.ofMillis(r.get("age_ms", Long.class))));
         DoctorReport.Listen listen = s.usesTransactionPooler()
                 ? new DoctorReport.Listen(DoctorReport.ListenStatus.NOT_TRIED, "a transaction pooler cannot carry it")
                 : tryListen();
-        return new DoctorReport(db.describe(), true, Optional.empty(), Optional.of(version), name, table, migration, route(listen),
-                listen, pending, oldest, processing, workers, table.map(t -> exposure(s)));
+        return new DoctorReport(
+                db.describe(),
+                true,
+                Optional.empty(),
+                Optional.of(version),
+                name,
+                table,
+                migration,
+                route(listen),
+                listen,
+                pending,
+                oldest,
+                processing,
+                workers,
+                table.map(t -> exposure(s)));
     }
 
     /**
@@ -242,7 +310,9 @@ public final class CommandAdmin {
     private DoctorReport.Route route(DoctorReport.Listen listen) {
         DatabaseSettings s = db.settings();
         if (s.usesTransactionPooler()) {
-            return new DoctorReport.Route(DoctorReport.RouteKind.TRANSACTION_POOLER, "port " + DatabaseSettings.TRANSACTION_POOLER_PORT + " or pgbouncer=true");
+            return new DoctorReport.Route(
+                    DoctorReport.RouteKind.TRANSACTION_POOLER,
+                    "port " + DatabaseSettings.TRANSACTION_POOLER_PORT + " or pgbouncer=true");
         }
         Optional<HostPort> dialled = s.jdbcUrl().flatMap(HostPort::of);
         if (dialled.isEmpty()) return new DoctorReport.Route(DoctorReport.RouteKind.DIRECT, "embedded");
@@ -253,10 +323,14 @@ public final class CommandAdmin {
         } else if (serverPort != null && serverPort != dialled.get().port()) {
             detail = "connected to port " + dialled.get().port() + ", the server listens on " + serverPort;
         } else {
-            return new DoctorReport.Route(DoctorReport.RouteKind.DIRECT, "port " + dialled.get().port());
+            return new DoctorReport.Route(
+                    DoctorReport.RouteKind.DIRECT, "port " + dialled.get().port());
         }
-        return new DoctorReport.Route(listen.status() == DoctorReport.ListenStatus.WORKS
-                ? DoctorReport.RouteKind.SESSION_POOLER : DoctorReport.RouteKind.UNDECLARED_TRANSACTION_POOLER, detail);
+        return new DoctorReport.Route(
+                listen.status() == DoctorReport.ListenStatus.WORKS
+                        ? DoctorReport.RouteKind.SESSION_POOLER
+                        : DoctorReport.RouteKind.UNDECLARED_TRANSACTION_POOLER,
+                detail);
     }
 
     /** The first host and port of a {@code jdbc:postgresql://host:port/db} URL. */
@@ -268,7 +342,9 @@ public final class CommandAdmin {
             int colon = first.lastIndexOf(':');
             boolean hasPort = colon > 0 && !first.endsWith("]");
             try {
-                return Optional.of(new HostPort(hasPort ? first.substring(0, colon) : first, hasPort ? Integer.parseInt(first.substring(colon + 1)) : 5432));
+                return Optional.of(new HostPort(
+                        hasPort ? first.substring(0, colon) : first,
+                        hasPort ? Integer.parseInt(first.substring(colon + 1)) : 5432));
             } catch (NumberFormatException e) {
                 return Optional.empty();
             }
@@ -286,7 +362,8 @@ public final class CommandAdmin {
                 SELECT c.relrowsecurity FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
                 WHERE n.nspname = ? AND c.relname = ?""", s.commandSchema(), s.commandTable());
         boolean rowLevelSecurity = rls != null && Boolean.TRUE.equals(rls.get(0, Boolean.class));
-        List<DoctorReport.RoleAccess> roles = db.dsl().fetch("""
+        List<DoctorReport.RoleAccess> roles = db.dsl()
+                .fetch("""
                 SELECT r.rolname AS role,
                        bool_or(CASE WHEN p.name = 'INSERT' THEN p.effective END) AS can_insert,
                        bool_or(CASE WHEN p.name = 'UPDATE' THEN p.effective END) AS can_update,
@@ -306,14 +383,19 @@ public final class CommandAdmin {
                 ) p
                 WHERE r.rolname IN ('anon', 'authenticated')
                 GROUP BY r.rolname ORDER BY r.rolname""", s.commandSchema(), s.commandTable())
-                .map(r -> new DoctorReport.RoleAccess(r.get("role", String.class), r.get("can_insert", Boolean.class),
-                        r.get("can_update", Boolean.class), r.get("can_delete", Boolean.class), r.get("can_truncate", Boolean.class)));
+                .map(r -> new DoctorReport.RoleAccess(
+                        r.get("role", String.class),
+                        r.get("can_insert", Boolean.class),
+                        r.get("can_update", Boolean.class),
+                        r.get("can_delete", Boolean.class),
+                        r.get("can_truncate", Boolean.class)));
         return new DoctorReport.Exposure(rowLevelSecurity, roles);
     }
 
     /** LISTEN on a fresh connection, NOTIFY through the pool, and see whether it arrives. */
     private DoctorReport.Listen tryListen() {
-        String channel = "valoratbot_doctor_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        String channel = "valoratbot_doctor_"
+                + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         try (Connection c = db.newDedicatedConnection()) {
             try (Statement st = c.createStatement()) {
                 st.execute("LISTEN " + channel);
@@ -322,9 +404,12 @@ public final class CommandAdmin {
             db.dsl().execute("SELECT pg_notify(?, 'ping')", channel);
             PGNotification[] got = c.unwrap(PGConnection.class).getNotifications(3_000);
             if (got != null && got.length > 0) {
-                return new DoctorReport.Listen(DoctorReport.ListenStatus.WORKS, "notification in " + (System.nanoTime() - start) / 1_000_000 + " ms");
+                return new DoctorReport.Listen(
+                        DoctorReport.ListenStatus.WORKS,
+                        "notification in " + (System.nanoTime() - start) / 1_000_000 + " ms");
             }
-            return new DoctorReport.Listen(DoctorReport.ListenStatus.NO_NOTIFICATION, "no notification within 3 s; workers poll instead");
+            return new DoctorReport.Listen(
+                    DoctorReport.ListenStatus.NO_NOTIFICATION, "no notification within 3 s; workers poll instead");
         } catch (SQLException | RuntimeException e) {
             return new DoctorReport.Listen(DoctorReport.ListenStatus.FAILED, Database.safeMessage(e));
         }
@@ -336,7 +421,9 @@ public final class CommandAdmin {
 
     /** @param extraColumns more columns to read, each starting with ", " */
     static String select(CommandTable t, String extraColumns) {
-        String changed = t.hasUpdatedAt() ? "CAST(updated_at AS timestamptz)" : t.hasPickedAt() ? "CAST(picked_at AS timestamptz)" : "NULL::timestamptz";
+        String changed = t.hasUpdatedAt()
+                ? "CAST(updated_at AS timestamptz)"
+                : t.hasPickedAt() ? "CAST(picked_at AS timestamptz)" : "NULL::timestamptz";
         return "SELECT id::text AS id, guild_id::text AS guild_id, action::text AS action, payload::text AS payload,"
                 + " status::text AS status, result::text AS result, "
                 + (t.hasRequestedBy() ? "requested_by::text" : "NULL::text") + " AS requested_by, "
@@ -345,9 +432,15 @@ public final class CommandAdmin {
     }
 
     static CommandRow toRow(Record r) {
-        return new CommandRow(r.get("id", String.class), r.get("guild_id", String.class), r.get("action", String.class),
-                r.get("payload", String.class), r.get("status", String.class), r.get("result", String.class),
-                Optional.ofNullable(r.get("requested_by", String.class)), instant(r.get("created_at", OffsetDateTime.class)),
+        return new CommandRow(
+                r.get("id", String.class),
+                r.get("guild_id", String.class),
+                r.get("action", String.class),
+                r.get("payload", String.class),
+                r.get("status", String.class),
+                r.get("result", String.class),
+                Optional.ofNullable(r.get("requested_by", String.class)),
+                instant(r.get("created_at", OffsetDateTime.class)),
                 instant(r.get("changed_at", OffsetDateTime.class)));
     }
 
@@ -361,9 +454,18 @@ public final class CommandAdmin {
 
     /** Timestamps the table has, and an id when the table gives none by default. */
     private static void addGenerated(CommandTable t, List<String> columns, List<String> values) {
-        if (t.hasCreatedAt()) { columns.add("created_at"); values.add("now()"); }
-        if (t.hasUpdatedAt()) { columns.add("updated_at"); values.add("now()"); }
-        if (!t.idHasDefault()) { columns.add("id"); values.add(t.idFromText("gen_random_uuid()::text")); }
+        if (t.hasCreatedAt()) {
+            columns.add("created_at");
+            values.add("now()");
+        }
+        if (t.hasUpdatedAt()) {
+            columns.add("updated_at");
+            values.add("now()");
+        }
+        if (!t.idHasDefault()) {
+            columns.add("id");
+            values.add(t.idFromText("gen_random_uuid()::text"));
+        }
     }
 
     private static boolean isBadId(DataAccessException e) {

@@ -12,10 +12,17 @@ public record CommandFilter(Optional<String> status, Optional<String> guildId, O
     public static final int MAX_LIMIT = 10_000;
 
     public CommandFilter {
-        status = status == null ? Optional.empty() : status.filter(s -> !s.isBlank()).map(String::strip);
-        guildId = guildId == null ? Optional.empty() : guildId.filter(s -> !s.isBlank()).map(String::strip);
-        action = action == null ? Optional.empty() : action.filter(s -> !s.isBlank()).map(String::strip);
-        if (limit < 1 || limit > MAX_LIMIT) throw new IllegalArgumentException("limit must be between 1 and " + MAX_LIMIT + ", was " + limit);
+        status = status == null
+                ? Optional.empty()
+                : status.filter(s -> !s.isBlank()).map(String::strip);
+        guildId = guildId == null
+                ? Optional.empty()
+                : guildId.filter(s -> !s.isBlank()).map(String::strip);
+        action = action == null
+                ? Optional.empty()
+                : action.filter(s -> !s.isBlank()).map(String::strip);
+        if (limit < 1 || limit > MAX_LIMIT)
+            throw new IllegalArgumentException("limit must be between 1 and " + MAX_LIMIT + ", was " + limit);
     }
 
     /** Everything, newest first, {@value #DEFAULT_LIMIT} rows. */
@@ -23,8 +30,19 @@ public record CommandFilter(Optional<String> status, Optional<String> guildId, O
         return new CommandFilter(Optional.empty(), Optional.empty(), Optional.empty(), DEFAULT_LIMIT);
     }
 
-    public CommandFilter withStatus(String v) { return new CommandFilter(Optional.ofNullable(v), guildId, action, limit); }
-    public CommandFilter withGuild(String v) { return new CommandFilter(status, Optional.ofNullable(v), action, limit); }
-    public CommandFilter withAction(String v) { return new CommandFilter(status, guildId, Optional.ofNullable(v), limit); }
-    public CommandFilter withLimit(int v) { return new CommandFilter(status, guildId, action, v); }
+    public CommandFilter withStatus(String v) {
+        return new CommandFilter(Optional.ofNullable(v), guildId, action, limit);
+    }
+
+    public CommandFilter withGuild(String v) {
+        return new CommandFilter(status, Optional.ofNullable(v), action, limit);
+    }
+
+    public CommandFilter withAction(String v) {
+        return new CommandFilter(status, guildId, Optional.ofNullable(v), limit);
+    }
+
+    public CommandFilter withLimit(int v) {
+        return new CommandFilter(status, guildId, action, v);
+    }
 }

@@ -1,14 +1,13 @@
 package com.valoratbot.supabase;
 
-import org.jooq.DSLContext;
-import org.jooq.Record;
-
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import org.jooq.DSLContext;
+import org.jooq.Record;
 
 /**
  * The command table as the catalog describes it. Dashboards create it in more than one shape: the
@@ -19,8 +18,10 @@ import java.util.TreeSet;
  */
 public record CommandTable(String schema, String name, Map<String, String> columnTypes, boolean idHasDefault) {
 
-    public static final List<String> REQUIRED_COLUMNS = List.of("id", "guild_id", "action", "payload", "status", "result");
-    public static final List<String> OPTIONAL_COLUMNS = List.of("created_at", "updated_at", "picked_at", "requested_by");
+    public static final List<String> REQUIRED_COLUMNS =
+            List.of("id", "guild_id", "action", "payload", "status", "result");
+    public static final List<String> OPTIONAL_COLUMNS =
+            List.of("created_at", "updated_at", "picked_at", "requested_by");
 
     public CommandTable {
         columnTypes = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(columnTypes));
@@ -39,7 +40,8 @@ public record CommandTable(String schema, String name, Map<String, String> colum
         boolean idDefault = false;
         for (Record r : rows) {
             types.put(r.get("name", String.class), r.get("type", String.class));
-            if ("id".equals(r.get("name", String.class))) idDefault = Boolean.TRUE.equals(r.get("has_default", Boolean.class));
+            if ("id".equals(r.get("name", String.class)))
+                idDefault = Boolean.TRUE.equals(r.get("has_default", Boolean.class));
         }
         return Optional.of(new CommandTable(schema, name, types, idDefault));
     }
@@ -48,13 +50,15 @@ public record CommandTable(String schema, String name, Map<String, String> colum
     void requireUsable() {
         List<String> missing = missingColumns();
         if (!missing.isEmpty()) {
-            throw new IllegalStateException("the command table " + key() + " lacks the column(s) " + String.join(", ", missing)
-                    + " (it needs " + String.join(", ", REQUIRED_COLUMNS) + ")");
+            throw new IllegalStateException("the command table " + key() + " lacks the column(s) "
+                    + String.join(", ", missing) + " (it needs " + String.join(", ", REQUIRED_COLUMNS) + ")");
         }
     }
 
     public List<String> missingColumns() {
-        return REQUIRED_COLUMNS.stream().filter(c -> !columnTypes.containsKey(c)).toList();
+        return REQUIRED_COLUMNS.stream()
+                .filter(c -> !columnTypes.containsKey(c))
+                .toList();
     }
 
     /** The optional columns this table has. */
@@ -68,12 +72,25 @@ public record CommandTable(String schema, String name, Map<String, String> colum
         return columnTypes.containsKey(column);
     }
 
-    public boolean hasCreatedAt() { return has("created_at"); }
-    public boolean hasUpdatedAt() { return has("updated_at"); }
-    public boolean hasPickedAt() { return has("picked_at"); }
-    public boolean hasRequestedBy() { return has("requested_by"); }
+    public boolean hasCreatedAt() {
+        return has("created_at");
+    }
 
-    public String idType() { return columnTypes.get("id"); }
+    public boolean hasUpdatedAt() {
+        return has("updated_at");
+    }
+
+    public boolean hasPickedAt() {
+        return has("picked_at");
+    }
+
+    public boolean hasRequestedBy() {
+        return has("requested_by");
+    }
+
+    public String idType() {
+        return columnTypes.get("id");
+    }
 
     /** {@code schema.table} unquoted: the name in logs, notifications and {@code valoratbot.claims}. */
     public String key() {
@@ -92,12 +109,18 @@ public record CommandTable(String schema, String name, Map<String, String> colum
 
     /** Casts a text expression to guild_id's type, so per-guild probes use the claim's index. */
     String guildFromText(String textExpression) {
-        return "text".equals(columnTypes.get("guild_id")) ? textExpression : "CAST(" + textExpression + " AS " + columnTypes.get("guild_id") + ")";
+        return "text".equals(columnTypes.get("guild_id"))
+                ? textExpression
+                : "CAST(" + textExpression + " AS " + columnTypes.get("guild_id") + ")";
     }
 
-    String statusType() { return columnTypes.get("status"); }
+    String statusType() {
+        return columnTypes.get("status");
+    }
 
-    String resultType() { return columnTypes.get("result"); }
+    String resultType() {
+        return columnTypes.get("result");
+    }
 
     /**
      * The column that tells when a command last changed: {@code updated_at}, else {@code picked_at},

@@ -1,13 +1,12 @@
 package com.valoratbot.supabase;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
-import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Which command table to use when none is configured. The dashboard's own setup creates
@@ -30,18 +29,26 @@ final class CommandTableChoice {
         boolean dashboard = exists(dataSource, schema, DASHBOARD_TABLE);
         boolean ours = exists(dataSource, schema, DatabaseSettings.DEFAULT_TABLE);
         if (dashboard && !ours) {
-            LOG.info("No VALORATBOT_TABLE: using {}.{}, the dashboard's table ({}.{} does not exist)",
-                    schema, DASHBOARD_TABLE, schema, DatabaseSettings.DEFAULT_TABLE);
+            LOG.info(
+                    "No VALORATBOT_TABLE: using {}.{}, the dashboard's table ({}.{} does not exist)",
+                    schema,
+                    DASHBOARD_TABLE,
+                    schema,
+                    DatabaseSettings.DEFAULT_TABLE);
             return settings.toBuilder().table(schema + "." + DASHBOARD_TABLE).build();
         }
-        LOG.info("No VALORATBOT_TABLE: using {}.{}{}", schema, DatabaseSettings.DEFAULT_TABLE,
+        LOG.info(
+                "No VALORATBOT_TABLE: using {}.{}{}",
+                schema,
+                DatabaseSettings.DEFAULT_TABLE,
                 ours ? "" : " (created now; " + schema + "." + DASHBOARD_TABLE + " does not exist either)");
         return settings;
     }
 
     private static boolean exists(DataSource dataSource, String schema, String table) {
         try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT to_regclass(format('%I.%I', ?::text, ?::text)) IS NOT NULL")) {
+                PreparedStatement ps =
+                        c.prepareStatement("SELECT to_regclass(format('%I.%I', ?::text, ?::text)) IS NOT NULL")) {
             ps.setString(1, schema);
             ps.setString(2, table);
             try (ResultSet rs = ps.executeQuery()) {
@@ -49,7 +56,8 @@ final class CommandTableChoice {
                 return rs.getBoolean(1);
             }
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot look for the command table " + schema + "." + table + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot look for the command table " + schema + "." + table + ": " + e.getMessage(), e);
         }
     }
 }

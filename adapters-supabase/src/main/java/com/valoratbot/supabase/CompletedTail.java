@@ -1,13 +1,12 @@
 package com.valoratbot.supabase;
 
-import org.jooq.Record;
-
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.jooq.Record;
 
 /**
  * Commands as they finish ({@code done} or {@code error}), from the moment it was opened.
@@ -35,24 +34,34 @@ public final class CompletedTail implements AutoCloseable {
     private final NotificationListener listener;
     /** Returned rows still inside the grace window, by id, with their timestamp. */
     private final Map<String, OffsetDateTime> seen = new HashMap<>();
+
     private OffsetDateTime cursor;
 
     CompletedTail(Database db, CommandTable table) {
         this.db = db;
         this.table = table;
-        String ts = table.changeTimestamp().orElseThrow(() -> new IllegalStateException(
-                "following results needs updated_at, picked_at or created_at on " + table.key()));
+        String ts = table.changeTimestamp()
+                .orElseThrow(() -> new IllegalStateException(
+                        "following results needs updated_at, picked_at or created_at on " + table.key()));
         // updated_at is written when a command finishes; picked_at and created_at are earlier.
         this.grace = ts.equals("updated_at") ? Duration.ofSeconds(30) : Duration.ofMinutes(10);
-        this.query = CommandAdmin.select(table, ", CAST(" + ts + " AS timestamptz) AS tail_ts") + " WHERE status IN ('done', 'error')"
-                + " AND " + ts + " >= CAST(? AS timestamptz) ORDER BY " + ts + ", id LIMIT " + BATCH;
+        this.query = CommandAdmin.select(table, ", CAST(" + ts + " AS timestamptz) AS tail_ts")
+                + " WHERE status IN ('done', 'error')" + " AND " + ts + " >= CAST(? AS timestamptz) ORDER BY " + ts
+                + ", id LIMIT " + BATCH;
         this.cursor = db.dsl().fetchOne("SELECT now()").get(0, OffsetDateTime.class);
         // What finished before now is not news: remember it without returning it.
         for (Record r : fetch()) seen.put(r.get("id", String.class), r.get("tail_ts", OffsetDateTime.class));
         this.listener = db.settings().listenByDefault()
-                ? new NotificationListener(db, PostgresQueue.RESULTS_CHANNEL, payloads -> {
-                    for (String p : payloads) if (p != null && p.contains("\"" + table.key() + "\"")) signal.wakeUp();
-                }, signal::wakeUp, "polling").start()
+                ? new NotificationListener(
+                                db,
+                                PostgresQueue.RESULTS_CHANNEL,
+                                payloads -> {
+                                    for (String p : payloads)
+                                        if (p != null && p.contains("\"" + table.key() + "\"")) signal.wakeUp();
+                                },
+                                signal::wakeUp,
+                                "polling")
+                        .start()
                 : null;
     }
 

@@ -3,15 +3,6 @@ package com.valoratbot.supabase;
 import com.valoratbot.migrations.ValoratbotMigrations;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import org.jooq.DSLContext;
-import org.jooq.SQLDialect;
-import org.jooq.conf.Settings;
-import org.jooq.impl.DSL;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
-import javax.sql.DataSource;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -19,6 +10,13 @@ import java.sql.SQLException;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
+import javax.sql.DataSource;
+import org.jooq.DSLContext;
+import org.jooq.SQLDialect;
+import org.jooq.conf.Settings;
+import org.jooq.impl.DSL;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The connection to the database holding the command table: a Hikari pool, a jOOQ context over
@@ -41,21 +39,32 @@ public final class Database implements AutoCloseable {
     private final DatabaseSettings settings;
     /** The embedded server, started here or attached to; null with a URL. */
     private final EmbeddedDatabase.Server embedded;
+
     private final String jdbcUrl;
     private final Properties properties;
     private final DataSource pool;
     /** Closed with this database: the pool it made, or nothing for an embedder's DataSource (the embedder closes it). */
     private final AutoCloseable ownedPool;
+
     private final DSLContext dsl;
     private volatile CommandTable table;
 
-    private Database(DatabaseSettings settings, EmbeddedDatabase.Server embedded, String jdbcUrl,
-                     Properties properties, HikariDataSource pool) {
+    private Database(
+            DatabaseSettings settings,
+            EmbeddedDatabase.Server embedded,
+            String jdbcUrl,
+            Properties properties,
+            HikariDataSource pool) {
         this(settings, embedded, jdbcUrl, properties, pool, pool);
     }
 
-    private Database(DatabaseSettings settings, EmbeddedDatabase.Server embedded, String jdbcUrl,
-                     Properties properties, DataSource pool, AutoCloseable ownedPool) {
+    private Database(
+            DatabaseSettings settings,
+            EmbeddedDatabase.Server embedded,
+            String jdbcUrl,
+            Properties properties,
+            DataSource pool,
+            AutoCloseable ownedPool) {
         this.ownedPool = ownedPool;
         this.settings = settings;
         this.embedded = embedded;
@@ -91,16 +100,28 @@ public final class Database implements AutoCloseable {
         while (true) {
             try {
                 Database db = openOnce(settings);
-                if (waiting) LOG.info("The database {} is back after {} s", settings.describe(), (System.nanoTime() - started) / 1_000_000_000L);
+                if (waiting)
+                    LOG.info(
+                            "The database {} is back after {} s",
+                            settings.describe(),
+                            (System.nanoTime() - started) / 1_000_000_000L);
                 return db;
             } catch (IllegalStateException e) {
                 if (!unavailable(e) || System.nanoTime() - until > 0) {
-                    if (waiting) throw new IllegalStateException(e.getMessage() + " (waited " + settings.startWait().toSeconds() + " s, VALORATBOT_DB_START_WAIT)", e);
+                    if (waiting)
+                        throw new IllegalStateException(
+                                e.getMessage() + " (waited "
+                                        + settings.startWait().toSeconds() + " s, VALORATBOT_DB_START_WAIT)",
+                                e);
                     throw e;
                 }
                 if (!waiting) {
-                    LOG.warn("Waiting for the database {}: {}; retrying every {} s for up to {} s (VALORATBOT_DB_START_WAIT)",
-                            settings.describe(), safeMessage(rootCause(e)), START_RETRY.toSeconds(), settings.startWait().toSeconds());
+                    LOG.warn(
+                            "Waiting for the database {}: {}; retrying every {} s for up to {} s (VALORATBOT_DB_START_WAIT)",
+                            settings.describe(),
+                            safeMessage(rootCause(e)),
+                            START_RETRY.toSeconds(),
+                            settings.startWait().toSeconds());
                     waiting = true;
                 }
                 try {
@@ -155,8 +176,10 @@ public final class Database implements AutoCloseable {
             if (t instanceof java.net.ConnectException) connectionProblem = true;
             if (t instanceof SQLException sql && sql.getSQLState() != null) {
                 String state = sql.getSQLState();
-                // 08: connection exceptions; 57P01-03: admin/crash shutdown, cannot connect now; 53300: too many clients.
-                if (state.startsWith("08") || state.startsWith("57P0") || state.equals("53300")) connectionProblem = true;
+                // 08: connection exceptions; 57P01-03: admin/crash shutdown, cannot connect now; 53300: too many
+                // clients.
+                if (state.startsWith("08") || state.startsWith("57P0") || state.equals("53300"))
+                    connectionProblem = true;
             }
         }
         return connectionProblem;
@@ -192,16 +215,21 @@ public final class Database implements AutoCloseable {
             settings = CommandTableChoice.resolve(pool, settings);
             Database db = new Database(settings, embedded, jdbcUrl, properties, pool);
             if (settings.migrate()) db.migrate();
-            LOG.info("Database ready: {}, command table {}{}", db.describe(), settings.qualifiedTable(), switch (settings.pooler()) {
-                case TRANSACTION -> ", through a transaction pooler (prepareThreshold=0, no LISTEN: polling)";
-                case SESSION -> ", through a session pooler";
-                case NONE -> "";
-            });
+            LOG.info(
+                    "Database ready: {}, command table {}{}",
+                    db.describe(),
+                    settings.qualifiedTable(),
+                    switch (settings.pooler()) {
+                        case TRANSACTION -> ", through a transaction pooler (prepareThreshold=0, no LISTEN: polling)";
+                        case SESSION -> ", through a session pooler";
+                        case NONE -> "";
+                    });
             return db;
         } catch (RuntimeException e) {
             if (pool != null) pool.close();
             if (embedded != null) embedded.close();
-            throw new IllegalStateException("cannot use the database " + settings.describe() + ": " + safeMessage(e), e);
+            throw new IllegalStateException(
+                    "cannot use the database " + settings.describe() + ": " + safeMessage(e), e);
         }
     }
 
@@ -224,8 +252,9 @@ public final class Database implements AutoCloseable {
             attempt.get(seconds, java.util.concurrent.TimeUnit.SECONDS);
         } catch (java.util.concurrent.TimeoutException silent) {
             // The thread is left to the driver's own timeouts; it holds nothing but that socket.
-            throw new IllegalStateException("no answer within " + seconds
-                    + " s although the connection was accepted (is this a PostgreSQL port? a firewall dropping packets?)",
+            throw new IllegalStateException(
+                    "no answer within " + seconds
+                            + " s although the connection was accepted (is this a PostgreSQL port? a firewall dropping packets?)",
                     new java.net.SocketTimeoutException("log-in timed out"));
         } catch (java.util.concurrent.ExecutionException e) {
             throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
@@ -272,8 +301,9 @@ public final class Database implements AutoCloseable {
     /** Where this is connected, fit for logs (no password). */
     public String describe() {
         if (embedded != null) {
-            return "embedded PostgreSQL on localhost:" + embedded.port() + (embedded.owned() ? "" : ", started by another process")
-                    + " (data in " + settings.dataDirectory().toAbsolutePath().normalize() + ")";
+            return "embedded PostgreSQL on localhost:" + embedded.port()
+                    + (embedded.owned() ? "" : ", started by another process") + " (data in "
+                    + settings.dataDirectory().toAbsolutePath().normalize() + ")";
         }
         if (jdbcUrl == null) return "the embedder's DataSource";
         return settings.describe();
@@ -281,7 +311,9 @@ public final class Database implements AutoCloseable {
 
     /** The embedded database's data directory, when this runs one. */
     public Optional<Path> embeddedDataDirectory() {
-        return embedded == null || !embedded.owned() ? Optional.empty() : Optional.of(settings.dataDirectory().toAbsolutePath().normalize());
+        return embedded == null || !embedded.owned()
+                ? Optional.empty()
+                : Optional.of(settings.dataDirectory().toAbsolutePath().normalize());
     }
 
     /**
@@ -294,8 +326,10 @@ public final class Database implements AutoCloseable {
         CommandTable t = table;
         if (t == null) {
             t = CommandTable.inspect(dsl, settings.commandSchema(), settings.commandTable())
-                    .orElseThrow(() -> new IllegalStateException("the command table " + settings.qualifiedTable()
-                            + " does not exist; create it with `valoratbot migrate` (a worker also creates it when it starts)"));
+                    .orElseThrow(
+                            () -> new IllegalStateException(
+                                    "the command table " + settings.qualifiedTable()
+                                            + " does not exist; create it with `valoratbot migrate` (a worker also creates it when it starts)"));
             t.requireUsable();
             table = t;
         }

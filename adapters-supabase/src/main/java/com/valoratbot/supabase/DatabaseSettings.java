@@ -37,6 +37,7 @@ public final class DatabaseSettings {
      * when a database is found there and none at the new default.
      */
     public static final Path LEGACY_DATA_DIRECTORY = Path.of(".valoratbot", "pgdata");
+
     public static final int DEFAULT_POOL_SIZE = 10;
     public static final int MAX_POOL_SIZE = 200;
     /** Supabase's transaction-mode pooler (Supavisor) port. */
@@ -51,6 +52,7 @@ public final class DatabaseSettings {
      * A URL's own {@code connectTimeout=}, {@code loginTimeout=} or {@code socketTimeout=} wins.
      */
     static final int CONNECT_TIMEOUT_SECONDS = 5;
+
     static final int LOGIN_TIMEOUT_SECONDS = 6;
     static final int SOCKET_TIMEOUT_SECONDS = 120;
 
@@ -62,14 +64,17 @@ public final class DatabaseSettings {
      * connection, so both work. {@code NONE}: PostgreSQL itself.
      */
     public enum Pooler {
-        NONE, SESSION, TRANSACTION;
+        NONE,
+        SESSION,
+        TRANSACTION;
 
         static Pooler parse(String v) {
             return switch (v.strip().toLowerCase(Locale.ROOT)) {
                 case "none", "direct" -> NONE;
                 case "session" -> SESSION;
                 case "transaction" -> TRANSACTION;
-                default -> throw new IllegalArgumentException("expected transaction, session, none or auto, was '" + v + "'");
+                default ->
+                    throw new IllegalArgumentException("expected transaction, session, none or auto, was '" + v + "'");
             };
         }
     }
@@ -258,9 +263,12 @@ public final class DatabaseSettings {
         if (password != null) p.setProperty("password", password);
         p.setProperty("ApplicationName", "valoratbot");
         p.setProperty("tcpKeepAlive", "true");
-        if (urlTimeout(ParsedUrl::connectTimeout).isEmpty()) p.setProperty("connectTimeout", Integer.toString(CONNECT_TIMEOUT_SECONDS));
-        if (urlTimeout(ParsedUrl::loginTimeout).isEmpty()) p.setProperty("loginTimeout", Integer.toString(LOGIN_TIMEOUT_SECONDS));
-        if (urlTimeout(ParsedUrl::socketTimeout).isEmpty()) p.setProperty("socketTimeout", Integer.toString(SOCKET_TIMEOUT_SECONDS));
+        if (urlTimeout(ParsedUrl::connectTimeout).isEmpty())
+            p.setProperty("connectTimeout", Integer.toString(CONNECT_TIMEOUT_SECONDS));
+        if (urlTimeout(ParsedUrl::loginTimeout).isEmpty())
+            p.setProperty("loginTimeout", Integer.toString(LOGIN_TIMEOUT_SECONDS));
+        if (urlTimeout(ParsedUrl::socketTimeout).isEmpty())
+            p.setProperty("socketTimeout", Integer.toString(SOCKET_TIMEOUT_SECONDS));
         if (transactionPooler) p.setProperty("prepareThreshold", "0");
         return p;
     }
@@ -281,7 +289,9 @@ public final class DatabaseSettings {
 
     /** The URL as configured with its password masked, or the embedded database's directory. */
     public String describe() {
-        if (url == null) return "embedded PostgreSQL (data in " + dataDirectory.toAbsolutePath().normalize() + ")";
+        if (url == null)
+            return "embedded PostgreSQL (data in "
+                    + dataDirectory.toAbsolutePath().normalize() + ")";
         return mask(url);
     }
 
@@ -315,7 +325,8 @@ public final class DatabaseSettings {
             if (at > scheme) {
                 String userinfo = s.substring(scheme + 3, at);
                 int colon = userinfo.indexOf(':');
-                if (colon >= 0) s = s.substring(0, scheme + 3) + userinfo.substring(0, colon) + ":***" + s.substring(at);
+                if (colon >= 0)
+                    s = s.substring(0, scheme + 3) + userinfo.substring(0, colon) + ":***" + s.substring(at);
             }
         }
         return QUERY_PASSWORD.matcher(s).replaceAll("$1***");
@@ -390,11 +401,14 @@ public final class DatabaseSettings {
         public Builder standardDataDirectory(Path standard) {
             dataDirectory(standard);
             Path legacy = LEGACY_DATA_DIRECTORY.toAbsolutePath().normalize();
-            if (java.nio.file.Files.exists(legacy.resolve("PG_VERSION")) && !java.nio.file.Files.exists(standard.resolve("PG_VERSION"))) {
+            if (java.nio.file.Files.exists(legacy.resolve("PG_VERSION"))
+                    && !java.nio.file.Files.exists(standard.resolve("PG_VERSION"))) {
                 dataDirectory = legacy;
-                legacyDataDirectoryWarning = "Using the embedded database in " + legacy + " (the old default, relative to the current"
-                        + " directory). Move it to " + standard + " (stop the worker first) or set VALORATBOT_DATA_DIR=" + legacy
-                        + ", so every directory you run valoratbot from finds the same database.";
+                legacyDataDirectoryWarning =
+                        "Using the embedded database in " + legacy + " (the old default, relative to the current"
+                                + " directory). Move it to " + standard
+                                + " (stop the worker first) or set VALORATBOT_DATA_DIR=" + legacy
+                                + ", so every directory you run valoratbot from finds the same database.";
             }
             return this;
         }
@@ -406,7 +420,8 @@ public final class DatabaseSettings {
         }
 
         public Builder poolSize(int v) {
-            if (v < 1 || v > MAX_POOL_SIZE) throw new IllegalArgumentException("pool size must be between 1 and " + MAX_POOL_SIZE + ", was " + v);
+            if (v < 1 || v > MAX_POOL_SIZE)
+                throw new IllegalArgumentException("pool size must be between 1 and " + MAX_POOL_SIZE + ", was " + v);
             poolSize = v;
             return this;
         }
@@ -440,7 +455,8 @@ public final class DatabaseSettings {
 
         /** How long start-up waits for a database that refuses connections (a restart); zero: not at all. */
         public Builder startWait(java.time.Duration v) {
-            if (v == null || v.isNegative()) throw new IllegalArgumentException("the start-up wait must be zero or more, was " + v);
+            if (v == null || v.isNegative())
+                throw new IllegalArgumentException("the start-up wait must be zero or more, was " + v);
             startWait = v;
             return this;
         }
@@ -453,7 +469,8 @@ public final class DatabaseSettings {
 
         private static String identifier(String what, String v) {
             if (!IDENTIFIER.matcher(v).matches()) {
-                throw new IllegalArgumentException(what + " must be a plain SQL identifier (letters, digits, _; at most 63), was '" + v + "'");
+                throw new IllegalArgumentException(
+                        what + " must be a plain SQL identifier (letters, digits, _; at most 63), was '" + v + "'");
             }
             return v;
         }
@@ -463,8 +480,14 @@ public final class DatabaseSettings {
      * A URL taken apart: credentials out of the URL, the rest as a JDBC URL, and the pgjdbc timeouts
      * the URL sets itself (seconds, as pgjdbc reads them; empty when the URL leaves them to us).
      */
-    record ParsedUrl(String jdbcUrl, String user, String password, boolean transactionPooler,
-                     OptionalInt connectTimeout, OptionalInt loginTimeout, OptionalInt socketTimeout) {
+    record ParsedUrl(
+            String jdbcUrl,
+            String user,
+            String password,
+            boolean transactionPooler,
+            OptionalInt connectTimeout,
+            OptionalInt loginTimeout,
+            OptionalInt socketTimeout) {
 
         static ParsedUrl parse(String url) {
             String lower = url.toLowerCase(Locale.ROOT);
@@ -472,8 +495,10 @@ public final class DatabaseSettings {
             if (lower.startsWith("postgres://")) rest = url.substring("postgres://".length());
             else if (lower.startsWith("postgresql://")) rest = url.substring("postgresql://".length());
             else if (lower.startsWith("jdbc:postgresql://")) rest = url.substring("jdbc:postgresql://".length());
-            else throw new IllegalArgumentException("expected postgres://user:password@host:port/database or jdbc:postgresql://…, was '"
-                        + mask(url) + "'");
+            else
+                throw new IllegalArgumentException(
+                        "expected postgres://user:password@host:port/database or jdbc:postgresql://…, was '" + mask(url)
+                                + "'");
 
             String user = null;
             String password = null;
@@ -508,19 +533,33 @@ public final class DatabaseSettings {
                 String key = decode(eq < 0 ? pair : pair.substring(0, eq));
                 String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
                 switch (key.toLowerCase(Locale.ROOT)) {
-                    case "user" -> { if (user == null) user = value; }
-                    case "password" -> { if (password == null) password = value; }
+                    case "user" -> {
+                        if (user == null) user = value;
+                    }
+                    case "password" -> {
+                        if (password == null) password = value;
+                    }
                     case "pgbouncer" -> pgbouncer = value.isEmpty() || value.equalsIgnoreCase("true");
                     // Kept in the URL (pgjdbc reads them there, over our properties) and read here too,
                     // so start-up's own log-in deadline and the defaults we add agree with the URL.
-                    case "connecttimeout" -> { connectTimeout = seconds(key, value, url); kept.add(pair); }
-                    case "logintimeout" -> { loginTimeout = seconds(key, value, url); kept.add(pair); }
-                    case "sockettimeout" -> { socketTimeout = seconds(key, value, url); kept.add(pair); }
+                    case "connecttimeout" -> {
+                        connectTimeout = seconds(key, value, url);
+                        kept.add(pair);
+                    }
+                    case "logintimeout" -> {
+                        loginTimeout = seconds(key, value, url);
+                        kept.add(pair);
+                    }
+                    case "sockettimeout" -> {
+                        socketTimeout = seconds(key, value, url);
+                        kept.add(pair);
+                    }
                     default -> kept.add(pair);
                 }
             }
             boolean pooler = pgbouncer || port == TRANSACTION_POOLER_PORT;
-            String jdbc = "jdbc:postgresql://" + hosts + "/" + database + (kept.isEmpty() ? "" : "?" + String.join("&", kept));
+            String jdbc = "jdbc:postgresql://" + hosts + "/" + database
+                    + (kept.isEmpty() ? "" : "?" + String.join("&", kept));
             return new ParsedUrl(jdbc, user, password, pooler, connectTimeout, loginTimeout, socketTimeout);
         }
 
@@ -531,7 +570,8 @@ public final class DatabaseSettings {
                 if (v < 0) throw new NumberFormatException();
                 return OptionalInt.of(v);
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(key + " must be a whole number of seconds (0: none), was '" + value + "' in '" + mask(url) + "'");
+                throw new IllegalArgumentException(key + " must be a whole number of seconds (0: none), was '" + value
+                        + "' in '" + mask(url) + "'");
             }
         }
 

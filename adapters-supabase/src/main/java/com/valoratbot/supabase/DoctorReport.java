@@ -21,10 +21,21 @@ import java.util.Set;
  * @param oldestPending    age of the oldest pending command, by the database's clock
  * @param exposure         row-level security and what Supabase's API roles may write, when the table exists
  */
-public record DoctorReport(String database, boolean connected, Optional<String> connectionError, Optional<String> serverVersion,
-                           String tableName, Optional<CommandTable> table, Optional<String> migrationVersion,
-                           Route route, Listen listen, long pending, Optional<Duration> oldestPending,
-                           long processing, List<Worker> liveWorkers, Optional<Exposure> exposure) {
+public record DoctorReport(
+        String database,
+        boolean connected,
+        Optional<String> connectionError,
+        Optional<String> serverVersion,
+        String tableName,
+        Optional<CommandTable> table,
+        Optional<String> migrationVersion,
+        Route route,
+        Listen listen,
+        long pending,
+        Optional<Duration> oldestPending,
+        long processing,
+        List<Worker> liveWorkers,
+        Optional<Exposure> exposure) {
 
     public enum ListenStatus {
         /** A NOTIFY sent through the pool came back on a LISTEN connection. */
@@ -39,7 +50,8 @@ public record DoctorReport(String database, boolean connected, Optional<String> 
 
     public record Listen(ListenStatus status, String detail) {}
 
-    public record Worker(String workerId, Optional<String> host, Optional<Long> pid, Instant startedAt, Duration heartbeatAge) {}
+    public record Worker(
+            String workerId, Optional<String> host, Optional<Long> pid, Instant startedAt, Duration heartbeatAge) {}
 
     /** How the connection reaches PostgreSQL, as far as a client can tell. */
     public enum RouteKind {
@@ -104,21 +116,26 @@ public record DoctorReport(String database, boolean connected, Optional<String> 
             p.add("cannot connect: " + connectionError.orElse("unknown error"));
             return p;
         }
-        if (table.isEmpty()) p.add("the command table " + tableName + " does not exist: run `valoratbot migrate` or start a worker");
+        if (table.isEmpty())
+            p.add("the command table " + tableName + " does not exist: run `valoratbot migrate` or start a worker");
         table.filter(t -> !t.missingColumns().isEmpty())
-                .ifPresent(t -> p.add("the command table lacks required columns " + String.join(", ", t.missingColumns())));
+                .ifPresent(t ->
+                        p.add("the command table lacks required columns " + String.join(", ", t.missingColumns())));
         if (liveWorkers.isEmpty()) p.add("no worker has renewed its heartbeat recently: start one (valoratbot worker)");
         boolean listenExpected = route.kind() != RouteKind.TRANSACTION_POOLER;
         if (listenExpected && listen.status() != ListenStatus.WORKS) {
-            p.add(route.kind() == RouteKind.UNDECLARED_TRANSACTION_POOLER
-                    ? "notifications do not arrive through this pooler: add ?pgbouncer=true to DATABASE_URL (or connect in session mode)"
-                    : "LISTEN does not work here (" + listen.detail() + "): workers fall back to polling; set VALORATBOT_DB_LISTEN=false to say so");
+            p.add(
+                    route.kind() == RouteKind.UNDECLARED_TRANSACTION_POOLER
+                            ? "notifications do not arrive through this pooler: add ?pgbouncer=true to DATABASE_URL (or connect in session mode)"
+                            : "LISTEN does not work here (" + listen.detail()
+                                    + "): workers fall back to polling; set VALORATBOT_DB_LISTEN=false to say so");
         }
         exposure.filter(Exposure::exposed).ifPresent(e -> {
             for (RoleAccess r : e.roles()) {
                 if (r.canWrite()) {
-                    p.add("Supabase's " + r.role() + " role can " + String.join("/", r.writes()) + " on " + tableName
-                            + ": anyone with the project's public key can run bot commands; apply the policies in docs/supabase.md");
+                    p.add(
+                            "Supabase's " + r.role() + " role can " + String.join("/", r.writes()) + " on " + tableName
+                                    + ": anyone with the project's public key can run bot commands; apply the policies in docs/supabase.md");
                 }
             }
         });
@@ -128,9 +145,10 @@ public record DoctorReport(String database, boolean connected, Optional<String> 
     /** Worth knowing, not failing: a table that cannot name who asked. */
     public List<String> warnings() {
         List<String> w = new ArrayList<>();
-        table.filter(t -> t.missingColumns().isEmpty() && !t.hasRequestedBy()).ifPresent(t -> w.add(
-                "the command table has no requested_by column: rows cannot name a requester, so no member's permissions are checked"
-                        + " (docs/supabase.md shows how the dashboard can fill it)"));
+        table.filter(t -> t.missingColumns().isEmpty() && !t.hasRequestedBy())
+                .ifPresent(t -> w.add(
+                        "the command table has no requested_by column: rows cannot name a requester, so no member's permissions are checked"
+                                + " (docs/supabase.md shows how the dashboard can fill it)"));
         return w;
     }
 
@@ -143,42 +161,55 @@ public record DoctorReport(String database, boolean connected, Optional<String> 
             return out;
         }
         out.add("connection: ok, " + serverVersion.orElse("unknown version"));
-        out.add("route: " + switch (route.kind()) {
-            case DIRECT -> "direct to PostgreSQL";
-            case TRANSACTION_POOLER -> "transaction-mode pooler: prepareThreshold=0, no LISTEN, polling";
-            case SESSION_POOLER -> "session-mode pooler: LISTEN works";
-            case UNDECLARED_TRANSACTION_POOLER -> "a pooler that drops notifications (transaction mode?)";
-            case UNKNOWN -> "unknown";
-        } + (route.detail().isEmpty() ? "" : " (" + route.detail() + ")"));
-        out.add("migrations: " + migrationVersion.map(v -> "version " + v).orElse("not applied (valoratbot schema missing)"));
+        out.add("route: "
+                + switch (route.kind()) {
+                    case DIRECT -> "direct to PostgreSQL";
+                    case TRANSACTION_POOLER -> "transaction-mode pooler: prepareThreshold=0, no LISTEN, polling";
+                    case SESSION_POOLER -> "session-mode pooler: LISTEN works";
+                    case UNDECLARED_TRANSACTION_POOLER -> "a pooler that drops notifications (transaction mode?)";
+                    case UNKNOWN -> "unknown";
+                }
+                + (route.detail().isEmpty() ? "" : " (" + route.detail() + ")"));
+        out.add("migrations: "
+                + migrationVersion.map(v -> "version " + v).orElse("not applied (valoratbot schema missing)"));
         if (table.isEmpty()) {
             out.add("table: " + tableName + " NOT FOUND");
         } else {
             CommandTable t = table.get();
             Set<String> optional = t.optionalColumns();
-            out.add("table: " + t.key() + " (id " + t.idType() + "; optional columns: " + (optional.isEmpty() ? "none" : String.join(", ", optional)) + ")");
-            if (!t.missingColumns().isEmpty()) out.add("table: MISSING required columns " + String.join(", ", t.missingColumns()));
-            out.add("requester: " + (t.hasRequestedBy() ? "requested_by column present" : "none (no requested_by column)"));
+            out.add("table: " + t.key() + " (id " + t.idType() + "; optional columns: "
+                    + (optional.isEmpty() ? "none" : String.join(", ", optional)) + ")");
+            if (!t.missingColumns().isEmpty())
+                out.add("table: MISSING required columns " + String.join(", ", t.missingColumns()));
+            out.add("requester: "
+                    + (t.hasRequestedBy() ? "requested_by column present" : "none (no requested_by column)"));
         }
         exposure.ifPresent(e -> {
             out.add("row-level security: " + (e.rowLevelSecurity() ? "on" : "off"));
             if (e.roles().isEmpty()) out.add("supabase roles: anon/authenticated not found (not a Supabase database)");
             for (RoleAccess r : e.roles()) {
-                out.add("supabase role " + r.role() + ": " + (r.canWrite() ? "CAN " + String.join(", ", r.writes()) : "cannot insert, update or delete"));
+                out.add("supabase role " + r.role() + ": "
+                        + (r.canWrite() ? "CAN " + String.join(", ", r.writes()) : "cannot insert, update or delete"));
             }
         });
-        out.add("listen: " + listen.status().name().toLowerCase(Locale.ROOT).replace('_', ' ') + (listen.detail().isEmpty() ? "" : " (" + listen.detail() + ")"));
-        out.add("pending: " + pending + oldestPending.map(a -> ", oldest " + a.toSeconds() + " s").orElse(""));
+        out.add("listen: " + listen.status().name().toLowerCase(Locale.ROOT).replace('_', ' ')
+                + (listen.detail().isEmpty() ? "" : " (" + listen.detail() + ")"));
+        out.add("pending: " + pending
+                + oldestPending.map(a -> ", oldest " + a.toSeconds() + " s").orElse(""));
         out.add("processing: " + processing);
         out.add("live workers: " + liveWorkers.size());
         for (Worker w : liveWorkers) {
-            out.add("  " + w.workerId() + w.host().map(h -> " on " + h).orElse("") + w.pid().map(p -> " pid " + p).orElse("")
-                    + ", heartbeat " + w.heartbeatAge().toMillis() + " ms ago");
+            out.add("  " + w.workerId() + w.host().map(h -> " on " + h).orElse("")
+                    + w.pid().map(p -> " pid " + p).orElse("") + ", heartbeat "
+                    + w.heartbeatAge().toMillis() + " ms ago");
         }
         warnings().forEach(w -> out.add("warning: " + w));
         List<String> problems = problems();
         problems.forEach(p -> out.add("problem: " + p));
-        out.add("verdict: " + (problems.isEmpty() ? "healthy" : "UNHEALTHY (" + problems.size() + " problem" + (problems.size() == 1 ? "" : "s") + ")"));
+        out.add("verdict: "
+                + (problems.isEmpty()
+                        ? "healthy"
+                        : "UNHEALTHY (" + problems.size() + " problem" + (problems.size() == 1 ? "" : "s") + ")"));
         return out;
     }
 

@@ -47,8 +47,11 @@ public interface EmbeddedDatabase {
      * @throws IllegalStateException in one line saying what to set or add, when there is none
      */
     static EmbeddedDatabase find() {
-        return ServiceLoader.load(EmbeddedDatabase.class).findFirst().orElseThrow(() -> new IllegalStateException(
-                "no DATABASE_URL is set and the embedded PostgreSQL is not on the classpath: set DATABASE_URL"
-                        + " (postgres://user:password@host:5432/database), or add the dependency com.valoratbot:embedded-database"));
+        return ServiceLoader.load(EmbeddedDatabase.class)
+                .findFirst()
+                .orElseThrow(
+                        () -> new IllegalStateException(
+                                "no DATABASE_URL is set and the embedded PostgreSQL is not on the classpath: set DATABASE_URL"
+                                        + " (postgres://user:password@host:5432/database), or add the dependency com.valoratbot:embedded-database"));
     }
 }

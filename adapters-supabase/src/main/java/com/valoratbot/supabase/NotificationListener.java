@@ -1,10 +1,5 @@
 package com.valoratbot.supabase;
 
-import org.postgresql.PGConnection;
-import org.postgresql.PGNotification;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -13,6 +8,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * LISTENs on one channel over a connection of its own (never a pooled one: LISTEN belongs to a
@@ -40,14 +39,22 @@ final class NotificationListener implements AutoCloseable {
     /**
      * @param fallbackNote what happens meanwhile, for the outage log line ("polling every 500 ms")
      */
-    NotificationListener(Database db, String channel, Consumer<List<String>> onNotifications, Runnable onListening, String fallbackNote) {
+    NotificationListener(
+            Database db,
+            String channel,
+            Consumer<List<String>> onNotifications,
+            Runnable onListening,
+            String fallbackNote) {
         if (!channel.matches("[a-z_][a-z0-9_]*")) throw new IllegalArgumentException("channel: " + channel);
         this.db = db;
         this.channel = channel;
         this.onNotifications = onNotifications;
         this.onListening = onListening;
         this.fallbackNote = fallbackNote;
-        this.thread = Thread.ofPlatform().daemon().name("valoratbot-listen-" + channel).unstarted(this::run);
+        this.thread = Thread.ofPlatform()
+                .daemon()
+                .name("valoratbot-listen-" + channel)
+                .unstarted(this::run);
     }
 
     NotificationListener start() {
@@ -78,7 +85,8 @@ final class NotificationListener implements AutoCloseable {
                     failures = 0;
                     onListening.run();
                 }
-                PGNotification[] received = connection.unwrap(PGConnection.class).getNotifications(500);
+                PGNotification[] received =
+                        connection.unwrap(PGConnection.class).getNotifications(500);
                 if (received != null && received.length > 0) {
                     lastTraffic = System.nanoTime();
                     List<String> payloads = new ArrayList<>(received.length);
@@ -96,9 +104,14 @@ final class NotificationListener implements AutoCloseable {
                 closeConnection();
                 failures++;
                 if (failures == 1) {
-                    LOG.warn("LISTEN {} unavailable ({}); {} until it is back", channel, Database.safeMessage(e), fallbackNote);
+                    LOG.warn(
+                            "LISTEN {} unavailable ({}); {} until it is back",
+                            channel,
+                            Database.safeMessage(e),
+                            fallbackNote);
                 } else {
-                    LOG.debug("LISTEN {} still unavailable (attempt {}): {}", channel, failures, Database.safeMessage(e));
+                    LOG.debug(
+                            "LISTEN {} still unavailable (attempt {}): {}", channel, failures, Database.safeMessage(e));
                 }
                 if (!pause(backoff(failures))) break;
             }

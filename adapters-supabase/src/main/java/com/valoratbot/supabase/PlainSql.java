@@ -1,16 +1,15 @@
 package com.valoratbot.supabase;
 
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.Optional;
+import javax.sql.DataSource;
 import org.jooq.DSLContext;
 import org.jooq.Param;
 import org.jooq.SQLDialect;
 import org.jooq.conf.Settings;
 import org.jooq.impl.DSL;
 import org.jooq.impl.SQLDataType;
-
-import javax.sql.DataSource;
-import java.sql.Timestamp;
-import java.time.Instant;
-import java.util.Optional;
 
 /**
  * The one data-access style of the storage adapters (scheduling, activity, the dashboard's tables),

@@ -1,26 +1,17 @@
 package com.valoratbot.supabase;
 
+import com.valoratbot.core.config.QueueTiming;
 import com.valoratbot.core.port.AwaitCommands;
 import com.valoratbot.core.port.ClaimCommands;
 import com.valoratbot.core.port.CompleteCommands;
 import com.valoratbot.core.port.MarkStarted;
 import com.valoratbot.core.port.QueuedCommand;
 import com.valoratbot.core.port.RecoverCommands;
-import org.jooq.DSLContext;
-import org.jooq.impl.DSL;
-import org.jooq.Record;
-import org.jooq.exception.DataAccessException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
-import javax.sql.DataSource;
 import java.net.InetAddress;
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import com.valoratbot.core.config.QueueTiming;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -29,10 +20,17 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Pattern;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import javax.sql.DataSource;
+import org.jooq.DSLContext;
+import org.jooq.Record;
+import org.jooq.exception.DataAccessException;
+import org.jooq.impl.DSL;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The command queue on a Postgres table, as core's ports: one instance per worker process.
@@ -58,6 +56,7 @@ public final class PostgresQueue implements AutoCloseable {
     public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofMillis(500);
     /** Generous for Discord's limits (a 2,000-character message and a full embed are about 10 KiB of JSON). */
     public static final long DEFAULT_MAX_PAYLOAD_BYTES = 64 * 1024;
+
     public static final long DEFAULT_BATCH_BYTES = 4 * 1024 * 1024;
     public static final int DEFAULT_MAX_ATTEMPTS = 5;
     public static final Duration DEFAULT_RUNS_RETENTION = Duration.ofDays(7);
@@ -81,6 +80,7 @@ public final class PostgresQueue implements AutoCloseable {
      * on statistics, so a generic plan is as good as a fresh one and nothing is re-planned per call.
      */
     private final DataSource data;
+
     private final QueueSql.Rules rules;
     private final Duration runsRetention;
     private final Set<String> foreignActions;
@@ -99,7 +99,8 @@ public final class PostgresQueue implements AutoCloseable {
         this.data = b.db.dataSource();
         this.table = b.db.commandTable();
         this.foreignActions = Set.copyOf(b.foreignActions);
-        this.rules = new QueueSql.Rules(foreignActions, b.maxPayloadBytes, Math.max(b.batchBytes, b.maxPayloadBytes), b.maxAttempts);
+        this.rules = new QueueSql.Rules(
+                foreignActions, b.maxPayloadBytes, Math.max(b.batchBytes, b.maxPayloadBytes), b.maxAttempts);
         this.runsRetention = b.runsRetention;
         this.sql = new QueueSql(table, rules);
         this.workerId = b.workerId != null ? b.workerId : defaultWorkerId();
@@ -107,48 +108,85 @@ public final class PostgresQueue implements AutoCloseable {
         this.pollInterval = b.pollInterval;
         this.listen = b.listen != null ? b.listen : b.db.settings().listenByDefault();
         if (listen && b.db.settings().usesTransactionPooler()) {
-            LOG.warn("LISTEN was asked for through a transaction pooler ({}): notifications may be lost; polling every {} covers it",
-                    b.db.describe(), pollInterval);
+            LOG.warn(
+                    "LISTEN was asked for through a transaction pooler ({}): notifications may be lost; polling every {} covers it",
+                    b.db.describe(),
+                    pollInterval);
         }
         claims.heartbeat();
         this.listener = listen
-                ? new NotificationListener(db, COMMANDS_CHANNEL, this::onNotifications, signal::wakeUp,
-                        "polling every " + pollInterval.toMillis() + " ms").start()
+                ? new NotificationListener(
+                                db,
+                                COMMANDS_CHANNEL,
+                                this::onNotifications,
+                                signal::wakeUp,
+                                "polling every " + pollInterval.toMillis() + " ms")
+                        .start()
                 : null;
         if (!foreignActions.isEmpty()) {
-            LOG.info("Leaving the actions {} of {} to another consumer: never claimed here", new TreeSet<>(foreignActions), table.key());
+            LOG.info(
+                    "Leaving the actions {} of {} to another consumer: never claimed here",
+                    new TreeSet<>(foreignActions),
+                    table.key());
         }
-        LOG.info("Worker {} on {} ({}; lease {} s, {})", workerId, table.key(), table.optionalColumns(), lease.toSeconds(),
-                listen ? "LISTEN " + COMMANDS_CHANNEL + ", polling every " + pollInterval.toMillis() + " ms as fallback"
-                       : "polling every " + pollInterval.toMillis() + " ms, no LISTEN");
+        LOG.info(
+                "Worker {} on {} ({}; lease {} s, {})",
+                workerId,
+                table.key(),
+                table.optionalColumns(),
+                lease.toSeconds(),
+                listen
+                        ? "LISTEN " + COMMANDS_CHANNEL + ", polling every " + pollInterval.toMillis()
+                                + " ms as fallback"
+                        : "polling every " + pollInterval.toMillis() + " ms, no LISTEN");
     }
 
     public static Builder builder(Database db) {
         return new Builder(db);
     }
 
-    public ClaimCommands claims() { return claims; }
+    public ClaimCommands claims() {
+        return claims;
+    }
 
-    public CompleteCommands completions() { return completions; }
+    public CompleteCommands completions() {
+        return completions;
+    }
 
-    public RecoverCommands recovery() { return recovery; }
+    public RecoverCommands recovery() {
+        return recovery;
+    }
 
-    public AwaitCommands awaitCommands() { return signal; }
+    public AwaitCommands awaitCommands() {
+        return signal;
+    }
 
-    public String workerId() { return workerId; }
+    public String workerId() {
+        return workerId;
+    }
 
-    public Duration lease() { return lease; }
+    public Duration lease() {
+        return lease;
+    }
 
     /** The polling fallback; give it to the runtime as its poll interval as well. */
-    public Duration pollInterval() { return pollInterval; }
+    public Duration pollInterval() {
+        return pollInterval;
+    }
 
     /** Whether this queue uses LISTEN (it may still be reconnecting). */
-    public boolean listens() { return listen; }
+    public boolean listens() {
+        return listen;
+    }
 
     /** Whether LISTEN is in place right now. */
-    public boolean listening() { return listener != null && listener.listening(); }
+    public boolean listening() {
+        return listener != null && listener.listening();
+    }
 
-    public CommandTable table() { return table; }
+    public CommandTable table() {
+        return table;
+    }
 
     /**
      * Where the runtime records that a command's side effects begin (core's {@link MarkStarted}).
@@ -162,7 +200,8 @@ public final class PostgresQueue implements AutoCloseable {
     }
 
     private boolean markStarted(String commandId) {
-        try (Connection c = data.getConnection(); PreparedStatement st = c.prepareStatement(sql.markStarted)) {
+        try (Connection c = data.getConnection();
+                PreparedStatement st = c.prepareStatement(sql.markStarted)) {
             st.setString(1, table.key());
             st.setString(2, commandId);
             st.setString(3, workerId);
@@ -177,7 +216,9 @@ public final class PostgresQueue implements AutoCloseable {
     }
 
     /** The statements, for tests that run one inside a transaction they hold open (race tests). */
-    QueueSql sql() { return sql; }
+    QueueSql sql() {
+        return sql;
+    }
 
     /** Whether {@code name} may be given to {@link Builder#foreignActions} (checked there too). */
     public static boolean isActionName(String name) {
@@ -185,7 +226,9 @@ public final class PostgresQueue implements AutoCloseable {
     }
 
     /** The actions left to another consumer. */
-    public Set<String> foreignActions() { return foreignActions; }
+    public Set<String> foreignActions() {
+        return foreignActions;
+    }
 
     /**
      * Stops listening and removes this worker's row (its claims, if any remain, become recoverable
@@ -253,10 +296,18 @@ public final class PostgresQueue implements AutoCloseable {
         QueuedCommand.Admission admission;
         if (rs.getBoolean("finished")) admission = new QueuedCommand.Admission.AlreadyExecuted();
         else if (prior >= rules.maxAttempts()) admission = new QueuedCommand.Admission.TooManyAttempts(prior);
-        else if (bytes > rules.maxPayloadBytes()) admission = new QueuedCommand.Admission.PayloadTooLarge(bytes, rules.maxPayloadBytes());
+        else if (bytes > rules.maxPayloadBytes())
+            admission = new QueuedCommand.Admission.PayloadTooLarge(bytes, rules.maxPayloadBytes());
         else admission = QueuedCommand.Admission.RUN;
-        return new QueuedCommand(rs.getString("id"), rs.getString("guild_id"), rs.getString("action"), rs.getString("payload"),
-                Optional.ofNullable(rs.getString("requested_by")), ageOrNull, admission, false);
+        return new QueuedCommand(
+                rs.getString("id"),
+                rs.getString("guild_id"),
+                rs.getString("action"),
+                rs.getString("payload"),
+                Optional.ofNullable(rs.getString("requested_by")),
+                ageOrNull,
+                admission,
+                false);
     }
 
     private static double seconds(Duration d) {
@@ -280,7 +331,9 @@ public final class PostgresQueue implements AutoCloseable {
                 int want = max - out.size();
                 long started = System.nanoTime();
                 Round r = claimRound(want);
-                if (LOG.isTraceEnabled()) LOG.trace("claim {} -> {} in {} us", want, r.commands().size(), (System.nanoTime() - started) / 1000);
+                if (LOG.isTraceEnabled())
+                    LOG.trace(
+                            "claim {} -> {} in {} us", want, r.commands().size(), (System.nanoTime() - started) / 1000);
                 out.addAll(r.commands());
                 if (r.lockedGuilds() < want || r.cleaned() == 0) break;
             }
@@ -338,13 +391,20 @@ public final class PostgresQueue implements AutoCloseable {
                 }
             }
             // Oldest first, as the handler's expiry and the dashboard's wait go by age.
-            out.sort(java.util.Comparator.comparing((QueuedCommand q) -> q.age() == null ? Duration.ZERO : q.age()).reversed());
+            out.sort(java.util.Comparator.comparing((QueuedCommand q) -> q.age() == null ? Duration.ZERO : q.age())
+                    .reversed());
             return new Round(out, guilds.size(), cleaned);
         }
 
         @Override
         public void heartbeat() {
-            db.dsl().execute(sql.heartbeat, workerId, table.key(), host(), ProcessHandle.current().pid());
+            db.dsl()
+                    .execute(
+                            sql.heartbeat,
+                            workerId,
+                            table.key(),
+                            host(),
+                            ProcessHandle.current().pid());
         }
     }
 
@@ -359,15 +419,23 @@ public final class PostgresQueue implements AutoCloseable {
             } catch (DataAccessException e) {
                 if (!isDataError(e)) throw e;
                 // One bad row must not block the batch forever: write them one by one.
-                LOG.warn("writing {} outcomes failed on their data ({}); writing them one by one", completions.size(), Database.safeMessage(e));
+                LOG.warn(
+                        "writing {} outcomes failed on their data ({}); writing them one by one",
+                        completions.size(),
+                        Database.safeMessage(e));
                 for (Completion c : completions) {
                     try {
                         write(List.of(c));
                     } catch (DataAccessException single) {
                         if (!isDataError(single)) throw single;
-                        LOG.error("the result of command {} cannot be stored ({}); storing internal_error instead: {}",
-                                c.commandId(), Database.safeMessage(single), c.resultJson());
-                        write(List.of(new Completion(c.commandId(), false,
+                        LOG.error(
+                                "the result of command {} cannot be stored ({}); storing internal_error instead: {}",
+                                c.commandId(),
+                                Database.safeMessage(single),
+                                c.resultJson());
+                        write(List.of(new Completion(
+                                c.commandId(),
+                                false,
                                 "{\"ok\":false,\"reason\":\"internal_error\",\"code\":\"internal_error\"}")));
                     }
                 }
@@ -387,7 +455,8 @@ public final class PostgresQueue implements AutoCloseable {
             }
             long readied = 0;
             long started = System.nanoTime();
-            try (Connection c = data.getConnection(); PreparedStatement st = c.prepareStatement(sql.complete)) {
+            try (Connection c = data.getConnection();
+                    PreparedStatement st = c.prepareStatement(sql.complete)) {
                 st.setArray(1, c.createArrayOf("text", ids));
                 st.setArray(2, c.createArrayOf("boolean", oks));
                 st.setArray(3, c.createArrayOf("text", results));
@@ -401,7 +470,8 @@ public final class PostgresQueue implements AutoCloseable {
                     if (rs.next()) readied = rs.getLong("readied");
                 }
             } catch (SQLException e) {
-                throw new DataAccessException("writing " + n + " outcomes on " + table.key() + ": " + e.getMessage(), e);
+                throw new DataAccessException(
+                        "writing " + n + " outcomes on " + table.key() + ": " + e.getMessage(), e);
             }
             if (LOG.isTraceEnabled()) LOG.trace("complete {} in {} us", n, (System.nanoTime() - started) / 1000);
             for (String id : ids) held.remove(id);
@@ -420,17 +490,31 @@ public final class PostgresQueue implements AutoCloseable {
         public List<QueuedCommand> takeOverAbandoned() {
             double leaseSeconds = seconds(lease);
             String key = table.key();
-            List<QueuedCommand> out = db.dsl().fetch(sql.takeOver,
-                    key, workerId, leaseSeconds, held.toArray(String[]::new), leaseSeconds,
-                    workerId, key,
-                    key,
-                    leaseSeconds, key,
-                    key, workerId,
-                    key).map(PostgresQueue::takenOver);
+            List<QueuedCommand> out = db.dsl()
+                    .fetch(
+                            sql.takeOver,
+                            key,
+                            workerId,
+                            leaseSeconds,
+                            held.toArray(String[]::new),
+                            leaseSeconds,
+                            workerId,
+                            key,
+                            key,
+                            leaseSeconds,
+                            key,
+                            key,
+                            workerId,
+                            key)
+                    .map(PostgresQueue::takenOver);
             for (QueuedCommand c : out) held.add(c.id());
             if (!out.isEmpty()) {
-                LOG.warn("took over {} command(s) left processing by dead workers on {}: {}{}", out.size(), key,
-                        out.stream().limit(10).map(QueuedCommand::id).toList(), out.size() > 10 ? " ..." : "");
+                LOG.warn(
+                        "took over {} command(s) left processing by dead workers on {}: {}{}",
+                        out.size(),
+                        key,
+                        out.stream().limit(10).map(QueuedCommand::id).toList(),
+                        out.size() > 10 ? " ..." : "");
             }
             if (System.nanoTime() - lastWorkerCleanup > TimeUnit.MINUTES.toNanos(10)) {
                 lastWorkerCleanup = System.nanoTime();
@@ -464,7 +548,8 @@ public final class PostgresQueue implements AutoCloseable {
             List<String> started = db.dsl().transactionResult(cfg -> {
                 DSLContext tx = DSL.using(cfg);
                 tx.fetch(sql.lockForRequeue, key, workerId, ids);
-                return tx.fetch(sql.requeue, key, ids, key, workerId, ids, key, workerId).getValues(0, String.class);
+                return tx.fetch(sql.requeue, key, ids, key, workerId, ids, key, workerId)
+                        .getValues(0, String.class);
             });
             for (String id : ids) if (!started.contains(id)) held.remove(id);
             signal.wakeUp();
@@ -550,7 +635,8 @@ public final class PostgresQueue implements AutoCloseable {
          */
         public Builder foreignActions(Set<String> v) {
             for (String a : v) {
-                if (a == null || !ACTION_NAME.matcher(a).matches()) throw new IllegalArgumentException("not an action name: '" + a + "'");
+                if (a == null || !ACTION_NAME.matcher(a).matches())
+                    throw new IllegalArgumentException("not an action name: '" + a + "'");
             }
             foreignActions = Set.copyOf(v);
             return this;
@@ -588,7 +674,8 @@ public final class PostgresQueue implements AutoCloseable {
         }
 
         private static Duration positive(String name, Duration v) {
-            if (v == null || v.isNegative() || v.isZero()) throw new IllegalArgumentException(name + " must be positive, was " + v);
+            if (v == null || v.isNegative() || v.isZero())
+                throw new IllegalArgumentException(name + " must be positive, was " + v);
             return v;
         }
     }

@@ -1,7 +1,6 @@
 package com.valoratbot.supabase;
 
 import com.valoratbot.migrations.ValoratbotMigrations;
-
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -76,12 +75,19 @@ final class QueueSql {
         String order = t.hasCreatedAt() ? "%1$s.created_at ASC NULLS LAST, %1$s.id" : "%1$s.id";
         // Timestamps are the moment of the event (clock_timestamp()), not the transaction's start
         // (now()): picked_at >= created_at always (issue 10).
-        String claimSets = (t.hasUpdatedAt() ? ", updated_at = clock_timestamp()" : "") + (t.hasPickedAt() ? ", picked_at = clock_timestamp()" : "");
+        String claimSets = (t.hasUpdatedAt() ? ", updated_at = clock_timestamp()" : "")
+                + (t.hasPickedAt() ? ", picked_at = clock_timestamp()" : "");
         // Another consumer's actions (issue 13): never claimed, never a guild's head, never make it busy.
         // Trimmed as Action.fromWireName strips: a row " ADD_QUEST_PROGRESS" stays the other consumer's
         // instead of being claimed here and answered unknown_action (review finding 8).
-        String ours = rules.foreignActions().isEmpty() ? "" : " AND btrim(%1$s.action::text, E' \\t\\n\\r\\f\\u000B') <> ALL (ARRAY[" + rules.foreignActions().stream()
-                .map(a -> "'" + a.replace("'", "''") + "'").sorted().collect(Collectors.joining(", ")) + "]::text[])";
+        String ours = rules.foreignActions().isEmpty()
+                ? ""
+                : " AND btrim(%1$s.action::text, E' \\t\\n\\r\\f\\u000B') <> ALL (ARRAY["
+                        + rules.foreignActions().stream()
+                                .map(a -> "'" + a.replace("'", "''") + "'")
+                                .sorted()
+                                .collect(Collectors.joining(", "))
+                        + "]::text[])";
         long maxBytes = rules.maxPayloadBytes();
 
         this.lockGuilds = "SELECT guild_id, row_ctid::text FROM %s.lock_ready_guilds(?, ?)".formatted(SCHEMA);
@@ -145,9 +151,20 @@ final class QueueSql {
                 UNION ALL
                 SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
                        (SELECT count(*) FROM probed p WHERE p.busy OR p.head_id IS NULL)
-                """.formatted(T, t.guildFromText("cand.guild_id"), ours.formatted("p"), ours.formatted("h"), order.formatted("h"),
-                t.hasCreatedAt() ? "c.created_at" : "NULL::timestamptz", maxBytes, rules.batchBytes(), RUNS, claimSets,
-                returning(t, "t", "CASE WHEN a.bytes > " + maxBytes + " THEN NULL ELSE t.payload::text END"), CLAIMS, GUILDS);
+                """.formatted(
+                        T,
+                        t.guildFromText("cand.guild_id"),
+                        ours.formatted("p"),
+                        ours.formatted("h"),
+                        order.formatted("h"),
+                        t.hasCreatedAt() ? "c.created_at" : "NULL::timestamptz",
+                        maxBytes,
+                        rules.batchBytes(),
+                        RUNS,
+                        claimSets,
+                        returning(t, "t", "CASE WHEN a.bytes > " + maxBytes + " THEN NULL ELSE t.payload::text END"),
+                        CLAIMS,
+                        GUILDS);
 
         // The guild goes back in line (at the end: round robin) when it has more pending commands, and
         // leaves the line when it has none; the count of guilds put back tells the worker whether a
@@ -202,8 +219,17 @@ final class QueueSql {
                       AND g.guild_id = ANY (ARRAY(SELECT l.guild_id FROM locked l WHERE l.ready_at = 'infinity' AND NOT l.more))
                 )
                 SELECT (SELECT count(*) FROM finished) AS finished, (SELECT count(*) FROM readied) AS readied
-                """.formatted(T, CLAIMS, t.statusType(), t.resultType(), t.hasUpdatedAt() ? ",\n    updated_at = clock_timestamp()" : "",
-                t.idFromText("o.id"), RUNS, GUILDS, ours.formatted("q"), t.guildFromText("g.guild_id"));
+                """.formatted(
+                        T,
+                        CLAIMS,
+                        t.statusType(),
+                        t.resultType(),
+                        t.hasUpdatedAt() ? ",\n    updated_at = clock_timestamp()" : "",
+                        t.idFromText("o.id"),
+                        RUNS,
+                        GUILDS,
+                        ours.formatted("q"),
+                        t.guildFromText("g.guild_id"));
 
         // Requeue runs in one transaction after lockForRequeue has locked our claim rows: a start mark
         // (which updates the claim row) has then either committed, and this statement's fresh snapshot
@@ -233,8 +259,13 @@ final class QueueSql {
                 SELECT s.command_id FROM started s
                 WHERE (SELECT count(*) FROM requeued) >= 0
                   AND EXISTS (SELECT 1 FROM %2$s cl WHERE cl.command_table = ? AND cl.command_id = s.command_id AND cl.worker_id = ?)
-                """.formatted(T, CLAIMS, (t.hasUpdatedAt() ? ", updated_at = clock_timestamp()" : "") + (t.hasPickedAt() ? ", picked_at = NULL" : ""),
-                t.idFromText("r.command_id"), RUNS);
+                """.formatted(
+                        T,
+                        CLAIMS,
+                        (t.hasUpdatedAt() ? ", updated_at = clock_timestamp()" : "")
+                                + (t.hasPickedAt() ? ", picked_at = NULL" : ""),
+                        t.idFromText("r.command_id"),
+                        RUNS);
 
         // The mark updates our claim row itself (claimed_at), in the same statement as started_at, so
         // it and a takeover serialize on that row's lock: a takeover that read the claim before the
@@ -299,8 +330,15 @@ final class QueueSql {
                 FROM %1$s t
                 LEFT JOIN %8$s r ON r.command_table = ? AND r.command_id = t.id::text
                 WHERE t.status = 'processing' AND t.id IN (SELECT %7$s FROM taken)
-                """.formatted(T, CLAIMS, t.idFromText("cl.command_id"), WORKERS, orphanAge, returning(t, "t", "NULL::text"),
-                t.idFromText("command_id"), RUNS);
+                """.formatted(
+                        T,
+                        CLAIMS,
+                        t.idFromText("cl.command_id"),
+                        WORKERS,
+                        orphanAge,
+                        returning(t, "t", "NULL::text"),
+                        t.idFromText("command_id"),
+                        RUNS);
 
         // Heals the line, whatever happened behind the triggers' back (a row deleted while processing,
         // triggers disabled during a restore): every guild with a pending command of ours and nothing in
@@ -349,12 +387,16 @@ final class QueueSql {
 
     /** A claimed row, in the shape {@link PostgresQueue} reads: id, guild_id, action, payload, requested_by, age_ms. */
     static String returning(CommandTable t, String alias, String payload) {
-        return String.join(", ",
+        return String.join(
+                ", ",
                 alias + ".id::text AS id",
                 alias + ".guild_id::text AS guild_id",
                 alias + ".action::text AS action",
                 payload + " AS payload",
                 (t.hasRequestedBy() ? alias + ".requested_by::text" : "NULL::text") + " AS requested_by",
-                (t.hasCreatedAt() ? "(extract(epoch FROM (clock_timestamp() - " + alias + ".created_at)) * 1000)::bigint" : "NULL::bigint") + " AS age_ms");
+                (t.hasCreatedAt()
+                                ? "(extract(epoch FROM (clock_timestamp() - " + alias + ".created_at)) * 1000)::bigint"
+                                : "NULL::bigint")
+                        + " AS age_ms");
     }
 }

@@ -1,10 +1,9 @@
 package com.valoratbot.supabase;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -12,12 +11,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The claim's cost is bounded by what it takes, not by the backlog, the number of active guilds or
@@ -37,7 +34,11 @@ class ClaimPlanTest {
     static final int CLAIM = 256;
     static final ObjectMapper JSON = new ObjectMapper();
 
-    enum Stats { IDLE, FRESH, NONE }
+    enum Stats {
+        IDLE,
+        FRESH,
+        NONE
+    }
 
     record Cost(long blocks, long rows, List<String> shape, String text) {}
 
@@ -48,8 +49,12 @@ class ClaimPlanTest {
 
         assertThat(large.shape()).isEqualTo(small.shape());
         // The old claim walked every active guild: 100 times the guilds meant about 100 times the blocks.
-        assertThat(large.blocks()).as("blocks at 20,000 guilds vs %d at 200", small.blocks()).isLessThan(small.blocks() * 2 + 500);
-        assertThat(large.rows()).as("rows at 20,000 guilds vs %d at 200", small.rows()).isLessThan(small.rows() * 2 + 500);
+        assertThat(large.blocks())
+                .as("blocks at 20,000 guilds vs %d at 200", small.blocks())
+                .isLessThan(small.blocks() * 2 + 500);
+        assertThat(large.rows())
+                .as("rows at 20,000 guilds vs %d at 200", small.rows())
+                .isLessThan(small.rows() * 2 + 500);
     }
 
     @Test
@@ -60,18 +65,28 @@ class ClaimPlanTest {
 
         assertThat(fresh.shape()).isEqualTo(idle.shape());
         assertThat(none.shape()).isEqualTo(idle.shape());
-        assertThat(List.of(fresh.blocks(), none.blocks())).allSatisfy(b -> assertThat(b).isLessThan(idle.blocks() * 2 + 500));
+        assertThat(List.of(fresh.blocks(), none.blocks()))
+                .allSatisfy(b -> assertThat(b).isLessThan(idle.blocks() * 2 + 500));
     }
 
     @Test
     void allPlansForTheDocs() throws Exception {
         if (!"all".equals(System.getProperty("claim.plans"))) return;
         StringBuilder out = new StringBuilder();
-        for (int guilds : new int[]{10, 200, 20_000, 50_000}) {
+        for (int guilds : new int[] {10, 200, 20_000, 50_000}) {
             for (Stats stats : Stats.values()) {
                 Cost c = measure(guilds, stats);
-                out.append("=== ").append(guilds).append(" active guilds, statistics ").append(stats)
-                        .append(": ").append(c.blocks()).append(" blocks, ").append(c.rows()).append(" rows\n").append(c.text()).append('\n');
+                out.append("=== ")
+                        .append(guilds)
+                        .append(" active guilds, statistics ")
+                        .append(stats)
+                        .append(": ")
+                        .append(c.blocks())
+                        .append(" blocks, ")
+                        .append(c.rows())
+                        .append(" rows\n")
+                        .append(c.text())
+                        .append('\n');
             }
         }
         Files.writeString(Path.of("target", "claim-plans.txt"), out);
@@ -84,8 +99,8 @@ class ClaimPlanTest {
     static Cost measure(int guilds, Stats stats) throws Exception {
         DatabaseSettings settings = db.newDatabase().build();
         try (Database d = Database.open(settings);
-             Connection c = d.dataSource().getConnection();
-             Statement st = c.createStatement()) {
+                Connection c = d.dataSource().getConnection();
+                Statement st = c.createStatement()) {
             st.execute("ALTER TABLE commands SET (autovacuum_enabled = false)");
             st.execute("ALTER TABLE valoratbot.queue_guilds SET (autovacuum_enabled = false)");
             if (stats != Stats.NONE) {
@@ -122,13 +137,17 @@ class ClaimPlanTest {
                         SELECT g.guild_id, g.ctid FROM valoratbot.queue_guilds g
                         WHERE g.command_table = ? AND g.ready_at < 'infinity'
                         ORDER BY g.ready_at, g.guild_id LIMIT ? FOR UPDATE SKIP LOCKED""", key, CLAIM);
-                st.execute("SET LOCAL enable_seqscan = off; SET LOCAL enable_bitmapscan = off; SET LOCAL enable_sort = off");
+                st.execute(
+                        "SET LOCAL enable_seqscan = off; SET LOCAL enable_bitmapscan = off; SET LOCAL enable_sort = off");
                 JsonNode lockPlan = explain(st, body);
                 String lockText = explainText(st, body);
                 // Sequential and bitmap scans stay off for the transaction, as lock_ready_guilds leaves them.
                 st.execute("RESET enable_sort");
-                String array = "ARRAY[" + String.join(",", ids.stream().map(i -> "'" + i + "'").toList()) + "]::text[]";
-                String tids = "ARRAY[" + String.join(",", ctids.stream().map(i -> "'" + i + "'").toList()) + "]::tid[]";
+                String array = "ARRAY["
+                        + String.join(",", ids.stream().map(i -> "'" + i + "'").toList()) + "]::text[]";
+                String tids = "ARRAY["
+                        + String.join(
+                                ",", ctids.stream().map(i -> "'" + i + "'").toList()) + "]::tid[]";
                 String claim = inline(sql.claim, new Raw(array), new Raw(tids), key, key, "planner", key, true);
                 st.execute("SAVEPOINT explained");
                 JsonNode claimPlan = explain(st, claim);
@@ -138,7 +157,10 @@ class ClaimPlanTest {
                 shape(lockPlan.get("Plan"), shape);
                 shape.add("|");
                 shape(claimPlan.get("Plan"), shape);
-                return new Cost(blocks(lockPlan) + blocks(claimPlan), rows(lockPlan.get("Plan")) + rows(claimPlan.get("Plan")), shape,
+                return new Cost(
+                        blocks(lockPlan) + blocks(claimPlan),
+                        rows(lockPlan.get("Plan")) + rows(claimPlan.get("Plan")),
+                        shape,
                         "lock guilds (lock_ready_guilds's query):\n" + lockText + "\nclaim:\n" + text);
             } finally {
                 c.rollback();
@@ -158,11 +180,12 @@ class ClaimPlanTest {
                 continue;
             }
             Object v = params[p++];
-            out.append(switch (v) {
-                case Raw r -> r.sql();
-                case String s -> "'" + s.replace("'", "''") + "'";
-                default -> String.valueOf(v);
-            });
+            out.append(
+                    switch (v) {
+                        case Raw r -> r.sql();
+                        case String s -> "'" + s.replace("'", "''") + "'";
+                        default -> String.valueOf(v);
+                    });
         }
         assertThat(p).isEqualTo(params.length);
         return out.toString();
@@ -185,12 +208,14 @@ class ClaimPlanTest {
 
     /** Blocks touched by execution and planning (each node counts its children's too: proportional, not exact). */
     static long blocks(JsonNode explained) {
-        long planning = explained.path("Planning").path("Shared Hit Blocks").asLong() + explained.path("Planning").path("Shared Read Blocks").asLong();
+        long planning = explained.path("Planning").path("Shared Hit Blocks").asLong()
+                + explained.path("Planning").path("Shared Read Blocks").asLong();
         return planning + nodeBlocks(explained.get("Plan"));
     }
 
     static long nodeBlocks(JsonNode node) {
-        long own = node.path("Shared Hit Blocks").asLong() + node.path("Shared Read Blocks").asLong();
+        long own = node.path("Shared Hit Blocks").asLong()
+                + node.path("Shared Read Blocks").asLong();
         long max = own;
         for (JsonNode child : node.path("Plans")) max = Math.max(max, nodeBlocks(child));
         // A parent's figure includes its children; a data-modifying CTE run after the main plan is a
@@ -203,7 +228,8 @@ class ClaimPlanTest {
     }
 
     static long rows(JsonNode node) {
-        long n = node.path("Actual Rows").asLong() * Math.max(1, node.path("Actual Loops").asLong());
+        long n = node.path("Actual Rows").asLong()
+                * Math.max(1, node.path("Actual Loops").asLong());
         for (JsonNode child : node.path("Plans")) n += rows(child);
         return n;
     }

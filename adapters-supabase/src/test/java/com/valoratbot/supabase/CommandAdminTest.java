@@ -1,17 +1,16 @@
 package com.valoratbot.supabase;
 
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Optional;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The operator's side: enqueue, find, list, await, replay, tail and doctor. */
 class CommandAdminTest {
@@ -46,7 +45,8 @@ class CommandAdminTest {
 
     @Test
     void aPayloadThatIsNotJsonIsRefusedBeforeReachingTheTable() {
-        assertThatThrownBy(() -> admin.enqueue(GUILD, "lock", "{channelId: 2", null)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> admin.enqueue(GUILD, "lock", "{channelId: 2", null))
+                .isInstanceOf(IllegalArgumentException.class);
         assertThat(db.count("SELECT count(*) FROM commands")).isZero();
     }
 
@@ -64,9 +64,15 @@ class CommandAdminTest {
         db.execute("UPDATE commands SET status = 'done' WHERE id = ?::uuid", second);
 
         assertThat(admin.list(CommandFilter.all())).extracting(CommandRow::id).containsExactly(third, second, first);
-        assertThat(admin.list(CommandFilter.all().withGuild(GUILD))).extracting(CommandRow::id).containsExactly(second, first);
-        assertThat(admin.list(CommandFilter.all().withStatus("pending").withAction("lock"))).extracting(CommandRow::id).containsExactly(third, first);
-        assertThat(admin.list(CommandFilter.all().withLimit(1))).extracting(CommandRow::id).containsExactly(third);
+        assertThat(admin.list(CommandFilter.all().withGuild(GUILD)))
+                .extracting(CommandRow::id)
+                .containsExactly(second, first);
+        assertThat(admin.list(CommandFilter.all().withStatus("pending").withAction("lock")))
+                .extracting(CommandRow::id)
+                .containsExactly(third, first);
+        assertThat(admin.list(CommandFilter.all().withLimit(1)))
+                .extracting(CommandRow::id)
+                .containsExactly(third);
     }
 
     @Test
@@ -88,7 +94,8 @@ class CommandAdminTest {
 
         assertThat(admin.awaitResult(id, Duration.ofMillis(700))).isEmpty();
 
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(650), Duration.ofSeconds(3));
+        assertThat(Duration.ofNanos(System.nanoTime() - start))
+                .isBetween(Duration.ofMillis(650), Duration.ofSeconds(3));
         assertThatThrownBy(() -> admin.awaitResult("00000000-0000-0000-0000-000000000000", Duration.ofSeconds(1)))
                 .isInstanceOf(NoSuchElementException.class);
     }
@@ -104,9 +111,14 @@ class CommandAdminTest {
         CommandRow row = admin.find(copy).orElseThrow();
         assertThat(row.status()).isEqualTo("pending");
         assertThat(row.resultJson()).isNull();
-        assertThat(List.of(row.guildId(), row.action(), row.payloadJson(), row.requestedBy().orElseThrow()))
+        assertThat(List.of(
+                        row.guildId(),
+                        row.action(),
+                        row.payloadJson(),
+                        row.requestedBy().orElseThrow()))
                 .containsExactly(GUILD, "slowmode", admin.find(id).orElseThrow().payloadJson(), "333333333333333333");
-        assertThatThrownBy(() -> admin.replay("00000000-0000-0000-0000-000000000000")).isInstanceOf(NoSuchElementException.class);
+        assertThatThrownBy(() -> admin.replay("00000000-0000-0000-0000-000000000000"))
+                .isInstanceOf(NoSuchElementException.class);
     }
 
     @Test
@@ -114,17 +126,23 @@ class CommandAdminTest {
         String old = admin.enqueue(GUILD, "listTextChannels", "{}", null);
         db.execute("UPDATE commands SET status = 'done', result = '{\"ok\": true}' WHERE id = ?::uuid", old);
         try (CompletedTail tail = admin.tail();
-             RunningWorker w = RunningWorker.start(db.database(), new RecordingDiscord().handler())) {
+                RunningWorker w = RunningWorker.start(db.database(), new RecordingDiscord().handler())) {
             List<String> expected = new ArrayList<>();
-            for (int i = 0; i < 5; i++) expected.add(admin.enqueue(String.valueOf(111111111111111111L + i), "listTextChannels", "{}", null));
+            for (int i = 0; i < 5; i++)
+                expected.add(admin.enqueue(String.valueOf(111111111111111111L + i), "listTextChannels", "{}", null));
             expected.add(admin.enqueue(GUILD, "nope", "{}", null));
 
             List<CommandRow> seen = new ArrayList<>();
             long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-            while (seen.size() < expected.size() && System.nanoTime() < deadline) seen.addAll(tail.poll(Duration.ofSeconds(1)));
+            while (seen.size() < expected.size() && System.nanoTime() < deadline)
+                seen.addAll(tail.poll(Duration.ofSeconds(1)));
 
             assertThat(seen).extracting(CommandRow::id).containsExactlyInAnyOrderElementsOf(expected);
-            assertThat(seen).filteredOn(r -> r.action().equals("nope")).singleElement().extracting(CommandRow::status).isEqualTo("error");
+            assertThat(seen)
+                    .filteredOn(r -> r.action().equals("nope"))
+                    .singleElement()
+                    .extracting(CommandRow::status)
+                    .isEqualTo("error");
             assertThat(tail.poll(Duration.ofMillis(300))).isEmpty();
         }
     }
@@ -135,20 +153,32 @@ class CommandAdminTest {
                 INSERT INTO commands (guild_id, action, payload, created_at)
                 SELECT '111111111111111111', 'lock', '{}', now() - make_interval(secs => g * 10) FROM generate_series(1, 3) g""");
         db.execute("INSERT INTO commands (guild_id, action, payload, status) VALUES ('1', 'lock', '{}', 'processing')");
-        try (PostgresQueue queue = PostgresQueue.builder(db.database()).workerId("doctor-test-worker").listen(false).build()) {
+        try (PostgresQueue queue = PostgresQueue.builder(db.database())
+                .workerId("doctor-test-worker")
+                .listen(false)
+                .build()) {
             DoctorReport report = admin.doctor();
 
             assertThat(report.connected()).isTrue();
-            assertThat(report.serverVersion()).hasValueSatisfying(v -> assertThat(v).startsWith("PostgreSQL 17"));
-            assertThat(report.table()).hasValueSatisfying(t -> assertThat(t.optionalColumns()).containsExactly("created_at", "requested_by", "updated_at"));
+            assertThat(report.serverVersion())
+                    .hasValueSatisfying(v -> assertThat(v).startsWith("PostgreSQL 17"));
+            assertThat(report.table())
+                    .hasValueSatisfying(t -> assertThat(t.optionalColumns())
+                            .containsExactly("created_at", "requested_by", "updated_at"));
             assertThat(report.migrationVersion()).isPresent();
             assertThat(report.listen().status()).isEqualTo(DoctorReport.ListenStatus.WORKS);
             assertThat(report.pending()).isEqualTo(3);
-            assertThat(report.oldestPending()).hasValueSatisfying(a -> assertThat(a).isBetween(Duration.ofSeconds(29), Duration.ofSeconds(60)));
+            assertThat(report.oldestPending())
+                    .hasValueSatisfying(a -> assertThat(a).isBetween(Duration.ofSeconds(29), Duration.ofSeconds(60)));
             assertThat(report.processing()).isEqualTo(1);
-            assertThat(report.liveWorkers()).extracting(DoctorReport.Worker::workerId).containsExactly("doctor-test-worker");
+            assertThat(report.liveWorkers())
+                    .extracting(DoctorReport.Worker::workerId)
+                    .containsExactly("doctor-test-worker");
             assertThat(report.healthy()).isTrue();
-            assertThat(String.join("\n", report.lines())).contains("pending: 3").contains("listen: works").contains("doctor-test-worker");
+            assertThat(String.join("\n", report.lines()))
+                    .contains("pending: 3")
+                    .contains("listen: works")
+                    .contains("doctor-test-worker");
         }
     }
 
@@ -167,12 +197,15 @@ class CommandAdminTest {
 
     @Test
     void aRequesterCannotBeGivenToATableWithoutThatColumn() {
-        db.execute("CREATE TABLE bare (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), guild_id text, action text, payload jsonb, status text, result jsonb)");
+        db.execute(
+                "CREATE TABLE bare (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), guild_id text, action text, payload jsonb, status text, result jsonb)");
         Database bare = db.open(s -> s.table("bare"));
 
         assertThatThrownBy(() -> CommandAdmin.on(bare).enqueue(GUILD, "lock", "{}", "333333333333333333"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("requested_by");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("requested_by");
         String id = CommandAdmin.on(bare).enqueue(GUILD, "lock", "{}", null);
-        assertThat(CommandAdmin.on(bare).find(id)).hasValueSatisfying(r -> assertThat(r.createdAt()).isEmpty());
+        assertThat(CommandAdmin.on(bare).find(id))
+                .hasValueSatisfying(r -> assertThat(r.createdAt()).isEmpty());
     }
 }

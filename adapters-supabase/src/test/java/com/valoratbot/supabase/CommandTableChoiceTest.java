@@ -1,13 +1,12 @@
 package com.valoratbot.supabase;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.time.Duration;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** With no table configured, the dashboard's command_queue is used when it is there and commands is not. */
 class CommandTableChoiceTest {
@@ -51,11 +50,18 @@ class CommandTableChoiceTest {
         }
 
         // Commands inserted as the dashboard does are run and finished on that exact DDL.
-        String id = CommandAdmin.on(database).enqueue("111111111111111111", "slowmode",
-                "{\"channelId\": \"222222222222222222\", \"duration\": 5}", null);
+        String id = CommandAdmin.on(database)
+                .enqueue(
+                        "111111111111111111",
+                        "slowmode",
+                        "{\"channelId\": \"222222222222222222\", \"duration\": 5}",
+                        null);
         RecordingDiscord discord = new RecordingDiscord();
-        try (RunningWorker ignored = RunningWorker.start(database, discord.handler(), q -> q.pollInterval(Duration.ofMillis(100)), w -> w)) {
-            CommandRow row = CommandAdmin.on(database).awaitResult(id, Duration.ofSeconds(30)).orElseThrow();
+        try (RunningWorker ignored =
+                RunningWorker.start(database, discord.handler(), q -> q.pollInterval(Duration.ofMillis(100)), w -> w)) {
+            CommandRow row = CommandAdmin.on(database)
+                    .awaitResult(id, Duration.ofSeconds(30))
+                    .orElseThrow();
             assertThat(row.status()).isEqualTo("done");
         }
     }
@@ -65,11 +71,14 @@ class CommandTableChoiceTest {
         DatabaseSettings.Builder both = db.newDatabase();
         execute(both, DASHBOARD_COMMAND_QUEUE);
         execute(both, "CREATE TABLE public.commands (LIKE public.command_queue INCLUDING ALL)");
-        assertThat(db.closeAfterAll(Database.open(both.build())).settings().qualifiedTable()).isEqualTo("public.commands");
+        assertThat(db.closeAfterAll(Database.open(both.build())).settings().qualifiedTable())
+                .isEqualTo("public.commands");
 
         DatabaseSettings.Builder named = db.newDatabase();
         execute(named, DASHBOARD_COMMAND_QUEUE);
-        assertThat(db.closeAfterAll(Database.open(named.table("commands").build())).settings().qualifiedTable())
+        assertThat(db.closeAfterAll(Database.open(named.table("commands").build()))
+                        .settings()
+                        .qualifiedTable())
                 .isEqualTo("public.commands");
     }
 

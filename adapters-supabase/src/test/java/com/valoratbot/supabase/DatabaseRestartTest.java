@@ -1,9 +1,8 @@
 package com.valoratbot.supabase;
 
-import com.valoratbot.testing.Eventually;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import com.valoratbot.testing.Eventually;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -13,8 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The database goes away and comes back while commands flow: nothing is lost, nothing runs twice. */
 class DatabaseRestartTest {
@@ -27,8 +26,11 @@ class DatabaseRestartTest {
         RecordingDiscord discord = new RecordingDiscord().delay(Duration.ofMillis(5));
         for (int w = 0; w < 2; w++) {
             Database own = db.open(s -> s.poolSize(4));
-            db.closeAfterAll(RunningWorker.start(own, discord.handler(),
-                    q -> q.lease(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)), r -> r));
+            db.closeAfterAll(RunningWorker.start(
+                    own,
+                    discord.handler(),
+                    q -> q.lease(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)),
+                    r -> r));
         }
         AtomicBoolean inserting = new AtomicBoolean(true);
         AtomicInteger inserted = new AtomicInteger();
@@ -37,7 +39,8 @@ class DatabaseRestartTest {
             int n = 0;
             while (inserting.get()) {
                 try (Connection c = DriverManager.getConnection(db.jdbcUrl(), "postgres", null);
-                     PreparedStatement st = c.prepareStatement("INSERT INTO commands (guild_id, action, payload) VALUES (?, ?, '{\"channelId\": \"222222222222222222\", \"duration\": 3}')")) {
+                        PreparedStatement st = c.prepareStatement(
+                                "INSERT INTO commands (guild_id, action, payload) VALUES (?, ?, '{\"channelId\": \"222222222222222222\", \"duration\": 3}')")) {
                     while (inserting.get()) {
                         for (int i = 0; i < 10; i++, n++) {
                             st.setString(1, String.valueOf(111_111_111_111_111_111L + n % 40));
@@ -62,17 +65,24 @@ class DatabaseRestartTest {
         TestDatabase.stopServer();
         Thread.sleep(2_000);
         TestDatabase.startServer();
-        Eventually.within(Duration.ofSeconds(20), "the dashboard inserting again", () -> inserted.get() > beforeStop + 200);
+        Eventually.within(
+                Duration.ofSeconds(20), "the dashboard inserting again", () -> inserted.get() > beforeStop + 200);
         inserting.set(false);
         dashboard.join();
 
-        Eventually.within(Duration.ofSeconds(90), "every command finished",
+        Eventually.within(
+                Duration.ofSeconds(90),
+                "every command finished",
                 () -> db.count("SELECT count(*) FROM commands WHERE status IN ('pending', 'processing')") == 0);
-        List<String> ids = db.query("SELECT id::text FROM commands").stream().map(r -> (String) r.get(0)).toList();
-        System.out.printf("restart: %d commands, %d insert failures during the outage%n", ids.size(), insertFailures.get());
+        List<String> ids = db.query("SELECT id::text FROM commands").stream()
+                .map(r -> (String) r.get(0))
+                .toList();
+        System.out.printf(
+                "restart: %d commands, %d insert failures during the outage%n", ids.size(), insertFailures.get());
         assertThat(insertFailures.get()).as("the database really was down").isPositive();
         assertThat(ids.size()).isGreaterThan(500);
-        assertThat(db.count("SELECT count(*) FROM commands WHERE status = 'done'")).isEqualTo(ids.size());
+        assertThat(db.count("SELECT count(*) FROM commands WHERE status = 'done'"))
+                .isEqualTo(ids.size());
         Map<String, Integer> executions = discord.executions();
         assertThat(executions.keySet()).containsExactlyInAnyOrderElementsOf(ids);
         assertThat(executions.entrySet()).filteredOn(e -> e.getValue() != 1).isEmpty();

@@ -1,7 +1,7 @@
 package com.valoratbot.supabase;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,9 +18,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code doctor} on plain PostgreSQL set up as Supabase sets up a project: NOLOGIN roles {@code anon}
@@ -49,7 +48,8 @@ class DoctorTest {
     }
 
     private static void sql(String url, String sql) {
-        try (Connection c = DriverManager.getConnection(url, "postgres", null); Statement st = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection(url, "postgres", null);
+                Statement st = c.createStatement()) {
             st.execute(sql);
         } catch (SQLException e) {
             throw new IllegalStateException(sql, e);
@@ -58,10 +58,12 @@ class DoctorTest {
 
     /** Inserts a command as {@code role} would through Supabase's API (SET ROLE on a superuser session). */
     private static void insertAs(Database database, String role) throws SQLException {
-        try (Connection c = database.dataSource().getConnection(); Statement st = c.createStatement()) {
+        try (Connection c = database.dataSource().getConnection();
+                Statement st = c.createStatement()) {
             st.execute("SET ROLE " + role);
             try {
-                st.execute("INSERT INTO public.commands (guild_id, action, payload) VALUES ('1100000000000000001', 'purge', '{\"amount\":100}')");
+                st.execute(
+                        "INSERT INTO public.commands (guild_id, action, payload) VALUES ('1100000000000000001', 'purge', '{\"amount\":100}')");
             } finally {
                 st.execute("RESET ROLE");
             }
@@ -71,8 +73,11 @@ class DoctorTest {
     /** The SQL block docs/supabase.md recommends, exactly as an operator would copy it. */
     private static String recommendedPolicies() throws IOException {
         String doc = Files.readString(Path.of("..", "docs", "supabase.md"));
-        Matcher m = Pattern.compile("<!-- recommended-policies:begin -->\\s*```sql\\n(.*?)```", Pattern.DOTALL).matcher(doc);
-        assertThat(m.find()).as("docs/supabase.md holds the recommended policies").isTrue();
+        Matcher m = Pattern.compile("<!-- recommended-policies:begin -->\\s*```sql\\n(.*?)```", Pattern.DOTALL)
+                .matcher(doc);
+        assertThat(m.find())
+                .as("docs/supabase.md holds the recommended policies")
+                .isTrue();
         return m.group(1);
     }
 
@@ -86,10 +91,15 @@ class DoctorTest {
         DoctorReport.Exposure exposure = report.exposure().orElseThrow();
         assertThat(exposure.rowLevelSecurity()).isFalse();
         assertThat(exposure.roles()).extracting(DoctorReport.RoleAccess::role).containsExactly("anon", "authenticated");
-        assertThat(exposure.roles()).allSatisfy(r -> assertThat(r.insert() && r.update() && r.delete() && r.truncate()).isTrue());
+        assertThat(exposure.roles())
+                .allSatisfy(r -> assertThat(r.insert() && r.update() && r.delete() && r.truncate())
+                        .isTrue());
         assertThat(report.healthy()).isFalse();
-        assertThat(report.problems()).anySatisfy(p -> assertThat(p).contains("anon role can INSERT/UPDATE/DELETE/TRUNCATE"));
-        assertThat(String.join("\n", report.lines())).contains("row-level security: off").contains("supabase role authenticated: CAN INSERT");
+        assertThat(report.problems())
+                .anySatisfy(p -> assertThat(p).contains("anon role can INSERT/UPDATE/DELETE/TRUNCATE"));
+        assertThat(String.join("\n", report.lines()))
+                .contains("row-level security: off")
+                .contains("supabase role authenticated: CAN INSERT");
     }
 
     @Test
@@ -97,7 +107,8 @@ class DoctorTest {
         Database database = supabaseLikeDatabase();
         sql(database.settings().jdbcUrl().orElseThrow(), recommendedPolicies());
         // The operator's optional read-only policy for a live log does not count as exposure.
-        sql(database.settings().jdbcUrl().orElseThrow(),
+        sql(
+                database.settings().jdbcUrl().orElseThrow(),
                 "CREATE POLICY commands_read_for_dashboard ON public.commands FOR SELECT TO authenticated USING (true)");
 
         DoctorReport report = CommandAdmin.on(database).doctor();
@@ -106,7 +117,9 @@ class DoctorTest {
         assertThat(report.exposure().orElseThrow().exposed()).isFalse();
         assertThat(report.problems()).noneSatisfy(p -> assertThat(p).containsIgnoringCase("supabase"));
         assertThat(String.join("\n", report.lines())).contains("supabase role anon: cannot insert, update or delete");
-        assertThatThrownBy(() -> insertAs(database, "anon")).isInstanceOf(SQLException.class).hasMessageContaining("permission denied");
+        assertThatThrownBy(() -> insertAs(database, "anon"))
+                .isInstanceOf(SQLException.class)
+                .hasMessageContaining("permission denied");
         assertThatThrownBy(() -> insertAs(database, "authenticated")).isInstanceOf(SQLException.class);
     }
 
@@ -118,22 +131,29 @@ class DoctorTest {
         sql(url, "REVOKE UPDATE, DELETE, TRUNCATE ON public.commands FROM anon, authenticated");
 
         DoctorReport closed = CommandAdmin.on(database).doctor();
-        assertThat(closed.exposure().orElseThrow().exposed()).as("INSERT granted, but RLS without a policy stops it").isFalse();
+        assertThat(closed.exposure().orElseThrow().exposed())
+                .as("INSERT granted, but RLS without a policy stops it")
+                .isFalse();
         assertThatThrownBy(() -> insertAs(database, "authenticated")).isInstanceOf(SQLException.class);
 
         sql(url, "CREATE POLICY anyone_inserts ON public.commands FOR INSERT TO authenticated WITH CHECK (true)");
         DoctorReport reopened = CommandAdmin.on(database).doctor();
         insertAs(database, "authenticated");
-        assertThat(reopened.exposure().orElseThrow().roles()).filteredOn(r -> r.role().equals("authenticated"))
-                .singleElement().satisfies(r -> assertThat(r.insert()).isTrue());
-        assertThat(reopened.exposure().orElseThrow().roles()).filteredOn(r -> r.role().equals("anon"))
-                .singleElement().satisfies(r -> assertThat(r.canWrite()).isFalse());
+        assertThat(reopened.exposure().orElseThrow().roles())
+                .filteredOn(r -> r.role().equals("authenticated"))
+                .singleElement()
+                .satisfies(r -> assertThat(r.insert()).isTrue());
+        assertThat(reopened.exposure().orElseThrow().roles())
+                .filteredOn(r -> r.role().equals("anon"))
+                .singleElement()
+                .satisfies(r -> assertThat(r.canWrite()).isFalse());
     }
 
     @Test
     void aTableWithoutRequestedByIsReportedAsUnableToNameARequester() {
-        db.execute("CREATE TABLE command_queue (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), guild_id text, action text,"
-                + " payload jsonb, status text, result jsonb, created_at timestamptz DEFAULT now())");
+        db.execute(
+                "CREATE TABLE command_queue (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), guild_id text, action text,"
+                        + " payload jsonb, status text, result jsonb, created_at timestamptz DEFAULT now())");
         Database database = db.open(s -> s.table("command_queue").migrate(false));
 
         DoctorReport report = CommandAdmin.on(database).doctor();
@@ -150,7 +170,8 @@ class DoctorTest {
 
         assertThat(report.liveWorkers()).isEmpty();
         assertThat(report.healthy()).isFalse();
-        assertThat(report.problems()).anySatisfy(p -> assertThat(p).contains("no worker").contains("valoratbot worker"));
+        assertThat(report.problems())
+                .anySatisfy(p -> assertThat(p).contains("no worker").contains("valoratbot worker"));
         assertThat(report.lines().getLast()).startsWith("verdict: UNHEALTHY");
     }
 
@@ -164,12 +185,16 @@ class DoctorTest {
     void throughSomethingThatForwardsToAnotherPortWithWorkingNotificationsDoctorSeesASessionPooler() throws Exception {
         try (ServerSocket front = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             Thread.ofVirtual().start(() -> forward(front, TestDatabase.port()));
-            Database proxied = db.open(s -> s.url("jdbc:postgresql://127.0.0.1:" + front.getLocalPort() + "/" + db.name()).migrate(false));
+            Database proxied =
+                    db.open(s -> s.url("jdbc:postgresql://127.0.0.1:" + front.getLocalPort() + "/" + db.name())
+                            .migrate(false));
 
             DoctorReport report = CommandAdmin.on(proxied).doctor();
 
             assertThat(report.route().kind()).isEqualTo(DoctorReport.RouteKind.SESSION_POOLER);
-            assertThat(report.route().detail()).contains("port " + front.getLocalPort()).contains("listens on " + TestDatabase.port());
+            assertThat(report.route().detail())
+                    .contains("port " + front.getLocalPort())
+                    .contains("listens on " + TestDatabase.port());
         }
     }
 
@@ -189,12 +214,18 @@ class DoctorTest {
     }
 
     private static void pump(Socket from, Socket to) {
-        try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+        try (InputStream in = from.getInputStream();
+                OutputStream out = to.getOutputStream()) {
             in.transferTo(out);
         } catch (IOException ignored) {
             // the other side closed
         } finally {
-            try { from.close(); to.close(); } catch (IOException ignored) { /* closing */ }
+            try {
+                from.close();
+                to.close();
+            } catch (IOException ignored) {
+                /* closing */
+            }
         }
     }
 }

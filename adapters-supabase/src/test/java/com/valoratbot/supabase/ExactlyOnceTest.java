@@ -1,16 +1,15 @@
 package com.valoratbot.supabase;
 
-import com.valoratbot.testing.Eventually;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import com.valoratbot.testing.Eventually;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Four independent workers (core's runtime, each with its own pool, queue and worker id) on one
@@ -59,16 +58,21 @@ class ExactlyOnceTest {
             insert(position);
             Thread.sleep(40);
         }
-        Eventually.within(Duration.ofMinutes(3), "every command finished",
+        Eventually.within(
+                Duration.ofMinutes(3),
+                "every command finished",
                 () -> db.count("SELECT count(*) FROM commands WHERE status IN ('pending', 'processing')") == 0);
         Duration took = Duration.ofNanos(System.nanoTime() - start);
         System.out.printf("%d commands, 4 workers: %d ms%n", GUILDS * PER_GUILD, took.toMillis());
 
         // Every row done, every id executed exactly once, nothing else executed.
         assertThat(db.count("SELECT count(*) FROM commands")).isEqualTo(GUILDS * PER_GUILD);
-        assertThat(db.count("SELECT count(*) FROM commands WHERE status = 'done' AND (result->>'ok')::boolean")).isEqualTo(GUILDS * PER_GUILD);
+        assertThat(db.count("SELECT count(*) FROM commands WHERE status = 'done' AND (result->>'ok')::boolean"))
+                .isEqualTo(GUILDS * PER_GUILD);
         Map<String, Integer> executions = discord.executions();
-        List<String> ids = db.query("SELECT id::text FROM commands").stream().map(r -> (String) r.get(0)).toList();
+        List<String> ids = db.query("SELECT id::text FROM commands").stream()
+                .map(r -> (String) r.get(0))
+                .toList();
         assertThat(executions.keySet()).containsExactlyInAnyOrderElementsOf(ids);
         assertThat(executions.entrySet()).filteredOn(e -> e.getValue() != 1).isEmpty();
 
@@ -76,13 +80,16 @@ class ExactlyOnceTest {
         assertThat(discord.violations()).isEmpty();
         Map<Long, List<String>> expected = new HashMap<>();
         for (List<Object> row : db.query("SELECT guild_id, id::text FROM commands ORDER BY guild_id, created_at, id")) {
-            expected.computeIfAbsent(Long.parseLong((String) row.get(0)), g -> new ArrayList<>()).add((String) row.get(1));
+            expected.computeIfAbsent(Long.parseLong((String) row.get(0)), g -> new ArrayList<>())
+                    .add((String) row.get(1));
         }
         assertThat(expected).hasSize(GUILDS);
-        expected.forEach((guild, order) -> assertThat(discord.executedInGuild(guild)).as("guild %d", guild).isEqualTo(order));
+        expected.forEach((guild, order) ->
+                assertThat(discord.executedInGuild(guild)).as("guild %d", guild).isEqualTo(order));
 
         // The work was shared, and nothing is left claimed.
-        assertThat(workers).allSatisfy(w -> assertThat(w.worker().completedCount()).isPositive());
+        assertThat(workers)
+                .allSatisfy(w -> assertThat(w.worker().completedCount()).isPositive());
         assertThat(db.count("SELECT count(*) FROM valoratbot.claims")).isZero();
     }
 }

@@ -1,17 +1,16 @@
 package com.valoratbot.supabase;
 
-import com.valoratbot.testing.Eventually;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.valoratbot.core.run.CommandHandler;
 import com.valoratbot.core.text.Language;
+import com.valoratbot.testing.Eventually;
+import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-
-import java.time.Duration;
-import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** Commands that must not run, through the real path: row in the table, claim, handler, result written back. */
 class ExpiryAndValidationTest {
@@ -27,7 +26,10 @@ class ExpiryAndValidationTest {
     @BeforeAll
     static void start() {
         Database database = db.open();
-        CommandHandler handler = CommandHandler.builder(discord.ports()).language(Language.EN).maxAge(Duration.ofSeconds(60)).build();
+        CommandHandler handler = CommandHandler.builder(discord.ports())
+                .language(Language.EN)
+                .maxAge(Duration.ofSeconds(60))
+                .build();
         worker = RunningWorker.start(database, handler, q -> q.pollInterval(Duration.ofMillis(100)), w -> w);
     }
 
@@ -37,13 +39,26 @@ class ExpiryAndValidationTest {
     }
 
     /** Inserts a row as a dashboard would and waits for its final result: status, code, reason. */
-    static List<Object> outcome(String guild, String action, String payloadSql, String createdAtSql, String requestedBy) {
-        String id = (String) db.value("INSERT INTO commands (guild_id, action, payload, created_at, requested_by) VALUES (?, ?, "
-                + payloadSql + ", " + createdAtSql + ", ?) RETURNING id::text", guild, action, requestedBy);
-        Eventually.within(Duration.ofSeconds(15), "command " + id + " finished",
-                () -> db.count("SELECT count(*) FROM commands WHERE id = ?::uuid AND status IN ('done', 'error')", id) == 1);
-        assertThat(discord.executionsOf(id)).as("executions of a command that must not run").isZero();
-        return db.query("SELECT status, result->>'code', result->>'reason', (result->>'ok')::boolean FROM commands WHERE id = ?::uuid", id).get(0);
+    static List<Object> outcome(
+            String guild, String action, String payloadSql, String createdAtSql, String requestedBy) {
+        String id = (String) db.value(
+                "INSERT INTO commands (guild_id, action, payload, created_at, requested_by) VALUES (?, ?, " + payloadSql
+                        + ", " + createdAtSql + ", ?) RETURNING id::text",
+                guild,
+                action,
+                requestedBy);
+        Eventually.within(
+                Duration.ofSeconds(15),
+                "command " + id + " finished",
+                () -> db.count("SELECT count(*) FROM commands WHERE id = ?::uuid AND status IN ('done', 'error')", id)
+                        == 1);
+        assertThat(discord.executionsOf(id))
+                .as("executions of a command that must not run")
+                .isZero();
+        return db.query(
+                        "SELECT status, result->>'code', result->>'reason', (result->>'ok')::boolean FROM commands WHERE id = ?::uuid",
+                        id)
+                .get(0);
     }
 
     @Test
@@ -73,7 +88,8 @@ class ExpiryAndValidationTest {
 
     @Test
     void anArrayInsteadOfAnObjectEndsInvalidPayload() {
-        assertThat(outcome(GUILD, "lock", "'[1, 2]'", "now()", null).subList(0, 2)).containsExactly("error", "invalid_payload");
+        assertThat(outcome(GUILD, "lock", "'[1, 2]'", "now()", null).subList(0, 2))
+                .containsExactly("error", "invalid_payload");
     }
 
     @Test
@@ -94,19 +110,27 @@ class ExpiryAndValidationTest {
 
     @Test
     void anActionThisDeploymentHasNoAdapterForEndsNotAvailable() {
-        List<Object> r = outcome(GUILD, "play", "'{\"query\": \"x\", \"voiceChannelId\": \"" + CHANNEL + "\"}'", "now()", null);
+        List<Object> r =
+                outcome(GUILD, "play", "'{\"query\": \"x\", \"voiceChannelId\": \"" + CHANNEL + "\"}'", "now()", null);
 
         assertThat(r.subList(0, 2)).containsExactly("error", "not_available");
     }
 
     @Test
     void aValidCommandRunsWithItsRequesterAndEndsDone() {
-        String id = (String) db.value("INSERT INTO commands (guild_id, action, payload, requested_by) VALUES (?, 'lock', ?::jsonb, '333333333333333333') RETURNING id::text",
-                GUILD, "{\"channelId\": \"" + CHANNEL + "\"}");
-        Eventually.within(Duration.ofSeconds(15), "done", () -> db.count("SELECT count(*) FROM commands WHERE id = ?::uuid AND status = 'done'", id) == 1);
+        String id = (String) db.value(
+                "INSERT INTO commands (guild_id, action, payload, requested_by) VALUES (?, 'lock', ?::jsonb, '333333333333333333') RETURNING id::text",
+                GUILD,
+                "{\"channelId\": \"" + CHANNEL + "\"}");
+        Eventually.within(
+                Duration.ofSeconds(15),
+                "done",
+                () -> db.count("SELECT count(*) FROM commands WHERE id = ?::uuid AND status = 'done'", id) == 1);
 
         assertThat(discord.executionsOf(id)).isEqualTo(1);
-        assertThat(discord.requesterOf(id)).hasValueSatisfying(s -> assertThat(s.value()).isEqualTo(333333333333333333L));
-        assertThat(db.value("SELECT result::text FROM commands WHERE id = ?::uuid", id)).isEqualTo("{\"ok\": true}");
+        assertThat(discord.requesterOf(id))
+                .hasValueSatisfying(s -> assertThat(s.value()).isEqualTo(333333333333333333L));
+        assertThat(db.value("SELECT result::text FROM commands WHERE id = ?::uuid", id))
+                .isEqualTo("{\"ok\": true}");
     }
 }

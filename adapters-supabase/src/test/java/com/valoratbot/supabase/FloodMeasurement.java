@@ -1,11 +1,10 @@
 package com.valoratbot.supabase;
 
-import com.valoratbot.testing.Eventually;
 import com.valoratbot.core.run.CommandHandler;
+import com.valoratbot.testing.Eventually;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-
-import java.time.Duration;
 
 /**
  * A quick measurement, not a test (it only runs with {@code -Dqueue.flood=measure}): issue 9's flood,
@@ -23,8 +22,10 @@ class FloodMeasurement {
         if (!"measure".equals(System.getProperty("queue.flood"))) return;
         Database database = db.open();
         RecordingDiscord discord = new RecordingDiscord();
-        CommandHandler handler = CommandHandler.builder(discord.ports()).maxAge(Duration.ofSeconds(24))
-                .presence(guild -> guild.value() < 900000000000000000L).build();
+        CommandHandler handler = CommandHandler.builder(discord.ports())
+                .maxAge(Duration.ofSeconds(24))
+                .presence(guild -> guild.value() < 900000000000000000L)
+                .build();
         try (RunningWorker w = RunningWorker.start(database, handler, q -> q, x -> x)) {
             for (int round = 1; round <= Integer.getInteger("queue.flood.rounds", 3); round++) {
                 db.execute("DELETE FROM commands");
@@ -38,18 +39,30 @@ class FloodMeasurement {
                 long inserted = System.nanoTime();
                 String id = CommandAdmin.on(database).enqueue("111111111111111112", "listTextChannels", "{}", null);
                 long t1 = System.nanoTime();
-                Eventually.within(Duration.ofSeconds(120), "the other guild's command", () ->
-                        "done".equals(db.value("SELECT status FROM commands WHERE id = ?::uuid", id)));
+                Eventually.within(
+                        Duration.ofSeconds(120),
+                        "the other guild's command",
+                        () -> "done".equals(db.value("SELECT status FROM commands WHERE id = ?::uuid", id)));
                 long t2 = System.nanoTime();
-                Eventually.within(Duration.ofSeconds(300), "the junk answered", () ->
-                        db.count("SELECT count(*) FROM commands WHERE guild_id >= '9' AND status = 'pending'") == 0);
+                Eventually.within(
+                        Duration.ofSeconds(300),
+                        "the junk answered",
+                        () -> db.count("SELECT count(*) FROM commands WHERE guild_id >= '9' AND status = 'pending'")
+                                == 0);
                 long t3 = System.nanoTime();
-                Eventually.within(Duration.ofSeconds(300), "the backlog", () ->
-                        db.count("SELECT count(*) FROM commands WHERE status IN ('pending', 'processing')") == 0);
+                Eventually.within(
+                        Duration.ofSeconds(300),
+                        "the backlog",
+                        () -> db.count("SELECT count(*) FROM commands WHERE status IN ('pending', 'processing')") == 0);
                 long t4 = System.nanoTime();
-                System.out.printf("{\"flood_round\":%d,\"insert_22000_ms\":%.0f,\"other_guild_command_ms\":%.0f,"
+                System.out.printf(
+                        "{\"flood_round\":%d,\"insert_22000_ms\":%.0f,\"other_guild_command_ms\":%.0f,"
                                 + "\"junk_20000_answered_ms\":%.0f,\"all_done_ms\":%.0f,\"codes\":\"%s\"}%n",
-                        round, (inserted - t0) / 1e6, (t2 - t1) / 1e6, (t3 - t0) / 1e6, (t4 - t0) / 1e6,
+                        round,
+                        (inserted - t0) / 1e6,
+                        (t2 - t1) / 1e6,
+                        (t3 - t0) / 1e6,
+                        (t4 - t0) / 1e6,
                         db.query("SELECT result->>'code', count(*) FROM commands GROUP BY 1 ORDER BY 1"));
             }
         }

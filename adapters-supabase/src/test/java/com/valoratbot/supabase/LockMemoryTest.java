@@ -1,11 +1,11 @@
 package com.valoratbot.supabase;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.valoratbot.core.command.Snowflake;
 import com.valoratbot.core.port.RememberLocks.SavedOverwrite;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** What unlock restores, kept in valoratbot.channel_locks. */
 class LockMemoryTest {
@@ -22,7 +22,8 @@ class LockMemoryTest {
         assertThat(memory.recall(GUILD, CHANNEL)).isEmpty();
 
         memory.rememberIfAbsent(GUILD, CHANNEL, new SavedOverwrite(true, 1024L, 2048L));
-        memory.rememberIfAbsent(GUILD, CHANNEL, new SavedOverwrite(false, 0, Long.MAX_VALUE)); // locking twice keeps the first
+        memory.rememberIfAbsent(
+                GUILD, CHANNEL, new SavedOverwrite(false, 0, Long.MAX_VALUE)); // locking twice keeps the first
 
         PostgresLockMemory afterRestart = PostgresLockMemory.on(db.open());
         assertThat(afterRestart.recall(GUILD, CHANNEL)).contains(new SavedOverwrite(true, 1024L, 2048L));

@@ -1,12 +1,11 @@
 package com.valoratbot.supabase;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.valoratbot.migrations.ValoratbotMigrations;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-
-import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** What the migrations create, and what they never touch. Each test gets an empty database. */
 class MigrationsTest {
@@ -19,25 +18,51 @@ class MigrationsTest {
     }
 
     static List<Object> triggers(Database d, String table) {
-        return column(d, "SELECT tgname::text FROM pg_trigger WHERE tgrelid = to_regclass(?) AND NOT tgisinternal ORDER BY 1", table);
+        return column(
+                d,
+                "SELECT tgname::text FROM pg_trigger WHERE tgrelid = to_regclass(?) AND NOT tgisinternal ORDER BY 1",
+                table);
     }
 
     @Test
     void aFreshDatabaseGetsTheGuidesTableAndTheProjectsOwnSchema() {
         Database d = db.closeAfterAll(Database.open(db.newDatabase().build()));
 
-        assertThat(column(d, "SELECT column_name::text FROM information_schema.columns WHERE table_schema = 'public' AND table_name = 'commands' ORDER BY ordinal_position"))
-                .containsExactly("id", "guild_id", "action", "payload", "status", "result", "requested_by", "created_at", "updated_at");
-        assertThat(column(d, "SELECT column_default FROM information_schema.columns WHERE table_name = 'commands' AND column_name = 'status'"))
+        assertThat(
+                        column(
+                                d,
+                                "SELECT column_name::text FROM information_schema.columns WHERE table_schema = 'public' AND table_name = 'commands' ORDER BY ordinal_position"))
+                .containsExactly(
+                        "id",
+                        "guild_id",
+                        "action",
+                        "payload",
+                        "status",
+                        "result",
+                        "requested_by",
+                        "created_at",
+                        "updated_at");
+        assertThat(
+                        column(
+                                d,
+                                "SELECT column_default FROM information_schema.columns WHERE table_name = 'commands' AND column_name = 'status'"))
                 .containsExactly("'pending'::text");
-        assertThat(column(d, "SELECT table_name::text FROM information_schema.tables WHERE table_schema = 'valoratbot' ORDER BY 1"))
+        assertThat(
+                        column(
+                                d,
+                                "SELECT table_name::text FROM information_schema.tables WHERE table_schema = 'valoratbot' ORDER BY 1"))
                 .contains("channel_locks", "claims", "flyway_schema_history", "workers");
-        assertThat(column(d, "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public' AND table_name LIKE 'flyway%'"))
+        assertThat(
+                        column(
+                                d,
+                                "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public' AND table_name LIKE 'flyway%'"))
                 .containsExactly(0L);
         assertThat(triggers(d, "public.commands"))
-                .containsExactly("valoratbot_notify_finished", "valoratbot_notify_inserted", "valoratbot_notify_requeued");
+                .containsExactly(
+                        "valoratbot_notify_finished", "valoratbot_notify_inserted", "valoratbot_notify_requeued");
         assertThat(column(d, "SELECT indexname::text FROM pg_indexes WHERE tablename = 'commands' ORDER BY 1"))
-                .containsExactly("commands_pkey", "commands_valoratbot_active_idx", "commands_valoratbot_active_idx_busy");
+                .containsExactly(
+                        "commands_pkey", "commands_valoratbot_active_idx", "commands_valoratbot_active_idx_busy");
     }
 
     @Test
@@ -51,13 +76,18 @@ class MigrationsTest {
                     INSERT INTO commands VALUES ('a', '1', 'lock', '{"b": 1,  "a": 2}', 'done', '{"ok": true}', '2024-01-01 10:00', 'kept'),
                                                 ('b', '2', 'purge', null, 'pending', null, null, null)""");
         }
-        Database d = db.closeAfterAll(Database.open(settings.toBuilder().migrate(true).build()));
+        Database d = db.closeAfterAll(
+                Database.open(settings.toBuilder().migrate(true).build()));
 
-        assertThat(column(d, "SELECT column_name::text FROM information_schema.columns WHERE table_name = 'commands' ORDER BY ordinal_position"))
+        assertThat(
+                        column(
+                                d,
+                                "SELECT column_name::text FROM information_schema.columns WHERE table_name = 'commands' ORDER BY ordinal_position"))
                 .containsExactly("id", "guild_id", "action", "payload", "status", "result", "created_at", "note");
-        assertThat(column(d, "SELECT row(c.*)::text FROM commands c ORDER BY id")).containsExactly(
-                "(a,1,lock,\"{\"\"b\"\": 1,  \"\"a\"\": 2}\",done,\"{\"\"ok\"\": true}\",\"2024-01-01 10:00:00\",kept)",
-                "(b,2,purge,,pending,,,)");
+        assertThat(column(d, "SELECT row(c.*)::text FROM commands c ORDER BY id"))
+                .containsExactly(
+                        "(a,1,lock,\"{\"\"b\"\": 1,  \"\"a\"\": 2}\",done,\"{\"\"ok\"\": true}\",\"2024-01-01 10:00:00\",kept)",
+                        "(b,2,purge,,pending,,,)");
         assertThat(triggers(d, "public.commands")).hasSize(3);
         assertThat(d.commandTable().optionalColumns()).containsExactly("created_at");
     }
@@ -66,10 +96,15 @@ class MigrationsTest {
     void anEquivalentIndexUnderAnotherNameIsNotDuplicated() {
         DatabaseSettings settings = db.newDatabase().migrate(false).build();
         try (Database raw = Database.open(settings)) {
-            raw.dsl().execute("CREATE TABLE commands (id uuid PRIMARY KEY, guild_id text, action text, payload jsonb, status text, result jsonb, created_at timestamptz)");
-            raw.dsl().execute("CREATE INDEX mine ON commands (guild_id, created_at) WHERE status IN ('pending', 'processing')");
+            raw.dsl()
+                    .execute(
+                            "CREATE TABLE commands (id uuid PRIMARY KEY, guild_id text, action text, payload jsonb, status text, result jsonb, created_at timestamptz)");
+            raw.dsl()
+                    .execute(
+                            "CREATE INDEX mine ON commands (guild_id, created_at) WHERE status IN ('pending', 'processing')");
         }
-        Database d = db.closeAfterAll(Database.open(settings.toBuilder().migrate(true).build()));
+        Database d = db.closeAfterAll(
+                Database.open(settings.toBuilder().migrate(true).build()));
 
         assertThat(column(d, "SELECT indexname::text FROM pg_indexes WHERE tablename = 'commands' ORDER BY 1"))
                 .containsExactly("commands_pkey", "commands_valoratbot_active_idx_busy", "mine");
@@ -83,18 +118,24 @@ class MigrationsTest {
 
         assertThat(triggers(alpha, "public.alpha")).hasSize(3);
         assertThat(triggers(beta, "ops.beta")).hasSize(3);
-        assertThat(column(beta, "SELECT count(*) FROM valoratbot.flyway_schema_history WHERE script = 'R__20_command_table.sql'"))
+        assertThat(
+                        column(
+                                beta,
+                                "SELECT count(*) FROM valoratbot.flyway_schema_history WHERE script = 'R__20_command_table.sql'"))
                 .containsExactly(2L);
         // Same names again: nothing to apply.
-        assertThat(ValoratbotMigrations.migrate(beta.dataSource(), "ops", "beta")).isZero();
+        assertThat(ValoratbotMigrations.migrate(beta.dataSource(), "ops", "beta"))
+                .isZero();
         // Back to the first table: its checksum differs from the last applied one, so it runs again (harmlessly).
-        assertThat(ValoratbotMigrations.migrate(alpha.dataSource(), "public", "alpha")).isEqualTo(1);
+        assertThat(ValoratbotMigrations.migrate(alpha.dataSource(), "public", "alpha"))
+                .isEqualTo(1);
         assertThat(triggers(alpha, "public.alpha")).hasSize(3);
     }
 
     @Test
     void tableNamesThatAreNotPlainIdentifiersAreRefused() {
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ValoratbotMigrations.migrate(db.open().dataSource(), "public", "x\"; DROP TABLE y; --"))
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> ValoratbotMigrations.migrate(db.open().dataSource(), "public", "x\"; DROP TABLE y; --"))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 }

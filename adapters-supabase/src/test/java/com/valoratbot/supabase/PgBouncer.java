@@ -1,7 +1,5 @@
 package com.valoratbot.supabase;
 
-import org.junit.jupiter.api.Assumptions;
-
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -15,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * A real PgBouncer (Debian's package) in front of the tests' PostgreSQL, as Supabase's poolers are:
@@ -29,8 +28,8 @@ public final class PgBouncer implements AutoCloseable {
 
     public static final String USER = "postgres";
     public static final String PASSWORD = "bouncer-pw";
-    private static final List<Path> CANDIDATES = List.of(Path.of("/usr/sbin/pgbouncer"), Path.of("/usr/bin/pgbouncer"),
-            Path.of("/usr/local/bin/pgbouncer"));
+    private static final List<Path> CANDIDATES =
+            List.of(Path.of("/usr/sbin/pgbouncer"), Path.of("/usr/bin/pgbouncer"), Path.of("/usr/local/bin/pgbouncer"));
 
     private final Process process;
     private final int port;
@@ -48,7 +47,8 @@ public final class PgBouncer implements AutoCloseable {
     public static Path binary() {
         for (Path p : CANDIDATES) if (Files.isExecutable(p)) return p;
         String message = "pgbouncer is not installed (apt-get install pgbouncer; .ci/run does it)";
-        if (System.getenv("CI") != null && !System.getenv("CI").isBlank()) throw new IllegalStateException(message + " but CI is set: it must be present");
+        if (System.getenv("CI") != null && !System.getenv("CI").isBlank())
+            throw new IllegalStateException(message + " but CI is set: it must be present");
         Assumptions.assumeTrue(false, message + ": PgBouncer tests skipped");
         throw new AssertionError("unreachable");
     }
@@ -65,23 +65,27 @@ public final class PgBouncer implements AutoCloseable {
             Path users = dir.resolve("userlist.txt");
             Files.writeString(users, "\"" + USER + "\" \"" + PASSWORD + "\"\n", StandardCharsets.UTF_8);
             Path ini = dir.resolve("pgbouncer.ini");
-            Files.writeString(ini, String.join("\n",
-                    "[databases]",
-                    // Any database name goes to the same-named database on the tests' server, logged
-                    // in as postgres (the embedded server trusts loopback).
-                    "* = host=127.0.0.1 port=" + postgresPort + " user=" + USER,
-                    "[pgbouncer]",
-                    "listen_addr = 127.0.0.1",
-                    "listen_port = " + port,
-                    "unix_socket_dir =",
-                    "auth_type = md5",
-                    "auth_file = " + users,
-                    "pool_mode = " + mode,
-                    "max_client_conn = 500",
-                    "default_pool_size = 20",
-                    // pgjdbc sends it at log-in; Supavisor accepts it, PgBouncer must be told to.
-                    "ignore_startup_parameters = extra_float_digits",
-                    ""), StandardCharsets.UTF_8);
+            Files.writeString(
+                    ini,
+                    String.join(
+                            "\n",
+                            "[databases]",
+                            // Any database name goes to the same-named database on the tests' server, logged
+                            // in as postgres (the embedded server trusts loopback).
+                            "* = host=127.0.0.1 port=" + postgresPort + " user=" + USER,
+                            "[pgbouncer]",
+                            "listen_addr = 127.0.0.1",
+                            "listen_port = " + port,
+                            "unix_socket_dir =",
+                            "auth_type = md5",
+                            "auth_file = " + users,
+                            "pool_mode = " + mode,
+                            "max_client_conn = 500",
+                            "default_pool_size = 20",
+                            // pgjdbc sends it at log-in; Supavisor accepts it, PgBouncer must be told to.
+                            "ignore_startup_parameters = extra_float_digits",
+                            ""),
+                    StandardCharsets.UTF_8);
             // PgBouncer refuses to run as root; as root it is told to switch to nobody, who must
             // be able to read its files.
             Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -90,8 +94,10 @@ public final class PgBouncer implements AutoCloseable {
             List<String> command = new ArrayList<>(List.of(binary.toString()));
             if ("root".equals(System.getProperty("user.name"))) command.addAll(List.of("-u", "nobody"));
             command.add(ini.toString());
-            Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(dir.resolve("pgbouncer.log").toFile()).start();
+            Process process = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("pgbouncer.log").toFile())
+                    .start();
             PgBouncer bouncer = new PgBouncer(process, port, dir, mode.toLowerCase(Locale.ROOT));
             bouncer.awaitListening(Duration.ofSeconds(20));
             return bouncer;

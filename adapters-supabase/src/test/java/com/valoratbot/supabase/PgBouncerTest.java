@@ -1,20 +1,19 @@
 package com.valoratbot.supabase;
 
-import com.valoratbot.testing.Eventually;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.valoratbot.supabase.DatabaseSettings.Pooler;
+import com.valoratbot.testing.Eventually;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.RegisterExtension;
-
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The worker's database side through a real PgBouncer, as through Supabase's poolers: transaction
@@ -37,8 +36,10 @@ class PgBouncerTest {
         List<RunningWorker> workers = new ArrayList<>();
         try {
             for (int w = 0; w < 2; w++) {
-                Database own = db.closeAfterAll(Database.open(through(bouncer, mode).poolSize(4).build()));
-                workers.add(RunningWorker.start(own, discord.handler(), q -> q.pollInterval(Duration.ofMillis(200)), r -> r));
+                Database own = db.closeAfterAll(
+                        Database.open(through(bouncer, mode).poolSize(4).build()));
+                workers.add(RunningWorker.start(
+                        own, discord.handler(), q -> q.pollInterval(Duration.ofMillis(200)), r -> r));
             }
             for (int position = 0; position < 10; position++) {
                 db.execute("""
@@ -46,12 +47,15 @@ class PgBouncerTest {
                         SELECT (? + g)::text, ?, jsonb_build_object('channelId', (? + g)::text, 'duration', 5), clock_timestamp()
                         FROM generate_series(1, 40) g""", GUILD_BASE, position % 2 == 0 ? "lock" : "unlock", CHANNEL_BASE);
             }
-            Eventually.within(Duration.ofSeconds(60), "every command finished",
+            Eventually.within(
+                    Duration.ofSeconds(60),
+                    "every command finished",
                     () -> db.count("SELECT count(*) FROM commands WHERE status IN ('pending', 'processing')") == 0);
         } finally {
             for (RunningWorker w : workers) w.close();
         }
-        assertThat(db.count("SELECT count(*) FROM commands WHERE status = 'done' AND (result->>'ok')::boolean")).isEqualTo(400);
+        assertThat(db.count("SELECT count(*) FROM commands WHERE status = 'done' AND (result->>'ok')::boolean"))
+                .isEqualTo(400);
         Map<String, Integer> executions = discord.executions();
         assertThat(executions).hasSize(400);
         assertThat(executions.entrySet()).filteredOn(e -> e.getValue() != 1).isEmpty();
@@ -64,7 +68,9 @@ class PgBouncerTest {
     }
 
     static Duration timeToDone(CommandAdmin admin, String id) {
-        return Eventually.within(Duration.ofSeconds(20), "command " + id + " done",
+        return Eventually.within(
+                Duration.ofSeconds(20),
+                "command " + id + " done",
                 () -> admin.find(id).map(CommandRow::finished).orElse(false));
     }
 
@@ -79,7 +85,8 @@ class PgBouncerTest {
         void start() {
             bouncer = PgBouncer.start("transaction", TestDatabase.port());
             // The first open runs the migrations through the pooler, as a worker does at start-up.
-            database = db.closeAfterAll(Database.open(through(bouncer, Pooler.TRANSACTION).poolSize(4).build()));
+            database = db.closeAfterAll(Database.open(
+                    through(bouncer, Pooler.TRANSACTION).poolSize(4).build()));
         }
 
         @AfterAll
@@ -91,7 +98,8 @@ class PgBouncerTest {
         void theSettingsTurnListenAndServerSidePreparedStatementsOff() {
             assertThat(database.settings().usesTransactionPooler()).isTrue();
             assertThat(database.settings().listenByDefault()).isFalse();
-            assertThat(database.settings().connectionProperties().getProperty("prepareThreshold")).isEqualTo("0");
+            assertThat(database.settings().connectionProperties().getProperty("prepareThreshold"))
+                    .isEqualTo("0");
             assertThat(database.commandTable().missingColumns()).isEmpty();
         }
 
@@ -103,13 +111,18 @@ class PgBouncerTest {
         @Test
         void withoutListenANewCommandIsPickedUpByPolling() throws Exception {
             RecordingDiscord discord = new RecordingDiscord();
-            try (RunningWorker w = RunningWorker.start(database, discord.handler(), q -> q.pollInterval(Duration.ofMillis(300)),
+            try (RunningWorker w = RunningWorker.start(
+                    database,
+                    discord.handler(),
+                    q -> q.pollInterval(Duration.ofMillis(300)),
                     r -> r.pollInterval(Duration.ofMillis(300)))) {
                 // Nothing can notify this worker (no LISTEN connection at all), so a command that
                 // gets done was found by a poll: the mechanism, not a wall time, is what is checked.
                 assertThat(w.queue().listens()).isFalse();
                 assertThat(w.queue().listening()).isFalse();
-                timeToDone(CommandAdmin.on(database), CommandAdmin.on(database).enqueue("111111111111111111", "listTextChannels", "{}", null));
+                timeToDone(
+                        CommandAdmin.on(database),
+                        CommandAdmin.on(database).enqueue("111111111111111111", "listTextChannels", "{}", null));
                 assertThat(w.queue().listening()).isFalse();
             }
         }
@@ -125,7 +138,8 @@ class PgBouncerTest {
         @BeforeAll
         void start() {
             bouncer = PgBouncer.start("session", TestDatabase.port());
-            database = db.closeAfterAll(Database.open(through(bouncer, Pooler.SESSION).poolSize(4).build()));
+            database = db.closeAfterAll(
+                    Database.open(through(bouncer, Pooler.SESSION).poolSize(4).build()));
         }
 
         @AfterAll
@@ -139,7 +153,10 @@ class PgBouncerTest {
             RecordingDiscord discord = new RecordingDiscord();
             // Polls ten minutes apart: a command done within timeToDone's 20 s can only have been
             // noticed through a notification, however slow the machine is.
-            try (RunningWorker w = RunningWorker.start(database, discord.handler(), q -> q.pollInterval(Duration.ofMinutes(10)),
+            try (RunningWorker w = RunningWorker.start(
+                    database,
+                    discord.handler(),
+                    q -> q.pollInterval(Duration.ofMinutes(10)),
                     r -> r.pollInterval(Duration.ofMinutes(10)))) {
                 Eventually.within(Duration.ofSeconds(10), "listening through the pooler", w.queue()::listening);
                 CommandAdmin admin = CommandAdmin.on(database);

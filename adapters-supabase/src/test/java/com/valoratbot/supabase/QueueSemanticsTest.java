@@ -1,18 +1,17 @@
 package com.valoratbot.supabase;
 
-import com.valoratbot.testing.Eventually;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.valoratbot.core.port.QueuedCommand;
 import com.valoratbot.core.port.QueuedCommand.Admission;
 import com.valoratbot.core.run.CommandHandler;
 import com.valoratbot.core.text.Language;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-
+import com.valoratbot.testing.Eventually;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * What the queue decides on its own (issues 9, 10, 13): actions left to another consumer, payloads
@@ -22,19 +21,29 @@ import static org.assertj.core.api.Assertions.assertThat;
 class QueueSemanticsTest {
 
     @RegisterExtension
-    static final TestDatabase db = TestDatabase.migrated().emptiedBeforeEach("commands", "valoratbot.claims", "valoratbot.workers", "valoratbot.command_runs", "valoratbot.queue_guilds");
+    static final TestDatabase db = TestDatabase.migrated()
+            .emptiedBeforeEach(
+                    "commands",
+                    "valoratbot.claims",
+                    "valoratbot.workers",
+                    "valoratbot.command_runs",
+                    "valoratbot.queue_guilds");
 
     static final String GUILD = "111111111111111111";
     static final String OTHER_GUILD = "111111111111111112";
     static final String CHANNEL = "222222222222222222";
 
     static String insert(String guild, String action, String payload) {
-        return (String) db.value("INSERT INTO commands (guild_id, action, payload, created_at) VALUES (?, ?, ?::jsonb, clock_timestamp()) RETURNING id::text",
-                guild, action, payload);
+        return (String) db.value(
+                "INSERT INTO commands (guild_id, action, payload, created_at) VALUES (?, ?, ?::jsonb, clock_timestamp()) RETURNING id::text",
+                guild,
+                action,
+                payload);
     }
 
     static List<Object> row(String id) {
-        return db.query("SELECT status, result->>'code', result->>'reason' FROM commands WHERE id = ?::uuid", id).get(0);
+        return db.query("SELECT status, result->>'code', result->>'reason' FROM commands WHERE id = ?::uuid", id)
+                .get(0);
     }
 
     static String announce(String text) {
@@ -54,9 +63,14 @@ class QueueSemanticsTest {
         db.execute("UPDATE commands SET status = 'processing' WHERE id = ?::uuid", quest2);
 
         RecordingDiscord discord = new RecordingDiscord();
-        try (RunningWorker w = RunningWorker.start(db.database(), discord.handler(),
-                q -> q.foreignActions(Set.of("ADD_QUEST_PROGRESS")).pollInterval(Duration.ofMillis(100)), x -> x)) {
-            Eventually.within(Duration.ofSeconds(15), "our three commands ended",
+        try (RunningWorker w = RunningWorker.start(
+                db.database(),
+                discord.handler(),
+                q -> q.foreignActions(Set.of("ADD_QUEST_PROGRESS")).pollInterval(Duration.ofMillis(100)),
+                x -> x)) {
+            Eventually.within(
+                    Duration.ofSeconds(15),
+                    "our three commands ended",
                     () -> db.count("SELECT count(*) FROM commands WHERE status IN ('done', 'error')") == 3);
         }
 
@@ -65,7 +79,8 @@ class QueueSemanticsTest {
         assertThat(row(quest1).get(0)).isEqualTo("pending");
         assertThat(row(padded).get(0)).isEqualTo("pending");
         assertThat(row(quest2).get(0)).isEqualTo("processing");
-        assertThat(db.count("SELECT count(*) FROM valoratbot.command_runs WHERE command_id IN (?, ?)", quest1, quest2)).isZero();
+        assertThat(db.count("SELECT count(*) FROM valoratbot.command_runs WHERE command_id IN (?, ?)", quest1, quest2))
+                .isZero();
     }
 
     @Test
@@ -80,27 +95,43 @@ class QueueSemanticsTest {
         String other = insert(OTHER_GUILD, "listTextChannels", "{}");
 
         RecordingDiscord discord = new RecordingDiscord();
-        CommandHandler handler = CommandHandler.builder(discord.ports()).language(Language.EN).maxAge(Duration.ofMinutes(10)).build();
-        try (RunningWorker w = RunningWorker.start(db.database(), handler, q -> q.pollInterval(Duration.ofMillis(100)), x -> x)) {
-            Eventually.within(Duration.ofSeconds(60), "every row ended",
+        CommandHandler handler = CommandHandler.builder(discord.ports())
+                .language(Language.EN)
+                .maxAge(Duration.ofMinutes(10))
+                .build();
+        try (RunningWorker w =
+                RunningWorker.start(db.database(), handler, q -> q.pollInterval(Duration.ofMillis(100)), x -> x)) {
+            Eventually.within(
+                    Duration.ofSeconds(60),
+                    "every row ended",
                     () -> db.count("SELECT count(*) FROM commands WHERE status IN ('done', 'error')") == 26);
         }
 
-        assertThat(db.query("SELECT status, result->>'code', count(*) FROM commands WHERE id NOT IN (?::uuid, ?::uuid) GROUP BY 1, 2", real, other))
+        assertThat(db.query(
+                        "SELECT status, result->>'code', count(*) FROM commands WHERE id NOT IN (?::uuid, ?::uuid) GROUP BY 1, 2",
+                        real,
+                        other))
                 .containsExactly(List.of("error", "payload_too_large", 24L));
-        assertThat((String) db.value("SELECT result->>'reason' FROM commands WHERE result->>'code' = 'payload_too_large' LIMIT 1"))
-                .contains("more than the 65536 bytes").contains("Shorten");
+        assertThat((String) db.value(
+                        "SELECT result->>'reason' FROM commands WHERE result->>'code' = 'payload_too_large' LIMIT 1"))
+                .contains("more than the 65536 bytes")
+                .contains("Shorten");
         assertThat(row(real).get(0)).isEqualTo("done");
         assertThat(row(other).get(0)).isEqualTo("done");
         assertThat(discord.executions().keySet()).containsExactlyInAnyOrder(real, other);
-        assertThat(db.count("SELECT count(*) FROM commands WHERE status = 'processing'")).isZero();
+        assertThat(db.count("SELECT count(*) FROM commands WHERE status = 'processing'"))
+                .isZero();
     }
 
     @Test
     void aClaimBatchIsBoundedInBytes() {
         String big = "{\"channelId\":\"" + CHANNEL + "\",\"message\":\"" + "y".repeat(30_000) + "\"}";
         for (int g = 0; g < 10; g++) insert(String.valueOf(300000000000000000L + g), "announce", big);
-        try (PostgresQueue q = PostgresQueue.builder(db.database()).workerId("bytes").listen(false).batchBytes(100_000).build()) {
+        try (PostgresQueue q = PostgresQueue.builder(db.database())
+                .workerId("bytes")
+                .listen(false)
+                .batchBytes(100_000)
+                .build()) {
             List<QueuedCommand> first = q.claims().claim(10);
             // About 30 KB each: a 100 KB budget takes four (the one that crosses the line included), not ten.
             assertThat(first).hasSizeBetween(3, 4);
@@ -112,7 +143,8 @@ class QueueSemanticsTest {
     void anIdThatAlreadyRanIsNotRunAgainWhenSetBackToPendingAndReplayRunsACopy() {
         String id = insert(GUILD, "announce", announce("once"));
         RecordingDiscord discord = new RecordingDiscord();
-        try (RunningWorker w = RunningWorker.start(db.database(), discord.handler(), q -> q.pollInterval(Duration.ofMillis(100)), x -> x)) {
+        try (RunningWorker w = RunningWorker.start(
+                db.database(), discord.handler(), q -> q.pollInterval(Duration.ofMillis(100)), x -> x)) {
             Eventually.within(Duration.ofSeconds(10), "done", () -> "done".equals(row(id).get(0)));
             db.execute("UPDATE commands SET status = 'pending' WHERE id = ?::uuid", id);
             Eventually.within(Duration.ofSeconds(10), "answered again", () -> "error".equals(row(id).get(0)));
@@ -120,7 +152,10 @@ class QueueSemanticsTest {
             assertThat(discord.executionsOf(id)).isEqualTo(1);
 
             String copy = CommandAdmin.on(db.database()).replay(id);
-            Eventually.within(Duration.ofSeconds(10), "the copy ran", () -> "done".equals(row(copy).get(0)));
+            Eventually.within(
+                    Duration.ofSeconds(10),
+                    "the copy ran",
+                    () -> "done".equals(row(copy).get(0)));
             assertThat(discord.executionsOf(copy)).isEqualTo(1);
         }
     }
@@ -128,10 +163,18 @@ class QueueSemanticsTest {
     @Test
     void aCommandThatKeepsKillingItsWorkerEndsAfterTheMaximumNumberOfAttempts() {
         String id = insert(GUILD, "listTextChannels", "{}");
-        try (PostgresQueue recoverer = PostgresQueue.builder(db.database()).workerId("recoverer").listen(false).build()) {
+        try (PostgresQueue recoverer = PostgresQueue.builder(db.database())
+                .workerId("recoverer")
+                .listen(false)
+                .build()) {
             for (int attempt = 1; attempt <= 3; attempt++) {
-                try (PostgresQueue dying = PostgresQueue.builder(db.database()).workerId("dying" + attempt).listen(false).maxAttempts(3).build()) {
-                    assertThat(dying.claims().claim(5)).singleElement()
+                try (PostgresQueue dying = PostgresQueue.builder(db.database())
+                        .workerId("dying" + attempt)
+                        .listen(false)
+                        .maxAttempts(3)
+                        .build()) {
+                    assertThat(dying.claims().claim(5))
+                            .singleElement()
                             .satisfies(c -> assertThat(c.admission()).isEqualTo(Admission.RUN));
                 }
                 // close() removed the dead worker's row: its claim is taken over and, idempotent, requeued.
@@ -139,8 +182,13 @@ class QueueSemanticsTest {
                 assertThat(taken).extracting(QueuedCommand::id).containsExactly(id);
                 recoverer.recovery().requeue(List.of(id));
             }
-            try (PostgresQueue fourth = PostgresQueue.builder(db.database()).workerId("fourth").listen(false).maxAttempts(3).build()) {
-                assertThat(fourth.claims().claim(5)).singleElement()
+            try (PostgresQueue fourth = PostgresQueue.builder(db.database())
+                    .workerId("fourth")
+                    .listen(false)
+                    .maxAttempts(3)
+                    .build()) {
+                assertThat(fourth.claims().claim(5))
+                        .singleElement()
                         .satisfies(c -> assertThat(c.admission()).isEqualTo(new Admission.TooManyAttempts(3)));
             }
         }
@@ -159,10 +207,15 @@ class QueueSemanticsTest {
         String late = insert(OTHER_GUILD, "listTextChannels", "{}");
 
         RecordingDiscord discord = new RecordingDiscord();
-        CommandHandler handler = CommandHandler.builder(discord.ports()).maxAge(Duration.ofMinutes(10))
-                .presence(guild -> guild.value() < 900000000000000000L).build();
-        try (RunningWorker w = RunningWorker.start(db.database(), handler, q -> q.pollInterval(Duration.ofMillis(100)), x -> x.maxInFlight(4))) {
-            Eventually.within(Duration.ofSeconds(60), "all ended",
+        CommandHandler handler = CommandHandler.builder(discord.ports())
+                .maxAge(Duration.ofMinutes(10))
+                .presence(guild -> guild.value() < 900000000000000000L)
+                .build();
+        try (RunningWorker w = RunningWorker.start(
+                db.database(), handler, q -> q.pollInterval(Duration.ofMillis(100)), x -> x.maxInFlight(4))) {
+            Eventually.within(
+                    Duration.ofSeconds(60),
+                    "all ended",
                     () -> db.count("SELECT count(*) FROM commands WHERE status IN ('done', 'error')") == 2501);
         }
 
@@ -180,7 +233,10 @@ class QueueSemanticsTest {
     void aDeadWorkersCommandsThatNeverStartedRunOnceAndOnlyStartedOnesEndInterrupted() {
         String announce = insert(GUILD, "announce", announce("never started"));
         String purge = insert(OTHER_GUILD, "purge", "{\"channelId\":\"" + CHANNEL + "\",\"amount\":5}");
-        try (PostgresQueue dying = PostgresQueue.builder(db.database()).workerId("dying").listen(false).build()) {
+        try (PostgresQueue dying = PostgresQueue.builder(db.database())
+                .workerId("dying")
+                .listen(false)
+                .build()) {
             var marks = dying.startMarks();
             assertThat(dying.claims().claim(10)).hasSize(2);
             // It recorded that the purge started (then died before answering); the announce never began.
@@ -188,9 +244,17 @@ class QueueSemanticsTest {
         }
 
         RecordingDiscord discord = new RecordingDiscord();
-        try (RunningWorker survivor = RunningWorker.start(db.database(), discord.handler(),
-                q -> q.workerId("survivor").lease(Duration.ofSeconds(1)).listen(false).pollInterval(Duration.ofMillis(100)), w -> w)) {
-            Eventually.within(Duration.ofSeconds(15), "both settled",
+        try (RunningWorker survivor = RunningWorker.start(
+                db.database(),
+                discord.handler(),
+                q -> q.workerId("survivor")
+                        .lease(Duration.ofSeconds(1))
+                        .listen(false)
+                        .pollInterval(Duration.ofMillis(100)),
+                w -> w)) {
+            Eventually.within(
+                    Duration.ofSeconds(15),
+                    "both settled",
                     () -> db.count("SELECT count(*) FROM commands WHERE status IN ('done', 'error')") == 2);
         }
 
@@ -204,19 +268,26 @@ class QueueSemanticsTest {
         db.execute(TableVariantsTest.COMMAND_QUEUE.replace("public.command_queue", "public.command_queue_t"));
         Database variant = db.open(s -> s.table("command_queue_t"));
         RecordingDiscord discord = new RecordingDiscord();
-        try (RunningWorker w = RunningWorker.start(variant, discord.handler(), q -> q.pollInterval(Duration.ofMillis(50)), x -> x)) {
+        try (RunningWorker w =
+                RunningWorker.start(variant, discord.handler(), q -> q.pollInterval(Duration.ofMillis(50)), x -> x)) {
             for (int i = 0; i < 50; i++) {
                 try (var c = db.connect()) {
                     c.setAutoCommit(false);
                     // created_at defaults to now(): the start of this transaction, before the row is visible.
-                    c.createStatement().execute("INSERT INTO command_queue_t (guild_id, action) VALUES ('" + (GUILD + i % 5) + "', 'listTextChannels')");
+                    c.createStatement()
+                            .execute("INSERT INTO command_queue_t (guild_id, action) VALUES ('" + (GUILD + i % 5)
+                                    + "', 'listTextChannels')");
                     c.commit();
                 }
             }
-            Eventually.within(Duration.ofSeconds(20), "all done",
+            Eventually.within(
+                    Duration.ofSeconds(20),
+                    "all done",
                     () -> db.count("SELECT count(*) FROM command_queue_t WHERE status = 'done'") == 50);
         }
-        assertThat(db.count("SELECT count(*) FROM command_queue_t WHERE picked_at < created_at")).isZero();
-        assertThat(db.count("SELECT count(*) FROM command_queue_t WHERE picked_at IS NULL")).isZero();
+        assertThat(db.count("SELECT count(*) FROM command_queue_t WHERE picked_at < created_at"))
+                .isZero();
+        assertThat(db.count("SELECT count(*) FROM command_queue_t WHERE picked_at IS NULL"))
+                .isZero();
     }
 }

@@ -1,17 +1,16 @@
 package com.valoratbot.supabase;
 
+import com.valoratbot.core.command.Announcement;
 import com.valoratbot.core.command.Command;
 import com.valoratbot.core.command.Snowflake;
 import com.valoratbot.core.port.CommandContext;
 import com.valoratbot.core.port.ListChannels;
 import com.valoratbot.core.port.ModerateChannels;
 import com.valoratbot.core.port.PostAnnouncements;
-import com.valoratbot.core.command.Announcement;
 import com.valoratbot.core.result.Done;
 import com.valoratbot.core.result.Result;
 import com.valoratbot.core.run.CommandHandler;
 import com.valoratbot.core.run.Ports;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -43,7 +42,11 @@ public final class RecordingDiscord implements ListChannels, ModerateChannels, P
     }
 
     public Ports ports() {
-        return Ports.builder().channels(this).moderation(this).announcements(this).build();
+        return Ports.builder()
+                .channels(this)
+                .moderation(this)
+                .announcements(this)
+                .build();
     }
 
     /** A handler on these ports, with a long maximum age so big batches do not expire. */
@@ -56,9 +59,11 @@ public final class RecordingDiscord implements ListChannels, ModerateChannels, P
         requesters.put(ctx.commandId(), ctx.requestedBy());
         long guild = ctx.guildId().value();
         AtomicInteger running = runningPerGuild.computeIfAbsent(guild, g -> new AtomicInteger());
-        if (running.incrementAndGet() > 1) violations.add("two commands of guild " + guild + " at once (" + ctx.commandId() + ")");
+        if (running.incrementAndGet() > 1)
+            violations.add("two commands of guild " + guild + " at once (" + ctx.commandId() + ")");
         try {
-            byGuild.computeIfAbsent(guild, g -> Collections.synchronizedList(new ArrayList<>())).add(ctx.commandId());
+            byGuild.computeIfAbsent(guild, g -> Collections.synchronizedList(new ArrayList<>()))
+                    .add(ctx.commandId());
             effect.run();
             if (!delay.isZero()) {
                 try {
@@ -90,20 +95,29 @@ public final class RecordingDiscord implements ListChannels, ModerateChannels, P
 
     @Override
     public Result<Done> lock(CommandContext ctx, Command.Lock lock) {
-        return record(ctx, () -> {
-            if (Boolean.TRUE.equals(lockedChannels.put(lock.channelId().value(), true))) {
-                violations.add("lock of an already locked channel " + lock.channelId() + " (" + ctx.commandId() + ")");
-            }
-        }, Done.DONE);
+        return record(
+                ctx,
+                () -> {
+                    if (Boolean.TRUE.equals(lockedChannels.put(lock.channelId().value(), true))) {
+                        violations.add(
+                                "lock of an already locked channel " + lock.channelId() + " (" + ctx.commandId() + ")");
+                    }
+                },
+                Done.DONE);
     }
 
     @Override
     public Result<Done> unlock(CommandContext ctx, Command.Unlock unlock) {
-        return record(ctx, () -> {
-            if (!Boolean.TRUE.equals(lockedChannels.put(unlock.channelId().value(), false))) {
-                violations.add("unlock of a channel that was not locked " + unlock.channelId() + " (" + ctx.commandId() + ")");
-            }
-        }, Done.DONE);
+        return record(
+                ctx,
+                () -> {
+                    if (!Boolean.TRUE.equals(
+                            lockedChannels.put(unlock.channelId().value(), false))) {
+                        violations.add("unlock of a channel that was not locked " + unlock.channelId() + " ("
+                                + ctx.commandId() + ")");
+                    }
+                },
+                Done.DONE);
     }
 
     @Override

@@ -2,7 +2,6 @@ package com.valoratbot.supabase;
 
 import com.valoratbot.core.run.CommandHandler;
 import com.valoratbot.core.run.CommandWorker;
-
 import java.time.Duration;
 import java.util.function.UnaryOperator;
 
@@ -13,10 +12,14 @@ public record RunningWorker(PostgresQueue queue, CommandWorker worker) implement
         return start(db, handler, UnaryOperator.identity(), UnaryOperator.identity());
     }
 
-    public static RunningWorker start(Database db, CommandHandler handler, UnaryOperator<PostgresQueue.Builder> queueSettings,
-                                      UnaryOperator<CommandWorker.Builder> workerSettings) {
+    public static RunningWorker start(
+            Database db,
+            CommandHandler handler,
+            UnaryOperator<PostgresQueue.Builder> queueSettings,
+            UnaryOperator<CommandWorker.Builder> workerSettings) {
         PostgresQueue queue = queueSettings.apply(PostgresQueue.builder(db)).build();
-        CommandWorker.Builder b = CommandWorker.builder(queue.claims(), queue.completions(), queue.recovery(), queue.awaitCommands(), handler)
+        CommandWorker.Builder b = CommandWorker.builder(
+                        queue.claims(), queue.completions(), queue.recovery(), queue.awaitCommands(), handler)
                 .pollInterval(queue.pollInterval())
                 .markStarted(queue.startMarks())
                 .heartbeatInterval(Duration.ofMillis(Math.max(50, queue.lease().toMillis() / 5)))

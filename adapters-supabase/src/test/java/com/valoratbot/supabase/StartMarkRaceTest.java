@@ -1,13 +1,10 @@
 package com.valoratbot.supabase;
 
-import com.valoratbot.testing.Eventually;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.valoratbot.core.port.MarkStarted;
 import com.valoratbot.core.port.QueuedCommand;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-
+import com.valoratbot.testing.Eventually;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -17,8 +14,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A non-idempotent command's start mark races a takeover or a shutdown requeue (review finding 1).
@@ -28,7 +27,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class StartMarkRaceTest {
 
     @RegisterExtension
-    static final TestDatabase db = TestDatabase.migrated().emptiedBeforeEach("commands", "valoratbot.claims", "valoratbot.workers");
+    static final TestDatabase db =
+            TestDatabase.migrated().emptiedBeforeEach("commands", "valoratbot.claims", "valoratbot.workers");
 
     static final String GUILD = "111111111111111111";
 
@@ -39,7 +39,9 @@ class StartMarkRaceTest {
 
     @BeforeEach
     void anOldWorkerHoldsAPurgeAndHasStoppedBeating() {
-        purge = (String) db.value("INSERT INTO commands (guild_id, action, payload, created_at) VALUES (?, 'purge', '{\"channelId\":\"222222222222222222\",\"amount\":5}'::jsonb, clock_timestamp()) RETURNING id::text", GUILD);
+        purge = (String) db.value(
+                "INSERT INTO commands (guild_id, action, payload, created_at) VALUES (?, 'purge', '{\"channelId\":\"222222222222222222\",\"amount\":5}'::jsonb, clock_timestamp()) RETURNING id::text",
+                GUILD);
         old = PostgresQueue.builder(db.database()).workerId("old").listen(false).build();
         marks = old.startMarks();
         assertThat(old.claims().claim(1)).extracting(QueuedCommand::id).containsExactly(purge);
@@ -54,17 +56,23 @@ class StartMarkRaceTest {
 
     @Test
     void aTakeoverThatReadTheClaimBeforeTheStartMarkCommittedStealsNothing() throws Exception {
-        try (PostgresQueue fresh = PostgresQueue.builder(db.database()).workerId("new").lease(Duration.ofSeconds(1)).listen(false).build();
-             Connection oldSide = db.connect()) {
+        try (PostgresQueue fresh = PostgresQueue.builder(db.database())
+                        .workerId("new")
+                        .lease(Duration.ofSeconds(1))
+                        .listen(false)
+                        .build();
+                Connection oldSide = db.connect()) {
             oldSide.setAutoCommit(false);
             assertThat(markInOpenTransaction(oldSide, "old")).isTrue();
 
-            Future<List<QueuedCommand>> takeover = other.submit(() -> fresh.recovery().takeOverAbandoned());
+            Future<List<QueuedCommand>> takeover =
+                    other.submit(() -> fresh.recovery().takeOverAbandoned());
             awaitBlockedOnALock();
             oldSide.commit();
 
             assertThat(takeover.get(30, TimeUnit.SECONDS)).isEmpty();
-            assertThat(db.value("SELECT worker_id FROM valoratbot.claims WHERE command_id = ?", purge)).isEqualTo("old");
+            assertThat(db.value("SELECT worker_id FROM valoratbot.claims WHERE command_id = ?", purge))
+                    .isEqualTo("old");
             // The next pass takes it over, knowing it may have reached Discord: it is not run again.
             List<QueuedCommand> later = fresh.recovery().takeOverAbandoned();
             assertThat(later).extracting(QueuedCommand::id).containsExactly(purge);
@@ -87,13 +95,18 @@ class StartMarkRaceTest {
             newSide.commit();
 
             assertThat(mark.get(30, TimeUnit.SECONDS)).isFalse();
-            assertThat(db.value("SELECT started_at IS NULL FROM valoratbot.command_runs WHERE command_id = ?", purge)).isEqualTo(true);
+            assertThat(db.value("SELECT started_at IS NULL FROM valoratbot.command_runs WHERE command_id = ?", purge))
+                    .isEqualTo(true);
         }
     }
 
     @Test
     void aStartMarkAfterACommittedTakeoverFails() {
-        try (PostgresQueue fresh = PostgresQueue.builder(db.database()).workerId("new").lease(Duration.ofSeconds(1)).listen(false).build()) {
+        try (PostgresQueue fresh = PostgresQueue.builder(db.database())
+                .workerId("new")
+                .lease(Duration.ofSeconds(1))
+                .listen(false)
+                .build()) {
             List<QueuedCommand> taken = fresh.recovery().takeOverAbandoned();
             assertThat(taken).extracting(QueuedCommand::id).containsExactly(purge);
             assertThat(taken.get(0).mayHaveStarted()).isFalse();
@@ -103,7 +116,8 @@ class StartMarkRaceTest {
     }
 
     @Test
-    void aRequeueAtShutdownThatMeetsACommittedStartMarkLeavesTheCommandHeldForInterruptedInsteadOfPending() throws Exception {
+    void aRequeueAtShutdownThatMeetsACommittedStartMarkLeavesTheCommandHeldForInterruptedInsteadOfPending()
+            throws Exception {
         try (Connection runningThread = db.connect()) {
             runningThread.setAutoCommit(false);
             assertThat(markInOpenTransaction(runningThread, "old")).isTrue();
@@ -113,8 +127,10 @@ class StartMarkRaceTest {
             runningThread.commit();
 
             assertThat(requeue.get(30, TimeUnit.SECONDS)).containsExactly(purge);
-            assertThat(db.value("SELECT status::text FROM commands WHERE id = ?::uuid", purge)).isEqualTo("processing");
-            assertThat(db.value("SELECT worker_id FROM valoratbot.claims WHERE command_id = ?", purge)).isEqualTo("old");
+            assertThat(db.value("SELECT status::text FROM commands WHERE id = ?::uuid", purge))
+                    .isEqualTo("processing");
+            assertThat(db.value("SELECT worker_id FROM valoratbot.claims WHERE command_id = ?", purge))
+                    .isEqualTo("old");
         }
     }
 
@@ -123,7 +139,8 @@ class StartMarkRaceTest {
         assertThat(old.recovery().requeue(List.of(purge))).isEmpty();
 
         assertThat(marks.started(purge)).isFalse();
-        assertThat(db.value("SELECT status::text FROM commands WHERE id = ?::uuid", purge)).isEqualTo("pending");
+        assertThat(db.value("SELECT status::text FROM commands WHERE id = ?::uuid", purge))
+                .isEqualTo("pending");
     }
 
     private boolean markInOpenTransaction(Connection c, String workerId) throws Exception {
@@ -138,7 +155,11 @@ class StartMarkRaceTest {
     }
 
     private static void awaitBlockedOnALock() {
-        Eventually.within(Duration.ofSeconds(20), "the other statement waits on the row lock",
-                () -> db.count("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'") > 0);
+        Eventually.within(
+                Duration.ofSeconds(20),
+                "the other statement waits on the row lock",
+                () -> db.count(
+                                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'")
+                        > 0);
     }
 }

@@ -1,13 +1,12 @@
 package com.valoratbot.supabase;
 
-import com.valoratbot.testing.Eventually;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import com.valoratbot.testing.Eventually;
 import java.time.Duration;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The two shapes dashboards create: the guide's {@code commands} (uuid id, updated_at), and
@@ -34,7 +33,8 @@ class TableVariantsTest {
     @Test
     void bothTableShapesAreServedSideBySideEachWithItsOwnTimestamps() throws Exception {
         db.execute(COMMAND_QUEUE);
-        db.execute("INSERT INTO command_queue (guild_id, action, status, result) VALUES ('1', 'lock', 'done', '{\"ok\": true, \"old\": 1}')");
+        db.execute(
+                "INSERT INTO command_queue (guild_id, action, status, result) VALUES ('1', 'lock', 'done', '{\"ok\": true, \"old\": 1}')");
         // Named: with no table configured, command_queue alone would be chosen (CommandTableChoiceTest).
         Database guide = db.open(s -> s.table("commands"));
         Database variant = db.open(s -> s.table("command_queue"));
@@ -43,8 +43,10 @@ class TableVariantsTest {
         assertThat(variant.commandTable().optionalColumns()).containsExactly("created_at", "picked_at");
         assertThat(variant.commandTable().idType()).isEqualTo("bigint");
         // The migration equipped the existing table without changing its columns or rows.
-        assertThat(db.count("SELECT count(*) FROM information_schema.columns WHERE table_name = 'command_queue'")).isEqualTo(8);
-        assertThat(db.value("SELECT result::text FROM command_queue WHERE guild_id = '1'")).isEqualTo("{\"ok\": true, \"old\": 1}");
+        assertThat(db.count("SELECT count(*) FROM information_schema.columns WHERE table_name = 'command_queue'"))
+                .isEqualTo(8);
+        assertThat(db.value("SELECT result::text FROM command_queue WHERE guild_id = '1'"))
+                .isEqualTo("{\"ok\": true, \"old\": 1}");
 
         for (int i = 0; i < 20; i++) {
             String guild = String.valueOf(111111111111111111L + i % 4);
@@ -54,20 +56,31 @@ class TableVariantsTest {
         }
         // Timestamps the worker must overwrite (compared with a fixed date, not with another now()).
         db.execute("UPDATE commands SET updated_at = '2001-01-01'");
-        assertThat(db.count("SELECT count(*) FROM command_queue WHERE picked_at IS NOT NULL")).isZero();
+        assertThat(db.count("SELECT count(*) FROM command_queue WHERE picked_at IS NOT NULL"))
+                .isZero();
         RecordingDiscord discord = new RecordingDiscord();
-        try (RunningWorker a = RunningWorker.start(guide, discord.handler(), q -> q.pollInterval(Duration.ofMillis(100)), w -> w);
-             RunningWorker b = RunningWorker.start(variant, discord.handler(), q -> q.pollInterval(Duration.ofMillis(100)), w -> w)) {
-            Eventually.within(Duration.ofSeconds(30), "all done", () ->
-                    db.count("SELECT count(*) FROM commands WHERE status = 'done'") == 20
-                    && db.count("SELECT count(*) FROM command_queue WHERE status = 'done'") == 21);
+        try (RunningWorker a = RunningWorker.start(
+                        guide, discord.handler(), q -> q.pollInterval(Duration.ofMillis(100)), w -> w);
+                RunningWorker b = RunningWorker.start(
+                        variant, discord.handler(), q -> q.pollInterval(Duration.ofMillis(100)), w -> w)) {
+            Eventually.within(
+                    Duration.ofSeconds(30),
+                    "all done",
+                    () -> db.count("SELECT count(*) FROM commands WHERE status = 'done'") == 20
+                            && db.count("SELECT count(*) FROM command_queue WHERE status = 'done'") == 21);
         }
 
-        assertThat(db.count("SELECT count(*) FROM commands WHERE updated_at > '2020-01-01'")).isEqualTo(20);
-        assertThat(db.count("SELECT count(*) FROM command_queue WHERE guild_id <> '1' AND picked_at > '2020-01-01'")).isEqualTo(20);
-        assertThat(db.count("SELECT count(*) FROM command_queue WHERE guild_id = '1' AND picked_at IS NULL")).isEqualTo(1);
-        List<Object> ids = db.query("SELECT id::text FROM command_queue WHERE guild_id <> '1'").stream().map(r -> r.get(0)).toList();
-        assertThat(ids).allSatisfy(id -> assertThat(discord.executionsOf((String) id)).isEqualTo(1));
+        assertThat(db.count("SELECT count(*) FROM commands WHERE updated_at > '2020-01-01'"))
+                .isEqualTo(20);
+        assertThat(db.count("SELECT count(*) FROM command_queue WHERE guild_id <> '1' AND picked_at > '2020-01-01'"))
+                .isEqualTo(20);
+        assertThat(db.count("SELECT count(*) FROM command_queue WHERE guild_id = '1' AND picked_at IS NULL"))
+                .isEqualTo(1);
+        List<Object> ids = db.query("SELECT id::text FROM command_queue WHERE guild_id <> '1'").stream()
+                .map(r -> r.get(0))
+                .toList();
+        assertThat(ids)
+                .allSatisfy(id -> assertThat(discord.executionsOf((String) id)).isEqualTo(1));
         assertThat(db.count("SELECT count(*) FROM valoratbot.claims")).isZero();
     }
 
@@ -79,11 +92,13 @@ class TableVariantsTest {
         String created = (String) db.value("SELECT created_at::text FROM command_queue2 WHERE id = ?::bigint", id);
         try (PostgresQueue q = PostgresQueue.builder(variant).listen(false).build()) {
             assertThat(q.claims().claim(1)).hasSize(1);
-            assertThat(db.value("SELECT picked_at FROM command_queue2 WHERE id = ?::bigint", id)).isNotNull();
+            assertThat(db.value("SELECT picked_at FROM command_queue2 WHERE id = ?::bigint", id))
+                    .isNotNull();
 
             q.recovery().requeue(List.of(id));
         }
-        assertThat(db.query("SELECT status, picked_at, created_at::text FROM command_queue2 WHERE id = ?::bigint", id).get(0))
+        assertThat(db.query("SELECT status, picked_at, created_at::text FROM command_queue2 WHERE id = ?::bigint", id)
+                        .get(0))
                 .containsExactly("pending", null, created);
     }
 }

@@ -1,12 +1,11 @@
 package com.valoratbot.supabase;
 
 import com.valoratbot.testing.TestPostgres;
-import org.junit.jupiter.api.extension.BeforeEachCallback;
-import org.junit.jupiter.api.extension.ExtensionContext;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * {@link TestPostgres} (one embedded server per JVM, a fresh database per class) with what is typed
@@ -67,7 +66,8 @@ public final class TestDatabase extends TestPostgres implements BeforeEachCallba
 
     /** The database {@link #migrated()} opened for the class. */
     public Database database() {
-        if (database == null) throw new IllegalStateException("not opened before the class: use TestDatabase.migrated()");
+        if (database == null)
+            throw new IllegalStateException("not opened before the class: use TestDatabase.migrated()");
         return database;
     }
 

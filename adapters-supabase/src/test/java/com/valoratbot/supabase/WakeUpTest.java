@@ -1,15 +1,14 @@
 package com.valoratbot.supabase;
 
-import com.valoratbot.testing.Eventually;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import com.valoratbot.testing.Eventually;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** How a waiting worker learns of a new command: NOTIFY, or polling when it cannot LISTEN. */
 class WakeUpTest {
@@ -26,15 +25,20 @@ class WakeUpTest {
     }
 
     static Duration timeToDone(String id) {
-        return Eventually.within(Duration.ofSeconds(20), "command " + id + " done",
+        return Eventually.within(
+                Duration.ofSeconds(20),
+                "command " + id + " done",
                 () -> admin.find(id).map(CommandRow::finished).orElse(false));
     }
 
     @Test
     void aNotificationWakesTheWorkerLongBeforeItsThirtySecondPoll() throws Exception {
         RecordingDiscord discord = new RecordingDiscord();
-        try (RunningWorker w = RunningWorker.start(db.database(), discord.handler(),
-                q -> q.listen(true).pollInterval(Duration.ofSeconds(30)), r -> r.pollInterval(Duration.ofSeconds(30)))) {
+        try (RunningWorker w = RunningWorker.start(
+                db.database(),
+                discord.handler(),
+                q -> q.listen(true).pollInterval(Duration.ofSeconds(30)),
+                r -> r.pollInterval(Duration.ofSeconds(30)))) {
             Eventually.within(Duration.ofSeconds(10), "listening", w.queue()::listening);
             Thread.sleep(300); // the worker is now in its long wait
 
@@ -47,8 +51,11 @@ class WakeUpTest {
     @Test
     void withoutListenTheWorkerPollsAndPicksACommandUpWithinThePollInterval() throws Exception {
         RecordingDiscord discord = new RecordingDiscord();
-        try (RunningWorker w = RunningWorker.start(db.database(), discord.handler(),
-                q -> q.listen(false).pollInterval(Duration.ofMillis(300)), r -> r.pollInterval(Duration.ofSeconds(30)))) {
+        try (RunningWorker w = RunningWorker.start(
+                db.database(),
+                discord.handler(),
+                q -> q.listen(false).pollInterval(Duration.ofMillis(300)),
+                r -> r.pollInterval(Duration.ofSeconds(30)))) {
             assertThat(w.queue().listens()).isFalse();
             Thread.sleep(500);
 
@@ -61,24 +68,34 @@ class WakeUpTest {
     @Test
     void aLostListenConnectionIsReplacedAndPollingCoversTheGap() throws Exception {
         RecordingDiscord discord = new RecordingDiscord();
-        try (RunningWorker w = RunningWorker.start(db.database(), discord.handler(),
-                q -> q.listen(true).pollInterval(Duration.ofMillis(400)), r -> r.pollInterval(Duration.ofSeconds(30)))) {
+        try (RunningWorker w = RunningWorker.start(
+                db.database(),
+                discord.handler(),
+                q -> q.listen(true).pollInterval(Duration.ofMillis(400)),
+                r -> r.pollInterval(Duration.ofSeconds(30)))) {
             Eventually.within(Duration.ofSeconds(10), "listening", w.queue()::listening);
 
-            db.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'valoratbot-listen' AND datname = current_database()");
-            Eventually.within(Duration.ofSeconds(5), "the loss noticed", () -> !w.queue().listening());
+            db.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'valoratbot-listen' AND datname = current_database()");
+            Eventually.within(
+                    Duration.ofSeconds(5), "the loss noticed", () -> !w.queue().listening());
             // While it reconnects, a command is still picked up by polling.
-            assertThat(timeToDone(admin.enqueue(GUILD, "listTextChannels", "{}", null))).isLessThan(Duration.ofSeconds(5));
+            assertThat(timeToDone(admin.enqueue(GUILD, "listTextChannels", "{}", null)))
+                    .isLessThan(Duration.ofSeconds(5));
 
             Eventually.within(Duration.ofSeconds(15), "listening again", w.queue()::listening);
             Thread.sleep(300);
-            assertThat(timeToDone(admin.enqueue(GUILD, "listTextChannels", "{}", null))).isLessThan(Duration.ofSeconds(3));
+            assertThat(timeToDone(admin.enqueue(GUILD, "listTextChannels", "{}", null)))
+                    .isLessThan(Duration.ofSeconds(3));
         }
     }
 
     @Test
     void wakeUpEndsAWaitAtOnceAndAnEarlierWakeUpEndsTheNextWait() throws Exception {
-        try (PostgresQueue queue = PostgresQueue.builder(db.database()).listen(false).pollInterval(Duration.ofSeconds(30)).build()) {
+        try (PostgresQueue queue = PostgresQueue.builder(db.database())
+                .listen(false)
+                .pollInterval(Duration.ofSeconds(30))
+                .build()) {
             long start = System.nanoTime();
             CompletableFuture<Void> waiting = CompletableFuture.runAsync(() -> {
                 try {
@@ -105,7 +122,10 @@ class WakeUpTest {
     @Test
     void anInsertIntoAnotherCommandTableDoesNotWakeThisOnesWorkers() throws Exception {
         Database other = db.open(s -> s.table("other_commands"));
-        try (PostgresQueue queue = PostgresQueue.builder(db.database()).listen(true).pollInterval(Duration.ofSeconds(30)).build()) {
+        try (PostgresQueue queue = PostgresQueue.builder(db.database())
+                .listen(true)
+                .pollInterval(Duration.ofSeconds(30))
+                .build()) {
             Eventually.within(Duration.ofSeconds(10), "listening", queue::listening);
             queue.awaitCommands().await(Duration.ofMillis(10)); // clear the wake-up of the (re)connection
             CompletableFuture<Long> waited = CompletableFuture.supplyAsync(() -> {

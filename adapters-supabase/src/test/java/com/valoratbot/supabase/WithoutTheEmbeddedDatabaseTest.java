@@ -1,13 +1,12 @@
 package com.valoratbot.supabase;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * This module's classpath is the library's: the embedded PostgreSQL (module embedded-database) is
@@ -21,14 +20,17 @@ class WithoutTheEmbeddedDatabaseTest {
     @Test
     void settingsWithoutAUrlSayInOneLineToSetDatabaseUrlOrAddTheEmbeddedDatabaseAndCreateNothing() {
         Path data = dir.resolve("pgdata");
-        DatabaseSettings settings = DatabaseSettings.builder().dataDirectory(data).build();
+        DatabaseSettings settings =
+                DatabaseSettings.builder().dataDirectory(data).build();
 
         assertThatThrownBy(() -> Database.open(settings))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("set DATABASE_URL")
                 .hasMessageContaining("com.valoratbot:embedded-database")
-                .message().doesNotContain("\n");
-        assertThatThrownBy(() -> Database.openWhenReachable(settings)).hasMessageContaining("com.valoratbot:embedded-database");
+                .message()
+                .doesNotContain("\n");
+        assertThatThrownBy(() -> Database.openWhenReachable(settings))
+                .hasMessageContaining("com.valoratbot:embedded-database");
         assertThat(Files.exists(data)).isFalse();
     }
 }

@@ -1,8 +1,7 @@
 package com.valoratbot.cli;
 
-import picocli.CommandLine;
-
 import java.util.Map;
+import picocli.CommandLine;
 
 /** Hands every subcommand the environment it runs in (the process's, or a test's). */
 final class CliFactory implements CommandLine.IFactory {

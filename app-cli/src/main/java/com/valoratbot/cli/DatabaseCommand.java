@@ -5,12 +5,11 @@ import com.valoratbot.supabase.Database;
 import com.valoratbot.supabase.DatabaseSettings;
 import com.valoratbot.worker.DatabaseConfig;
 import com.valoratbot.worker.Settings;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
-
 import java.io.PrintWriter;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /**
  * A subcommand that works on the command table: it opens the same database the worker uses

@@ -5,7 +5,11 @@ import com.valoratbot.supabase.Database;
 import com.valoratbot.supabase.DoctorReport;
 import picocli.CommandLine.Command;
 
-@Command(name = "doctor", mixinStandardHelpOptions = true, description = "Check (read-only) connectivity, route, table, Supabase exposure, LISTEN, backlog and live workers; exit 1 on any problem.")
+@Command(
+        name = "doctor",
+        mixinStandardHelpOptions = true,
+        description =
+                "Check (read-only) connectivity, route, table, Supabase exposure, LISTEN, backlog and live workers; exit 1 on any problem.")
 final class DoctorCommand extends DatabaseCommand {
 
     @Override

@@ -1,10 +1,9 @@
 package com.valoratbot.cli;
 
 import com.valoratbot.worker.Settings;
-import picocli.CommandLine;
-
 import java.time.Duration;
 import java.util.Map;
+import picocli.CommandLine;
 
 /**
  * Command-line durations read like the configuration's: 500ms, 30s, 5m, PT30S. A picocli
@@ -18,7 +17,8 @@ final class Durations implements CommandLine.ITypeConverter<Duration> {
         try {
             return Settings.of(Map.of("duration", text)).duration("duration", Duration.ZERO);
         } catch (IllegalArgumentException e) {
-            throw new CommandLine.TypeConversionException("'" + text + "' is not a duration (try 500ms, 30s, 5m or PT30S)");
+            throw new CommandLine.TypeConversionException(
+                    "'" + text + "' is not a duration (try 500ms, 30s, 5m or PT30S)");
         }
     }
 }

@@ -3,17 +3,18 @@ package com.valoratbot.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.valoratbot.standin.DemoGuild;
 import com.valoratbot.supabase.CommandAdmin;
-import com.valoratbot.supabase.CommandRow;
 import com.valoratbot.supabase.Database;
+import java.util.Optional;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.util.Optional;
-
-@Command(name = "enqueue", mixinStandardHelpOptions = true, description = "Queue a command as the dashboard would (any action and payload).")
+@Command(
+        name = "enqueue",
+        mixinStandardHelpOptions = true,
+        description = "Queue a command as the dashboard would (any action and payload).")
 final class EnqueueCommand extends DatabaseCommand {
 
     @Parameters(index = "0", description = "The action, e.g. listTextChannels, purge, announce.")
@@ -28,7 +29,9 @@ final class EnqueueCommand extends DatabaseCommand {
     @Option(names = "--sandbox", description = "Target the sandbox's demo guild " + DemoGuild.GUILD_ID + ".")
     boolean sandbox;
 
-    @Option(names = "--requested-by", description = "The requesting member's Discord id (checked against the action's permissions).")
+    @Option(
+            names = "--requested-by",
+            description = "The requesting member's Discord id (checked against the action's permissions).")
     String requestedBy;
 
     @Mixin
@@ -39,11 +42,14 @@ final class EnqueueCommand extends DatabaseCommand {
     @Override
     void validate() {
         guildId = Optional.ofNullable(guild).orElse(sandbox ? Long.toString(DemoGuild.GUILD_ID) : null);
-        if (guildId == null) throw new CommandLine.ParameterException(spec.commandLine(), "--guild is required (or --sandbox for the demo guild)");
+        if (guildId == null)
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(), "--guild is required (or --sandbox for the demo guild)");
         try {
             new ObjectMapper().readTree(payload);
         } catch (Exception e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "the payload is not valid JSON: " + ValoratbotCli.oneLine(e));
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(), "the payload is not valid JSON: " + ValoratbotCli.oneLine(e));
         }
     }
 

@@ -4,10 +4,9 @@ import com.valoratbot.supabase.CommandAdmin;
 import com.valoratbot.supabase.CommandFilter;
 import com.valoratbot.supabase.CommandRow;
 import com.valoratbot.supabase.Database;
+import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-
-import java.util.List;
 
 @Command(name = "ls", mixinStandardHelpOptions = true, description = "List commands, newest first.")
 final class ListCommand extends DatabaseCommand {
@@ -21,7 +20,10 @@ final class ListCommand extends DatabaseCommand {
     @Option(names = "--action", description = "Only this action.")
     String action;
 
-    @Option(names = {"-n", "--limit"}, defaultValue = "20", description = "At most this many (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = {"-n", "--limit"},
+            defaultValue = "20",
+            description = "At most this many (default ${DEFAULT-VALUE}).")
     int limit;
 
     @Option(names = "--json", description = "One JSON object per line instead of a table.")
@@ -29,9 +31,14 @@ final class ListCommand extends DatabaseCommand {
 
     @Override
     int run(Database db, CommandAdmin admin) {
-        List<CommandRow> rows = admin.list(CommandFilter.all().withStatus(status).withGuild(guild).withAction(action).withLimit(limit));
+        List<CommandRow> rows = admin.list(CommandFilter.all()
+                .withStatus(status)
+                .withGuild(guild)
+                .withAction(action)
+                .withLimit(limit));
         if (!json) out().println(RowFormat.header());
-        for (CommandRow r : rows) out().println(json ? RowFormat.json(r).replaceAll("\\s*\\R\\s*", " ") : RowFormat.line(r));
+        for (CommandRow r : rows)
+            out().println(json ? RowFormat.json(r).replaceAll("\\s*\\R\\s*", " ") : RowFormat.line(r));
         return 0;
     }
 }

@@ -4,7 +4,10 @@ import com.valoratbot.supabase.CommandAdmin;
 import com.valoratbot.supabase.Database;
 import picocli.CommandLine.Command;
 
-@Command(name = "migrate", mixinStandardHelpOptions = true, description = "Create or update the command table and the valoratbot schema (never drops rows).")
+@Command(
+        name = "migrate",
+        mixinStandardHelpOptions = true,
+        description = "Create or update the command table and the valoratbot schema (never drops rows).")
 final class MigrateCommand extends DatabaseCommand {
 
     @Override
@@ -14,7 +17,8 @@ final class MigrateCommand extends DatabaseCommand {
 
     @Override
     int run(Database db, CommandAdmin admin) {
-        out().println("migrations applied: " + db.describe() + ", command table " + db.settings().qualifiedTable());
+        out().println("migrations applied: " + db.describe() + ", command table "
+                + db.settings().qualifiedTable());
         return 0;
     }
 }

@@ -6,7 +6,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "replay", mixinStandardHelpOptions = true, description = "Queue a copy of a past command (same guild, action, payload and requester).")
+@Command(
+        name = "replay",
+        mixinStandardHelpOptions = true,
+        description = "Queue a copy of a past command (same guild, action, payload and requester).")
 final class ReplayCommand extends DatabaseCommand {
 
     @Parameters(index = "0", description = "The past command's id, or a prefix only it has.")

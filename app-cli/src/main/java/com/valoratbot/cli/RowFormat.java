@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.valoratbot.supabase.CommandRow;
-
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -14,17 +13,25 @@ import java.time.format.DateTimeFormatter;
 final class RowFormat {
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneId.systemDefault());
+    private static final DateTimeFormatter TIME =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneId.systemDefault());
 
     private RowFormat() {}
 
     static String header() {
-        return String.format("%-36s  %-19s  %-20s  %-20s  %-10s  %s", "ID", "CREATED", "GUILD", "ACTION", "STATUS", "RESULT");
+        return String.format(
+                "%-36s  %-19s  %-20s  %-20s  %-10s  %s", "ID", "CREATED", "GUILD", "ACTION", "STATUS", "RESULT");
     }
 
     static String line(CommandRow r) {
-        return String.format("%-36s  %-19s  %-20s  %-20s  %-10s  %s", r.id(), r.createdAt().map(TIME::format).orElse("-"),
-                r.guildId(), truncate(r.action(), 20), r.status(), summary(r));
+        return String.format(
+                "%-36s  %-19s  %-20s  %-20s  %-10s  %s",
+                r.id(),
+                r.createdAt().map(TIME::format).orElse("-"),
+                r.guildId(),
+                truncate(r.action(), 20),
+                r.status(),
+                summary(r));
     }
 
     /** {@code ok}, or the error's code and reason. */
@@ -32,7 +39,8 @@ final class RowFormat {
         if (r.resultJson() == null) return "";
         JsonNode result = parse(r.resultJson());
         if (result.path("ok").asBoolean(false)) return "ok";
-        return result.path("code").asText("?") + ": " + truncate(result.path("reason").asText(""), 80);
+        return result.path("code").asText("?") + ": "
+                + truncate(result.path("reason").asText(""), 80);
     }
 
     static String json(CommandRow r) {

@@ -4,10 +4,9 @@ import com.valoratbot.supabase.CommandAdmin;
 import com.valoratbot.supabase.CommandRow;
 import com.valoratbot.supabase.Database;
 import com.valoratbot.supabase.IdLookup;
+import java.util.NoSuchElementException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
-
-import java.util.NoSuchElementException;
 
 @Command(name = "show", mixinStandardHelpOptions = true, description = "Show one command with its payload and result.")
 final class ShowCommand extends DatabaseCommand {
@@ -26,9 +25,11 @@ final class ShowCommand extends DatabaseCommand {
         return switch (admin.lookup(text)) {
             case IdLookup.Found found -> found.row();
             case IdLookup.NotFound notFound -> throw new NoSuchElementException("no command " + notFound.text());
-            case IdLookup.Ambiguous ambiguous -> throw new NoSuchElementException("the prefix " + ambiguous.prefix() + " names several commands ("
-                    + String.join(", ", ambiguous.candidates())
-                    + (ambiguous.candidates().size() >= CommandAdmin.MAX_CANDIDATES ? ", …" : "") + "); type more of the id");
+            case IdLookup.Ambiguous ambiguous ->
+                throw new NoSuchElementException("the prefix " + ambiguous.prefix() + " names several commands ("
+                        + String.join(", ", ambiguous.candidates())
+                        + (ambiguous.candidates().size() >= CommandAdmin.MAX_CANDIDATES ? ", …" : "")
+                        + "); type more of the id");
         };
     }
 }

@@ -4,12 +4,14 @@ import com.valoratbot.supabase.CommandAdmin;
 import com.valoratbot.supabase.CommandRow;
 import com.valoratbot.supabase.CompletedTail;
 import com.valoratbot.supabase.Database;
+import java.time.Duration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.time.Duration;
-
-@Command(name = "tail", mixinStandardHelpOptions = true, description = "Follow results live as commands finish (Ctrl-C to stop).")
+@Command(
+        name = "tail",
+        mixinStandardHelpOptions = true,
+        description = "Follow results live as commands finish (Ctrl-C to stop).")
 final class TailCommand extends DatabaseCommand {
 
     @Option(names = "--guild", description = "Only this guild's commands.")

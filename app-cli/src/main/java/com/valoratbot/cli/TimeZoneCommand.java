@@ -5,18 +5,21 @@ import com.valoratbot.supabase.CommandAdmin;
 import com.valoratbot.supabase.Database;
 import com.valoratbot.supabase.scheduling.PostgresGuildTimeZones;
 import com.valoratbot.worker.Settings;
+import java.time.DateTimeException;
+import java.time.ZoneId;
+import java.util.Optional;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.time.DateTimeException;
-import java.time.ZoneId;
-import java.util.Optional;
-
-@Command(name = "timezone", mixinStandardHelpOptions = true, description = {
-        "Show or set a guild's time zone, used for dashboard times without a zone and weekly leaderboards.",
-        "Running workers pick a change up within a minute."})
+@Command(
+        name = "timezone",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Show or set a guild's time zone, used for dashboard times without a zone and weekly leaderboards.",
+            "Running workers pick a change up within a minute."
+        })
 final class TimeZoneCommand extends DatabaseCommand {
 
     @Parameters(index = "0", description = "The guild id.")
@@ -33,7 +36,10 @@ final class TimeZoneCommand extends DatabaseCommand {
         Snowflake guildId = Snowflake.parse(guild)
                 .orElseThrow(() -> new CommandLine.ParameterException(spec.commandLine(), "not a guild id: " + guild));
         ZoneId fallback = Settings.load(env()).zone("VALORATBOT_TIMEZONE", ZoneId.of("Europe/Paris"));
-        try (PostgresGuildTimeZones zones = PostgresGuildTimeZones.builder(db.dataSource()).defaultZone(fallback).build().start()) {
+        try (PostgresGuildTimeZones zones = PostgresGuildTimeZones.builder(db.dataSource())
+                .defaultZone(fallback)
+                .build()
+                .start()) {
             if (reset) {
                 zones.setZone(guildId, Optional.empty());
             } else if (zone != null) {
@@ -49,7 +55,8 @@ final class TimeZoneCommand extends DatabaseCommand {
         try {
             return ZoneId.of(text);
         } catch (DateTimeException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "not a time zone: " + text + " (try Europe/Paris)");
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(), "not a time zone: " + text + " (try Europe/Paris)");
         }
     }
 }

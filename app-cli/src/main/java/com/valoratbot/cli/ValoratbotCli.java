@@ -1,19 +1,31 @@
 package com.valoratbot.cli;
 
+import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-
-import java.io.PrintWriter;
 
 /**
  * The one launcher: {@code valoratbot worker} runs the daemon, the other subcommands are the admins'
  * tools on the command table. Exit codes: 0 success, 1 a failure (one line on stderr), 2 bad usage,
  * 3 a command that ended in {@code error}, 4 a wait that timed out.
  */
-@Command(name = "valoratbot", mixinStandardHelpOptions = true, version = "valoratbot 0.1.0",
+@Command(
+        name = "valoratbot",
+        mixinStandardHelpOptions = true,
+        version = "valoratbot 0.1.0",
         description = "Valoratbot backend: the worker daemon and the admin tools for its command table.",
-        subcommands = {WorkerCommand.class, EnqueueCommand.class, ListCommand.class, ShowCommand.class, ReplayCommand.class,
-                TailCommand.class, MigrateCommand.class, DoctorCommand.class, TimeZoneCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {
+            WorkerCommand.class,
+            EnqueueCommand.class,
+            ListCommand.class,
+            ShowCommand.class,
+            ReplayCommand.class,
+            TailCommand.class,
+            MigrateCommand.class,
+            DoctorCommand.class,
+            TimeZoneCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class ValoratbotCli {
 
     public static final int FAILED = 1;

@@ -2,11 +2,10 @@ package com.valoratbot.cli;
 
 import com.valoratbot.supabase.CommandAdmin;
 import com.valoratbot.supabase.CommandRow;
-import picocli.CommandLine.Option;
-
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Optional;
+import picocli.CommandLine.Option;
 
 /**
  * {@code --wait} and {@code --timeout}, mixed into every command that queues one (enqueue, replay),
@@ -18,7 +17,11 @@ final class Waiting {
     @Option(names = "--wait", description = "Wait for the queued command's result and print it.")
     boolean await;
 
-    @Option(names = "--timeout", defaultValue = "30s", converter = Durations.class, description = "How long --wait waits (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--timeout",
+            defaultValue = "30s",
+            converter = Durations.class,
+            description = "How long --wait waits (default ${DEFAULT-VALUE}).")
     Duration timeout;
 
     /** The queued command's id, or with {@code --wait} its result once it ends. */
@@ -28,7 +31,8 @@ final class Waiting {
         return 0;
     }
 
-    static int printResult(CommandAdmin admin, String id, Duration timeout, PrintWriter out, PrintWriter err) throws InterruptedException {
+    static int printResult(CommandAdmin admin, String id, Duration timeout, PrintWriter out, PrintWriter err)
+            throws InterruptedException {
         Optional<CommandRow> row = admin.awaitResult(id, timeout);
         if (row.isEmpty()) {
             err.println("valoratbot: command " + id + " did not finish within " + timeout.toSeconds()

@@ -1,19 +1,18 @@
 package com.valoratbot.architecture;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
-import org.junit.jupiter.api.Test;
-
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
-
-import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * The floor plan (issue 8): core is the domain and reaches no infrastructure, its command model
@@ -34,7 +33,8 @@ class ArchitectureRulesTest {
 
     private static final JavaClasses PRODUCTION = new ClassFileImporter()
             // Maven's test-classes under any build directory (-Dbuild.dir.name), test jars, the test fixtures.
-            .withImportOption(location -> !location.contains("/test-classes/") && !location.contains("-tests.jar")
+            .withImportOption(location -> !location.contains("/test-classes/")
+                    && !location.contains("-tests.jar")
                     && !location.contains("test-fixtures"))
             .importPackages("com.valoratbot");
 
@@ -50,47 +50,84 @@ class ArchitectureRulesTest {
 
     @Test
     void theRulesSeeEveryProductionModule() {
-        Set<String> packages = PRODUCTION.stream().map(JavaClass::getPackageName).collect(Collectors.toSet());
-        assertThat(packages).contains("com.valoratbot.core.run", "com.valoratbot.discord", "com.valoratbot.supabase",
-                "com.valoratbot.standin", "com.valoratbot.embedded", "com.valoratbot.worker", "com.valoratbot.cli");
+        Set<String> packages =
+                PRODUCTION.stream().map(JavaClass::getPackageName).collect(Collectors.toSet());
+        assertThat(packages)
+                .contains(
+                        "com.valoratbot.core.run",
+                        "com.valoratbot.discord",
+                        "com.valoratbot.supabase",
+                        "com.valoratbot.standin",
+                        "com.valoratbot.embedded",
+                        "com.valoratbot.worker",
+                        "com.valoratbot.cli");
         assertThat(PRODUCTION.stream().map(JavaClass::getSimpleName))
-                .as("no test class").doesNotContain("TestDatabase", "ArchitectureRulesTest");
+                .as("no test class")
+                .doesNotContain("TestDatabase", "ArchitectureRulesTest");
     }
 
     @Test
     void coreDependsOnNoInfrastructureLibrary() {
-        noClasses().that().resideInAPackage("com.valoratbot.core..")
-                .should().dependOnClassesThat().resideInAnyPackage(
-                        "net.dv8tion..", "com.sedmelluq..", "dev.arbjerg..", "dev.lavalink..", "club.minnced..",
-                        "java.sql..", "javax.sql..", "org.jooq..", "com.zaxxer..", "org.flywaydb..", "org.postgresql..",
-                        "com.google.inject..", "picocli..")
+        noClasses()
+                .that()
+                .resideInAPackage("com.valoratbot.core..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "net.dv8tion..",
+                        "com.sedmelluq..",
+                        "dev.arbjerg..",
+                        "dev.lavalink..",
+                        "club.minnced..",
+                        "java.sql..",
+                        "javax.sql..",
+                        "org.jooq..",
+                        "com.zaxxer..",
+                        "org.flywaydb..",
+                        "org.postgresql..",
+                        "com.google.inject..",
+                        "picocli..")
                 .because("core must stay free of JDA, JDBC/jOOQ/Hikari/Flyway, Guice and Lavaplayer")
                 .check(PRODUCTION);
     }
 
     @Test
     void coreReadsTheTimeOnlyThroughAnInjectedClock() {
-        noClasses().that().resideInAPackage("com.valoratbot.core..")
-                .should().callMethod(java.time.Instant.class, "now")
-                .orShould().callMethod(java.lang.System.class, "currentTimeMillis")
-                .orShould().callMethod(java.time.LocalDateTime.class, "now")
-                .orShould().callMethod(java.time.ZonedDateTime.class, "now")
+        noClasses()
+                .that()
+                .resideInAPackage("com.valoratbot.core..")
+                .should()
+                .callMethod(java.time.Instant.class, "now")
+                .orShould()
+                .callMethod(java.lang.System.class, "currentTimeMillis")
+                .orShould()
+                .callMethod(java.time.LocalDateTime.class, "now")
+                .orShould()
+                .callMethod(java.time.ZonedDateTime.class, "now")
                 .because("time comes in through a Clock so tests can set it")
                 .check(PRODUCTION);
     }
 
     @Test
     void theCommandModelNeverReachesThePortsOrTheUseCases() {
-        noClasses().that().resideInAPackage("com.valoratbot.core.command..")
-                .should().transitivelyDependOnClassesThat().resideInAnyPackage("com.valoratbot.core.port..", "com.valoratbot.core.run..")
+        noClasses()
+                .that()
+                .resideInAPackage("com.valoratbot.core.command..")
+                .should()
+                .transitivelyDependOnClassesThat()
+                .resideInAnyPackage("com.valoratbot.core.port..", "com.valoratbot.core.run..")
                 .because("a command is a value parsed from a payload: what runs it depends on it, never the other way")
                 .check(PRODUCTION);
     }
 
     @Test
     void theDiscordAdapterImportsNeitherThePostgresAdapterNorTheStandIn() {
-        noClasses().that().resideInAPackage("com.valoratbot.discord..")
-                .should().dependOnClassesThat().resideInAnyPackage(
+        noClasses()
+                .that()
+                .resideInAPackage("com.valoratbot.discord..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
                         "com.valoratbot.supabase..", "com.valoratbot.embedded..", "com.valoratbot.standin..")
                 .because("adapters meet only in core's ports; the stand-in is test tooling")
                 .check(PRODUCTION);
@@ -98,25 +135,39 @@ class ArchitectureRulesTest {
 
     @Test
     void thePostgresAdapterImportsNeitherTheDiscordAdapterNorTheStandInNorTheEmbeddedDatabase() {
-        noClasses().that().resideInAPackage("com.valoratbot.supabase..")
-                .should().dependOnClassesThat().resideInAnyPackage(
-                        "com.valoratbot.discord..", "com.valoratbot.embedded..", "com.valoratbot.standin..")
-                .because("adapters meet only in core's ports; the embedded database is found through the EmbeddedDatabase interface")
+        noClasses()
+                .that()
+                .resideInAPackage("com.valoratbot.supabase..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("com.valoratbot.discord..", "com.valoratbot.embedded..", "com.valoratbot.standin..")
+                .because(
+                        "adapters meet only in core's ports; the embedded database is found through the EmbeddedDatabase interface")
                 .check(PRODUCTION);
     }
 
     @Test
     void adaptersNeverUseCoresUseCases() {
-        noClasses().that().resideInAnyPackage(ADAPTERS)
-                .should().dependOnClassesThat().resideInAPackage("com.valoratbot.core.run..")
-                .because("adapters implement core's ports (core.port); the use cases (core.run) are assembled by the apps")
+        noClasses()
+                .that()
+                .resideInAnyPackage(ADAPTERS)
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("com.valoratbot.core.run..")
+                .because(
+                        "adapters implement core's ports (core.port); the use cases (core.run) are assembled by the apps")
                 .check(PRODUCTION);
     }
 
     @Test
     void nothingReachesIntoJdasInternals() {
-        noClasses().that().resideInAPackage("com.valoratbot..").and(notListedIn(PENDING_JDA_INTERNAL_USERS))
-                .should().dependOnClassesThat().resideInAPackage("net.dv8tion.jda.internal..")
+        noClasses()
+                .that()
+                .resideInAPackage("com.valoratbot..")
+                .and(notListedIn(PENDING_JDA_INTERNAL_USERS))
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("net.dv8tion.jda.internal..")
                 .because("JDA's internals change without notice between versions")
                 .check(PRODUCTION);
     }
@@ -124,21 +175,26 @@ class ArchitectureRulesTest {
     @Test
     void everyPendingOffenderStillOffends() {
         Map<String, String> stale = new TreeMap<>();
-        PENDING_JDA_INTERNAL_USERS.keySet().stream().filter(c -> !dependsOn(c, "net.dv8tion.jda.internal"))
+        PENDING_JDA_INTERNAL_USERS.keySet().stream()
+                .filter(c -> !dependsOn(c, "net.dv8tion.jda.internal"))
                 .forEach(c -> stale.put(c, "no longer uses JDA's internals"));
-        assertThat(stale).as("remove these from the pending list, so the rules hold for them too").isEmpty();
+        assertThat(stale)
+                .as("remove these from the pending list, so the rules hold for them too")
+                .isEmpty();
     }
 
     /** The class (with its nested and anonymous classes) depends on a class of {@code pkg} or a sub-package. */
     private static boolean dependsOn(String topLevelClass, String pkg) {
         Predicate<String> inPkg = p -> p.equals(pkg) || p.startsWith(pkg + ".");
-        return PRODUCTION.stream().filter(c -> topLevel(c).equals(topLevelClass))
+        return PRODUCTION.stream()
+                .filter(c -> topLevel(c).equals(topLevelClass))
                 .flatMap(c -> c.getDirectDependenciesFromSelf().stream())
                 .anyMatch(d -> inPkg.test(d.getTargetClass().getPackageName()));
     }
 
     private static DescribedPredicate<JavaClass> notListedIn(Map<String, String> pending) {
-        return DescribedPredicate.describe("are not pending " + new TreeMap<>(pending).keySet(), c -> !pending.containsKey(topLevel(c)));
+        return DescribedPredicate.describe(
+                "are not pending " + new TreeMap<>(pending).keySet(), c -> !pending.containsKey(topLevel(c)));
     }
 
     private static String topLevel(JavaClass c) {

@@ -1,18 +1,17 @@
 package com.valoratbot.cli;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.valoratbot.supabase.TestDatabase;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** The CLI reads and checks its arguments before it touches the command table (no worker needed). */
 class CliOptionsTest {
@@ -44,8 +43,16 @@ class CliOptionsTest {
 
     @Test
     void aTimeoutThatIsNotADurationIsAUsageErrorAndQueuesNothing() {
-        Run run = cli(env, "enqueue", "announce", "{\"channelId\":\"1\",\"message\":\"x\"}", "--guild", "1100000000000000001",
-                "--wait", "--timeout", "3O");
+        Run run = cli(
+                env,
+                "enqueue",
+                "announce",
+                "{\"channelId\":\"1\",\"message\":\"x\"}",
+                "--guild",
+                "1100000000000000001",
+                "--wait",
+                "--timeout",
+                "3O");
         assertThat(run.exit()).isEqualTo(2);
         assertThat(run.err()).contains("--timeout").contains("3O").contains("not a duration");
         assertThat(db.count("SELECT count(*) FROM commands")).isZero();
@@ -74,9 +81,10 @@ class CliOptionsTest {
 
     @Test
     void showFindsACommandByAUniquePrefixOfItsId() {
-        db.execute("INSERT INTO commands (id, guild_id, action, payload, status) VALUES "
-                + "('abcd1111-0000-4000-8000-000000000001', '1100000000000000001', 'listTextChannels', '{}', 'pending'),"
-                + "('abcd2222-0000-4000-8000-000000000002', '1100000000000000001', 'listVoiceChannels', '{}', 'pending')");
+        db.execute(
+                "INSERT INTO commands (id, guild_id, action, payload, status) VALUES "
+                        + "('abcd1111-0000-4000-8000-000000000001', '1100000000000000001', 'listTextChannels', '{}', 'pending'),"
+                        + "('abcd2222-0000-4000-8000-000000000002', '1100000000000000001', 'listVoiceChannels', '{}', 'pending')");
         Run run = cli(env, "show", "abcd2");
         assertThat(run.exit()).as(run.err()).isZero();
         assertThat(run.out()).contains("abcd2222-0000-4000-8000-000000000002").contains("listVoiceChannels");
@@ -84,13 +92,17 @@ class CliOptionsTest {
 
     @Test
     void anAmbiguousPrefixFailsInOneLineListingTheCandidates() {
-        db.execute("INSERT INTO commands (id, guild_id, action, payload, status) VALUES "
-                + "('abcd1111-0000-4000-8000-000000000001', '1100000000000000001', 'listTextChannels', '{}', 'pending'),"
-                + "('abcd2222-0000-4000-8000-000000000002', '1100000000000000001', 'listVoiceChannels', '{}', 'pending')");
+        db.execute(
+                "INSERT INTO commands (id, guild_id, action, payload, status) VALUES "
+                        + "('abcd1111-0000-4000-8000-000000000001', '1100000000000000001', 'listTextChannels', '{}', 'pending'),"
+                        + "('abcd2222-0000-4000-8000-000000000002', '1100000000000000001', 'listVoiceChannels', '{}', 'pending')");
         Run run = cli(env, "show", "abcd");
         assertThat(run.exit()).isEqualTo(ValoratbotCli.FAILED);
-        assertThat(run.err()).doesNotContain("\n").contains("several commands")
-                .contains("abcd1111-0000-4000-8000-000000000001").contains("abcd2222-0000-4000-8000-000000000002");
+        assertThat(run.err())
+                .doesNotContain("\n")
+                .contains("several commands")
+                .contains("abcd1111-0000-4000-8000-000000000001")
+                .contains("abcd2222-0000-4000-8000-000000000002");
     }
 
     @Test
@@ -99,18 +111,29 @@ class CliOptionsTest {
                 + "('ef001111-0000-4000-8000-000000000001', '1100000000000000001', 'listTextChannels', '{}', 'done')");
         Run run = cli(env, "replay", "ef00");
         assertThat(run.exit()).as(run.err()).isZero();
-        assertThat(db.count("SELECT count(*) FROM commands WHERE action = 'listTextChannels'")).isEqualTo(2);
+        assertThat(db.count("SELECT count(*) FROM commands WHERE action = 'listTextChannels'"))
+                .isEqualTo(2);
     }
 
     @Test
     void noCommandButMigrateCreatesTheSchemaOrTheTable() {
         var blank = db.newDatabase().build();
         Map<String, String> fresh = Map.of("DATABASE_URL", blank.jdbcUrl().orElseThrow(), "DATABASE_USER", "postgres");
-        for (String[] args : new String[][]{{"doctor"}, {"ls"}, {"show", "abc"}, {"enqueue", "listTextChannels", "--guild", "1"},
-                {"tail", "--for", "1s"}, {"replay", "abc"}}) {
+        for (String[] args : new String[][] {
+            {"doctor"},
+            {"ls"},
+            {"show", "abc"},
+            {"enqueue", "listTextChannels", "--guild", "1"},
+            {"tail", "--for", "1s"},
+            {"replay", "abc"}
+        }) {
             Run run = cli(fresh, args);
-            assertThat(run.exit()).as(String.join(" ", args) + ": " + run.out() + run.err()).isNotZero();
-            assertThat(schemaObjects(blank.jdbcUrl().orElseThrow())).as("after " + String.join(" ", args)).isZero();
+            assertThat(run.exit())
+                    .as(String.join(" ", args) + ": " + run.out() + run.err())
+                    .isNotZero();
+            assertThat(schemaObjects(blank.jdbcUrl().orElseThrow()))
+                    .as("after " + String.join(" ", args))
+                    .isZero();
         }
         assertThat(cli(fresh, "ls").err()).contains("valoratbot migrate");
         Run doctor = cli(fresh, "doctor");
@@ -124,8 +147,9 @@ class CliOptionsTest {
     /** Tables in public and the valoratbot schema (what the migrations create). */
     private static long schemaObjects(String jdbcUrl) {
         try (var c = java.sql.DriverManager.getConnection(jdbcUrl, "postgres", null);
-             var rs = c.createStatement().executeQuery("SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
-                     + " WHERE n.nspname IN ('public', 'valoratbot') AND c.relkind = 'r'")) {
+                var rs = c.createStatement()
+                        .executeQuery("SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                                + " WHERE n.nspname IN ('public', 'valoratbot') AND c.relkind = 'r'")) {
             rs.next();
             return rs.getLong(1);
         } catch (java.sql.SQLException e) {

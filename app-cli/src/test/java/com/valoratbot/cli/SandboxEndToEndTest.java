@@ -1,18 +1,16 @@
 package com.valoratbot.cli;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.valoratbot.standin.DemoGuild;
 import com.valoratbot.standin.DiscordStandIn;
 import com.valoratbot.standin.StandInMessage;
 import com.valoratbot.supabase.TestDatabase;
-import com.valoratbot.worker.WorkerApp;
-import com.valoratbot.worker.SandboxWorker;
 import com.valoratbot.testing.ToneFile;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-
+import com.valoratbot.worker.SandboxWorker;
+import com.valoratbot.worker.WorkerApp;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.HashMap;
@@ -20,8 +18,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The whole system as a dashboard developer runs it: a sandbox worker (the stand-in in process, real
@@ -31,6 +30,7 @@ class SandboxEndToEndTest {
 
     @RegisterExtension
     static final SandboxWorker sandbox = SandboxWorker.create();
+
     static final TestDatabase db = sandbox.db();
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -76,13 +76,23 @@ class SandboxEndToEndTest {
     @Test
     void aPurgeOfBotMessagesDeletesOnlyBotMessagesInTheStandIn() {
         DiscordStandIn standIn = worker.sandbox().orElseThrow();
-        long botMessagesBefore = standIn.state().messages(Long.parseLong(GENERAL)).stream().filter(StandInMessage::authorBot).count();
-        Run run = cli("enqueue", "purge", "{\"channelId\":\"" + GENERAL + "\",\"amount\":100,\"mode\":\"bots\"}", "--sandbox", "--wait");
+        long botMessagesBefore = standIn.state().messages(Long.parseLong(GENERAL)).stream()
+                .filter(StandInMessage::authorBot)
+                .count();
+        Run run = cli(
+                "enqueue",
+                "purge",
+                "{\"channelId\":\"" + GENERAL + "\",\"amount\":100,\"mode\":\"bots\"}",
+                "--sandbox",
+                "--wait");
         assertThat(run.exit()).as(run.err()).isZero();
         JsonNode result = run.json();
         assertThat(result.get("deleted").asInt()).isPositive();
-        long botMessagesAfter = standIn.state().messages(Long.parseLong(GENERAL)).stream().filter(StandInMessage::authorBot).count();
-        assertThat(botMessagesBefore - botMessagesAfter).isEqualTo(result.get("deleted").asLong());
+        long botMessagesAfter = standIn.state().messages(Long.parseLong(GENERAL)).stream()
+                .filter(StandInMessage::authorBot)
+                .count();
+        assertThat(botMessagesBefore - botMessagesAfter)
+                .isEqualTo(result.get("deleted").asLong());
     }
 
     @Test
@@ -108,7 +118,8 @@ class SandboxEndToEndTest {
 
     @Test
     void showAndReplayAPastCommand() {
-        String id = cli("enqueue", "slowmode", "{\"channelId\":\"" + GENERAL + "\",\"duration\":30}", "--sandbox").out();
+        String id = cli("enqueue", "slowmode", "{\"channelId\":\"" + GENERAL + "\",\"duration\":30}", "--sandbox")
+                .out();
         Run shown;
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         do {
@@ -120,7 +131,8 @@ class SandboxEndToEndTest {
         Run replay = cli("replay", id, "--wait");
         assertThat(replay.exit()).as(replay.err()).isZero();
         assertThat(replay.json().get("ok").asBoolean()).isTrue();
-        assertThat(cli("ls", "--action", "slowmode", "--json").out().lines().count()).isGreaterThanOrEqualTo(2);
+        assertThat(cli("ls", "--action", "slowmode", "--json").out().lines().count())
+                .isGreaterThanOrEqualTo(2);
     }
 
     @Test
@@ -135,7 +147,9 @@ class SandboxEndToEndTest {
         cli("enqueue", "nuke", "--sandbox", "--wait");
         Run run = cli("ls", "--status", "error");
         assertThat(run.exit()).isZero();
-        assertThat(run.out().lines().skip(1)).isNotEmpty().allSatisfy(line -> assertThat(line).contains("error"));
+        assertThat(run.out().lines().skip(1))
+                .isNotEmpty()
+                .allSatisfy(line -> assertThat(line).contains("error"));
     }
 
     @Test
@@ -167,17 +181,26 @@ class SandboxEndToEndTest {
     void anAnnouncementScheduledAFewSecondsAheadIsPostedOnceInTheDemoGuild() throws Exception {
         long annonces = 1100000000000000102L;
         String text = "Annonce programmée " + System.nanoTime();
-        String when = java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC).plusSeconds(3).withNano(0).toString();
-        Run run = cli("enqueue", "schedule_announce", "{\"channelId\":\"" + annonces + "\",\"message\":\"" + text
-                + "\",\"scheduledFor\":\"" + when + "\"}", "--sandbox", "--wait");
+        String when = java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC)
+                .plusSeconds(3)
+                .withNano(0)
+                .toString();
+        Run run = cli(
+                "enqueue",
+                "schedule_announce",
+                "{\"channelId\":\"" + annonces + "\",\"message\":\"" + text + "\",\"scheduledFor\":\"" + when + "\"}",
+                "--sandbox",
+                "--wait");
         assertThat(run.exit()).as(run.err()).isZero();
         assertThat(run.json().get("scheduledId").asText()).isNotBlank();
         DiscordStandIn standIn = worker.sandbox().orElseThrow();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(40);
-        while (System.nanoTime() < deadline && standIn.state().messages(annonces).stream().noneMatch(m -> text.equals(m.content()))) {
+        while (System.nanoTime() < deadline
+                && standIn.state().messages(annonces).stream().noneMatch(m -> text.equals(m.content()))) {
             Thread.sleep(250);
         }
-        assertThat(standIn.state().messages(annonces).stream().filter(m -> text.equals(m.content()))).hasSize(1);
+        assertThat(standIn.state().messages(annonces).stream().filter(m -> text.equals(m.content())))
+                .hasSize(1);
         Run listed = cli("enqueue", "list_scheduled", "--sandbox", "--wait");
         assertThat(listed.exit()).isZero();
     }
@@ -187,7 +210,10 @@ class SandboxEndToEndTest {
         long annonces = 1100000000000000102L;
         DiscordStandIn standIn = worker.sandbox().orElseThrow();
         // Members talk while the worker listens: the gateway's MESSAGE_CREATEs feed the activity counts.
-        for (int i = 0; i < 5; i++) standIn.state().addMessage(Long.parseLong(GENERAL), DemoGuild.ALICE_ID, "salut " + i, java.time.Instant.now(), false);
+        for (int i = 0; i < 5; i++)
+            standIn.state()
+                    .addMessage(
+                            Long.parseLong(GENERAL), DemoGuild.ALICE_ID, "salut " + i, java.time.Instant.now(), false);
         standIn.state().addMessage(Long.parseLong(GENERAL), DemoGuild.BOB_ID, "hello", java.time.Instant.now(), false);
         JsonNode standings = null;
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -195,14 +221,16 @@ class SandboxEndToEndTest {
             Thread.sleep(500);
             standings = cli("enqueue", "getLeaderboard", "--sandbox", "--wait").json();
         } while (standings.get("messages").isEmpty() && System.nanoTime() < deadline);
-        assertThat(standings.get("messages").get(0).get("userId").asText()).isEqualTo(Long.toString(DemoGuild.ALICE_ID));
+        assertThat(standings.get("messages").get(0).get("userId").asText())
+                .isEqualTo(Long.toString(DemoGuild.ALICE_ID));
 
         int before = standIn.state().messages(annonces).size();
         Run run = cli("enqueue", "post_leaderboard", "{\"channelId\":\"" + annonces + "\"}", "--sandbox", "--wait");
         assertThat(run.exit()).as(run.out() + run.err()).isZero();
         List<StandInMessage> all = standIn.state().messages(annonces);
-        assertThat(all.subList(before, all.size())).anySatisfy(m -> assertThat(m.attachments())
-                .anySatisfy(a -> assertThat(a.contentType()).isEqualTo("image/png")));
+        assertThat(all.subList(before, all.size()))
+                .anySatisfy(m -> assertThat(m.attachments())
+                        .anySatisfy(a -> assertThat(a.contentType()).isEqualTo("image/png")));
     }
 
     @Test
@@ -238,27 +266,41 @@ class SandboxEndToEndTest {
                 .anySatisfy(o -> assertThat(o.targetId()).isEqualTo(DemoGuild.GUILD_ID));
         Run unlock = cli("enqueue", "unlock", "{\"channelId\":\"" + channel + "\"}", "--sandbox", "--wait");
         assertThat(unlock.exit()).as(unlock.err()).isZero();
-        assertThat(standIn.state().channel(DemoGuild.MODERATION_ID).overwrites()).isEqualTo(before);
+        assertThat(standIn.state().channel(DemoGuild.MODERATION_ID).overwrites())
+                .isEqualTo(before);
     }
 
     @Test
     void anAnnouncementWithAnEmbedIsPostedAndItsIdReturned() {
         DiscordStandIn standIn = worker.sandbox().orElseThrow();
-        Run run = cli("enqueue", "announce", "{\"channelId\":\"" + DemoGuild.ANNONCES_ID + "\",\"message\":\"@everyone Bonjour\","
-                + "\"embed\":{\"title\":\"Nouveautés\",\"color\":\"#E11D48\"}}", "--sandbox", "--wait");
+        Run run = cli(
+                "enqueue",
+                "announce",
+                "{\"channelId\":\"" + DemoGuild.ANNONCES_ID + "\",\"message\":\"@everyone Bonjour\","
+                        + "\"embed\":{\"title\":\"Nouveautés\",\"color\":\"#E11D48\"}}",
+                "--sandbox",
+                "--wait");
         assertThat(run.exit()).as(run.err()).isZero();
         long id = Long.parseLong(run.json().get("messageId").asText());
-        StandInMessage posted = standIn.state().message(DemoGuild.ANNONCES_ID, id).orElseThrow();
+        StandInMessage posted =
+                standIn.state().message(DemoGuild.ANNONCES_ID, id).orElseThrow();
         assertThat(posted.content()).isEqualTo("@everyone Bonjour");
-        assertThat(posted.embeds()).singleElement().satisfies(e -> assertThat(e.get("color").asInt()).isEqualTo(0xE11D48));
+        assertThat(posted.embeds())
+                .singleElement()
+                .satisfies(e -> assertThat(e.get("color").asInt()).isEqualTo(0xE11D48));
         // Not asked for in allowedMentions: the pasted @everyone pings nobody.
         assertThat(posted.allowedMentions().path("parse").toString()).doesNotContain("everyone");
     }
 
     @Test
     void aChannelOfAnotherGuildIsRefusedAndUntouched() {
-        Run run = cli("enqueue", "slowmode", "{\"channelId\":\"" + DemoGuild.GENERAL_ID + "\",\"duration\":10}",
-                "--guild", "1100000000000000777", "--wait");
+        Run run = cli(
+                "enqueue",
+                "slowmode",
+                "{\"channelId\":\"" + DemoGuild.GENERAL_ID + "\",\"duration\":10}",
+                "--guild",
+                "1100000000000000777",
+                "--wait");
         assertThat(run.exit()).isEqualTo(ValoratbotCli.COMMAND_ERROR);
         assertThat(run.json().get("code").asText()).isEqualTo("guild_not_found");
     }
@@ -267,21 +309,34 @@ class SandboxEndToEndTest {
     void musicPlaysALocalAndAnHttpFileIntoTheDemoVoiceChannelAndTheStandInCountsFrames() throws Exception {
         java.nio.file.Path wav = java.nio.file.Files.createTempFile("valoratbot-tone", ".wav");
         ToneFile.write(wav, 4);
-        com.sun.net.httpserver.HttpServer http = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        com.sun.net.httpserver.HttpServer http =
+                com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
         http.createContext("/tone.wav", exchange -> {
             byte[] bytes = java.nio.file.Files.readAllBytes(wav);
             exchange.getResponseHeaders().add("Content-Type", "audio/wav");
             exchange.sendResponseHeaders(200, bytes.length);
-            try (var body = exchange.getResponseBody()) { body.write(bytes); }
+            try (var body = exchange.getResponseBody()) {
+                body.write(bytes);
+            }
         });
         http.start();
         try {
             String voice = Long.toString(DemoGuild.VOCAL_ID);
-            Run local = cli("enqueue", "play", "{\"query\":\"" + wav + "\",\"voiceChannelId\":\"" + voice + "\"}", "--sandbox", "--wait");
+            Run local = cli(
+                    "enqueue",
+                    "play",
+                    "{\"query\":\"" + wav + "\",\"voiceChannelId\":\"" + voice + "\"}",
+                    "--sandbox",
+                    "--wait");
             assertThat(local.exit()).as(local.out() + local.err()).isZero();
             assertThat(local.json().get("position").asInt()).isZero();
             String url = "http://127.0.0.1:" + http.getAddress().getPort() + "/tone.wav";
-            Run remote = cli("enqueue", "play", "{\"query\":\"" + url + "\",\"voiceChannelId\":\"" + voice + "\"}", "--sandbox", "--wait");
+            Run remote = cli(
+                    "enqueue",
+                    "play",
+                    "{\"query\":\"" + url + "\",\"voiceChannelId\":\"" + voice + "\"}",
+                    "--sandbox",
+                    "--wait");
             assertThat(remote.exit()).as(remote.out() + remote.err()).isZero();
             assertThat(remote.json().get("position").asInt()).isEqualTo(1);
 
@@ -290,8 +345,13 @@ class SandboxEndToEndTest {
             long frames = 0;
             while (frames < 100 && System.nanoTime() < deadline) {
                 Thread.sleep(250);
-                frames = JSON.readTree(new java.net.URI(worker.sandbox().orElseThrow().stateUrl()).toURL()).findValues("opusFrames")
-                        .stream().mapToLong(JsonNode::asLong).sum();
+                frames = JSON
+                        .readTree(
+                                new java.net.URI(worker.sandbox().orElseThrow().stateUrl()).toURL())
+                        .findValues("opusFrames")
+                        .stream()
+                        .mapToLong(JsonNode::asLong)
+                        .sum();
             }
             assertThat(frames).isGreaterThanOrEqualTo(100);
             JsonNode queue = cli("enqueue", "getQueue", "--sandbox", "--wait").json();
@@ -306,7 +366,12 @@ class SandboxEndToEndTest {
     @Test
     void theReadmesPlayExamplePlaysTheStandInsSampleTrack() throws Exception {
         String url = worker.sandbox().orElseThrow().sampleTrackUrl();
-        Run run = cli("enqueue", "play", "{\"query\":\"" + url + "\",\"voiceChannelId\":\"" + DemoGuild.VOCAL_ID + "\"}", "--sandbox", "--wait");
+        Run run = cli(
+                "enqueue",
+                "play",
+                "{\"query\":\"" + url + "\",\"voiceChannelId\":\"" + DemoGuild.VOCAL_ID + "\"}",
+                "--sandbox",
+                "--wait");
         assertThat(run.exit()).as(run.out() + run.err()).isZero();
         assertThat(run.json().get("ok").asBoolean()).isTrue();
         JsonNode queue = cli("enqueue", "getQueue", "--sandbox", "--wait").json();
@@ -324,7 +389,10 @@ class SandboxEndToEndTest {
             Thread.sleep(500);
         } while (System.nanoTime() < deadline);
         assertThat(standings.get("messages").findValuesAsText("userId"))
-                .contains(Long.toString(DemoGuild.ALICE_ID), Long.toString(DemoGuild.BOB_ID), Long.toString(DemoGuild.ADMIN_ID));
+                .contains(
+                        Long.toString(DemoGuild.ALICE_ID),
+                        Long.toString(DemoGuild.BOB_ID),
+                        Long.toString(DemoGuild.ADMIN_ID));
     }
 
     @Test

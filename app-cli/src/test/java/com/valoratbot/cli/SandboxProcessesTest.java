@@ -1,8 +1,6 @@
 package com.valoratbot.cli;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -15,8 +13,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Sandbox workers as separate processes on one data directory, as a newcomer starts them from two
@@ -44,8 +43,14 @@ class SandboxProcessesTest {
     /** {@code valoratbot worker --sandbox} in its own JVM, with this test's home, a free stand-in port, output to a file. */
     private Process worker(String name) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-                "com.valoratbot.cli.ValoratbotCli", "worker", "--sandbox");
+        ProcessBuilder pb = new ProcessBuilder(
+                java,
+                "-Xmx256m",
+                "-cp",
+                System.getProperty("java.class.path"),
+                "com.valoratbot.cli.ValoratbotCli",
+                "worker",
+                "--sandbox");
         pb.environment().put("HOME", home.toString());
         pb.environment().remove("XDG_DATA_HOME");
         pb.environment().remove("VALORATBOT_DATA_DIR");
@@ -71,8 +76,12 @@ class SandboxProcessesTest {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             String text = Files.exists(lockFile()) ? Files.readString(lockFile()) : "";
-            Optional<Long> pid = text.lines().filter(l -> l.startsWith("pid=")).findFirst().map(l -> Long.parseLong(l.substring(4).strip()));
-            if (text.contains("state=running") && pid.isPresent()
+            Optional<Long> pid = text.lines()
+                    .filter(l -> l.startsWith("pid="))
+                    .findFirst()
+                    .map(l -> Long.parseLong(l.substring(4).strip()));
+            if (text.contains("state=running")
+                    && pid.isPresent()
                     && java.util.Arrays.stream(candidates).anyMatch(p -> p.pid() == pid.get())) {
                 return pid.get();
             }
@@ -108,18 +117,28 @@ class SandboxProcessesTest {
         assertThat(pid).isEqualTo(first.pid());
 
         Process second = worker("second");
-        assertThat(second.waitFor(90, TimeUnit.SECONDS)).as("the second worker stops at once").isTrue();
+        assertThat(second.waitFor(90, TimeUnit.SECONDS))
+                .as("the second worker stops at once")
+                .isTrue();
         assertThat(second.exitValue()).isEqualTo(ValoratbotCli.FAILED);
-        assertThat(log("second")).contains("a sandbox worker is already running").contains("pid " + first.pid())
-                .contains("stand-in http://").contains("VALORATBOT_DATA_DIR=").contains("VALORATBOT_SANDBOX_PORT=")
+        assertThat(log("second"))
+                .contains("a sandbox worker is already running")
+                .contains("pid " + first.pid())
+                .contains("stand-in http://")
+                .contains("VALORATBOT_DATA_DIR=")
+                .contains("VALORATBOT_SANDBOX_PORT=")
                 .doesNotContain("\tat ");
         assertThat(first.isAlive()).isTrue();
 
         // The CLI, from anywhere, finds the running sandbox's database (and its password).
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int exit = ValoratbotCli.run(Map.of("HOME", home.toString()), new PrintWriter(out, true), new PrintWriter(err, true), "doctor");
-        assertThat(out.toString()).as(err.toString()).contains("started by another process").contains("live workers: 1");
+        int exit = ValoratbotCli.run(
+                Map.of("HOME", home.toString()), new PrintWriter(out, true), new PrintWriter(err, true), "doctor");
+        assertThat(out.toString())
+                .as(err.toString())
+                .contains("started by another process")
+                .contains("live workers: 1");
         assertThat(exit).as(out.toString()).isZero();
     }
 
@@ -132,7 +151,9 @@ class SandboxProcessesTest {
         Process loser = winner == a ? b : a;
         assertThat(loser.waitFor(90, TimeUnit.SECONDS)).isTrue();
         assertThat(loser.exitValue()).isEqualTo(ValoratbotCli.FAILED);
-        assertThat(log(loser == a ? "a" : "b")).contains("a sandbox worker is already running").doesNotContain("epg-lock");
+        assertThat(log(loser == a ? "a" : "b"))
+                .contains("a sandbox worker is already running")
+                .doesNotContain("epg-lock");
         Thread.sleep(1000);
         assertThat(winner.isAlive()).isTrue();
     }
@@ -144,18 +165,24 @@ class SandboxProcessesTest {
         long orphan = postmasterPid().orElseThrow();
 
         first.destroyForcibly().waitFor(30, TimeUnit.SECONDS); // kill -9: no shutdown hook runs
-        assertThat(alive(orphan)).as("PostgreSQL outlives a kill -9 of its worker").isTrue();
+        assertThat(alive(orphan))
+                .as("PostgreSQL outlives a kill -9 of its worker")
+                .isTrue();
 
         Process next = worker("next");
         awaitRunning(Duration.ofSeconds(180), next);
         String nextLog = log("next");
-        assertThat(alive(orphan)).as("the orphan was stopped; the next worker's log:\n" + nextLog).isFalse();
+        assertThat(alive(orphan))
+                .as("the orphan was stopped; the next worker's log:\n" + nextLog)
+                .isFalse();
         long adopted = postmasterPid().orElseThrow();
         assertThat(alive(adopted)).isTrue();
         assertThat(log("next")).contains("outlived the process that started it");
 
         next.destroy(); // SIGTERM: graceful stop
         assertThat(next.waitFor(90, TimeUnit.SECONDS)).isTrue();
-        assertThat(alive(adopted)).as("the worker that owns PostgreSQL stops it").isFalse();
+        assertThat(alive(adopted))
+                .as("the worker that owns PostgreSQL stops it")
+                .isFalse();
     }
 }

@@ -1,7 +1,6 @@
 package com.valoratbot.worker;
 
 import com.valoratbot.core.publish.PublishSettings;
-
 import java.time.Duration;
 import java.util.Set;
 
@@ -12,19 +11,27 @@ import java.util.Set;
 record DashboardConfig(PublishSettings publish, boolean playback, String version) {
 
     static final Set<String> KEYS = Set.of(
-            "VALORATBOT_PUBLISH_STATUS", "VALORATBOT_STATUS_INTERVAL", "VALORATBOT_STATUS_RETENTION",
-            "VALORATBOT_PUBLISH_GUILDS", "VALORATBOT_GUILDS_RESYNC",
-            "VALORATBOT_PUBLISH_SNAPSHOTS", "VALORATBOT_SNAPSHOT_INTERVAL", "VALORATBOT_SNAPSHOT_RETENTION",
-            "VALORATBOT_PUBLISH_LEADERBOARDS", "VALORATBOT_LEADERBOARD_INTERVAL",
+            "VALORATBOT_PUBLISH_STATUS",
+            "VALORATBOT_STATUS_INTERVAL",
+            "VALORATBOT_STATUS_RETENTION",
+            "VALORATBOT_PUBLISH_GUILDS",
+            "VALORATBOT_GUILDS_RESYNC",
+            "VALORATBOT_PUBLISH_SNAPSHOTS",
+            "VALORATBOT_SNAPSHOT_INTERVAL",
+            "VALORATBOT_SNAPSHOT_RETENTION",
+            "VALORATBOT_PUBLISH_LEADERBOARDS",
+            "VALORATBOT_LEADERBOARD_INTERVAL",
             "VALORATBOT_PUBLISH_PLAYBACK");
 
     /** The weekly row is the page's, not a live counter: refreshing it more often only loads the database. */
     static final Duration MIN_LEADERBOARD_INTERVAL = Duration.ofMinutes(1);
 
     static DashboardConfig from(Settings s) {
-        Duration leaderboard = s.duration("VALORATBOT_LEADERBOARD_INTERVAL", PublishSettings.DEFAULT_LEADERBOARD_INTERVAL);
+        Duration leaderboard =
+                s.duration("VALORATBOT_LEADERBOARD_INTERVAL", PublishSettings.DEFAULT_LEADERBOARD_INTERVAL);
         if (leaderboard.compareTo(MIN_LEADERBOARD_INTERVAL) < 0) {
-            throw new IllegalArgumentException("VALORATBOT_LEADERBOARD_INTERVAL must be at least 1m, was " + leaderboard);
+            throw new IllegalArgumentException(
+                    "VALORATBOT_LEADERBOARD_INTERVAL must be at least 1m, was " + leaderboard);
         }
         try {
             PublishSettings publish = new PublishSettings(

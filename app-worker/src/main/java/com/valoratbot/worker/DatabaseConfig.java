@@ -2,7 +2,6 @@ package com.valoratbot.worker;
 
 import com.valoratbot.core.config.DurationText;
 import com.valoratbot.supabase.DatabaseSettings;
-
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -43,7 +42,8 @@ public final class DatabaseConfig {
         if (s.get("VALORATBOT_DB_MIGRATE").isPresent()) b.migrate(s.flag("VALORATBOT_DB_MIGRATE", true));
         s.get("VALORATBOT_POOLER").ifPresent(v -> wrap("VALORATBOT_POOLER", () -> b.pooler(v)));
         // Zero is meaningful here (give up at once), unlike the worker's other durations.
-        s.get("VALORATBOT_DB_START_WAIT").ifPresent(v -> b.startWait(DurationText.parse("VALORATBOT_DB_START_WAIT", v, true)));
+        s.get("VALORATBOT_DB_START_WAIT")
+                .ifPresent(v -> b.startWait(DurationText.parse("VALORATBOT_DB_START_WAIT", v, true)));
         s.get("VALORATBOT_DB_LISTEN").ifPresent(v -> {
             if (v.equalsIgnoreCase("auto")) b.listenAuto();
             else b.listen(s.flag("VALORATBOT_DB_LISTEN", true));

@@ -2,7 +2,6 @@ package com.valoratbot.worker;
 
 import com.valoratbot.library.Valoratbot;
 import com.valoratbot.supabase.PostgresQueue;
-
 import java.util.Arrays;
 import java.util.Set;
 import java.util.TreeSet;
@@ -17,7 +16,8 @@ import java.util.TreeSet;
  */
 record QueueConfig(Set<String> foreignActions, int maxPayloadBytes, int maxAttempts) {
 
-    static final Set<String> KEYS = Set.of("VALORATBOT_FOREIGN_ACTIONS", "VALORATBOT_MAX_PAYLOAD", "VALORATBOT_MAX_ATTEMPTS");
+    static final Set<String> KEYS =
+            Set.of("VALORATBOT_FOREIGN_ACTIONS", "VALORATBOT_MAX_PAYLOAD", "VALORATBOT_MAX_ATTEMPTS");
 
     /**
      * @throws IllegalArgumentException naming VALORATBOT_FOREIGN_ACTIONS for a name that is not an
@@ -26,16 +26,24 @@ record QueueConfig(Set<String> foreignActions, int maxPayloadBytes, int maxAttem
      */
     static QueueConfig from(Settings s) {
         Set<String> names = new TreeSet<>();
-        s.get("VALORATBOT_FOREIGN_ACTIONS").ifPresent(v -> Arrays.stream(v.split(","))
-                .map(QueueConfig::normalised).filter(a -> !a.isEmpty()).forEach(names::add));
+        s.get("VALORATBOT_FOREIGN_ACTIONS")
+                .ifPresent(v -> Arrays.stream(v.split(","))
+                        .map(QueueConfig::normalised)
+                        .filter(a -> !a.isEmpty())
+                        .forEach(names::add));
         Set<String> foreign;
         try {
             foreign = Valoratbot.Builder.checkForeignActions(names);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("VALORATBOT_FOREIGN_ACTIONS: " + e.getMessage(), e);
         }
-        return new QueueConfig(foreign,
-                s.integer("VALORATBOT_MAX_PAYLOAD", (int) PostgresQueue.DEFAULT_MAX_PAYLOAD_BYTES, 1024, 64 * 1024 * 1024),
+        return new QueueConfig(
+                foreign,
+                s.integer(
+                        "VALORATBOT_MAX_PAYLOAD",
+                        (int) PostgresQueue.DEFAULT_MAX_PAYLOAD_BYTES,
+                        1024,
+                        64 * 1024 * 1024),
                 s.integer("VALORATBOT_MAX_ATTEMPTS", PostgresQueue.DEFAULT_MAX_ATTEMPTS, 1, 1000));
     }
 

@@ -26,10 +26,15 @@ final class SandboxDiscord implements AutoCloseable {
     static SandboxDiscord start(int port) {
         VoiceServer voice = VoiceServer.start();
         try {
-            DiscordStandIn standIn = DiscordStandIn.builder().port(port).voiceHook(voice).build().start();
+            DiscordStandIn standIn =
+                    DiscordStandIn.builder().port(port).voiceHook(voice).build().start();
             DemoGuild.seed(standIn.state());
-            LOG.info("sandbox: Discord stand-in on {} with the demo guild {} ({}); its state: {}",
-                    standIn.baseUrl(), DemoGuild.GUILD_ID, DemoGuild.GUILD_NAME, standIn.stateUrl());
+            LOG.info(
+                    "sandbox: Discord stand-in on {} with the demo guild {} ({}); its state: {}",
+                    standIn.baseUrl(),
+                    DemoGuild.GUILD_ID,
+                    DemoGuild.GUILD_NAME,
+                    standIn.stateUrl());
             return new SandboxDiscord(voice, standIn);
         } catch (RuntimeException e) {
             voice.close();
@@ -44,7 +49,8 @@ final class SandboxDiscord implements AutoCloseable {
     /** The bot's session against the stand-in: the worker's lean builder, trusting the voice server's own certificate. */
     JDABuilder jdaBuilder(JDABuilder lean) {
         // JDA always speaks wss:// to voice servers.
-        return lean.setWebsocketFactory(new WebSocketFactory().setSSLContext(voice.certificate().clientContext()));
+        return lean.setWebsocketFactory(
+                new WebSocketFactory().setSSLContext(voice.certificate().clientContext()));
     }
 
     @Override

@@ -55,7 +55,8 @@ final class SandboxLock implements AutoCloseable {
         Path file = fileFor(dataDirectory);
         try {
             Files.createDirectories(file.getParent());
-            FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            FileChannel channel = FileChannel.open(
+                    file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
             FileLock lock;
             try {
                 lock = channel.tryLock();
@@ -103,12 +104,18 @@ final class SandboxLock implements AutoCloseable {
     private static String alreadyRunning(Path dataDirectory, Map<String, String> facts) {
         Path dir = dataDirectory.toAbsolutePath().normalize();
         String who = "pid " + facts.getOrDefault("pid", "unknown")
-                + Optional.ofNullable(facts.get("standIn")).map(s -> ", stand-in " + s).orElse("")
-                + Optional.ofNullable(facts.get("database")).map(d -> ", database " + d).orElse("")
+                + Optional.ofNullable(facts.get("standIn"))
+                        .map(s -> ", stand-in " + s)
+                        .orElse("")
+                + Optional.ofNullable(facts.get("database"))
+                        .map(d -> ", database " + d)
+                        .orElse("")
                 + ("starting".equals(facts.get("state")) ? ", still starting" : "");
-        return "a sandbox worker is already running on " + dir + " (" + who + "). Use it: the CLI finds it from any directory"
+        return "a sandbox worker is already running on " + dir + " (" + who
+                + "). Use it: the CLI finds it from any directory"
                 + " (./valoratbot ls). To run a second, separate sandbox, give it its own data directory and stand-in port:"
-                + " VALORATBOT_DATA_DIR=" + dir.resolveSibling("pgdata-2") + " VALORATBOT_SANDBOX_PORT=8100 ./valoratbot worker --sandbox";
+                + " VALORATBOT_DATA_DIR=" + dir.resolveSibling("pgdata-2")
+                + " VALORATBOT_SANDBOX_PORT=8100 ./valoratbot worker --sandbox";
     }
 
     @Override

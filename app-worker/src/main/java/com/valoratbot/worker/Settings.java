@@ -1,7 +1,6 @@
 package com.valoratbot.worker;
 
 import com.valoratbot.core.config.DurationText;
-
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -41,11 +40,14 @@ public final class Settings {
             try (Reader in = Files.newBufferedReader(Path.of(file), StandardCharsets.UTF_8)) {
                 p.load(in);
             } catch (IOException e) {
-                throw new IllegalArgumentException("VALORATBOT_CONFIG names " + file + ", which cannot be read: " + e.getMessage(), e);
+                throw new IllegalArgumentException(
+                        "VALORATBOT_CONFIG names " + file + ", which cannot be read: " + e.getMessage(), e);
             }
             p.forEach((k, v) -> merged.put(k.toString().strip(), v.toString().strip()));
         }
-        environment.forEach((k, v) -> { if (v != null) merged.put(k, v); });
+        environment.forEach((k, v) -> {
+            if (v != null) merged.put(k, v);
+        });
         return new Settings(merged);
     }
 
@@ -69,16 +71,18 @@ public final class Settings {
             if (v < min || v > max) throw new NumberFormatException();
             return v;
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + " must be a whole number from " + min + " to " + max + ", was '" + raw.get() + "'");
+            throw new IllegalArgumentException(
+                    key + " must be a whole number from " + min + " to " + max + ", was '" + raw.get() + "'");
         }
     }
 
     public boolean flag(String key, boolean fallback) {
         return get(key).map(v -> switch (v.toLowerCase(Locale.ROOT)) {
-            case "true", "1", "yes", "on" -> true;
-            case "false", "0", "no", "off" -> false;
-            default -> throw new IllegalArgumentException(key + " must be true or false, was '" + v + "'");
-        }).orElse(fallback);
+                    case "true", "1", "yes", "on" -> true;
+                    case "false", "0", "no", "off" -> false;
+                    default -> throw new IllegalArgumentException(key + " must be true or false, was '" + v + "'");
+                })
+                .orElse(fallback);
     }
 
     /** {@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h}, {@code 2d}, a bare number of seconds, or ISO-8601 ({@code PT30S}). */
@@ -88,12 +92,14 @@ public final class Settings {
 
     public ZoneId zone(String key, ZoneId fallback) {
         return get(key).map(v -> {
-            try {
-                return ZoneId.of(v);
-            } catch (java.time.DateTimeException e) {
-                throw new IllegalArgumentException(key + " must be a time zone like Europe/Paris, was '" + v + "'");
-            }
-        }).orElse(fallback);
+                    try {
+                        return ZoneId.of(v);
+                    } catch (java.time.DateTimeException e) {
+                        throw new IllegalArgumentException(
+                                key + " must be a time zone like Europe/Paris, was '" + v + "'");
+                    }
+                })
+                .orElse(fallback);
     }
 
     /** Every setting but {@code VALORATBOT_DB_START_WAIT} is a positive duration: zero is a typo there. */

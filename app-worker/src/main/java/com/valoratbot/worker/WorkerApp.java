@@ -2,15 +2,14 @@ package com.valoratbot.worker;
 
 import com.google.inject.CreationException;
 import com.google.inject.Guice;
-import com.google.inject.ProvisionException;
-import com.google.inject.spi.Message;
 import com.google.inject.Injector;
+import com.google.inject.ProvisionException;
+import com.google.inject.Stage;
+import com.google.inject.spi.Message;
 import com.valoratbot.library.Valoratbot;
 import com.valoratbot.standin.DiscordStandIn;
-import com.google.inject.Stage;
 import com.valoratbot.supabase.Database;
 import com.valoratbot.supabase.DatabaseSettings;
-
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -49,7 +48,9 @@ public final class WorkerApp implements AutoCloseable {
                 // database waits for it as on a first start. Bounded, so a database that keeps
                 // dropping connections still ends start-up with its reason.
                 if (attempt >= START_ATTEMPTS || !Database.unavailable(e)) throw e;
-                LOG.warn("The database went away during start-up ({}); starting again once it is back", Database.safeMessage(e));
+                LOG.warn(
+                        "The database went away during start-up ({}); starting again once it is back",
+                        Database.safeMessage(e));
             }
         }
     }
@@ -66,19 +67,30 @@ public final class WorkerApp implements AutoCloseable {
                 : Optional.empty();
         try {
             Optional<SandboxDiscord> sandbox = config.sandbox()
-                    ? Optional.of(lifecycle.manage(SandboxDiscord.start(config.sandboxPort()))) : Optional.empty();
-            Injector injector = Guice.createInjector(Stage.PRODUCTION, new WorkerModule(settings, config, databaseSettings, sandbox));
-            Valoratbot bot = lifecycle.manage(injector.getInstance(Valoratbot.Builder.class).start());
+                    ? Optional.of(lifecycle.manage(SandboxDiscord.start(config.sandboxPort())))
+                    : Optional.empty();
+            Injector injector = Guice.createInjector(
+                    Stage.PRODUCTION, new WorkerModule(settings, config, databaseSettings, sandbox));
+            Valoratbot bot = lifecycle.manage(
+                    injector.getInstance(Valoratbot.Builder.class).start());
             WorkerApp app = new WorkerApp(lifecycle, bot, sandbox);
             // The bot is connected: members "talk" so the first leaderboard a newcomer asks for has names.
             app.sandbox().ifPresent(standIn -> {
                 com.valoratbot.standin.DemoGuild.liven(standIn.state());
-                LOG.info("sandbox: try music with {\"query\":\"{}\",\"voiceChannelId\":\"{}\"} (a tone the stand-in serves)",
-                        standIn.sampleTrackUrl(), com.valoratbot.standin.DemoGuild.VOCAL_ID);
+                LOG.info(
+                        "sandbox: try music with {\"query\":\"{}\",\"voiceChannelId\":\"{}\"} (a tone the stand-in serves)",
+                        standIn.sampleTrackUrl(),
+                        com.valoratbot.standin.DemoGuild.VOCAL_ID);
             });
-            sandboxLock.ifPresent(lock -> lock.describe(java.util.Map.of("pid", Long.toString(ProcessHandle.current().pid()),
-                    "standIn", app.sandbox().map(DiscordStandIn::baseUrl).orElse("?"),
-                    "database", bot.database().describe(), "state", "running")));
+            sandboxLock.ifPresent(lock -> lock.describe(java.util.Map.of(
+                    "pid",
+                    Long.toString(ProcessHandle.current().pid()),
+                    "standIn",
+                    app.sandbox().map(DiscordStandIn::baseUrl).orElse("?"),
+                    "database",
+                    bot.database().describe(),
+                    "state",
+                    "running")));
             LOG.info("worker started: {}", config);
             return app;
         } catch (CreationException | ProvisionException e) {
@@ -93,10 +105,15 @@ public final class WorkerApp implements AutoCloseable {
     }
 
     private static RuntimeException rootCause(RuntimeException guiceError) {
-        Collection<Message> messages = guiceError instanceof CreationException c ? c.getErrorMessages()
+        Collection<Message> messages = guiceError instanceof CreationException c
+                ? c.getErrorMessages()
                 : ((ProvisionException) guiceError).getErrorMessages();
-        return messages.stream().map(Message::getCause).filter(RuntimeException.class::isInstance).map(RuntimeException.class::cast)
-                .findFirst().orElse(guiceError);
+        return messages.stream()
+                .map(Message::getCause)
+                .filter(RuntimeException.class::isInstance)
+                .map(RuntimeException.class::cast)
+                .findFirst()
+                .orElse(guiceError);
     }
 
     /**
@@ -127,7 +144,8 @@ public final class WorkerApp implements AutoCloseable {
 
     /** A part the front door assembled ({@link Valoratbot#component}): for tests and tools. */
     public <T> T get(Class<T> type) {
-        return bot.component(type).orElseThrow(() -> new IllegalArgumentException("the worker has no " + type.getSimpleName()));
+        return bot.component(type)
+                .orElseThrow(() -> new IllegalArgumentException("the worker has no " + type.getSimpleName()));
     }
 
     /** The front door's running backend. */

@@ -6,9 +6,8 @@ import com.google.inject.TypeLiteral;
 import com.valoratbot.discord.DiscordGateway;
 import com.valoratbot.library.Valoratbot;
 import com.valoratbot.supabase.DatabaseSettings;
-import net.dv8tion.jda.api.JDABuilder;
-
 import java.util.Optional;
+import net.dv8tion.jda.api.JDABuilder;
 
 /**
  * Configuration → the front door's builder ({@link Valoratbot}, docs/embedding.md): the daemon is the
@@ -28,7 +27,11 @@ final class WorkerModule extends AbstractModule {
      *                         validation and the legacy-directory check, and could disagree
      * @param sandbox          the stand-in the session connects to instead of Discord, when running with {@code --sandbox}
      */
-    WorkerModule(Settings settings, WorkerConfig config, DatabaseSettings databaseSettings, Optional<SandboxDiscord> sandbox) {
+    WorkerModule(
+            Settings settings,
+            WorkerConfig config,
+            DatabaseSettings databaseSettings,
+            Optional<SandboxDiscord> sandbox) {
         this.settings = settings;
         this.config = config;
         this.databaseSettings = databaseSettings;
@@ -54,23 +57,39 @@ final class WorkerModule extends AbstractModule {
     }
 
     @Provides
-    Valoratbot.Builder frontDoor(WorkerConfig c, DatabaseSettings db, QueueConfig queue, DashboardConfig dashboard,
-                                 Optional<SandboxDiscord> sandbox) {
-        JDABuilder jda = sandbox.map(s -> s.jdaBuilder(DiscordGateway.leanJdaBuilder(s.standIn().botToken())))
+    Valoratbot.Builder frontDoor(
+            WorkerConfig c,
+            DatabaseSettings db,
+            QueueConfig queue,
+            DashboardConfig dashboard,
+            Optional<SandboxDiscord> sandbox) {
+        JDABuilder jda = sandbox.map(s ->
+                        s.jdaBuilder(DiscordGateway.leanJdaBuilder(s.standIn().botToken())))
                 .orElseGet(() -> DiscordGateway.leanJdaBuilder(c.discordToken().orElseThrow()));
         Valoratbot.Builder b = Valoratbot.create(jda, db)
-                .language(c.language()).maxAge(c.maxAge()).queueTiming(c.queueTiming())
-                .maxInFlight(c.maxInFlight()).shutdownTimeout(c.shutdownTimeout())
-                .maxPurgeAmount(c.maxPurgeAmount()).anonymousRows(c.anonymousRows())
-                .guildRateLimit(c.guildCommandsPerWindow(), c.guildWindow()).purgeInterval(c.purgeInterval())
-                .defaultTimeZone(c.defaultTimeZone()).announceGrace(c.announceGrace())
+                .language(c.language())
+                .maxAge(c.maxAge())
+                .queueTiming(c.queueTiming())
+                .maxInFlight(c.maxInFlight())
+                .shutdownTimeout(c.shutdownTimeout())
+                .maxPurgeAmount(c.maxPurgeAmount())
+                .anonymousRows(c.anonymousRows())
+                .guildRateLimit(c.guildCommandsPerWindow(), c.guildWindow())
+                .purgeInterval(c.purgeInterval())
+                .defaultTimeZone(c.defaultTimeZone())
+                .announceGrace(c.announceGrace())
                 .schedules(c.maxPendingSchedules(), c.scheduleHorizon())
-                .voiceMode(c.voiceMode()).music(c.musicSearchProvider(), c.musicIdleTimeout())
+                .voiceMode(c.voiceMode())
+                .music(c.musicSearchProvider(), c.musicIdleTimeout())
                 .musicSources(c.musicLocalFiles(), c.musicPrivateUrls())
-                .publish(dashboard.publish()).publishPlayback(dashboard.playback()).version(dashboard.version());
+                .publish(dashboard.publish())
+                .publishPlayback(dashboard.playback())
+                .version(dashboard.version());
         queue.applyTo(b);
         if (sandbox.isPresent()) {
-            b.discordEndpoints(sandbox.get().standIn().restBaseUrl(), sandbox.get().standIn().gatewayUrl());
+            b.discordEndpoints(
+                    sandbox.get().standIn().restBaseUrl(),
+                    sandbox.get().standIn().gatewayUrl());
         } else {
             // A REST proxy, or a stand-in in another process (the memory benchmark uses this).
             c.discordRestUrl().ifPresent(b::restBaseUrl);

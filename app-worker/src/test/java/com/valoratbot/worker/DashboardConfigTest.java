@@ -1,12 +1,11 @@
 package com.valoratbot.worker;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 class DashboardConfigTest {
 
@@ -24,11 +23,26 @@ class DashboardConfigTest {
 
     @Test
     void eachPublicationCanBeSwitchedOffAndItsKeysAreKnownToTheWorker() {
-        Map<String, String> off = Map.of("VALORATBOT_PUBLISH_STATUS", "false", "VALORATBOT_PUBLISH_GUILDS", "off",
-                "VALORATBOT_PUBLISH_SNAPSHOTS", "no", "VALORATBOT_PUBLISH_LEADERBOARDS", "0", "VALORATBOT_PUBLISH_PLAYBACK", "false",
-                "DISCORD_TOKEN", "t");
+        Map<String, String> off = Map.of(
+                "VALORATBOT_PUBLISH_STATUS",
+                "false",
+                "VALORATBOT_PUBLISH_GUILDS",
+                "off",
+                "VALORATBOT_PUBLISH_SNAPSHOTS",
+                "no",
+                "VALORATBOT_PUBLISH_LEADERBOARDS",
+                "0",
+                "VALORATBOT_PUBLISH_PLAYBACK",
+                "false",
+                "DISCORD_TOKEN",
+                "t");
         DashboardConfig c = DashboardConfig.from(Settings.of(off));
-        assertThat(c.publish().status() || c.publish().guilds() || c.publish().snapshots() || c.publish().leaderboards() || c.playback()).isFalse();
+        assertThat(c.publish().status()
+                        || c.publish().guilds()
+                        || c.publish().snapshots()
+                        || c.publish().leaderboards()
+                        || c.playback())
+                .isFalse();
         // The worker's check of unknown keys accepts them.
         WorkerConfig.from(Settings.of(off), false);
     }

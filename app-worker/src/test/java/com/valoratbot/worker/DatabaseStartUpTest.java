@@ -1,13 +1,10 @@
 package com.valoratbot.worker;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.valoratbot.standin.DemoGuild;
 import com.valoratbot.supabase.TestDatabase;
 import com.valoratbot.testing.TestStandIn;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -21,8 +18,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A worker process and its database at start-up: a database that is down or restarting is waited
@@ -48,7 +47,8 @@ class DatabaseStartUpTest {
     }
 
     private static Map<String, String> env() {
-        return WorkerProcess.env(discord.standIn().restBaseUrl(), discord.standIn().gatewayUrl(), db.jdbcUrl());
+        return WorkerProcess.env(
+                discord.standIn().restBaseUrl(), discord.standIn().gatewayUrl(), db.jdbcUrl());
     }
 
     @Test
@@ -58,11 +58,15 @@ class DatabaseStartUpTest {
         try (WorkerProcess worker = WorkerProcess.start("waiting-worker", env)) {
             String waiting = worker.awaitLine("Waiting for the database", Duration.ofSeconds(60));
             assertThat(waiting).contains("localhost:" + TestDatabase.port() + "/" + db.name());
-            assertThat(worker.awaitExit(Duration.ofSeconds(4))).as("still waiting, not exited").isEmpty();
+            assertThat(worker.awaitExit(Duration.ofSeconds(4)))
+                    .as("still waiting, not exited")
+                    .isEmpty();
 
             TestDatabase.startServer();
             worker.awaitLine("worker started", Duration.ofSeconds(120));
-            assertThat(worker.lines()).filteredOn(l -> l.contains("Waiting for the database")).hasSize(1);
+            assertThat(worker.lines())
+                    .filteredOn(l -> l.contains("Waiting for the database"))
+                    .hasSize(1);
             assertThat(worker.lines()).filteredOn(l -> l.contains("Exception")).isEmpty();
             assertThat(runListTextChannels()).contains("\"ok\": true");
         } finally {
@@ -78,12 +82,17 @@ class DatabaseStartUpTest {
         java.net.URI rest = java.net.URI.create(discord.standIn().restBaseUrl());
         try (GateProxy gate = new GateProxy(rest.getPort())) {
             Map<String, String> env = env();
-            env.put("DISCORD_REST_URL", new java.net.URI(rest.getScheme(), null, rest.getHost(), gate.port(), rest.getPath(), null, null).toString());
+            env.put(
+                    "DISCORD_REST_URL",
+                    new java.net.URI(rest.getScheme(), null, rest.getHost(), gate.port(), rest.getPath(), null, null)
+                            .toString());
             try (WorkerProcess worker = WorkerProcess.start("restart-worker", env)) {
                 worker.awaitLine("Database ready", Duration.ofSeconds(120));
                 long until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
                 while (gate.accepted() == 0) {
-                    assertThat(System.nanoTime()).as("the worker reached its Discord log-in").isLessThan(until);
+                    assertThat(System.nanoTime())
+                            .as("the worker reached its Discord log-in")
+                            .isLessThan(until);
                     Thread.sleep(20);
                 }
                 assertThat(worker.lines()).noneMatch(l -> l.contains("worker started"));
@@ -122,17 +131,23 @@ class DatabaseStartUpTest {
                 Optional<Integer> exit = worker.awaitExit(Duration.ofSeconds(60));
                 long sinceStart = worker.age().toMillis();
                 long sinceConnect = firstAccept.get() == 0 ? -1 : (System.nanoTime() - firstAccept.get()) / 1_000_000;
-                System.out.printf("worker against a silent database stopped %d ms after it connected, %d ms after its JVM started%n",
+                System.out.printf(
+                        "worker against a silent database stopped %d ms after it connected, %d ms after its JVM started%n",
                         sinceConnect, sinceStart);
                 assertThat(exit).as("stopped on its own").isPresent();
                 assertThat(exit.get()).isNotZero();
                 assertThat(held).as("it did connect: the database accepted TCP").isNotEmpty();
                 // Measured from its first connection: JVM start-up on a loaded two-core machine is
                 // not the worker's doing (docs/benchmarks.md has the figures from process start).
-                assertThat(sinceConnect).as("ms from its connection to its exit").isLessThan(15_000);
+                assertThat(sinceConnect)
+                        .as("ms from its connection to its exit")
+                        .isLessThan(15_000);
                 worker.awaitLine("timed out", Duration.ofSeconds(10)); // the pump may still be reading the last lines
                 String output = String.join("\n", worker.lines());
-                assertThat(output).contains("127.0.0.1:" + silent.getLocalPort() + "/quietdb").contains("timed out").doesNotContain("s3cret-pw");
+                assertThat(output)
+                        .contains("127.0.0.1:" + silent.getLocalPort() + "/quietdb")
+                        .contains("timed out")
+                        .doesNotContain("s3cret-pw");
             }
         } finally {
             for (Socket s : held) s.close();
@@ -152,11 +167,13 @@ class DatabaseStartUpTest {
             }
             long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (System.nanoTime() < until) {
-                try (PreparedStatement poll = c.prepareStatement("SELECT status, result::text FROM commands WHERE id::text = ?")) {
+                try (PreparedStatement poll =
+                        c.prepareStatement("SELECT status, result::text FROM commands WHERE id::text = ?")) {
                     poll.setString(1, id);
                     try (ResultSet rs = poll.executeQuery()) {
                         rs.next();
-                        if (!rs.getString(1).equals("pending") && !rs.getString(1).equals("processing")) return rs.getString(2);
+                        if (!rs.getString(1).equals("pending")
+                                && !rs.getString(1).equals("processing")) return rs.getString(2);
                     }
                 }
                 Thread.sleep(50);

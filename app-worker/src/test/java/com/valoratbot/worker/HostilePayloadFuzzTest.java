@@ -1,5 +1,7 @@
 package com.valoratbot.worker;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -9,24 +11,20 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.valoratbot.standin.DemoGuild;
 import com.valoratbot.supabase.PostgresQueue;
 import com.valoratbot.supabase.TestDatabase;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.slf4j.LoggerFactory;
-
 import java.lang.management.ManagementFactory;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.slf4j.LoggerFactory;
 
 /**
  * Hostile rows through a real sandbox worker on the dashboard's own table ({@code command_queue}: no
@@ -49,6 +47,7 @@ class HostilePayloadFuzzTest {
      * BigDecimal alone costs seconds.
      */
     private static final long CPU_NANOS_PER_ROW_BOUND = 500_000_000L;
+
     private static final java.lang.management.ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     private static boolean workersThread(String name) {
@@ -69,7 +68,8 @@ class HostilePayloadFuzzTest {
     /** CPU the worker's threads spent since {@code before}; a thread born since counts in full. */
     private static long cpuSince(Map<Long, Long> before) {
         long total = 0;
-        for (Map.Entry<Long, Long> now : workerThreadCpu().entrySet()) total += now.getValue() - before.getOrDefault(now.getKey(), 0L);
+        for (Map.Entry<Long, Long> now : workerThreadCpu().entrySet())
+            total += now.getValue() - before.getOrDefault(now.getKey(), 0L);
         return total;
     }
 
@@ -82,6 +82,7 @@ class HostilePayloadFuzzTest {
             .set("VALORATBOT_MAX_AGE", MAX_AGE.toSeconds() + "s")
             .set("VALORATBOT_GUILD_RATE", "100000") // every row reaches its checks: the rate limit has its own tests
             .beforeStart(HostilePayloadFuzzTest::dashboardTableAndLog);
+
     static final TestDatabase db = sandbox.db();
     private static WorkerApp worker;
 
@@ -143,50 +144,152 @@ class HostilePayloadFuzzTest {
         // Long digit strings in every numeric field (as text: a JSON number is limited by jsonb itself).
         // 250,000 digits is just under the parser's string limit: only the field's own length check stops
         // it from reaching BigDecimal, which would take seconds of CPU on it.
-        for (int n : new int[]{1_000, 100_000, 250_000, 1_000_000}) {
-            rows.add(new Row("amount " + n + " digits", GUILD, "purge", "{" + ch + ",\"amount\":\"" + digits(n, '0') + "\"}", "invalid_payload"));
-            rows.add(new Row("duration " + n + " digits", GUILD, "slowmode", "{" + ch + ",\"duration\":\"" + digits(n, '0') + "\"}", "invalid_payload"));
-            rows.add(new Row("trackId " + n + " digits", GUILD, "removeFromQueue", "{\"trackId\":\"" + digits(n, '0') + "\"}", "invalid_payload"));
-            rows.add(new Row("channelId " + n + " digits", GUILD, "lock", "{\"channelId\":\"" + digits(n, '0') + "\"}", "invalid_payload"));
+        for (int n : new int[] {1_000, 100_000, 250_000, 1_000_000}) {
+            rows.add(new Row(
+                    "amount " + n + " digits",
+                    GUILD,
+                    "purge",
+                    "{" + ch + ",\"amount\":\"" + digits(n, '0') + "\"}",
+                    "invalid_payload"));
+            rows.add(new Row(
+                    "duration " + n + " digits",
+                    GUILD,
+                    "slowmode",
+                    "{" + ch + ",\"duration\":\"" + digits(n, '0') + "\"}",
+                    "invalid_payload"));
+            rows.add(new Row(
+                    "trackId " + n + " digits",
+                    GUILD,
+                    "removeFromQueue",
+                    "{\"trackId\":\"" + digits(n, '0') + "\"}",
+                    "invalid_payload"));
+            rows.add(new Row(
+                    "channelId " + n + " digits",
+                    GUILD,
+                    "lock",
+                    "{\"channelId\":\"" + digits(n, '0') + "\"}",
+                    "invalid_payload"));
         }
-        rows.add(new Row("amount as a 100k-digit JSON number", GUILD, "purge", "{" + ch + ",\"amount\":" + digits(100_000, '0') + "}", "invalid_payload"));
-        rows.add(new Row("hour with a huge exponent", GUILD, "schedule_leaderboard", "{" + ch + ",\"hour\":\"1e999999999\"}", "invalid_payload"));
+        rows.add(new Row(
+                "amount as a 100k-digit JSON number",
+                GUILD,
+                "purge",
+                "{" + ch + ",\"amount\":" + digits(100_000, '0') + "}",
+                "invalid_payload"));
+        rows.add(new Row(
+                "hour with a huge exponent",
+                GUILD,
+                "schedule_leaderboard",
+                "{" + ch + ",\"hour\":\"1e999999999\"}",
+                "invalid_payload"));
         // Huge strings.
-        rows.add(new Row("1 M character message", GUILD, "announce", "{" + ch + ",\"message\":\"" + "x".repeat(1_000_000) + "\"}", "invalid_payload"));
-        rows.add(new Row("200 k character message", GUILD, "announce", "{" + ch + ",\"message\":\"" + "é".repeat(200_000) + "\"}", "invalid_payload"));
-        rows.add(new Row("500 k character field name", GUILD, "lock", "{\"" + "k".repeat(500_000) + "\":1," + ch + "}", "invalid_payload"));
-        rows.add(new Row("100 k element list", GUILD, "announce", "{" + ch + ",\"message\":\"x\",\"allowedMentions\":["
-                + String.join(",", java.util.Collections.nCopies(100_000, "\"users\"")) + "]}", "invalid_payload"));
+        rows.add(new Row(
+                "1 M character message",
+                GUILD,
+                "announce",
+                "{" + ch + ",\"message\":\"" + "x".repeat(1_000_000) + "\"}",
+                "invalid_payload"));
+        rows.add(new Row(
+                "200 k character message",
+                GUILD,
+                "announce",
+                "{" + ch + ",\"message\":\"" + "é".repeat(200_000) + "\"}",
+                "invalid_payload"));
+        rows.add(new Row(
+                "500 k character field name",
+                GUILD,
+                "lock",
+                "{\"" + "k".repeat(500_000) + "\":1," + ch + "}",
+                "invalid_payload"));
+        rows.add(new Row(
+                "100 k element list",
+                GUILD,
+                "announce",
+                "{" + ch + ",\"message\":\"x\",\"allowedMentions\":["
+                        + String.join(",", java.util.Collections.nCopies(100_000, "\"users\"")) + "]}",
+                "invalid_payload"));
         // Deep nesting.
-        rows.add(new Row("embed nested 5,000 deep", GUILD, "announce", "{" + ch + ",\"embed\":" + nested(5_000) + "}", "invalid_payload"));
-        rows.add(new Row("objects nested 1,000 deep", GUILD, "announce", "{" + ch + ",\"embed\":" + "{\"a\":".repeat(1_000) + "1" + "}".repeat(1_000) + "}", "invalid_payload"));
+        rows.add(new Row(
+                "embed nested 5,000 deep",
+                GUILD,
+                "announce",
+                "{" + ch + ",\"embed\":" + nested(5_000) + "}",
+                "invalid_payload"));
+        rows.add(new Row(
+                "objects nested 1,000 deep",
+                GUILD,
+                "announce",
+                "{" + ch + ",\"embed\":" + "{\"a\":".repeat(1_000) + "1" + "}".repeat(1_000) + "}",
+                "invalid_payload"));
         // Odd Unicode digits, in ids and numbers.
-        for (char zero : new char[]{'０', '٠', '۰', '०', '০'}) {
-            rows.add(new Row("channelId in script " + (int) zero, GUILD, "lock", "{\"channelId\":\"" + spelt(GENERAL, zero) + "\"}", "invalid_payload"));
-            rows.add(new Row("guild_id in script " + (int) zero, spelt(GUILD, zero), "listTextChannels", "{}", "invalid_payload"));
-            rows.add(new Row("amount in script " + (int) zero, GUILD, "purge", "{" + ch + ",\"amount\":\"" + spelt("50", zero) + "\"}", "invalid_payload"));
+        for (char zero : new char[] {'０', '٠', '۰', '०', '০'}) {
+            rows.add(new Row(
+                    "channelId in script " + (int) zero,
+                    GUILD,
+                    "lock",
+                    "{\"channelId\":\"" + spelt(GENERAL, zero) + "\"}",
+                    "invalid_payload"));
+            rows.add(new Row(
+                    "guild_id in script " + (int) zero,
+                    spelt(GUILD, zero),
+                    "listTextChannels",
+                    "{}",
+                    "invalid_payload"));
+            rows.add(new Row(
+                    "amount in script " + (int) zero,
+                    GUILD,
+                    "purge",
+                    "{" + ch + ",\"amount\":\"" + spelt("50", zero) + "\"}",
+                    "invalid_payload"));
         }
-        rows.add(new Row("channelId in mathematical bold", GUILD, "lock", "{\"channelId\":\"" + mathBoldDigits(GENERAL) + "\"}", "invalid_payload"));
+        rows.add(new Row(
+                "channelId in mathematical bold",
+                GUILD,
+                "lock",
+                "{\"channelId\":\"" + mathBoldDigits(GENERAL) + "\"}",
+                "invalid_payload"));
         // Non-canonical ids.
-        for (String g : new String[]{" " + GUILD, GUILD + " ", "0" + GUILD, "+" + GUILD, GUILD + "\u200b", "-" + GUILD, ""}) {
+        for (String g :
+                new String[] {" " + GUILD, GUILD + " ", "0" + GUILD, "+" + GUILD, GUILD + "\u200b", "-" + GUILD, ""}) {
             rows.add(new Row("guild_id '" + g + "'", g, "lock", "{" + ch + "}", "invalid_payload"));
         }
-        rows.add(new Row("channelId with a leading zero", GUILD, "lock", "{\"channelId\":\"0" + GENERAL + "\"}", "invalid_payload"));
+        rows.add(new Row(
+                "channelId with a leading zero",
+                GUILD,
+                "lock",
+                "{\"channelId\":\"0" + GENERAL + "\"}",
+                "invalid_payload"));
         // Shapes and times.
         rows.add(new Row("payload is a list", GUILD, "lock", "[1,2,3]", "invalid_payload"));
         rows.add(new Row("payload is a string", GUILD, "lock", "\"" + "z".repeat(100_000) + "\"", "invalid_payload"));
-        rows.add(new Row("year +999999999", GUILD, "schedule_announce", "{" + ch + ",\"message\":\"x\",\"scheduledFor\":\"+999999999-12-31T23:59\"}", "invalid_payload"));
+        rows.add(new Row(
+                "year +999999999",
+                GUILD,
+                "schedule_announce",
+                "{" + ch + ",\"message\":\"x\",\"scheduledFor\":\"+999999999-12-31T23:59\"}",
+                "invalid_payload"));
         rows.add(new Row("unknown action of 100 k characters", GUILD, "x".repeat(100_000), "{}", "unknown_action"));
         // Anonymous mass mention on the dashboard's table.
-        rows.add(new Row("anonymous @everyone", GUILD, "announce", "{" + ch + ",\"message\":\"@everyone\",\"allowedMentions\":[\"everyone\"]}", "forbidden"));
+        rows.add(new Row(
+                "anonymous @everyone",
+                GUILD,
+                "announce",
+                "{" + ch + ",\"message\":\"@everyone\",\"allowedMentions\":[\"everyone\"]}",
+                "forbidden"));
         // Random junk: seeded, so a failure can be replayed.
         Random random = new Random(9);
         for (int i = 0; i < 20; i++) {
             StringBuilder junk = new StringBuilder();
             int len = 1 + random.nextInt(50_000);
-            for (int j = 0; j < len; j++) junk.append((char) (0x20 + random.nextInt(0x2FF))); // ASCII, Latin, and combining marks
+            for (int j = 0; j < len; j++)
+                junk.append((char) (0x20 + random.nextInt(0x2FF))); // ASCII, Latin, and combining marks
             String text = junk.toString().replace("\\", "").replace("\"", "");
-            rows.add(new Row("random amount " + i, GUILD, "purge", "{" + ch + ",\"amount\":\"" + text + "\"}", "invalid_payload"));
+            rows.add(new Row(
+                    "random amount " + i,
+                    GUILD,
+                    "purge",
+                    "{" + ch + ",\"amount\":\"" + text + "\"}",
+                    "invalid_payload"));
         }
         return rows;
     }
@@ -198,16 +301,21 @@ class HostilePayloadFuzzTest {
     @Test
     void everyHostileRowEndsDoneOrErrorWithinItsMaximumAgeAndCheaply() throws Exception {
         List<Row> rows = hostileRows();
-        assertThat(THREADS.isThreadCpuTimeSupported()).as("per-thread CPU time on this JVM").isTrue();
+        assertThat(THREADS.isThreadCpuTimeSupported())
+                .as("per-thread CPU time on this JVM")
+                .isTrue();
         THREADS.setThreadCpuTimeEnabled(true);
         long totalCpu = 0;
         long worstCpu = 0;
         String worst = "";
-        try (Connection c = db.connect(); PreparedStatement insert = c.prepareStatement(
-                "INSERT INTO command_queue (guild_id, action, payload) VALUES (?, ?, ?::jsonb) RETURNING id");
-             PreparedStatement status = c.prepareStatement("SELECT status, result::text FROM command_queue WHERE id = ?")) {
+        try (Connection c = db.connect();
+                PreparedStatement insert = c.prepareStatement(
+                        "INSERT INTO command_queue (guild_id, action, payload) VALUES (?, ?, ?::jsonb) RETURNING id");
+                PreparedStatement status =
+                        c.prepareStatement("SELECT status, result::text FROM command_queue WHERE id = ?")) {
             // Unmeasured warm-up: the first rows pay for class loading and JIT, which is not what is measured.
-            List<Row> warmUp = List.of(new Row("warm-up", GUILD, "listTextChannels", "{}", null),
+            List<Row> warmUp = List.of(
+                    new Row("warm-up", GUILD, "listTextChannels", "{}", null),
                     new Row("warm-up", GUILD, "purge", "{\"channelId\":\"" + GENERAL + "\",\"amount\":\"x\"}", null),
                     new Row("warm-up", GUILD, "nope", "{}", null));
             for (Row row : warmUp) {
@@ -217,7 +325,8 @@ class HostilePayloadFuzzTest {
                 insert.executeQuery().close();
             }
             long warmDeadline = System.nanoTime() + MAX_AGE.toNanos();
-            while (db.count("SELECT count(*) FROM command_queue WHERE status IN ('pending', 'processing')") > 0 && System.nanoTime() < warmDeadline) {
+            while (db.count("SELECT count(*) FROM command_queue WHERE status IN ('pending', 'processing')") > 0
+                    && System.nanoTime() < warmDeadline) {
                 Thread.sleep(20);
             }
             for (Row row : rows) {
@@ -252,31 +361,46 @@ class HostilePayloadFuzzTest {
                     worst = row.label();
                 }
 
-                assertThat(finalStatus).as(row.label() + " ends within the maximum age").isEqualTo("error");
+                assertThat(finalStatus)
+                        .as(row.label() + " ends within the maximum age")
+                        .isEqualTo("error");
                 JsonNode json = JSON.readTree(result);
                 // Over the queue's payload limit, a row is refused by size in SQL before any parsing:
                 // asked of the stored row with the claim's own measure (QueueSql), not guessed here.
-                boolean tooLarge = (Boolean) db.value("SELECT pg_column_size(payload) > ? OR octet_length(payload::text) > ? FROM command_queue WHERE id = ?",
-                        PostgresQueue.DEFAULT_MAX_PAYLOAD_BYTES, PostgresQueue.DEFAULT_MAX_PAYLOAD_BYTES, id);
-                assertThat(json.get("code").asText()).as(row.label() + ": " + json).isEqualTo(tooLarge ? "payload_too_large" : row.expectedCode());
-                assertThat(json.get("reason").asText()).as(row.label()).isNotBlank().hasSizeLessThan(2_000);
+                boolean tooLarge = (Boolean) db.value(
+                        "SELECT pg_column_size(payload) > ? OR octet_length(payload::text) > ? FROM command_queue WHERE id = ?",
+                        PostgresQueue.DEFAULT_MAX_PAYLOAD_BYTES,
+                        PostgresQueue.DEFAULT_MAX_PAYLOAD_BYTES,
+                        id);
+                assertThat(json.get("code").asText())
+                        .as(row.label() + ": " + json)
+                        .isEqualTo(tooLarge ? "payload_too_large" : row.expectedCode());
+                assertThat(json.get("reason").asText())
+                        .as(row.label())
+                        .isNotBlank()
+                        .hasSizeLessThan(2_000);
                 assertThat(cpu).as(row.label() + ": worker threads' CPU ns").isLessThan(CPU_NANOS_PER_ROW_BOUND);
             }
         }
-        System.out.printf("hostile fuzz: %d rows, worker threads' CPU %d ms in all (%.1f ms/row), worst %.1f ms (%s)%n",
+        System.out.printf(
+                "hostile fuzz: %d rows, worker threads' CPU %d ms in all (%.1f ms/row), worst %.1f ms (%s)%n",
                 rows.size(), totalCpu / 1_000_000, totalCpu / 1e6 / rows.size(), worstCpu / 1e6, worst);
-        assertThat(db.count("SELECT count(*) FROM command_queue WHERE status IN ('pending', 'processing')")).isZero();
+        assertThat(db.count("SELECT count(*) FROM command_queue WHERE status IN ('pending', 'processing')"))
+                .isZero();
     }
 
     /** Its own hostile rows first, so it does not depend on the order JUnit runs the methods in. */
     @Test
     void aRealCommandStillRunsAfterTheHostileOnes() throws Exception {
-        List<Row> worst = hostileRows().stream().filter(r -> r.payload().length() >= 1_000_000 || r.label().contains("nested")).toList();
+        List<Row> worst = hostileRows().stream()
+                .filter(r -> r.payload().length() >= 1_000_000 || r.label().contains("nested"))
+                .toList();
         assertThat(worst).hasSizeGreaterThanOrEqualTo(4);
         List<Long> hostile = new ArrayList<>();
         long id;
-        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO command_queue (guild_id, action, payload) VALUES (?, ?, ?::jsonb) RETURNING id")) {
+        try (Connection c = db.connect();
+                PreparedStatement ps = c.prepareStatement(
+                        "INSERT INTO command_queue (guild_id, action, payload) VALUES (?, ?, ?::jsonb) RETURNING id")) {
             for (Row row : worst) {
                 ps.setString(1, row.guildId());
                 ps.setString(2, row.action());
@@ -297,20 +421,31 @@ class HostilePayloadFuzzTest {
         long deadline = System.nanoTime() + MAX_AGE.toNanos();
         String all = hostile.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(",", "{", "}"));
         while ((!"done".equals(db.value("SELECT status FROM command_queue WHERE id = ?", id))
-                || db.count("SELECT count(*) FROM command_queue WHERE id = ANY(?::bigint[]) AND status IN ('pending', 'processing')", all) > 0)
+                        || db.count(
+                                        "SELECT count(*) FROM command_queue WHERE id = ANY(?::bigint[]) AND status IN ('pending', 'processing')",
+                                        all)
+                                > 0)
                 && System.nanoTime() < deadline) Thread.sleep(50);
 
-        assertThat(db.value("SELECT status FROM command_queue WHERE id = ?", id)).isEqualTo("done");
-        for (long h : hostile) assertThat(db.value("SELECT status FROM command_queue WHERE id = ?", h)).as("hostile row " + h).isEqualTo("error");
+        assertThat(db.value("SELECT status FROM command_queue WHERE id = ?", id))
+                .isEqualTo("done");
+        for (long h : hostile)
+            assertThat(db.value("SELECT status FROM command_queue WHERE id = ?", h))
+                    .as("hostile row " + h)
+                    .isEqualTo("error");
     }
 
     @Test
     void theWorkerSaysOnceAtStartUpThatTheTableCannotNameARequester() {
         List<ILoggingEvent> warnings = log.list.stream()
-                .filter(e -> e.getLevel() == Level.WARN && e.getFormattedMessage().contains("requested_by")).toList();
+                .filter(e ->
+                        e.getLevel() == Level.WARN && e.getFormattedMessage().contains("requested_by"))
+                .toList();
 
         assertThat(warnings).hasSize(1);
-        assertThat(warnings.getFirst().getFormattedMessage()).contains("public.command_queue").contains("anonymous")
+        assertThat(warnings.getFirst().getFormattedMessage())
+                .contains("public.command_queue")
+                .contains("anonymous")
                 .contains("VALORATBOT_ANONYMOUS_ROWS=all-but-mass-mentions");
     }
 }

@@ -54,7 +54,8 @@ final class LaggingProxy implements AutoCloseable {
     }
 
     private static void copy(Socket from, Socket to) {
-        try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+        try (InputStream in = from.getInputStream();
+                OutputStream out = to.getOutputStream()) {
             in.transferTo(out);
         } catch (IOException ignored) {
             // a side closed
@@ -67,7 +68,8 @@ final class LaggingProxy implements AutoCloseable {
         byte[] buffer = new byte[64 * 1024];
         try (InputStream in = from.getInputStream()) {
             int n;
-            while ((n = in.read(buffer)) >= 0) late.add(new Chunk(System.nanoTime() + lagNanos, Arrays.copyOf(buffer, n)));
+            while ((n = in.read(buffer)) >= 0)
+                late.add(new Chunk(System.nanoTime() + lagNanos, Arrays.copyOf(buffer, n)));
         } catch (IOException ignored) {
             // a side closed
         }

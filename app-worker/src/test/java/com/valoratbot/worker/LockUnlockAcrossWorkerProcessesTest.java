@@ -1,16 +1,14 @@
 package com.valoratbot.worker;
 
+import static com.valoratbot.standin.Permissions.SEND_MESSAGES;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.valoratbot.standin.DemoGuild;
 import com.valoratbot.standin.DiscordStandIn;
 import com.valoratbot.standin.RecordedRequest;
 import com.valoratbot.standin.StandInOverwrite;
 import com.valoratbot.supabase.TestDatabase;
 import com.valoratbot.testing.TestStandIn;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -21,9 +19,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-
-import static com.valoratbot.standin.Permissions.SEND_MESSAGES;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Issue 10's lock inversion, reproduced the way it was found: two worker processes (each its own
@@ -55,16 +54,20 @@ class LockUnlockAcrossWorkerProcessesTest {
         standIn = discord.standIn();
         db.open().close(); // migrated before the workers race to do it
         // Test instrumentation: which worker claimed which command (claims rows go once completed).
-        db.execute("CREATE TABLE claim_log (command_id text, worker_id text, at timestamptz DEFAULT clock_timestamp())");
+        db.execute(
+                "CREATE TABLE claim_log (command_id text, worker_id text, at timestamptz DEFAULT clock_timestamp())");
         db.execute("""
                 CREATE FUNCTION log_claim() RETURNS trigger LANGUAGE plpgsql AS $$
                 BEGIN INSERT INTO public.claim_log (command_id, worker_id) VALUES (NEW.command_id, NEW.worker_id); RETURN NEW; END $$""");
-        db.execute("CREATE TRIGGER log_claim AFTER INSERT ON valoratbot.claims FOR EACH ROW EXECUTE FUNCTION log_claim()");
+        db.execute(
+                "CREATE TRIGGER log_claim AFTER INSERT ON valoratbot.claims FOR EACH ROW EXECUTE FUNCTION log_claim()");
         // Worker 2's gateway lags 100 ms behind REST: its cache is stale whenever it claims a
         // command right after worker 1 changed the channel, as in the issue's 4-worker run.
         laggingGateway = new LaggingProxy(standIn.port(), Duration.ofMillis(100));
         for (int i = 1; i <= 2; i++) {
-            String gateway = i == 1 ? standIn.gatewayUrl() : standIn.gatewayUrl().replace(":" + standIn.port() + "/", ":" + laggingGateway.port() + "/");
+            String gateway = i == 1
+                    ? standIn.gatewayUrl()
+                    : standIn.gatewayUrl().replace(":" + standIn.port() + "/", ":" + laggingGateway.port() + "/");
             Map<String, String> env = WorkerProcess.env(standIn.restBaseUrl(), gateway, db.jdbcUrl());
             env.put("VALORATBOT_GUILD_RATE", "100000"); // the test's pace, not the per-guild limit, is under test
             env.put("VALORATBOT_POLL_INTERVAL", "200ms");
@@ -91,14 +94,18 @@ class LockUnlockAcrossWorkerProcessesTest {
                 if (afterLock.isEmpty() || (afterLock.get().deny() & SEND_MESSAGES) == 0) {
                     failures.add("pair " + pair + ": after lock " + lock + " @everyone may still send: " + afterLock);
                 }
-                if (writesFor(lock) != 1) failures.add("pair " + pair + ": lock " + lock + " made " + writesFor(lock) + " writes to Discord");
+                if (writesFor(lock) != 1)
+                    failures.add("pair " + pair + ": lock " + lock + " made " + writesFor(lock) + " writes to Discord");
 
                 String unlock = runToCompletion(c, "unlock");
                 Optional<StandInOverwrite> afterUnlock = everyone();
                 if (!afterUnlock.equals(unlocked)) {
-                    failures.add("pair " + pair + ": after unlock " + unlock + " @everyone's overwrite is " + afterUnlock + ", not " + unlocked);
+                    failures.add("pair " + pair + ": after unlock " + unlock + " @everyone's overwrite is "
+                            + afterUnlock + ", not " + unlocked);
                 }
-                if (writesFor(unlock) != 1) failures.add("pair " + pair + ": unlock " + unlock + " made " + writesFor(unlock) + " writes to Discord");
+                if (writesFor(unlock) != 1)
+                    failures.add("pair " + pair + ": unlock " + unlock + " made " + writesFor(unlock)
+                            + " writes to Discord");
             }
         }
         double seconds = (System.nanoTime() - started) / 1e9;
@@ -106,13 +113,17 @@ class LockUnlockAcrossWorkerProcessesTest {
         long handoffs = db.count("""
                 SELECT count(*) FROM (SELECT worker_id, lag(worker_id) OVER (ORDER BY at) AS previous FROM claim_log) x
                 WHERE previous IS NOT NULL AND previous <> worker_id""");
-        System.out.printf("lock/unlock across 2 worker processes: %d pairs in %.1f s (%.1f ms per command), per worker %s, %d hand-offs%n",
+        System.out.printf(
+                "lock/unlock across 2 worker processes: %d pairs in %.1f s (%.1f ms per command), per worker %s, %d hand-offs%n",
                 PAIRS, seconds, seconds * 1000 / (2.0 * PAIRS), perWorker, handoffs);
 
         assertThat(failures).isEmpty();
-        assertThat(db.count("SELECT count(*) FROM commands WHERE status <> 'done'")).isZero();
+        assertThat(db.count("SELECT count(*) FROM commands WHERE status <> 'done'"))
+                .isZero();
         assertThat(perWorker).as("both workers ran commands").hasSize(2);
-        assertThat(handoffs).as("the channel changed hands between workers often").isGreaterThan(PAIRS / 10);
+        assertThat(handoffs)
+                .as("the channel changed hands between workers often")
+                .isGreaterThan(PAIRS / 10);
     }
 
     private static Optional<StandInOverwrite> everyone() {
@@ -146,18 +157,22 @@ class LockUnlockAcrossWorkerProcessesTest {
             }
         }
         long until = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        try (PreparedStatement poll = c.prepareStatement("SELECT status, result::text FROM commands WHERE id::text = ?")) {
+        try (PreparedStatement poll =
+                c.prepareStatement("SELECT status, result::text FROM commands WHERE id::text = ?")) {
             poll.setString(1, id);
             while (true) {
                 try (ResultSet rs = poll.executeQuery()) {
                     rs.next();
                     String status = rs.getString(1);
                     if (status.equals("done") || status.equals("error")) {
-                        assertThat(status + " " + rs.getString(2)).as(action + " " + id).isEqualTo("done {\"ok\": true}");
+                        assertThat(status + " " + rs.getString(2))
+                                .as(action + " " + id)
+                                .isEqualTo("done {\"ok\": true}");
                         return id;
                     }
                 }
-                if (System.nanoTime() > until) throw new AssertionError(action + " " + id + " still not finished after 20 s");
+                if (System.nanoTime() > until)
+                    throw new AssertionError(action + " " + id + " still not finished after 20 s");
                 Thread.sleep(2);
             }
         }

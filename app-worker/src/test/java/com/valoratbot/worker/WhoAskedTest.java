@@ -1,5 +1,7 @@
 package com.valoratbot.worker;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -9,16 +11,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.valoratbot.standin.DemoGuild;
 import com.valoratbot.standin.DiscordStandIn;
 import com.valoratbot.supabase.TestDatabase;
+import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.LoggerFactory;
-
-import java.time.Duration;
-import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Who asked, on the guide's table ({@code commands}, with {@code requested_by}) in a sandbox worker:
@@ -39,6 +38,7 @@ class WhoAskedTest {
                 log.start();
                 ((Logger) LoggerFactory.getLogger(com.valoratbot.library.Valoratbot.class)).addAppender(log);
             });
+
     static final TestDatabase db = sandbox.db();
     private static WorkerApp worker;
     private static DiscordStandIn standIn;
@@ -56,11 +56,16 @@ class WhoAskedTest {
 
     /** Inserts a row as a dashboard would and waits for its result. */
     private static JsonNode run(String guild, String action, String payload, String requestedBy) throws Exception {
-        String id = (String) db.value("INSERT INTO commands (guild_id, action, payload, requested_by) VALUES (?, ?, ?::jsonb, ?) RETURNING id::text",
-                guild, action, payload, requestedBy);
+        String id = (String) db.value(
+                "INSERT INTO commands (guild_id, action, payload, requested_by) VALUES (?, ?, ?::jsonb, ?) RETURNING id::text",
+                guild,
+                action,
+                payload,
+                requestedBy);
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (System.nanoTime() < deadline) {
-            List<Object> r = db.query("SELECT status, result::text FROM commands WHERE id = ?::uuid", id).getFirst();
+            List<Object> r = db.query("SELECT status, result::text FROM commands WHERE id = ?::uuid", id)
+                    .getFirst();
             if ("done".equals(r.get(0)) || "error".equals(r.get(0))) return JSON.readTree((String) r.get(1));
             Thread.sleep(20);
         }
@@ -72,14 +77,18 @@ class WhoAskedTest {
         standIn.state().guild(DemoGuild.GUILD_ID).textChannel(id, name);
         // The channel reaches JDA's cache over the gateway; the access check reads that cache.
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (worker.get(com.valoratbot.discord.DiscordGateway.class).jda().getTextChannelById(id) == null && System.nanoTime() < deadline) {
+        while (worker.get(com.valoratbot.discord.DiscordGateway.class).jda().getTextChannelById(id) == null
+                && System.nanoTime() < deadline) {
             Thread.sleep(10);
         }
         return Long.toString(id);
     }
 
     private static boolean locked(String channel) {
-        return standIn.state().channel(Long.parseLong(channel)).overwrite(DemoGuild.GUILD_ID).isPresent();
+        return standIn.state()
+                .channel(Long.parseLong(channel))
+                .overwrite(DemoGuild.GUILD_ID)
+                .isPresent();
     }
 
     @Test
@@ -95,11 +104,15 @@ class WhoAskedTest {
 
     @Test
     void anotherBotAsRequesterIsForbidden() throws Exception {
-        JsonNode result = run(GUILD, "slowmode", "{\"channelId\":\"" + DemoGuild.GENERAL_ID + "\",\"duration\":21600}",
+        JsonNode result = run(
+                GUILD,
+                "slowmode",
+                "{\"channelId\":\"" + DemoGuild.GENERAL_ID + "\",\"duration\":21600}",
                 Long.toString(DemoGuild.HELPERBOT_ID));
 
         assertThat(result.get("code").asText()).isEqualTo("forbidden");
-        assertThat(standIn.state().channel(DemoGuild.GENERAL_ID).rateLimitPerUser()).isZero();
+        assertThat(standIn.state().channel(DemoGuild.GENERAL_ID).rateLimitPerUser())
+                .isZero();
     }
 
     @Test
@@ -127,19 +140,28 @@ class WhoAskedTest {
 
     @Test
     void anAnonymousEveryonePingIsForbiddenAndAMemberWithoutMentionEveryoneIsToo() throws Exception {
-        String payload = "{\"channelId\":\"" + DemoGuild.ANNONCES_ID + "\",\"message\":\"@everyone\",\"allowedMentions\":[\"everyone\"]}";
+        String payload = "{\"channelId\":\"" + DemoGuild.ANNONCES_ID
+                + "\",\"message\":\"@everyone\",\"allowedMentions\":[\"everyone\"]}";
         int before = standIn.state().messages(DemoGuild.ANNONCES_ID).size();
 
         assertThat(run(GUILD, "announce", payload, null).get("code").asText()).isEqualTo("forbidden");
-        assertThat(run(GUILD, "announce", payload, Long.toString(DemoGuild.ALICE_ID)).get("code").asText()).isEqualTo("forbidden");
+        assertThat(run(GUILD, "announce", payload, Long.toString(DemoGuild.ALICE_ID))
+                        .get("code")
+                        .asText())
+                .isEqualTo("forbidden");
         assertThat(standIn.state().messages(DemoGuild.ANNONCES_ID)).hasSize(before);
 
-        assertThat(run(GUILD, "announce", payload, Long.toString(DemoGuild.ADMIN_ID)).get("ok").asBoolean()).isTrue();
+        assertThat(run(GUILD, "announce", payload, Long.toString(DemoGuild.ADMIN_ID))
+                        .get("ok")
+                        .asBoolean())
+                .isTrue();
         assertThat(standIn.state().messages(DemoGuild.ANNONCES_ID)).hasSize(before + 1);
     }
 
     @Test
     void aTableThatNamesItsRequesterGetsNoStartUpWarning() {
-        assertThat(log.list).noneMatch(e -> e.getLevel() == Level.WARN && e.getFormattedMessage().contains("requested_by"));
+        assertThat(log.list)
+                .noneMatch(e ->
+                        e.getLevel() == Level.WARN && e.getFormattedMessage().contains("requested_by"));
     }
 }

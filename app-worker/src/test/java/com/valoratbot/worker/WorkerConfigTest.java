@@ -1,18 +1,17 @@
 package com.valoratbot.worker;
 
-import com.valoratbot.core.text.Language;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.valoratbot.core.text.Language;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class WorkerConfigTest {
 
@@ -37,9 +36,12 @@ class WorkerConfigTest {
     void withoutATokenOutsideTheSandboxTheErrorNamesBothWaysForward() {
         assertThatThrownBy(() -> WorkerConfig.from(Settings.of(Map.of()), false))
                 .isInstanceOf(WorkerConfig.MissingTokenException.class)
-                .hasMessageContaining("DISCORD_TOKEN").hasMessageContaining("--sandbox");
+                .hasMessageContaining("DISCORD_TOKEN")
+                .hasMessageContaining("--sandbox");
         assertThat(WorkerConfig.from(Settings.of(Map.of()), true).sandbox()).isTrue();
-        assertThat(WorkerConfig.from(Settings.of(Map.of("VALORATBOT_SANDBOX", "yes")), false).sandbox()).isTrue();
+        assertThat(WorkerConfig.from(Settings.of(Map.of("VALORATBOT_SANDBOX", "yes")), false)
+                        .sandbox())
+                .isTrue();
     }
 
     @Test
@@ -60,15 +62,21 @@ class WorkerConfigTest {
 
     @Test
     void aBadValueStopsStartUpWithAMessageNamingTheKey() {
-        assertThatThrownBy(() -> WorkerConfig.from(Settings.of(Map.of("DISCORD_TOKEN", "t", "VALORATBOT_MAX_AGE", "soon")), false))
-                .hasMessageContaining("VALORATBOT_MAX_AGE").hasMessageContaining("soon");
-        assertThatThrownBy(() -> WorkerConfig.from(Settings.of(Map.of("DISCORD_TOKEN", "t", "VALORATBOT_MAX_PURGE", "0")), false))
+        assertThatThrownBy(() -> WorkerConfig.from(
+                        Settings.of(Map.of("DISCORD_TOKEN", "t", "VALORATBOT_MAX_AGE", "soon")), false))
+                .hasMessageContaining("VALORATBOT_MAX_AGE")
+                .hasMessageContaining("soon");
+        assertThatThrownBy(() -> WorkerConfig.from(
+                        Settings.of(Map.of("DISCORD_TOKEN", "t", "VALORATBOT_MAX_PURGE", "0")), false))
                 .hasMessageContaining("VALORATBOT_MAX_PURGE");
-        assertThatThrownBy(() -> WorkerConfig.from(Settings.of(Map.of("DISCORD_TOKEN", "t", "VALORATBOT_LANGUAGE", "de")), false))
+        assertThatThrownBy(() -> WorkerConfig.from(
+                        Settings.of(Map.of("DISCORD_TOKEN", "t", "VALORATBOT_LANGUAGE", "de")), false))
                 .hasMessageContaining("fr or en");
-        assertThatThrownBy(() -> WorkerConfig.from(Settings.of(Map.of("DISCORD_TOKEN", "t", "VALORATBOT_TIMEZONE", "Paris")), false))
+        assertThatThrownBy(() -> WorkerConfig.from(
+                        Settings.of(Map.of("DISCORD_TOKEN", "t", "VALORATBOT_TIMEZONE", "Paris")), false))
                 .hasMessageContaining("VALORATBOT_TIMEZONE");
-        assertThatThrownBy(() -> WorkerConfig.from(Settings.of(Map.of("DISCORD_TOKEN", "t", "VALORATBOT_LEASE", "1s")), false))
+        assertThatThrownBy(() ->
+                        WorkerConfig.from(Settings.of(Map.of("DISCORD_TOKEN", "t", "VALORATBOT_LEASE", "1s")), false))
                 .hasMessageContaining("VALORATBOT_LEASE");
     }
 
@@ -80,22 +88,33 @@ class WorkerConfigTest {
         WorkerConfig sandbox = WorkerConfig.from(Settings.of(Map.of()), true);
         assertThat(sandbox.musicLocalFiles()).isTrue();
         assertThat(sandbox.musicPrivateUrls()).isTrue();
-        assertThat(WorkerConfig.from(Settings.of(Map.of("DISCORD_TOKEN", "t", "VALORATBOT_MUSIC_PRIVATE_URLS", "true")), false)
-                .musicPrivateUrls()).isTrue();
+        assertThat(WorkerConfig.from(
+                                Settings.of(Map.of("DISCORD_TOKEN", "t", "VALORATBOT_MUSIC_PRIVATE_URLS", "true")),
+                                false)
+                        .musicPrivateUrls())
+                .isTrue();
     }
 
     @Test
     void aMisspeltSettingIsRefusedRatherThanIgnored() {
-        assertThatThrownBy(() -> WorkerConfig.from(Settings.of(Map.of("DISCORD_TOKEN", "t", "VALORATBOT_MAX_AEG", "30s")), false))
-                .hasMessageContaining("unknown setting VALORATBOT_MAX_AEG").hasMessageContaining("VALORATBOT_MAX_AGE");
-        assertThat(WorkerConfig.from(Settings.of(Map.of("DISCORD_TOKEN", "t", "VALORATBOT_DATA_DIR", "/tmp/x", "PATH", "/bin")), false)).isNotNull();
+        assertThatThrownBy(() -> WorkerConfig.from(
+                        Settings.of(Map.of("DISCORD_TOKEN", "t", "VALORATBOT_MAX_AEG", "30s")), false))
+                .hasMessageContaining("unknown setting VALORATBOT_MAX_AEG")
+                .hasMessageContaining("VALORATBOT_MAX_AGE");
+        assertThat(WorkerConfig.from(
+                        Settings.of(Map.of("DISCORD_TOKEN", "t", "VALORATBOT_DATA_DIR", "/tmp/x", "PATH", "/bin")),
+                        false))
+                .isNotNull();
     }
 
     @Test
     void settingsReadByTheLauncherScriptAreKnownToo() {
         // ./valoratbot reads these before the JVM starts; an operator exports them beside the worker's own.
-        assertThat(WorkerConfig.from(Settings.of(Map.of("DISCORD_TOKEN", "t", "VALORATBOT_AOT", "off",
-                "VALORATBOT_JAVA_OPTS", "-Xmx512m")), false)).isNotNull();
+        assertThat(WorkerConfig.from(
+                        Settings.of(Map.of(
+                                "DISCORD_TOKEN", "t", "VALORATBOT_AOT", "off", "VALORATBOT_JAVA_OPTS", "-Xmx512m")),
+                        false))
+                .isNotNull();
     }
 
     @Test
@@ -125,15 +144,27 @@ class WorkerConfigTest {
 
     @Test
     void anonymousRowsAndScheduleLimitsAreReadAndCheckedAtStartUp() {
-        WorkerConfig c = WorkerConfig.from(Settings.of(Map.of("DISCORD_TOKEN", "t", "VALORATBOT_ANONYMOUS_ROWS", " Read-Only ",
-                "VALORATBOT_MAX_PENDING_SCHEDULES", "5", "VALORATBOT_SCHEDULE_HORIZON", "30d")), false);
+        WorkerConfig c = WorkerConfig.from(
+                Settings.of(Map.of(
+                        "DISCORD_TOKEN",
+                        "t",
+                        "VALORATBOT_ANONYMOUS_ROWS",
+                        " Read-Only ",
+                        "VALORATBOT_MAX_PENDING_SCHEDULES",
+                        "5",
+                        "VALORATBOT_SCHEDULE_HORIZON",
+                        "30d")),
+                false);
         assertThat(c.anonymousRows()).isEqualTo(com.valoratbot.core.run.AnonymousRows.READ_ONLY);
         assertThat(c.maxPendingSchedules()).isEqualTo(5);
         assertThat(c.scheduleHorizon()).isEqualTo(Duration.ofDays(30));
 
-        assertThatThrownBy(() -> WorkerConfig.from(Settings.of(Map.of("DISCORD_TOKEN", "t", "VALORATBOT_ANONYMOUS_ROWS", "nobody")), false))
-                .hasMessageContaining("VALORATBOT_ANONYMOUS_ROWS").hasMessageContaining("read-only");
-        assertThatThrownBy(() -> WorkerConfig.from(Settings.of(Map.of("DISCORD_TOKEN", "t", "VALORATBOT_SCHEDULE_HORIZON", "36500d")), false))
+        assertThatThrownBy(() -> WorkerConfig.from(
+                        Settings.of(Map.of("DISCORD_TOKEN", "t", "VALORATBOT_ANONYMOUS_ROWS", "nobody")), false))
+                .hasMessageContaining("VALORATBOT_ANONYMOUS_ROWS")
+                .hasMessageContaining("read-only");
+        assertThatThrownBy(() -> WorkerConfig.from(
+                        Settings.of(Map.of("DISCORD_TOKEN", "t", "VALORATBOT_SCHEDULE_HORIZON", "36500d")), false))
                 .hasMessageContaining("VALORATBOT_SCHEDULE_HORIZON");
     }
 }

@@ -41,7 +41,9 @@ final class WorkerProcess implements AutoCloseable {
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), WorkerApp.class.getName()));
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         Map<String, String> environment = pb.environment();
-        environment.keySet().removeIf(k -> k.startsWith("VALORATBOT_") || k.startsWith("DATABASE_") || k.startsWith("DISCORD_"));
+        environment
+                .keySet()
+                .removeIf(k -> k.startsWith("VALORATBOT_") || k.startsWith("DATABASE_") || k.startsWith("DISCORD_"));
         environment.putAll(env);
         try {
             return new WorkerProcess(name, pb.start());
@@ -54,9 +56,13 @@ final class WorkerProcess implements AutoCloseable {
     private static List<String> launcherFlags() {
         Path options = Path.of("..", "jvm.options");
         try {
-            return Files.readAllLines(options).stream().map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
+            return Files.readAllLines(options).stream()
+                    .map(String::strip)
+                    .filter(l -> !l.isEmpty() && !l.startsWith("#"))
+                    .toList();
         } catch (IOException e) {
-            throw new IllegalStateException("cannot read " + options.toAbsolutePath() + " (tests run from the module's directory)", e);
+            throw new IllegalStateException(
+                    "cannot read " + options.toAbsolutePath() + " (tests run from the module's directory)", e);
         }
     }
 
@@ -74,7 +80,8 @@ final class WorkerProcess implements AutoCloseable {
     }
 
     private void pump() {
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader in =
+                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = in.readLine()) != null) {
                 synchronized (lines) {
@@ -102,7 +109,9 @@ final class WorkerProcess implements AutoCloseable {
                 if (!process.isAlive() && seen == lines.size()) {
                     // let the pump drain what is left
                     lines.wait(200);
-                    if (seen == lines.size()) throw new AssertionError(name + " exited (" + process.exitValue() + ") before printing " + what);
+                    if (seen == lines.size())
+                        throw new AssertionError(
+                                name + " exited (" + process.exitValue() + ") before printing " + what);
                     continue;
                 }
                 long left = until - System.nanoTime();
@@ -120,7 +129,9 @@ final class WorkerProcess implements AutoCloseable {
 
     /** Waits for the process to end on its own. */
     Optional<Integer> awaitExit(Duration timeout) throws InterruptedException {
-        return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? Optional.of(process.exitValue()) : Optional.empty();
+        return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                ? Optional.of(process.exitValue())
+                : Optional.empty();
     }
 
     Duration age() {

@@ -1,7 +1,6 @@
 package com.valoratbot.bench;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -46,7 +45,14 @@ final class BenchServer implements AutoCloseable {
     private final String adminDatabase;
     private final String described;
 
-    private BenchServer(EmbeddedPostgres embedded, String host, int port, String user, String password, String adminDatabase, String described) {
+    private BenchServer(
+            EmbeddedPostgres embedded,
+            String host,
+            int port,
+            String user,
+            String password,
+            String adminDatabase,
+            String described) {
         this.embedded = embedded;
         this.host = host;
         this.port = port;
@@ -75,7 +81,13 @@ final class BenchServer implements AutoCloseable {
                     .setServerConfig("listen_addresses", "127.0.0.1")
                     .setPGStartupWait(Duration.ofSeconds(60))
                     .start();
-            return new BenchServer(pg, "127.0.0.1", pg.getPort(), "postgres", null, "postgres",
+            return new BenchServer(
+                    pg,
+                    "127.0.0.1",
+                    pg.getPort(),
+                    "postgres",
+                    null,
+                    "postgres",
                     "embedded PostgreSQL started by the benchmark" + (durable ? "" : " (--no-fsync)"));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the embedded PostgreSQL", e);
@@ -97,30 +109,44 @@ final class BenchServer implements AutoCloseable {
             for (String pair : uri.getRawQuery().split("&")) {
                 String[] kv = pair.split("=", 2);
                 if (kv.length == 2 && kv[0].equals("user")) user = URLDecoder.decode(kv[1], StandardCharsets.UTF_8);
-                if (kv.length == 2 && kv[0].equals("password")) password = URLDecoder.decode(kv[1], StandardCharsets.UTF_8);
+                if (kv.length == 2 && kv[0].equals("password"))
+                    password = URLDecoder.decode(kv[1], StandardCharsets.UTF_8);
             }
         }
-        String db = uri.getPath() == null || uri.getPath().length() <= 1 ? "postgres" : uri.getPath().substring(1);
+        String db = uri.getPath() == null || uri.getPath().length() <= 1
+                ? "postgres"
+                : uri.getPath().substring(1);
         int port = uri.getPort() < 0 ? 5432 : uri.getPort();
-        return new BenchServer(null, uri.getHost(), port, user, password, db,
+        return new BenchServer(
+                null,
+                uri.getHost(),
+                port,
+                user,
+                password,
+                db,
                 "PostgreSQL at " + uri.getHost() + ":" + port + " (--db)");
     }
 
     /** Drops and creates {@code name} on this server; returns it for {@link #jdbcUrl}/{@link #libpqUrl}. */
     String scratch(String name) {
-        if (!name.matches("[a-z_][a-z0-9_]{0,62}")) throw new IllegalArgumentException("scratch database name: " + name);
-        try (Connection c = connect(adminDatabase); Statement s = c.createStatement()) {
+        if (!name.matches("[a-z_][a-z0-9_]{0,62}"))
+            throw new IllegalArgumentException("scratch database name: " + name);
+        try (Connection c = connect(adminDatabase);
+                Statement s = c.createStatement()) {
             s.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
             s.execute("CREATE DATABASE " + name);
             return name;
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot create the scratch database " + name + " on " + described
-                    + " (the user needs CREATEDB): " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot create the scratch database " + name + " on " + described + " (the user needs CREATEDB): "
+                            + e.getMessage(),
+                    e);
         }
     }
 
     void drop(String name) {
-        try (Connection c = connect(adminDatabase); Statement s = c.createStatement()) {
+        try (Connection c = connect(adminDatabase);
+                Statement s = c.createStatement()) {
             s.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
         } catch (SQLException e) {
             System.err.println("  could not drop " + name + ": " + e.getMessage());
@@ -129,12 +155,14 @@ final class BenchServer implements AutoCloseable {
 
     /** A JDBC URL with the credentials in it, for {@code DatabaseSettings} and child processes. */
     String jdbcUrl(String database) {
-        return "jdbc:postgresql://" + host + ":" + port + "/" + database + "?user=" + enc(user) + (password == null ? "" : "&password=" + enc(password));
+        return "jdbc:postgresql://" + host + ":" + port + "/" + database + "?user=" + enc(user)
+                + (password == null ? "" : "&password=" + enc(password));
     }
 
     /** The same as a libpq URL, for Node's pg and for {@code DATABASE_URL}. */
     String libpqUrl(String database) {
-        return "postgres://" + enc(user) + (password == null ? "" : ":" + enc(password)) + "@" + host + ":" + port + "/" + database;
+        return "postgres://" + enc(user) + (password == null ? "" : ":" + enc(password)) + "@" + host + ":" + port + "/"
+                + database;
     }
 
     Connection connect(String database) throws SQLException {
@@ -149,9 +177,17 @@ final class BenchServer implements AutoCloseable {
     String settingsJson() {
         List<String> fields = new ArrayList<>();
         fields.add(q("target") + ":" + q(described));
-        try (Connection c = connect(adminDatabase); Statement s = c.createStatement()) {
-            for (String setting : List.of("server_version", "fsync", "synchronous_commit", "full_page_writes", "shared_buffers",
-                    "wal_level", "max_connections", "jit")) {
+        try (Connection c = connect(adminDatabase);
+                Statement s = c.createStatement()) {
+            for (String setting : List.of(
+                    "server_version",
+                    "fsync",
+                    "synchronous_commit",
+                    "full_page_writes",
+                    "shared_buffers",
+                    "wal_level",
+                    "max_connections",
+                    "jit")) {
                 try (ResultSet rs = s.executeQuery("SHOW " + setting)) {
                     rs.next();
                     fields.add(q(setting) + ":" + q(rs.getString(1)));
@@ -168,8 +204,10 @@ final class BenchServer implements AutoCloseable {
     }
 
     private static long totalMemoryMb() {
-        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
-                .getTotalMemorySize() / (1024 * 1024);
+        return ((com.sun.management.OperatingSystemMXBean)
+                                java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                        .getTotalMemorySize()
+                / (1024 * 1024);
     }
 
     static String q(String s) {
@@ -201,7 +239,8 @@ final class BenchServer implements AutoCloseable {
                 if (a.startsWith("--")) {
                     int eq = a.indexOf('=');
                     if (eq > 0) named.put(a.substring(0, eq), a.substring(eq + 1));
-                    else if (i + 1 < args.length && !args[i + 1].startsWith("--") && VALUED.contains(a)) named.put(a, args[++i]);
+                    else if (i + 1 < args.length && !args[i + 1].startsWith("--") && VALUED.contains(a))
+                        named.put(a, args[++i]);
                     else named.put(a, "");
                 } else {
                     positional.add(a);
@@ -210,9 +249,22 @@ final class BenchServer implements AutoCloseable {
             return new Options(positional, named);
         }
 
-        private static final java.util.Set<String> VALUED = java.util.Set.of("--db", "--rounds", "--systems", "--rate", "--keys",
-                "--jobs", "--drain-keys", "--drain-jobs", "--timeout", "--pickup-jobs", "--clients", "--seconds", "--unknown",
-                "--flood-real", "--worker-heap");
+        private static final java.util.Set<String> VALUED = java.util.Set.of(
+                "--db",
+                "--rounds",
+                "--systems",
+                "--rate",
+                "--keys",
+                "--jobs",
+                "--drain-keys",
+                "--drain-jobs",
+                "--timeout",
+                "--pickup-jobs",
+                "--clients",
+                "--seconds",
+                "--unknown",
+                "--flood-real",
+                "--worker-heap");
 
         java.util.Optional<String> value(String name) {
             return java.util.Optional.ofNullable(named.get(name)).filter(v -> !v.isEmpty());
@@ -223,7 +275,9 @@ final class BenchServer implements AutoCloseable {
         }
 
         int intValue(String name, int fallback) {
-            return value(name).map(v -> Integer.parseInt(v.replace("_", "").replace(",", ""))).orElse(fallback);
+            return value(name)
+                    .map(v -> Integer.parseInt(v.replace("_", "").replace(",", "")))
+                    .orElse(fallback);
         }
 
         int positional(int i, int fallback) {
@@ -231,7 +285,12 @@ final class BenchServer implements AutoCloseable {
         }
 
         List<Integer> ints(String name, List<Integer> fallback) {
-            return value(name).map(v -> java.util.Arrays.stream(v.split(",")).map(String::strip).map(Integer::parseInt).toList()).orElse(fallback);
+            return value(name)
+                    .map(v -> java.util.Arrays.stream(v.split(","))
+                            .map(String::strip)
+                            .map(Integer::parseInt)
+                            .toList())
+                    .orElse(fallback);
         }
     }
 

@@ -11,8 +11,6 @@ import com.valoratbot.standin.RecordedRequest;
 import com.valoratbot.standin.StandInState;
 import com.valoratbot.supabase.Database;
 import com.valoratbot.supabase.DatabaseSettings;
-
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -42,12 +40,22 @@ public final class DiscordBenchmark {
         int listings = options.positional(1, 2000);
         try (DiscordStandIn standIn = DiscordStandIn.builder().port(0).build().start()) {
             StandInState state = standIn.state();
-            state.createGuild(GUILD, "Bench").textChannel(CHANNEL, "purge-me").textChannel(CHANNEL + 1, "other")
-                    .member(USER, "someone", false).member(BOT_USER, "somebot", true);
-            try (DiscordGateway discord = DiscordGateway.builder().token(standIn.botToken()).restBaseUrl(standIn.restBaseUrl())
-                    .gatewayUrl(standIn.gatewayUrl()).rateLimit(1_000_000, Duration.ofSeconds(1)).purgeRateLimit(1_000_000, Duration.ofSeconds(1))
-                    .build().start()) {
-                CommandHandler handler = CommandHandler.builder(com.valoratbot.library.DiscordPorts.of(discord).build()).build();
+            state.createGuild(GUILD, "Bench")
+                    .textChannel(CHANNEL, "purge-me")
+                    .textChannel(CHANNEL + 1, "other")
+                    .member(USER, "someone", false)
+                    .member(BOT_USER, "somebot", true);
+            try (DiscordGateway discord = DiscordGateway.builder()
+                    .token(standIn.botToken())
+                    .restBaseUrl(standIn.restBaseUrl())
+                    .gatewayUrl(standIn.gatewayUrl())
+                    .rateLimit(1_000_000, Duration.ofSeconds(1))
+                    .purgeRateLimit(1_000_000, Duration.ofSeconds(1))
+                    .build()
+                    .start()) {
+                CommandHandler handler = CommandHandler.builder(
+                                com.valoratbot.library.DiscordPorts.of(discord).build())
+                        .build();
                 for (int round = 1; round <= rounds; round++) {
                     purge(handler, standIn, round);
                 }
@@ -56,13 +64,20 @@ public final class DiscordBenchmark {
                 }
                 // The whole path: insert into Postgres, the real worker claims, JDA answers, the outcome is written.
                 try (BenchServer server = BenchServer.start(options);
-                     Database db = Database.open(DatabaseSettings.builder().url(server.jdbcUrl(server.scratch("bench_discord"))).build())) {
+                        Database db = Database.open(DatabaseSettings.builder()
+                                .url(server.jdbcUrl(server.scratch("bench_discord")))
+                                .build())) {
                     System.out.println(server.settingsJson());
                     for (int round = 1; round <= rounds; round++) {
-                        QueueBenchmark.Figures f = QueueBenchmark.runWorker(db, handler, 500, 0, 1, i -> Long.toString(GUILD));
-                        System.out.println(String.format(Locale.ROOT,
+                        QueueBenchmark.Figures f =
+                                QueueBenchmark.runWorker(db, handler, 500, 0, 1, i -> Long.toString(GUILD));
+                        System.out.println(String.format(
+                                Locale.ROOT,
                                 "{\"benchmark\":\"listTextChannels-end-to-end\",\"round\":%d,\"samples\":500,\"p50Ms\":%.2f,\"p99Ms\":%.2f,\"pickupP50Ms\":%.2f}",
-                                round, f.endToEndP50(), f.endToEndP99(), f.pickupP50()));
+                                round,
+                                f.endToEndP50(),
+                                f.endToEndP99(),
+                                f.pickupP50()));
                     }
                 }
             }
@@ -72,31 +87,56 @@ public final class DiscordBenchmark {
     private static void purge(CommandHandler handler, DiscordStandIn standIn, int round) throws Exception {
         Instant now = Instant.now();
         for (int i = 0; i < 1000; i++) {
-            standIn.state().addMessage(CHANNEL, i % 3 == 0 ? BOT_USER : USER, "message " + i, now.minusSeconds(1000 - i), false);
+            standIn.state()
+                    .addMessage(
+                            CHANNEL, i % 3 == 0 ? BOT_USER : USER, "message " + i, now.minusSeconds(1000 - i), false);
         }
         standIn.clearRequests();
         long start = System.nanoTime();
-        Completion done = handler.handle(new QueuedCommand("bench-purge-" + round, Long.toString(GUILD), "purge",
-                "{\"channelId\":\"" + CHANNEL + "\",\"amount\":1000,\"mode\":\"count\"}", Optional.empty(), Duration.ZERO));
+        Completion done = handler.handle(new QueuedCommand(
+                "bench-purge-" + round,
+                Long.toString(GUILD),
+                "purge",
+                "{\"channelId\":\"" + CHANNEL + "\",\"amount\":1000,\"mode\":\"count\"}",
+                Optional.empty(),
+                Duration.ZERO));
         double millis = (System.nanoTime() - start) / 1e6;
         JsonNode result = new ObjectMapper().readTree(done.resultJson());
         Map<String, Integer> calls = new TreeMap<>();
         for (RecordedRequest r : standIn.requests()) calls.merge(r.route(), 1, Integer::sum);
-        System.out.println(String.format(Locale.ROOT, "{\"benchmark\":\"purge-1000-recent\",\"round\":%d,\"wallMs\":%.1f,\"deleted\":%d,\"skipped\":%d,\"requests\":%s}",
-                round, millis, result.path("deleted").asInt(), result.path("skipped").asInt(), json(calls)));
+        System.out.println(String.format(
+                Locale.ROOT,
+                "{\"benchmark\":\"purge-1000-recent\",\"round\":%d,\"wallMs\":%.1f,\"deleted\":%d,\"skipped\":%d,\"requests\":%s}",
+                round,
+                millis,
+                result.path("deleted").asInt(),
+                result.path("skipped").asInt(),
+                json(calls)));
     }
 
     private static void listing(CommandHandler handler, int round, int count) {
         List<Double> samples = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             long start = System.nanoTime();
-            Completion c = handler.handle(new QueuedCommand("bench-list-" + i, Long.toString(GUILD), "listTextChannels", "{}", Optional.empty(), Duration.ZERO));
+            Completion c = handler.handle(new QueuedCommand(
+                    "bench-list-" + i,
+                    Long.toString(GUILD),
+                    "listTextChannels",
+                    "{}",
+                    Optional.empty(),
+                    Duration.ZERO));
             samples.add((System.nanoTime() - start) / 1e6);
             if (!c.ok()) throw new IllegalStateException(c.resultJson());
         }
-        double[] sorted = samples.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        System.out.println(String.format(Locale.ROOT, "{\"benchmark\":\"listTextChannels-handler\",\"round\":%d,\"samples\":%d,\"p50Ms\":%.3f,\"p99Ms\":%.3f}",
-                round, count, Timings.percentile(sorted, 50), Timings.percentile(sorted, 99)));
+        double[] sorted =
+                samples.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        System.out.println(String.format(
+                Locale.ROOT,
+                "{\"benchmark\":\"listTextChannels-handler\",\"round\":%d,\"samples\":%d,\"p50Ms\":%.3f,\"p99Ms\":%.3f}",
+                round,
+                count,
+                Timings.percentile(sorted, 50),
+                Timings.percentile(sorted, 99)));
     }
 
     private static String json(Map<String, Integer> calls) throws Exception {

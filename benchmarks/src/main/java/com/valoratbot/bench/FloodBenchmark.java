@@ -1,7 +1,6 @@
 package com.valoratbot.bench;
 
 import com.valoratbot.standin.StandInMain;
-
 import java.io.File;
 import java.net.ServerSocket;
 import java.nio.file.Path;
@@ -46,14 +45,28 @@ public final class FloodBenchmark {
         Duration timeout = Duration.ofSeconds(o.intValue("--timeout", 180));
         String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String classpath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
-                .filter(e -> !e.endsWith("-tests.jar")).collect(Collectors.joining(File.pathSeparator));
+                .filter(e -> !e.endsWith("-tests.jar"))
+                .collect(Collectors.joining(File.pathSeparator));
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        Process standIn = new ProcessBuilder(javaBin, "-Xmx512m", "-cp", classpath, StandInMain.class.getName(),
-                "--port", Integer.toString(port), "--no-demo", "--guilds", "2", "--channels", "3")
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        Process standIn = new ProcessBuilder(
+                        javaBin,
+                        "-Xmx512m",
+                        "-cp",
+                        classpath,
+                        StandInMain.class.getName(),
+                        "--port",
+                        Integer.toString(port),
+                        "--no-demo",
+                        "--guilds",
+                        "2",
+                        "--channels",
+                        "3")
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
         try (BenchServer server = BenchServer.start(o)) {
             System.out.println(server.settingsJson());
             awaitPort(port, Duration.ofSeconds(60));
@@ -61,10 +74,13 @@ public final class FloodBenchmark {
             List<Boolean> met = new ArrayList<>();
             for (int round = 1; round <= rounds; round++) {
                 String db = server.scratch("bench_flood");
-                Process worker = WorkerMemoryBenchmark.workerApp(javaBin, List.of(), classpath, port, server.libpqUrl(db)).start();
+                Process worker = WorkerMemoryBenchmark.workerApp(
+                                javaBin, List.of(), classpath, port, server.libpqUrl(db))
+                        .start();
                 try {
                     WorkerMemoryBenchmark.drain(worker);
-                    WorkerReadiness.awaitCommandDone(server, db, worker, Long.toString(GUILD_B), Duration.ofSeconds(180));
+                    WorkerReadiness.awaitCommandDone(
+                            server, db, worker, Long.toString(GUILD_B), Duration.ofSeconds(180));
                     Probe p = round(server, db, round, unknown, floodReal, timeout);
                     probes.add(p.seconds());
                     met.add(p.met());
@@ -74,9 +90,15 @@ public final class FloodBenchmark {
                     server.drop(db);
                 }
             }
-            double[] sorted = probes.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-            System.out.println(String.format(Locale.ROOT, "{\"summary\":true,\"rounds\":%d,\"probeMedianS\":%.3f,\"probeMaxS\":%.3f,\"targetS\":2,\"met\":%b}",
-                    rounds, SideBySideBenchmark.median(sorted), sorted[sorted.length - 1], !met.contains(false)));
+            double[] sorted =
+                    probes.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+            System.out.println(String.format(
+                    Locale.ROOT,
+                    "{\"summary\":true,\"rounds\":%d,\"probeMedianS\":%.3f,\"probeMaxS\":%.3f,\"targetS\":2,\"met\":%b}",
+                    rounds,
+                    SideBySideBenchmark.median(sorted),
+                    sorted[sorted.length - 1],
+                    !met.contains(false)));
         } finally {
             standIn.destroy();
             standIn.waitFor(10, TimeUnit.SECONDS);
@@ -86,7 +108,8 @@ public final class FloodBenchmark {
     /** The probe's seconds from its commit to its end (the timeout when it never ended); met when it ended {@code done} within 2 s. */
     record Probe(double seconds, boolean met) {}
 
-    private static Probe round(BenchServer server, String db, int round, int unknown, int floodReal, Duration timeout) throws Exception {
+    private static Probe round(BenchServer server, String db, int round, int unknown, int floodReal, Duration timeout)
+            throws Exception {
         try (Connection c = server.connect(db)) {
             c.setAutoCommit(true);
             long floodStart = System.nanoTime();
@@ -105,7 +128,8 @@ public final class FloodBenchmark {
             long deadline = committed + timeout.toNanos();
             String status = "pending";
             String result = null;
-            try (PreparedStatement s = c.prepareStatement("SELECT status::text, result::text FROM commands WHERE id::text = ?")) {
+            try (PreparedStatement s =
+                    c.prepareStatement("SELECT status::text, result::text FROM commands WHERE id::text = ?")) {
                 s.setString(1, probe);
                 while (System.nanoTime() < deadline) {
                     try (ResultSet rs = s.executeQuery()) {
@@ -119,18 +143,28 @@ public final class FloodBenchmark {
             }
             double seconds = (System.nanoTime() - committed) / 1e9;
             String floodState;
-            try (PreparedStatement s = c.prepareStatement("SELECT coalesce(string_agg(status || '=' || n, ','), '') FROM "
-                    + "(SELECT status::text, count(*) n FROM commands GROUP BY 1 ORDER BY 1) x");
-                 ResultSet rs = s.executeQuery()) {
+            try (PreparedStatement s =
+                            c.prepareStatement("SELECT coalesce(string_agg(status || '=' || n, ','), '') FROM "
+                                    + "(SELECT status::text, count(*) n FROM commands GROUP BY 1 ORDER BY 1) x");
+                    ResultSet rs = s.executeQuery()) {
                 rs.next();
                 floodState = rs.getString(1);
             }
             boolean finished = status.equals("done") || status.equals("error");
-            System.out.println(String.format(Locale.ROOT,
+            System.out.println(String.format(
+                    Locale.ROOT,
                     "{\"benchmark\":\"flood\",\"round\":%d,\"unknownGuildRows\":%d,\"realGuildRows\":%d,\"floodInsertS\":%.2f,"
                             + "\"probeSeconds\":%.3f,\"probeFinished\":%b,\"probeStatus\":%s,\"probeResult\":%s,\"tableAtProbeEnd\":%s,\"targetS\":2,\"met\":%b}",
-                    round, unknown, floodReal, floodInsert, seconds, finished, BenchServer.q(status), result == null ? "null" : BenchServer.q(result),
-                    BenchServer.q(floodState), status.equals("done") && seconds <= 2.0));
+                    round,
+                    unknown,
+                    floodReal,
+                    floodInsert,
+                    seconds,
+                    finished,
+                    BenchServer.q(status),
+                    result == null ? "null" : BenchServer.q(result),
+                    BenchServer.q(floodState),
+                    status.equals("done") && seconds <= 2.0));
             return new Probe(seconds, status.equals("done") && seconds <= 2.0);
         }
     }
@@ -141,7 +175,8 @@ public final class FloodBenchmark {
             try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
                 return;
             } catch (java.io.IOException e) {
-                if (System.nanoTime() > deadline) throw new IllegalStateException("the stand-in did not listen on " + port, e);
+                if (System.nanoTime() > deadline)
+                    throw new IllegalStateException("the stand-in did not listen on " + port, e);
                 Thread.sleep(100);
             }
         }

@@ -1,8 +1,5 @@
 package com.valoratbot.bench;
 
-import org.postgresql.PGConnection;
-import org.postgresql.PGNotification;
-
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -19,6 +16,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntFunction;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
 
 /**
  * What the server itself allows, with no queue logic around it: the floor a queue's pickup and
@@ -48,10 +47,13 @@ public final class FloorBenchmark {
         try (BenchServer server = BenchServer.start(o)) {
             System.out.println(server.settingsJson());
             String db = server.scratch("bench_floor");
-            try (Connection c = server.connect(db); Statement s = c.createStatement()) {
-                s.execute("CREATE TABLE q (id bigserial PRIMARY KEY, status text NOT NULL DEFAULT 'pending', payload jsonb NOT NULL DEFAULT '{}')");
+            try (Connection c = server.connect(db);
+                    Statement s = c.createStatement()) {
+                s.execute(
+                        "CREATE TABLE q (id bigserial PRIMARY KEY, status text NOT NULL DEFAULT 'pending', payload jsonb NOT NULL DEFAULT '{}')");
                 s.execute("CREATE INDEX q_pending ON q (id) WHERE status = 'pending'");
-                s.execute("CREATE FUNCTION q_notify() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_notify('floor_q', NEW.id::text); RETURN NEW; END $$");
+                s.execute(
+                        "CREATE FUNCTION q_notify() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_notify('floor_q', NEW.id::text); RETURN NEW; END $$");
                 s.execute("CREATE TRIGGER q_notify AFTER INSERT ON q FOR EACH ROW EXECUTE FUNCTION q_notify()");
             }
             print("notify", latency(notify(server, db, rate, jobs)), rate);
@@ -59,18 +61,34 @@ public final class FloorBenchmark {
             for (int n : clients) {
                 refill(server, db);
                 double perS = oneCommitPerRow(server, db, n, seconds);
-                System.out.println(String.format(Locale.ROOT, "{\"floor\":\"claim+complete, one commit per row\",\"clients\":%d,\"rowsPerS\":%.0f,\"seconds\":%d}", n, perS, seconds));
+                System.out.println(String.format(
+                        Locale.ROOT,
+                        "{\"floor\":\"claim+complete, one commit per row\",\"clients\":%d,\"rowsPerS\":%.0f,\"seconds\":%d}",
+                        n,
+                        perS,
+                        seconds));
             }
             refill(server, db);
             double batched = batched(server, db, 200, seconds);
-            System.out.println(String.format(Locale.ROOT, "{\"floor\":\"claim+complete, 200 rows per statement\",\"clients\":1,\"rowsPerS\":%.0f,\"seconds\":%d}", batched, seconds));
+            System.out.println(String.format(
+                    Locale.ROOT,
+                    "{\"floor\":\"claim+complete, 200 rows per statement\",\"clients\":1,\"rowsPerS\":%.0f,\"seconds\":%d}",
+                    batched,
+                    seconds));
             server.drop(db);
         }
     }
 
     private static void print(String what, double[] sorted, int rate) {
-        System.out.println(String.format(Locale.ROOT, "{\"floor\":\"%s\",\"ratePerS\":%d,\"samples\":%d,\"p50Ms\":%.3f,\"p99Ms\":%.3f,\"maxMs\":%.3f}",
-                what, rate, sorted.length, Timings.percentile(sorted, 50), Timings.percentile(sorted, 99), sorted.length == 0 ? Double.NaN : sorted[sorted.length - 1]));
+        System.out.println(String.format(
+                Locale.ROOT,
+                "{\"floor\":\"%s\",\"ratePerS\":%d,\"samples\":%d,\"p50Ms\":%.3f,\"p99Ms\":%.3f,\"maxMs\":%.3f}",
+                what,
+                rate,
+                sorted.length,
+                Timings.percentile(sorted, 50),
+                Timings.percentile(sorted, 99),
+                sorted.length == 0 ? Double.NaN : sorted[sorted.length - 1]));
     }
 
     private static double[] latency(List<Long> nanos) {
@@ -96,7 +114,8 @@ public final class FloorBenchmark {
                 }
             });
             long[] acked = new long[jobs];
-            try (Connection send = server.connect(db); PreparedStatement s = send.prepareStatement("SELECT pg_notify('floor', ?)")) {
+            try (Connection send = server.connect(db);
+                    PreparedStatement s = send.prepareStatement("SELECT pg_notify('floor', ?)")) {
                 paced(rate, jobs, i -> {
                     s.setString(1, Integer.toString(i));
                     s.executeQuery().close();
@@ -114,8 +133,9 @@ public final class FloorBenchmark {
         try (Connection listen = server.connect(db)) {
             exec(listen, "LISTEN floor_q");
             Thread t = Thread.ofPlatform().start(() -> {
-                try (PreparedStatement claim = listen.prepareStatement("UPDATE q SET status = 'running' WHERE id = ("
-                        + "SELECT id FROM q WHERE status = 'pending' ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED) RETURNING id")) {
+                try (PreparedStatement claim = listen.prepareStatement(
+                        "UPDATE q SET status = 'running' WHERE id = ("
+                                + "SELECT id FROM q WHERE status = 'pending' ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED) RETURNING id")) {
                     PGConnection pg = listen.unwrap(PGConnection.class);
                     while (!stop.get()) {
                         PGNotification[] ns = pg.getNotifications(200);
@@ -133,7 +153,8 @@ public final class FloorBenchmark {
             });
             String[] ids = new String[jobs];
             long[] acked = new long[jobs];
-            try (Connection send = server.connect(db); PreparedStatement s = send.prepareStatement("INSERT INTO q DEFAULT VALUES RETURNING id")) {
+            try (Connection send = server.connect(db);
+                    PreparedStatement s = send.prepareStatement("INSERT INTO q DEFAULT VALUES RETURNING id")) {
                 paced(rate, jobs, i -> {
                     try (ResultSet rs = s.executeQuery()) {
                         rs.next();
@@ -154,9 +175,10 @@ public final class FloorBenchmark {
         for (int n = 0; n < clients; n++) {
             threads.add(Thread.ofPlatform().start(() -> {
                 try (Connection c = server.connect(db);
-                     PreparedStatement claim = c.prepareStatement("UPDATE q SET status = 'running' WHERE id = ("
-                             + "SELECT id FROM q WHERE status = 'pending' ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED) RETURNING id");
-                     PreparedStatement done = c.prepareStatement("UPDATE q SET status = 'done' WHERE id = ?")) {
+                        PreparedStatement claim = c.prepareStatement(
+                                "UPDATE q SET status = 'running' WHERE id = ("
+                                        + "SELECT id FROM q WHERE status = 'pending' ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED) RETURNING id");
+                        PreparedStatement done = c.prepareStatement("UPDATE q SET status = 'done' WHERE id = ?")) {
                     c.setAutoCommit(false);
                     while (System.nanoTime() < deadline) {
                         long id;
@@ -183,9 +205,10 @@ public final class FloorBenchmark {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         long start = System.nanoTime();
         try (Connection c = server.connect(db);
-             PreparedStatement claim = c.prepareStatement("WITH c AS (UPDATE q SET status = 'running' WHERE id IN ("
-                     + "SELECT id FROM q WHERE status = 'pending' ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED) RETURNING id) SELECT array_agg(id) FROM c");
-             PreparedStatement done = c.prepareStatement("UPDATE q SET status = 'done' WHERE id = ANY(?)")) {
+                PreparedStatement claim = c.prepareStatement(
+                        "WITH c AS (UPDATE q SET status = 'running' WHERE id IN ("
+                                + "SELECT id FROM q WHERE status = 'pending' ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED) RETURNING id) SELECT array_agg(id) FROM c");
+                PreparedStatement done = c.prepareStatement("UPDATE q SET status = 'done' WHERE id = ANY(?)")) {
             c.setAutoCommit(true);
             while (System.nanoTime() < deadline) {
                 Array ids;
@@ -204,7 +227,8 @@ public final class FloorBenchmark {
 
     /** Empties the table and fills it with enough pending rows for any of the loops above. */
     private static void refill(BenchServer server, String db) throws SQLException {
-        try (Connection c = server.connect(db); Statement s = c.createStatement()) {
+        try (Connection c = server.connect(db);
+                Statement s = c.createStatement()) {
             s.execute("TRUNCATE q");
             s.execute("INSERT INTO q (status) SELECT 'pending' FROM generate_series(1, 300000)");
             s.execute("VACUUM ANALYZE q");
@@ -229,7 +253,8 @@ public final class FloorBenchmark {
      * Both latency probes end alike: wait until the listener has seen every job (30 s at most), stop
      * it, and pair each job's arrival (keyed {@code key.apply(i)}) with its send; lost jobs are left out.
      */
-    private static List<Long> collect(Map<String, Long> seen, long[] acked, IntFunction<String> key, AtomicBoolean stop, Thread listener)
+    private static List<Long> collect(
+            Map<String, Long> seen, long[] acked, IntFunction<String> key, AtomicBoolean stop, Thread listener)
             throws InterruptedException {
         awaitAll(seen, acked.length);
         stop.set(true);

@@ -3,8 +3,6 @@ package com.valoratbot.bench;
 import com.valoratbot.core.port.CompleteCommands.Completion;
 import com.valoratbot.core.port.QueuedCommand;
 import com.valoratbot.core.run.CommandHandler;
-
-import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -13,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import javax.sql.DataSource;
 
 /**
  * The contract's reference loop, faithfully: select every pending row, then for each one mark it
@@ -41,13 +40,16 @@ final class GuideReferenceLoop implements AutoCloseable {
             try (Connection c = db.getConnection()) {
                 c.setAutoCommit(true);
                 for (Row row : pending(c)) {
-                    try (PreparedStatement processing = c.prepareStatement("UPDATE " + table + " SET status = 'processing' WHERE id::text = ?")) {
+                    try (PreparedStatement processing =
+                            c.prepareStatement("UPDATE " + table + " SET status = 'processing' WHERE id::text = ?")) {
                         processing.setString(1, row.id());
                         processing.executeUpdate();
                     }
                     timings.pickedUp(row.id());
-                    Completion outcome = handler.handle(new QueuedCommand(row.id(), row.guildId(), row.action(), row.payload(), Optional.empty(), Duration.ZERO));
-                    try (PreparedStatement done = c.prepareStatement("UPDATE " + table + " SET status = ?, result = ?::jsonb WHERE id::text = ?")) {
+                    Completion outcome = handler.handle(new QueuedCommand(
+                            row.id(), row.guildId(), row.action(), row.payload(), Optional.empty(), Duration.ZERO));
+                    try (PreparedStatement done = c.prepareStatement(
+                            "UPDATE " + table + " SET status = ?, result = ?::jsonb WHERE id::text = ?")) {
                         done.setString(1, outcome.ok() ? "done" : "error");
                         done.setString(2, outcome.resultJson());
                         done.setString(3, row.id());
@@ -68,8 +70,9 @@ final class GuideReferenceLoop implements AutoCloseable {
 
     private List<Row> pending(Connection c) throws SQLException {
         List<Row> rows = new ArrayList<>();
-        try (PreparedStatement select = c.prepareStatement("SELECT id::text, guild_id, action, payload::text FROM " + table + " WHERE status = 'pending'");
-             ResultSet rs = select.executeQuery()) {
+        try (PreparedStatement select = c.prepareStatement("SELECT id::text, guild_id, action, payload::text FROM "
+                        + table + " WHERE status = 'pending'");
+                ResultSet rs = select.executeQuery()) {
             while (rs.next()) rows.add(new Row(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)));
         }
         return rows;

@@ -43,12 +43,19 @@ sealed interface QueueSystem permits QueueSystem.ThisProject, QueueSystem.Graphi
     record Launch(List<String> javaCommand, String classpath, Path peersDir) {}
 
     static List<QueueSystem> all() {
-        return List.of(new ThisProject(), new Graphile(Graphile.Mode.QUEUE_PER_KEY), new Graphile(Graphile.Mode.PLAIN),
-                new Graphile(Graphile.Mode.BATCHED), new PgBoss(true), new PgBoss(false));
+        return List.of(
+                new ThisProject(),
+                new Graphile(Graphile.Mode.QUEUE_PER_KEY),
+                new Graphile(Graphile.Mode.PLAIN),
+                new Graphile(Graphile.Mode.BATCHED),
+                new PgBoss(true),
+                new PgBoss(false));
     }
 
     static QueueSystem byId(String id) {
-        return all().stream().filter(s -> s.id().equals(id)).findFirst()
+        return all().stream()
+                .filter(s -> s.id().equals(id))
+                .findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("unknown system '" + id + "'; one of "
                         + all().stream().map(QueueSystem::id).toList()));
     }
@@ -58,13 +65,22 @@ sealed interface QueueSystem permits QueueSystem.ThisProject, QueueSystem.Graphi
 
     /** The project's queue: {@code PostgresQueue} + {@code CommandWorker} + {@code CommandHandler} in {@link QueueWorkerMain}. */
     record ThisProject() implements QueueSystem {
-        public String id() { return "valoratbot"; }
-        public String label() { return "this project"; }
-        public String order() { return "per guild, in order"; }
+        public String id() {
+            return "valoratbot";
+        }
+
+        public String label() {
+            return "this project";
+        }
+
+        public String order() {
+            return "per guild, in order";
+        }
 
         public WorkerProcess start(BenchServer server, String database, Launch launch) {
             List<String> command = new ArrayList<>(launch.javaCommand());
-            command.addAll(List.of("-cp", launch.classpath(), QueueWorkerMain.class.getName(), server.jdbcUrl(database)));
+            command.addAll(
+                    List.of("-cp", launch.classpath(), QueueWorkerMain.class.getName(), server.jdbcUrl(database)));
             return WorkerProcess.start(id(), command, Map.of(), java.time.Duration.ofSeconds(120));
         }
 
@@ -80,8 +96,9 @@ sealed interface QueueSystem permits QueueSystem.ThisProject, QueueSystem.Graphi
         }
 
         public void insertBacklog(Connection c, int jobs, int keys) throws SQLException {
-            try (PreparedStatement s = c.prepareStatement("INSERT INTO commands (guild_id, action, payload) "
-                    + "SELECT (?::bigint + g % ?)::text, 'listTextChannels', '{}'::jsonb FROM generate_series(0, ? - 1) g")) {
+            try (PreparedStatement s = c.prepareStatement(
+                    "INSERT INTO commands (guild_id, action, payload) "
+                            + "SELECT (?::bigint + g % ?)::text, 'listTextChannels', '{}'::jsonb FROM generate_series(0, ? - 1) g")) {
                 s.setLong(1, GUILD_BASE);
                 s.setInt(2, keys);
                 s.setInt(3, jobs);
@@ -96,7 +113,11 @@ sealed interface QueueSystem permits QueueSystem.ThisProject, QueueSystem.Graphi
 
     /** graphile-worker 0.18: jobs through its {@code add_job}/{@code add_jobs} SQL functions. */
     record Graphile(Mode mode) implements QueueSystem {
-        enum Mode { QUEUE_PER_KEY, PLAIN, BATCHED }
+        enum Mode {
+            QUEUE_PER_KEY,
+            PLAIN,
+            BATCHED
+        }
 
         public String id() {
             return switch (mode) {
@@ -163,9 +184,17 @@ sealed interface QueueSystem permits QueueSystem.ThisProject, QueueSystem.Graphi
             this.strictFifo = strictFifo;
         }
 
-        public String id() { return strictFifo ? "pgboss-fifo" : "pgboss"; }
-        public String label() { return strictFifo ? "pg-boss, strict FIFO per key" : "pg-boss"; }
-        public String order() { return strictFifo ? "per key" : "none"; }
+        public String id() {
+            return strictFifo ? "pgboss-fifo" : "pgboss";
+        }
+
+        public String label() {
+            return strictFifo ? "pg-boss, strict FIFO per key" : "pg-boss";
+        }
+
+        public String order() {
+            return strictFifo ? "per key" : "none";
+        }
 
         public WorkerProcess start(BenchServer server, String database, Launch launch) {
             WorkerProcess w = node(id(), server, database, launch);
@@ -217,12 +246,14 @@ sealed interface QueueSystem permits QueueSystem.ThisProject, QueueSystem.Graphi
 
     private static WorkerProcess node(String system, BenchServer server, String database, Launch launch) {
         if (launch.peersDir() == null) throw new IllegalStateException(system + " needs the peers installed (--peers)");
-        List<String> command = List.of("node", launch.peersDir().resolve("peer-worker.mjs").toString(), system, server.libpqUrl(database));
+        List<String> command = List.of(
+                "node", launch.peersDir().resolve("peer-worker.mjs").toString(), system, server.libpqUrl(database));
         return WorkerProcess.start(system, command, Map.of(), java.time.Duration.ofSeconds(120));
     }
 
     private static long count(Connection c, String sql) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement(sql); ResultSet rs = s.executeQuery()) {
+        try (PreparedStatement s = c.prepareStatement(sql);
+                ResultSet rs = s.executeQuery()) {
             rs.next();
             return rs.getLong(1);
         }

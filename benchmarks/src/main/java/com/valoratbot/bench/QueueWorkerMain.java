@@ -1,15 +1,14 @@
 package com.valoratbot.bench;
 
+import com.valoratbot.core.config.QueueTiming;
 import com.valoratbot.core.port.CommandContext;
 import com.valoratbot.core.port.ListChannels;
 import com.valoratbot.core.result.Result;
 import com.valoratbot.core.run.CommandHandler;
-import com.valoratbot.core.config.QueueTiming;
-import com.valoratbot.library.QueueWorker;
 import com.valoratbot.core.run.Ports;
+import com.valoratbot.library.QueueWorker;
 import com.valoratbot.supabase.Database;
 import com.valoratbot.supabase.DatabaseSettings;
-
 import java.io.BufferedWriter;
 import java.io.OutputStreamWriter;
 import java.io.PrintStream;
@@ -57,20 +56,29 @@ public final class QueueWorkerMain {
                 return Result.ok(List.of());
             }
         };
-        ScheduledExecutorService flusher = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon().unstarted(r));
-        flusher.scheduleWithFixedDelay(() -> {
-            synchronized (lock) {
-                try {
-                    out.flush();
-                } catch (java.io.IOException e) {
-                    System.exit(0); // the benchmark went away
-                }
-            }
-        }, 50, 50, TimeUnit.MILLISECONDS);
+        ScheduledExecutorService flusher = Executors.newSingleThreadScheduledExecutor(
+                r -> Thread.ofPlatform().daemon().unstarted(r));
+        flusher.scheduleWithFixedDelay(
+                () -> {
+                    synchronized (lock) {
+                        try {
+                            out.flush();
+                        } catch (java.io.IOException e) {
+                            System.exit(0); // the benchmark went away
+                        }
+                    }
+                },
+                50,
+                50,
+                TimeUnit.MILLISECONDS);
         DatabaseSettings settings = DatabaseSettings.builder().url(args[0]).build();
         try (Database db = Database.open(settings)) {
-            CommandHandler handler = CommandHandler.builder(Ports.builder().channels(recording).build()).maxAge(Duration.ofHours(1)).build();
-            // Queue and worker joined as the front door joins them (the library's QueueWorker), with the worker's default timing.
+            CommandHandler handler = CommandHandler.builder(
+                            Ports.builder().channels(recording).build())
+                    .maxAge(Duration.ofHours(1))
+                    .build();
+            // Queue and worker joined as the front door joins them (the library's QueueWorker), with the worker's
+            // default timing.
             try (QueueWorker worker = QueueWorker.start(db, handler, QueueTiming.DEFAULT)) {
                 synchronized (lock) {
                     out.write("ready\n");

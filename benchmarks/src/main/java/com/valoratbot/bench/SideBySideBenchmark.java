@@ -56,23 +56,36 @@ public final class SideBySideBenchmark {
         int drainJobs = o.intValue("--drain-jobs", 20_000);
         Duration timeout = Duration.ofSeconds(o.intValue("--timeout", 60));
         boolean peers = o.flag("--peers");
-        List<QueueSystem> systems = o.value("--systems").map(v -> Arrays.stream(v.split(",")).map(String::strip).map(QueueSystem::byId).toList())
+        List<QueueSystem> systems = o.value("--systems")
+                .map(v -> Arrays.stream(v.split(","))
+                        .map(String::strip)
+                        .map(QueueSystem::byId)
+                        .toList())
                 .orElse(peers ? QueueSystem.all() : List.of(new QueueSystem.ThisProject()));
         Path peersDir = systems.stream().anyMatch(s -> !(s instanceof QueueSystem.ThisProject)) ? installPeers() : null;
-        QueueSystem.Launch launch = new QueueSystem.Launch(javaCommand(), System.getProperty("java.class.path"), peersDir);
+        QueueSystem.Launch launch =
+                new QueueSystem.Launch(javaCommand(), System.getProperty("java.class.path"), peersDir);
 
         try (BenchServer server = BenchServer.start(o)) {
             System.out.println(server.settingsJson());
-            System.out.println(String.format(Locale.ROOT,
+            System.out.println(String.format(
+                    Locale.ROOT,
                     "{\"parameters\":{\"rounds\":%d,\"pickupRatePerS\":%d,\"pickupKeys\":%d,\"pickupJobs\":%d,\"drainKeys\":%s,\"drainJobs\":%d,\"drainTimeoutS\":%d,\"systems\":%s}}",
-                    rounds, rate, keys, pickupJobs, drainKeys, drainJobs, timeout.toSeconds(),
+                    rounds,
+                    rate,
+                    keys,
+                    pickupJobs,
+                    drainKeys,
+                    drainJobs,
+                    timeout.toSeconds(),
                     systems.stream().map(s -> BenchServer.q(s.id())).toList()));
             Map<QueueSystem, List<RoundFigures>> results = new LinkedHashMap<>();
             systems.forEach(s -> results.put(s, new ArrayList<>()));
             for (int round = 1; round <= rounds; round++) {
                 for (int i = 0; i < systems.size(); i++) {
                     QueueSystem system = systems.get((i + round - 1) % systems.size());
-                    RoundFigures f = new Round(server, system, launch, round, timeout).run(rate, keys, pickupJobs, drainKeys, drainJobs);
+                    RoundFigures f = new Round(server, system, launch, round, timeout)
+                            .run(rate, keys, pickupJobs, drainKeys, drainJobs);
                     results.get(system).add(f);
                     System.out.println(f.json(system, round));
                 }
@@ -127,9 +140,14 @@ public final class SideBySideBenchmark {
                 }
                 double wall = (System.nanoTime() - wallStart) / 1e9;
                 double busyCpu = cpu().minus(cpuStart).toNanos() / 1e9 - idleCpuPerSecond * wall;
-                return new RoundFigures(Timings.percentile(pickup, 50), Timings.percentile(pickup, 99),
-                        pickup.length == 0 ? Double.NaN : pickup[pickup.length - 1], pickup.length, drains,
-                        busyCpu * 1000.0 / jobs * 1000.0, idleCpuPerSecond * 1000.0);
+                return new RoundFigures(
+                        Timings.percentile(pickup, 50),
+                        Timings.percentile(pickup, 99),
+                        pickup.length == 0 ? Double.NaN : pickup[pickup.length - 1],
+                        pickup.length,
+                        drains,
+                        busyCpu * 1000.0 / jobs * 1000.0,
+                        idleCpuPerSecond * 1000.0);
             } finally {
                 worker.close();
                 server.drop(database);
@@ -162,17 +180,20 @@ public final class SideBySideBenchmark {
             long[] committed = new long[jobs];
             try (Connection c = server.connect(database)) {
                 c.setAutoCommit(true);
-                for (int i = 0; i < Math.min(20, jobs); i++) system.insertOne(c, i % keys); // warms the statement and the worker
+                for (int i = 0; i < Math.min(20, jobs); i++)
+                    system.insertOne(c, i % keys); // warms the statement and the worker
                 awaitRemainingZero(c, Duration.ofSeconds(30));
                 long start = System.nanoTime();
                 for (int i = 0; i < jobs; i++) {
                     long due = start + i * gap;
-                    for (long now = System.nanoTime(); now < due; now = System.nanoTime()) LockSupport.parkNanos(due - now);
+                    for (long now = System.nanoTime(); now < due; now = System.nanoTime())
+                        LockSupport.parkNanos(due - now);
                     ids[i] = system.insertOne(c, i % keys);
                     committed[i] = System.nanoTime();
                 }
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-                while (System.nanoTime() < deadline && Arrays.stream(ids).anyMatch(id -> worker.startOf(id) == null)) Thread.sleep(20);
+                while (System.nanoTime() < deadline && Arrays.stream(ids).anyMatch(id -> worker.startOf(id) == null))
+                    Thread.sleep(20);
                 awaitRemainingZero(c, Duration.ofSeconds(30));
             }
             double[] samples = new double[jobs];
@@ -211,12 +232,14 @@ public final class SideBySideBenchmark {
                 long before = worker.handlerStarts();
                 c.setAutoCommit(false);
                 system.insertBacklog(c, jobs, keys);
-                if (scenario.equals("fresh")) exec(c, "ANALYZE"); // statistics that see the backlog, before anyone claims
+                if (scenario.equals("fresh"))
+                    exec(c, "ANALYZE"); // statistics that see the backlog, before anyone claims
                 c.commit();
                 long committed = System.nanoTime();
                 c.setAutoCommit(true);
                 long deadline = committed + timeout.toNanos();
-                while (worker.handlerStarts() - before < jobs && System.nanoTime() < deadline && worker.alive()) Thread.sleep(5);
+                while (worker.handlerStarts() - before < jobs && System.nanoTime() < deadline && worker.alive())
+                    Thread.sleep(5);
                 long left = system.remaining(c);
                 while (left > 0 && System.nanoTime() < deadline) {
                     Thread.sleep(5);
@@ -227,8 +250,17 @@ public final class SideBySideBenchmark {
                 double seconds = (end - committed) / 1e9;
                 long done = jobs - left;
                 Drain d = new Drain(jobs, done, seconds, done / seconds, left > 0, history);
-                System.err.println(String.format(Locale.ROOT, "  %s drain %s@%d: %d/%d in %.2f s = %.0f /s%s", system.id(), scenario, keys,
-                        done, jobs, seconds, d.perSecond, d.timedOut ? " (timed out)" : ""));
+                System.err.println(String.format(
+                        Locale.ROOT,
+                        "  %s drain %s@%d: %d/%d in %.2f s = %.0f /s%s",
+                        system.id(),
+                        scenario,
+                        keys,
+                        done,
+                        jobs,
+                        seconds,
+                        d.perSecond,
+                        d.timedOut ? " (timed out)" : ""));
                 timedOut = d.timedOut;
                 return d;
             }
@@ -253,12 +285,14 @@ public final class SideBySideBenchmark {
         /** Turns autovacuum (and auto-analyze) off or back on for every ordinary table of the scratch database. */
         private static void autovacuum(Connection c, boolean on) throws SQLException {
             List<String> tables = new ArrayList<>();
-            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
-                    "SELECT format('%I.%I', n.nspname, r.relname) FROM pg_class r JOIN pg_namespace n ON n.oid = r.relnamespace "
-                            + "WHERE r.relkind = 'r' AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%'")) {
+            try (Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery(
+                            "SELECT format('%I.%I', n.nspname, r.relname) FROM pg_class r JOIN pg_namespace n ON n.oid = r.relnamespace "
+                                    + "WHERE r.relkind = 'r' AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%'")) {
                 while (rs.next()) tables.add(rs.getString(1));
             }
-            for (String t : tables) exec(c, "ALTER TABLE " + t + (on ? " RESET (autovacuum_enabled)" : " SET (autovacuum_enabled = off)"));
+            for (String t : tables)
+                exec(c, "ALTER TABLE " + t + (on ? " RESET (autovacuum_enabled)" : " SET (autovacuum_enabled = off)"));
         }
     }
 
@@ -270,35 +304,74 @@ public final class SideBySideBenchmark {
 
     record Drain(int jobs, long done, double seconds, double perSecond, boolean timedOut, int historyJobs) {
         String json() {
-            return String.format(Locale.ROOT, "{\"jobs\":%d,\"done\":%d,\"seconds\":%.3f,\"perS\":%.0f,\"timedOut\":%b}", jobs, done, seconds, perSecond, timedOut);
+            return String.format(
+                    Locale.ROOT,
+                    "{\"jobs\":%d,\"done\":%d,\"seconds\":%.3f,\"perS\":%.0f,\"timedOut\":%b}",
+                    jobs,
+                    done,
+                    seconds,
+                    perSecond,
+                    timedOut);
         }
     }
 
-    record RoundFigures(double pickupP50, double pickupP99, double pickupMax, int pickupSamples, Map<String, Drain> drains,
-                        double cpuMsPer1000, double idleCpuMsPerS) {
+    record RoundFigures(
+            double pickupP50,
+            double pickupP99,
+            double pickupMax,
+            int pickupSamples,
+            Map<String, Drain> drains,
+            double cpuMsPer1000,
+            double idleCpuMsPerS) {
         String json(QueueSystem s, int round) {
             StringBuilder d = new StringBuilder();
-            drains.forEach((k, v) -> d.append(d.isEmpty() ? "" : ",").append(BenchServer.q(k)).append(':').append(v.json()));
-            return String.format(Locale.ROOT, "{\"system\":%s,\"round\":%d,\"pickupP50Ms\":%.2f,\"pickupP99Ms\":%.2f,\"pickupMaxMs\":%.2f,"
+            drains.forEach((k, v) -> d.append(d.isEmpty() ? "" : ",")
+                    .append(BenchServer.q(k))
+                    .append(':')
+                    .append(v.json()));
+            return String.format(
+                    Locale.ROOT,
+                    "{\"system\":%s,\"round\":%d,\"pickupP50Ms\":%.2f,\"pickupP99Ms\":%.2f,\"pickupMaxMs\":%.2f,"
                             + "\"pickupSamples\":%d,\"drain\":{%s},\"workerCpuMsPer1000\":%.1f,\"idleCpuMsPerS\":%.2f}",
-                    BenchServer.q(s.id()), round, pickupP50, pickupP99, pickupMax, pickupSamples, d, cpuMsPer1000, idleCpuMsPerS);
+                    BenchServer.q(s.id()),
+                    round,
+                    pickupP50,
+                    pickupP99,
+                    pickupMax,
+                    pickupSamples,
+                    d,
+                    cpuMsPer1000,
+                    idleCpuMsPerS);
         }
     }
 
     private static String table(Map<QueueSystem, List<RoundFigures>> results, List<Integer> drainKeys, int rounds) {
         StringBuilder b = new StringBuilder();
-        String keysLabel = String.join("; ", drainKeys.stream().map(k -> String.format(Locale.ROOT, "%,d", k)).toList());
-        b.append("Medians of ").append(rounds).append(" rounds. Drain in jobs/s at ").append(keysLabel)
+        String keysLabel = String.join(
+                "; ",
+                drainKeys.stream()
+                        .map(k -> String.format(Locale.ROOT, "%,d", k))
+                        .toList());
+        b.append("Medians of ")
+                .append(rounds)
+                .append(" rounds. Drain in jobs/s at ")
+                .append(keysLabel)
                 .append(" keys; * = timed out (rate over the time allowed).\n\n");
-        b.append("| system | order kept | pickup p50 / p99 (max) | drain, fresh stats | drain, steady stats | worker CPU per 1,000 jobs |\n");
+        b.append(
+                "| system | order kept | pickup p50 / p99 (max) | drain, fresh stats | drain, steady stats | worker CPU per 1,000 jobs |\n");
         b.append("|---|---|---|---|---|---|\n");
         results.forEach((s, rs) -> {
             if (rs.isEmpty()) return;
-            b.append(String.format(Locale.ROOT, "| %s | %s | %.2f / %.1f ms (%.1f) | %s | %s | %.0f ms |\n", s.label(), s.order(),
+            b.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %s | %.2f / %.1f ms (%.1f) | %s | %s | %.0f ms |\n",
+                    s.label(),
+                    s.order(),
                     median(rs.stream().mapToDouble(RoundFigures::pickupP50).toArray()),
                     median(rs.stream().mapToDouble(RoundFigures::pickupP99).toArray()),
                     median(rs.stream().mapToDouble(RoundFigures::pickupMax).toArray()),
-                    drains(rs, "fresh", drainKeys), drains(rs, "steady", drainKeys),
+                    drains(rs, "fresh", drainKeys),
+                    drains(rs, "steady", drainKeys),
                     median(rs.stream().mapToDouble(RoundFigures::cpuMsPer1000).toArray())));
         });
         return b.toString();
@@ -308,7 +381,9 @@ public final class SideBySideBenchmark {
         List<String> parts = new ArrayList<>();
         for (int k : keys) {
             String key = scenario + "@" + k;
-            double m = median(rs.stream().mapToDouble(r -> r.drains().get(key).perSecond()).toArray());
+            double m = median(rs.stream()
+                    .mapToDouble(r -> r.drains().get(key).perSecond())
+                    .toArray());
             boolean timedOut = rs.stream().anyMatch(r -> r.drains().get(key).timedOut());
             parts.add(String.format(Locale.ROOT, "%,.0f%s", m, timedOut ? "*" : ""));
         }
@@ -336,12 +411,16 @@ public final class SideBySideBenchmark {
     /** Runs benchmarks/peers/install.sh (npm, into a temporary directory) and returns where it installed. */
     static Path installPeers() throws Exception {
         Path home = Path.of(System.getProperty("valoratbot.home", "."));
-        Process p = new ProcessBuilder(home.resolve("benchmarks/peers/install.sh").toString())
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        Process p = new ProcessBuilder(
+                        home.resolve("benchmarks/peers/install.sh").toString())
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-        if (!p.waitFor(300, TimeUnit.SECONDS) || p.exitValue() != 0) throw new IllegalStateException("installing the peers failed");
+        if (!p.waitFor(300, TimeUnit.SECONDS) || p.exitValue() != 0)
+            throw new IllegalStateException("installing the peers failed");
         Path dir = Path.of(out.lines().reduce((a, b) -> b).orElseThrow());
-        if (!Files.exists(dir.resolve("node_modules/graphile-worker"))) throw new IllegalStateException("peers not installed in " + dir);
+        if (!Files.exists(dir.resolve("node_modules/graphile-worker")))
+            throw new IllegalStateException("peers not installed in " + dir);
         return dir;
     }
 }

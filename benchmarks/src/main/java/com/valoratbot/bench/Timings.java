@@ -37,9 +37,15 @@ final class Timings {
     }
 
     String callStats() {
-        return String.format(java.util.Locale.ROOT, "claims=%d avgMs=%.2f avgRows=%.1f; completes=%d avgMs=%.2f avgRows=%.1f",
-                claimCalls.sum(), claimNanos.sum() / 1e6 / Math.max(1, claimCalls.sum()), claimed.sum() / (double) Math.max(1, claimCalls.sum()),
-                completeCalls.sum(), completeNanos.sum() / 1e6 / Math.max(1, completeCalls.sum()), completed.sum() / (double) Math.max(1, completeCalls.sum()));
+        return String.format(
+                java.util.Locale.ROOT,
+                "claims=%d avgMs=%.2f avgRows=%.1f; completes=%d avgMs=%.2f avgRows=%.1f",
+                claimCalls.sum(),
+                claimNanos.sum() / 1e6 / Math.max(1, claimCalls.sum()),
+                claimed.sum() / (double) Math.max(1, claimCalls.sum()),
+                completeCalls.sum(),
+                completeNanos.sum() / 1e6 / Math.max(1, completeCalls.sum()),
+                completed.sum() / (double) Math.max(1, completeCalls.sum()));
     }
 
     void expect(int commands) {
@@ -79,8 +85,11 @@ final class Timings {
     }
 
     private static double[] between(Map<String, Long> from, Map<String, Long> to) {
-        return from.entrySet().stream().filter(e -> to.containsKey(e.getKey()))
-                .mapToDouble(e -> (to.get(e.getKey()) - e.getValue()) / 1e6).sorted().toArray();
+        return from.entrySet().stream()
+                .filter(e -> to.containsKey(e.getKey()))
+                .mapToDouble(e -> (to.get(e.getKey()) - e.getValue()) / 1e6)
+                .sorted()
+                .toArray();
     }
 
     static double percentile(double[] sorted, double p) {
@@ -90,7 +99,12 @@ final class Timings {
     }
 
     void clear() {
-        claimCalls.reset(); claimNanos.reset(); claimed.reset(); completeCalls.reset(); completeNanos.reset(); completed.reset();
+        claimCalls.reset();
+        claimNanos.reset();
+        claimed.reset();
+        completeCalls.reset();
+        completeNanos.reset();
+        completed.reset();
         inserted.clear();
         pickedUp.clear();
         done.clear();

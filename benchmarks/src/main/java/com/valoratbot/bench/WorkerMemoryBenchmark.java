@@ -37,7 +37,9 @@ public final class WorkerMemoryBenchmark {
      * at {@code databaseUrl}, with the launcher's JVM flags plus {@code extraFlags}: the flood
      * benchmark starts its worker the same way, so both measure the same process.
      */
-    static ProcessBuilder workerApp(String javaBin, List<String> extraFlags, String classpath, int port, String databaseUrl) throws IOException {
+    static ProcessBuilder workerApp(
+            String javaBin, List<String> extraFlags, String classpath, int port, String databaseUrl)
+            throws IOException {
         List<String> command = new ArrayList<>(List.of(javaBin));
         command.addAll(launcherJvmFlags());
         command.addAll(extraFlags);
@@ -53,7 +55,10 @@ public final class WorkerMemoryBenchmark {
     /** The JVM flags the ./valoratbot launcher uses (jvm.options), so the figure is what a deployment sees. */
     static List<String> launcherJvmFlags() throws IOException {
         Path options = Path.of(System.getProperty("valoratbot.home", ".")).resolve("jvm.options");
-        return Files.readAllLines(options).stream().map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
+        return Files.readAllLines(options).stream()
+                .map(String::strip)
+                .filter(l -> !l.isEmpty() && !l.startsWith("#"))
+                .toList();
     }
 
     public static void main(String[] args) throws Exception {
@@ -61,18 +66,34 @@ public final class WorkerMemoryBenchmark {
         int guilds = options.positional(0, 2500);
         int channels = options.positional(1, 30);
         int settle = options.positional(2, 15);
-        List<String> extraFlags = options.positional().size() > 3 ? List.of(options.positional().get(3).trim().split("\\s+")) : List.of();
+        List<String> extraFlags = options.positional().size() > 3
+                ? List.of(options.positional().get(3).trim().split("\\s+"))
+                : List.of();
         String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         // As deployed: no test jars (nor their logging configuration) on the worker's classpath.
-        String classpath = java.util.Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
-                .filter(e -> !e.endsWith("-tests.jar")).collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
+        String classpath = java.util.Arrays.stream(
+                        System.getProperty("java.class.path").split(java.io.File.pathSeparator))
+                .filter(e -> !e.endsWith("-tests.jar"))
+                .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        Process standIn = new ProcessBuilder(javaBin, "-Xmx2g", "-cp", classpath, "com.valoratbot.standin.StandInMain",
-                "--port", Integer.toString(port), "--no-demo", "--guilds", Integer.toString(guilds), "--channels", Integer.toString(channels))
-                .redirectErrorStream(true).start();
+        Process standIn = new ProcessBuilder(
+                        javaBin,
+                        "-Xmx2g",
+                        "-cp",
+                        classpath,
+                        "com.valoratbot.standin.StandInMain",
+                        "--port",
+                        Integer.toString(port),
+                        "--no-demo",
+                        "--guilds",
+                        Integer.toString(guilds),
+                        "--channels",
+                        Integer.toString(channels))
+                .redirectErrorStream(true)
+                .start();
         Process worker = null;
         try (BenchServer server = BenchServer.start(options)) {
             String database = server.scratch("bench_memory");
@@ -83,20 +104,35 @@ public final class WorkerMemoryBenchmark {
             long start = System.nanoTime();
             worker = pb.start();
             drain(worker);
-            String outcome = WorkerReadiness.awaitCommandDone(server, database, worker,
-                    Long.toString(com.valoratbot.standin.StandInMain.SYNTHETIC_GUILD_BASE), java.time.Duration.ofSeconds(300));
+            String outcome = WorkerReadiness.awaitCommandDone(
+                    server,
+                    database,
+                    worker,
+                    Long.toString(com.valoratbot.standin.StandInMain.SYNTHETIC_GUILD_BASE),
+                    java.time.Duration.ofSeconds(300));
             double readySeconds = (System.nanoTime() - start) / 1e9;
-            System.err.println("  worker ready: first command " + outcome.substring(0, Math.min(80, outcome.length())) + "… after " + String.format(Locale.ROOT, "%.1f s", readySeconds));
+            System.err.println("  worker ready: first command " + outcome.substring(0, Math.min(80, outcome.length()))
+                    + "… after " + String.format(Locale.ROOT, "%.1f s", readySeconds));
             Thread.sleep(settle * 1000L);
             long pid = worker.pid();
-            run(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(), Long.toString(pid), "GC.run"));
+            run(List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(), Long.toString(pid), "GC.run"));
             Thread.sleep(2000);
-            String heapInfo = run(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(), Long.toString(pid), "GC.heap_info"));
+            String heapInfo = run(List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                    Long.toString(pid),
+                    "GC.heap_info"));
             long heapUsedKb = heapUsedKb(heapInfo);
             long rssKb = rssKb(pid);
-            System.out.println(String.format(Locale.ROOT,
+            System.out.println(String.format(
+                    Locale.ROOT,
                     "{\"benchmark\":\"worker-memory\",\"guilds\":%d,\"channelsPerGuild\":%d,\"readySeconds\":%.1f,\"heapUsedAfterGcMb\":%.1f,\"rssMb\":%.1f,\"targetRssMb\":300,\"jvmFlags\":\"%s\"}",
-                    guilds, channels, readySeconds, heapUsedKb / 1024.0, rssKb / 1024.0, String.join(" ", command.subList(1, command.indexOf("-cp")))));
+                    guilds,
+                    channels,
+                    readySeconds,
+                    heapUsedKb / 1024.0,
+                    rssKb / 1024.0,
+                    String.join(" ", command.subList(1, command.indexOf("-cp")))));
         } finally {
             if (worker != null) {
                 worker.destroy();

@@ -21,17 +21,23 @@ final class WorkerReadiness {
      * @return the command's final status and result
      * @throws IllegalStateException when the worker exits or {@code max} passes first
      */
-    static String awaitCommandDone(BenchServer server, String database, Process worker, String guildId, Duration max) throws Exception {
+    static String awaitCommandDone(BenchServer server, String database, Process worker, String guildId, Duration max)
+            throws Exception {
         long deadline = System.nanoTime() + max.toNanos();
         String id = null;
         while (System.nanoTime() < deadline) {
-            if (!worker.isAlive()) throw new IllegalStateException("the worker exited (code " + worker.exitValue() + ") before it was ready");
+            if (!worker.isAlive())
+                throw new IllegalStateException(
+                        "the worker exited (code " + worker.exitValue() + ") before it was ready");
             try (Connection c = server.connect(database)) {
                 if (id == null) id = insert(c, guildId);
-                try (PreparedStatement s = c.prepareStatement("SELECT status::text, result::text FROM commands WHERE id::text = ?")) {
+                try (PreparedStatement s =
+                        c.prepareStatement("SELECT status::text, result::text FROM commands WHERE id::text = ?")) {
                     s.setString(1, id);
                     try (ResultSet rs = s.executeQuery()) {
-                        if (rs.next() && (rs.getString(1).equals("done") || rs.getString(1).equals("error"))) {
+                        if (rs.next()
+                                && (rs.getString(1).equals("done")
+                                        || rs.getString(1).equals("error"))) {
                             return rs.getString(1) + " " + rs.getString(2);
                         }
                     }

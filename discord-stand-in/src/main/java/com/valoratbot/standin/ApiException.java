@@ -101,8 +101,8 @@ final class ApiException extends RuntimeException {
     }
 
     static ApiException slowmode(double retryAfterSeconds) {
-        return new ApiException(429, 20016, "This action cannot be performed due to slowmode rate limit.", null,
-                retryAfterSeconds);
+        return new ApiException(
+                429, 20016, "This action cannot be performed due to slowmode rate limit.", null, retryAfterSeconds);
     }
 
     /**

@@ -70,7 +70,15 @@ final class ChannelData {
     }
 
     StandInChannel snapshot() {
-        return new StandInChannel(id, guildId, kind, name, position, parentId == 0 ? null : parentId,
-                rateLimitPerUser, topic, new ArrayList<>(overwrites == null ? java.util.List.of() : overwrites.values()));
+        return new StandInChannel(
+                id,
+                guildId,
+                kind,
+                name,
+                position,
+                parentId == 0 ? null : parentId,
+                rateLimitPerUser,
+                topic,
+                new ArrayList<>(overwrites == null ? java.util.List.of() : overwrites.values()));
     }
 }

@@ -68,7 +68,10 @@ final class ChannelEndpoints {
             }
             boolean existed = channel.overwrite(targetId) != null;
             channel.putOverwrite(new StandInOverwrite(targetId, type, allow, deny));
-            state.recordAudit(guild.id, existed ? "CHANNEL_OVERWRITE_UPDATE" : "CHANNEL_OVERWRITE_CREATE", channel.id,
+            state.recordAudit(
+                    guild.id,
+                    existed ? "CHANNEL_OVERWRITE_UPDATE" : "CHANNEL_OVERWRITE_CREATE",
+                    channel.id,
                     request.auditReason());
             state.dispatchChannel(channel, "CHANNEL_UPDATE");
             return null;
@@ -140,17 +143,19 @@ final class ChannelEndpoints {
                 throw ApiException.wrongChannelType();
             }
             if (!value.canConvertToInt()) {
-                throw ApiException.invalidForm("NUMBER_TYPE_COERCE", "Value \"" + value.asText() + "\" is not int.",
-                        "rate_limit_per_user");
+                throw ApiException.invalidForm(
+                        "NUMBER_TYPE_COERCE", "Value \"" + value.asText() + "\" is not int.", "rate_limit_per_user");
             }
             int seconds = value.asInt();
             if (seconds < 0) {
-                throw ApiException.invalidForm("NUMBER_TYPE_MIN", "Int value should be greater than or equal to 0.",
-                        "rate_limit_per_user");
+                throw ApiException.invalidForm(
+                        "NUMBER_TYPE_MIN", "Int value should be greater than or equal to 0.", "rate_limit_per_user");
             }
             if (seconds > MAX_SLOWMODE_SECONDS) {
-                throw ApiException.invalidForm("NUMBER_TYPE_MAX",
-                        "Int value should be less than or equal to " + MAX_SLOWMODE_SECONDS + ".", "rate_limit_per_user");
+                throw ApiException.invalidForm(
+                        "NUMBER_TYPE_MAX",
+                        "Int value should be less than or equal to " + MAX_SLOWMODE_SECONDS + ".",
+                        "rate_limit_per_user");
             }
             changes.rateLimitPerUser = seconds;
         }

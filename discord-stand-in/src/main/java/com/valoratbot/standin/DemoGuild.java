@@ -35,6 +35,7 @@ public final class DemoGuild {
 
     /** Messages in #general: 60, of which {@link #GENERAL_OLD_MESSAGES} are older than 14 days and one is pinned. */
     public static final int GENERAL_MESSAGES = 60;
+
     public static final int GENERAL_OLD_MESSAGES = 5;
 
     private static final String[] CHATTER = {
@@ -91,11 +92,12 @@ public final class DemoGuild {
         guild.overwrite(ANNONCES_ID, MEMBRES_ROLE_ID, OverwriteType.ROLE, 0, Permissions.SEND_MESSAGES);
 
         seedGeneral(state, now);
-        state.addMessage(ANNONCES_ID, ADMIN_ID, "Bienvenue sur Valorat Sandbox !", now.minus(Duration.ofDays(30)), true);
+        state.addMessage(
+                ANNONCES_ID, ADMIN_ID, "Bienvenue sur Valorat Sandbox !", now.minus(Duration.ofDays(30)), true);
         state.addMessage(ANNONCES_ID, ADMIN_ID, "Tournoi samedi à 20h.", now.minus(Duration.ofDays(2)), false);
         state.addMessage(NEWS_ID, ADMIN_ID, "Patch notes 1.2 disponibles.", now.minus(Duration.ofDays(1)), false);
-        state.addMessage(MODERATION_ID, ADMIN_ID, "Pensez à vérifier les signalements.", now.minus(Duration.ofHours(5)),
-                false);
+        state.addMessage(
+                MODERATION_ID, ADMIN_ID, "Pensez à vérifier les signalements.", now.minus(Duration.ofHours(5)), false);
     }
 
     // 5 messages between 20 and 16 days old, then 55 spread over the last 13 days up to a few minutes ago.
@@ -103,12 +105,14 @@ public final class DemoGuild {
         long[] authors = {ALICE_ID, BOB_ID, HELPERBOT_ID, ADMIN_ID, ALICE_ID, BOB_ID};
         for (int i = 0; i < GENERAL_OLD_MESSAGES; i++) {
             Instant at = now.minus(Duration.ofDays(20 - i)).plus(Duration.ofMinutes(i * 7L));
-            state.addMessage(GENERAL_ID, authors[i % authors.length], "[ancien] " + CHATTER[i % CHATTER.length], at, false);
+            state.addMessage(
+                    GENERAL_ID, authors[i % authors.length], "[ancien] " + CHATTER[i % CHATTER.length], at, false);
         }
         int recent = GENERAL_MESSAGES - GENERAL_OLD_MESSAGES;
         Duration span = Duration.ofDays(13);
         for (int i = 0; i < recent; i++) {
-            Instant at = now.minus(span).plus(span.minusMinutes(5).multipliedBy(i).dividedBy(recent - 1));
+            Instant at =
+                    now.minus(span).plus(span.minusMinutes(5).multipliedBy(i).dividedBy(recent - 1));
             long author = authors[i % authors.length];
             boolean pinned = i == 10;
             String content = pinned

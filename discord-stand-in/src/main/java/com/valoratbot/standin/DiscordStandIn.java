@@ -49,9 +49,18 @@ public final class DiscordStandIn implements AutoCloseable {
         this.heartbeatInterval = builder.heartbeatInterval;
         this.state = new StandInState(builder.botUserId, builder.botName);
         this.requestLog = new RequestLog(builder.requestLogCapacity);
-        this.gateway = new GatewayHub(state, botToken, heartbeatInterval, builder.replayBufferBytes, builder.voiceHook,
-                new ShardingRules(builder.recommendedShards, builder.maxConcurrency, builder.identifyWindow,
-                        builder.guildsPerShardLimit, ShardingRules.DEFAULT.sessionStartTotal()));
+        this.gateway = new GatewayHub(
+                state,
+                botToken,
+                heartbeatInterval,
+                builder.replayBufferBytes,
+                builder.voiceHook,
+                new ShardingRules(
+                        builder.recommendedShards,
+                        builder.maxConcurrency,
+                        builder.identifyWindow,
+                        builder.guildsPerShardLimit,
+                        ShardingRules.DEFAULT.sessionStartTotal()));
         builder.rateLimits.forEach(rateLimiter::set);
     }
 
@@ -84,8 +93,11 @@ public final class DiscordStandIn implements AutoCloseable {
             server.start();
         } catch (Exception e) {
             stopQuietly();
-            throw new IllegalStateException("The Discord stand-in could not start on port " + requestedPort
-                    + " (is another sandbox worker running? set VALORATBOT_SANDBOX_PORT to another port, or 0 for any free one): " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "The Discord stand-in could not start on port " + requestedPort
+                            + " (is another sandbox worker running? set VALORATBOT_SANDBOX_PORT to another port, or 0 for any free one): "
+                            + e.getMessage(),
+                    e);
         }
         port = connector.getLocalPort();
         gateway.setGatewayUrl(gatewayUrl());
@@ -172,7 +184,9 @@ public final class DiscordStandIn implements AutoCloseable {
 
     /** The calls to one route, e.g. {@code "POST /channels/{channel_id}/messages/bulk-delete"}. */
     public List<RecordedRequest> requests(String route) {
-        return requestLog.snapshot().stream().filter(r -> r.route().equals(route)).toList();
+        return requestLog.snapshot().stream()
+                .filter(r -> r.route().equals(route))
+                .toList();
     }
 
     public void clearRequests() {
@@ -336,7 +350,8 @@ public final class DiscordStandIn implements AutoCloseable {
             if (botName == null || botName.length() < 2 || botName.length() > 32) {
                 errors.add("botName must be 2-32 characters (Discord's username rule)");
             }
-            if (heartbeatInterval == null || heartbeatInterval.compareTo(Duration.ofMillis(100)) < 0
+            if (heartbeatInterval == null
+                    || heartbeatInterval.compareTo(Duration.ofMillis(100)) < 0
                     || heartbeatInterval.compareTo(Duration.ofMinutes(10)) > 0) {
                 errors.add("heartbeatInterval must be between 100 ms and 10 min");
             }
@@ -349,7 +364,8 @@ public final class DiscordStandIn implements AutoCloseable {
             if (maxConcurrency < 1) {
                 errors.add("maxConcurrency must be at least 1");
             }
-            if (identifyWindow != null && (identifyWindow.isNegative() || identifyWindow.compareTo(Duration.ofMinutes(1)) > 0)) {
+            if (identifyWindow != null
+                    && (identifyWindow.isNegative() || identifyWindow.compareTo(Duration.ofMinutes(1)) > 0)) {
                 errors.add("identifyRateLimit must be between 0 and 1 min");
             }
             if (guildsPerShardLimit < 0) {

@@ -1,9 +1,9 @@
 package com.valoratbot.standin;
 
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.HashMap;
 
 /**
  * The Discord HTTP routes the stand-in answers, by method and path template (below {@code /api/v10}).
@@ -47,7 +47,8 @@ enum Endpoint {
         this.method = method;
         this.template = template;
         this.segments = template.substring(1).split("/");
-        this.literalSegments = (int) Arrays.stream(segments).filter(s -> !s.startsWith("{")).count();
+        this.literalSegments =
+                (int) Arrays.stream(segments).filter(s -> !s.startsWith("{")).count();
     }
 
     String method() {

@@ -23,6 +23,7 @@ interface GatewayEvents {
         public void guildCreated(GuildData guild) {}
 
         @Override
-        public void dispatch(long guildId, String type, int requiredIntents, ObjectNode data, boolean privilegedContent) {}
+        public void dispatch(
+                long guildId, String type, int requiredIntents, ObjectNode data, boolean privilegedContent) {}
     };
 }

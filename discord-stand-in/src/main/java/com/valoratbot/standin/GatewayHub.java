@@ -45,6 +45,7 @@ final class GatewayHub implements GatewayEvents {
 
     /** The GUILD_CREATE stream waits while this many frames are still unsent, so a slow client holds little. */
     private static final int STREAM_BACKLOG = 32;
+
     private static final int CHUNK_SIZE = 1000;
     private static final long ABANDONED_SESSION_MS = Duration.ofMinutes(5).toMillis();
 
@@ -62,14 +63,21 @@ final class GatewayHub implements GatewayEvents {
     private final ShardingRules sharding;
     /** Per IDENTIFY bucket ({@code shard_id % max_concurrency}), when it last let an IDENTIFY through (nanoTime). */
     private final Map<Integer, Long> lastIdentifyByBucket = new ConcurrentHashMap<>();
+
     private volatile long firstIdentifyMs;
     private volatile String gatewayUrl = "";
 
-    GatewayHub(StandInState state, String token, Duration heartbeatInterval, long replayLimitBytes, VoiceHook voiceHook) {
+    GatewayHub(
+            StandInState state, String token, Duration heartbeatInterval, long replayLimitBytes, VoiceHook voiceHook) {
         this(state, token, heartbeatInterval, replayLimitBytes, voiceHook, ShardingRules.DEFAULT);
     }
 
-    GatewayHub(StandInState state, String token, Duration heartbeatInterval, long replayLimitBytes, VoiceHook voiceHook,
+    GatewayHub(
+            StandInState state,
+            String token,
+            Duration heartbeatInterval,
+            long replayLimitBytes,
+            VoiceHook voiceHook,
             ShardingRules sharding) {
         this.sharding = sharding;
         this.state = state;
@@ -88,8 +96,8 @@ final class GatewayHub implements GatewayEvents {
     }
 
     GatewayStats stats() {
-        return new GatewayStats(identifies.get(), resumes.get(), invalidated.get(), connections.size(),
-                rateLimitedIdentifies.get());
+        return new GatewayStats(
+                identifies.get(), resumes.get(), invalidated.get(), connections.size(), rateLimitedIdentifies.get());
     }
 
     /** The body of {@code GET /gateway/bot}: the URL, a recommended shard count and the session start limit. */
@@ -202,7 +210,8 @@ final class GatewayHub implements GatewayEvents {
         if (sharding.guildsPerShardLimit() > 0) {
             int[] claimed = shard;
             long held = state.read(() -> state.guildMap().keySet().stream()
-                    .filter(id -> GatewaySession.covers(claimed, id)).count());
+                    .filter(id -> GatewaySession.covers(claimed, id))
+                    .count());
             if (held > sharding.guildsPerShardLimit()) {
                 connection.close(CLOSE_SHARDING_REQUIRED, "Sharding required.");
                 return;
@@ -218,8 +227,8 @@ final class GatewayHub implements GatewayEvents {
         reapAbandonedSessions();
         // Discord accepts a large_threshold of 50 to 250 and defaults to 50.
         int largeThreshold = Math.clamp(data.path("large_threshold").asInt(50), 50, 250);
-        GatewaySession session = new GatewaySession(newSessionId(), data.path("intents").asInt(), largeThreshold, shard,
-                replayLimitBytes);
+        GatewaySession session = new GatewaySession(
+                newSessionId(), data.path("intents").asInt(), largeThreshold, shard, replayLimitBytes);
         session.attach(connection);
         connection.bind(session);
         if (identifies.incrementAndGet() == 1) {
@@ -376,8 +385,8 @@ final class GatewayHub implements GatewayEvents {
         Long channelId = channelNode.isNull() || channelNode.isMissingNode() ? null : parseId(channelNode);
         boolean selfMute = data.path("self_mute").asBoolean(false);
         boolean selfDeaf = data.path("self_deaf").asBoolean(false);
-        VoiceStateRequest request = state.write(
-                () -> state.applyBotVoiceRequest(guildId, channelId, selfMute, selfDeaf, session.id));
+        VoiceStateRequest request =
+                state.write(() -> state.applyBotVoiceRequest(guildId, channelId, selfMute, selfDeaf, session.id));
         if (voiceHook != null && request.applied()) {
             voiceHook.onBotVoiceRequest(request, new VoiceGatewayContext() {
                 @Override
@@ -422,7 +431,8 @@ final class GatewayHub implements GatewayEvents {
                 if (userIds.isMissingNode() || userIds.isNull()) {
                     for (MemberData member : guild.members.values()) {
                         UserData user = state.userMap().get(member.userId);
-                        if (user.username.toLowerCase(Locale.ROOT).startsWith(query) && (limit == 0 || found.size() < limit)) {
+                        if (user.username.toLowerCase(Locale.ROOT).startsWith(query)
+                                && (limit == 0 || found.size() < limit)) {
                             found.add(Payloads.member(member, user));
                         }
                     }
@@ -450,7 +460,8 @@ final class GatewayHub implements GatewayEvents {
                             .put("chunk_index", index)
                             .put("chunk_count", chunkCount);
                     ArrayNode members = chunk.putArray("members");
-                    found.subList(index * CHUNK_SIZE, Math.min(found.size(), (index + 1) * CHUNK_SIZE)).forEach(members::add);
+                    found.subList(index * CHUNK_SIZE, Math.min(found.size(), (index + 1) * CHUNK_SIZE))
+                            .forEach(members::add);
                     chunk.set("not_found", index == 0 ? notFound : Json.array());
                     if (nonce != null) {
                         chunk.put("nonce", nonce);

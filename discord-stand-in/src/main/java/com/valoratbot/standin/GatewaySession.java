@@ -20,6 +20,7 @@ final class GatewaySession {
     final int largeThreshold;
     /** {shard id, shard count}, or null when the client did not shard. */
     final int[] shard;
+
     private final long replayLimitBytes;
     private final ReentrantLock lock = new ReentrantLock();
     private final ArrayDeque<Frame> replay = new ArrayDeque<>();

@@ -2,7 +2,6 @@ package com.valoratbot.standin;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.function.Supplier;
 
 /** Users, gateway discovery and guild reads. */
@@ -81,7 +80,9 @@ final class GuildEndpoints {
     JsonNode members(RestRequest request) {
         long guildId = request.id("guild_id");
         int limit = intQuery(request, "limit", 1, 1, 1000);
-        long after = request.query().containsKey("after") ? RestRequest.snowflake(request.query().get("after"), "after") : 0;
+        long after = request.query().containsKey("after")
+                ? RestRequest.snowflake(request.query().get("after"), "after")
+                : 0;
         return state.read(() -> {
             GuildData guild = Access.guild(state, guildId);
             ArrayNode members = Json.array();
@@ -106,10 +107,12 @@ final class GuildEndpoints {
             throw ApiException.invalidForm("NUMBER_TYPE_COERCE", "Value \"" + raw + "\" is not int.", name);
         }
         if (value < min) {
-            throw ApiException.invalidForm("NUMBER_TYPE_MIN", "Int value should be greater than or equal to " + min + ".", name);
+            throw ApiException.invalidForm(
+                    "NUMBER_TYPE_MIN", "Int value should be greater than or equal to " + min + ".", name);
         }
         if (value > max) {
-            throw ApiException.invalidForm("NUMBER_TYPE_MAX", "Int value should be less than or equal to " + max + ".", name);
+            throw ApiException.invalidForm(
+                    "NUMBER_TYPE_MAX", "Int value should be less than or equal to " + max + ".", name);
         }
         return value;
     }

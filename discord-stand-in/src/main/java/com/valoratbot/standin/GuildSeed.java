@@ -100,7 +100,9 @@ public final class GuildSeed {
 
     /** Discord only accepts 60, 300, 900, 1800 or 3600 seconds. */
     public GuildSeed afkTimeout(int seconds) {
-        long afkChannel = state.guildInfo(guildId).afkChannelId() == null ? 0 : state.guildInfo(guildId).afkChannelId();
+        long afkChannel = state.guildInfo(guildId).afkChannelId() == null
+                ? 0
+                : state.guildInfo(guildId).afkChannelId();
         state.setAfk(guildId, afkChannel, seconds);
         return this;
     }

@@ -41,8 +41,13 @@ final class HttpFront extends Handler.Abstract {
         String method = request.getMethod();
         if (path.startsWith(API_PREFIX + "/")) {
             byte[] body = Content.Source.asInputStream(request).readAllBytes();
-            RestApi.Reply reply = api.handle(method, path.substring(API_PREFIX.length()),
-                    request.getHttpURI().getQuery(), query(request), headers(request), body);
+            RestApi.Reply reply = api.handle(
+                    method,
+                    path.substring(API_PREFIX.length()),
+                    request.getHttpURI().getQuery(),
+                    query(request),
+                    headers(request),
+                    body);
             reply.headers().forEach((name, value) -> response.getHeaders().put(name, value));
             // Discord's edge answers through Google's load balancer; JDA checks for this header on 429s.
             response.getHeaders().put("Via", "1.1 google");
@@ -120,7 +125,8 @@ final class HttpFront extends Handler.Abstract {
     private static Map<String, List<String>> headers(Request request) {
         Map<String, List<String>> headers = new LinkedHashMap<>();
         for (HttpField field : request.getHeaders()) {
-            headers.computeIfAbsent(field.getLowerCaseName(), name -> new ArrayList<>()).add(field.getValue());
+            headers.computeIfAbsent(field.getLowerCaseName(), name -> new ArrayList<>())
+                    .add(field.getValue());
         }
         return headers;
     }

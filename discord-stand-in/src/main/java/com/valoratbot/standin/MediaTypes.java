@@ -41,8 +41,12 @@ final class MediaTypes {
         if (startsWith(bytes, 'G', 'I', 'F', '8')) {
             return "image/gif";
         }
-        if (startsWith(bytes, 'R', 'I', 'F', 'F') && bytes.length > 11 && bytes[8] == 'W' && bytes[9] == 'E'
-                && bytes[10] == 'B' && bytes[11] == 'P') {
+        if (startsWith(bytes, 'R', 'I', 'F', 'F')
+                && bytes.length > 11
+                && bytes[8] == 'W'
+                && bytes[9] == 'E'
+                && bytes[10] == 'B'
+                && bytes[11] == 'P') {
             return "image/webp";
         }
         return null;

@@ -21,6 +21,7 @@ final class MessageEndpoints {
     private static final int MAX_FILES = 10;
     /** Discord's upload limit for guilds without boosts. */
     private static final long MAX_UPLOAD_BYTES = 10L * 1024 * 1024;
+
     private static final Duration BULK_DELETE_MAX_AGE = Duration.ofDays(14);
 
     private final StandInState state;
@@ -55,16 +56,16 @@ final class MessageEndpoints {
             }
             GuildData guild = state.guildData(channel.guildId);
             for (StandInMessage message : page(channel.messages(), limit, around, before, after)) {
-                result.add(Payloads.message(message, state.userMap().get(message.authorId()), guild,
-                        state.attachmentBaseUrl(), false));
+                result.add(Payloads.message(
+                        message, state.userMap().get(message.authorId()), guild, state.attachmentBaseUrl(), false));
             }
             return result;
         });
     }
 
     // before/after/around are mutually exclusive on Discord; around wins, then before, then after.
-    private static List<StandInMessage> page(NavigableMap<Long, StandInMessage> messages, int limit, Long around,
-            Long before, Long after) {
+    private static List<StandInMessage> page(
+            NavigableMap<Long, StandInMessage> messages, int limit, Long around, Long before, Long after) {
         List<StandInMessage> page = new ArrayList<>();
         if (around != null) {
             List<StandInMessage> newer = new ArrayList<>();
@@ -75,7 +76,8 @@ final class MessageEndpoints {
                 newer.add(message);
             }
             page.addAll(newer.reversed());
-            for (StandInMessage message : messages.headMap(around, true).descendingMap().values()) {
+            for (StandInMessage message :
+                    messages.headMap(around, true).descendingMap().values()) {
                 if (page.size() == limit) {
                     break;
                 }
@@ -111,8 +113,12 @@ final class MessageEndpoints {
             if (message == null) {
                 throw ApiException.unknownMessage();
             }
-            return Payloads.message(message, state.userMap().get(message.authorId()), state.guildData(channel.guildId),
-                    state.attachmentBaseUrl(), false);
+            return Payloads.message(
+                    message,
+                    state.userMap().get(message.authorId()),
+                    state.guildData(channel.guildId),
+                    state.attachmentBaseUrl(),
+                    false);
         });
     }
 
@@ -151,7 +157,8 @@ final class MessageEndpoints {
             if (ids.stream().anyMatch(id -> Long.compareUnsigned(id, oldestAllowed) < 0)) {
                 throw ApiException.tooOldToBulkDelete();
             }
-            List<Long> existing = ids.stream().filter(channel.messages()::containsKey).toList();
+            List<Long> existing =
+                    ids.stream().filter(channel.messages()::containsKey).toList();
             if (!existing.isEmpty()) {
                 state.bulkDeleteMessages(channel, existing);
             }
@@ -175,8 +182,8 @@ final class MessageEndpoints {
         for (int i = 0; i < messages.size(); i++) {
             long id = RestRequest.snowflake(messages.get(i).asText(), "messages");
             if (!seen.add(id)) {
-                throw ApiException.invalidForm("BULK_DELETE_DUPLICATE_MESSAGES", "Duplicate message ids.", "messages",
-                        Integer.toString(i));
+                throw ApiException.invalidForm(
+                        "BULK_DELETE_DUPLICATE_MESSAGES", "Duplicate message ids.", "messages", Integer.toString(i));
             }
             ids.add(id);
         }
@@ -200,7 +207,9 @@ final class MessageEndpoints {
             }
             long permissions = Access.visible(state, channel);
             Access.require(permissions, Permissions.SEND_MESSAGES);
-            String content = payload.path("content").isNull() ? "" : payload.path("content").asText("");
+            String content = payload.path("content").isNull()
+                    ? ""
+                    : payload.path("content").asText("");
             List<JsonNode> embeds = embeds(payload.path("embeds"));
             if (content.length() > MAX_CONTENT) {
                 throw ApiException.invalidForm("BASE_TYPE_MAX_LENGTH", "Must be 2000 or fewer in length.", "content");
@@ -217,13 +226,22 @@ final class MessageEndpoints {
             enforceSlowmode(channel, permissions);
             long now = System.currentTimeMillis();
             UserData bot = state.botUser();
-            StandInMessage message = new StandInMessage(Snowflakes.at(Instant.ofEpochMilli(now)), channelId, bot.id,
-                    bot.username, true, content, embeds, outgoing.files(), Instant.ofEpochMilli(now), false,
+            StandInMessage message = new StandInMessage(
+                    Snowflakes.at(Instant.ofEpochMilli(now)),
+                    channelId,
+                    bot.id,
+                    bot.username,
+                    true,
+                    content,
+                    embeds,
+                    outgoing.files(),
+                    Instant.ofEpochMilli(now),
+                    false,
                     payload.has("allowed_mentions") ? payload.path("allowed_mentions") : null);
             channel.botLastMessageAtMs = now;
             state.storeMessage(channel, message);
-            ObjectNode response = Payloads.message(message, bot, state.guildData(channel.guildId),
-                    state.attachmentBaseUrl(), false);
+            ObjectNode response =
+                    Payloads.message(message, bot, state.guildData(channel.guildId), state.attachmentBaseUrl(), false);
             if (payload.hasNonNull("nonce")) {
                 response.set("nonce", payload.path("nonce"));
             }
@@ -244,7 +262,8 @@ final class MessageEndpoints {
     }
 
     private static boolean hasOtherContent(JsonNode payload) {
-        return nonEmptyArray(payload.path("sticker_ids")) || nonEmptyArray(payload.path("components"))
+        return nonEmptyArray(payload.path("sticker_ids"))
+                || nonEmptyArray(payload.path("components"))
                 || payload.hasNonNull("poll");
     }
 
@@ -268,8 +287,11 @@ final class MessageEndpoints {
         for (int i = 0; i < embedsNode.size(); i++) {
             JsonNode embed = embedsNode.get(i);
             if (!embed.isObject()) {
-                throw ApiException.invalidForm("MODEL_TYPE_CONVERT", "Only dictionaries may be used in a ModelType",
-                        "embeds", Integer.toString(i));
+                throw ApiException.invalidForm(
+                        "MODEL_TYPE_CONVERT",
+                        "Only dictionaries may be used in a ModelType",
+                        "embeds",
+                        Integer.toString(i));
             }
             String index = Integer.toString(i);
             total += checkLength(embed.path("title"), 256, "embeds", index, "title");
@@ -278,15 +300,16 @@ final class MessageEndpoints {
             total += checkLength(embed.path("author").path("name"), 256, "embeds", index, "author", "name");
             JsonNode fields = embed.path("fields");
             if (fields.size() > 25) {
-                throw ApiException.invalidForm("BASE_TYPE_MAX_LENGTH", "Must be 25 or fewer in length.", "embeds", index,
-                        "fields");
+                throw ApiException.invalidForm(
+                        "BASE_TYPE_MAX_LENGTH", "Must be 25 or fewer in length.", "embeds", index, "fields");
             }
             for (int f = 0; f < fields.size(); f++) {
                 JsonNode field = fields.get(f);
                 String fieldIndex = Integer.toString(f);
-                if (field.path("name").asText("").isEmpty() || field.path("value").asText("").isEmpty()) {
-                    throw ApiException.invalidForm("BASE_TYPE_REQUIRED", "This field is required", "embeds", index,
-                            "fields", fieldIndex);
+                if (field.path("name").asText("").isEmpty()
+                        || field.path("value").asText("").isEmpty()) {
+                    throw ApiException.invalidForm(
+                            "BASE_TYPE_REQUIRED", "This field is required", "embeds", index, "fields", fieldIndex);
                 }
                 total += checkLength(field.path("name"), 256, "embeds", index, "fields", fieldIndex, "name");
                 total += checkLength(field.path("value"), 1024, "embeds", index, "fields", fieldIndex, "value");
@@ -298,7 +321,8 @@ final class MessageEndpoints {
             embeds.add(stored);
         }
         if (total > 6000) {
-            throw ApiException.invalidForm("MAX_EMBED_SIZE_EXCEEDED", "Embed size exceeds maximum size of 6000", "embeds");
+            throw ApiException.invalidForm(
+                    "MAX_EMBED_SIZE_EXCEEDED", "Embed size exceeds maximum size of 6000", "embeds");
         }
         return embeds;
     }
@@ -330,8 +354,11 @@ final class MessageEndpoints {
                 if (part.data().length > MAX_UPLOAD_BYTES) {
                     throw ApiException.tooLarge();
                 }
-                files.add(new StandInAttachment(Snowflakes.now(), part.filename(),
-                        MediaTypes.detect(part.filename(), part.data(), part.contentType()), part.data().length,
+                files.add(new StandInAttachment(
+                        Snowflakes.now(),
+                        part.filename(),
+                        MediaTypes.detect(part.filename(), part.data(), part.contentType()),
+                        part.data().length,
                         part.data()));
             }
         }

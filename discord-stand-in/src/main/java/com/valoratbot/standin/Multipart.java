@@ -13,9 +13,12 @@ final class Multipart {
 
     record Part(String name, String filename, String contentType, byte[] data) {}
 
-    private static final Pattern BOUNDARY = Pattern.compile("boundary=(?:\"([^\"]+)\"|([^;\\s]+))", Pattern.CASE_INSENSITIVE);
-    private static final Pattern NAME = Pattern.compile("(?<![\\w*])name=\"((?:[^\"\\\\]|\\\\.)*)\"", Pattern.CASE_INSENSITIVE);
-    private static final Pattern FILENAME = Pattern.compile("filename=\"((?:[^\"\\\\]|\\\\.)*)\"", Pattern.CASE_INSENSITIVE);
+    private static final Pattern BOUNDARY =
+            Pattern.compile("boundary=(?:\"([^\"]+)\"|([^;\\s]+))", Pattern.CASE_INSENSITIVE);
+    private static final Pattern NAME =
+            Pattern.compile("(?<![\\w*])name=\"((?:[^\"\\\\]|\\\\.)*)\"", Pattern.CASE_INSENSITIVE);
+    private static final Pattern FILENAME =
+            Pattern.compile("filename=\"((?:[^\"\\\\]|\\\\.)*)\"", Pattern.CASE_INSENSITIVE);
     private static final byte[] CRLF_CRLF = {'\r', '\n', '\r', '\n'};
 
     private Multipart() {}

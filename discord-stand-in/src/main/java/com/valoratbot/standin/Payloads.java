@@ -31,7 +31,11 @@ final class Payloads {
     }
 
     static ObjectNode selfUser(UserData bot) {
-        return user(bot).put("verified", true).put("mfa_enabled", false).put("flags", 0).put("locale", "en-US");
+        return user(bot)
+                .put("verified", true)
+                .put("mfa_enabled", false)
+                .put("flags", 0)
+                .put("locale", "en-US");
     }
 
     static ObjectNode role(RoleData role) {
@@ -227,8 +231,8 @@ final class Payloads {
      * A message object. {@code guild} non-null adds {@code guild_id} and the author's partial {@code member},
      * which Discord only includes in Gateway events.
      */
-    static ObjectNode message(StandInMessage message, UserData author, GuildData guild, String attachmentBaseUrl,
-            boolean forGateway) {
+    static ObjectNode message(
+            StandInMessage message, UserData author, GuildData guild, String attachmentBaseUrl, boolean forGateway) {
         ObjectNode json = Json.object()
                 .put("id", Json.id(message.id()))
                 .put("type", 0)
@@ -302,7 +306,8 @@ final class Payloads {
                     roles.add(Json.id(roleId));
                 }
             }
-            everyone = (message.content().contains("@everyone") || message.content().contains("@here"))
+            everyone = (message.content().contains("@everyone")
+                            || message.content().contains("@here"))
                     && mentionAllowed(allowed, "everyone", 0);
         }
         json.put("mention_everyone", everyone);

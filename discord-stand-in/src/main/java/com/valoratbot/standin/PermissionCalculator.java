@@ -58,7 +58,8 @@ final class PermissionCalculator {
             return false;
         }
         for (StandInOverwrite overwrite : channel.overwrites()) {
-            boolean applies = overwrite.type() == OverwriteType.MEMBER ? overwrite.targetId() == userId
+            boolean applies = overwrite.type() == OverwriteType.MEMBER
+                    ? overwrite.targetId() == userId
                     : java.util.Arrays.stream(member.roleIds).anyMatch(role -> role == overwrite.targetId());
             if (applies && (overwrite.allow() & Permissions.MANAGE_ROLES) != 0) {
                 return true;

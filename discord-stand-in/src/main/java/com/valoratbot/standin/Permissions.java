@@ -44,14 +44,37 @@ public final class Permissions {
     public static final long ALL = (1L << 53) - 1;
 
     /** What a fresh guild's @everyone role gets (close to Discord's defaults, minus the exotic bits). */
-    public static final long DEFAULT_EVERYONE = CREATE_INSTANT_INVITE | ADD_REACTIONS | STREAM | VIEW_CHANNEL
-            | SEND_MESSAGES | EMBED_LINKS | ATTACH_FILES | READ_MESSAGE_HISTORY | USE_EXTERNAL_EMOJIS
-            | CONNECT | SPEAK | USE_VAD | CHANGE_NICKNAME | CREATE_PUBLIC_THREADS | SEND_MESSAGES_IN_THREADS;
+    public static final long DEFAULT_EVERYONE = CREATE_INSTANT_INVITE
+            | ADD_REACTIONS
+            | STREAM
+            | VIEW_CHANNEL
+            | SEND_MESSAGES
+            | EMBED_LINKS
+            | ATTACH_FILES
+            | READ_MESSAGE_HISTORY
+            | USE_EXTERNAL_EMOJIS
+            | CONNECT
+            | SPEAK
+            | USE_VAD
+            | CHANGE_NICKNAME
+            | CREATE_PUBLIC_THREADS
+            | SEND_MESSAGES_IN_THREADS;
 
     /** What the project asks for in its invite link; the bot role's default. */
-    public static final long BOT_DEFAULT = VIEW_CHANNEL | SEND_MESSAGES | EMBED_LINKS | ATTACH_FILES
-            | READ_MESSAGE_HISTORY | MANAGE_MESSAGES | MANAGE_CHANNELS | MANAGE_ROLES | CONNECT | SPEAK
-            | MENTION_EVERYONE | SEND_MESSAGES_IN_THREADS | CREATE_PUBLIC_THREADS | CREATE_PRIVATE_THREADS;
+    public static final long BOT_DEFAULT = VIEW_CHANNEL
+            | SEND_MESSAGES
+            | EMBED_LINKS
+            | ATTACH_FILES
+            | READ_MESSAGE_HISTORY
+            | MANAGE_MESSAGES
+            | MANAGE_CHANNELS
+            | MANAGE_ROLES
+            | CONNECT
+            | SPEAK
+            | MENTION_EVERYONE
+            | SEND_MESSAGES_IN_THREADS
+            | CREATE_PUBLIC_THREADS
+            | CREATE_PRIVATE_THREADS;
 
     private Permissions() {}
 

@@ -32,6 +32,7 @@ public record RecordedRequest(
 
     @Override
     public String toString() {
-        return at + " " + route + " -> " + status + " (" + method + " " + path + (query.isEmpty() ? "" : "?" + query) + ")";
+        return at + " " + route + " -> " + status + " (" + method + " " + path + (query.isEmpty() ? "" : "?" + query)
+                + ")";
     }
 }

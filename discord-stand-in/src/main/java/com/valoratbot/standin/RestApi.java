@@ -29,7 +29,12 @@ final class RestApi {
     private final ChannelEndpoints channels;
     private final MessageEndpoints messages;
 
-    RestApi(StandInState state, String botToken, java.util.function.Supplier<String> gatewayUrl, RateLimiter rateLimiter, RequestLog requestLog,
+    RestApi(
+            StandInState state,
+            String botToken,
+            java.util.function.Supplier<String> gatewayUrl,
+            RateLimiter rateLimiter,
+            RequestLog requestLog,
             java.util.function.Supplier<? extends JsonNode> gatewayBot) {
         this.expectedAuthorization = ("Bot " + botToken).getBytes(StandardCharsets.UTF_8);
         this.rateLimiter = rateLimiter;
@@ -40,8 +45,13 @@ final class RestApi {
     }
 
     /** {@code path} is below {@code /api/v10}, e.g. {@code /channels/1/messages}. */
-    Reply handle(String method, String path, String rawQuery, Map<String, String> query,
-            Map<String, List<String>> headers, byte[] body) {
+    Reply handle(
+            String method,
+            String path,
+            String rawQuery,
+            Map<String, String> query,
+            Map<String, List<String>> headers,
+            byte[] body) {
         Instant at = Instant.now();
         Map<String, String> firstHeaders = new LinkedHashMap<>();
         headers.forEach((name, values) -> firstHeaders.put(name, values.getFirst()));
@@ -54,8 +64,15 @@ final class RestApi {
         };
         Map<String, List<String>> recordedHeaders = new LinkedHashMap<>(headers);
         recordedHeaders.remove("authorization");
-        requestLog.add(new RecordedRequest(at, method, path, rawQuery == null ? "" : rawQuery, route, reply.status(),
-                Map.copyOf(recordedHeaders), body));
+        requestLog.add(new RecordedRequest(
+                at,
+                method,
+                path,
+                rawQuery == null ? "" : rawQuery,
+                route,
+                reply.status(),
+                Map.copyOf(recordedHeaders),
+                body));
         return reply;
     }
 
@@ -65,8 +82,8 @@ final class RestApi {
             return error(ApiException.unauthorized(), Map.of());
         }
         String major = endpoint.majorParameter();
-        RateLimiter.Verdict verdict = rateLimiter.acquire(endpoint.key(),
-                major == null ? "" : found.params().get(major), System.currentTimeMillis());
+        RateLimiter.Verdict verdict = rateLimiter.acquire(
+                endpoint.key(), major == null ? "" : found.params().get(major), System.currentTimeMillis());
         Map<String, String> limitHeaders = rateLimitHeaders(verdict);
         if (!verdict.allowed()) {
             return rateLimited(verdict, limitHeaders);

@@ -33,10 +33,18 @@ public final class SampleTrack {
         int frames = RATE * SECONDS;
         int dataBytes = frames * 4;
         ByteBuffer b = ByteBuffer.allocate(44 + dataBytes).order(ByteOrder.LITTLE_ENDIAN);
-        b.put("RIFF".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).putInt(36 + dataBytes)
-                .put("WAVEfmt ".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).putInt(16)
-                .putShort((short) 1).putShort((short) 2).putInt(RATE).putInt(RATE * 4).putShort((short) 4).putShort((short) 16)
-                .put("data".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).putInt(dataBytes);
+        b.put("RIFF".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+                .putInt(36 + dataBytes)
+                .put("WAVEfmt ".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+                .putInt(16)
+                .putShort((short) 1)
+                .putShort((short) 2)
+                .putInt(RATE)
+                .putInt(RATE * 4)
+                .putShort((short) 4)
+                .putShort((short) 16)
+                .put("data".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+                .putInt(dataBytes);
         for (int i = 0; i < frames; i++) {
             double envelope = Math.min(1.0, Math.min(i, frames - i) / (RATE * 0.5));
             short v = (short) (Math.sin(2 * Math.PI * 440 * i / RATE) * 8000 * envelope);

@@ -16,7 +16,11 @@ import java.time.Duration;
  *     0 never requires sharding
  * @param sessionStartTotal {@code session_start_limit.total} (Discord: 1,000 a day); reported, not enforced
  */
-record ShardingRules(int recommendedShards, int maxConcurrency, Duration identifyWindow, int guildsPerShardLimit,
+record ShardingRules(
+        int recommendedShards,
+        int maxConcurrency,
+        Duration identifyWindow,
+        int guildsPerShardLimit,
         int sessionStartTotal) {
 
     static final int GUILDS_PER_RECOMMENDED_SHARD = 1000;

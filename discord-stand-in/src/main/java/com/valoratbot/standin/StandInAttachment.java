@@ -5,7 +5,7 @@ public record StandInAttachment(long id, String filename, String contentType, lo
 
     @Override
     public String toString() {
-        return "StandInAttachment[id=" + id + ", filename=" + filename + ", contentType=" + contentType
-                + ", size=" + size + "]";
+        return "StandInAttachment[id=" + id + ", filename=" + filename + ", contentType=" + contentType + ", size="
+                + size + "]";
     }
 }

@@ -42,8 +42,7 @@ public final class StandInJda {
 
     /** Points a JDA builder made elsewhere (its own intents, cache, listeners) at the stand-in. */
     public static JDABuilder pointAt(JDABuilder builder, DiscordStandIn standIn) {
-        return builder
-                .setRestConfig(new RestConfig().setBaseUrl(standIn.restBaseUrl()))
+        return builder.setRestConfig(new RestConfig().setBaseUrl(standIn.restBaseUrl()))
                 .setSessionController(new StandInSessionController(standIn.gatewayUrl()))
                 .setCompression(Compression.NONE)
                 .setEnableShutdownHook(false);
@@ -51,11 +50,16 @@ public final class StandInJda {
 
     /** A bot with the intents and member cache the project's bot uses, logged in with the stand-in's token. */
     public static JDABuilder builder(DiscordStandIn standIn) {
-        return pointAt(JDABuilder.createDefault(standIn.botToken())
-                .enableIntents(EnumSet.of(GatewayIntent.GUILD_MEMBERS, GatewayIntent.MESSAGE_CONTENT,
-                        GatewayIntent.GUILD_MESSAGES, GatewayIntent.GUILD_VOICE_STATES))
-                .setMemberCachePolicy(MemberCachePolicy.ALL)
-                .setChunkingFilter(ChunkingFilter.ALL), standIn);
+        return pointAt(
+                JDABuilder.createDefault(standIn.botToken())
+                        .enableIntents(EnumSet.of(
+                                GatewayIntent.GUILD_MEMBERS,
+                                GatewayIntent.MESSAGE_CONTENT,
+                                GatewayIntent.GUILD_MESSAGES,
+                                GatewayIntent.GUILD_VOICE_STATES))
+                        .setMemberCachePolicy(MemberCachePolicy.ALL)
+                        .setChunkingFilter(ChunkingFilter.ALL),
+                standIn);
     }
 
     /** Logs in and waits for READY. */

@@ -20,11 +20,20 @@ public final class StandInMain {
     public static final int DEFAULT_PORT = 8765;
     /** First synthetic guild id; guild i is this + i * 1000, its channels follow it, its bot role is +999. */
     public static final long SYNTHETIC_GUILD_BASE = 1_200_000_000_000_000_000L;
+
     public static final long SYNTHETIC_OWNER_ID = 1_199_999_999_999_999_999L;
     private static final int MAX_SYNTHETIC_CHANNELS = 998;
 
-    record Options(int port, String token, boolean demo, int guilds, int channels, int shards, int maxConcurrency,
-            boolean paceIdentify, int guildsPerShard) {}
+    record Options(
+            int port,
+            String token,
+            boolean demo,
+            int guilds,
+            int channels,
+            int shards,
+            int maxConcurrency,
+            boolean paceIdentify,
+            int guildsPerShard) {}
 
     private StandInMain() {}
 
@@ -42,7 +51,9 @@ public final class StandInMain {
             System.exit(2);
             return;
         }
-        DiscordStandIn standIn = DiscordStandIn.builder().port(options.port()).botToken(options.token())
+        DiscordStandIn standIn = DiscordStandIn.builder()
+                .port(options.port())
+                .botToken(options.token())
                 .recommendedShards(options.shards())
                 .maxConcurrency(options.maxConcurrency())
                 .identifyRateLimit(options.paceIdentify() ? Duration.ofSeconds(5) : null)
@@ -96,9 +107,11 @@ public final class StandInMain {
                 case "--guilds" -> guilds = parseInt(value(args, ++i, "--guilds"), "--guilds");
                 case "--channels" -> channels = parseInt(value(args, ++i, "--channels"), "--channels");
                 case "--shards" -> shards = parseInt(value(args, ++i, "--shards"), "--shards");
-                case "--max-concurrency" -> maxConcurrency = parseInt(value(args, ++i, "--max-concurrency"), "--max-concurrency");
+                case "--max-concurrency" ->
+                    maxConcurrency = parseInt(value(args, ++i, "--max-concurrency"), "--max-concurrency");
                 case "--pace-identify" -> paceIdentify = true;
-                case "--guilds-per-shard" -> guildsPerShard = parseInt(value(args, ++i, "--guilds-per-shard"), "--guilds-per-shard");
+                case "--guilds-per-shard" ->
+                    guildsPerShard = parseInt(value(args, ++i, "--guilds-per-shard"), "--guilds-per-shard");
                 case "--help", "-h" -> {
                     usage(System.out);
                     System.exit(0);
@@ -130,7 +143,8 @@ public final class StandInMain {
     private static void usage(PrintStream out) {
         out.println("Usage: StandInMain [--port N] [--token T] [--no-demo] [--guilds N --channels M]");
         out.println("         [--shards N] [--max-concurrency N] [--pace-identify] [--guilds-per-shard N]");
-        out.println("  --shards: /gateway/bot's recommendation (default ceil(guilds/1000)); --pace-identify: one IDENTIFY");
+        out.println(
+                "  --shards: /gateway/bot's recommendation (default ceil(guilds/1000)); --pace-identify: one IDENTIFY");
         out.println("  per 5 s per max-concurrency bucket; --guilds-per-shard: close 4011 past it (Discord: 2500)");
         out.println("  env: STANDIN_PORT, STANDIN_TOKEN; default port " + DEFAULT_PORT);
     }

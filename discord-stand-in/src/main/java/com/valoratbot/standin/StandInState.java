@@ -65,8 +65,14 @@ public final class StandInState {
             }
             GuildData guild = new GuildData(id, name, botRoleId);
             guild.roles.put(id, new RoleData(id, "@everyone", Permissions.DEFAULT_EVERYONE, 0, 0));
-            guild.roles.put(botRoleId, new RoleData(botRoleId, users.get(botUserId).username,
-                    Permissions.BOT_DEFAULT, guild.nextRolePosition++, botUserId));
+            guild.roles.put(
+                    botRoleId,
+                    new RoleData(
+                            botRoleId,
+                            users.get(botUserId).username,
+                            Permissions.BOT_DEFAULT,
+                            guild.nextRolePosition++,
+                            botUserId));
             guild.members.put(botUserId, new MemberData(botUserId, new long[] {botRoleId}, guild.botJoinedAt));
             guilds.put(id, guild);
             events.guildCreated(guild);
@@ -91,7 +97,12 @@ public final class StandInState {
     public void removeBotFromGuild(long guildId) {
         write(() -> {
             GuildData guild = guildData(guildId);
-            events.dispatch(guildId, "GUILD_DELETE", GatewayIntents.GUILDS, Json.object().put("id", Json.id(guildId)), false);
+            events.dispatch(
+                    guildId,
+                    "GUILD_DELETE",
+                    GatewayIntents.GUILDS,
+                    Json.object().put("id", Json.id(guildId)),
+                    false);
             guild.channels.keySet().forEach(channels::remove);
             guilds.remove(guildId);
         });
@@ -151,7 +162,9 @@ public final class StandInState {
     }
 
     public List<StandInRole> roles(long guildId) {
-        return read(() -> guildData(guildId).roles.values().stream().map(r -> r.snapshot(guildId)).toList());
+        return read(() -> guildData(guildId).roles.values().stream()
+                .map(r -> r.snapshot(guildId))
+                .toList());
     }
 
     // ---------------------------------------------------------------- channels
@@ -162,7 +175,9 @@ public final class StandInState {
     }
 
     public List<StandInChannel> channels(long guildId) {
-        return read(() -> guildData(guildId).channels.values().stream().map(ChannelData::snapshot).toList());
+        return read(() -> guildData(guildId).channels.values().stream()
+                .map(ChannelData::snapshot)
+                .toList());
     }
 
     /** Creates or replaces an overwrite (dispatches CHANNEL_UPDATE). */
@@ -264,7 +279,9 @@ public final class StandInState {
     public List<StandInMember> members(long guildId) {
         return read(() -> {
             GuildData guild = guildData(guildId);
-            return guild.members.values().stream().map(m -> memberSnapshot(guild, m)).toList();
+            return guild.members.values().stream()
+                    .map(m -> memberSnapshot(guild, m))
+                    .toList();
         });
     }
 
@@ -304,7 +321,9 @@ public final class StandInState {
     public List<StandInVoiceState> voiceStates(long guildId) {
         return read(() -> {
             List<StandInVoiceState> result = new ArrayList<>();
-            guildData(guildId).voiceStates.forEach((userId, state) -> result.add(voiceSnapshot(guildId, userId, state)));
+            guildData(guildId)
+                    .voiceStates
+                    .forEach((userId, state) -> result.add(voiceSnapshot(guildId, userId, state)));
             return result;
         });
     }
@@ -326,9 +345,20 @@ public final class StandInState {
         }
         return write(() -> {
             ChannelData channel = messageChannel(channelId);
-            UserData author = known(users.get(authorId), () -> "Unknown user " + authorId + ": add them as a member first");
-            StandInMessage message = new StandInMessage(Snowflakes.at(createdAt), channelId, authorId,
-                    author.username, author.bot, content, List.of(), List.of(), createdAt, pinned, null);
+            UserData author =
+                    known(users.get(authorId), () -> "Unknown user " + authorId + ": add them as a member first");
+            StandInMessage message = new StandInMessage(
+                    Snowflakes.at(createdAt),
+                    channelId,
+                    authorId,
+                    author.username,
+                    author.bot,
+                    content,
+                    List.of(),
+                    List.of(),
+                    createdAt,
+                    pinned,
+                    null);
             storeMessage(channel, message);
             return message.id();
         });
@@ -363,7 +393,8 @@ public final class StandInState {
                     throw new IllegalArgumentException("Parent " + parentId + " is not a category of guild " + guildId);
                 }
             }
-            ChannelData channel = new ChannelData(channelId, guildId, kind, name, guild.nextChannelPosition++, parentId);
+            ChannelData channel =
+                    new ChannelData(channelId, guildId, kind, name, guild.nextChannelPosition++, parentId);
             guild.channels.put(channelId, channel);
             channels.put(channelId, channel);
             dispatchChannel(channel, "CHANNEL_CREATE");
@@ -514,28 +545,35 @@ public final class StandInState {
     }
 
     /** Caller holds the lock. Applies a bot op 4 and dispatches the bot's VOICE_STATE_UPDATE. */
-    VoiceStateRequest applyBotVoiceRequest(long guildId, Long channelId, boolean selfMute, boolean selfDeaf,
-            String gatewaySessionId) {
+    VoiceStateRequest applyBotVoiceRequest(
+            long guildId, Long channelId, boolean selfMute, boolean selfDeaf, String gatewaySessionId) {
         GuildData guild = guilds.get(guildId);
         boolean applied = guild != null;
         if (applied && channelId != null) {
             ChannelData channel = guild.channels.get(channelId);
             // Discord silently ignores a join it would not allow: no channel, not audio, or no CONNECT.
-            applied = channel != null && channel.kind.isAudio()
-                    && Permissions.has(PermissionCalculator.inChannel(guild, channel, botUserId),
+            applied = channel != null
+                    && channel.kind.isAudio()
+                    && Permissions.has(
+                            PermissionCalculator.inChannel(guild, channel, botUserId),
                             Permissions.VIEW_CHANNEL | Permissions.CONNECT);
         }
         if (applied) {
             VoiceStateData previous = guild.voiceStates.get(botUserId);
             if (channelId == null && previous == null) {
                 // Leaving while not connected still gets an answer from Discord, so JDA's request completes.
-                events.dispatch(guildId, "VOICE_STATE_UPDATE", GatewayIntents.GUILD_VOICE_STATES,
-                        voiceUpdateData(guild, botUserId, null, gatewaySessionId), false);
+                events.dispatch(
+                        guildId,
+                        "VOICE_STATE_UPDATE",
+                        GatewayIntents.GUILD_VOICE_STATES,
+                        voiceUpdateData(guild, botUserId, null, gatewaySessionId),
+                        false);
             } else {
                 setVoiceStateLocked(guild, botUserId, channelId, selfMute, selfDeaf, gatewaySessionId);
             }
         }
-        VoiceStateRequest request = new VoiceStateRequest(guildId, channelId, selfMute, selfDeaf, applied, Instant.now());
+        VoiceStateRequest request =
+                new VoiceStateRequest(guildId, channelId, selfMute, selfDeaf, applied, Instant.now());
         voiceRequests.add(request);
         return request;
     }
@@ -576,12 +614,14 @@ public final class StandInState {
 
     private void setVoiceStateLocked(GuildData guild, long userId, Long channelId, boolean selfMute, boolean selfDeaf) {
         VoiceStateData current = guild.voiceStates.get(userId);
-        String sessionId = current != null ? current.sessionId : UUID.randomUUID().toString().replace("-", "");
+        String sessionId = current != null
+                ? current.sessionId
+                : UUID.randomUUID().toString().replace("-", "");
         setVoiceStateLocked(guild, userId, channelId, selfMute, selfDeaf, sessionId);
     }
 
-    private void setVoiceStateLocked(GuildData guild, long userId, Long channelId, boolean selfMute, boolean selfDeaf,
-            String sessionId) {
+    private void setVoiceStateLocked(
+            GuildData guild, long userId, Long channelId, boolean selfMute, boolean selfDeaf, String sessionId) {
         VoiceStateData state = null;
         if (channelId == null) {
             guild.voiceStates.remove(userId);
@@ -589,8 +629,12 @@ public final class StandInState {
             state = new VoiceStateData(channelId, selfMute, selfDeaf, sessionId);
             guild.voiceStates.put(userId, state);
         }
-        events.dispatch(guild.id, "VOICE_STATE_UPDATE", GatewayIntents.GUILD_VOICE_STATES,
-                voiceUpdateData(guild, userId, state, sessionId), false);
+        events.dispatch(
+                guild.id,
+                "VOICE_STATE_UPDATE",
+                GatewayIntents.GUILD_VOICE_STATES,
+                voiceUpdateData(guild, userId, state, sessionId),
+                false);
     }
 
     private ObjectNode voiceUpdateData(GuildData guild, long userId, VoiceStateData state, String sessionId) {
@@ -620,7 +664,13 @@ public final class StandInState {
 
     private StandInMember memberSnapshot(GuildData guild, MemberData member) {
         UserData user = users.get(member.userId);
-        return new StandInMember(guild.id, member.userId, user.username, user.globalName, user.bot, member.nick,
+        return new StandInMember(
+                guild.id,
+                member.userId,
+                user.username,
+                user.globalName,
+                user.bot,
+                member.nick,
                 Arrays.stream(member.roleIds).boxed().toList());
     }
 
@@ -645,7 +695,8 @@ public final class StandInState {
     private ChannelData messageChannel(long channelId) {
         ChannelData channel = channelData(channelId);
         if (!channel.kind.holdsMessages()) {
-            throw new IllegalArgumentException("Channel " + channelId + " is a " + channel.kind + " and holds no messages");
+            throw new IllegalArgumentException(
+                    "Channel " + channelId + " is a " + channel.kind + " and holds no messages");
         }
         return channel;
     }
@@ -653,15 +704,17 @@ public final class StandInState {
     private void requireAudioChannel(GuildData guild, long channelId) {
         ChannelData channel = guild.channels.get(channelId);
         if (channel == null || !channel.kind.isAudio()) {
-            throw new IllegalArgumentException("Channel " + channelId + " is not an audio channel of guild " + guild.id);
+            throw new IllegalArgumentException(
+                    "Channel " + channelId + " is not an audio channel of guild " + guild.id);
         }
     }
 
     private void requireOverwriteTarget(GuildData guild, long targetId, OverwriteType type) {
-        boolean exists = type == OverwriteType.ROLE ? guild.roles.containsKey(targetId) : guild.members.containsKey(targetId);
+        boolean exists =
+                type == OverwriteType.ROLE ? guild.roles.containsKey(targetId) : guild.members.containsKey(targetId);
         if (!exists) {
-            throw new NoSuchElementException("No " + type.name().toLowerCase(java.util.Locale.ROOT) + " " + targetId
-                    + " in guild " + guild.id);
+            throw new NoSuchElementException(
+                    "No " + type.name().toLowerCase(java.util.Locale.ROOT) + " " + targetId + " in guild " + guild.id);
         }
     }
 

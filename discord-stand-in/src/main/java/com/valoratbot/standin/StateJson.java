@@ -48,7 +48,9 @@ final class StateJson {
         for (ChannelData channel : guild.channels.values()) {
             ObjectNode channelJson = Payloads.channel(channel, false);
             channelJson.put("kind", channel.kind.name()).put("message_count", channel.messageCount());
-            channelJson.put("bot_permissions", Long.toString(PermissionCalculator.inChannel(guild, channel, state.botUserId())));
+            channelJson.put(
+                    "bot_permissions",
+                    Long.toString(PermissionCalculator.inChannel(guild, channel, state.botUserId())));
             if (withMessages && channel.messageCount() > 0) {
                 ArrayNode messages = channelJson.putArray("messages");
                 for (StandInMessage message : channel.messages().values()) {
@@ -58,7 +60,9 @@ final class StateJson {
             channels.add(channelJson);
         }
         ArrayNode members = json.putArray("members");
-        guild.members.values().forEach(m -> members.add(Payloads.member(m, state.userMap().get(m.userId))));
+        guild.members
+                .values()
+                .forEach(m -> members.add(Payloads.member(m, state.userMap().get(m.userId))));
         ArrayNode voice = json.putArray("voice_states");
         guild.voiceStates.forEach((userId, v) -> voice.add(Payloads.voiceState(guild.id, userId, v, v.sessionId)));
         return json;
@@ -77,7 +81,8 @@ final class StateJson {
         message.embeds().forEach(embeds::add);
         ArrayNode attachments = json.putArray("attachments");
         for (StandInAttachment attachment : message.attachments()) {
-            attachments.addObject()
+            attachments
+                    .addObject()
                     .put("id", Json.id(attachment.id()))
                     .put("filename", attachment.filename())
                     .put("content_type", attachment.contentType())

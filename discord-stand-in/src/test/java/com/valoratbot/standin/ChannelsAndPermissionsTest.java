@@ -47,11 +47,14 @@ class ChannelsAndPermissionsTest {
 
         channel.getManager().setSlowmode(30).reason("Trop de spam").complete();
 
-        assertThat(standIn.state().channel(channel.getIdLong()).rateLimitPerUser()).isEqualTo(30);
-        events.await(ChannelUpdateSlowmodeEvent.class, e -> e.getChannel().getIdLong() == channel.getIdLong()
-                && e.getNewValue() == 30);
+        assertThat(standIn.state().channel(channel.getIdLong()).rateLimitPerUser())
+                .isEqualTo(30);
+        events.await(
+                ChannelUpdateSlowmodeEvent.class,
+                e -> e.getChannel().getIdLong() == channel.getIdLong() && e.getNewValue() == 30);
         assertThat(jda.getTextChannelById(channel.getIdLong()).getSlowmode()).isEqualTo(30);
-        assertThat(standIn.requests("PATCH /channels/{channel_id}")).last()
+        assertThat(standIn.requests("PATCH /channels/{channel_id}"))
+                .last()
                 .satisfies(r -> assertThat(r.status()).isEqualTo(200));
         assertThat(standIn.state().auditLog(DemoGuild.GUILD_ID))
                 .anySatisfy(e -> assertThat(e.reason()).isEqualTo("Trop de spam"));
@@ -61,13 +64,15 @@ class ChannelsAndPermissionsTest {
     void slowmodeAboveSixHoursIsAnInvalidFormBodyAndChangesNothing() throws InterruptedException {
         TextChannel channel = freshChannel("trop-lent");
 
-        HttpResponse<String> response = http.call("PATCH", "channels/" + channel.getId(), "{\"rate_limit_per_user\":21601}");
+        HttpResponse<String> response =
+                http.call("PATCH", "channels/" + channel.getId(), "{\"rate_limit_per_user\":21601}");
 
         assertThat(response.statusCode()).isEqualTo(400);
         JsonNode body = RawHttp.json(response);
         assertThat(body.path("code").asInt()).isEqualTo(50035);
         assertThat(body.path("errors").has("rate_limit_per_user")).isTrue();
-        assertThat(standIn.state().channel(channel.getIdLong()).rateLimitPerUser()).isZero();
+        assertThat(standIn.state().channel(channel.getIdLong()).rateLimitPerUser())
+                .isZero();
     }
 
     @Test
@@ -78,28 +83,36 @@ class ChannelsAndPermissionsTest {
         channel.upsertPermissionOverride(membres).deny(Permission.MESSAGE_SEND).complete();
 
         events.await(PermissionOverrideCreateEvent.class, e -> e.getChannel().getIdLong() == channel.getIdLong());
-        assertThat(standIn.state().channel(channel.getIdLong()).overwrite(DemoGuild.MEMBRES_ROLE_ID)).hasValueSatisfying(o -> {
-            assertThat(o.type()).isEqualTo(OverwriteType.ROLE);
-            assertThat(o.deny()).isEqualTo(Permissions.SEND_MESSAGES);
-            assertThat(o.allow()).isZero();
-        });
-        assertThat(standIn.state().effectivePermissions(channel.getIdLong(), DemoGuild.ALICE_ID) & Permissions.SEND_MESSAGES)
+        assertThat(standIn.state().channel(channel.getIdLong()).overwrite(DemoGuild.MEMBRES_ROLE_ID))
+                .hasValueSatisfying(o -> {
+                    assertThat(o.type()).isEqualTo(OverwriteType.ROLE);
+                    assertThat(o.deny()).isEqualTo(Permissions.SEND_MESSAGES);
+                    assertThat(o.allow()).isZero();
+                });
+        assertThat(standIn.state().effectivePermissions(channel.getIdLong(), DemoGuild.ALICE_ID)
+                        & Permissions.SEND_MESSAGES)
                 .isZero();
 
-        jda.getTextChannelById(channel.getIdLong()).getPermissionOverride(membres).delete().complete();
+        jda.getTextChannelById(channel.getIdLong())
+                .getPermissionOverride(membres)
+                .delete()
+                .complete();
 
         events.await(PermissionOverrideDeleteEvent.class, e -> e.getChannel().getIdLong() == channel.getIdLong());
         assertThat(standIn.state().channel(channel.getIdLong()).overwrites()).isEmpty();
-        assertThat(standIn.requests()).extracting(RecordedRequest::route).containsSubsequence(
-                "PUT /channels/{channel_id}/permissions/{overwrite_id}",
-                "DELETE /channels/{channel_id}/permissions/{overwrite_id}");
+        assertThat(standIn.requests())
+                .extracting(RecordedRequest::route)
+                .containsSubsequence(
+                        "PUT /channels/{channel_id}/permissions/{overwrite_id}",
+                        "DELETE /channels/{channel_id}/permissions/{overwrite_id}");
     }
 
     @Test
     void aMemberOverwriteThroughTheStateReachesJda() throws InterruptedException {
         TextChannel channel = freshChannel("prive");
 
-        standIn.state().setOverwrite(channel.getIdLong(), DemoGuild.BOB_ID, OverwriteType.MEMBER, 0, Permissions.VIEW_CHANNEL);
+        standIn.state()
+                .setOverwrite(channel.getIdLong(), DemoGuild.BOB_ID, OverwriteType.MEMBER, 0, Permissions.VIEW_CHANNEL);
 
         events.await(PermissionOverrideCreateEvent.class, e -> e.getChannel().getIdLong() == channel.getIdLong());
         Member bob = jda.getGuildById(DemoGuild.GUILD_ID).getMemberById(DemoGuild.BOB_ID);
@@ -109,12 +122,17 @@ class ChannelsAndPermissionsTest {
     @Test
     void withoutManageMessagesDeletingOthersMessagesIs403MissingPermissions() throws InterruptedException {
         TextChannel channel = freshChannel("sans-gestion");
-        long first = standIn.state().addMessage(channel.getIdLong(), DemoGuild.ALICE_ID, "un", java.time.Instant.now(), false);
-        long second = standIn.state().addMessage(channel.getIdLong(), DemoGuild.BOB_ID, "deux", java.time.Instant.now(), false);
-        standIn.state().setOverwrite(channel.getIdLong(), DemoGuild.BOT_ROLE_ID, OverwriteType.ROLE, 0,
-                Permissions.MANAGE_MESSAGES);
+        long first = standIn.state()
+                .addMessage(channel.getIdLong(), DemoGuild.ALICE_ID, "un", java.time.Instant.now(), false);
+        long second = standIn.state()
+                .addMessage(channel.getIdLong(), DemoGuild.BOB_ID, "deux", java.time.Instant.now(), false);
+        standIn.state()
+                .setOverwrite(
+                        channel.getIdLong(), DemoGuild.BOT_ROLE_ID, OverwriteType.ROLE, 0, Permissions.MANAGE_MESSAGES);
 
-        HttpResponse<String> bulk = http.call("POST", "channels/" + channel.getId() + "/messages/bulk-delete",
+        HttpResponse<String> bulk = http.call(
+                "POST",
+                "channels/" + channel.getId() + "/messages/bulk-delete",
                 "{\"messages\":[\"" + first + "\",\"" + second + "\"]}");
         HttpResponse<String> single = http.call("DELETE", "channels/" + channel.getId() + "/messages/" + first, null);
 
@@ -129,12 +147,14 @@ class ChannelsAndPermissionsTest {
     @Test
     void postingAnEmbedWithoutEmbedLinksIsForbiddenButPlainTextGoesThrough() throws InterruptedException {
         TextChannel channel = freshChannel("sans-embed");
-        standIn.state().setOverwrite(channel.getIdLong(), DemoGuild.BOT_ROLE_ID, OverwriteType.ROLE, 0,
-                Permissions.EMBED_LINKS);
+        standIn.state()
+                .setOverwrite(
+                        channel.getIdLong(), DemoGuild.BOT_ROLE_ID, OverwriteType.ROLE, 0, Permissions.EMBED_LINKS);
 
-        HttpResponse<String> embed = http.call("POST", "channels/" + channel.getId() + "/messages",
-                "{\"embeds\":[{\"title\":\"Bilan\"}]}");
-        HttpResponse<String> text = http.call("POST", "channels/" + channel.getId() + "/messages", "{\"content\":\"ok\"}");
+        HttpResponse<String> embed =
+                http.call("POST", "channels/" + channel.getId() + "/messages", "{\"embeds\":[{\"title\":\"Bilan\"}]}");
+        HttpResponse<String> text =
+                http.call("POST", "channels/" + channel.getId() + "/messages", "{\"content\":\"ok\"}");
 
         assertThat(embed.statusCode()).isEqualTo(403);
         assertThat(RawHttp.json(embed).path("code").asInt()).isEqualTo(50013);
@@ -145,8 +165,9 @@ class ChannelsAndPermissionsTest {
     @Test
     void aChannelTheBotCannotSeeAnswers403MissingAccess() throws InterruptedException {
         TextChannel channel = freshChannel("invisible");
-        standIn.state().setOverwrite(channel.getIdLong(), DemoGuild.BOT_ROLE_ID, OverwriteType.ROLE, 0,
-                Permissions.VIEW_CHANNEL);
+        standIn.state()
+                .setOverwrite(
+                        channel.getIdLong(), DemoGuild.BOT_ROLE_ID, OverwriteType.ROLE, 0, Permissions.VIEW_CHANNEL);
 
         HttpResponse<String> response = http.get("channels/" + channel.getId());
 
@@ -156,8 +177,10 @@ class ChannelsAndPermissionsTest {
 
     @Test
     void unknownChannelsGuildsAndMembersAnswer404WithDiscordCodes() {
-        assertThat(RawHttp.json(http.get("channels/123456789")).path("code").asInt()).isEqualTo(10003);
-        assertThat(RawHttp.json(http.get("guilds/123456789")).path("code").asInt()).isEqualTo(10004);
+        assertThat(RawHttp.json(http.get("channels/123456789")).path("code").asInt())
+                .isEqualTo(10003);
+        assertThat(RawHttp.json(http.get("guilds/123456789")).path("code").asInt())
+                .isEqualTo(10004);
         HttpResponse<String> member = http.get("guilds/" + DemoGuild.GUILD_ID + "/members/123456789");
         assertThat(member.statusCode()).isEqualTo(404);
         assertThat(RawHttp.json(member).path("code").asInt()).isEqualTo(10007);
@@ -166,14 +189,18 @@ class ChannelsAndPermissionsTest {
 
     @Test
     void aWrongOrMissingBotTokenIs401() {
-        assertThat(http.withToken("not-the-token").get("users/@me").statusCode()).isEqualTo(401);
+        assertThat(http.withToken("not-the-token").get("users/@me").statusCode())
+                .isEqualTo(401);
         assertThat(http.withToken(null).get("users/@me").statusCode()).isEqualTo(401);
     }
 
     @Test
     void jdaCanRetrieveAMemberAndTheGuildOverRest() {
         // useCache(false): over REST whatever JDA has cached by now (the cache fills as tests run, in any order).
-        Member alice = jda.getGuildById(DemoGuild.GUILD_ID).retrieveMemberById(DemoGuild.ALICE_ID).useCache(false).complete();
+        Member alice = jda.getGuildById(DemoGuild.GUILD_ID)
+                .retrieveMemberById(DemoGuild.ALICE_ID)
+                .useCache(false)
+                .complete();
 
         assertThat(alice.getUser().getName()).isEqualTo("alice");
         assertThat(alice.getRoles()).extracting(Role::getIdLong).containsExactly(DemoGuild.MEMBRES_ROLE_ID);

@@ -10,7 +10,11 @@ class ConfigurationTest {
 
     @Test
     void buildReportsEveryInvalidSettingAtOnce() {
-        assertThatThrownBy(() -> DiscordStandIn.builder().port(70_000).botToken("has space").botName("x").build())
+        assertThatThrownBy(() -> DiscordStandIn.builder()
+                        .port(70_000)
+                        .botToken("has space")
+                        .botName("x")
+                        .build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("port")
                 .hasMessageContaining("botToken")
@@ -19,8 +23,12 @@ class ConfigurationTest {
 
     @Test
     void buildRefusesImpossibleShardingSettings() {
-        assertThatThrownBy(() -> DiscordStandIn.builder().recommendedShards(-1).maxConcurrency(0)
-                        .identifyRateLimit(java.time.Duration.ofSeconds(-5)).guildsPerShardLimit(-2500).build())
+        assertThatThrownBy(() -> DiscordStandIn.builder()
+                        .recommendedShards(-1)
+                        .maxConcurrency(0)
+                        .identifyRateLimit(java.time.Duration.ofSeconds(-5))
+                        .guildsPerShardLimit(-2500)
+                        .build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("recommendedShards")
                 .hasMessageContaining("maxConcurrency")
@@ -48,7 +56,8 @@ class ConfigurationTest {
 
     @Test
     void everyGuildGetsTheBotAsAMemberWithItsOwnRole() {
-        try (DiscordStandIn standIn = DiscordStandIn.builder().botUserId(77L << 22).build()) {
+        try (DiscordStandIn standIn =
+                DiscordStandIn.builder().botUserId(77L << 22).build()) {
             long guildId = 43L << 22;
             standIn.state().createGuild(guildId, "Test");
 
@@ -71,8 +80,11 @@ class ConfigurationTest {
         assertThat(options.demo()).isFalse();
         assertThat(options.shards()).isZero();
         assertThat(options.paceIdentify()).isFalse();
-        StandInMain.Options sharded = StandInMain.parse(new String[] {"--shards", "10", "--max-concurrency", "2",
-                "--pace-identify", "--guilds-per-shard", "2500"}, Map.of());
+        StandInMain.Options sharded = StandInMain.parse(
+                new String[] {
+                    "--shards", "10", "--max-concurrency", "2", "--pace-identify", "--guilds-per-shard", "2500"
+                },
+                Map.of());
         assertThat(sharded.shards()).isEqualTo(10);
         assertThat(sharded.maxConcurrency()).isEqualTo(2);
         assertThat(sharded.paceIdentify()).isTrue();

@@ -43,8 +43,8 @@ class GatewayTest {
         int resumesBefore = standIn.gatewayStats().resumes();
 
         standIn.dropGatewayConnections();
-        long missed = standIn.state().addMessage(DemoGuild.GENERAL_ID, DemoGuild.ALICE_ID, "pendant la coupure",
-                Instant.now(), false);
+        long missed = standIn.state()
+                .addMessage(DemoGuild.GENERAL_ID, DemoGuild.ALICE_ID, "pendant la coupure", Instant.now(), false);
 
         events.await(SessionResumeEvent.class, e -> true, Duration.ofSeconds(20));
         events.await(MessageReceivedEvent.class, e -> e.getMessageIdLong() == missed);
@@ -94,12 +94,14 @@ class GatewayTest {
             JsonNode guildCreate = gateway.nextDispatch("GUILD_CREATE");
 
             assertThat(ready.path("s").asLong()).isEqualTo(1);
-            assertThat(ready.path("d").path("guilds").get(0).path("unavailable").asBoolean()).isTrue();
+            assertThat(ready.path("d").path("guilds").get(0).path("unavailable").asBoolean())
+                    .isTrue();
             assertThat(ready.path("d").path("resume_gateway_url").asText()).isEqualTo(standIn.gatewayUrl());
             assertThat(guildCreate.path("s").asLong()).isEqualTo(2);
             JsonNode guild = guildCreate.path("d");
             assertThat(guild.path("afk_timeout").asInt()).isEqualTo(300);
-            assertThat(guild.path("roles").get(0).path("colors").has("primary_color")).isTrue();
+            assertThat(guild.path("roles").get(0).path("colors").has("primary_color"))
+                    .isTrue();
             // Without GUILD_MEMBERS only the bot (and anyone in voice) is sent, while member_count counts everyone.
             assertThat(guild.path("members")).hasSize(1);
             assertThat(guild.path("member_count").asInt()).isEqualTo(5);
@@ -130,11 +132,16 @@ class GatewayTest {
             gateway.send(RawGateway.identify(standIn.botToken(), GUILDS_AND_MESSAGES));
             gateway.nextDispatch("GUILD_CREATE");
 
-            new RawHttp(standIn).call("POST", "channels/" + DemoGuild.ANNONCES_ID + "/messages/bulk-delete",
-                    "{\"messages\":[\"" + a + "\",\"" + b + "\"]}");
+            new RawHttp(standIn)
+                    .call(
+                            "POST",
+                            "channels/" + DemoGuild.ANNONCES_ID + "/messages/bulk-delete",
+                            "{\"messages\":[\"" + a + "\",\"" + b + "\"]}");
 
             JsonNode bulk = gateway.nextDispatch("MESSAGE_DELETE_BULK").path("d");
-            assertThat(bulk.path("ids")).extracting(JsonNode::asText).containsExactlyInAnyOrder(Long.toString(a), Long.toString(b));
+            assertThat(bulk.path("ids"))
+                    .extracting(JsonNode::asText)
+                    .containsExactlyInAnyOrder(Long.toString(a), Long.toString(b));
             assertThat(bulk.path("guild_id").asText()).isEqualTo(Long.toString(DemoGuild.GUILD_ID));
         }
     }
@@ -143,8 +150,8 @@ class GatewayTest {
     void resumingAnUnknownSessionIsAnsweredWithInvalidSession() throws InterruptedException {
         try (RawGateway gateway = new RawGateway(standIn)) {
             gateway.next();
-            gateway.send("{\"op\":6,\"d\":{\"token\":\"" + standIn.botToken()
-                    + "\",\"session_id\":\"nope\",\"seq\":3}}");
+            gateway.send(
+                    "{\"op\":6,\"d\":{\"token\":\"" + standIn.botToken() + "\",\"session_id\":\"nope\",\"seq\":3}}");
 
             JsonNode answer = gateway.next();
 

@@ -40,7 +40,10 @@ class JdaLoginTest {
 
     @Test
     void loginAsksOnlyForTheBotUserBeforeOpeningTheGateway() {
-        assertThat(standIn.requests()).first().extracting(RecordedRequest::route).isEqualTo("GET /users/@me");
+        assertThat(standIn.requests())
+                .first()
+                .extracting(RecordedRequest::route)
+                .isEqualTo("GET /users/@me");
         assertThat(standIn.gatewayStats().identifies()).isEqualTo(1);
     }
 
@@ -49,7 +52,8 @@ class JdaLoginTest {
         Guild guild = jda.getGuildById(DemoGuild.GUILD_ID);
         assertThat(guild).isNotNull();
         assertThat(guild.getName()).isEqualTo("Valorat Sandbox");
-        assertThat(guild.getTextChannels()).extracting(TextChannel::getName)
+        assertThat(guild.getTextChannels())
+                .extracting(TextChannel::getName)
                 .containsExactlyInAnyOrder("general", "annonces", "moderation");
         assertThat(guild.getNewsChannelById(DemoGuild.NEWS_ID)).isNotNull();
         assertThat(guild.getVoiceChannels()).extracting(c -> c.getName()).containsExactlyInAnyOrder("Vocal", "AFK");
@@ -64,15 +68,22 @@ class JdaLoginTest {
     void rolesAndMembersAreCachedIncludingTheBotItself() {
         Guild guild = jda.getGuildById(DemoGuild.GUILD_ID);
         assertThat(guild.getPublicRole().getIdLong()).isEqualTo(DemoGuild.GUILD_ID);
-        assertThat(guild.getRoleById(DemoGuild.MODERATORS_ROLE_ID).hasPermission(Permission.ADMINISTRATOR)).isTrue();
-        assertThat(guild.getMembers()).extracting(m -> m.getUser().getName())
+        assertThat(guild.getRoleById(DemoGuild.MODERATORS_ROLE_ID).hasPermission(Permission.ADMINISTRATOR))
+                .isTrue();
+        assertThat(guild.getMembers())
+                .extracting(m -> m.getUser().getName())
                 .containsExactlyInAnyOrder("Valoratbot", "alice", "bob", "helperbot", "admin");
-        assertThat(guild.getMemberById(DemoGuild.HELPERBOT_ID).getUser().isBot()).isTrue();
+        assertThat(guild.getMemberById(DemoGuild.HELPERBOT_ID).getUser().isBot())
+                .isTrue();
         assertThat(guild.getOwnerIdLong()).isEqualTo(DemoGuild.ADMIN_ID);
         Member self = guild.getSelfMember();
         assertThat(self.getRoles()).extracting(r -> r.getIdLong()).containsExactly(DemoGuild.BOT_ROLE_ID);
-        assertThat(self.hasPermission(EnumSet.of(Permission.MESSAGE_MANAGE, Permission.MANAGE_CHANNEL,
-                Permission.MANAGE_ROLES, Permission.VOICE_CONNECT))).isTrue();
+        assertThat(self.hasPermission(EnumSet.of(
+                        Permission.MESSAGE_MANAGE,
+                        Permission.MANAGE_CHANNEL,
+                        Permission.MANAGE_ROLES,
+                        Permission.VOICE_CONNECT)))
+                .isTrue();
         assertThat(self.hasPermission(Permission.ADMINISTRATOR)).isFalse();
     }
 
@@ -81,10 +92,11 @@ class JdaLoginTest {
         long knownToJda = Permission.getRaw(Permission.values());
         Guild guild = jda.getGuildById(DemoGuild.GUILD_ID);
         for (long channelId : new long[] {DemoGuild.GENERAL_ID, DemoGuild.ANNONCES_ID, DemoGuild.MODERATION_ID}) {
-            for (long userId : new long[] {DemoGuild.ALICE_ID, DemoGuild.ADMIN_ID, DemoGuild.HELPERBOT_ID,
-                    DiscordStandIn.DEFAULT_BOT_USER_ID}) {
-                long byJda = Permission.getRaw(guild.getMemberById(userId)
-                        .getPermissions(guild.getGuildChannelById(channelId)));
+            for (long userId : new long[] {
+                DemoGuild.ALICE_ID, DemoGuild.ADMIN_ID, DemoGuild.HELPERBOT_ID, DiscordStandIn.DEFAULT_BOT_USER_ID
+            }) {
+                long byJda = Permission.getRaw(
+                        guild.getMemberById(userId).getPermissions(guild.getGuildChannelById(channelId)));
                 long byStandIn = standIn.state().effectivePermissions(channelId, userId);
                 assertThat(byStandIn & knownToJda)
                         .as("user %d in channel %d", userId, channelId)
@@ -92,8 +104,10 @@ class JdaLoginTest {
             }
         }
         assertThat(standIn.state().effectivePermissions(DemoGuild.ANNONCES_ID, DemoGuild.ALICE_ID)
-                & (Permissions.SEND_MESSAGES | Permissions.EMBED_LINKS)).isZero();
-        assertThat(guild.getSelfMember().hasAccess(guild.getTextChannelById(DemoGuild.MODERATION_ID))).isTrue();
+                        & (Permissions.SEND_MESSAGES | Permissions.EMBED_LINKS))
+                .isZero();
+        assertThat(guild.getSelfMember().hasAccess(guild.getTextChannelById(DemoGuild.MODERATION_ID)))
+                .isTrue();
         assertThat(guild.getMemberById(DemoGuild.ALICE_ID).hasAccess(guild.getTextChannelById(DemoGuild.MODERATION_ID)))
                 .isFalse();
     }
@@ -102,8 +116,11 @@ class JdaLoginTest {
     // @everyone, TTS) when SEND_MESSAGES is missing, which is what the stand-in enforces.
     private static long withImplicitDenials(long permissions) {
         if ((permissions & Permissions.SEND_MESSAGES) == 0) {
-            return permissions & ~(Permissions.EMBED_LINKS | Permissions.ATTACH_FILES | Permissions.MENTION_EVERYONE
-                    | Permissions.SEND_TTS_MESSAGES);
+            return permissions
+                    & ~(Permissions.EMBED_LINKS
+                            | Permissions.ATTACH_FILES
+                            | Permissions.MENTION_EVERYONE
+                            | Permissions.SEND_TTS_MESSAGES);
         }
         return permissions;
     }

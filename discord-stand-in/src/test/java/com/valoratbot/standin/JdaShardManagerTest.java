@@ -33,7 +33,9 @@ class JdaShardManagerTest {
             for (int shard = 0; shard < 2; shard++) {
                 for (int nth = 0; nth < 3; nth++) {
                     long id = ShardingTest.guildOnShard(shard, 2, nth);
-                    standIn.state().createGuild(id, "Guild " + shard + "-" + nth).textChannel(id + 1, "general");
+                    standIn.state()
+                            .createGuild(id, "Guild " + shard + "-" + nth)
+                            .textChannel(id + 1, "general");
                     guildIds.add(id);
                 }
             }
@@ -49,7 +51,8 @@ class JdaShardManagerTest {
             try {
                 // The manager builds its shards one after the other from a queue; wait until none is left.
                 long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-                while ((shards.getShardsQueued() > 0 || shards.getShards().size() < 2) && System.nanoTime() < deadline) {
+                while ((shards.getShardsQueued() > 0 || shards.getShards().size() < 2)
+                        && System.nanoTime() < deadline) {
                     Thread.sleep(100);
                 }
                 for (JDA shard : shards.getShards()) {
@@ -63,7 +66,8 @@ class JdaShardManagerTest {
                 for (JDA shard : shards.getShards()) {
                     int id = shard.getShardInfo().getShardId();
                     for (Guild guild : shard.getGuilds()) {
-                        assertThat((guild.getIdLong() >>> 22) % 2).as("guild %s on shard %d", guild.getId(), id)
+                        assertThat((guild.getIdLong() >>> 22) % 2)
+                                .as("guild %s on shard %d", guild.getId(), id)
                                 .isEqualTo(id);
                         seen.add(guild.getIdLong());
                     }
@@ -117,7 +121,7 @@ class JdaShardManagerTest {
             try {
                 long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
                 while (!(shards.getShards().size() == 2
-                        && shards.getShards().stream().allMatch(s -> s.getStatus() == JDA.Status.CONNECTED))
+                                && shards.getShards().stream().allMatch(s -> s.getStatus() == JDA.Status.CONNECTED))
                         && System.nanoTime() < deadline) {
                     Thread.sleep(100);
                 }

@@ -26,7 +26,8 @@ class ManyGuildsTest {
     static void start() {
         standIn = DiscordStandIn.builder().build();
         StandInMain.seedSynthetic(standIn.state(), GUILDS, CHANNELS);
-        GuildSeed large = standIn.state().createGuild(LARGE_GUILD_ID, "Grand serveur").textChannel(LARGE_GUILD_ID + 1, "general");
+        GuildSeed large =
+                standIn.state().createGuild(LARGE_GUILD_ID, "Grand serveur").textChannel(LARGE_GUILD_ID + 1, "general");
         for (int i = 1; i <= LARGE_GUILD_HUMANS; i++) {
             large.member(LARGE_GUILD_ID + 1_000 + i, "membre" + i, false);
         }

@@ -58,13 +58,20 @@ class MessagesTest {
 
     @Test
     void theDemoGeneralChannelComesBackNewestFirstWithItsPinnedMessage() {
-        List<Message> history = jda.getTextChannelById(DemoGuild.GENERAL_ID).getHistory().retrievePast(100).complete();
+        List<Message> history = jda.getTextChannelById(DemoGuild.GENERAL_ID)
+                .getHistory()
+                .retrievePast(100)
+                .complete();
 
         assertThat(history).hasSize(DemoGuild.GENERAL_MESSAGES);
         assertThat(history).isSortedAccordingTo((a, b) -> b.getTimeCreated().compareTo(a.getTimeCreated()));
-        assertThat(history).filteredOn(Message::isPinned).singleElement()
+        assertThat(history)
+                .filteredOn(Message::isPinned)
+                .singleElement()
                 .satisfies(m -> assertThat(m.getAuthor().getIdLong()).isEqualTo(DemoGuild.ADMIN_ID));
-        assertThat(history).filteredOn(m -> m.getTimeCreated().toInstant().isBefore(Instant.now().minus(Duration.ofDays(14))))
+        assertThat(history)
+                .filteredOn(m ->
+                        m.getTimeCreated().toInstant().isBefore(Instant.now().minus(Duration.ofDays(14))))
                 .hasSize(DemoGuild.GENERAL_OLD_MESSAGES);
         assertThat(history).filteredOn(m -> m.getAuthor().isBot()).isNotEmpty();
     }
@@ -75,13 +82,21 @@ class MessagesTest {
         List<Long> seeded = seedMessages(channel.getIdLong(), 130, Duration.ofDays(2));
 
         List<Message> firstPage = channel.getHistory().retrievePast(100).complete();
-        List<Message> secondPage = MessageHistory.getHistoryBefore(channel, firstPage.getLast().getId())
-                .limit(100).complete().getRetrievedHistory();
+        List<Message> secondPage = MessageHistory.getHistoryBefore(
+                        channel, firstPage.getLast().getId())
+                .limit(100)
+                .complete()
+                .getRetrievedHistory();
 
-        assertThat(firstPage).extracting(Message::getIdLong).containsExactlyElementsOf(seeded.reversed().subList(0, 100));
-        assertThat(secondPage).extracting(Message::getIdLong).containsExactlyElementsOf(seeded.reversed().subList(100, 130));
+        assertThat(firstPage)
+                .extracting(Message::getIdLong)
+                .containsExactlyElementsOf(seeded.reversed().subList(0, 100));
+        assertThat(secondPage)
+                .extracting(Message::getIdLong)
+                .containsExactlyElementsOf(seeded.reversed().subList(100, 130));
         assertThat(standIn.requests("GET /channels/{channel_id}/messages"))
-                .extracting(RecordedRequest::query).anyMatch(q -> q.contains("before=" + firstPage.getLast().getId()));
+                .extracting(RecordedRequest::query)
+                .anyMatch(q -> q.contains("before=" + firstPage.getLast().getId()));
     }
 
     @Test
@@ -90,13 +105,18 @@ class MessagesTest {
         List<Long> seeded = seedMessages(channel.getIdLong(), 20, Duration.ofHours(3));
         long middle = seeded.get(10);
 
-        List<Message> around = MessageHistory.getHistoryAround(channel, Long.toString(middle)).limit(5).complete()
+        List<Message> around = MessageHistory.getHistoryAround(channel, Long.toString(middle))
+                .limit(5)
+                .complete()
                 .getRetrievedHistory();
-        List<Message> after = MessageHistory.getHistoryAfter(channel, Long.toString(middle)).limit(3).complete()
+        List<Message> after = MessageHistory.getHistoryAfter(channel, Long.toString(middle))
+                .limit(3)
+                .complete()
                 .getRetrievedHistory();
 
         assertThat(around).extracting(Message::getIdLong).hasSize(5).contains(middle);
-        assertThat(after).extracting(Message::getIdLong)
+        assertThat(after)
+                .extracting(Message::getIdLong)
                 .containsExactlyInAnyOrder(seeded.get(11), seeded.get(12), seeded.get(13));
     }
 
@@ -107,15 +127,26 @@ class MessagesTest {
         assertThat(response.statusCode()).isEqualTo(400);
         JsonNode body = RawHttp.json(response);
         assertThat(body.path("code").asInt()).isEqualTo(50035);
-        assertThat(body.path("errors").path("limit").path("_errors").get(0).path("code").asText()).isEqualTo("NUMBER_TYPE_MAX");
+        assertThat(body.path("errors")
+                        .path("limit")
+                        .path("_errors")
+                        .get(0)
+                        .path("code")
+                        .asText())
+                .isEqualTo("NUMBER_TYPE_MAX");
     }
 
     @Test
     void withoutReadMessageHistoryDiscordReturnsAnEmptyListNotAnError() throws InterruptedException {
         TextChannel channel = freshChannel("sans-historique");
         seedMessages(channel.getIdLong(), 3, Duration.ofHours(1));
-        standIn.state().setOverwrite(channel.getIdLong(), DemoGuild.BOT_ROLE_ID, OverwriteType.ROLE, 0,
-                Permissions.READ_MESSAGE_HISTORY);
+        standIn.state()
+                .setOverwrite(
+                        channel.getIdLong(),
+                        DemoGuild.BOT_ROLE_ID,
+                        OverwriteType.ROLE,
+                        0,
+                        Permissions.READ_MESSAGE_HISTORY);
 
         HttpResponse<String> response = http.get("channels/" + channel.getId() + "/messages");
 
@@ -151,24 +182,40 @@ class MessagesTest {
         for (String id : doomed) {
             events.await(MessageDeleteEvent.class, e -> e.getMessageId().equals(id));
         }
-        assertThat(standIn.state().messages(channel.getIdLong())).extracting(StandInMessage::id)
+        assertThat(standIn.state().messages(channel.getIdLong()))
+                .extracting(StandInMessage::id)
                 .containsExactlyElementsOf(seeded.subList(3, 5));
-        assertThat(standIn.requests(BULK_DELETE)).last().extracting(RecordedRequest::status).isEqualTo(204);
+        assertThat(standIn.requests(BULK_DELETE))
+                .last()
+                .extracting(RecordedRequest::status)
+                .isEqualTo(204);
     }
 
     @Test
     void bulkDeleteRefusesAMessageOlderThan14DaysAndDeletesNothing() throws InterruptedException {
         TextChannel channel = freshChannel("trop-vieux");
-        long recent = standIn.state().addMessage(channel.getIdLong(), DemoGuild.ALICE_ID, "récent",
-                Instant.now().minus(Duration.ofDays(13)), false);
-        long old = standIn.state().addMessage(channel.getIdLong(), DemoGuild.BOB_ID, "vieux",
-                Instant.now().minus(Duration.ofDays(14)).minus(Duration.ofMinutes(1)), false);
+        long recent = standIn.state()
+                .addMessage(
+                        channel.getIdLong(),
+                        DemoGuild.ALICE_ID,
+                        "récent",
+                        Instant.now().minus(Duration.ofDays(13)),
+                        false);
+        long old = standIn.state()
+                .addMessage(
+                        channel.getIdLong(),
+                        DemoGuild.BOB_ID,
+                        "vieux",
+                        Instant.now().minus(Duration.ofDays(14)).minus(Duration.ofMinutes(1)),
+                        false);
 
         HttpResponse<String> response = bulkDelete(channel.getIdLong(), "\"" + recent + "\",\"" + old + "\"");
 
         assertThat(response.statusCode()).isEqualTo(400);
         assertThat(RawHttp.json(response).path("code").asInt()).isEqualTo(50034);
-        assertThat(standIn.state().messages(channel.getIdLong())).extracting(StandInMessage::id).contains(recent, old);
+        assertThat(standIn.state().messages(channel.getIdLong()))
+                .extracting(StandInMessage::id)
+                .contains(recent, old);
     }
 
     @Test
@@ -177,11 +224,13 @@ class MessagesTest {
         List<Long> seeded = seedMessages(channel.getIdLong(), 3, Duration.ofHours(2));
         String one = "\"" + seeded.getFirst() + "\"";
         String tooMany = java.util.stream.LongStream.range(0, 101)
-                .mapToObj(i -> "\"" + Snowflakes.now() + "\"").collect(Collectors.joining(","));
+                .mapToObj(i -> "\"" + Snowflakes.now() + "\"")
+                .collect(Collectors.joining(","));
 
         assertThat(formErrorCode(bulkDelete(channel.getIdLong(), one))).isEqualTo(50035);
         assertThat(formErrorCode(bulkDelete(channel.getIdLong(), tooMany))).isEqualTo(50035);
-        assertThat(formErrorCode(bulkDelete(channel.getIdLong(), one + "," + one))).isEqualTo(50035);
+        assertThat(formErrorCode(bulkDelete(channel.getIdLong(), one + "," + one)))
+                .isEqualTo(50035);
         assertThat(standIn.state().messages(channel.getIdLong())).hasSize(3);
     }
 
@@ -190,17 +239,19 @@ class MessagesTest {
         TextChannel channel = freshChannel("raison");
         List<Long> seeded = seedMessages(channel.getIdLong(), 2, Duration.ofHours(2));
 
-        HttpResponse<String> response = http.call("POST", "channels/" + channel.getId() + "/messages/bulk-delete",
+        HttpResponse<String> response = http.call(
+                "POST",
+                "channels/" + channel.getId() + "/messages/bulk-delete",
                 "{\"messages\":[\"" + seeded.get(0) + "\",\"" + seeded.get(1) + "\"]}",
-                "X-Audit-Log-Reason", "Purge%20demand%C3%A9e%20par%20admin");
+                "X-Audit-Log-Reason",
+                "Purge%20demand%C3%A9e%20par%20admin");
 
         assertThat(response.statusCode()).isEqualTo(204);
-        assertThat(standIn.state().auditLog(DemoGuild.GUILD_ID))
-                .anySatisfy(entry -> {
-                    assertThat(entry.action()).isEqualTo("MESSAGE_BULK_DELETE");
-                    assertThat(entry.targetId()).isEqualTo(channel.getIdLong());
-                    assertThat(entry.reason()).isEqualTo("Purge demandée par admin");
-                });
+        assertThat(standIn.state().auditLog(DemoGuild.GUILD_ID)).anySatisfy(entry -> {
+            assertThat(entry.action()).isEqualTo("MESSAGE_BULK_DELETE");
+            assertThat(entry.targetId()).isEqualTo(channel.getIdLong());
+            assertThat(entry.reason()).isEqualTo("Purge demandée par admin");
+        });
     }
 
     // ------------------------------------------------------------------ sending
@@ -209,14 +260,23 @@ class MessagesTest {
     void aMessageWithAnEmbedIsStoredAndDispatchedBackToJda() throws InterruptedException {
         TextChannel channel = freshChannel("embeds");
 
-        Message sent = channel.sendMessageEmbeds(new EmbedBuilder().setTitle("Bilan de la semaine")
-                .setDescription("12 messages supprimés").addField("Salon", "#general", true).build()).complete();
+        Message sent = channel.sendMessageEmbeds(new EmbedBuilder()
+                        .setTitle("Bilan de la semaine")
+                        .setDescription("12 messages supprimés")
+                        .addField("Salon", "#general", true)
+                        .build())
+                .complete();
 
-        assertThat(sent.getEmbeds()).singleElement().satisfies(e -> assertThat(e.getTitle()).isEqualTo("Bilan de la semaine"));
-        StandInMessage stored = standIn.state().message(channel.getIdLong(), sent.getIdLong()).orElseThrow();
+        assertThat(sent.getEmbeds())
+                .singleElement()
+                .satisfies(e -> assertThat(e.getTitle()).isEqualTo("Bilan de la semaine"));
+        StandInMessage stored =
+                standIn.state().message(channel.getIdLong(), sent.getIdLong()).orElseThrow();
         assertThat(stored.authorBot()).isTrue();
-        assertThat(stored.embeds()).singleElement()
-                .satisfies(e -> assertThat(e.path("fields").get(0).path("value").asText()).isEqualTo("#general"));
+        assertThat(stored.embeds())
+                .singleElement()
+                .satisfies(e -> assertThat(e.path("fields").get(0).path("value").asText())
+                        .isEqualTo("#general"));
         events.await(MessageReceivedEvent.class, e -> e.getMessageIdLong() == sent.getIdLong());
     }
 
@@ -225,11 +285,15 @@ class MessagesTest {
         TextChannel channel = freshChannel("fichiers");
         byte[] png = png(4, 3);
 
-        Message sent = channel.sendMessage("Voici le graphique").addFiles(FileUpload.fromData(png, "graphique.png"))
+        Message sent = channel.sendMessage("Voici le graphique")
+                .addFiles(FileUpload.fromData(png, "graphique.png"))
                 .complete();
 
-        StandInAttachment stored = standIn.state().message(channel.getIdLong(), sent.getIdLong()).orElseThrow()
-                .attachments().getFirst();
+        StandInAttachment stored = standIn.state()
+                .message(channel.getIdLong(), sent.getIdLong())
+                .orElseThrow()
+                .attachments()
+                .getFirst();
         assertThat(stored.filename()).isEqualTo("graphique.png");
         assertThat(stored.contentType()).isEqualTo("image/png");
         assertThat(stored.size()).isEqualTo(png.length);
@@ -246,9 +310,11 @@ class MessagesTest {
         TextChannel channel = freshChannel("mentions");
 
         Message sent = channel.sendMessage("Coucou <@" + DemoGuild.ALICE_ID + ">")
-                .setAllowedMentions(EnumSet.noneOf(Message.MentionType.class)).complete();
+                .setAllowedMentions(EnumSet.noneOf(Message.MentionType.class))
+                .complete();
 
-        StandInMessage stored = standIn.state().message(channel.getIdLong(), sent.getIdLong()).orElseThrow();
+        StandInMessage stored =
+                standIn.state().message(channel.getIdLong(), sent.getIdLong()).orElseThrow();
         assertThat(stored.allowedMentions()).isNotNull();
         assertThat(stored.allowedMentions().path("parse")).isEmpty();
         assertThat(sent.getMentions().getUsers()).isEmpty();
@@ -258,8 +324,8 @@ class MessagesTest {
     void contentLongerThan2000CharactersAndEmptyMessagesAreRejected() throws InterruptedException {
         TextChannel channel = freshChannel("limites");
 
-        HttpResponse<String> tooLong = http.call("POST", "channels/" + channel.getId() + "/messages",
-                "{\"content\":\"" + "x".repeat(2001) + "\"}");
+        HttpResponse<String> tooLong = http.call(
+                "POST", "channels/" + channel.getId() + "/messages", "{\"content\":\"" + "x".repeat(2001) + "\"}");
         HttpResponse<String> empty = http.call("POST", "channels/" + channel.getId() + "/messages", "{}");
 
         assertThat(tooLong.statusCode()).isEqualTo(400);

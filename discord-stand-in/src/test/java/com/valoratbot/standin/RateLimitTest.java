@@ -50,11 +50,15 @@ class RateLimitTest {
         standIn.clearRequests();
         // Someone else spends the bucket first (the body is invalid, but the call still counts).
         assertThat(http.call("POST", "channels/" + DemoGuild.ANNONCES_ID + "/messages/bulk-delete", "{\"messages\":[]}")
-                .statusCode()).isEqualTo(400);
+                        .statusCode())
+                .isEqualTo(400);
 
-        annonces.deleteMessagesByIds(List.of(Long.toString(a), Long.toString(b))).complete();
+        annonces.deleteMessagesByIds(List.of(Long.toString(a), Long.toString(b)))
+                .complete();
 
-        assertThat(standIn.requests(BULK_DELETE)).extracting(RecordedRequest::status).containsExactly(400, 429, 204);
+        assertThat(standIn.requests(BULK_DELETE))
+                .extracting(RecordedRequest::status)
+                .containsExactly(400, 429, 204);
         assertThat(standIn.state().message(DemoGuild.ANNONCES_ID, a)).isEmpty();
         assertThat(standIn.state().message(DemoGuild.ANNONCES_ID, b)).isEmpty();
     }
@@ -68,7 +72,8 @@ class RateLimitTest {
         }
 
         assertThat(last.statusCode()).isEqualTo(429);
-        assertThat(last.headers().firstValue("Retry-After")).hasValueSatisfying(v -> assertThat(Long.parseLong(v)).isBetween(1L, 5L));
+        assertThat(last.headers().firstValue("Retry-After"))
+                .hasValueSatisfying(v -> assertThat(Long.parseLong(v)).isBetween(1L, 5L));
         assertThat(last.headers().firstValue("X-RateLimit-Limit")).hasValue("2");
         assertThat(last.headers().firstValue("X-RateLimit-Remaining")).hasValue("0");
         assertThat(last.headers().firstValue("X-RateLimit-Reset-After")).isPresent();
@@ -104,7 +109,9 @@ class RateLimitTest {
 
     @Test
     void anUnknownRouteInTheConfigurationIsRejectedAtBuildTime() {
-        assertThatThrownBy(() -> DiscordStandIn.builder().rateLimit("POST /channels/{id}/nope", 1, Duration.ofSeconds(1)).build())
+        assertThatThrownBy(() -> DiscordStandIn.builder()
+                        .rateLimit("POST /channels/{id}/nope", 1, Duration.ofSeconds(1))
+                        .build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("Unknown route");
     }

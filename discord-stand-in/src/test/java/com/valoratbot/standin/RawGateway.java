@@ -22,7 +22,8 @@ final class RawGateway implements WebSocket.Listener, AutoCloseable {
     private final WebSocket socket;
 
     RawGateway(DiscordStandIn standIn) {
-        socket = HttpClient.newHttpClient().newWebSocketBuilder()
+        socket = HttpClient.newHttpClient()
+                .newWebSocketBuilder()
                 .buildAsync(URI.create(standIn.gatewayUrl() + "?v=10&encoding=json"), this)
                 .join();
     }

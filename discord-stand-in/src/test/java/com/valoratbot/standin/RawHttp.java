@@ -13,7 +13,8 @@ import java.time.Duration;
 final class RawHttp {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient CLIENT =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private final DiscordStandIn standIn;
     private String token;
@@ -33,8 +34,11 @@ final class RawHttp {
     HttpResponse<String> call(String method, String path, String jsonBody, String... headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(standIn.restBaseUrl() + path))
                 .timeout(Duration.ofSeconds(10))
-                .method(method, jsonBody == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(jsonBody));
+                .method(
+                        method,
+                        jsonBody == null
+                                ? HttpRequest.BodyPublishers.noBody()
+                                : HttpRequest.BodyPublishers.ofString(jsonBody));
         if (token != null) {
             request.header("Authorization", "Bot " + token);
         }
@@ -52,7 +56,10 @@ final class RawHttp {
     }
 
     static HttpResponse<String> getAbsolute(String url) {
-        return send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).GET().build());
+        return send(HttpRequest.newBuilder(URI.create(url))
+                .timeout(Duration.ofSeconds(10))
+                .GET()
+                .build());
     }
 
     static HttpResponse<String> send(HttpRequest request) {

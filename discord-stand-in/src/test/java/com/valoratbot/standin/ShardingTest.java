@@ -35,7 +35,8 @@ class ShardingTest {
         for (int shard = 0; shard < 2; shard++) {
             for (int nth = 0; nth < 2; nth++) {
                 long id = guildOnShard(shard, 2, nth);
-                standIn.state().createGuild(id, "Guild " + shard + "-" + nth)
+                standIn.state()
+                        .createGuild(id, "Guild " + shard + "-" + nth)
                         .textChannel(textChannel(id), "general")
                         .voiceChannel(voiceChannel(id), "Vocal")
                         .member(USER_ID, "alice", false);
@@ -64,7 +65,8 @@ class ShardingTest {
         ready.path("guilds").forEach(g -> readyIds.add(g.path("id").asLong()));
         Set<Long> created = new HashSet<>();
         while (created.size() < readyIds.size()) {
-            created.add(gateway.nextDispatch("GUILD_CREATE").path("d").path("id").asLong());
+            created.add(
+                    gateway.nextDispatch("GUILD_CREATE").path("d").path("id").asLong());
         }
         assertThat(created).isEqualTo(readyIds);
         return readyIds;
@@ -100,26 +102,52 @@ class ShardingTest {
             // so an event leaked from the other shard's guild would arrive first.
             standIn.state().addMessage(textChannel(guildA), USER_ID, "sur A", Instant.now(), false);
             standIn.state().addMessage(textChannel(guildB), USER_ID, "sur B", Instant.now(), false);
-            assertThat(shard0.nextDispatch("MESSAGE_CREATE").path("d").path("content").asText()).isEqualTo("sur A");
-            assertThat(shard1.nextDispatch("MESSAGE_CREATE").path("d").path("content").asText()).isEqualTo("sur B");
+            assertThat(shard0.nextDispatch("MESSAGE_CREATE")
+                            .path("d")
+                            .path("content")
+                            .asText())
+                    .isEqualTo("sur A");
+            assertThat(shard1.nextDispatch("MESSAGE_CREATE")
+                            .path("d")
+                            .path("content")
+                            .asText())
+                    .isEqualTo("sur B");
 
             standIn.state().setVoiceState(guildB, USER_ID, voiceChannel(guildB), false);
             standIn.state().setVoiceState(guildA, USER_ID, voiceChannel(guildA), false);
-            assertThat(shard1.nextDispatch("VOICE_STATE_UPDATE").path("d").path("guild_id").asLong()).isEqualTo(guildB);
-            assertThat(shard0.nextDispatch("VOICE_STATE_UPDATE").path("d").path("guild_id").asLong()).isEqualTo(guildA);
+            assertThat(shard1.nextDispatch("VOICE_STATE_UPDATE")
+                            .path("d")
+                            .path("guild_id")
+                            .asLong())
+                    .isEqualTo(guildB);
+            assertThat(shard0.nextDispatch("VOICE_STATE_UPDATE")
+                            .path("d")
+                            .path("guild_id")
+                            .asLong())
+                    .isEqualTo(guildA);
 
             standIn.state().renameGuild(guildA, "A renommée");
             standIn.state().renameGuild(guildB, "B renommée");
-            assertThat(shard0.nextDispatch("GUILD_UPDATE").path("d").path("name").asText()).isEqualTo("A renommée");
-            assertThat(shard1.nextDispatch("GUILD_UPDATE").path("d").path("name").asText()).isEqualTo("B renommée");
+            assertThat(shard0.nextDispatch("GUILD_UPDATE")
+                            .path("d")
+                            .path("name")
+                            .asText())
+                    .isEqualTo("A renommée");
+            assertThat(shard1.nextDispatch("GUILD_UPDATE")
+                            .path("d")
+                            .path("name")
+                            .asText())
+                    .isEqualTo("B renommée");
 
             // A guild joined later is announced to its shard only.
             long joinedOnShard1 = guildOnShard(1, 2, 5);
             long joinedOnShard0 = guildOnShard(0, 2, 5);
             standIn.state().createGuild(joinedOnShard1, "Nouvelle 1");
             standIn.state().createGuild(joinedOnShard0, "Nouvelle 0");
-            assertThat(shard0.nextDispatch("GUILD_CREATE").path("d").path("id").asLong()).isEqualTo(joinedOnShard0);
-            assertThat(shard1.nextDispatch("GUILD_CREATE").path("d").path("id").asLong()).isEqualTo(joinedOnShard1);
+            assertThat(shard0.nextDispatch("GUILD_CREATE").path("d").path("id").asLong())
+                    .isEqualTo(joinedOnShard0);
+            assertThat(shard1.nextDispatch("GUILD_CREATE").path("d").path("id").asLong())
+                    .isEqualTo(joinedOnShard1);
         }
     }
 
@@ -133,12 +161,26 @@ class ShardingTest {
             identifyAndLoad(shard1, standIn, 1, 2);
 
             // The stand-in has no DMs to cause one, so the DM is dispatched the way the state would (lock held).
-            standIn.state().write(() -> standIn.gatewayEvents().dispatch(0, "MESSAGE_CREATE",
-                    GatewayIntents.DIRECT_MESSAGES, Json.object().put("content", "en privé"), false));
+            standIn.state()
+                    .write(() -> standIn.gatewayEvents()
+                            .dispatch(
+                                    0,
+                                    "MESSAGE_CREATE",
+                                    GatewayIntents.DIRECT_MESSAGES,
+                                    Json.object().put("content", "en privé"),
+                                    false));
             standIn.state().addMessage(textChannel(guilds.get(2)), USER_ID, "sur B", Instant.now(), false);
 
-            assertThat(shard0.nextDispatch("MESSAGE_CREATE").path("d").path("content").asText()).isEqualTo("en privé");
-            assertThat(shard1.nextDispatch("MESSAGE_CREATE").path("d").path("content").asText()).isEqualTo("sur B");
+            assertThat(shard0.nextDispatch("MESSAGE_CREATE")
+                            .path("d")
+                            .path("content")
+                            .asText())
+                    .isEqualTo("en privé");
+            assertThat(shard1.nextDispatch("MESSAGE_CREATE")
+                            .path("d")
+                            .path("content")
+                            .asText())
+                    .isEqualTo("sur B");
         }
     }
 
@@ -149,7 +191,9 @@ class ShardingTest {
             for (int[] shard : invalid) {
                 try (RawGateway gateway = new RawGateway(standIn)) {
                     gateway.send(RawGateway.identify(standIn.botToken(), INTENTS, shard[0], shard[1]));
-                    assertThat(gateway.awaitCloseCode()).as("shard [%d, %d]", shard[0], shard[1]).isEqualTo(4010);
+                    assertThat(gateway.awaitCloseCode())
+                            .as("shard [%d, %d]", shard[0], shard[1])
+                            .isEqualTo(4010);
                 }
             }
             assertThat(standIn.gatewayStats().identifies()).isZero();
@@ -158,7 +202,8 @@ class ShardingTest {
 
     @Test
     void pastTheGuildsPerShardLimitAnUnshardedOrUndershardedIdentifyIsClosedWith4011() throws Exception {
-        try (DiscordStandIn standIn = DiscordStandIn.builder().guildsPerShardLimit(2).build().start()) {
+        try (DiscordStandIn standIn =
+                DiscordStandIn.builder().guildsPerShardLimit(2).build().start()) {
             List<Long> guilds = seedTwoGuildsPerShard(standIn);
 
             try (RawGateway unsharded = new RawGateway(standIn)) {
@@ -170,15 +215,20 @@ class ShardingTest {
                 assertThat(oneShard.awaitCloseCode()).isEqualTo(4011);
             }
             try (RawGateway enough = new RawGateway(standIn)) {
-                assertThat(identifyAndLoad(enough, standIn, 1, 2)).containsExactlyInAnyOrder(guilds.get(2), guilds.get(3));
+                assertThat(identifyAndLoad(enough, standIn, 1, 2))
+                        .containsExactlyInAnyOrder(guilds.get(2), guilds.get(3));
             }
-            assertThat(RawHttp.json(new RawHttp(standIn).get("gateway/bot")).path("shards").asInt()).isEqualTo(2);
+            assertThat(RawHttp.json(new RawHttp(standIn).get("gateway/bot"))
+                            .path("shards")
+                            .asInt())
+                    .isEqualTo(2);
         }
     }
 
     @Test
     void gatewayBotGivesTheUrlARecommendedShardCountAndTheSessionStartLimit() throws Exception {
-        try (DiscordStandIn standIn = DiscordStandIn.builder().maxConcurrency(16).build().start()) {
+        try (DiscordStandIn standIn =
+                DiscordStandIn.builder().maxConcurrency(16).build().start()) {
             RawHttp http = new RawHttp(standIn);
             JsonNode empty = RawHttp.json(http.get("gateway/bot"));
             assertThat(empty.path("url").asText()).isEqualTo(standIn.gatewayUrl());
@@ -186,12 +236,14 @@ class ShardingTest {
             JsonNode limit = empty.path("session_start_limit");
             assertThat(limit.path("total").asInt()).isEqualTo(1000);
             assertThat(limit.path("remaining").asInt()).isEqualTo(1000);
-            assertThat(limit.path("reset_after").asLong()).isEqualTo(Duration.ofDays(1).toMillis());
+            assertThat(limit.path("reset_after").asLong())
+                    .isEqualTo(Duration.ofDays(1).toMillis());
             assertThat(limit.path("max_concurrency").asInt()).isEqualTo(16);
 
             // Discord recommends about one shard per 1,000 guilds.
             StandInMain.seedSynthetic(standIn.state(), 1001, 1);
-            assertThat(RawHttp.json(http.get("gateway/bot")).path("shards").asInt()).isEqualTo(2);
+            assertThat(RawHttp.json(http.get("gateway/bot")).path("shards").asInt())
+                    .isEqualTo(2);
 
             try (RawGateway gateway = new RawGateway(standIn)) {
                 gateway.send(RawGateway.identify(standIn.botToken(), INTENTS, 0, 2));
@@ -200,17 +252,26 @@ class ShardingTest {
             JsonNode afterIdentify = RawHttp.json(http.get("gateway/bot")).path("session_start_limit");
             assertThat(afterIdentify.path("remaining").asInt()).isEqualTo(999);
             assertThat(afterIdentify.path("reset_after").asLong())
-                    .isPositive().isLessThanOrEqualTo(Duration.ofDays(1).toMillis());
+                    .isPositive()
+                    .isLessThanOrEqualTo(Duration.ofDays(1).toMillis());
         }
-        try (DiscordStandIn configured = DiscordStandIn.builder().recommendedShards(10).build().start()) {
-            assertThat(RawHttp.json(new RawHttp(configured).get("gateway/bot")).path("shards").asInt()).isEqualTo(10);
+        try (DiscordStandIn configured =
+                DiscordStandIn.builder().recommendedShards(10).build().start()) {
+            assertThat(RawHttp.json(new RawHttp(configured).get("gateway/bot"))
+                            .path("shards")
+                            .asInt())
+                    .isEqualTo(10);
         }
     }
 
     @Test
     void anIdentifyFasterThanItsBucketAllowsGetsInvalidSessionAndSucceedsOncePaced() throws Exception {
         Duration window = Duration.ofMillis(1500);
-        try (DiscordStandIn standIn = DiscordStandIn.builder().maxConcurrency(2).identifyRateLimit(window).build().start();
+        try (DiscordStandIn standIn = DiscordStandIn.builder()
+                        .maxConcurrency(2)
+                        .identifyRateLimit(window)
+                        .build()
+                        .start();
                 RawGateway shard0 = new RawGateway(standIn);
                 RawGateway shard2 = new RawGateway(standIn);
                 RawGateway shard1 = new RawGateway(standIn)) {
@@ -227,11 +288,21 @@ class ShardingTest {
 
             // Shard 1 is in the other bucket: accepted at once.
             shard1.send(RawGateway.identify(standIn.botToken(), INTENTS, 1, 4));
-            assertThat(shard1.nextDispatch("READY").path("d").path("shard").get(0).asInt()).isEqualTo(1);
+            assertThat(shard1.nextDispatch("READY")
+                            .path("d")
+                            .path("shard")
+                            .get(0)
+                            .asInt())
+                    .isEqualTo(1);
 
             Thread.sleep(Math.max(0, window.toMillis() - (System.nanoTime() - bucketTaken) / 1_000_000 + 100));
             shard2.send(RawGateway.identify(standIn.botToken(), INTENTS, 2, 4));
-            assertThat(shard2.nextDispatch("READY").path("d").path("shard").get(0).asInt()).isEqualTo(2);
+            assertThat(shard2.nextDispatch("READY")
+                            .path("d")
+                            .path("shard")
+                            .get(0)
+                            .asInt())
+                    .isEqualTo(2);
 
             assertThat(standIn.gatewayStats().identifies()).isEqualTo(3);
             assertThat(standIn.gatewayStats().rateLimitedIdentifies()).isEqualTo(1);

@@ -11,7 +11,8 @@ class SnowflakesTest {
 
     @Test
     void anIdCarriesItsCreationTimeToTheMillisecond() {
-        Instant twentyDaysAgo = Instant.now().minus(Duration.ofDays(20)).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        Instant twentyDaysAgo =
+                Instant.now().minus(Duration.ofDays(20)).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
 
         assertThat(Snowflakes.timestampOf(Snowflakes.at(twentyDaysAgo))).isEqualTo(twentyDaysAgo);
     }

@@ -40,11 +40,18 @@ class StateEndpointTest {
         JsonNode general = channel(guild, DemoGuild.GENERAL_ID);
         assertThat(general.path("message_count").asInt()).isEqualTo(DemoGuild.GENERAL_MESSAGES);
         assertThat(general.path("messages")).hasSize(DemoGuild.GENERAL_MESSAGES);
-        assertThat(channel(guild, DemoGuild.MODERATION_ID).path("permission_overwrites")).hasSize(3);
+        assertThat(channel(guild, DemoGuild.MODERATION_ID).path("permission_overwrites"))
+                .hasSize(3);
         assertThat(guild.path("members")).hasSize(5);
-        assertThat(guild.path("voice_states").get(0).path("user_id").asText()).isEqualTo(Long.toString(DemoGuild.BOB_ID));
-        assertThat(guild.path("voice_states").get(0).path("self_deaf").asBoolean()).isTrue();
-        assertThat(state.path("requests").path("by_route").path("GET /users/@me").asInt()).isEqualTo(1);
+        assertThat(guild.path("voice_states").get(0).path("user_id").asText())
+                .isEqualTo(Long.toString(DemoGuild.BOB_ID));
+        assertThat(guild.path("voice_states").get(0).path("self_deaf").asBoolean())
+                .isTrue();
+        assertThat(state.path("requests")
+                        .path("by_route")
+                        .path("GET /users/@me")
+                        .asInt())
+                .isEqualTo(1);
         assertThat(state.path("gateway").has("resumes")).isTrue();
     }
 
@@ -52,7 +59,8 @@ class StateEndpointTest {
     void messagesCanBeLeftOutOfTheState() {
         JsonNode state = RawHttp.json(RawHttp.getAbsolute(standIn.stateUrl() + "?messages=false"));
 
-        assertThat(channel(state.path("guilds").get(0), DemoGuild.GENERAL_ID).has("messages")).isFalse();
+        assertThat(channel(state.path("guilds").get(0), DemoGuild.GENERAL_ID).has("messages"))
+                .isFalse();
     }
 
     @Test
@@ -66,9 +74,12 @@ class StateEndpointTest {
             assertThat(r.path("status").asInt()).isEqualTo(200);
             assertThat(r.path("headers").has("authorization")).isFalse();
         });
-        assertThat(standIn.requests()).allSatisfy(r -> assertThat(r.header("authorization")).isEmpty());
+        assertThat(standIn.requests())
+                .allSatisfy(r -> assertThat(r.header("authorization")).isEmpty());
 
-        HttpResponse<String> cleared = RawHttp.send(HttpRequest.newBuilder(URI.create(standIn.requestsUrl())).DELETE().build());
+        HttpResponse<String> cleared = RawHttp.send(HttpRequest.newBuilder(URI.create(standIn.requestsUrl()))
+                .DELETE()
+                .build());
 
         assertThat(cleared.statusCode()).isEqualTo(204);
         assertThat(standIn.requests()).isEmpty();

@@ -42,18 +42,28 @@ class VoiceTest {
         Guild guild = jda.getGuildById(DemoGuild.GUILD_ID);
 
         standIn.state().setVoiceState(DemoGuild.GUILD_ID, DemoGuild.ALICE_ID, DemoGuild.VOCAL_ID, false);
-        events.await(GuildVoiceUpdateEvent.class, e -> e.getMember().getIdLong() == DemoGuild.ALICE_ID
-                && e.getChannelJoined() != null && e.getChannelJoined().getIdLong() == DemoGuild.VOCAL_ID);
-        assertThat(guild.getMemberById(DemoGuild.ALICE_ID).getVoiceState().getChannel().getIdLong())
+        events.await(
+                GuildVoiceUpdateEvent.class,
+                e -> e.getMember().getIdLong() == DemoGuild.ALICE_ID
+                        && e.getChannelJoined() != null
+                        && e.getChannelJoined().getIdLong() == DemoGuild.VOCAL_ID);
+        assertThat(guild.getMemberById(DemoGuild.ALICE_ID)
+                        .getVoiceState()
+                        .getChannel()
+                        .getIdLong())
                 .isEqualTo(DemoGuild.VOCAL_ID);
 
         standIn.state().setVoiceState(DemoGuild.GUILD_ID, DemoGuild.ALICE_ID, DemoGuild.VOCAL_ID, true);
-        events.await(GuildVoiceSelfDeafenEvent.class, e -> e.getMember().getIdLong() == DemoGuild.ALICE_ID && e.isSelfDeafened());
+        events.await(
+                GuildVoiceSelfDeafenEvent.class,
+                e -> e.getMember().getIdLong() == DemoGuild.ALICE_ID && e.isSelfDeafened());
 
         standIn.state().setVoiceState(DemoGuild.GUILD_ID, DemoGuild.ALICE_ID, null, false);
-        events.await(GuildVoiceUpdateEvent.class, e -> e.getMember().getIdLong() == DemoGuild.ALICE_ID
-                && e.getChannelLeft() != null);
-        assertThat(standIn.state().voiceState(DemoGuild.GUILD_ID, DemoGuild.ALICE_ID)).isEmpty();
+        events.await(
+                GuildVoiceUpdateEvent.class,
+                e -> e.getMember().getIdLong() == DemoGuild.ALICE_ID && e.getChannelLeft() != null);
+        assertThat(standIn.state().voiceState(DemoGuild.GUILD_ID, DemoGuild.ALICE_ID))
+                .isEmpty();
     }
 
     @Test
@@ -62,13 +72,16 @@ class VoiceTest {
 
         jda.getDirectAudioController().connect(guild.getVoiceChannelById(DemoGuild.VOCAL_ID));
 
-        events.await(GuildVoiceUpdateEvent.class, e -> e.getMember().getIdLong() == standIn.botUserId()
-                && e.getChannelJoined() != null);
+        events.await(
+                GuildVoiceUpdateEvent.class,
+                e -> e.getMember().getIdLong() == standIn.botUserId() && e.getChannelJoined() != null);
         assertThat(standIn.state().voiceRequests()).last().satisfies(request -> {
             assertThat(request.channelId()).isEqualTo(DemoGuild.VOCAL_ID);
             assertThat(request.applied()).isTrue();
         });
-        StandInVoiceState botVoice = standIn.state().voiceState(DemoGuild.GUILD_ID, standIn.botUserId()).orElseThrow();
+        StandInVoiceState botVoice = standIn.state()
+                .voiceState(DemoGuild.GUILD_ID, standIn.botUserId())
+                .orElseThrow();
         // The hook runs right after the dispatch, so it may trail JDA's event by a moment.
         awaitHookCall(DemoGuild.VOCAL_ID + "@" + botVoice.sessionId());
         // JDA keeps its connect request open until a VOICE_SERVER_UPDATE, which only a voice server can give.
@@ -93,10 +106,12 @@ class VoiceTest {
 
             assertThat(joined.path("channel_id").asText()).isEqualTo(Long.toString(DemoGuild.AFK_ID));
             assertThat(joined.path("self_deaf").asBoolean()).isTrue();
-            assertThat(joined.path("member").path("user").path("id").asText()).isEqualTo(Long.toString(standIn.botUserId()));
+            assertThat(joined.path("member").path("user").path("id").asText())
+                    .isEqualTo(Long.toString(standIn.botUserId()));
             assertThat(joined.path("session_id").asText()).isNotEmpty();
             assertThat(left.path("channel_id").isNull()).isTrue();
-            assertThat(standIn.state().voiceState(DemoGuild.GUILD_ID, standIn.botUserId())).isEmpty();
+            assertThat(standIn.state().voiceState(DemoGuild.GUILD_ID, standIn.botUserId()))
+                    .isEmpty();
         }
     }
 

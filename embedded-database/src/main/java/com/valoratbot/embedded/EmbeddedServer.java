@@ -3,9 +3,6 @@ package com.valoratbot.embedded;
 import com.valoratbot.supabase.Database;
 import com.valoratbot.supabase.EmbeddedDatabase;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -28,6 +25,8 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The embedded PostgreSQL's life beside the worker: password authentication with a secret kept in
@@ -67,7 +66,8 @@ public final class EmbeddedServer implements EmbeddedDatabase {
     }
 
     /** A server this process started ({@code process} present), or one it attached to. */
-    private record Running(Path dir, int port, Optional<String> password, Optional<EmbeddedPostgres> process) implements Server {
+    private record Running(Path dir, int port, Optional<String> password, Optional<EmbeddedPostgres> process)
+            implements Server {
 
         @Override
         public String user() {
@@ -102,21 +102,34 @@ public final class EmbeddedServer implements EmbeddedDatabase {
         int port = 0;
         if (live.isPresent()) {
             Optional<Long> owner = owner(dir);
-            if (owner.isEmpty() || ProcessHandle.of(owner.get()).filter(ProcessHandle::isAlive).isPresent()) {
-                LOG.info("No DATABASE_URL: using the embedded PostgreSQL already running on localhost:{} (data in {})", live.get().port(), dir);
+            if (owner.isEmpty()
+                    || ProcessHandle.of(owner.get())
+                            .filter(ProcessHandle::isAlive)
+                            .isPresent()) {
+                LOG.info(
+                        "No DATABASE_URL: using the embedded PostgreSQL already running on localhost:{} (data in {})",
+                        live.get().port(),
+                        dir);
                 // A server started by an older version has no secret yet (trust): connect without one.
-                return new Running(dir, live.get().port(),
-                        Files.exists(dir.resolve(SECRET_FILE)) ? Optional.of(readSecret(dir)) : Optional.empty(), Optional.empty());
+                return new Running(
+                        dir,
+                        live.get().port(),
+                        Files.exists(dir.resolve(SECRET_FILE)) ? Optional.of(readSecret(dir)) : Optional.empty(),
+                        Optional.empty());
             }
             port = live.get().port();
-            LOG.warn("The embedded PostgreSQL on localhost:{} (pid {}) outlived the process that started it (pid {}); stopping it and starting it again here",
-                    port, live.get().pid(), owner.get());
+            LOG.warn(
+                    "The embedded PostgreSQL on localhost:{} (pid {}) outlived the process that started it (pid {}); stopping it and starting it again here",
+                    port,
+                    live.get().pid(),
+                    owner.get());
             stopOrphan(dir, live.get());
         }
         boolean fresh = !Files.exists(dir.resolve("postgresql.conf"));
         if (fresh && !mayCreate) {
-            throw new IllegalStateException("there is no embedded database in " + dir + " yet: start the worker"
-                    + " (./valoratbot worker --sandbox) to create it, or point DATABASE_URL (or VALORATBOT_DATA_DIR) at yours");
+            throw new IllegalStateException(
+                    "there is no embedded database in " + dir + " yet: start the worker"
+                            + " (./valoratbot worker --sandbox) to create it, or point DATABASE_URL (or VALORATBOT_DATA_DIR) at yours");
         }
         return start(dir, fresh, port);
     }
@@ -124,7 +137,10 @@ public final class EmbeddedServer implements EmbeddedDatabase {
     private static Running start(Path dir, boolean fresh, int port) {
         try {
             Files.createDirectories(dir.getParent());
-            LOG.info("No DATABASE_URL: {} the embedded PostgreSQL with its data in {}", fresh ? "creating" : "starting", dir);
+            LOG.info(
+                    "No DATABASE_URL: {} the embedded PostgreSQL with its data in {}",
+                    fresh ? "creating" : "starting",
+                    dir);
             Path pwfile = null;
             String secret;
             EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
@@ -146,12 +162,17 @@ public final class EmbeddedServer implements EmbeddedDatabase {
                 secret = generated;
                 // initdb reads the password from a file; it may not sit in the (still empty) data
                 // directory, so it waits beside it, owner-only, and moves in once initdb is done.
-                pwfile = Files.createTempFile(dir.getParent(), ".valoratbot-initdb-", ".tmp", PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+                pwfile = Files.createTempFile(
+                        dir.getParent(),
+                        ".valoratbot-initdb-",
+                        ".tmp",
+                        PosixFilePermissions.asFileAttribute(OWNER_ONLY));
                 Files.writeString(pwfile, generated + "\n", StandardCharsets.UTF_8);
                 Path staged = pwfile;
                 // zonky passes these as --name=value to initdb after its own "-A trust": the later
                 // --auth wins, so the cluster is created with SCRAM for every connection.
-                builder.setLocaleConfig("auth", "scram-sha-256").setLocaleConfig("pwfile", pwfile.toString())
+                builder.setLocaleConfig("auth", "scram-sha-256")
+                        .setLocaleConfig("pwfile", pwfile.toString())
                         .setDataDirectoryCustomizer(data -> writeSecret(data.toPath(), generated, staged));
             } else {
                 secret = Files.exists(dir.resolve(SECRET_FILE)) ? readSecret(dir) : null;
@@ -168,15 +189,19 @@ public final class EmbeddedServer implements EmbeddedDatabase {
             LOG.info("Embedded PostgreSQL listening on localhost:{}, data in {}", pg.getPort(), dir);
             return new Running(dir, pg.getPort(), Optional.of(secret), Optional.of(pg));
         } catch (IOException | RuntimeException e) {
-            throw new IllegalStateException("cannot start the embedded PostgreSQL in " + dir
-                    + " (is another worker using this directory? set VALORATBOT_DATA_DIR or DATABASE_URL): " + Database.safeMessage(e), e);
+            throw new IllegalStateException(
+                    "cannot start the embedded PostgreSQL in " + dir
+                            + " (is another worker using this directory? set VALORATBOT_DATA_DIR or DATABASE_URL): "
+                            + Database.safeMessage(e),
+                    e);
         }
     }
 
     /** The pid written by the process that started the running server, if any. */
     static Optional<Long> owner(Path dir) {
         try {
-            return Optional.of(Long.parseLong(Files.readString(dir.resolve(OWNER_FILE)).strip()));
+            return Optional.of(
+                    Long.parseLong(Files.readString(dir.resolve(OWNER_FILE)).strip()));
         } catch (IOException | NumberFormatException e) {
             return Optional.empty();
         }
@@ -204,8 +229,10 @@ public final class EmbeddedServer implements EmbeddedDatabase {
         try {
             return Files.readString(file, StandardCharsets.UTF_8).strip();
         } catch (IOException e) {
-            throw new IllegalStateException("cannot read the embedded database's password in " + file
-                    + " (it belongs to the user who created the data directory): " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot read the embedded database's password in " + file
+                            + " (it belongs to the user who created the data directory): " + e.getMessage(),
+                    e);
         }
     }
 
@@ -232,7 +259,8 @@ public final class EmbeddedServer implements EmbeddedDatabase {
      */
     private static String upgradeFromTrust(Path dir, int port) throws IOException {
         String secret = newSecret();
-        Path staged = Files.createTempFile(dir, ".valoratbot-secret-", ".tmp", PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+        Path staged = Files.createTempFile(
+                dir, ".valoratbot-secret-", ".tmp", PosixFilePermissions.asFileAttribute(OWNER_ONLY));
         try {
             writeSecret(dir, secret, staged);
         } finally {
@@ -240,20 +268,25 @@ public final class EmbeddedServer implements EmbeddedDatabase {
         }
         Properties p = new Properties();
         p.setProperty("user", USER);
-        try (Connection c = DriverManager.getConnection("jdbc:postgresql://localhost:" + port + "/postgres", p); Statement st = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection("jdbc:postgresql://localhost:" + port + "/postgres", p);
+                Statement st = c.createStatement()) {
             // The secret is base64url: no quote can end the literal.
             st.execute("SET password_encryption = 'scram-sha-256'");
             st.execute("ALTER ROLE " + USER + " PASSWORD '" + secret + "'");
             Path hba = dir.resolve("pg_hba.conf");
             List<String> lines = Files.readAllLines(hba).stream()
-                    .map(l -> l.strip().startsWith("#") ? l : l.replaceAll("\\btrust\\s*$", "scram-sha-256")).toList();
+                    .map(l -> l.strip().startsWith("#") ? l : l.replaceAll("\\btrust\\s*$", "scram-sha-256"))
+                    .toList();
             Files.write(hba, lines);
             st.execute("SELECT pg_reload_conf()");
         } catch (SQLException e) {
-            throw new IOException("cannot switch the embedded database to password authentication: " + e.getMessage(), e);
+            throw new IOException(
+                    "cannot switch the embedded database to password authentication: " + e.getMessage(), e);
         }
-        LOG.warn("The embedded database in {} accepted any local connection without a password; it now requires the password kept in {}",
-                dir, dir.resolve(SECRET_FILE));
+        LOG.warn(
+                "The embedded database in {} accepted any local connection without a password; it now requires the password kept in {}",
+                dir,
+                dir.resolve(SECRET_FILE));
         return secret;
     }
 
@@ -277,12 +310,18 @@ public final class EmbeddedServer implements EmbeddedDatabase {
 
     private static boolean stop(long pid, Duration patience) {
         try {
-            new ProcessBuilder("kill", "-INT", Long.toString(pid)).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(10, TimeUnit.SECONDS);
+            new ProcessBuilder("kill", "-INT", Long.toString(pid))
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start()
+                    .waitFor(10, TimeUnit.SECONDS);
             long deadline = System.nanoTime() + patience.toNanos();
             while (running(pid)) {
                 if (System.nanoTime() > deadline) {
-                    LOG.warn("The embedded PostgreSQL (pid {}) did not stop within {} s; killing it (it recovers on its next start)", pid, patience.toSeconds());
+                    LOG.warn(
+                            "The embedded PostgreSQL (pid {}) did not stop within {} s; killing it (it recovers on its next start)",
+                            pid,
+                            patience.toSeconds());
                     ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
                     Thread.sleep(1000);
                     return !running(pid);

@@ -1,16 +1,14 @@
 package com.valoratbot.embedded;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.valoratbot.supabase.CommandAdmin;
 import com.valoratbot.supabase.Database;
 import com.valoratbot.supabase.DatabaseSettings;
-
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Without DATABASE_URL: an embedded PostgreSQL whose data outlives the process. */
 class EmbeddedDatabaseTest {
@@ -21,23 +19,29 @@ class EmbeddedDatabaseTest {
     @Test
     void withoutAUrlAnEmbeddedDatabaseStartsInTheDataDirectoryAndKeepsCommandsAcrossRestarts() {
         Path data = dir.resolve("pgdata");
-        DatabaseSettings settings = DatabaseSettings.builder().dataDirectory(data).build();
+        DatabaseSettings settings =
+                DatabaseSettings.builder().dataDirectory(data).build();
         String id;
         try (Database first = Database.open(settings)) {
-            assertThat(first.embeddedDataDirectory()).contains(data.toAbsolutePath().normalize());
-            assertThat(first.describe()).contains("embedded PostgreSQL on localhost:").contains(data.toAbsolutePath().normalize().toString());
+            assertThat(first.embeddedDataDirectory())
+                    .contains(data.toAbsolutePath().normalize());
+            assertThat(first.describe())
+                    .contains("embedded PostgreSQL on localhost:")
+                    .contains(data.toAbsolutePath().normalize().toString());
             assertThat(Files.exists(data.resolve("PG_VERSION"))).isTrue();
             id = CommandAdmin.on(first).enqueue("111111111111111111", "listTextChannels", "{}", null);
         }
 
         try (Database second = Database.open(settings)) {
-            assertThat(CommandAdmin.on(second).find(id)).hasValueSatisfying(r -> assertThat(r.status()).isEqualTo("pending"));
+            assertThat(CommandAdmin.on(second).find(id))
+                    .hasValueSatisfying(r -> assertThat(r.status()).isEqualTo("pending"));
         }
     }
 
     @Test
     void aSecondProcessOnTheSameDataDirectoryUsesTheRunningServerAndLeavesItRunning() {
-        DatabaseSettings settings = DatabaseSettings.builder().dataDirectory(dir.resolve("shared")).build();
+        DatabaseSettings settings =
+                DatabaseSettings.builder().dataDirectory(dir.resolve("shared")).build();
         try (Database worker = Database.open(settings)) {
             String id;
             try (Database cli = Database.open(settings)) {

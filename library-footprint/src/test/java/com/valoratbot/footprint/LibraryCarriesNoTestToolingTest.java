@@ -1,6 +1,6 @@
 package com.valoratbot.footprint;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -8,8 +8,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * What a bot that embeds the library downloads: the runtime dependency list of this module, whose
@@ -19,7 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class LibraryCarriesNoTestToolingTest {
 
     /** groupId:artifactId:type[:classifier]:version:scope, as {@code dependency:list} writes each line. */
-    private static final Pattern ARTIFACT = Pattern.compile("^\\s+([\\w.\\-]+):([\\w.\\-]+):[\\w.\\-]+(?::[\\w.\\-]+)?:[\\w.\\-]+:(compile|runtime)\\b.*");
+    private static final Pattern ARTIFACT = Pattern.compile(
+            "^\\s+([\\w.\\-]+):([\\w.\\-]+):[\\w.\\-]+(?::[\\w.\\-]+)?:[\\w.\\-]+:(compile|runtime)\\b.*");
 
     /** Why each is test tooling, and where it lives instead. */
     private static final List<Banned> TEST_TOOLING = List.of(
@@ -39,23 +39,41 @@ class LibraryCarriesNoTestToolingTest {
     private record Artifact(String groupId, String artifactId, String line) {}
 
     private static List<Artifact> libraryRuntime() throws IOException {
-        Path list = Path.of(System.getProperty("libraryRuntimeDependencies", "target/library-runtime-dependencies.txt"));
-        return Files.readAllLines(list).stream().map(ARTIFACT::matcher).filter(Matcher::matches)
-                .map(m -> new Artifact(m.group(1), m.group(2), m.group(0).strip())).toList();
+        Path list =
+                Path.of(System.getProperty("libraryRuntimeDependencies", "target/library-runtime-dependencies.txt"));
+        return Files.readAllLines(list).stream()
+                .map(ARTIFACT::matcher)
+                .filter(Matcher::matches)
+                .map(m -> new Artifact(m.group(1), m.group(2), m.group(0).strip()))
+                .toList();
     }
 
     @Test
     void theListHoldsTheLibrarysModulesAndWhatTheyNeedAtRuntime() throws IOException {
         // Guards the check below against an empty or unreadable list passing it.
-        assertThat(libraryRuntime()).extracting(Artifact::artifactId)
-                .contains("valoratbot-library", "core", "migrations", "adapters-supabase", "adapters-discord", "JDA", "HikariCP", "postgresql");
+        assertThat(libraryRuntime())
+                .extracting(Artifact::artifactId)
+                .contains(
+                        "valoratbot-library",
+                        "core",
+                        "migrations",
+                        "adapters-supabase",
+                        "adapters-discord",
+                        "JDA",
+                        "HikariCP",
+                        "postgresql");
     }
 
     @Test
     void aBotThatEmbedsTheLibraryDownloadsNeitherTheEmbeddedPostgresNorTheStandInNorJetty() throws IOException {
         List<String> tooling = libraryRuntime().stream()
-                .flatMap(a -> TEST_TOOLING.stream().filter(b -> b.matches(a)).limit(1).map(b -> a.line() + " (" + b.why() + ")"))
+                .flatMap(a -> TEST_TOOLING.stream()
+                        .filter(b -> b.matches(a))
+                        .limit(1)
+                        .map(b -> a.line() + " (" + b.why() + ")"))
                 .toList();
-        assertThat(tooling).as("test tooling on the library's runtime classpath").isEmpty();
+        assertThat(tooling)
+                .as("test tooling on the library's runtime classpath")
+                .isEmpty();
     }
 }

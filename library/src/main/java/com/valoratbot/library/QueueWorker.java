@@ -7,7 +7,6 @@ import com.valoratbot.core.run.CommandHandler;
 import com.valoratbot.core.run.CommandWorker;
 import com.valoratbot.supabase.Database;
 import com.valoratbot.supabase.PostgresQueue;
-
 import java.util.Objects;
 
 /**
@@ -48,11 +47,16 @@ public final class QueueWorker implements AutoCloseable {
      * going through {@code claims} and {@code completions}, which wrap the queue's own (a benchmark
      * timing each call): everything else is joined the one way.
      */
-    public static CommandWorker.Builder worker(PostgresQueue queue, ClaimCommands claims, CompleteCommands completions,
-                                               CommandHandler handler, QueueTiming timing) {
+    public static CommandWorker.Builder worker(
+            PostgresQueue queue,
+            ClaimCommands claims,
+            CompleteCommands completions,
+            CommandHandler handler,
+            QueueTiming timing) {
         Objects.requireNonNull(timing, "timing");
         return CommandWorker.builder(claims, completions, queue.recovery(), queue.awaitCommands(), handler)
-                .timing(timing).markStarted(queue.startMarks());
+                .timing(timing)
+                .markStarted(queue.startMarks());
     }
 
     public PostgresQueue queue() {

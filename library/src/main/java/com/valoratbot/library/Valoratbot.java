@@ -15,6 +15,8 @@ import com.valoratbot.core.run.CommandWorker;
 import com.valoratbot.core.run.CustomAction;
 import com.valoratbot.core.run.Ports;
 import com.valoratbot.core.schedule.ScheduleRules;
+import com.valoratbot.core.schedule.ScheduledAnnouncements;
+import com.valoratbot.core.schedule.ScheduledLeaderboards;
 import com.valoratbot.core.text.Language;
 import com.valoratbot.discord.DiscordGateway;
 import com.valoratbot.discord.activity.DiscordActivityTracker;
@@ -29,19 +31,11 @@ import com.valoratbot.supabase.PostgresQueue;
 import com.valoratbot.supabase.music.PostgresMusicQueues;
 import com.valoratbot.supabase.publish.PostgresDashboardTables;
 import com.valoratbot.supabase.publish.PostgresPlaybackState;
-import com.valoratbot.supabase.scheduling.PostgresActivityStore;
-import com.valoratbot.supabase.scheduling.PostgresGuildTimeZones;
-import com.valoratbot.core.schedule.ScheduledAnnouncements;
-import com.valoratbot.core.schedule.ScheduledLeaderboards;
 import com.valoratbot.supabase.scheduling.DbSchedulerTimer;
+import com.valoratbot.supabase.scheduling.PostgresActivityStore;
 import com.valoratbot.supabase.scheduling.PostgresAnnouncementStore;
+import com.valoratbot.supabase.scheduling.PostgresGuildTimeZones;
 import com.valoratbot.supabase.scheduling.PostgresLeaderboardStore;
-import net.dv8tion.jda.api.JDA;
-import net.dv8tion.jda.api.JDABuilder;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
-import javax.sql.DataSource;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneId;
@@ -56,6 +50,11 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Consumer;
+import javax.sql.DataSource;
+import net.dv8tion.jda.api.JDA;
+import net.dv8tion.jda.api.JDABuilder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The Valoratbot backend embedded in a JDA bot: the front door (docs/embedding.md). It executes the
@@ -101,7 +100,8 @@ public final class Valoratbot implements AutoCloseable {
     private final Database database;
     private boolean closed;
 
-    private Valoratbot(Deque<Named> started, Map<Class<?>, Object> components, DiscordGateway discord, Database database) {
+    private Valoratbot(
+            Deque<Named> started, Map<Class<?>, Object> components, DiscordGateway discord, Database database) {
         this.started = started;
         this.components = components;
         this.discord = discord;
@@ -251,7 +251,8 @@ public final class Valoratbot implements AutoCloseable {
         }
 
         private void requireDataSource(String what) {
-            if (dataSource == null) throw new IllegalStateException(what + " is set in the DatabaseSettings given to create(), not here");
+            if (dataSource == null)
+                throw new IllegalStateException(what + " is set in the DatabaseSettings given to create(), not here");
         }
 
         /**
@@ -313,7 +314,8 @@ public final class Valoratbot implements AutoCloseable {
         /** The lease, heartbeat and poll interval, given to both the queue and the worker. Default {@link QueueTiming#DEFAULT}. */
         public Builder queueTiming(QueueTiming v) {
             Objects.requireNonNull(v, "queueTiming");
-            if (v.lease().compareTo(MIN_LEASE) < 0) throw new IllegalArgumentException("the lease must be at least 3s, was " + v.lease());
+            if (v.lease().compareTo(MIN_LEASE) < 0)
+                throw new IllegalArgumentException("the lease must be at least 3s, was " + v.lease());
             queueTiming = v;
             return this;
         }
@@ -344,7 +346,8 @@ public final class Valoratbot implements AutoCloseable {
             }
             for (String name : checked) {
                 if (customActions.containsKey(name)) {
-                    throw new IllegalArgumentException("foreign action: '" + name + "' is a custom action registered here; its rows would never be claimed");
+                    throw new IllegalArgumentException("foreign action: '" + name
+                            + "' is a custom action registered here; its rows would never be claimed");
                 }
             }
             foreignActions = checked;
@@ -363,11 +366,13 @@ public final class Valoratbot implements AutoCloseable {
             for (String raw : names) {
                 String a = raw == null ? "" : raw.strip();
                 if (!PostgresQueue.isActionName(a)) {
-                    throw new IllegalArgumentException("not an action name: '" + a + "' (letters, digits and _ . : -, at most 100 characters)");
+                    throw new IllegalArgumentException(
+                            "not an action name: '" + a + "' (letters, digits and _ . : -, at most 100 characters)");
                 }
                 if (Action.fromWireName(a).isPresent()) {
-                    throw new IllegalArgumentException("'" + a
-                            + "' is one of this worker's own actions; naming it would leave every such row unclaimed until it expires");
+                    throw new IllegalArgumentException(
+                            "'" + a
+                                    + "' is one of this worker's own actions; naming it would leave every such row unclaimed until it expires");
                 }
                 checked.add(a);
             }
@@ -428,7 +433,8 @@ public final class Valoratbot implements AutoCloseable {
             maxPendingSchedules = range("maxPendingSchedules", maxPending, 1, 100_000);
             positive("scheduleHorizon", horizon);
             if (horizon.compareTo(ScheduleRules.MAX_HORIZON) > 0 || horizon.compareTo(Duration.ofMinutes(1)) < 0) {
-                throw new IllegalArgumentException("scheduleHorizon must be from 1m to " + ScheduleRules.MAX_HORIZON.toDays() + "d, was " + horizon);
+                throw new IllegalArgumentException("scheduleHorizon must be from 1m to "
+                        + ScheduleRules.MAX_HORIZON.toDays() + "d, was " + horizon);
             }
             scheduleHorizon = horizon;
             return this;
@@ -442,7 +448,8 @@ public final class Valoratbot implements AutoCloseable {
 
         /** Music: the search prefix for plain words, and how long an idle player stays in voice. */
         public Builder music(String searchProvider, Duration idleTimeout) {
-            if (searchProvider == null || searchProvider.isBlank()) throw new IllegalArgumentException("music search provider must not be blank");
+            if (searchProvider == null || searchProvider.isBlank())
+                throw new IllegalArgumentException("music search provider must not be blank");
             musicSearchProvider = searchProvider.strip();
             musicIdleTimeout = positive("music idle timeout", idleTimeout);
             return this;
@@ -480,11 +487,16 @@ public final class Valoratbot implements AutoCloseable {
          */
         public Builder action(CustomAction<?, ?> action) {
             String name = Objects.requireNonNull(action, "action").wireName();
-            String problem = name == null || !CustomAction.WIRE_NAME.matcher(name).matches() ? "is not an action name (letters, digits and _ . : -)"
-                    : Action.fromWireName(name).isPresent() ? "is a built-in action's name"
-                    : customActions.containsKey(name) ? "is registered twice"
-                    : foreignActions.contains(name) ? "is also a foreign action (left to another consumer, never claimed here)"
-                    : null;
+            String problem =
+                    name == null || !CustomAction.WIRE_NAME.matcher(name).matches()
+                            ? "is not an action name (letters, digits and _ . : -)"
+                            : Action.fromWireName(name).isPresent()
+                                    ? "is a built-in action's name"
+                                    : customActions.containsKey(name)
+                                            ? "is registered twice"
+                                            : foreignActions.contains(name)
+                                                    ? "is also a foreign action (left to another consumer, never claimed here)"
+                                                    : null;
             if (problem != null) throw new IllegalArgumentException("custom action '" + name + "' " + problem);
             customActions.put(name, action);
             return this;
@@ -523,52 +535,143 @@ public final class Valoratbot implements AutoCloseable {
         }
 
         private Valoratbot assemble(Deque<Named> started, Map<Class<?>, Object> parts) {
-            Database db = keep(started, parts, "database", Database.class,
+            Database db = keep(
+                    started,
+                    parts,
+                    "database",
+                    Database.class,
                     dataSource != null ? Database.using(dataSource, database) : Database.openWhenReachable(database));
-            PostgresQueue queue = keep(started, parts, "queue", PostgresQueue.class, PostgresQueue.builder(db).timing(queueTiming)
-                    .foreignActions(foreignActions).maxPayloadBytes(maxPayloadBytes).maxAttempts(maxAttempts).build());
-            DiscordGateway discord = keep(started, parts, "discord", DiscordGateway.class, discordGateway(db).start());
-            GuildPresence presence = discord.presence(); // with several workers, the one connected to a guild posts for it
-            // Created right after Discord, so closed just before it: queues are saved and voice left while JDA still runs.
+            PostgresQueue queue = keep(
+                    started,
+                    parts,
+                    "queue",
+                    PostgresQueue.class,
+                    PostgresQueue.builder(db)
+                            .timing(queueTiming)
+                            .foreignActions(foreignActions)
+                            .maxPayloadBytes(maxPayloadBytes)
+                            .maxAttempts(maxAttempts)
+                            .build());
+            DiscordGateway discord = keep(
+                    started,
+                    parts,
+                    "discord",
+                    DiscordGateway.class,
+                    discordGateway(db).start());
+            GuildPresence presence =
+                    discord.presence(); // with several workers, the one connected to a guild posts for it
+            // Created right after Discord, so closed just before it: queues are saved and voice left while JDA still
+            // runs.
             QueueStore playback = playbackFeed(db, started, parts);
-            MusicPlayers music = keep(started, parts, "music", MusicPlayers.class, MusicPlayers.builder(discord.jda())
-                    .voiceMode(voiceMode).searchProvider(musicSearchProvider).idleTimeout(musicIdleTimeout)
-                    .allowLocalFiles(musicLocalFiles).allowPrivateAddresses(musicPrivateUrls).queueStore(playback).build());
-            PostgresGuildTimeZones zones = keep(started, parts, "time zones", PostgresGuildTimeZones.class,
-                    PostgresGuildTimeZones.builder(db.dataSource()).defaultZone(defaultTimeZone).build().start());
-            ActivityAggregator activity = keep(started, parts, "activity", ActivityAggregator.class,
-                    ActivityAggregator.builder(PostgresActivityStore.create(db.dataSource()), zones, clock).build().start());
+            MusicPlayers music = keep(
+                    started,
+                    parts,
+                    "music",
+                    MusicPlayers.class,
+                    MusicPlayers.builder(discord.jda())
+                            .voiceMode(voiceMode)
+                            .searchProvider(musicSearchProvider)
+                            .idleTimeout(musicIdleTimeout)
+                            .allowLocalFiles(musicLocalFiles)
+                            .allowPrivateAddresses(musicPrivateUrls)
+                            .queueStore(playback)
+                            .build());
+            PostgresGuildTimeZones zones = keep(
+                    started,
+                    parts,
+                    "time zones",
+                    PostgresGuildTimeZones.class,
+                    PostgresGuildTimeZones.builder(db.dataSource())
+                            .defaultZone(defaultTimeZone)
+                            .build()
+                            .start());
+            ActivityAggregator activity = keep(
+                    started,
+                    parts,
+                    "activity",
+                    ActivityAggregator.class,
+                    ActivityAggregator.builder(PostgresActivityStore.create(db.dataSource()), zones, clock)
+                            .build()
+                            .start());
             DiscordActivityTracker.create(activity).attachTo(discord.jda());
-            ScheduledAnnouncements announcements = keep(started, parts, "scheduled announcements", ScheduledAnnouncements.class,
-                    ScheduledAnnouncements.builder(PostgresAnnouncementStore.on(db.dataSource()),
-                                    DbSchedulerTimer.announcements(db.dataSource(), clock).build(), discord.announcements(), clock)
-                            .grace(announceGrace).defaultZone(defaultTimeZone).timeZones(zones).guildPresence(presence)
-                            .language(language).rateLimits(discord.rateLimits())
-                            .maxPending(maxPendingSchedules).horizon(scheduleHorizon).build().start());
+            ScheduledAnnouncements announcements = keep(
+                    started,
+                    parts,
+                    "scheduled announcements",
+                    ScheduledAnnouncements.class,
+                    ScheduledAnnouncements.builder(
+                                    PostgresAnnouncementStore.on(db.dataSource()),
+                                    DbSchedulerTimer.announcements(db.dataSource(), clock)
+                                            .build(),
+                                    discord.announcements(),
+                                    clock)
+                            .grace(announceGrace)
+                            .defaultZone(defaultTimeZone)
+                            .timeZones(zones)
+                            .guildPresence(presence)
+                            .language(language)
+                            .rateLimits(discord.rateLimits())
+                            .maxPending(maxPendingSchedules)
+                            .horizon(scheduleHorizon)
+                            .build()
+                            .start());
             PostgresLeaderboardStore leaderboardStore = PostgresLeaderboardStore.on(db.dataSource());
-            ScheduledLeaderboards leaderboards = keep(started, parts, "weekly leaderboards", ScheduledLeaderboards.class,
-                    ScheduledLeaderboards.builder(leaderboardStore, leaderboardStore, DbSchedulerTimer.leaderboards(db.dataSource(), clock).build(),
-                                    DiscordLeaderboards.builder(discord::jda).language(language).build(), clock)
-                            .grace(announceGrace).defaultZone(defaultTimeZone).timeZones(zones).guildPresence(presence)
-                            .language(language).build().start());
-            DashboardPublisher publisher = DashboardPublisher.create(DiscordDashboardSource.on(discord::jda),
-                    PostgresDashboardTables.on(db.dataSource()), zones, clock, publish, version);
+            ScheduledLeaderboards leaderboards = keep(
+                    started,
+                    parts,
+                    "weekly leaderboards",
+                    ScheduledLeaderboards.class,
+                    ScheduledLeaderboards.builder(
+                                    leaderboardStore,
+                                    leaderboardStore,
+                                    DbSchedulerTimer.leaderboards(db.dataSource(), clock)
+                                            .build(),
+                                    DiscordLeaderboards.builder(discord::jda)
+                                            .language(language)
+                                            .build(),
+                                    clock)
+                            .grace(announceGrace)
+                            .defaultZone(defaultTimeZone)
+                            .timeZones(zones)
+                            .guildPresence(presence)
+                            .language(language)
+                            .build()
+                            .start());
+            DashboardPublisher publisher = DashboardPublisher.create(
+                    DiscordDashboardSource.on(discord::jda),
+                    PostgresDashboardTables.on(db.dataSource()),
+                    zones,
+                    clock,
+                    publish,
+                    version);
             discord.jda().addEventListener(DiscordDashboardSource.events(publisher));
             LOG.info("dashboard tables: {}", publish);
             keep(started, parts, "dashboard publisher", DashboardPublisher.class, publisher.start());
             // getQueue bursts (one per open music tab) are answered by one read: see CoalescedQueueReads.
             CoalescedQueueReads queueReads = CoalescedQueueReads.over(music, clock);
             discord.jda().addEventListener(DiscordDashboardSource.guildLeaves(queueReads::guildLeft));
-            Ports ports = DiscordPorts.of(discord).scheduling(announcements).leaderboards(leaderboards).music(queueReads).build();
+            Ports ports = DiscordPorts.of(discord)
+                    .scheduling(announcements)
+                    .leaderboards(leaderboards)
+                    .music(queueReads)
+                    .build();
             CommandHandler handler = keep(parts, CommandHandler.class, handler(ports, queue, presence));
-            keep(started, parts, "command worker", CommandWorker.class,
-                    QueueWorker.worker(queue, handler, queueTiming).maxInFlight(maxInFlight).shutdownTimeout(shutdownTimeout)
-                            .build().start());
+            keep(
+                    started,
+                    parts,
+                    "command worker",
+                    CommandWorker.class,
+                    QueueWorker.worker(queue, handler, queueTiming)
+                            .maxInFlight(maxInFlight)
+                            .shutdownTimeout(shutdownTimeout)
+                            .build()
+                            .start());
             return new Valoratbot(started, Map.copyOf(parts), discord, db);
         }
 
         private DiscordGateway discordGateway(Database db) {
-            DiscordGateway.Builder b = DiscordGateway.builder().jda(jda)
+            DiscordGateway.Builder b = DiscordGateway.builder()
+                    .jda(jda)
                     .configureJda(builder -> MusicPlayers.configure(builder, voiceMode))
                     .lockMemory(PostgresLockMemory.on(db))
                     .rateLimit(guildCommands, guildWindow)
@@ -584,17 +687,26 @@ public final class Valoratbot implements AutoCloseable {
             PostgresMusicQueues queues = PostgresMusicQueues.on(db);
             QueueStore store = QueueStore.of(queues::loadAll, queues::save, queues::delete);
             if (!publishPlayback) return store;
-            PostgresPlaybackState playback = keep(started, parts, "playback table", PostgresPlaybackState.class,
+            PostgresPlaybackState playback = keep(
+                    started,
+                    parts,
+                    "playback table",
+                    PostgresPlaybackState.class,
                     PostgresPlaybackState.on(db.dataSource()));
             return new QueueStore() {
-                @Override public Map<Long, String> loadAll() { return store.loadAll(); }
+                @Override
+                public Map<Long, String> loadAll() {
+                    return store.loadAll();
+                }
 
-                @Override public void save(long guildId, String snapshotJson) {
+                @Override
+                public void save(long guildId, String snapshotJson) {
                     store.save(guildId, snapshotJson);
                     playback.changed(guildId, snapshotJson);
                 }
 
-                @Override public void delete(long guildId) {
+                @Override
+                public void delete(long guildId) {
                     store.delete(guildId);
                     playback.stopped(guildId);
                 }
@@ -604,15 +716,17 @@ public final class Valoratbot implements AutoCloseable {
         private CommandHandler handler(Ports ports, PostgresQueue queue, GuildPresence presence) {
             if (!queue.table().hasRequestedBy()) {
                 // Said once, plainly: an operator must know that nobody's Discord permissions are checked.
-                LOG.warn("the command table {} has no requested_by column, so no row can say who asked: every row is anonymous,"
-                        + " and anonymous rows may run {} (VALORATBOT_ANONYMOUS_ROWS={}, the builder's anonymousRows)."
-                        + " See docs/security.md to add requested_by.",
-                        queue.table().key(), anonymousRows.summary(), anonymousRows.wireName());
+                LOG.warn(
+                        "the command table {} has no requested_by column, so no row can say who asked: every row is anonymous,"
+                                + " and anonymous rows may run {} (VALORATBOT_ANONYMOUS_ROWS={}, the builder's anonymousRows)."
+                                + " See docs/security.md to add requested_by.",
+                        queue.table().key(),
+                        anonymousRows.summary(),
+                        anonymousRows.wireName());
             }
             CommandHandler.Builder b = CommandHandler.builder(ports);
             customActions.values().forEach(b::action);
-            return b
-                    .anonymousRows(anonymousRows)
+            return b.anonymousRows(anonymousRows)
                     // Rows for guilds the bot is not in are answered without a slot (floods of junk ids).
                     .presence(presence)
                     .parser(CommandParser.withMaxPurgeAmount(maxPurgeAmount))
@@ -622,7 +736,8 @@ public final class Valoratbot implements AutoCloseable {
                     .build();
         }
 
-        private static <T extends AutoCloseable> T keep(Deque<Named> started, Map<Class<?>, Object> parts, String name, Class<? super T> type, T part) {
+        private static <T extends AutoCloseable> T keep(
+                Deque<Named> started, Map<Class<?>, Object> parts, String name, Class<? super T> type, T part) {
             started.push(new Named(name, part));
             return keep(parts, type, part);
         }
@@ -633,12 +748,14 @@ public final class Valoratbot implements AutoCloseable {
         }
 
         private static Duration positive(String name, Duration v) {
-            if (v == null || v.isNegative() || v.isZero()) throw new IllegalArgumentException(name + " must be a positive duration, was " + v);
+            if (v == null || v.isNegative() || v.isZero())
+                throw new IllegalArgumentException(name + " must be a positive duration, was " + v);
             return v;
         }
 
         private static int range(String name, int v, int min, int max) {
-            if (v < min || v > max) throw new IllegalArgumentException(name + " must be from " + min + " to " + max + ", was " + v);
+            if (v < min || v > max)
+                throw new IllegalArgumentException(name + " must be from " + min + " to " + max + ", was " + v);
             return v;
         }
 

@@ -1,5 +1,7 @@
 package com.valoratbot.library;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.valoratbot.core.command.PayloadReader;
 import com.valoratbot.core.port.CommandContext;
 import com.valoratbot.core.result.Result;
@@ -11,18 +13,8 @@ import com.valoratbot.supabase.CommandAdmin;
 import com.valoratbot.supabase.CommandRow;
 import com.valoratbot.supabase.Database;
 import com.valoratbot.supabase.TestDatabase;
-import com.valoratbot.testing.Eventually;
 import com.valoratbot.testing.TestStandIn;
 import com.zaxxer.hikari.HikariDataSource;
-import net.dv8tion.jda.api.JDA;
-import net.dv8tion.jda.api.JDABuilder;
-import net.dv8tion.jda.api.events.guild.GuildReadyEvent;
-import net.dv8tion.jda.api.events.session.ShutdownEvent;
-import net.dv8tion.jda.api.hooks.ListenerAdapter;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -31,8 +23,14 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import net.dv8tion.jda.api.JDA;
+import net.dv8tion.jda.api.JDABuilder;
+import net.dv8tion.jda.api.events.guild.GuildReadyEvent;
+import net.dv8tion.jda.api.events.session.ShutdownEvent;
+import net.dv8tion.jda.api.hooks.ListenerAdapter;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The front door as an embedder uses it: its own JDA builder with its own listener, its own
@@ -45,7 +43,8 @@ class FrontDoorTest {
     static final TestDatabase db = new TestDatabase();
 
     @RegisterExtension
-    static final TestStandIn discord = TestStandIn.with(b -> b.botToken("front-door-token")).seeded(DemoGuild::seed);
+    static final TestStandIn discord =
+            TestStandIn.with(b -> b.botToken("front-door-token")).seeded(DemoGuild::seed);
 
     private static DiscordStandIn standIn;
     private static Database embedders;
@@ -61,9 +60,15 @@ class FrontDoorTest {
         final Set<Long> ready = ConcurrentHashMap.newKeySet();
         volatile boolean shutDown;
 
-        @Override public void onGuildReady(GuildReadyEvent event) { ready.add(event.getGuild().getIdLong()); }
+        @Override
+        public void onGuildReady(GuildReadyEvent event) {
+            ready.add(event.getGuild().getIdLong());
+        }
 
-        @Override public void onShutdown(ShutdownEvent event) { shutDown = true; }
+        @Override
+        public void onShutdown(ShutdownEvent event) {
+            shutDown = true;
+        }
     }
 
     record Progress(String questId, long progress) {}
@@ -74,19 +79,29 @@ class FrontDoorTest {
     static final class AddQuestProgress implements CustomAction<Grant, Progress> {
         final Map<String, Long> progress = new ConcurrentHashMap<>();
 
-        @Override public String wireName() { return "ADD_QUEST_PROGRESS"; }
-        @Override public boolean idempotent() { return false; }
+        @Override
+        public String wireName() {
+            return "ADD_QUEST_PROGRESS";
+        }
+
+        @Override
+        public boolean idempotent() {
+            return false;
+        }
 
         @Override
         public Optional<Grant> read(PayloadReader in) {
             var quest = in.requiredText("questId", 64);
             var amount = in.requiredInt("amount", 1, 1000);
-            return quest.isPresent() && amount.isPresent() ? Optional.of(new Grant(quest.get(), amount.get())) : Optional.empty();
+            return quest.isPresent() && amount.isPresent()
+                    ? Optional.of(new Grant(quest.get(), amount.get()))
+                    : Optional.empty();
         }
 
         @Override
         public Result<Progress> run(CommandContext context, Grant g) {
-            return Result.ok(new Progress(g.questId(), progress.merge(context.guildId() + "/" + g.questId(), (long) g.amount(), Long::sum)));
+            return Result.ok(new Progress(
+                    g.questId(), progress.merge(context.guildId() + "/" + g.questId(), (long) g.amount(), Long::sum)));
         }
     }
 
@@ -99,9 +114,20 @@ class FrontDoorTest {
         volatile JDA jda;
         volatile JDA.Status discordAtEnd;
 
-        @Override public String wireName() { return "HOLD_ON"; }
-        @Override public boolean idempotent() { return true; }
-        @Override public Optional<String> read(PayloadReader in) { return Optional.of("held"); }
+        @Override
+        public String wireName() {
+            return "HOLD_ON";
+        }
+
+        @Override
+        public boolean idempotent() {
+            return true;
+        }
+
+        @Override
+        public Optional<String> read(PayloadReader in) {
+            return Optional.of("held");
+        }
 
         @Override
         public Result<Seen> run(CommandContext context, String payload) {
@@ -127,39 +153,58 @@ class FrontDoorTest {
         GuildsSeen listener = new GuildsSeen();
         AddQuestProgress quests = new AddQuestProgress();
         JDABuilder jda = JDABuilder.createDefault(standIn.botToken()).addEventListeners(listener);
-        try (Valoratbot bot = embedding(jda, embedders.dataSource()).action(quests).start()) {
+        try (Valoratbot bot =
+                embedding(jda, embedders.dataSource()).action(quests).start()) {
             assertThat(listener.ready).contains(DemoGuild.GUILD_ID);
             assertThat(bot.jda().getStatus()).isEqualTo(JDA.Status.CONNECTED);
 
             CommandAdmin admin = CommandAdmin.on(embedders);
-            String id = admin.enqueue(Long.toString(DemoGuild.GUILD_ID), "slowmode",
-                    "{\"channelId\":\"" + DemoGuild.GENERAL_ID + "\",\"duration\":15}", null);
+            String id = admin.enqueue(
+                    Long.toString(DemoGuild.GUILD_ID),
+                    "slowmode",
+                    "{\"channelId\":\"" + DemoGuild.GENERAL_ID + "\",\"duration\":15}",
+                    null);
             CommandRow row = admin.awaitResult(id, Duration.ofSeconds(20)).orElseThrow();
 
             assertThat(row.status()).as(row.resultJson()).isEqualTo("done");
-            assertThat(standIn.state().channel(DemoGuild.GENERAL_ID).rateLimitPerUser()).isEqualTo(15);
+            assertThat(standIn.state().channel(DemoGuild.GENERAL_ID).rateLimitPerUser())
+                    .isEqualTo(15);
 
             // The custom action, twice in the guild's order, then a payload it refuses.
             String guild = Long.toString(DemoGuild.GUILD_ID);
-            String first = admin.enqueue(guild, "ADD_QUEST_PROGRESS", "{\"questId\":\"daily-spin\",\"amount\":3}", null);
-            String second = admin.enqueue(guild, "ADD_QUEST_PROGRESS", "{\"questId\":\"daily-spin\",\"amount\":4}", null);
+            String first =
+                    admin.enqueue(guild, "ADD_QUEST_PROGRESS", "{\"questId\":\"daily-spin\",\"amount\":3}", null);
+            String second =
+                    admin.enqueue(guild, "ADD_QUEST_PROGRESS", "{\"questId\":\"daily-spin\",\"amount\":4}", null);
             String bad = admin.enqueue(guild, "ADD_QUEST_PROGRESS", "{\"questId\":\"daily-spin\",\"amount\":0}", null);
-            assertThat(admin.awaitResult(first, Duration.ofSeconds(20)).orElseThrow().resultJson()).contains("\"progress\": 3");
-            assertThat(admin.awaitResult(second, Duration.ofSeconds(20)).orElseThrow().resultJson()).contains("\"progress\": 7");
+            assertThat(admin.awaitResult(first, Duration.ofSeconds(20))
+                            .orElseThrow()
+                            .resultJson())
+                    .contains("\"progress\": 3");
+            assertThat(admin.awaitResult(second, Duration.ofSeconds(20))
+                            .orElseThrow()
+                            .resultJson())
+                    .contains("\"progress\": 7");
             CommandRow refused = admin.awaitResult(bad, Duration.ofSeconds(20)).orElseThrow();
             assertThat(refused.status()).isEqualTo("error");
-            assertThat(refused.resultJson()).contains("\"code\": \"invalid_payload\"").contains("amount");
+            assertThat(refused.resultJson())
+                    .contains("\"code\": \"invalid_payload\"")
+                    .contains("amount");
             assertThat(quests.progress).containsEntry(guild + "/daily-spin", 7L);
         }
         assertThat(listener.shutDown).isTrue();
     }
 
     @Test
-    void closingLetsTheCommandInFlightFinishOnALiveSessionThenStopsDiscordAndLeavesTheEmbeddersDataSourceOpen() throws Exception {
+    void closingLetsTheCommandInFlightFinishOnALiveSessionThenStopsDiscordAndLeavesTheEmbeddersDataSourceOpen()
+            throws Exception {
         GuildsSeen listener = new GuildsSeen();
         HoldOn hold = new HoldOn();
-        Valoratbot bot = embedding(JDABuilder.createDefault(standIn.botToken()).addEventListeners(listener), embedders.dataSource())
-                .action(hold).start();
+        Valoratbot bot = embedding(
+                        JDABuilder.createDefault(standIn.botToken()).addEventListeners(listener),
+                        embedders.dataSource())
+                .action(hold)
+                .start();
         JDA jda = bot.jda();
         hold.jda = jda;
         List<String> order = bot.closeOrder();
@@ -171,7 +216,9 @@ class FrontDoorTest {
 
         CommandAdmin admin = CommandAdmin.on(embedders);
         String held = admin.enqueue(Long.toString(DemoGuild.GUILD_ID), "HOLD_ON", "{}", null);
-        assertThat(hold.running.await(20, TimeUnit.SECONDS)).as("the command is running").isTrue();
+        assertThat(hold.running.await(20, TimeUnit.SECONDS))
+                .as("the command is running")
+                .isTrue();
         Thread closing = Thread.ofPlatform().start(bot::close);
         Thread.sleep(500);
         // close() has begun and waits for the worker: the session is still up while the command finishes.
@@ -182,7 +229,9 @@ class FrontDoorTest {
         assertThat(closing.isAlive()).isFalse();
 
         assertThat(hold.discordAtEnd).isEqualTo(JDA.Status.CONNECTED);
-        assertThat(admin.find(held).orElseThrow().status()).as("its outcome was written before the queue closed").isEqualTo("done");
+        assertThat(admin.find(held).orElseThrow().status())
+                .as("its outcome was written before the queue closed")
+                .isEqualTo("done");
         assertThat(jda.getStatus()).isEqualTo(JDA.Status.SHUTDOWN);
         assertThat(listener.shutDown).isTrue();
         bot.close(); // idempotent
@@ -197,7 +246,9 @@ class FrontDoorTest {
 
     @Test
     void aDatabaseTheLibraryOpensItselfIsClosedWithIt() {
-        Valoratbot bot = Valoratbot.create(JDABuilder.createDefault(standIn.botToken()), db.settings().build())
+        Valoratbot bot = Valoratbot.create(
+                        JDABuilder.createDefault(standIn.botToken()),
+                        db.settings().build())
                 .discordEndpoints(standIn.restBaseUrl(), standIn.gatewayUrl())
                 .voiceMode(VoiceMode.PASSTHROUGH)
                 .start();

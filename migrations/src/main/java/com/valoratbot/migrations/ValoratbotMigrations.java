@@ -1,12 +1,11 @@
 package com.valoratbot.migrations;
 
-import org.flywaydb.core.Flyway;
-import org.flywaydb.core.api.output.MigrateResult;
-
-import javax.sql.DataSource;
 import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.output.MigrateResult;
 
 /**
  * Runs the project's Flyway migrations ({@code classpath:db/valoratbot}).
@@ -20,6 +19,7 @@ public final class ValoratbotMigrations {
 
     /** The project's own schema. */
     public static final String SCHEMA = "valoratbot";
+
     public static final String LOCATION = "classpath:db/valoratbot";
     public static final String HISTORY_TABLE = "flyway_schema_history";
 
@@ -63,13 +63,16 @@ public final class ValoratbotMigrations {
     /** The name of the claim index the migration creates (at most 63 characters, Postgres' limit). */
     public static String indexName(String commandTable) {
         String suffix = "_valoratbot_active_idx";
-        String base = commandTable.length() + suffix.length() > 63 ? commandTable.substring(0, 63 - suffix.length()) : commandTable;
+        String base = commandTable.length() + suffix.length() > 63
+                ? commandTable.substring(0, 63 - suffix.length())
+                : commandTable;
         return base + suffix;
     }
 
     private static void requireIdentifier(String what, String name) {
         if (name == null || !IDENTIFIER.matcher(name).matches()) {
-            throw new IllegalArgumentException(what + " must be a plain SQL identifier (letters, digits, _; at most 63), was '" + name + "'");
+            throw new IllegalArgumentException(
+                    what + " must be a plain SQL identifier (letters, digits, _; at most 63), was '" + name + "'");
         }
     }
 }

@@ -1,12 +1,6 @@
 package com.valoratbot.testing;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import org.junit.jupiter.api.extension.AfterAllCallback;
-import org.junit.jupiter.api.extension.BeforeAllCallback;
-import org.junit.jupiter.api.extension.ExtensionContext;
-import org.postgresql.ds.PGSimpleDataSource;
-
-import javax.sql.DataSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -23,11 +17,16 @@ import java.util.Comparator;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
 import java.util.stream.Stream;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * Real PostgreSQL for tests: ONE embedded server per JVM (zonky), and a fresh database per test
@@ -116,7 +115,10 @@ public class TestPostgres implements BeforeAllCallback, AfterAllCallback {
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        String base = context.getRequiredTestClass().getSimpleName().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "");
+        String base = context.getRequiredTestClass()
+                .getSimpleName()
+                .toLowerCase(Locale.ROOT)
+                .replaceAll("[^a-z0-9]", "");
         name = ("t" + DATABASES.incrementAndGet() + "_" + base);
         if (name.length() > 60) name = name.substring(0, 60);
         createDatabase(name);
@@ -192,7 +194,8 @@ public class TestPostgres implements BeforeAllCallback, AfterAllCallback {
 
     /** Runs SQL on a fresh connection. */
     public void execute(String sql, Object... args) {
-        try (Connection c = connect(); PreparedStatement st = c.prepareStatement(sql)) {
+        try (Connection c = connect();
+                PreparedStatement st = c.prepareStatement(sql)) {
             for (int i = 0; i < args.length; i++) st.setObject(i + 1, args[i]);
             st.execute();
         } catch (SQLException e) {
@@ -222,7 +225,8 @@ public class TestPostgres implements BeforeAllCallback, AfterAllCallback {
     }
 
     private <R> List<R> select(String sql, Object[] args, BiFunction<List<String>, List<Object>, R> shape) {
-        try (Connection c = connect(); PreparedStatement st = c.prepareStatement(sql)) {
+        try (Connection c = connect();
+                PreparedStatement st = c.prepareStatement(sql)) {
             for (int i = 0; i < args.length; i++) st.setObject(i + 1, args[i]);
             try (ResultSet rs = st.executeQuery()) {
                 int n = rs.getMetaData().getColumnCount();
@@ -244,7 +248,8 @@ public class TestPostgres implements BeforeAllCallback, AfterAllCallback {
     /** The single value of a query (count, id, ...). */
     public Object value(String sql, Object... args) {
         List<List<Object>> rows = query(sql, args);
-        if (rows.size() != 1 || rows.get(0).size() != 1) throw new IllegalStateException("expected one value from " + sql + ", got " + rows);
+        if (rows.size() != 1 || rows.get(0).size() != 1)
+            throw new IllegalStateException("expected one value from " + sql + ", got " + rows);
         return rows.get(0).get(0);
     }
 

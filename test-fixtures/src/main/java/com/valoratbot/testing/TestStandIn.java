@@ -3,16 +3,15 @@ package com.valoratbot.testing;
 import com.valoratbot.standin.DiscordStandIn;
 import com.valoratbot.standin.StandInJda;
 import com.valoratbot.standin.StandInState;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.function.Consumer;
 import net.dv8tion.jda.api.JDA;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
-
-import java.util.ArrayDeque;
-import java.util.Deque;
-import java.util.function.Consumer;
 
 /**
  * The Discord stand-in for tests, seeded, and real JDA logged in to it.
@@ -29,7 +28,8 @@ import java.util.function.Consumer;
  * {@link #start()} and {@link #close()} do the same by hand. What is handed to {@link #closeAfter}
  * (an adapter, a JDA) is closed first, newest first, then the stand-in.
  */
-public final class TestStandIn implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback, AutoCloseable {
+public final class TestStandIn
+        implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback, AutoCloseable {
 
     private final Consumer<DiscordStandIn.Builder> settings;
     private final Consumer<StandInState> seed;
@@ -106,7 +106,8 @@ public final class TestStandIn implements BeforeAllCallback, AfterAllCallback, B
     /** The running stand-in. */
     public DiscordStandIn standIn() {
         DiscordStandIn running = standIn;
-        if (running == null) throw new IllegalStateException("the stand-in is not running (register the extension, or call start())");
+        if (running == null)
+            throw new IllegalStateException("the stand-in is not running (register the extension, or call start())");
         return running;
     }
 

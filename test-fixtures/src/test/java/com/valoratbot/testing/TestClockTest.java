@@ -1,12 +1,11 @@
 package com.valoratbot.testing;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class TestClockTest {
 
@@ -20,7 +19,8 @@ class TestClockTest {
         assertThat(clock.instant()).isEqualTo(Instant.parse("2026-03-02T11:30:00Z"));
 
         clock.set(Instant.parse("2026-01-01T00:00:00Z"));
-        assertThat(clock.millis()).isEqualTo(Instant.parse("2026-01-01T00:00:00Z").toEpochMilli());
+        assertThat(clock.millis())
+                .isEqualTo(Instant.parse("2026-01-01T00:00:00Z").toEpochMilli());
     }
 
     @Test

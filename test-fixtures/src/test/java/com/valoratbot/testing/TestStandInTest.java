@@ -1,15 +1,14 @@
 package com.valoratbot.testing;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.valoratbot.standin.DemoGuild;
 import com.valoratbot.standin.DiscordStandIn;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import net.dv8tion.jda.api.JDA;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 class TestStandInTest {
 
@@ -17,7 +16,8 @@ class TestStandInTest {
 
     /** An instance field: one stand-in per test. */
     @RegisterExtension
-    final TestStandIn discord = TestStandIn.with(b -> b.botToken("fixture-token")).seeded(DemoGuild::seed);
+    final TestStandIn discord =
+            TestStandIn.with(b -> b.botToken("fixture-token")).seeded(DemoGuild::seed);
 
     @Test
     void eachTestOfAnInstanceFieldGetsItsOwnFreshlySeededStandIn() {

@@ -3,6 +3,10 @@ package com.valoratbot.discord.activity;
 import com.valoratbot.core.activity.ActivityAggregator;
 import com.valoratbot.core.activity.VoiceMember;
 import com.valoratbot.core.command.Snowflake;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
 import net.dv8tion.jda.api.JDA;
 import net.dv8tion.jda.api.entities.Guild;
 import net.dv8tion.jda.api.entities.GuildVoiceState;
@@ -24,11 +28,6 @@ import net.dv8tion.jda.api.events.session.SessionRecreateEvent;
 import net.dv8tion.jda.api.hooks.EventListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Objects;
-import java.util.Optional;
 
 /**
  * Feeds gateway events to the {@link ActivityAggregator}: guild messages (MESSAGE_CREATE, which carries
@@ -81,12 +80,15 @@ public final class DiscordActivityTracker implements EventListener {
                 case GuildReadyEvent e -> snapshot(e.getGuild());
                 case GuildJoinEvent e -> snapshot(e.getGuild());
                 case GuildAvailableEvent e -> snapshot(e.getGuild());
-                case GuildUpdateAfkChannelEvent e -> aggregator.afkChannel(id(e.getGuild().getIdLong()),
-                        Optional.ofNullable(e.getNewAfkChannel()).map(c -> id(c.getIdLong())));
+                case GuildUpdateAfkChannelEvent e ->
+                    aggregator.afkChannel(
+                            id(e.getGuild().getIdLong()),
+                            Optional.ofNullable(e.getNewAfkChannel()).map(c -> id(c.getIdLong())));
                 case GuildLeaveEvent e -> aggregator.guildGone(id(e.getGuild().getIdLong()));
-                case GuildUnavailableEvent e -> aggregator.guildGone(id(e.getGuild().getIdLong()));
+                case GuildUnavailableEvent e ->
+                    aggregator.guildGone(id(e.getGuild().getIdLong()));
                 case SessionRecreateEvent e -> e.getJDA().getGuilds().forEach(this::snapshot);
-                default -> { }
+                default -> {}
             }
         } catch (RuntimeException e) {
             // Never let counting break JDA's event thread (other listeners run on it too).
@@ -99,7 +101,8 @@ public final class DiscordActivityTracker implements EventListener {
         User author = e.getAuthor();
         Member member = e.getMember();
         String name = member != null ? member.getEffectiveName() : author.getEffectiveName();
-        aggregator.message(id(e.getGuild().getIdLong()), id(author.getIdLong()), name, author.isBot() || author.isSystem());
+        aggregator.message(
+                id(e.getGuild().getIdLong()), id(author.getIdLong()), name, author.isBot() || author.isSystem());
     }
 
     private void voice(Member member) {
@@ -111,7 +114,10 @@ public final class DiscordActivityTracker implements EventListener {
         for (GuildVoiceState state : guild.getVoiceStates()) {
             if (state.inAudioChannel()) inVoice.add(state(state.getMember(), state));
         }
-        aggregator.voiceSnapshot(id(guild.getIdLong()), Optional.ofNullable(guild.getAfkChannel()).map(c -> id(c.getIdLong())), inVoice);
+        aggregator.voiceSnapshot(
+                id(guild.getIdLong()),
+                Optional.ofNullable(guild.getAfkChannel()).map(c -> id(c.getIdLong())),
+                inVoice);
     }
 
     static VoiceMember state(Member member, GuildVoiceState state) {

@@ -1,10 +1,17 @@
 package com.valoratbot.discord.dashboard;
 
 import com.valoratbot.core.command.Snowflake;
-import com.valoratbot.core.publish.DashboardPublisher;
 import com.valoratbot.core.port.publish.DashboardSource;
+import com.valoratbot.core.publish.DashboardPublisher;
 import com.valoratbot.core.publish.GuildFigures;
 import com.valoratbot.core.publish.GuildListing;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import net.dv8tion.jda.api.JDA;
 import net.dv8tion.jda.api.entities.Guild;
 import net.dv8tion.jda.api.entities.GuildVoiceState;
@@ -16,14 +23,6 @@ import net.dv8tion.jda.api.events.guild.update.GuildUpdateNameEvent;
 import net.dv8tion.jda.api.hooks.EventListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
-import java.util.Objects;
-import java.util.Optional;
-import java.util.function.Supplier;
 
 /**
  * The dashboard's figures from the bot's JDA session, and its guild joins, leaves and renames as events.
@@ -67,7 +66,9 @@ public final class DiscordDashboardSource implements DashboardSource {
 
     @Override
     public List<GuildListing> guilds() {
-        return jda.get().getGuilds().stream().map(DiscordDashboardSource::listing).toList();
+        return jda.get().getGuilds().stream()
+                .map(DiscordDashboardSource::listing)
+                .toList();
     }
 
     @Override
@@ -78,7 +79,9 @@ public final class DiscordDashboardSource implements DashboardSource {
         int online = -1;
         try {
             // Bounded: a slow or rate-limited answer costs this guild's online count, never the round.
-            Guild.MetaData meta = guild.retrieveMetaData().timeout(META_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).complete();
+            Guild.MetaData meta = guild.retrieveMetaData()
+                    .timeout(META_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                    .complete();
             if (meta.getApproximateMembers() > 0) total = meta.getApproximateMembers();
             online = meta.getApproximatePresences();
         } catch (RuntimeException e) {
@@ -92,14 +95,16 @@ public final class DiscordDashboardSource implements DashboardSource {
     }
 
     static GuildListing listing(Guild g) {
-        return new GuildListing(Snowflake.of(g.getIdLong()), g.getName(), Optional.ofNullable(g.getIconUrl()), g.getMemberCount());
+        return new GuildListing(
+                Snowflake.of(g.getIdLong()), g.getName(), Optional.ofNullable(g.getIconUrl()), g.getMemberCount());
     }
 
     /** Calls {@code left} with each guild the bot leaves (kicked, banned, deleted), on JDA's event thread. */
     public static EventListener guildLeaves(Consumer<Snowflake> left) {
         Objects.requireNonNull(left, "left");
         return (GenericEvent event) -> {
-            if (event instanceof GuildLeaveEvent e) left.accept(Snowflake.of(e.getGuild().getIdLong()));
+            if (event instanceof GuildLeaveEvent e)
+                left.accept(Snowflake.of(e.getGuild().getIdLong()));
         };
     }
 
@@ -113,10 +118,11 @@ public final class DiscordDashboardSource implements DashboardSource {
             try {
                 switch (event) {
                     case GuildJoinEvent e -> publisher.guildJoined(listing(e.getGuild()));
-                    case GuildLeaveEvent e -> publisher.guildLeft(Snowflake.of(e.getGuild().getIdLong()));
+                    case GuildLeaveEvent e ->
+                        publisher.guildLeft(Snowflake.of(e.getGuild().getIdLong()));
                     case GuildUpdateNameEvent e -> publisher.guildRenamed(listing(e.getGuild()));
                     case GuildUpdateIconEvent e -> publisher.guildRenamed(listing(e.getGuild()));
-                    default -> { }
+                    default -> {}
                 }
             } catch (RuntimeException e) {
                 LOG.warn("dashboard skipped a {}: {}", event.getClass().getSimpleName(), e.toString());

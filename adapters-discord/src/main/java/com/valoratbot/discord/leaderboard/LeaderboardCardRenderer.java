@@ -5,12 +5,6 @@ import com.valoratbot.core.activity.LeaderboardCard.Row;
 import com.valoratbot.core.result.Text;
 import com.valoratbot.core.text.Language;
 import com.valoratbot.core.text.Messages;
-
-import javax.imageio.IIOImage;
-import javax.imageio.ImageIO;
-import javax.imageio.ImageWriteParam;
-import javax.imageio.ImageWriter;
-import javax.imageio.stream.ImageOutputStream;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
@@ -28,6 +22,11 @@ import java.time.format.FormatStyle;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.LongFunction;
+import javax.imageio.IIOImage;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageWriteParam;
+import javax.imageio.ImageWriter;
+import javax.imageio.stream.ImageOutputStream;
 
 /**
  * Draws a leaderboard as a PNG card with Java2D, headless: the guild's name and the period on top, then
@@ -48,6 +47,7 @@ public final class LeaderboardCardRenderer {
     public static final int WIDTH = 1100;
     /** ImageIO's PNG quality: 1 is the fastest deflate, 0 the smallest file. */
     private static final float PNG_SPEED = 0.75f;
+
     private static final int PAD = 36;
     private static final int HEADER = 132;
     private static final int COLUMN_TITLE = 54;
@@ -62,7 +62,9 @@ public final class LeaderboardCardRenderer {
     private static final Color TRACK = new Color(0x3F, 0x41, 0x47);
     private static final Color BLURPLE = new Color(0x58, 0x65, 0xF2);
     private static final Color GREEN = new Color(0x23, 0xA5, 0x5A);
-    private static final Color[] PODIUM = {new Color(0xF0, 0xB2, 0x32), new Color(0xC9, 0xCD, 0xD4), new Color(0xCD, 0x7F, 0x32)};
+    private static final Color[] PODIUM = {
+        new Color(0xF0, 0xB2, 0x32), new Color(0xC9, 0xCD, 0xD4), new Color(0xCD, 0x7F, 0x32)
+    };
 
     private final Messages messages;
     private final DateTimeFormatter dates;
@@ -111,13 +113,30 @@ public final class LeaderboardCardRenderer {
             header(g, card, guildName);
             int columnWidth = (WIDTH - 2 * PAD - COLUMN_GAP) / 2;
             int top = HEADER;
-            column(g, PAD, top, columnWidth, rows, messages.render(Text.of("leaderboard.messages")), BLURPLE, card.messages(),
+            column(
+                    g,
+                    PAD,
+                    top,
+                    columnWidth,
+                    rows,
+                    messages.render(Text.of("leaderboard.messages")),
+                    BLURPLE,
+                    card.messages(),
                     v -> messages.render(Text.of("leaderboard.messages_count", grouped(v))));
-            column(g, PAD + columnWidth + COLUMN_GAP, top, columnWidth, rows, messages.render(Text.of("leaderboard.voice")), GREEN,
-                    card.voice(), LeaderboardCardRenderer::duration);
+            column(
+                    g,
+                    PAD + columnWidth + COLUMN_GAP,
+                    top,
+                    columnWidth,
+                    rows,
+                    messages.render(Text.of("leaderboard.voice")),
+                    GREEN,
+                    card.voice(),
+                    LeaderboardCardRenderer::duration);
             g.setFont(font(Font.PLAIN, 17));
             g.setColor(MUTED);
-            String footer = messages.render(Text.of("leaderboard.footer", card.period().days(), card.zone().getId()));
+            String footer = messages.render(Text.of(
+                    "leaderboard.footer", card.period().days(), card.zone().getId()));
             g.drawString(footer, PAD, height - PAD / 2 - 8);
         } finally {
             g.dispose();
@@ -130,13 +149,31 @@ public final class LeaderboardCardRenderer {
         g.fillRect(0, 0, WIDTH, 8);
         g.setColor(TEXT);
         g.setFont(font(Font.BOLD, 38));
-        g.drawString(fit(g, messages.render(Text.of("leaderboard.title", drawable(g, guildName))), WIDTH - 2 * PAD), PAD, 66);
+        g.drawString(
+                fit(g, messages.render(Text.of("leaderboard.title", drawable(g, guildName))), WIDTH - 2 * PAD),
+                PAD,
+                66);
         g.setColor(MUTED);
         g.setFont(font(Font.PLAIN, 22));
-        g.drawString(messages.render(Text.of("leaderboard.period", dates.format(card.period().from()), dates.format(card.period().to()))), PAD, 104);
+        g.drawString(
+                messages.render(Text.of(
+                        "leaderboard.period",
+                        dates.format(card.period().from()),
+                        dates.format(card.period().to()))),
+                PAD,
+                104);
     }
 
-    private void column(Graphics2D g, int x, int y, int width, int rows, String title, Color accent, List<Row> entries, LongFunction<String> value) {
+    private void column(
+            Graphics2D g,
+            int x,
+            int y,
+            int width,
+            int rows,
+            String title,
+            Color accent,
+            List<Row> entries,
+            LongFunction<String> value) {
         int height = COLUMN_TITLE + rows * ROW + 12;
         g.setColor(PANEL);
         g.fill(new RoundRectangle2D.Float(x, y, width, height, 24, 24));
@@ -197,7 +234,9 @@ public final class LeaderboardCardRenderer {
     static String drawable(Graphics2D g, String text) {
         Font font = g.getFont();
         StringBuilder out = new StringBuilder(text.length());
-        text.codePoints().filter(cp -> font.canDisplay(cp) && !Character.isISOControl(cp)).forEach(out::appendCodePoint);
+        text.codePoints()
+                .filter(cp -> font.canDisplay(cp) && !Character.isISOControl(cp))
+                .forEach(out::appendCodePoint);
         String cleaned = out.toString().strip().replaceAll("\\s{2,}", " ");
         return cleaned.isEmpty() ? "?" : cleaned;
     }

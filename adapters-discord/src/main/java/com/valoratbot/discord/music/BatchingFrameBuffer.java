@@ -4,7 +4,6 @@ import com.sedmelluq.discord.lavaplayer.format.AudioDataFormat;
 import com.sedmelluq.discord.lavaplayer.track.playback.AudioFrame;
 import com.sedmelluq.discord.lavaplayer.track.playback.MutableAudioFrame;
 import com.sedmelluq.discord.lavaplayer.track.playback.NonAllocatingAudioFrameBuffer;
-
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -57,7 +56,8 @@ final class BatchingFrameBuffer extends NonAllocatingAudioFrameBuffer {
     }
 
     @Override
-    public boolean provide(MutableAudioFrame targetFrame, long timeout, TimeUnit unit) throws TimeoutException, InterruptedException {
+    public boolean provide(MutableAudioFrame targetFrame, long timeout, TimeUnit unit)
+            throws TimeoutException, InterruptedException {
         boolean provided = super.provide(targetFrame, timeout, unit);
         if (provided && !targetFrame.isTerminator()) lastTaken = targetFrame.getTimecode();
         return provided;

@@ -16,6 +16,14 @@ import com.valoratbot.core.result.Failure;
 import com.valoratbot.core.result.Result;
 import com.valoratbot.core.result.Text;
 import com.valoratbot.discord.Connection;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
 import net.dv8tion.jda.api.JDA;
 import net.dv8tion.jda.api.audio.hooks.ConnectionListener;
 import net.dv8tion.jda.api.audio.hooks.ConnectionStatus;
@@ -26,15 +34,6 @@ import net.dv8tion.jda.api.managers.AudioManager;
 import net.dv8tion.jda.api.utils.cache.CacheFlag;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.EnumSet;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
-import java.util.function.Consumer;
 
 /**
  * One guild's player and its lifecycle: join, play, queue, the idle timeout, leave. It holds a Lavaplayer
@@ -48,7 +47,8 @@ final class GuildPlayer extends AudioEventAdapter implements ConnectionListener 
     private static final Set<ConnectionStatus> VOICE_LOST = EnumSet.of(
             ConnectionStatus.DISCONNECTED_KICKED_FROM_CHANNEL, ConnectionStatus.DISCONNECTED_CHANNEL_DELETED,
             ConnectionStatus.DISCONNECTED_REMOVED_FROM_GUILD, ConnectionStatus.DISCONNECTED_LOST_PERMISSION,
-            ConnectionStatus.DISCONNECTED_REMOVED_DURING_RECONNECT, ConnectionStatus.DISCONNECTED_AUTHENTICATION_FAILURE);
+            ConnectionStatus.DISCONNECTED_REMOVED_DURING_RECONNECT,
+                    ConnectionStatus.DISCONNECTED_AUTHENTICATION_FAILURE);
 
     /** Where a player's state is kept across restarts ({@link QueueRestore}). */
     interface Saver {
@@ -62,8 +62,13 @@ final class GuildPlayer extends AudioEventAdapter implements ConnectionListener 
      * What the players of one {@code MusicPlayers} share: the session, the rules' settings, where their state is saved,
      * and what to tell when a player ends (so the next command gets a fresh one).
      */
-    record Shared(JDA jda, Duration idleTimeout, Duration saveInterval, int maxQueueLength, Saver saver,
-                  Consumer<GuildPlayer> ended) {}
+    record Shared(
+            JDA jda,
+            Duration idleTimeout,
+            Duration saveInterval,
+            int maxQueueLength,
+            Saver saver,
+            Consumer<GuildPlayer> ended) {}
 
     final long guildId;
     final SerialExecutor serial;
@@ -79,10 +84,12 @@ final class GuildPlayer extends AudioEventAdapter implements ConnectionListener 
     long joinRequestedChannelId;
     /** {@link System#nanoTime()} since when it has been idle or alone; 0 while it plays to someone. */
     long idleSinceNanos;
+
     long lastSavedNanos;
     boolean closed;
     /** The track last started part-way (a restored queue, a track re-queued after cleanup), and from where. */
     private AudioTrack resumed;
+
     private long resumedFromMs;
 
     volatile ConnectionStatus voiceStatus = ConnectionStatus.NOT_CONNECTED;
@@ -135,7 +142,8 @@ final class GuildPlayer extends AudioEventAdapter implements ConnectionListener 
     /** Joins {@code audio} if needed, then plays the track now (position 0) or queues it (its 1-based place). */
     Result<QueuedTrack> enqueue(Guild guild, AudioChannel audio, AudioTrack track) {
         if (busy(guild, audio) instanceof Result.Err<Done>(Failure f)) return Result.err(f);
-        if (queue.size() >= shared.maxQueueLength()) return Result.err(ErrorCode.BUSY, "music.queue_full", shared.maxQueueLength());
+        if (queue.size() >= shared.maxQueueLength())
+            return Result.err(ErrorCode.BUSY, "music.queue_full", shared.maxQueueLength());
         Result<Done> joined = join(guild, audio);
         if (joined instanceof Result.Err<Done>(Failure f)) return Result.err(f);
         int position;
@@ -156,7 +164,9 @@ final class GuildPlayer extends AudioEventAdapter implements ConnectionListener 
         AudioManager voice = guild.getAudioManager();
         if (voice.getSendingHandler() != sender) voice.setSendingHandler(sender);
         if (voice.getConnectionListener() != this) voice.setConnectionListener(this);
-        long connected = voice.getConnectedChannel() == null ? 0 : voice.getConnectedChannel().getIdLong();
+        long connected = voice.getConnectedChannel() == null
+                ? 0
+                : voice.getConnectedChannel().getIdLong();
         // Not connected yet but already asked for this channel: Discord's answer is on its way.
         boolean joining = connected == 0 && joinRequestedChannelId == audio.getIdLong();
         if (connected != audio.getIdLong() && !joining) {
@@ -203,7 +213,8 @@ final class GuildPlayer extends AudioEventAdapter implements ConnectionListener 
 
     QueueView view() {
         AudioTrack current = player.getPlayingTrack();
-        Optional<NowPlaying> now = current == null ? Optional.empty()
+        Optional<NowPlaying> now = current == null
+                ? Optional.empty()
                 : Optional.of(new NowPlaying(describe(current), positionOf(current), player.isPaused()));
         return new QueueView(now, queue.stream().map(GuildPlayer::describe).toList());
     }
@@ -279,7 +290,8 @@ final class GuildPlayer extends AudioEventAdapter implements ConnectionListener 
         JDA jda = shared.jda();
         Guild guild = jda.getGuildById(guildId);
         if (guild == null) {
-            if (jda.getStatus() == JDA.Status.CONNECTED && !jda.isUnavailable(guildId)) leave("the bot is no longer in the guild");
+            if (jda.getStatus() == JDA.Status.CONNECTED && !jda.isUnavailable(guildId))
+                leave("the bot is no longer in the guild");
             return;
         }
         long now = System.nanoTime();
@@ -293,7 +305,8 @@ final class GuildPlayer extends AudioEventAdapter implements ConnectionListener 
             leave("idle or alone for " + shared.idleTimeout().toSeconds() + " s");
             return;
         }
-        if (player.getPlayingTrack() != null && now - lastSavedNanos >= shared.saveInterval().toNanos()) save();
+        if (player.getPlayingTrack() != null
+                && now - lastSavedNanos >= shared.saveInterval().toNanos()) save();
     }
 
     /** Nobody but bots in the channel. Unknown (treated as company) when JDA does not cache voice states. */
@@ -303,7 +316,9 @@ final class GuildPlayer extends AudioEventAdapter implements ConnectionListener 
         long channel = connectedChannel(guild);
         AudioChannel there = channel == 0 ? null : guild.getChannelById(AudioChannel.class, channel);
         if (there == null) return true;
-        return there.getMembers().stream().noneMatch(m -> !m.getUser().isBot() && m.getIdLong() != jda.getSelfUser().getIdLong());
+        return there.getMembers().stream()
+                .noneMatch(m -> !m.getUser().isBot()
+                        && m.getIdLong() != jda.getSelfUser().getIdLong());
     }
 
     private long connectedChannel(Guild guild) {

@@ -3,9 +3,6 @@ package com.valoratbot.discord.music;
 import com.valoratbot.core.result.ErrorCode;
 import com.valoratbot.core.result.Result;
 import com.valoratbot.core.result.Text;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +17,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The guilds' players: one {@link GuildPlayer} per guild, made on the first {@code play} and dropped when it leaves,
@@ -33,7 +32,8 @@ final class GuildPlayers implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GuildPlayers.class);
 
     private final Map<Long, GuildPlayer> players = new ConcurrentHashMap<>();
-    private final ExecutorService tasks = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("music-", 0).factory());
+    private final ExecutorService tasks = Executors.newThreadPerTaskExecutor(
+            Thread.ofVirtual().name("music-", 0).factory());
     private final ScheduledExecutorService ticker;
     private final TrackLoader tracks;
     private final GuildPlayer.Shared shared;
@@ -41,7 +41,8 @@ final class GuildPlayers implements AutoCloseable {
 
     GuildPlayers(MusicPlayers.Builder b, TrackLoader tracks, GuildPlayer.Saver saver) {
         this.tracks = tracks;
-        this.shared = new GuildPlayer.Shared(b.jda, b.idleTimeout, b.saveInterval, b.maxQueueLength, saver, this::ended);
+        this.shared =
+                new GuildPlayer.Shared(b.jda, b.idleTimeout, b.saveInterval, b.maxQueueLength, saver, this::ended);
         long tick = Math.max(50, Math.min(this.shared.idleTimeout().toMillis() / 4, 5_000));
         this.ticker = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "music-idle");
@@ -68,8 +69,8 @@ final class GuildPlayers implements AutoCloseable {
     /** Runs a task on the guild's serial executor (creating its player) and waits for it, at most {@code waitMillis}. */
     <T> Result<T> onGuild(long guildId, long waitMillis, Function<GuildPlayer, Result<T>> task) {
         for (int attempt = 0; attempt < 3; attempt++) {
-            GuildPlayer g = players.computeIfAbsent(guildId,
-                    id -> new GuildPlayer(id, new SerialExecutor(tasks), tracks.createPlayer(), shared));
+            GuildPlayer g = players.computeIfAbsent(
+                    guildId, id -> new GuildPlayer(id, new SerialExecutor(tasks), tracks.createPlayer(), shared));
             Optional<Result<T>> result = run(g, waitMillis, task);
             if (result.isPresent()) return result.get();
             // That player was just closed by a stop or an idle leave: the next one is fresh.
@@ -88,9 +89,12 @@ final class GuildPlayers implements AutoCloseable {
      * {@link CompletionException}) for the command's {@code Connection} to map.
      */
     private <T> Optional<Result<T>> run(GuildPlayer g, long waitMillis, Function<GuildPlayer, Result<T>> task) {
-        if (closed) return Optional.of(Result.err(ErrorCode.VOICE_UNAVAILABLE, "voice_unavailable", Text.of("music.shutting_down")));
+        if (closed)
+            return Optional.of(
+                    Result.err(ErrorCode.VOICE_UNAVAILABLE, "voice_unavailable", Text.of("music.shutting_down")));
         try {
-            return g.serial.submit(() -> g.closed ? Optional.<Result<T>>empty() : Optional.of(task.apply(g)))
+            return g.serial
+                    .submit(() -> g.closed ? Optional.<Result<T>>empty() : Optional.of(task.apply(g)))
                     .get(waitMillis, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

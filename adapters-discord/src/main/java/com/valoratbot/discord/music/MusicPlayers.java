@@ -13,6 +13,15 @@ import com.valoratbot.core.result.Result;
 import com.valoratbot.core.result.Text;
 import com.valoratbot.discord.Connection;
 import com.valoratbot.discord.DiscordGateway;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
 import net.dv8tion.jda.api.JDA;
 import net.dv8tion.jda.api.JDABuilder;
 import net.dv8tion.jda.api.Permission;
@@ -26,16 +35,6 @@ import net.dv8tion.jda.api.requests.GatewayIntent;
 import net.dv8tion.jda.api.utils.cache.CacheFlag;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Objects;
-import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.function.Function;
-import java.util.function.Supplier;
-import java.util.regex.Pattern;
 
 /**
  * Music for the dashboard's {@code play}, {@code pause}, {@code resume}, {@code skip}, {@code stop},
@@ -123,7 +122,9 @@ public final class MusicPlayers implements PlayMusic, AutoCloseable {
             audio = audio.withDaveSessionFactory(new club.minnced.discord.jdave.interop.JDaveSessionFactory());
             builder.addEventListeners(DaveConfigured.MARKER);
         } else if (mode == VoiceMode.DAVE && s.firstReportOfUnavailability()) {
-            LOG.error("Music: {}. The bot will not join voice (play answers voice_unavailable); the other commands work.", s.describe());
+            LOG.error(
+                    "Music: {}. The bot will not join voice (play answers voice_unavailable); the other commands work.",
+                    s.describe());
         }
         return builder.setAudioModuleConfig(audio)
                 .enableIntents(GatewayIntent.GUILD_VOICE_STATES)
@@ -144,8 +145,9 @@ public final class MusicPlayers implements PlayMusic, AutoCloseable {
     private void warnIfJdaMismatch(JDA jda) {
         if (support.mode() != VoiceMode.DAVE || !support.available()) return;
         if (!jda.getRegisteredListeners().contains(DaveConfigured.MARKER)) {
-            LOG.error("Music: DAVE mode selected but this JDA was built without MusicPlayers.configure(builder, VoiceMode.DAVE): "
-                    + "Discord will refuse its voice connections (close code 4017)");
+            LOG.error(
+                    "Music: DAVE mode selected but this JDA was built without MusicPlayers.configure(builder, VoiceMode.DAVE): "
+                            + "Discord will refuse its voice connections (close code 4017)");
         }
     }
 
@@ -177,10 +179,18 @@ public final class MusicPlayers implements PlayMusic, AutoCloseable {
             Guild guild = connection.guild(context.guildId());
             GuildChannel channel = connection.channel(guild, play.voiceChannelId());
             if (!(channel instanceof AudioChannel audio)) {
-                return Result.err(ErrorCode.INVALID_PAYLOAD, "channel_wrong_type", "#" + channel.getName(), Text.of("music.audio_channel"));
+                return Result.err(
+                        ErrorCode.INVALID_PAYLOAD,
+                        "channel_wrong_type",
+                        "#" + channel.getName(),
+                        Text.of("music.audio_channel"));
             }
             if (!guild.getSelfMember().hasPermission(audio, Permission.VOICE_CONNECT, Permission.VOICE_SPEAK)) {
-                return Result.err(ErrorCode.MISSING_PERMISSIONS, "missing_permissions", "Connect, Speak", Connection.where(audio));
+                return Result.err(
+                        ErrorCode.MISSING_PERMISSIONS,
+                        "missing_permissions",
+                        "Connect, Speak",
+                        Connection.where(audio));
             }
             long guildId = guild.getIdLong();
             // Fail fast before loading anything; checked again once the track is here.
@@ -216,7 +226,11 @@ public final class MusicPlayers implements PlayMusic, AutoCloseable {
 
     @Override
     public Result<QueueView> queue(CommandContext context) {
-        return onPlayer(context, "getQueue", g -> Result.ok(g.view()), () -> Result.ok(new QueueView(Optional.empty(), List.of())));
+        return onPlayer(
+                context,
+                "getQueue",
+                g -> Result.ok(g.view()),
+                () -> Result.ok(new QueueView(Optional.empty(), List.of())));
     }
 
     @Override
@@ -229,9 +243,13 @@ public final class MusicPlayers implements PlayMusic, AutoCloseable {
      * own player, so they answer at once during a gateway reconnect; the deadline and failure mapping are
      * {@link Connection}'s.
      */
-    private <T> Result<T> onPlayer(CommandContext context, String what, Function<GuildPlayer, Result<T>> task, Supplier<Result<T>> none) {
-        return connection.answerLocally(context, what,
-                deadline -> players.onExisting(context.guildId().value(), waitMillis(deadline), task).orElseGet(none));
+    private <T> Result<T> onPlayer(
+            CommandContext context, String what, Function<GuildPlayer, Result<T>> task, Supplier<Result<T>> none) {
+        return connection.answerLocally(
+                context,
+                what,
+                deadline -> players.onExisting(context.guildId().value(), waitMillis(deadline), task)
+                        .orElseGet(none));
     }
 
     private static long waitMillis(Connection.Deadline deadline) {
@@ -281,7 +299,8 @@ public final class MusicPlayers implements PlayMusic, AutoCloseable {
          */
         public Builder searchProvider(String v) {
             if (v == null || !SEARCH_PREFIX.matcher(v).matches()) {
-                throw new IllegalArgumentException("searchProvider must look like \"scsearch:\" (letters/digits then ':'), was " + v);
+                throw new IllegalArgumentException(
+                        "searchProvider must look like \"scsearch:\" (letters/digits then ':'), was " + v);
             }
             searchProvider = v;
             return this;
@@ -322,12 +341,14 @@ public final class MusicPlayers implements PlayMusic, AutoCloseable {
         }
 
         private static Duration atLeast100Ms(Duration v, String name) {
-            if (v == null || v.toMillis() < 100) throw new IllegalArgumentException(name + " must be at least 100 ms, was " + v);
+            if (v == null || v.toMillis() < 100)
+                throw new IllegalArgumentException(name + " must be at least 100 ms, was " + v);
             return v;
         }
 
         private static int inRange(int v, int min, int max, String name) {
-            if (v < min || v > max) throw new IllegalArgumentException(name + " must be " + min + ".." + max + ", was " + v);
+            if (v < min || v > max)
+                throw new IllegalArgumentException(name + " must be " + min + ".." + max + ", was " + v);
             return v;
         }
 

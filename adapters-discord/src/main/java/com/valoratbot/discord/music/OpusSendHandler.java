@@ -3,9 +3,8 @@ package com.valoratbot.discord.music;
 import com.sedmelluq.discord.lavaplayer.format.StandardAudioDataFormats;
 import com.sedmelluq.discord.lavaplayer.player.AudioPlayer;
 import com.sedmelluq.discord.lavaplayer.track.playback.MutableAudioFrame;
-import net.dv8tion.jda.api.audio.AudioSendHandler;
-
 import java.nio.ByteBuffer;
+import net.dv8tion.jda.api.audio.AudioSendHandler;
 
 /**
  * Lavaplayer → JDA, one Opus frame every 20 ms, without allocating: Lavaplayer copies each frame into one reused

@@ -1,11 +1,5 @@
 package com.valoratbot.discord.music;
 
-import net.dv8tion.jda.api.audio.factory.IAudioSendFactory;
-import net.dv8tion.jda.api.audio.factory.IAudioSendSystem;
-import net.dv8tion.jda.api.audio.factory.IPacketProvider;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -15,6 +9,11 @@ import java.net.SocketException;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.LockSupport;
+import net.dv8tion.jda.api.audio.factory.IAudioSendFactory;
+import net.dv8tion.jda.api.audio.factory.IAudioSendSystem;
+import net.dv8tion.jda.api.audio.factory.IPacketProvider;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * JDA's audio send loop for every voice connection of one JDA on a single thread, paced on {@link System#nanoTime()}.
@@ -49,7 +48,11 @@ public final class PacedSendFactory implements IAudioSendFactory {
         synchronized (wakeUp) {
             if (!senders.contains(sender)) senders.add(sender);
             if (pacer == null) {
-                pacer = Thread.ofPlatform().daemon().name("music-audio-pacer").priority(Thread.MAX_PRIORITY - 1).start(this::pace);
+                pacer = Thread.ofPlatform()
+                        .daemon()
+                        .name("music-audio-pacer")
+                        .priority(Thread.MAX_PRIORITY - 1)
+                        .start(this::pace);
             }
             wakeUp.notifyAll();
         }

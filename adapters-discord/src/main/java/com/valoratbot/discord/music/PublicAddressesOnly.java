@@ -1,10 +1,9 @@
 package com.valoratbot.discord.music;
 
-import org.apache.http.conn.DnsResolver;
-import org.apache.http.impl.conn.SystemDefaultDnsResolver;
-
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import org.apache.http.conn.DnsResolver;
+import org.apache.http.impl.conn.SystemDefaultDnsResolver;
 
 /**
  * Keeps {@code play} from fetching internal addresses (server-side request forgery): a dashboard user
@@ -20,7 +19,8 @@ final class PublicAddressesOnly implements DnsResolver {
         for (InetAddress a : addresses) {
             var special = SpecialAddresses.special(a);
             if (special.isPresent()) {
-                throw new UnknownHostException(host + " resolves to a private address (" + a.getHostAddress() + ", " + special.get() + "), which music may not fetch");
+                throw new UnknownHostException(host + " resolves to a private address (" + a.getHostAddress() + ", "
+                        + special.get() + "), which music may not fetch");
             }
         }
         return addresses;

@@ -5,18 +5,17 @@ import com.valoratbot.core.port.music.QueueStore;
 import com.valoratbot.core.result.Done;
 import com.valoratbot.core.result.Failure;
 import com.valoratbot.core.result.Result;
-import net.dv8tion.jda.api.JDA;
-import net.dv8tion.jda.api.entities.Guild;
-import net.dv8tion.jda.api.entities.channel.middleman.AudioChannel;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import net.dv8tion.jda.api.JDA;
+import net.dv8tion.jda.api.entities.Guild;
+import net.dv8tion.jda.api.entities.channel.middleman.AudioChannel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Queues across restarts: each guild's player saved as a {@link QueueSnapshot} in the {@link QueueStore} (through
@@ -70,13 +69,20 @@ final class QueueRestore implements GuildPlayer.Saver, AutoCloseable {
         AudioTrack current = g.player.getPlayingTrack();
         Optional<QueueSnapshot.SavedTrack> saved = current == null ? Optional.empty() : saved(current);
         long position = current == null ? 0 : g.positionOf(current);
-        return new QueueSnapshot(g.guildId, g.channelId, g.player.isPaused(), saved, position,
-                g.queue.stream().map(this::saved).flatMap(Optional::stream).toList(), System.currentTimeMillis());
+        return new QueueSnapshot(
+                g.guildId,
+                g.channelId,
+                g.player.isPaused(),
+                saved,
+                position,
+                g.queue.stream().map(this::saved).flatMap(Optional::stream).toList(),
+                System.currentTimeMillis());
     }
 
     private Optional<QueueSnapshot.SavedTrack> saved(AudioTrack track) {
         String encoded = tracks.encoded(track);
-        return encoded == null ? Optional.empty()
+        return encoded == null
+                ? Optional.empty()
                 : Optional.of(new QueueSnapshot.SavedTrack(encoded, track.getInfo().title, track.getInfo().uri));
     }
 
@@ -127,7 +133,8 @@ final class QueueRestore implements GuildPlayer.Saver, AutoCloseable {
             writer.delete(s.guildId());
             return false;
         }
-        Result<Boolean> done = players.onGuild(s.guildId(), GuildPlayers.TASK_WAIT_MILLIS, g -> Result.ok(resume(g, s, guild, channel)));
+        Result<Boolean> done = players.onGuild(
+                s.guildId(), GuildPlayers.TASK_WAIT_MILLIS, g -> Result.ok(resume(g, s, guild, channel)));
         return done instanceof Result.Ok<Boolean>(Boolean b) && b;
     }
 
@@ -141,7 +148,11 @@ final class QueueRestore implements GuildPlayer.Saver, AutoCloseable {
                 current = tracks.decode(s.current().get().encoded());
                 g.resumeAt(current, s.positionMs());
             } catch (IOException | RuntimeException e) {
-                LOG.warn("guild {}: saved track {} not resumed: {}", s.guildId(), s.current().get().uri(), e.getMessage());
+                LOG.warn(
+                        "guild {}: saved track {} not resumed: {}",
+                        s.guildId(),
+                        s.current().get().uri(),
+                        e.getMessage());
             }
         }
         for (QueueSnapshot.SavedTrack t : s.queue()) {

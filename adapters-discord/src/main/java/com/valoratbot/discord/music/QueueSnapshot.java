@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,8 +20,14 @@ import java.util.Optional;
  * {@code track} is Lavaplayer's own track encoding ({@code AudioPlayerManager#encodeTrack}), which it decodes back
  * into a playable track without searching again; {@code title} and {@code uri} are there for people reading the table.
  */
-public record QueueSnapshot(long guildId, long channelId, boolean paused, Optional<SavedTrack> current, long positionMs,
-                            List<SavedTrack> queue, long savedAtMillis) {
+public record QueueSnapshot(
+        long guildId,
+        long channelId,
+        boolean paused,
+        Optional<SavedTrack> current,
+        long positionMs,
+        List<SavedTrack> queue,
+        long savedAtMillis) {
 
     public static final int VERSION = 1;
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -91,12 +96,19 @@ public record QueueSnapshot(long guildId, long channelId, boolean paused, Option
         for (JsonNode t : root.path("queue")) {
             if (t.hasNonNull("track")) queue.add(saved(t));
         }
-        return new QueueSnapshot(guildId, channelId, root.path("paused").asBoolean(false), current, position, queue,
+        return new QueueSnapshot(
+                guildId,
+                channelId,
+                root.path("paused").asBoolean(false),
+                current,
+                position,
+                queue,
                 root.path("savedAt").asLong(0));
     }
 
     private static SavedTrack saved(JsonNode node) {
-        return new SavedTrack(node.path("track").asText(),
+        return new SavedTrack(
+                node.path("track").asText(),
                 node.hasNonNull("title") ? node.get("title").asText() : null,
                 node.hasNonNull("uri") ? node.get("uri").asText() : null);
     }

@@ -28,7 +28,10 @@ final class SpecialAddresses {
         static Block of(String cidr, String name) {
             int slash = cidr.indexOf('/');
             try {
-                return new Block(InetAddress.getByName(cidr.substring(0, slash)).getAddress(), Integer.parseInt(cidr.substring(slash + 1)), name);
+                return new Block(
+                        InetAddress.getByName(cidr.substring(0, slash)).getAddress(),
+                        Integer.parseInt(cidr.substring(slash + 1)),
+                        name);
             } catch (UnknownHostException literal) {
                 throw new IllegalArgumentException(cidr, literal);
             }
@@ -65,6 +68,7 @@ final class SpecialAddresses {
 
     /** Global unicast: the only IPv6 space with public hosts. */
     private static final Block GLOBAL_UNICAST = Block.of("2000::/3", "global unicast");
+
     private static final Block IPV4_MAPPED = Block.of("::ffff:0:0/96", "IPv4-mapped (RFC 4291)");
     private static final Block NAT64 = Block.of("64:ff9b::/96", "IPv4-IPv6 translation (RFC 6052)");
     private static final Block SIX_TO_FOUR = Block.of("2002::/16", "6to4 (RFC 3056)");
@@ -97,7 +101,10 @@ final class SpecialAddresses {
         // IPv4-translated (::ffff:0:a.b.c.d), local-use NAT64 64:ff9b:1::/48, discard 100::/64,
         // SRv6 5f00::/16, unique local fc00::/7, link local fe80::/10, site local fec0::/10, multicast ff00::/8.
         if (!GLOBAL_UNICAST.contains(b)) return Optional.of("not global unicast (outside 2000::/3)");
-        return IPV6_IN_GLOBAL_UNICAST.stream().filter(block -> block.contains(b)).map(Block::name).findFirst();
+        return IPV6_IN_GLOBAL_UNICAST.stream()
+                .filter(block -> block.contains(b))
+                .map(Block::name)
+                .findFirst();
     }
 
     private static Optional<String> embedded(byte[] v6, int offset, String form) {

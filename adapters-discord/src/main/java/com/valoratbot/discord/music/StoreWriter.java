@@ -1,16 +1,14 @@
 package com.valoratbot.discord.music;
 
 import com.valoratbot.core.port.music.QueueStore;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Writes snapshots on one background thread, latest first: a guild changed five times while the database was slow
@@ -24,6 +22,7 @@ final class StoreWriter implements AutoCloseable {
     private final QueueStore store;
     /** Guild → JSON to save, or empty to delete. */
     private final Map<Long, Optional<String>> pending = new ConcurrentHashMap<>();
+
     private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "music-queue-store");
         t.setDaemon(true);

@@ -16,9 +16,6 @@ import com.sedmelluq.discord.lavaplayer.track.DecodedTrackHolder;
 import com.valoratbot.core.result.ErrorCode;
 import com.valoratbot.core.result.Result;
 import com.valoratbot.core.result.Text;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -33,6 +30,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Track loading: Lavaplayer's manager with its sources (extra ones first, dev.lavalink.youtube's from the classpath,
@@ -65,24 +64,28 @@ final class TrackLoader implements AutoCloseable {
         // Lavaplayer stops a player nobody pulled frames from for this long; our idle rule leaves earlier.
         manager.setPlayerCleanupThreshold(b.idleTimeout.plusMinutes(1).toMillis());
         b.sources.forEach(manager::registerSourceManager);
-        if (b.youtubeFromClasspath && b.sources.stream().noneMatch(m -> m.getClass().getName().equals(YOUTUBE_SOURCE))) {
+        if (b.youtubeFromClasspath
+                && b.sources.stream().noneMatch(m -> m.getClass().getName().equals(YOUTUBE_SOURCE))) {
             youtubeFromClasspath().ifPresent(manager::registerSourceManager);
         }
         if (b.remoteSources) {
-            // Lavaplayer's own YouTube source is deprecated and broken; add dev.lavalink.youtube's instead (docs/music.md).
-            AudioSourceManagers.registerRemoteSources(manager,
-                    com.sedmelluq.discord.lavaplayer.source.youtube.YoutubeAudioSourceManager.class);
+            // Lavaplayer's own YouTube source is deprecated and broken; add dev.lavalink.youtube's instead
+            // (docs/music.md).
+            AudioSourceManagers.registerRemoteSources(
+                    manager, com.sedmelluq.discord.lavaplayer.source.youtube.YoutubeAudioSourceManager.class);
         }
         if (b.allowLocalFiles) AudioSourceManagers.registerLocalSource(manager);
         // Applies to the HTTP clients of the sources registered so far, so it comes after them all.
-        if (!b.allowPrivateAddresses) manager.setHttpBuilderConfigurator(http -> http.setDnsResolver(new PublicAddressesOnly()));
+        if (!b.allowPrivateAddresses)
+            manager.setHttpBuilderConfigurator(http -> http.setDnsResolver(new PublicAddressesOnly()));
     }
 
     /** A new YouTube source with its default clients, when dev.lavalink.youtube is on the classpath. */
     static Optional<AudioSourceManager> youtubeFromClasspath() {
         try {
             Class<?> type = Class.forName(YOUTUBE_SOURCE, true, TrackLoader.class.getClassLoader());
-            AudioSourceManager youtube = (AudioSourceManager) type.getConstructor().newInstance();
+            AudioSourceManager youtube =
+                    (AudioSourceManager) type.getConstructor().newInstance();
             LOG.info("Music: YouTube source found on the classpath ({}), registered", YOUTUBE_SOURCE);
             return Optional.of(youtube);
         } catch (ClassNotFoundException absent) {
@@ -99,7 +102,9 @@ final class TrackLoader implements AutoCloseable {
 
     private sealed interface Loaded {
         record Track(AudioTrack track) implements Loaded {}
+
         record NoMatches() implements Loaded {}
+
         record Failed(String reason) implements Loaded {}
     }
 
@@ -128,25 +133,44 @@ final class TrackLoader implements AutoCloseable {
      */
     Result<AudioTrack> load(long guildId, String query) {
         String identifier = identifier(query);
-        if (!allowPrivateAddresses && isUrl(identifier) && PublicAddressesOnly.isPrivateHost(URI.create(identifier).getHost())) {
-            return Result.err(ErrorCode.LOAD_FAILED, "load_failed", Text.of("music.private_address", URI.create(identifier).getHost()));
+        if (!allowPrivateAddresses
+                && isUrl(identifier)
+                && PublicAddressesOnly.isPrivateHost(URI.create(identifier).getHost())) {
+            return Result.err(
+                    ErrorCode.LOAD_FAILED,
+                    "load_failed",
+                    Text.of("music.private_address", URI.create(identifier).getHost()));
         }
         CompletableFuture<Loaded> outcome = new CompletableFuture<>();
-        Future<Void> loading = manager.loadItemOrdered(guildId, new AudioReference(identifier, null), new AudioLoadResultHandler() {
-            @Override public void trackLoaded(AudioTrack track) { outcome.complete(new Loaded.Track(track)); }
+        Future<Void> loading =
+                manager.loadItemOrdered(guildId, new AudioReference(identifier, null), new AudioLoadResultHandler() {
+                    @Override
+                    public void trackLoaded(AudioTrack track) {
+                        outcome.complete(new Loaded.Track(track));
+                    }
 
-            @Override public void playlistLoaded(AudioPlaylist playlist) {
-                List<AudioTrack> tracks = playlist.getTracks();
-                if (tracks.isEmpty()) outcome.complete(new Loaded.NoMatches());
-                else outcome.complete(new Loaded.Track(playlist.getSelectedTrack() != null ? playlist.getSelectedTrack() : tracks.getFirst()));
-            }
+                    @Override
+                    public void playlistLoaded(AudioPlaylist playlist) {
+                        List<AudioTrack> tracks = playlist.getTracks();
+                        if (tracks.isEmpty()) outcome.complete(new Loaded.NoMatches());
+                        else
+                            outcome.complete(new Loaded.Track(
+                                    playlist.getSelectedTrack() != null
+                                            ? playlist.getSelectedTrack()
+                                            : tracks.getFirst()));
+                    }
 
-            @Override public void noMatches() { outcome.complete(new Loaded.NoMatches()); }
+                    @Override
+                    public void noMatches() {
+                        outcome.complete(new Loaded.NoMatches());
+                    }
 
-            @Override public void loadFailed(FriendlyException e) {
-                outcome.complete(new Loaded.Failed(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
-            }
-        });
+                    @Override
+                    public void loadFailed(FriendlyException e) {
+                        outcome.complete(new Loaded.Failed(
+                                e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+                    }
+                });
         try {
             return switch (outcome.get(loadTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 case Loaded.Track(AudioTrack track) -> {
@@ -159,7 +183,8 @@ final class TrackLoader implements AutoCloseable {
         } catch (TimeoutException | InterruptedException e) {
             if (e instanceof InterruptedException) Thread.currentThread().interrupt();
             loading.cancel(true);
-            return Result.err(ErrorCode.LOAD_FAILED, "load_failed", Text.of("music.load_timeout", loadTimeout.toSeconds()));
+            return Result.err(
+                    ErrorCode.LOAD_FAILED, "load_failed", Text.of("music.load_timeout", loadTimeout.toSeconds()));
         } catch (ExecutionException e) {
             return Result.err(ErrorCode.LOAD_FAILED, "load_failed", String.valueOf(e.getCause()));
         }
@@ -184,7 +209,8 @@ final class TrackLoader implements AutoCloseable {
 
     /** A playable track again from {@link #encoded}'s text, without searching. */
     AudioTrack decode(String encoded) throws IOException {
-        MessageInput in = new MessageInput(new ByteArrayInputStream(Base64.getDecoder().decode(encoded)));
+        MessageInput in =
+                new MessageInput(new ByteArrayInputStream(Base64.getDecoder().decode(encoded)));
         DecodedTrackHolder holder = manager.decodeTrack(in);
         if (holder == null || holder.decodedTrack == null) throw new IOException("no source can decode this track");
         holder.decodedTrack.setUserData(encoded);

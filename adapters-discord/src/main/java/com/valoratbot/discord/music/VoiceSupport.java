@@ -19,7 +19,8 @@ public record VoiceSupport(VoiceMode mode, boolean available, String detail, Str
     public static final String DAVE_MIN_GLIBC = "2.38";
 
     private static volatile VoiceSupport daveProbe;
-    private static final java.util.Set<VoiceMode> REPORTED_UNAVAILABLE = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private static final java.util.Set<VoiceMode> REPORTED_UNAVAILABLE =
+            java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public VoiceSupport {
         Objects.requireNonNull(mode, "mode");
@@ -30,8 +31,12 @@ public record VoiceSupport(VoiceMode mode, boolean available, String detail, Str
     /** Checks the mode once per JVM: for DAVE, loads jdave's native library and asks its protocol version. */
     public static VoiceSupport probe(VoiceMode mode) {
         return switch (Objects.requireNonNull(mode, "mode")) {
-            case PASSTHROUGH -> new VoiceSupport(mode, true, "passthrough voice (no DAVE end-to-end encryption)",
-                    "for the Discord stand-in and tests only: Discord itself refuses such clients since 2026-03-01 (voice close code 4017)");
+            case PASSTHROUGH ->
+                new VoiceSupport(
+                        mode,
+                        true,
+                        "passthrough voice (no DAVE end-to-end encryption)",
+                        "for the Discord stand-in and tests only: Discord itself refuses such clients since 2026-03-01 (voice close code 4017)");
             case DAVE -> {
                 VoiceSupport probed = daveProbe;
                 if (probed == null) {
@@ -61,30 +66,42 @@ public record VoiceSupport(VoiceMode mode, boolean available, String detail, Str
     }
 
     private static VoiceSupport probeDave() {
-        String nativeAccess = VoiceSupport.class.getModule().isNativeAccessEnabled() ? ""
+        String nativeAccess = VoiceSupport.class.getModule().isNativeAccessEnabled()
+                ? ""
                 : "native access is not enabled: start the JVM with --enable-native-access=ALL-UNNAMED";
         try {
             Class.forName("club.minnced.discord.jdave.interop.JDaveSessionFactory");
             short version = club.minnced.discord.jdave.ffi.LibDave.getMaxSupportedProtocolVersion();
             if (version < 1) {
-                return new VoiceSupport(VoiceMode.DAVE, false, "end-to-end encrypted voice (DAVE) is not supported by this build of libdave",
+                return new VoiceSupport(
+                        VoiceMode.DAVE,
+                        false,
+                        "end-to-end encrypted voice (DAVE) is not supported by this build of libdave",
                         "libdave reports max protocol version " + version);
             }
-            return new VoiceSupport(VoiceMode.DAVE, true, "end-to-end encrypted voice (DAVE protocol " + version + ") through jdave/libdave",
+            return new VoiceSupport(
+                    VoiceMode.DAVE,
+                    true,
+                    "end-to-end encrypted voice (DAVE protocol " + version + ") through jdave/libdave",
                     nativeAccess);
         } catch (ClassNotFoundException | NoClassDefFoundError missing) {
-            return new VoiceSupport(VoiceMode.DAVE, false, "end-to-end encrypted voice (DAVE) is not installed on this bot",
+            return new VoiceSupport(
+                    VoiceMode.DAVE,
+                    false,
+                    "end-to-end encrypted voice (DAVE) is not installed on this bot",
                     "jdave is not on the classpath: club.minnced:jdave-api and the jdave-native-* artifact of this platform are needed");
         } catch (Throwable e) {
             Throwable root = e;
             while (root.getCause() != null && root.getCause() != root) root = root.getCause();
-            String why = loaderError().orElse(root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage());
+            String why = loaderError()
+                    .orElse(root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage());
             String glibc = glibcVersion();
             String detail = olderThan(glibc, DAVE_MIN_GLIBC)
-                    ? "end-to-end encrypted voice (DAVE) cannot run on this server: libdave needs glibc " + DAVE_MIN_GLIBC
-                      + " or newer, this server has glibc " + glibc
+                    ? "end-to-end encrypted voice (DAVE) cannot run on this server: libdave needs glibc "
+                            + DAVE_MIN_GLIBC + " or newer, this server has glibc " + glibc
                     : "end-to-end encrypted voice (DAVE) cannot run on this server: its library (libdave) does not load";
-            String diagnostic = "jdave's native library failed to load: " + why + (nativeAccess.isEmpty() ? "" : "; " + nativeAccess);
+            String diagnostic = "jdave's native library failed to load: " + why
+                    + (nativeAccess.isEmpty() ? "" : "; " + nativeAccess);
             return new VoiceSupport(VoiceMode.DAVE, false, detail, diagnostic);
         }
     }
@@ -132,8 +149,8 @@ public record VoiceSupport(VoiceMode mode, boolean available, String detail, Str
             var linker = java.lang.foreign.Linker.nativeLinker();
             var function = linker.defaultLookup().find("gnu_get_libc_version");
             if (function.isEmpty()) return null;
-            var handle = linker.downcallHandle(function.get(),
-                    java.lang.foreign.FunctionDescriptor.of(java.lang.foreign.ValueLayout.ADDRESS));
+            var handle = linker.downcallHandle(
+                    function.get(), java.lang.foreign.FunctionDescriptor.of(java.lang.foreign.ValueLayout.ADDRESS));
             var pointer = (java.lang.foreign.MemorySegment) handle.invokeExact();
             return pointer.reinterpret(32).getString(0);
         } catch (Throwable e) {

@@ -1,19 +1,17 @@
 package com.valoratbot.discord.activity;
 
-import com.valoratbot.testing.TestClock;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.valoratbot.core.activity.ActivityAggregator;
 import com.valoratbot.core.activity.ActivityBatch;
 import com.valoratbot.core.command.Snowflake;
 import com.valoratbot.core.port.schedule.GuildTimeZones;
 import com.valoratbot.discord.DiscordGateway;
 import com.valoratbot.discord.Sandbox;
-import com.valoratbot.testing.Eventually;
-import com.valoratbot.testing.TestStandIn;
 import com.valoratbot.standin.DiscordStandIn;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-
+import com.valoratbot.testing.Eventually;
+import com.valoratbot.testing.TestClock;
+import com.valoratbot.testing.TestStandIn;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -21,8 +19,9 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Real gateway events, end to end: the stand-in dispatches MESSAGE_CREATE and VOICE_STATE_UPDATE,
@@ -50,26 +49,27 @@ class DiscordActivityTrackerTest {
 
     /** One per test: each starts with Alice and Bob already talking before the bot logs in. */
     @RegisterExtension
-    final TestStandIn discordServer = TestStandIn.with(b -> b.botToken("activity-token")).seeded(state -> state
-            .createGuild(GUILD, "Activité")
-            .textChannel(GENERAL, "general")
-            .voiceChannel(LOUNGE, "Salon")
-            .voiceChannel(GAMING, "Jeux")
-            .voiceChannel(AFK, "AFK")
-            .afkChannel(AFK)
-            .member(ALICE, "alice", false)
-            .member(BOB, "bob", false)
-            .member(CAROL, "carol", false)
-            .member(DAVE, "dave", false)
-            .member(JUKEBOX, "jukebox", true)
-            .voiceState(ALICE, GAMING, false)
-            .voiceState(BOB, GAMING, false));
+    final TestStandIn discordServer = TestStandIn.with(b -> b.botToken("activity-token"))
+            .seeded(state -> state.createGuild(GUILD, "Activité")
+                    .textChannel(GENERAL, "general")
+                    .voiceChannel(LOUNGE, "Salon")
+                    .voiceChannel(GAMING, "Jeux")
+                    .voiceChannel(AFK, "AFK")
+                    .afkChannel(AFK)
+                    .member(ALICE, "alice", false)
+                    .member(BOB, "bob", false)
+                    .member(CAROL, "carol", false)
+                    .member(DAVE, "dave", false)
+                    .member(JUKEBOX, "jukebox", true)
+                    .voiceState(ALICE, GAMING, false)
+                    .voiceState(BOB, GAMING, false));
 
     @BeforeEach
     void connect() {
         standIn = discordServer.standIn();
         discord = discordServer.closeAfter(Sandbox.gatewayTo(standIn).build().start());
-        aggregator = ActivityAggregator.builder(stored::add, GuildTimeZones.fixed(ZoneId.of("Europe/Paris")), clock).build();
+        aggregator = ActivityAggregator.builder(stored::add, GuildTimeZones.fixed(ZoneId.of("Europe/Paris")), clock)
+                .build();
         DiscordActivityTracker.create(aggregator).attachTo(discord.jda());
     }
 
@@ -88,8 +88,11 @@ class DiscordActivityTrackerTest {
     }
 
     private long total(long user, boolean voice) {
-        return stored.stream().flatMap(b -> b.days().stream()).filter(d -> d.userId() == user)
-                .mapToLong(d -> voice ? d.voiceSeconds() : d.messages()).sum();
+        return stored.stream()
+                .flatMap(b -> b.days().stream())
+                .filter(d -> d.userId() == user)
+                .mapToLong(d -> voice ? d.voiceSeconds() : d.messages())
+                .sum();
     }
 
     @Test
@@ -113,7 +116,8 @@ class DiscordActivityTrackerTest {
         });
         assertThat(total(ALICE, false)).isEqualTo(2);
         assertThat(total(JUKEBOX, false)).isZero();
-        assertThat(stored.stream().flatMap(b -> b.names().stream()).map(n -> n.name())).contains("alice", "bob");
+        assertThat(stored.stream().flatMap(b -> b.names().stream()).map(n -> n.name()))
+                .contains("alice", "bob");
     }
 
     @Test
@@ -124,9 +128,23 @@ class DiscordActivityTrackerTest {
         // Dave parks in the AFK channel, Bob joins him there: nothing for either.
         standIn.state().setVoiceState(GUILD, DAVE, AFK, false);
         standIn.state().setVoiceState(GUILD, BOB, AFK, false);
-        eventually("Bob reached the AFK channel", () -> counting().equals(Set.of()) && discord.jda().getGuildById(GUILD)
-                .getMemberById(BOB) != null && discord.jda().getGuildById(GUILD).getMemberById(BOB).getVoiceState().getChannel() != null
-                && discord.jda().getGuildById(GUILD).getMemberById(BOB).getVoiceState().getChannel().getIdLong() == AFK);
+        eventually(
+                "Bob reached the AFK channel",
+                () -> counting().equals(Set.of())
+                        && discord.jda().getGuildById(GUILD).getMemberById(BOB) != null
+                        && discord.jda()
+                                        .getGuildById(GUILD)
+                                        .getMemberById(BOB)
+                                        .getVoiceState()
+                                        .getChannel()
+                                != null
+                        && discord.jda()
+                                        .getGuildById(GUILD)
+                                        .getMemberById(BOB)
+                                        .getVoiceState()
+                                        .getChannel()
+                                        .getIdLong()
+                                == AFK);
         assertThat(counting()).isEmpty(); // Alice is now alone in Gaming
         clock.advance(Duration.ofMinutes(10));
 

@@ -1,5 +1,7 @@
 package com.valoratbot.discord.leaderboard;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.valoratbot.core.command.Snowflake;
 import com.valoratbot.core.port.CommandContext;
 import com.valoratbot.core.result.ErrorCode;
@@ -10,17 +12,14 @@ import com.valoratbot.discord.Sandbox;
 import com.valoratbot.standin.StandInAttachment;
 import com.valoratbot.standin.StandInMessage;
 import com.valoratbot.testing.TestStandIn;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-
-import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.Optional;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Posting through unmodified JDA to the stand-in, which accepts multipart uploads like Discord. */
 class DiscordLeaderboardsTest {
@@ -32,14 +31,18 @@ class DiscordLeaderboardsTest {
 
     @RegisterExtension
     static final TestStandIn standIn = TestStandIn.with(b -> b.botToken("leaderboard-token"))
-            .seeded(s -> s.createGuild(GUILD, "Les Valorants").textChannel(RESULTS, "classements").voiceChannel(VOICE, "Vocal"));
+            .seeded(s -> s.createGuild(GUILD, "Les Valorants")
+                    .textChannel(RESULTS, "classements")
+                    .voiceChannel(VOICE, "Vocal"));
 
     private static DiscordLeaderboards leaderboards;
 
     @BeforeAll
     static void connect() {
-        DiscordGateway discord = standIn.closeAfter(Sandbox.gatewayTo(standIn.standIn()).build().start());
-        leaderboards = DiscordLeaderboards.builder(discord::jda).language(Language.FR).build();
+        DiscordGateway discord =
+                standIn.closeAfter(Sandbox.gatewayTo(standIn.standIn()).build().start());
+        leaderboards =
+                DiscordLeaderboards.builder(discord::jda).language(Language.FR).build();
     }
 
     private static CommandContext context() {
@@ -59,7 +62,9 @@ class DiscordLeaderboardsTest {
     void aLeaderboardIsPostedAsAnEmbedShowingTheAttachedPngCard() throws IOException {
         long id = ok(leaderboards.publish(context(), Snowflake.of(RESULTS), Cards.full()));
         StandInMessage message = posted(id);
-        assertThat(message.attachments()).singleElement().satisfies(a -> assertThat(a.filename()).isEqualTo("leaderboard.png"));
+        assertThat(message.attachments())
+                .singleElement()
+                .satisfies(a -> assertThat(a.filename()).isEqualTo("leaderboard.png"));
         StandInAttachment png = message.attachments().getFirst();
         BufferedImage card = ImageIO.read(new ByteArrayInputStream(png.bytes()));
         assertThat(card.getWidth()).isEqualTo(LeaderboardCardRenderer.WIDTH);
@@ -85,7 +90,8 @@ class DiscordLeaderboardsTest {
         assertThat(((Result.Err<Snowflake>) missing).failure().code()).isEqualTo(ErrorCode.CHANNEL_NOT_FOUND);
         Result<Snowflake> voice = leaderboards.publish(context(), Snowflake.of(VOICE), Cards.full());
         assertThat(((Result.Err<Snowflake>) voice).failure().code()).isEqualTo(ErrorCode.INVALID_PAYLOAD);
-        Result<Snowflake> noGuild = leaderboards.publish(new CommandContext("x", Snowflake.of(42), Optional.empty()), Snowflake.of(RESULTS), Cards.full());
+        Result<Snowflake> noGuild = leaderboards.publish(
+                new CommandContext("x", Snowflake.of(42), Optional.empty()), Snowflake.of(RESULTS), Cards.full());
         assertThat(((Result.Err<Snowflake>) noGuild).failure().code()).isEqualTo(ErrorCode.GUILD_NOT_FOUND);
     }
 }

@@ -2,7 +2,6 @@ package com.valoratbot.discord.leaderboard;
 
 import com.valoratbot.core.activity.LeaderboardCard;
 import com.valoratbot.core.text.Language;
-
 import java.util.Arrays;
 import java.util.Locale;
 
@@ -30,10 +29,19 @@ public final class LeaderboardBench {
             bytes = renderer.png(card, "Les Valorants").length;
             png[i] = (System.nanoTime() - start) / 1e6;
         }
-        System.out.printf(Locale.ROOT, "{\"bench\":\"leaderboard_card_render\",\"unit\":\"ms\",\"runs\":%d,\"median\":%.2f,\"p90\":%.2f}%n",
-                runs, percentile(image, 50), percentile(image, 90));
-        System.out.printf(Locale.ROOT, "{\"bench\":\"leaderboard_card_png\",\"unit\":\"ms\",\"runs\":%d,\"median\":%.2f,\"p90\":%.2f,\"png_bytes\":%d}%n",
-                runs, percentile(png, 50), percentile(png, 90), bytes);
+        System.out.printf(
+                Locale.ROOT,
+                "{\"bench\":\"leaderboard_card_render\",\"unit\":\"ms\",\"runs\":%d,\"median\":%.2f,\"p90\":%.2f}%n",
+                runs,
+                percentile(image, 50),
+                percentile(image, 90));
+        System.out.printf(
+                Locale.ROOT,
+                "{\"bench\":\"leaderboard_card_png\",\"unit\":\"ms\",\"runs\":%d,\"median\":%.2f,\"p90\":%.2f,\"png_bytes\":%d}%n",
+                runs,
+                percentile(png, 50),
+                percentile(png, 90),
+                bytes);
     }
 
     private static double percentile(double[] values, int p) {

@@ -1,16 +1,15 @@
 package com.valoratbot.discord.leaderboard;
 
-import com.valoratbot.core.text.Language;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
-import javax.imageio.ImageIO;
+import com.valoratbot.core.text.Language;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.HashSet;
 import java.util.Set;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
 
 class LeaderboardCardRendererTest {
 
@@ -35,7 +34,7 @@ class LeaderboardCardRendererTest {
                 if (rgb != background) drawn++;
             }
         }
-        return new double[]{colours.size(), (double) drawn / ((long) image.getWidth() * image.getHeight())};
+        return new double[] {colours.size(), (double) drawn / ((long) image.getWidth() * image.getHeight())};
     }
 
     @Test
@@ -44,7 +43,9 @@ class LeaderboardCardRendererTest {
         assertThat(image.getWidth()).isEqualTo(LeaderboardCardRenderer.WIDTH);
         assertThat(image.getHeight()).isEqualTo(132 + 54 + 10 * 54 + 48 + 36);
         double[] stats = colourStats(image);
-        assertThat(stats[0]).as("distinct colours (text antialiasing, badges, bars)").isGreaterThan(200);
+        assertThat(stats[0])
+                .as("distinct colours (text antialiasing, badges, bars)")
+                .isGreaterThan(200);
         assertThat(stats[1]).as("share of non-background pixels").isGreaterThan(0.4);
     }
 
@@ -87,7 +88,8 @@ class LeaderboardCardRendererTest {
         java.awt.Graphics2D g = new BufferedImage(10, 10, BufferedImage.TYPE_INT_RGB).createGraphics();
         g.setFont(new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.BOLD, 18));
         org.junit.jupiter.api.Assumptions.assumeFalse(g.getFont().canDisplay(0x1F3AE), "this system has an emoji font");
-        assertThat(LeaderboardCardRenderer.drawable(g, "Émilie \uD83C\uDFAE pro")).isEqualTo("Émilie pro");
+        assertThat(LeaderboardCardRenderer.drawable(g, "Émilie \uD83C\uDFAE pro"))
+                .isEqualTo("Émilie pro");
         assertThat(LeaderboardCardRenderer.drawable(g, "\uD83C\uDFAE")).isEqualTo("?");
         g.dispose();
     }

@@ -12,12 +12,6 @@ import com.valoratbot.standin.StandInJda;
 import com.valoratbot.standin.voice.JitterHistogram;
 import com.valoratbot.standin.voice.VoiceServer;
 import com.valoratbot.testing.Eventually;
-import net.dv8tion.jda.api.JDA;
-import net.dv8tion.jda.api.JDABuilder;
-import net.dv8tion.jda.api.requests.GatewayIntent;
-import net.dv8tion.jda.api.utils.ChunkingFilter;
-import net.dv8tion.jda.api.utils.MemberCachePolicy;
-
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
@@ -30,9 +24,14 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.UUID;
+import net.dv8tion.jda.api.JDA;
+import net.dv8tion.jda.api.JDABuilder;
+import net.dv8tion.jda.api.requests.GatewayIntent;
+import net.dv8tion.jda.api.utils.ChunkingFilter;
+import net.dv8tion.jda.api.utils.MemberCachePolicy;
 
 /**
  * CPU per playing guild and the regularity of the frames, for 1, 10 and 50 guilds playing a local WAV file at
@@ -64,7 +63,9 @@ public final class MusicBench {
     private static final int MAX_GUILDS = 50;
 
     public static void main(String[] args) throws Exception {
-        int[] counts = Arrays.stream((args.length > 0 ? args[0] : "1,10,50").split(",")).mapToInt(Integer::parseInt).toArray();
+        int[] counts = Arrays.stream((args.length > 0 ? args[0] : "1,10,50").split(","))
+                .mapToInt(Integer::parseInt)
+                .toArray();
         int runs = args.length > 1 ? Integer.parseInt(args[1]) : 3;
         int windowSeconds = args.length > 2 ? Integer.parseInt(args[2]) : 10;
         int opusQuality = args.length > 3 ? Integer.parseInt(args[3]) : MusicPlayers.DEFAULT_OPUS_QUALITY;
@@ -77,26 +78,39 @@ public final class MusicBench {
         wav.toFile().deleteOnExit();
 
         try (VoiceServer voice = VoiceServer.start();
-             DiscordStandIn standIn = DiscordStandIn.builder().port(0).voiceHook(voice).build().start()) {
+                DiscordStandIn standIn = DiscordStandIn.builder()
+                        .port(0)
+                        .voiceHook(voice)
+                        .build()
+                        .start()) {
             for (int i = 0; i < guilds; i++) {
                 long guild = FIRST_GUILD + i;
-                standIn.state().createGuild(guild, "bench " + i)
+                standIn.state()
+                        .createGuild(guild, "bench " + i)
                         .botPermissions(Permissions.BOT_DEFAULT)
                         .voiceChannel(guild + CHANNEL_OFFSET, "Vocal")
                         .member(guild + LISTENER_OFFSET, "listener" + i, false)
                         .voiceState(guild + LISTENER_OFFSET, guild + CHANNEL_OFFSET, false);
             }
-            JDABuilder builder = StandInJda.pointAt(JDABuilder.create(standIn.botToken(), EnumSet.of(GatewayIntent.GUILD_VOICE_STATES))
-                    .setMemberCachePolicy(MemberCachePolicy.VOICE)
-                    .setChunkingFilter(ChunkingFilter.NONE)
-                    .setWebsocketFactory(new WebSocketFactory().setSSLContext(voice.certificate().clientContext())), standIn);
+            JDABuilder builder = StandInJda.pointAt(
+                    JDABuilder.create(standIn.botToken(), EnumSet.of(GatewayIntent.GUILD_VOICE_STATES))
+                            .setMemberCachePolicy(MemberCachePolicy.VOICE)
+                            .setChunkingFilter(ChunkingFilter.NONE)
+                            .setWebsocketFactory(new WebSocketFactory()
+                                    .setSSLContext(voice.certificate().clientContext())),
+                    standIn);
             MusicPlayers.configure(builder, VoiceMode.PASSTHROUGH);
             if (jdaSender) builder.setAudioModuleConfig(new net.dv8tion.jda.api.audio.AudioModuleConfig());
             JDA jda = builder.build().awaitReady();
-            try (MusicPlayers music = MusicPlayers.builder(jda).voiceMode(VoiceMode.PASSTHROUGH).allowLocalFiles(true).allowPrivateAddresses(true)
-                    .opusEncodingQuality(opusQuality).build()) {
+            try (MusicPlayers music = MusicPlayers.builder(jda)
+                    .voiceMode(VoiceMode.PASSTHROUGH)
+                    .allowLocalFiles(true)
+                    .allowPrivateAddresses(true)
+                    .opusEncodingQuality(opusQuality)
+                    .build()) {
                 idleCpuPct = idleCpu(windowSeconds);
-                System.out.println(String.format(Locale.ROOT, "{\"bench\":\"music\",\"guilds\":0,\"idleCpuPct\":%.3f}", idleCpuPct));
+                System.out.println(String.format(
+                        Locale.ROOT, "{\"bench\":\"music\",\"guilds\":0,\"idleCpuPct\":%.3f}", idleCpuPct));
                 // Warm-up, discarded: the JIT compiles the audio path before anything is measured.
                 int warm = Math.min(10, guilds);
                 playIn(music, voice, wav, warm);
@@ -126,30 +140,65 @@ public final class MusicBench {
         }
     }
 
-    record Figures(int guilds, int windowSeconds, double cpuPctPerGuild, double botCpuPctPerGuild, double framesPerSecondPerGuild,
-                   double jitterP50Ms, double jitterP99Ms, double worstGuildJitterP99Ms, double jitterMaxMs, String threads,
-                   double marginalCpuPctPerGuild, long gcCount, long gcMillis) {
+    record Figures(
+            int guilds,
+            int windowSeconds,
+            double cpuPctPerGuild,
+            double botCpuPctPerGuild,
+            double framesPerSecondPerGuild,
+            double jitterP50Ms,
+            double jitterP99Ms,
+            double worstGuildJitterP99Ms,
+            double jitterMaxMs,
+            String threads,
+            double marginalCpuPctPerGuild,
+            long gcCount,
+            long gcMillis) {
 
         String json(int run) {
-            return String.format(Locale.ROOT, "{\"bench\":\"music\",\"guilds\":%d,\"run\":%d,\"windowS\":%d,\"cpuPctPerGuild\":%.3f,"
+            return String.format(
+                    Locale.ROOT,
+                    "{\"bench\":\"music\",\"guilds\":%d,\"run\":%d,\"windowS\":%d,\"cpuPctPerGuild\":%.3f,"
                             + "\"botCpuPctPerGuild\":%.3f,\"framesPerSecondPerGuild\":%.2f,\"jitterP50Ms\":%.2f,\"jitterP99Ms\":%.2f,"
                             + "\"worstGuildJitterP99Ms\":%.2f,\"jitterMaxMs\":%.2f,\"marginalCpuPctPerGuild\":%.3f,"
                             + "\"gcCount\":%d,\"gcMs\":%d,\"threadCpuPctPerGuild\":%s}",
-                    guilds, run, windowSeconds, cpuPctPerGuild, botCpuPctPerGuild, framesPerSecondPerGuild, jitterP50Ms, jitterP99Ms,
-                    worstGuildJitterP99Ms, jitterMaxMs, marginalCpuPctPerGuild, gcCount, gcMillis, threads);
+                    guilds,
+                    run,
+                    windowSeconds,
+                    cpuPctPerGuild,
+                    botCpuPctPerGuild,
+                    framesPerSecondPerGuild,
+                    jitterP50Ms,
+                    jitterP99Ms,
+                    worstGuildJitterP99Ms,
+                    jitterMaxMs,
+                    marginalCpuPctPerGuild,
+                    gcCount,
+                    gcMillis,
+                    threads);
         }
 
         static String median(int guilds, int windowSeconds, List<Figures> runs) {
-            return String.format(Locale.ROOT, "{\"bench\":\"music\",\"summary\":\"median of %d runs\",\"guilds\":%d,\"windowS\":%d,"
+            return String.format(
+                    Locale.ROOT,
+                    "{\"bench\":\"music\",\"summary\":\"median of %d runs\",\"guilds\":%d,\"windowS\":%d,"
                             + "\"cpuPctPerGuild\":%.3f,\"marginalCpuPctPerGuild\":%.3f,\"botCpuPctPerGuild\":%.3f,\"framesPerSecondPerGuild\":%.2f,"
                             + "\"jitterP99Ms\":%.2f,\"worstGuildJitterP99Ms\":%.2f,\"targets\":{\"cpuPctPerGuild\":1.0,\"jitterP99Ms\":5.0}}",
-                    runs.size(), guilds, windowSeconds,
+                    runs.size(),
+                    guilds,
+                    windowSeconds,
                     med(runs.stream().mapToDouble(Figures::cpuPctPerGuild).toArray()),
-                    med(runs.stream().mapToDouble(Figures::marginalCpuPctPerGuild).toArray()),
+                    med(runs.stream()
+                            .mapToDouble(Figures::marginalCpuPctPerGuild)
+                            .toArray()),
                     med(runs.stream().mapToDouble(Figures::botCpuPctPerGuild).toArray()),
-                    med(runs.stream().mapToDouble(Figures::framesPerSecondPerGuild).toArray()),
+                    med(runs.stream()
+                            .mapToDouble(Figures::framesPerSecondPerGuild)
+                            .toArray()),
                     med(runs.stream().mapToDouble(Figures::jitterP99Ms).toArray()),
-                    med(runs.stream().mapToDouble(Figures::worstGuildJitterP99Ms).toArray()));
+                    med(runs.stream()
+                            .mapToDouble(Figures::worstGuildJitterP99Ms)
+                            .toArray()));
         }
 
         private static double med(double[] values) {
@@ -170,13 +219,17 @@ public final class MusicBench {
             long guild = FIRST_GUILD + i;
             before[i] = voice.audioFrames(guild);
             var queue = music.queue(context(guild));
-            if (queue instanceof Result.Ok<PlayMusic.QueueView>(PlayMusic.QueueView view) && view.nowPlaying().isPresent()) continue;
-            Result<?> played = music.play(context(guild), new Play(wav.toString(), Snowflake.of(guild + CHANNEL_OFFSET)));
+            if (queue instanceof Result.Ok<PlayMusic.QueueView>(PlayMusic.QueueView view)
+                    && view.nowPlaying().isPresent()) continue;
+            Result<?> played =
+                    music.play(context(guild), new Play(wav.toString(), Snowflake.of(guild + CHANNEL_OFFSET)));
             if (!(played instanceof Result.Ok<?>)) throw new IllegalStateException("guild " + i + ": " + played);
             started.add(i);
         }
         // JDA sends at most 120 Gateway messages a minute, voice joins included: 50 joins take a while.
-        Eventually.within(Duration.ofSeconds(120), "every started guild plays",
+        Eventually.within(
+                Duration.ofSeconds(120),
+                "every started guild plays",
                 () -> started.stream().allMatch(i -> voice.audioFrames(FIRST_GUILD + i) >= before[i] + 50));
     }
 
@@ -218,7 +271,8 @@ public final class MusicBench {
             double cpuPct = 100.0 * (cpu1 - cpu0) / elapsed / count;
             double botPct = 100.0 * ((cpu1 - cpu0) - (standIn1 - standIn0)) / elapsed / count;
             double fps = (frames1 - frames0) / (elapsed / 1e9) / count;
-            // Per thread, for threads alive at both ends of the window; the rest (GC, JIT, virtual threads, threads that
+            // Per thread, for threads alive at both ends of the window; the rest (GC, JIT, virtual threads, threads
+            // that
             // started or ended meanwhile) is "vm+virtual".
             Map<String, Long> used = new TreeMap<>();
             long accounted = 0;
@@ -232,12 +286,26 @@ public final class MusicBench {
             StringBuilder byGroup = new StringBuilder("{");
             for (var e : used.entrySet()) {
                 if (byGroup.length() > 1) byGroup.append(',');
-                byGroup.append(String.format(Locale.ROOT, "\"%s\":%.3f", e.getKey(), 100.0 * e.getValue() / elapsed / count));
+                byGroup.append(
+                        String.format(Locale.ROOT, "\"%s\":%.3f", e.getKey(), 100.0 * e.getValue() / elapsed / count));
             }
-            byGroup.append(String.format(Locale.ROOT, ",\"vm+virtual\":%.3f}", 100.0 * ((cpu1 - cpu0) - accounted) / elapsed / count));
+            byGroup.append(String.format(
+                    Locale.ROOT, ",\"vm+virtual\":%.3f}", 100.0 * ((cpu1 - cpu0) - accounted) / elapsed / count));
             double marginal = (100.0 * (cpu1 - cpu0) / elapsed - idleCpuPct) / count;
-            return new Figures(count, windowSeconds, cpuPct, botPct, fps, all.deviationMs(0.5), all.deviationMs(0.99), worst,
-                    all.maxDeviationMs(), byGroup.toString(), marginal, gc1[0] - gc0[0], gc1[1] - gc0[1]);
+            return new Figures(
+                    count,
+                    windowSeconds,
+                    cpuPct,
+                    botPct,
+                    fps,
+                    all.deviationMs(0.5),
+                    all.deviationMs(0.99),
+                    worst,
+                    all.maxDeviationMs(),
+                    byGroup.toString(),
+                    marginal,
+                    gc1[0] - gc0[0],
+                    gc1[1] - gc0[1]);
         }
     }
 
@@ -270,12 +338,15 @@ public final class MusicBench {
             long t = threads.getThreadCpuTime(info.getThreadId());
             if (t <= 0) continue;
             String name = info.getThreadName();
-            String group = name.startsWith("standin") ? "standIn"
-                    : name.startsWith("lava-daemon-pool-playback") ? "lavaplayerDecode"
-                    : name.startsWith("lava") ? "lavaplayerOther"
-                    : name.startsWith("music-audio-pacer") || name.contains("Sending Thread") ? "send"
-                    : name.startsWith("JDA") || name.contains("JDA") ? "jdaOther"
-                    : "other";
+            String group = name.startsWith("standin")
+                    ? "standIn"
+                    : name.startsWith("lava-daemon-pool-playback")
+                            ? "lavaplayerDecode"
+                            : name.startsWith("lava")
+                                    ? "lavaplayerOther"
+                                    : name.startsWith("music-audio-pacer") || name.contains("Sending Thread")
+                                            ? "send"
+                                            : name.startsWith("JDA") || name.contains("JDA") ? "jdaOther" : "other";
             out.put(info.getThreadId(), new ThreadCpu(group, t));
         }
         return out;

@@ -1,11 +1,14 @@
 package com.valoratbot.discord.music;
 
-import com.valoratbot.testing.Eventually;
-import com.valoratbot.core.port.music.QueueStore;
+import static com.valoratbot.discord.music.MusicRig.*;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.valoratbot.core.port.music.QueueStore;
 import com.valoratbot.standin.voice.VoiceServer;
+import com.valoratbot.testing.Eventually;
+import java.time.Duration;
 import net.dv8tion.jda.api.JDA;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -14,11 +17,6 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
-
-import java.time.Duration;
-
-import static com.valoratbot.discord.music.MusicRig.*;
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * End to end, as the dashboard drives it: rows through the core's handler → {@link MusicPlayers} → real Lavaplayer
@@ -48,8 +46,12 @@ class MusicPlaybackTest {
     }
 
     private MusicPlayers players(JDA jda) {
-        return MusicPlayers.builder(jda).voiceMode(VoiceMode.PASSTHROUGH).allowPrivateAddresses(true).queueStore(store)
-                .saveInterval(Duration.ofMillis(500)).build();
+        return MusicPlayers.builder(jda)
+                .voiceMode(VoiceMode.PASSTHROUGH)
+                .allowPrivateAddresses(true)
+                .queueStore(store)
+                .saveInterval(Duration.ofMillis(500))
+                .build();
     }
 
     @AfterAll
@@ -85,7 +87,12 @@ class MusicPlaybackTest {
 
         Eventually.within(Duration.ofSeconds(15), "frames arrive", () -> rig.audioFrames() > 10);
         assertThat(rig.botInVoice()).isTrue();
-        assertThat(rig.standIn.state().voiceState(GUILD, rig.standIn.botUserId()).orElseThrow().channelId()).isEqualTo(VOCAL);
+        assertThat(rig.standIn
+                        .state()
+                        .voiceState(GUILD, rig.standIn.botUserId())
+                        .orElseThrow()
+                        .channelId())
+                .isEqualTo(VOCAL);
         assertThat(rig.framesDuring(1_000)).isBetween(42L, 58L);
 
         JsonNode now = queue().path("nowPlaying");
@@ -119,7 +126,8 @@ class MusicPlaybackTest {
         assertThat(outOfRange.path("code").asText()).isEqualTo("invalid_payload");
         assertThat(outOfRange.path("reason").asText()).contains("0 to 1");
 
-        assertThat(run("removeFromQueue", "{\"trackId\": 1}").path("ok").asBoolean()).isTrue();
+        assertThat(run("removeFromQueue", "{\"trackId\": 1}").path("ok").asBoolean())
+                .isTrue();
         JsonNode queue = queue().path("queue");
         assertThat(queue.size()).isEqualTo(1);
         assertThat(queue.get(0).path("uri").asText()).isEqualTo(b);
@@ -152,7 +160,10 @@ class MusicPlaybackTest {
         assertThat(q.path("nowPlaying").path("uri").asText()).isEqualTo(b);
         assertThat(q.path("queue").size()).isZero();
 
-        Eventually.within(Duration.ofSeconds(8), "b ends", () -> queue().path("nowPlaying").isNull());
+        Eventually.within(
+                Duration.ofSeconds(8),
+                "b ends",
+                () -> queue().path("nowPlaying").isNull());
         sleep(200);
         long framesOfB = rig.audioFrames() - before;
         assertThat(framesOfB).as("a 3 s track is 150 frames of 20 ms").isBetween(144L, 156L);
@@ -189,13 +200,18 @@ class MusicPlaybackTest {
     void theMusicSurvivesAVoiceReconnectAndAVoiceResume() {
         Eventually.within(Duration.ofSeconds(10), "long plays", () -> rig.framesDuring(200) > 5);
         int sessions = rig.voice.stats(GUILD).sessions();
-        assertThat(rig.voice.disconnect(GUILD, VoiceServer.CLOSE_VOICE_SERVER_CRASHED)).isTrue();
-        Eventually.within(Duration.ofSeconds(15), "a new voice session", () -> rig.voice.stats(GUILD).sessions() > sessions);
+        assertThat(rig.voice.disconnect(GUILD, VoiceServer.CLOSE_VOICE_SERVER_CRASHED))
+                .isTrue();
+        Eventually.within(
+                Duration.ofSeconds(15),
+                "a new voice session",
+                () -> rig.voice.stats(GUILD).sessions() > sessions);
         Eventually.within(Duration.ofSeconds(10), "frames again", () -> rig.framesDuring(200) > 5);
 
         int resumes = rig.voice.stats(GUILD).resumes();
         assertThat(rig.voice.disconnect(GUILD, 4000)).isTrue();
-        Eventually.within(Duration.ofSeconds(15), "a resume", () -> rig.voice.stats(GUILD).resumes() > resumes);
+        Eventually.within(
+                Duration.ofSeconds(15), "a resume", () -> rig.voice.stats(GUILD).resumes() > resumes);
         Eventually.within(Duration.ofSeconds(10), "frames again", () -> rig.framesDuring(200) > 5);
         assertThat(queue().path("nowPlaying").path("uri").asText()).isEqualTo(longTone);
     }
@@ -214,14 +230,16 @@ class MusicPlaybackTest {
 
         jda = rig.connect();
         music = players(jda);
-        assertThat(music.restoration().get(20, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(1);
+        assertThat(music.restoration().get(20, java.util.concurrent.TimeUnit.SECONDS))
+                .isEqualTo(1);
 
         JsonNode q = queue();
         assertThat(q.path("nowPlaying").path("uri").asText()).isEqualTo(longTone);
         assertThat(q.path("nowPlaying").path("position").asLong()).isGreaterThanOrEqualTo(positionBefore - 100);
         assertThat(q.path("queue").size()).isEqualTo(1);
         assertThat(q.path("queue").get(0).path("uri").asText()).isEqualTo(b);
-        Eventually.within(Duration.ofSeconds(15), "frames after the restart", () -> rig.audioFrames() > framesAtRestart + 25);
+        Eventually.within(
+                Duration.ofSeconds(15), "frames after the restart", () -> rig.audioFrames() > framesAtRestart + 25);
         long resumedAt = queue().path("nowPlaying").path("position").asLong();
         assertThat(resumedAt).isGreaterThan(positionBefore);
     }
@@ -236,7 +254,10 @@ class MusicPlaybackTest {
         ObjectNode q = queue();
         assertThat(q.path("nowPlaying").isNull()).isTrue();
         assertThat(q.path("queue").size()).isZero();
-        Eventually.within(Duration.ofSeconds(5), "the saved queue is forgotten", () -> store.loadAll().isEmpty());
+        Eventually.within(
+                Duration.ofSeconds(5),
+                "the saved queue is forgotten",
+                () -> store.loadAll().isEmpty());
 
         ObjectNode again = run("stop", "{}");
         assertThat(again.path("code").asText()).isEqualTo("nothing_playing");

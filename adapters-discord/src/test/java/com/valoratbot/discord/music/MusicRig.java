@@ -7,22 +7,21 @@ import com.valoratbot.core.command.Snowflake;
 import com.valoratbot.core.port.CommandContext;
 import com.valoratbot.core.port.QueuedCommand;
 import com.valoratbot.core.run.CommandHandler;
-import com.valoratbot.core.text.Language;
 import com.valoratbot.core.run.Ports;
+import com.valoratbot.core.text.Language;
 import com.valoratbot.standin.DemoGuild;
 import com.valoratbot.standin.DiscordStandIn;
 import com.valoratbot.standin.StandInJda;
 import com.valoratbot.standin.voice.VoiceServer;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Optional;
+import java.util.UUID;
 import net.dv8tion.jda.api.JDA;
 import net.dv8tion.jda.api.JDABuilder;
 import net.dv8tion.jda.api.requests.GatewayIntent;
 import net.dv8tion.jda.api.utils.ChunkingFilter;
 import net.dv8tion.jda.api.utils.MemberCachePolicy;
-
-import java.time.Duration;
-import java.util.EnumSet;
-import java.util.Optional;
-import java.util.UUID;
 
 /**
  * The stand-in with its voice server, the demo guild (voice channels {@code Vocal} and {@code AFK}), a local server
@@ -47,7 +46,8 @@ final class MusicRig implements AutoCloseable {
 
     static MusicRig start() {
         VoiceServer voice = VoiceServer.start();
-        DiscordStandIn standIn = DiscordStandIn.builder().port(0).voiceHook(voice).build().start();
+        DiscordStandIn standIn =
+                DiscordStandIn.builder().port(0).voiceHook(voice).build().start();
         DemoGuild.seed(standIn.state());
         return new MusicRig(voice, standIn);
     }
@@ -58,10 +58,15 @@ final class MusicRig implements AutoCloseable {
     }
 
     JDA connect() {
-        JDABuilder builder = StandInJda.pointAt(JDABuilder.create(standIn.botToken(), EnumSet.of(GatewayIntent.GUILD_VOICE_STATES, GatewayIntent.GUILD_MESSAGES))
-                .setMemberCachePolicy(MemberCachePolicy.VOICE.or(MemberCachePolicy.OWNER))
-                .setChunkingFilter(ChunkingFilter.NONE)
-                .setWebsocketFactory(new WebSocketFactory().setSSLContext(voice.certificate().clientContext())), standIn);
+        JDABuilder builder = StandInJda.pointAt(
+                JDABuilder.create(
+                                standIn.botToken(),
+                                EnumSet.of(GatewayIntent.GUILD_VOICE_STATES, GatewayIntent.GUILD_MESSAGES))
+                        .setMemberCachePolicy(MemberCachePolicy.VOICE.or(MemberCachePolicy.OWNER))
+                        .setChunkingFilter(ChunkingFilter.NONE)
+                        .setWebsocketFactory(new WebSocketFactory()
+                                .setSSLContext(voice.certificate().clientContext())),
+                standIn);
         MusicPlayers.configure(builder, VoiceMode.PASSTHROUGH);
         try {
             return builder.build().awaitReady();
@@ -89,9 +94,12 @@ final class MusicRig implements AutoCloseable {
 
     /** Runs one dashboard row through the core's handler, as the worker does, and returns its result JSON. */
     static ObjectNode command(MusicPlayers music, String action, String payload) {
-        CommandHandler handler = CommandHandler.builder(Ports.builder().music(music).build()).language(Language.EN).build();
-        var completion = handler.handle(new QueuedCommand(UUID.randomUUID().toString(), Long.toString(GUILD), action, payload,
-                Optional.empty(), Duration.ZERO));
+        CommandHandler handler = CommandHandler.builder(
+                        Ports.builder().music(music).build())
+                .language(Language.EN)
+                .build();
+        var completion = handler.handle(new QueuedCommand(
+                UUID.randomUUID().toString(), Long.toString(GUILD), action, payload, Optional.empty(), Duration.ZERO));
         return CommandHandler.readResult(completion.resultJson());
     }
 
@@ -125,5 +133,4 @@ final class MusicRig implements AutoCloseable {
         standIn.close();
         voice.close();
     }
-
 }

@@ -1,22 +1,20 @@
 package com.valoratbot.discord.music;
 
-import com.valoratbot.testing.Eventually;
-import com.valoratbot.core.port.music.QueueStore;
+import static com.valoratbot.discord.music.MusicRig.*;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.valoratbot.core.port.music.QueueStore;
+import com.valoratbot.testing.Eventually;
+import java.time.Duration;
 import net.dv8tion.jda.api.JDA;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-
-import java.time.Duration;
-
-import static com.valoratbot.discord.music.MusicRig.*;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 /** The answers that are not music: nothing found, load failures, DAVE missing, leaving when idle or alone. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -70,12 +68,17 @@ class MusicRulesTest {
     void anExtraSourceAnswersTheSearchProviderAsAYoutubeSourceWould() {
         String tone = rig.tones.tone("found", 30, 523);
         rig.listenerIn(VOCAL);
-        music = players().searchProvider("ytsearch:").sourceManager(new FakeSearch(tone)).build();
+        music = players()
+                .searchProvider("ytsearch:")
+                .sourceManager(new FakeSearch(tone))
+                .build();
         ObjectNode r = play("daft punk one more time", VOCAL);
         assertThat(r.path("ok").asBoolean()).as(r.toString()).isTrue();
         assertThat(r.path("track").path("title").asText()).isEqualTo("daft punk one more time");
         Eventually.within(Duration.ofSeconds(10), "frames", () -> rig.framesDuring(200) > 5);
-        assertThat(TrackLoader.youtubeFromClasspath()).as("dev.lavalink.youtube is not a dependency here").isEmpty();
+        assertThat(TrackLoader.youtubeFromClasspath())
+                .as("dev.lavalink.youtube is not a dependency here")
+                .isEmpty();
     }
 
     /** Answers {@code ytsearch:<words>} with a playlist of one track: the tone, titled with the words. */
@@ -86,31 +89,50 @@ class MusicRulesTest {
             this.url = url;
         }
 
-        @Override public String getSourceName() { return "fake-search"; }
+        @Override
+        public String getSourceName() {
+            return "fake-search";
+        }
 
         @Override
-        public com.sedmelluq.discord.lavaplayer.track.AudioItem loadItem(com.sedmelluq.discord.lavaplayer.player.AudioPlayerManager manager,
-                                                                         com.sedmelluq.discord.lavaplayer.track.AudioReference reference) {
+        public com.sedmelluq.discord.lavaplayer.track.AudioItem loadItem(
+                com.sedmelluq.discord.lavaplayer.player.AudioPlayerManager manager,
+                com.sedmelluq.discord.lavaplayer.track.AudioReference reference) {
             if (!reference.identifier.startsWith("ytsearch:")) return null;
             String words = reference.identifier.substring("ytsearch:".length());
             return new com.sedmelluq.discord.lavaplayer.track.AudioReference(url, words);
         }
 
-        @Override public boolean isTrackEncodable(com.sedmelluq.discord.lavaplayer.track.AudioTrack track) { return false; }
-        @Override public void encodeTrack(com.sedmelluq.discord.lavaplayer.track.AudioTrack track, java.io.DataOutput output) {}
-        @Override public com.sedmelluq.discord.lavaplayer.track.AudioTrack decodeTrack(com.sedmelluq.discord.lavaplayer.track.AudioTrackInfo info, java.io.DataInput input) { return null; }
-        @Override public void shutdown() {}
+        @Override
+        public boolean isTrackEncodable(com.sedmelluq.discord.lavaplayer.track.AudioTrack track) {
+            return false;
+        }
+
+        @Override
+        public void encodeTrack(com.sedmelluq.discord.lavaplayer.track.AudioTrack track, java.io.DataOutput output) {}
+
+        @Override
+        public com.sedmelluq.discord.lavaplayer.track.AudioTrack decodeTrack(
+                com.sedmelluq.discord.lavaplayer.track.AudioTrackInfo info, java.io.DataInput input) {
+            return null;
+        }
+
+        @Override
+        public void shutdown() {}
     }
 
     @Test
     void aUrlIsLoadedAsItIsAndAFailureIsLoadFailedWithTheReason() {
         music = players().build();
-        String notAudio = rig.tones.file("notes.txt", "just some text, not a sound".repeat(40).getBytes());
+        String notAudio = rig.tones.file(
+                "notes.txt", "just some text, not a sound".repeat(40).getBytes());
         assertThat(music.identifier("  " + notAudio + " ")).isEqualTo(notAudio);
         ObjectNode r = play(notAudio, VOCAL);
         assertThat(r.path("ok").asBoolean()).isFalse();
         assertThat(r.path("code").asText()).as(r.toString()).isEqualTo("load_failed");
-        assertThat(r.path("reason").asText()).startsWith("Could not load the track: ").hasSizeGreaterThan(30);
+        assertThat(r.path("reason").asText())
+                .startsWith("Could not load the track: ")
+                .hasSizeGreaterThan(30);
 
         ObjectNode refused = play("http://127.0.0.1:9/nothing-listens-here.mp3", VOCAL);
         assertThat(refused.path("code").asText()).as(refused.toString()).isEqualTo("load_failed");
@@ -124,7 +146,10 @@ class MusicRulesTest {
         assertThat(r.path("code").asText()).as(r.toString()).isEqualTo("load_failed");
         assertThat(r.path("reason").asText()).contains("127.0.0.1").contains("private");
         assertThat(rig.tones.requests()).as("the tone server was never asked").isEqualTo(servedBefore);
-        assertThat(play("http://169.254.169.254/latest/meta-data/", VOCAL).path("reason").asText()).contains("169.254.169.254");
+        assertThat(play("http://169.254.169.254/latest/meta-data/", VOCAL)
+                        .path("reason")
+                        .asText())
+                .contains("169.254.169.254");
     }
 
     @Test
@@ -161,7 +186,9 @@ class MusicRulesTest {
     void withNothingEverPlayedEveryControlAnswersAndTheQueueIsEmpty() {
         music = players().build();
         for (String action : new String[] {"pause", "resume", "skip", "stop"}) {
-            assertThat(command(music, action, "{}").path("code").asText()).as(action).isEqualTo("nothing_playing");
+            assertThat(command(music, action, "{}").path("code").asText())
+                    .as(action)
+                    .isEqualTo("nothing_playing");
         }
         ObjectNode q = command(music, "getQueue", "{}");
         assertThat(q.path("ok").asBoolean()).isTrue();
@@ -175,19 +202,27 @@ class MusicRulesTest {
     @Test
     void aloneInTheChannelTheBotLeavesAfterTheIdleTimeoutAndForgetsTheQueue() {
         QueueStore store = QueueStore.inMemory();
-        music = players().idleTimeout(Duration.ofMillis(1_500)).queueStore(store).build();
-        assertThat(play(rig.tones.tone("alone", 30, 440), VOCAL).path("ok").asBoolean()).isTrue();
+        music = players()
+                .idleTimeout(Duration.ofMillis(1_500))
+                .queueStore(store)
+                .build();
+        assertThat(play(rig.tones.tone("alone", 30, 440), VOCAL).path("ok").asBoolean())
+                .isTrue();
         Eventually.within(Duration.ofSeconds(10), "the bot joins", rig::botInVoice);
         Eventually.within(Duration.ofSeconds(10), "the bot leaves, alone", () -> !rig.botInVoice());
         assertThat(command(music, "getQueue", "{}").path("nowPlaying").isNull()).isTrue();
-        Eventually.within(Duration.ofSeconds(5), "the queue is forgotten", () -> store.loadAll().isEmpty());
+        Eventually.within(
+                Duration.ofSeconds(5),
+                "the queue is forgotten",
+                () -> store.loadAll().isEmpty());
     }
 
     @Test
     void withSomeoneListeningTheBotStaysUntilNothingPlaysForTheIdleTimeout() {
         rig.listenerIn(VOCAL);
         music = players().idleTimeout(Duration.ofMillis(1_500)).build();
-        assertThat(play(rig.tones.tone("short", 2.5, 440), VOCAL).path("ok").asBoolean()).isTrue();
+        assertThat(play(rig.tones.tone("short", 2.5, 440), VOCAL).path("ok").asBoolean())
+                .isTrue();
         Eventually.within(Duration.ofSeconds(10), "frames", () -> rig.audioFrames() > 0 && rig.framesDuring(100) > 0);
         sleep(1_700);
         assertThat(rig.botInVoice()).as("still playing to Alice").isTrue();
@@ -199,7 +234,8 @@ class MusicRulesTest {
         rig.listenerIn(VOCAL);
         QueueStore store = QueueStore.inMemory();
         music = players().queueStore(store).saveInterval(Duration.ofMillis(200)).build();
-        assertThat(play(rig.tones.tone("moved", 30, 440), VOCAL).path("ok").asBoolean()).isTrue();
+        assertThat(play(rig.tones.tone("moved", 30, 440), VOCAL).path("ok").asBoolean())
+                .isTrue();
         Eventually.within(Duration.ofSeconds(10), "frames", () -> rig.framesDuring(100) > 0);
 
         rig.standIn.state().setVoiceState(GUILD, rig.standIn.botUserId(), AFK, false);
@@ -211,8 +247,12 @@ class MusicRulesTest {
         ObjectNode busy = play(rig.tones.tone("other", 1, 440), VOCAL);
         assertThat(busy.path("code").asText()).isEqualTo("busy");
         assertThat(busy.path("channelId").asText()).isEqualTo(Long.toString(AFK));
-        Eventually.within(Duration.ofSeconds(5), "saved in the new channel", () -> store.loadAll().getOrDefault(GUILD, "").contains("\"channelId\":\"" + AFK + "\""));
-        assertThat(play(rig.tones.tone("there", 1, 440), AFK).path("position").asInt()).isEqualTo(1);
+        Eventually.within(
+                Duration.ofSeconds(5),
+                "saved in the new channel",
+                () -> store.loadAll().getOrDefault(GUILD, "").contains("\"channelId\":\"" + AFK + "\""));
+        assertThat(play(rig.tones.tone("there", 1, 440), AFK).path("position").asInt())
+                .isEqualTo(1);
     }
 
     @Test
@@ -239,10 +279,13 @@ class MusicRulesTest {
     @Test
     void anUnavailableVoiceModeIsReportedOnlyOncePerProcessHoweverManyShardsAsk() {
         // PASSTHROUGH is always available in reality: an unavailable one here cannot collide with the real probe.
-        assertThat(new VoiceSupport(VoiceMode.PASSTHROUGH, false, "not here", "").firstReportOfUnavailability()).isTrue();
+        assertThat(new VoiceSupport(VoiceMode.PASSTHROUGH, false, "not here", "").firstReportOfUnavailability())
+                .isTrue();
         for (int shard = 0; shard < 8; shard++) {
-            assertThat(new VoiceSupport(VoiceMode.PASSTHROUGH, false, "not here", "").firstReportOfUnavailability()).isFalse();
+            assertThat(new VoiceSupport(VoiceMode.PASSTHROUGH, false, "not here", "").firstReportOfUnavailability())
+                    .isFalse();
         }
-        assertThat(new VoiceSupport(VoiceMode.PASSTHROUGH, true, "fine", "").firstReportOfUnavailability()).isFalse();
+        assertThat(new VoiceSupport(VoiceMode.PASSTHROUGH, true, "fine", "").firstReportOfUnavailability())
+                .isFalse();
     }
 }

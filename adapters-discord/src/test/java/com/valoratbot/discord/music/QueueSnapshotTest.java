@@ -1,22 +1,25 @@
 package com.valoratbot.discord.music;
 
-import com.valoratbot.core.port.music.QueueStore;
-
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
-import java.util.Optional;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.valoratbot.core.port.music.QueueStore;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
 
 class QueueSnapshotTest {
 
     @Test
     void aSnapshotSurvivesItsJson() {
-        QueueSnapshot s = new QueueSnapshot(1100000000000000001L, 1100000000000000201L, true,
-                Optional.of(new QueueSnapshot.SavedTrack("QAAA", "A", "http://x/a.wav")), 12_345,
-                List.of(new QueueSnapshot.SavedTrack("QBBB", null, null)), 99);
+        QueueSnapshot s = new QueueSnapshot(
+                1100000000000000001L,
+                1100000000000000201L,
+                true,
+                Optional.of(new QueueSnapshot.SavedTrack("QAAA", "A", "http://x/a.wav")),
+                12_345,
+                List.of(new QueueSnapshot.SavedTrack("QBBB", null, null)),
+                99);
         QueueSnapshot back = QueueSnapshot.fromJson(s.guildId(), s.toJson());
         assertThat(back).isEqualTo(s);
         assertThat(s.toJson()).contains("\"channelId\":\"1100000000000000201\"").contains("\"positionMs\":12345");
@@ -30,7 +33,8 @@ class QueueSnapshotTest {
 
     @Test
     void foreignDocumentsAreRefused() {
-        assertThatThrownBy(() -> QueueSnapshot.fromJson(1, "{\"version\": 9}")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> QueueSnapshot.fromJson(1, "{\"version\": 9}"))
+                .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> QueueSnapshot.fromJson(1, "not json")).isInstanceOf(IllegalArgumentException.class);
     }
 

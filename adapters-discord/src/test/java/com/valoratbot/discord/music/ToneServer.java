@@ -2,11 +2,6 @@ package com.valoratbot.discord.music;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-
-import javax.sound.sampled.AudioFileFormat;
-import javax.sound.sampled.AudioFormat;
-import javax.sound.sampled.AudioInputStream;
-import javax.sound.sampled.AudioSystem;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -19,6 +14,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.sound.sampled.AudioFileFormat;
+import javax.sound.sampled.AudioFormat;
+import javax.sound.sampled.AudioInputStream;
+import javax.sound.sampled.AudioSystem;
 
 /**
  * Serves WAV sine tones generated here (48 kHz, 16-bit stereo: Discord's rate, so Lavaplayer only encodes) from
@@ -110,7 +109,8 @@ final class ToneServer implements AutoCloseable {
                         return;
                     }
                     status = 206;
-                    exchange.getResponseHeaders().set("Content-Range", "bytes " + start + "-" + end + "/" + body.length);
+                    exchange.getResponseHeaders()
+                            .set("Content-Range", "bytes " + start + "-" + end + "/" + body.length);
                 }
             }
             int length = end - start + 1;

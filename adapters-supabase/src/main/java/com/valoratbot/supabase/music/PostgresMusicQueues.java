@@ -2,11 +2,10 @@ package com.valoratbot.supabase.music;
 
 import com.valoratbot.migrations.ValoratbotMigrations;
 import com.valoratbot.supabase.Database;
-import org.jooq.Record;
-
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import org.jooq.Record;
 
 /**
  * Where the music module's queues survive a worker restart: {@code valoratbot.music_queues} (migration V200), one
@@ -44,9 +43,12 @@ public final class PostgresMusicQueues {
     /** Replaces the guild's document (an upsert: one row per guild). */
     public void save(long guildId, String stateJson) {
         Objects.requireNonNull(stateJson, "stateJson");
-        db.dsl().execute("INSERT INTO " + TABLE + " (guild_id, state, updated_at) VALUES (?, ?::jsonb, now())"
-                        + " ON CONFLICT (guild_id) DO UPDATE SET state = EXCLUDED.state, updated_at = EXCLUDED.updated_at",
-                guildId, stateJson);
+        db.dsl()
+                .execute(
+                        "INSERT INTO " + TABLE + " (guild_id, state, updated_at) VALUES (?, ?::jsonb, now())"
+                                + " ON CONFLICT (guild_id) DO UPDATE SET state = EXCLUDED.state, updated_at = EXCLUDED.updated_at",
+                        guildId,
+                        stateJson);
     }
 
     public void delete(long guildId) {

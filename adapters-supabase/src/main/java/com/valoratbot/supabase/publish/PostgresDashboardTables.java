@@ -5,18 +5,16 @@ import com.valoratbot.core.port.publish.DashboardTables;
 import com.valoratbot.core.publish.DashboardWeek;
 import com.valoratbot.core.publish.GuildFigures;
 import com.valoratbot.core.publish.GuildListing;
-
 import com.valoratbot.supabase.PlainSql;
-import org.jooq.DSLContext;
-import org.jooq.impl.DSL;
-
-import javax.sql.DataSource;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.Collection;
 import java.util.Map;
 import java.util.function.Function;
+import javax.sql.DataSource;
+import org.jooq.DSLContext;
+import org.jooq.impl.DSL;
 
 /**
  * The dashboard's tables in the {@code public} schema (migration V400 creates those that are missing).
@@ -42,16 +40,19 @@ public final class PostgresDashboardTables implements DashboardTables {
     private static final String LOCK = "SELECT pg_advisory_xact_lock(hashtext('valoratbot.dashboard'), hashtext(?))";
 
     private static final String STATUS_RECENT = "SELECT EXISTS (SELECT 1 FROM " + BOT_STATUS + " WHERE created_at > ?)";
-    private static final String STATUS_INSERT = "INSERT INTO " + BOT_STATUS + " (created_at, latency_ms, uptime_ms, version) VALUES (?, ?, ?, ?)";
+    private static final String STATUS_INSERT =
+            "INSERT INTO " + BOT_STATUS + " (created_at, latency_ms, uptime_ms, version) VALUES (?, ?, ?, ?)";
     private static final String STATUS_PRUNE = "DELETE FROM " + BOT_STATUS + " WHERE created_at < ?";
 
-    private static final String GUILDS_UPDATE = "UPDATE " + BOT_GUILDS + " b SET guild_name = v.name, icon = v.icon, member_count = v.members, "
-            + "last_seen = ? FROM unnest(?::text[], ?::text[], ?::text[], ?::int[]) AS v(id, name, icon, members) "
-            + "WHERE b.guild_id = v.id AND (b.guild_name IS DISTINCT FROM v.name OR b.icon IS DISTINCT FROM v.icon "
-            + "OR b.member_count IS DISTINCT FROM v.members OR b.last_seen IS NULL OR b.last_seen <= ?)";
-    private static final String GUILDS_INSERT = "INSERT INTO " + BOT_GUILDS + " (guild_id, guild_name, icon, member_count, last_seen) "
-            + "SELECT v.id, v.name, v.icon, v.members, ? FROM unnest(?::text[], ?::text[], ?::text[], ?::int[]) AS v(id, name, icon, members) "
-            + "WHERE NOT EXISTS (SELECT 1 FROM " + BOT_GUILDS + " b WHERE b.guild_id = v.id)";
+    private static final String GUILDS_UPDATE =
+            "UPDATE " + BOT_GUILDS + " b SET guild_name = v.name, icon = v.icon, member_count = v.members, "
+                    + "last_seen = ? FROM unnest(?::text[], ?::text[], ?::text[], ?::int[]) AS v(id, name, icon, members) "
+                    + "WHERE b.guild_id = v.id AND (b.guild_name IS DISTINCT FROM v.name OR b.icon IS DISTINCT FROM v.icon "
+                    + "OR b.member_count IS DISTINCT FROM v.members OR b.last_seen IS NULL OR b.last_seen <= ?)";
+    private static final String GUILDS_INSERT =
+            "INSERT INTO " + BOT_GUILDS + " (guild_id, guild_name, icon, member_count, last_seen) "
+                    + "SELECT v.id, v.name, v.icon, v.members, ? FROM unnest(?::text[], ?::text[], ?::text[], ?::int[]) AS v(id, name, icon, members) "
+                    + "WHERE NOT EXISTS (SELECT 1 FROM " + BOT_GUILDS + " b WHERE b.guild_id = v.id)";
     private static final String GUILD_DELETE = "DELETE FROM " + BOT_GUILDS + " WHERE guild_id = ?";
     private static final String GUILDS_STALE = "DELETE FROM " + BOT_GUILDS + " WHERE last_seen < ?";
 
@@ -101,9 +102,11 @@ public final class PostgresDashboardTables implements DashboardTables {
     }
 
     @Override
-    public boolean writeStatus(Instant now, long latencyMs, long uptimeMs, String version, Duration spacing, Duration retention) {
+    public boolean writeStatus(
+            Instant now, long latencyMs, long uptimeMs, String version, Duration spacing, Duration retention) {
         return inTransaction(BOT_STATUS, tx -> {
-            boolean recent = tx.fetchOne(STATUS_RECENT, PlainSql.at(now.minus(spacing))).get(0, Boolean.class);
+            boolean recent =
+                    tx.fetchOne(STATUS_RECENT, PlainSql.at(now.minus(spacing))).get(0, Boolean.class);
             if (!recent) tx.execute(STATUS_INSERT, PlainSql.at(now), latencyMs, uptimeMs, PlainSql.text(version));
             tx.execute(STATUS_PRUNE, PlainSql.at(now.minus(retention)));
             return !recent;
@@ -124,8 +127,17 @@ public final class PostgresDashboardTables implements DashboardTables {
             members[i] = g.memberCount();
             i++;
         }
-        return inTransaction(BOT_GUILDS, tx -> tx.execute(GUILDS_UPDATE, PlainSql.at(now), ids, names, icons, members, PlainSql.at(now.minus(spacing)))
-                + tx.execute(GUILDS_INSERT, PlainSql.at(now), ids, names, icons, members));
+        return inTransaction(
+                BOT_GUILDS,
+                tx -> tx.execute(
+                                GUILDS_UPDATE,
+                                PlainSql.at(now),
+                                ids,
+                                names,
+                                icons,
+                                members,
+                                PlainSql.at(now.minus(spacing)))
+                        + tx.execute(GUILDS_INSERT, PlainSql.at(now), ids, names, icons, members));
     }
 
     @Override
@@ -152,7 +164,16 @@ public final class PostgresDashboardTables implements DashboardTables {
             i++;
         }
         return inTransaction(GUILD_SNAPSHOT, tx -> {
-            int added = n == 0 ? 0 : tx.execute(SNAPSHOT_INSERT, PlainSql.at(now), ids, total, online, voice, PlainSql.at(now.minus(spacing)));
+            int added = n == 0
+                    ? 0
+                    : tx.execute(
+                            SNAPSHOT_INSERT,
+                            PlainSql.at(now),
+                            ids,
+                            total,
+                            online,
+                            voice,
+                            PlainSql.at(now.minus(spacing)));
             tx.execute(SNAPSHOT_PRUNE, PlainSql.at(now.minus(retention)));
             return added;
         });
@@ -173,7 +194,10 @@ public final class PostgresDashboardTables implements DashboardTables {
             last[i] = e.getValue().sunday();
             i++;
         }
-        return inTransaction(LEADERBOARDS, tx -> tx.fetchOne(LEADERBOARDS_PUBLISH, guilds, keys, first, last).get(0, Integer.class));
+        return inTransaction(
+                LEADERBOARDS,
+                tx -> tx.fetchOne(LEADERBOARDS_PUBLISH, guilds, keys, first, last)
+                        .get(0, Integer.class));
     }
 
     /** Runs {@code work} in one transaction holding the table's advisory lock. */

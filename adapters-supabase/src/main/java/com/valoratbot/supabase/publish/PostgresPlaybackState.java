@@ -1,12 +1,6 @@
 package com.valoratbot.supabase.publish;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import com.valoratbot.supabase.PlainSql;
-import org.jooq.DSLContext;
-
-import javax.sql.DataSource;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -17,6 +11,10 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+import org.jooq.DSLContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Each guild's playback state in {@code public.music_playback} (migration V400), for a dashboard that reads or
@@ -44,6 +42,7 @@ public final class PostgresPlaybackState implements AutoCloseable {
     public static final Duration DEFAULT_SPACING = Duration.ofSeconds(1);
     /** The longest wait between two attempts while writes fail: a fixed database is used within a minute. */
     public static final Duration DEFAULT_MAX_BACKOFF = Duration.ofMinutes(1);
+
     static final String TABLE = "public.music_playback";
 
     /**
@@ -58,7 +57,8 @@ public final class PostgresPlaybackState implements AutoCloseable {
                          ELSE (%1$s - 'track') || jsonb_build_object('uri', array_to_string(m, '')) END
              FROM (SELECT regexp_match(%1$s ->> 'uri', '^(https?://)(?:[^/?#]*@)?([^/?#]*)([^?#]*)', 'i') AS m) AS u)""";
 
-    private static final String UPSERT = """
+    private static final String UPSERT =
+            """
             INSERT INTO %s (guild_id, channel_id, now_playing, paused, queue, updated_at)
             SELECT ?, s ->> 'channelId',
                    CASE WHEN s -> 'current' IS NOT NULL THEN %s END,
@@ -75,8 +75,9 @@ public final class PostgresPlaybackState implements AutoCloseable {
     private final DSLContext sql;
     /** Guild → its latest document, or empty when it stopped: only the newest state of a guild is written. */
     private final Map<Long, Optional<String>> pending = new HashMap<>();
-    private final ScheduledExecutorService thread =
-            Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("valoratbot-playback").daemon().factory());
+
+    private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("valoratbot-playback").daemon().factory());
 
     private final Duration spacing;
     private final Duration maxBackoff;
@@ -105,8 +106,10 @@ public final class PostgresPlaybackState implements AutoCloseable {
     public static PostgresPlaybackState on(DataSource dataSource, Duration spacing, Duration maxBackoff) {
         Objects.requireNonNull(spacing, "spacing");
         Objects.requireNonNull(maxBackoff, "maxBackoff");
-        if (spacing.isNegative() || spacing.isZero()) throw new IllegalArgumentException("spacing must be positive, was " + spacing);
-        if (maxBackoff.compareTo(spacing) < 0) throw new IllegalArgumentException("maxBackoff must be at least the spacing, was " + maxBackoff);
+        if (spacing.isNegative() || spacing.isZero())
+            throw new IllegalArgumentException("spacing must be positive, was " + spacing);
+        if (maxBackoff.compareTo(spacing) < 0)
+            throw new IllegalArgumentException("maxBackoff must be at least the spacing, was " + maxBackoff);
         return new PostgresPlaybackState(Objects.requireNonNull(dataSource, "dataSource"), spacing, maxBackoff);
     }
 
@@ -161,16 +164,22 @@ public final class PostgresPlaybackState implements AutoCloseable {
             else deletes.add(new Object[] {guild});
         });
         try {
-            if (!upserts.isEmpty()) sql.batch(UPSERT).bind(upserts.toArray(Object[][]::new)).execute();
-            if (!deletes.isEmpty()) sql.batch(DELETE).bind(deletes.toArray(Object[][]::new)).execute();
+            if (!upserts.isEmpty())
+                sql.batch(UPSERT).bind(upserts.toArray(Object[][]::new)).execute();
+            if (!deletes.isEmpty())
+                sql.batch(DELETE).bind(deletes.toArray(Object[][]::new)).execute();
         } catch (RuntimeException e) {
             // Newer states that arrived meanwhile win over the ones taken here.
             synchronized (pending) {
                 taken.forEach(pending::putIfAbsent);
             }
             if (failures++ == 0) {
-                LOG.warn("could not publish the playback state to {}; keeping each guild's latest state and trying again"
-                        + " with a growing delay (up to {}), said once until it works: {}", TABLE, maxBackoff, e.toString());
+                LOG.warn(
+                        "could not publish the playback state to {}; keeping each guild's latest state and trying again"
+                                + " with a growing delay (up to {}), said once until it works: {}",
+                        TABLE,
+                        maxBackoff,
+                        e.toString());
             }
             return false;
         }

@@ -14,11 +14,6 @@ import com.github.kagkarlsson.scheduler.task.helper.CustomTask;
 import com.github.kagkarlsson.scheduler.task.helper.Tasks;
 import com.valoratbot.core.port.schedule.JobTimer;
 import com.valoratbot.supabase.PlainSql;
-import org.jooq.DSLContext;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
-import javax.sql.DataSource;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.time.Clock;
@@ -27,6 +22,10 @@ import java.time.Instant;
 import java.util.HashSet;
 import java.util.Objects;
 import java.util.Set;
+import javax.sql.DataSource;
+import org.jooq.DSLContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Core's {@link JobTimer} on db-scheduler: one task in one table per use case
@@ -78,14 +77,28 @@ public final class DbSchedulerTimer implements JobTimer {
 
     /** Scheduled announcements' timer. Defaults: polling 5 s, 4 threads (at most 64), a failed run retried after 30 s. */
     public static Builder announcements(DataSource dataSource, Clock clock) {
-        return new Builder(dataSource, clock, Tables.ANNOUNCEMENT_TASKS, "valoratbot-announcement", Duration.ofSeconds(30),
-                Duration.ofSeconds(5), 4, 64);
+        return new Builder(
+                dataSource,
+                clock,
+                Tables.ANNOUNCEMENT_TASKS,
+                "valoratbot-announcement",
+                Duration.ofSeconds(30),
+                Duration.ofSeconds(5),
+                4,
+                64);
     }
 
     /** Weekly leaderboards' timer. Defaults: polling 10 s, 2 threads (at most 16), a failed run retried after 1 min. */
     public static Builder leaderboards(DataSource dataSource, Clock clock) {
-        return new Builder(dataSource, clock, Tables.LEADERBOARD_TASKS, "valoratbot-weekly-leaderboard", Duration.ofMinutes(1),
-                Duration.ofSeconds(10), 2, 16);
+        return new Builder(
+                dataSource,
+                clock,
+                Tables.LEADERBOARD_TASKS,
+                "valoratbot-weekly-leaderboard",
+                Duration.ofMinutes(1),
+                Duration.ofSeconds(10),
+                2,
+                16);
     }
 
     private CompletionHandler<Void> execute(TaskInstance<Void> instance, ExecutionContext context) {
@@ -104,7 +117,9 @@ public final class DbSchedulerTimer implements JobTimer {
 
     @Override
     public Set<String> jobIds() {
-        return new HashSet<>(sql.fetch("SELECT task_instance FROM " + table + " WHERE task_name = ?", task.getTaskName()).getValues(0, String.class));
+        return new HashSet<>(
+                sql.fetch("SELECT task_instance FROM " + table + " WHERE task_name = ?", task.getTaskName())
+                        .getValues(0, String.class));
     }
 
     @Override
@@ -126,7 +141,11 @@ public final class DbSchedulerTimer implements JobTimer {
         try {
             scheduler.cancel(task.instanceId(jobId));
         } catch (TaskInstanceException | IllegalStateException runningOrGone) {
-            LOG.debug("job {} of {} not removed ({}); its run will see why", jobId, task.getTaskName(), runningOrGone.toString());
+            LOG.debug(
+                    "job {} of {} not removed ({}); its run will see why",
+                    jobId,
+                    task.getTaskName(),
+                    runningOrGone.toString());
         }
     }
 
@@ -165,8 +184,15 @@ public final class DbSchedulerTimer implements JobTimer {
         private int threads;
         private String workerName = defaultName();
 
-        private Builder(DataSource dataSource, Clock clock, String table, String taskName, Duration retryDelay, Duration pollingInterval,
-                        int threads, int maxThreads) {
+        private Builder(
+                DataSource dataSource,
+                Clock clock,
+                String table,
+                String taskName,
+                Duration retryDelay,
+                Duration pollingInterval,
+                int threads,
+                int maxThreads) {
             this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
             this.clock = Objects.requireNonNull(clock, "clock");
             this.table = table;
@@ -178,14 +204,21 @@ public final class DbSchedulerTimer implements JobTimer {
         }
 
         /** How often db-scheduler looks for due jobs: the worst lateness. */
-        public Builder pollingInterval(Duration v) { pollingInterval = positive("pollingInterval", v); return this; }
+        public Builder pollingInterval(Duration v) {
+            pollingInterval = positive("pollingInterval", v);
+            return this;
+        }
 
         /** A run whose worker stops heart-beating for 6 of these is revived elsewhere. Default 10 s. */
-        public Builder heartbeatInterval(Duration v) { heartbeatInterval = positive("heartbeatInterval", v); return this; }
+        public Builder heartbeatInterval(Duration v) {
+            heartbeatInterval = positive("heartbeatInterval", v);
+            return this;
+        }
 
         /** Jobs run in parallel. */
         public Builder threads(int v) {
-            if (v < 1 || v > maxThreads) throw new IllegalArgumentException("threads must be 1.." + maxThreads + ", was " + v);
+            if (v < 1 || v > maxThreads)
+                throw new IllegalArgumentException("threads must be 1.." + maxThreads + ", was " + v);
             threads = v;
             return this;
         }
@@ -214,7 +247,8 @@ public final class DbSchedulerTimer implements JobTimer {
     }
 
     static Duration positive(String what, Duration d) {
-        if (d == null || d.isNegative() || d.isZero()) throw new IllegalArgumentException(what + " must be positive, was " + d);
+        if (d == null || d.isNegative() || d.isZero())
+            throw new IllegalArgumentException(what + " must be positive, was " + d);
         return d;
     }
 }

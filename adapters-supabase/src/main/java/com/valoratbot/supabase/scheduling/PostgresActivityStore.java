@@ -5,15 +5,14 @@ import com.valoratbot.core.activity.ActivityBatch.DailyActivity;
 import com.valoratbot.core.activity.ActivityBatch.MemberName;
 import com.valoratbot.core.port.activity.ActivityStore;
 import com.valoratbot.supabase.PlainSql;
-import org.jooq.DSLContext;
-import org.jooq.impl.DSL;
-
-import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.Date;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.List;
+import javax.sql.DataSource;
+import org.jooq.DSLContext;
+import org.jooq.impl.DSL;
 
 /**
  * Writes activity batches in one transaction and two statements whatever their size: the rows go as
@@ -28,13 +27,15 @@ import java.util.List;
  */
 public final class PostgresActivityStore implements ActivityStore {
 
-    private static final String ADD_DAYS = "INSERT INTO " + Tables.ACTIVITY_DAILY + " AS a (guild_id, user_id, day, messages, voice_seconds) "
-            + "SELECT * FROM unnest(?::bigint[], ?::bigint[], ?::date[], ?::bigint[], ?::bigint[]) "
-            + "ON CONFLICT (guild_id, day, user_id) DO UPDATE SET messages = a.messages + excluded.messages, "
-            + "voice_seconds = a.voice_seconds + excluded.voice_seconds";
-    private static final String SET_NAMES = "INSERT INTO " + Tables.MEMBER_NAMES + " (guild_id, user_id, name, seen_at) "
-            + "SELECT g, u, n, now() FROM unnest(?::bigint[], ?::bigint[], ?::text[]) AS t(g, u, n) "
-            + "ON CONFLICT (guild_id, user_id) DO UPDATE SET name = excluded.name, seen_at = excluded.seen_at";
+    private static final String ADD_DAYS =
+            "INSERT INTO " + Tables.ACTIVITY_DAILY + " AS a (guild_id, user_id, day, messages, voice_seconds) "
+                    + "SELECT * FROM unnest(?::bigint[], ?::bigint[], ?::date[], ?::bigint[], ?::bigint[]) "
+                    + "ON CONFLICT (guild_id, day, user_id) DO UPDATE SET messages = a.messages + excluded.messages, "
+                    + "voice_seconds = a.voice_seconds + excluded.voice_seconds";
+    private static final String SET_NAMES =
+            "INSERT INTO " + Tables.MEMBER_NAMES + " (guild_id, user_id, name, seen_at) "
+                    + "SELECT g, u, n, now() FROM unnest(?::bigint[], ?::bigint[], ?::text[]) AS t(g, u, n) "
+                    + "ON CONFLICT (guild_id, user_id) DO UPDATE SET name = excluded.name, seen_at = excluded.seen_at";
 
     private final DSLContext sql;
 
@@ -68,8 +69,14 @@ public final class PostgresActivityStore implements ActivityStore {
             messages[i] = d.messages();
             voice[i] = d.voiceSeconds();
         }
-        execute(c, ADD_DAYS, c.createArrayOf("bigint", guilds), c.createArrayOf("bigint", users), c.createArrayOf("date", dates),
-                c.createArrayOf("bigint", messages), c.createArrayOf("bigint", voice));
+        execute(
+                c,
+                ADD_DAYS,
+                c.createArrayOf("bigint", guilds),
+                c.createArrayOf("bigint", users),
+                c.createArrayOf("date", dates),
+                c.createArrayOf("bigint", messages),
+                c.createArrayOf("bigint", voice));
     }
 
     private static void setNames(Connection c, List<MemberName> names) throws SQLException {
@@ -81,7 +88,12 @@ public final class PostgresActivityStore implements ActivityStore {
             users[i] = names.get(i).userId();
             texts[i] = names.get(i).name();
         }
-        execute(c, SET_NAMES, c.createArrayOf("bigint", guilds), c.createArrayOf("bigint", users), c.createArrayOf("text", texts));
+        execute(
+                c,
+                SET_NAMES,
+                c.createArrayOf("bigint", guilds),
+                c.createArrayOf("bigint", users),
+                c.createArrayOf("text", texts));
     }
 
     private static void execute(Connection c, String statement, java.sql.Array... arrays) throws SQLException {

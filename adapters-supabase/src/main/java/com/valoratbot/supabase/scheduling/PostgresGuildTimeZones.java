@@ -3,14 +3,7 @@ package com.valoratbot.supabase.scheduling;
 import com.valoratbot.core.command.Snowflake;
 import com.valoratbot.core.port.schedule.GuildTimeZones;
 import com.valoratbot.core.schedule.ScheduleRules;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import com.valoratbot.supabase.PlainSql;
-import org.jooq.DSLContext;
-import org.jooq.Record;
-
-import javax.sql.DataSource;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.ZoneId;
@@ -21,6 +14,11 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+import org.jooq.DSLContext;
+import org.jooq.Record;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Guild time zones from {@code valoratbot.guild_settings.time_zone}, answered from memory (activity
@@ -56,15 +54,20 @@ public final class PostgresGuildTimeZones implements GuildTimeZones, AutoCloseab
     public synchronized PostgresGuildTimeZones start() {
         if (refresher != null) throw new IllegalStateException("already started");
         reload();
-        refresher = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("valoratbot-zones").daemon().factory());
+        refresher = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("valoratbot-zones").daemon().factory());
         long every = refreshInterval.toMillis();
-        refresher.scheduleWithFixedDelay(() -> {
-            try {
-                reload();
-            } catch (RuntimeException e) {
-                LOG.warn("reloading guild time zones failed, keeping the previous ones: {}", e.toString());
-            }
-        }, every, every, TimeUnit.MILLISECONDS);
+        refresher.scheduleWithFixedDelay(
+                () -> {
+                    try {
+                        reload();
+                    } catch (RuntimeException e) {
+                        LOG.warn("reloading guild time zones failed, keeping the previous ones: {}", e.toString());
+                    }
+                },
+                every,
+                every,
+                TimeUnit.MILLISECONDS);
         return this;
     }
 
@@ -84,9 +87,11 @@ public final class PostgresGuildTimeZones implements GuildTimeZones, AutoCloseab
 
     /** Sets (or with an empty zone, clears) a guild's zone; effective here at once, elsewhere at the next reload. */
     public void setZone(Snowflake guildId, Optional<ZoneId> zone) {
-        sql.execute("INSERT INTO " + Tables.GUILD_SETTINGS + " (guild_id, time_zone, updated_at) VALUES (?, ?, now()) "
-                + "ON CONFLICT (guild_id) DO UPDATE SET time_zone = excluded.time_zone, updated_at = now()",
-                guildId.value(), PlainSql.text(zone.map(ZoneId::getId).orElse(null)));
+        sql.execute(
+                "INSERT INTO " + Tables.GUILD_SETTINGS + " (guild_id, time_zone, updated_at) VALUES (?, ?, now()) "
+                        + "ON CONFLICT (guild_id) DO UPDATE SET time_zone = excluded.time_zone, updated_at = now()",
+                guildId.value(),
+                PlainSql.text(zone.map(ZoneId::getId).orElse(null)));
         Map<Long, ZoneId> copy = new HashMap<>(zones);
         zone.ifPresentOrElse(z -> copy.put(guildId.value(), z), () -> copy.remove(guildId.value()));
         zones = Map.copyOf(copy);
@@ -95,7 +100,8 @@ public final class PostgresGuildTimeZones implements GuildTimeZones, AutoCloseab
     /** Reads every guild's zone again. */
     public void reload() {
         Map<Long, ZoneId> loaded = new HashMap<>();
-        for (Record r : sql.fetch("SELECT guild_id, time_zone FROM " + Tables.GUILD_SETTINGS + " WHERE time_zone IS NOT NULL")) {
+        for (Record r : sql.fetch(
+                "SELECT guild_id, time_zone FROM " + Tables.GUILD_SETTINGS + " WHERE time_zone IS NOT NULL")) {
             long guild = r.get(0, Long.class);
             String id = r.get(1, String.class);
             try {
@@ -117,10 +123,16 @@ public final class PostgresGuildTimeZones implements GuildTimeZones, AutoCloseab
         }
 
         /** For guilds without a zone of their own. Default Europe/Paris. */
-        public Builder defaultZone(ZoneId v) { defaultZone = Objects.requireNonNull(v, "defaultZone"); return this; }
+        public Builder defaultZone(ZoneId v) {
+            defaultZone = Objects.requireNonNull(v, "defaultZone");
+            return this;
+        }
 
         /** How soon a zone changed by another process applies here. Default 1 min. */
-        public Builder refreshInterval(Duration v) { refreshInterval = DbSchedulerTimer.positive("refreshInterval", v); return this; }
+        public Builder refreshInterval(Duration v) {
+            refreshInterval = DbSchedulerTimer.positive("refreshInterval", v);
+            return this;
+        }
 
         public PostgresGuildTimeZones build() {
             return new PostgresGuildTimeZones(this);

@@ -1,13 +1,12 @@
 package com.valoratbot.supabase.music;
 
-import com.valoratbot.supabase.TestDatabase;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-
-import java.util.List;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.valoratbot.supabase.TestDatabase;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The music module's queue documents in valoratbot.music_queues. */
 class PostgresMusicQueuesTest {
@@ -20,7 +19,11 @@ class PostgresMusicQueuesTest {
 
     static String document(long channel, int queued) {
         StringBuilder queue = new StringBuilder();
-        for (int i = 0; i < queued; i++) queue.append(i == 0 ? "" : ",").append("{\"track\": \"QAAA").append(i).append("\"}");
+        for (int i = 0; i < queued; i++)
+            queue.append(i == 0 ? "" : ",")
+                    .append("{\"track\": \"QAAA")
+                    .append(i)
+                    .append("\"}");
         return "{\"version\": 1, \"channelId\": \"" + channel + "\", \"paused\": false,"
                 + " \"current\": {\"track\": \"QAAAcur\", \"positionMs\": 4200}, \"queue\": [" + queue + "]}";
     }

@@ -1,15 +1,13 @@
 package com.valoratbot.supabase.scheduling;
 
-import com.valoratbot.supabase.Database;
-import com.valoratbot.supabase.DatabaseSettings;
-import com.valoratbot.testing.TestClock;
-import com.valoratbot.testing.TestPostgres;
 import com.valoratbot.core.activity.ActivityAggregator;
 import com.valoratbot.core.activity.VoiceMember;
 import com.valoratbot.core.command.Snowflake;
 import com.valoratbot.core.port.schedule.GuildTimeZones;
-
-import javax.sql.DataSource;
+import com.valoratbot.supabase.Database;
+import com.valoratbot.supabase.DatabaseSettings;
+import com.valoratbot.testing.TestClock;
+import com.valoratbot.testing.TestPostgres;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,6 +17,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.sql.DataSource;
 
 /**
  * Benchmark, not a test: prints JSON lines.
@@ -53,8 +52,11 @@ public final class ActivityBench {
         double[] rates = new double[6];
         for (int run = 0; run < rates.length; run++) {
             AtomicLong stored = new AtomicLong();
-            ActivityAggregator aggregator = ActivityAggregator.builder(batch -> stored.addAndGet(batch.days().size()),
-                    GuildTimeZones.fixed(PARIS), Clock.systemUTC()).build();
+            ActivityAggregator aggregator = ActivityAggregator.builder(
+                            batch -> stored.addAndGet(batch.days().size()),
+                            GuildTimeZones.fixed(PARIS),
+                            Clock.systemUTC())
+                    .build();
             long start = System.nanoTime();
             for (int i = 0; i < events; i++) {
                 int u = (int) ((i * 7919L) % users.length);
@@ -65,16 +67,22 @@ public final class ActivityBench {
             rates[run] = events / (elapsed / 1e9);
         }
         double[] measured = Arrays.copyOfRange(rates, 1, rates.length); // the first run warms the JIT up
-        System.out.printf(Locale.ROOT, "{\"bench\":\"activity_ingest\",\"unit\":\"message_events_per_s\",\"events_per_run\":%d,\"runs\":%s,\"median\":%.0f,\"target\":50000}%n",
-                events, json(measured, "%.0f"), median(measured));
+        System.out.printf(
+                Locale.ROOT,
+                "{\"bench\":\"activity_ingest\",\"unit\":\"message_events_per_s\",\"events_per_run\":%d,\"runs\":%s,\"median\":%.0f,\"target\":50000}%n",
+                events,
+                json(measured, "%.0f"),
+                median(measured));
     }
 
     private static void flush() {
         // A fresh, migrated database on the tests' shared embedded server (a main, not a JUnit class).
         String name = "activity_bench_" + ProcessHandle.current().pid();
         TestPostgres.createDatabase(name);
-        Database database = Database.open(DatabaseSettings.builder().user("postgres")
-                .url("jdbc:postgresql://localhost:" + TestPostgres.port() + "/" + name).build());
+        Database database = Database.open(DatabaseSettings.builder()
+                .user("postgres")
+                .url("jdbc:postgresql://localhost:" + TestPostgres.port() + "/" + name)
+                .build());
         DataSource ds = database.dataSource();
         PostgresActivityStore store = PostgresActivityStore.create(ds);
         TestClock clock = new TestClock(Instant.parse("2025-12-10T09:00:00Z"));
@@ -83,7 +91,8 @@ public final class ActivityBench {
         int members = 1_000;
         double[] millis = new double[16];
         for (int run = 0; run < millis.length; run++) {
-            ActivityAggregator aggregator = ActivityAggregator.builder(store, GuildTimeZones.fixed(PARIS), clock).build();
+            ActivityAggregator aggregator = ActivityAggregator.builder(store, GuildTimeZones.fixed(PARIS), clock)
+                    .build();
             List<VoiceMember> inVoice = new ArrayList<>();
             for (int m = 0; m < members; m++) {
                 Snowflake user = Snowflake.of(300_000_000_000_000_000L + m);
@@ -96,11 +105,17 @@ public final class ActivityBench {
             long start = System.nanoTime();
             var batch = aggregator.flush();
             millis[run] = (System.nanoTime() - start) / 1e6;
-            if (batch.days().size() != members || batch.names().size() != members) throw new AssertionError("unexpected batch " + batch.days().size());
+            if (batch.days().size() != members || batch.names().size() != members)
+                throw new AssertionError("unexpected batch " + batch.days().size());
         }
         double[] measured = Arrays.copyOfRange(millis, 1, millis.length);
-        System.out.printf(Locale.ROOT, "{\"bench\":\"activity_flush\",\"unit\":\"ms_per_flush_of_1000_members\",\"rows\":%d,\"names\":%d,\"runs\":%s,\"median\":%.1f}%n",
-                members, members, json(measured, "%.1f"), median(measured));
+        System.out.printf(
+                Locale.ROOT,
+                "{\"bench\":\"activity_flush\",\"unit\":\"ms_per_flush_of_1000_members\",\"rows\":%d,\"names\":%d,\"runs\":%s,\"median\":%.1f}%n",
+                members,
+                members,
+                json(measured, "%.1f"),
+                median(measured));
         database.close();
     }
 
@@ -113,7 +128,8 @@ public final class ActivityBench {
 
     private static String json(double[] values, String format) {
         StringBuilder out = new StringBuilder("[");
-        for (int i = 0; i < values.length; i++) out.append(i == 0 ? "" : ",").append(String.format(Locale.ROOT, format, values[i]));
+        for (int i = 0; i < values.length; i++)
+            out.append(i == 0 ? "" : ",").append(String.format(Locale.ROOT, format, values[i]));
         return out.append(']').toString();
     }
 }

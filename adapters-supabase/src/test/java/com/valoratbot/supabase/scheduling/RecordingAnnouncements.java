@@ -6,7 +6,6 @@ import com.valoratbot.core.port.CommandContext;
 import com.valoratbot.core.port.PostAnnouncements;
 import com.valoratbot.core.result.Failure;
 import com.valoratbot.core.result.Result;
-
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;

@@ -1,23 +1,21 @@
 package com.valoratbot.supabase.scheduling;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.valoratbot.core.command.Announcement;
 import com.valoratbot.core.command.Command.ScheduleAnnounce;
 import com.valoratbot.core.command.ScheduledTime;
 import com.valoratbot.core.command.Snowflake;
 import com.valoratbot.core.port.CommandContext;
 import com.valoratbot.core.port.ScheduleAnnouncements.ScheduledAnnouncement;
+import com.valoratbot.core.port.schedule.GuildPresence;
 import com.valoratbot.core.result.ErrorCode;
 import com.valoratbot.core.result.Failure;
 import com.valoratbot.core.result.Result;
-import com.valoratbot.core.port.schedule.GuildPresence;
 import com.valoratbot.core.schedule.ScheduledAnnouncements;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
 import com.valoratbot.supabase.TestDatabase;
-import com.valoratbot.testing.TestClock;
 import com.valoratbot.testing.Eventually;
-import org.junit.jupiter.api.extension.RegisterExtension;
-
+import com.valoratbot.testing.TestClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -30,16 +28,23 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class ScheduledAnnouncementsTest {
 
     // Several workers share the pool in one JVM (db-scheduler polls on each), hence 12 connections.
     @RegisterExtension
-    static final TestDatabase db = TestDatabase.migrated(s -> s.poolSize(12)).emptiedBeforeEach(
-            Tables.SCHEDULED_ANNOUNCEMENTS, Tables.ANNOUNCEMENT_TASKS, Tables.LEADERBOARD_SCHEDULES,
-            Tables.LEADERBOARD_TASKS, Tables.ACTIVITY_DAILY, Tables.MEMBER_NAMES, Tables.GUILD_SETTINGS);
+    static final TestDatabase db = TestDatabase.migrated(s -> s.poolSize(12))
+            .emptiedBeforeEach(
+                    Tables.SCHEDULED_ANNOUNCEMENTS,
+                    Tables.ANNOUNCEMENT_TASKS,
+                    Tables.LEADERBOARD_SCHEDULES,
+                    Tables.LEADERBOARD_TASKS,
+                    Tables.ACTIVITY_DAILY,
+                    Tables.MEMBER_NAMES,
+                    Tables.GUILD_SETTINGS);
 
     private static final Snowflake GUILD = Snowflake.of(100000000000000001L);
     private static final Snowflake OTHER_GUILD = Snowflake.of(100000000000000002L);
@@ -47,6 +52,7 @@ class ScheduledAnnouncementsTest {
     private static final Snowflake ADMIN = Snowflake.of(300000000000000001L);
     /** 10:00 in Paris. */
     private static final Instant NOW = Instant.parse("2025-12-10T09:00:00Z");
+
     private static final Duration WAIT = Duration.ofSeconds(15);
 
     private final TestClock clock = new TestClock(NOW);
@@ -58,9 +64,14 @@ class ScheduledAnnouncementsTest {
     }
 
     private ScheduledAnnouncements worker(String name, RecordingAnnouncements discord, GuildPresence presence) {
-        var timer = DbSchedulerTimer.announcements(db.database().dataSource(), clock).workerName(name).pollingInterval(Duration.ofMillis(200)).build();
-        ScheduledAnnouncements w = ScheduledAnnouncements.builder(PostgresAnnouncementStore.on(db.database().dataSource()), timer, discord, clock)
-                .guildPresence(presence).build();
+        var timer = DbSchedulerTimer.announcements(db.database().dataSource(), clock)
+                .workerName(name)
+                .pollingInterval(Duration.ofMillis(200))
+                .build();
+        ScheduledAnnouncements w = ScheduledAnnouncements.builder(
+                        PostgresAnnouncementStore.on(db.database().dataSource()), timer, discord, clock)
+                .guildPresence(presence)
+                .build();
         toClose.add(w);
         return w;
     }
@@ -74,7 +85,8 @@ class ScheduledAnnouncementsTest {
     }
 
     private static ScheduleAnnounce at(String localTime, String message) {
-        return new ScheduleAnnounce(new Announcement(CHANNEL, Optional.of(message), Optional.empty(), Set.of()),
+        return new ScheduleAnnounce(
+                new Announcement(CHANNEL, Optional.of(message), Optional.empty(), Set.of()),
                 new ScheduledTime.Local(LocalDateTime.parse(localTime)));
     }
 
@@ -128,15 +140,26 @@ class ScheduledAnnouncementsTest {
 
         List<ScheduledAnnouncement> before = ok(worker.pending(context(GUILD)));
         assertThat(before).extracting(ScheduledAnnouncement::scheduledId).containsExactly(soon, later);
-        assertThat(before.getFirst()).isEqualTo(new ScheduledAnnouncement(soon, CHANNEL.toString(),
-                Instant.parse("2025-12-10T09:05:00Z"), "soon", false, "pending", null, null));
+        assertThat(before.getFirst())
+                .isEqualTo(new ScheduledAnnouncement(
+                        soon,
+                        CHANNEL.toString(),
+                        Instant.parse("2025-12-10T09:05:00Z"),
+                        "soon",
+                        false,
+                        "pending",
+                        null,
+                        null));
 
         worker.start();
         clock.set(Instant.parse("2025-12-10T09:05:00Z"));
         worker.checkNow();
         Eventually.within(WAIT, "the first one is sent", () -> "sent".equals(status(soon)));
-        assertThat(ok(worker.pending(context(GUILD)))).extracting(ScheduledAnnouncement::scheduledId, ScheduledAnnouncement::status)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple(later, "pending"), org.assertj.core.groups.Tuple.tuple(soon, "sent"));
+        assertThat(ok(worker.pending(context(GUILD))))
+                .extracting(ScheduledAnnouncement::scheduledId, ScheduledAnnouncement::status)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(later, "pending"),
+                        org.assertj.core.groups.Tuple.tuple(soon, "sent"));
         // A sent announcement shows the message it became, so a dashboard can link to it.
         assertThat(ok(worker.pending(context(GUILD))).getLast().messageId()).isNotBlank();
         assertThat(ok(worker.pending(context(GUILD))).getFirst().messageId()).isNull();
@@ -146,14 +169,22 @@ class ScheduledAnnouncementsTest {
     void aTimeWithoutZoneIsReadInTheGuildsOwnZone() {
         var zones = PostgresGuildTimeZones.builder(db.database().dataSource()).build();
         zones.setZone(GUILD, Optional.of(ZoneId.of("America/Montreal")));
-        var worker = ScheduledAnnouncements.builder(PostgresAnnouncementStore.on(db.database().dataSource()),
-                DbSchedulerTimer.announcements(db.database().dataSource(), clock).build(), new RecordingAnnouncements(), clock).timeZones(zones).build();
+        var worker = ScheduledAnnouncements.builder(
+                        PostgresAnnouncementStore.on(db.database().dataSource()),
+                        DbSchedulerTimer.announcements(db.database().dataSource(), clock)
+                                .build(),
+                        new RecordingAnnouncements(),
+                        clock)
+                .timeZones(zones)
+                .build();
         toClose.add(worker);
         String montreal = ok(worker.schedule(context(GUILD), at("2025-12-24T20:00", "réveillon")));
         String paris = ok(worker.schedule(context(OTHER_GUILD), at("2025-12-24T20:00", "réveillon")));
-        assertThat(stored(montreal).get("scheduled_for")).isEqualTo(java.sql.Timestamp.from(Instant.parse("2025-12-25T01:00:00Z")));
+        assertThat(stored(montreal).get("scheduled_for"))
+                .isEqualTo(java.sql.Timestamp.from(Instant.parse("2025-12-25T01:00:00Z")));
         assertThat(stored(montreal).get("time_zone")).isEqualTo("America/Montreal");
-        assertThat(stored(paris).get("scheduled_for")).isEqualTo(java.sql.Timestamp.from(Instant.parse("2025-12-24T19:00:00Z")));
+        assertThat(stored(paris).get("scheduled_for"))
+                .isEqualTo(java.sql.Timestamp.from(Instant.parse("2025-12-24T19:00:00Z")));
     }
 
     @Test
@@ -162,7 +193,8 @@ class ScheduledAnnouncementsTest {
         var discord = new RecordingAnnouncements();
         var worker = worker("w1", discord).start();
         String id = ok(worker.schedule(context(GUILD), at("2026-03-29T02:30", "DST")));
-        assertThat(stored(id).get("scheduled_for")).isEqualTo(java.sql.Timestamp.from(Instant.parse("2026-03-29T01:30:00Z")));
+        assertThat(stored(id).get("scheduled_for"))
+                .isEqualTo(java.sql.Timestamp.from(Instant.parse("2026-03-29T01:30:00Z")));
 
         clock.set(Instant.parse("2026-03-29T01:29:00Z")); // 03:29 CEST
         worker.checkNow();
@@ -177,9 +209,11 @@ class ScheduledAnnouncementsTest {
     @Test
     void aTimeMoreThanAMinuteInThePastIsRefusedAndNothingIsStored() {
         var worker = worker("w1", new RecordingAnnouncements());
-        Failure f = err(worker.schedule(context(GUILD), new ScheduleAnnounce(
-                new Announcement(CHANNEL, Optional.of("late"), Optional.empty(), Set.of()),
-                new ScheduledTime.Absolute(OffsetDateTime.parse("2025-12-10T08:58:00Z")))));
+        Failure f = err(worker.schedule(
+                context(GUILD),
+                new ScheduleAnnounce(
+                        new Announcement(CHANNEL, Optional.of("late"), Optional.empty(), Set.of()),
+                        new ScheduledTime.Absolute(OffsetDateTime.parse("2025-12-10T08:58:00Z")))));
         assertThat(f.code()).isEqualTo(ErrorCode.INVALID_PAYLOAD);
         assertThat(f.reason().key()).isEqualTo("scheduled_in_past");
         assertThat(db.rows("SELECT id FROM valoratbot.scheduled_announcements")).isEmpty();
@@ -193,7 +227,8 @@ class ScheduledAnnouncementsTest {
         String again = ok(worker.schedule(ctx, at("2025-12-10T12:00", "once")));
         assertThat(again).isEqualTo(first);
         assertThat(db.rows("SELECT id FROM valoratbot.scheduled_announcements")).hasSize(1);
-        assertThat(db.rows("SELECT task_instance FROM valoratbot.announcement_tasks")).hasSize(1);
+        assertThat(db.rows("SELECT task_instance FROM valoratbot.announcement_tasks"))
+                .hasSize(1);
     }
 
     @Test
@@ -239,7 +274,9 @@ class ScheduledAnnouncementsTest {
         Eventually.within(WAIT, "the announcement is marked missed", () -> "missed".equals(status(id)));
         assertThat(discord.posts).isEmpty();
         assertThat((String) stored(id).get("failure_reason")).contains("60 min");
-        assertThat(ok(second.pending(context(GUILD)))).extracting(ScheduledAnnouncement::status).containsExactly("missed");
+        assertThat(ok(second.pending(context(GUILD))))
+                .extracting(ScheduledAnnouncement::status)
+                .containsExactly("missed");
     }
 
     @Test
@@ -249,14 +286,19 @@ class ScheduledAnnouncementsTest {
         var a = worker("worker-a", discordA);
         var b = worker("worker-b", discordB);
         List<String> ids = new ArrayList<>();
-        for (int i = 0; i < 40; i++) ids.add(ok((i % 2 == 0 ? a : b).schedule(context(GUILD), at("2025-12-10T10:15", "annonce " + i))));
+        for (int i = 0; i < 40; i++)
+            ids.add(ok((i % 2 == 0 ? a : b).schedule(context(GUILD), at("2025-12-10T10:15", "annonce " + i))));
         a.start();
         b.start();
         clock.set(Instant.parse("2025-12-10T09:15:00Z"));
         a.checkNow();
         b.checkNow();
-        Eventually.within(WAIT, "all 40 are sent", () -> db.rows(
-                "SELECT id FROM valoratbot.scheduled_announcements WHERE status = 'sent'").size() == 40);
+        Eventually.within(
+                WAIT,
+                "all 40 are sent",
+                () -> db.rows("SELECT id FROM valoratbot.scheduled_announcements WHERE status = 'sent'")
+                                .size()
+                        == 40);
         Eventually.quietly(Duration.ofMillis(800));
         List<String> sent = new ArrayList<>();
         discordA.posts.forEach(p -> sent.add(p.announcement().message().orElseThrow()));
@@ -273,7 +315,9 @@ class ScheduledAnnouncementsTest {
         String id = ok(first.schedule(context(GUILD), at("2025-12-10T10:15", "peut-être déjà envoyée")));
         first.close();
         // What a worker that died during the Discord call leaves behind.
-        db.execute("UPDATE valoratbot.scheduled_announcements SET status = 'sending', attempted_by = 'dead' WHERE id = ?", id);
+        db.execute(
+                "UPDATE valoratbot.scheduled_announcements SET status = 'sending', attempted_by = 'dead' WHERE id = ?",
+                id);
         clock.set(Instant.parse("2025-12-10T09:16:00Z"));
         var discord = new RecordingAnnouncements();
         worker("w2", discord).start();
@@ -284,12 +328,14 @@ class ScheduledAnnouncementsTest {
 
     @Test
     void aDiscordRefusalIsStoredAsAFailureWithItsReason() {
-        var discord = new RecordingAnnouncements().failingWith(Failure.of(ErrorCode.CHANNEL_NOT_FOUND, "channel_not_found", CHANNEL.toString()));
+        var discord = new RecordingAnnouncements()
+                .failingWith(Failure.of(ErrorCode.CHANNEL_NOT_FOUND, "channel_not_found", CHANNEL.toString()));
         var worker = worker("w1", discord).start();
         String id = ok(worker.schedule(context(GUILD), at("2025-12-10T10:00", "salon supprimé")));
         Eventually.within(WAIT, "the failure is stored", () -> "failed".equals(status(id)));
         assertThat(stored(id).get("failure_code")).isEqualTo("channel_not_found");
-        assertThat((String) stored(id).get("failure_reason")).isEqualTo("Le salon " + CHANNEL + " n’existe pas sur ce serveur.");
+        assertThat((String) stored(id).get("failure_reason"))
+                .isEqualTo("Le salon " + CHANNEL + " n’existe pas sur ce serveur.");
     }
 
     @Test
@@ -303,7 +349,8 @@ class ScheduledAnnouncementsTest {
         Eventually.quietly(Duration.ofMillis(800));
         assertThat(discord.posts).isEmpty();
         assertThat(status(id)).isEqualTo("cancelled");
-        assertThat(db.rows("SELECT task_instance FROM valoratbot.announcement_tasks")).isEmpty();
+        assertThat(db.rows("SELECT task_instance FROM valoratbot.announcement_tasks"))
+                .isEmpty();
     }
 
     @Test
@@ -322,7 +369,9 @@ class ScheduledAnnouncementsTest {
         Eventually.within(WAIT, "sent", () -> "sent".equals(status(id)));
         Failure f = err(worker.cancel(context(GUILD), id));
         assertThat(f.code()).isEqualTo(ErrorCode.NOT_FOUND);
-        assertThat(f.reason().args().getFirst()).hasToString(com.valoratbot.core.result.Text.of("scheduled.not_pending", id, "sent").toString());
+        assertThat(f.reason().args().getFirst())
+                .hasToString(com.valoratbot.core.result.Text.of("scheduled.not_pending", id, "sent")
+                        .toString());
     }
 
     @Test

@@ -1,11 +1,12 @@
 package com.valoratbot.supabase.scheduling;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.valoratbot.core.activity.ActivityBatch;
 import com.valoratbot.core.activity.ActivityBatch.DailyActivity;
 import com.valoratbot.core.activity.ActivityBatch.MemberName;
 import com.valoratbot.core.activity.ActivityPeriod;
 import com.valoratbot.core.activity.LeaderboardCard;
-import com.valoratbot.core.port.activity.PublishLeaderboards;
 import com.valoratbot.core.command.Command.PostLeaderboard;
 import com.valoratbot.core.command.Command.ScheduleLeaderboard;
 import com.valoratbot.core.command.Snowflake;
@@ -13,15 +14,12 @@ import com.valoratbot.core.port.CommandContext;
 import com.valoratbot.core.port.Leaderboards.MessageEntry;
 import com.valoratbot.core.port.Leaderboards.Standings;
 import com.valoratbot.core.port.Leaderboards.VoiceEntry;
+import com.valoratbot.core.port.activity.PublishLeaderboards;
 import com.valoratbot.core.result.Result;
 import com.valoratbot.core.schedule.ScheduledLeaderboards;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
 import com.valoratbot.supabase.TestDatabase;
-import com.valoratbot.testing.TestClock;
 import com.valoratbot.testing.Eventually;
-import org.junit.jupiter.api.extension.RegisterExtension;
-
+import com.valoratbot.testing.TestClock;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,16 +29,23 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class ScheduledLeaderboardsTest {
 
     // Several workers share the pool in one JVM (db-scheduler polls on each), hence 12 connections.
     @RegisterExtension
-    static final TestDatabase db = TestDatabase.migrated(s -> s.poolSize(12)).emptiedBeforeEach(
-            Tables.SCHEDULED_ANNOUNCEMENTS, Tables.ANNOUNCEMENT_TASKS, Tables.LEADERBOARD_SCHEDULES,
-            Tables.LEADERBOARD_TASKS, Tables.ACTIVITY_DAILY, Tables.MEMBER_NAMES, Tables.GUILD_SETTINGS);
+    static final TestDatabase db = TestDatabase.migrated(s -> s.poolSize(12))
+            .emptiedBeforeEach(
+                    Tables.SCHEDULED_ANNOUNCEMENTS,
+                    Tables.ANNOUNCEMENT_TASKS,
+                    Tables.LEADERBOARD_SCHEDULES,
+                    Tables.LEADERBOARD_TASKS,
+                    Tables.ACTIVITY_DAILY,
+                    Tables.MEMBER_NAMES,
+                    Tables.GUILD_SETTINGS);
 
     private static final Snowflake GUILD = Snowflake.of(100000000000000001L);
     private static final Snowflake OTHER_GUILD = Snowflake.of(100000000000000002L);
@@ -67,8 +72,11 @@ class ScheduledLeaderboardsTest {
 
     private ScheduledLeaderboards leaderboards() {
         var store = PostgresLeaderboardStore.on(db.database().dataSource());
-        var timer = DbSchedulerTimer.leaderboards(db.database().dataSource(), clock).pollingInterval(Duration.ofMillis(200)).build();
-        var l = ScheduledLeaderboards.builder(store, store, timer, discord, clock).build();
+        var timer = DbSchedulerTimer.leaderboards(db.database().dataSource(), clock)
+                .pollingInterval(Duration.ofMillis(200))
+                .build();
+        var l = ScheduledLeaderboards.builder(store, store, timer, discord, clock)
+                .build();
         toClose.add(l);
         return l;
     }
@@ -86,38 +94,49 @@ class ScheduledLeaderboardsTest {
     private void knownDataset() {
         long g = GUILD.value();
         LocalDate today = LocalDate.parse("2026-03-22");
-        PostgresActivityStore.create(db.database().dataSource()).store(new ActivityBatch(List.of(
-                new DailyActivity(g, 1, today, 30, 0),
-                new DailyActivity(g, 1, today.minusDays(6), 12, 600),          // first day of the 7
-                new DailyActivity(g, 1, today.minusDays(7), 500, 99_000),      // one day too old
-                new DailyActivity(g, 2, today.minusDays(2), 42, 0),
-                new DailyActivity(g, 3, today.minusDays(1), 5, 7_200),
-                new DailyActivity(g, 3, today, 0, 1_800),
-                new DailyActivity(g, 4, today.minusDays(3), 42, 3_600),        // ties with Bob on messages
-                new DailyActivity(OTHER_GUILD.value(), 9, today, 1_000, 100_000)),
-                List.of(new MemberName(g, 1, "Alice"), new MemberName(g, 2, "Bob"), new MemberName(g, 3, "Carol"),
-                        new MemberName(g, 4, "Dave (parti)"))));
+        PostgresActivityStore.create(db.database().dataSource())
+                .store(new ActivityBatch(
+                        List.of(
+                                new DailyActivity(g, 1, today, 30, 0),
+                                new DailyActivity(g, 1, today.minusDays(6), 12, 600), // first day of the 7
+                                new DailyActivity(g, 1, today.minusDays(7), 500, 99_000), // one day too old
+                                new DailyActivity(g, 2, today.minusDays(2), 42, 0),
+                                new DailyActivity(g, 3, today.minusDays(1), 5, 7_200),
+                                new DailyActivity(g, 3, today, 0, 1_800),
+                                new DailyActivity(g, 4, today.minusDays(3), 42, 3_600), // ties with Bob on messages
+                                new DailyActivity(OTHER_GUILD.value(), 9, today, 1_000, 100_000)),
+                        List.of(
+                                new MemberName(g, 1, "Alice"),
+                                new MemberName(g, 2, "Bob"),
+                                new MemberName(g, 3, "Carol"),
+                                new MemberName(g, 4, "Dave (parti)"))));
     }
 
     @Test
     void standingsOverTheLastSevenDaysRankAKnownDataset() {
         knownDataset();
         Standings s = ok(leaderboards().standings(context(GUILD), Optional.empty()));
-        assertThat(s.messages()).containsExactly(
-                new MessageEntry("1", "Alice", 42), new MessageEntry("2", "Bob", 42),
-                new MessageEntry("4", "Dave (parti)", 42), new MessageEntry("3", "Carol", 5));
-        assertThat(s.voice()).containsExactly(
-                new VoiceEntry("3", "Carol", 9_000), new VoiceEntry("4", "Dave (parti)", 3_600), new VoiceEntry("1", "Alice", 600));
+        assertThat(s.messages())
+                .containsExactly(
+                        new MessageEntry("1", "Alice", 42), new MessageEntry("2", "Bob", 42),
+                        new MessageEntry("4", "Dave (parti)", 42), new MessageEntry("3", "Carol", 5));
+        assertThat(s.voice())
+                .containsExactly(
+                        new VoiceEntry("3", "Carol", 9_000),
+                        new VoiceEntry("4", "Dave (parti)", 3_600),
+                        new VoiceEntry("1", "Alice", 600));
         LeaderboardCard card = leaderboards().card(GUILD, 7);
         assertThat(card.messages()).extracting(LeaderboardCard.Row::rank).containsExactly(1, 1, 1, 4);
-        assertThat(card.period()).isEqualTo(new ActivityPeriod(LocalDate.parse("2026-03-16"), LocalDate.parse("2026-03-22")));
+        assertThat(card.period())
+                .isEqualTo(new ActivityPeriod(LocalDate.parse("2026-03-16"), LocalDate.parse("2026-03-22")));
     }
 
     @Test
     void aLongerPeriodReachesOlderDaysAndAMemberWithoutANameShowsTheirId() {
         knownDataset();
-        PostgresActivityStore.create(db.database().dataSource()).store(new ActivityBatch(
-                List.of(new DailyActivity(GUILD.value(), 77, LocalDate.parse("2026-03-01"), 1, 0)), List.of()));
+        PostgresActivityStore.create(db.database().dataSource())
+                .store(new ActivityBatch(
+                        List.of(new DailyActivity(GUILD.value(), 77, LocalDate.parse("2026-03-01"), 1, 0)), List.of()));
         Standings s = ok(leaderboards().standings(context(GUILD), Optional.of(30)));
         assertThat(s.messages().getFirst()).isEqualTo(new MessageEntry("1", "Alice", 542));
         assertThat(s.messages()).contains(new MessageEntry("77", "77", 1));
@@ -139,7 +158,9 @@ class ScheduledLeaderboardsTest {
     @Test
     void aPeriodWithoutActivityStillPostsSuccessfullyWithAnEmptyCard() {
         ok(leaderboards().post(context(GUILD), new PostLeaderboard(CHANNEL, Optional.empty())));
-        assertThat(posted).singleElement().satisfies(p -> assertThat(p.card().isEmpty()).isTrue());
+        assertThat(posted)
+                .singleElement()
+                .satisfies(p -> assertThat(p.card().isEmpty()).isTrue());
     }
 
     @Test
@@ -149,9 +170,11 @@ class ScheduledLeaderboardsTest {
         assertThat(next).isEqualTo(Instant.parse("2026-03-22T19:00:00Z")); // tonight 20:00 CET
         Instant replaced = ok(l.schedule(context(GUILD), new ScheduleLeaderboard(CHANNEL, 7, 1, 9)));
         assertThat(replaced).isEqualTo(Instant.parse("2026-03-23T08:00:00Z")); // Monday 09:00 CET
-        assertThat(db.rows("SELECT * FROM valoratbot.leaderboard_schedules")).singleElement()
+        assertThat(db.rows("SELECT * FROM valoratbot.leaderboard_schedules"))
+                .singleElement()
                 .satisfies(r -> assertThat(r.get("day_of_week")).isEqualTo(1));
-        assertThat(db.rows("SELECT execution_time FROM valoratbot.leaderboard_tasks")).singleElement()
+        assertThat(db.rows("SELECT execution_time FROM valoratbot.leaderboard_tasks"))
+                .singleElement()
                 .satisfies(r -> assertThat(r.get("execution_time")).isEqualTo(Timestamp.from(replaced)));
     }
 
@@ -167,8 +190,12 @@ class ScheduledLeaderboardsTest {
         l.checkNow();
         Eventually.within(WAIT, "the weekly post", () -> posted.size() == 1);
         Instant nextWeek = Instant.parse("2026-03-29T18:00:00Z"); // 20:00 CEST, 6 days 23 h later
-        Eventually.within(WAIT, "the next week is scheduled", () -> Timestamp.from(nextWeek).equals(
-                db.row("SELECT execution_time FROM valoratbot.leaderboard_tasks").get("execution_time")));
+        Eventually.within(
+                WAIT,
+                "the next week is scheduled",
+                () -> Timestamp.from(nextWeek)
+                        .equals(db.row("SELECT execution_time FROM valoratbot.leaderboard_tasks")
+                                .get("execution_time")));
         var row = db.row("SELECT * FROM valoratbot.leaderboard_schedules");
         assertThat(row.get("last_status")).isEqualTo("sent");
         assertThat(row.get("next_run_at")).isEqualTo(Timestamp.from(nextWeek));
@@ -190,10 +217,12 @@ class ScheduledLeaderboardsTest {
         // The run records "missed" and then the next week in two updates: wait for both.
         Eventually.within(WAIT, "the missed week is recorded and the next week set", () -> {
             var row = db.row("SELECT last_status, next_run_at FROM valoratbot.leaderboard_schedules");
-            return "missed".equals(row.get("last_status")) && !Timestamp.from(Instant.parse("2026-03-22T19:00:00Z")).equals(row.get("next_run_at"));
+            return "missed".equals(row.get("last_status"))
+                    && !Timestamp.from(Instant.parse("2026-03-22T19:00:00Z")).equals(row.get("next_run_at"));
         });
         assertThat(posted).isEmpty();
-        assertThat(db.row("SELECT next_run_at FROM valoratbot.leaderboard_schedules").get("next_run_at"))
+        assertThat(db.row("SELECT next_run_at FROM valoratbot.leaderboard_schedules")
+                        .get("next_run_at"))
                 .isEqualTo(Timestamp.from(Instant.parse("2026-03-29T18:00:00Z")));
         l.close();
     }
@@ -206,8 +235,12 @@ class ScheduledLeaderboardsTest {
         db.execute("UPDATE valoratbot.leaderboard_schedules SET posting_for = next_run_at");
         clock.set(Instant.parse("2026-03-22T19:00:30Z"));
         leaderboards().start();
-        Eventually.within(WAIT, "the interruption is recorded", () -> "interrupted".equals(
-                db.row("SELECT last_status FROM valoratbot.leaderboard_schedules").get("last_status")));
+        Eventually.within(
+                WAIT,
+                "the interruption is recorded",
+                () -> "interrupted"
+                        .equals(db.row("SELECT last_status FROM valoratbot.leaderboard_schedules")
+                                .get("last_status")));
         assertThat(posted).isEmpty();
     }
 

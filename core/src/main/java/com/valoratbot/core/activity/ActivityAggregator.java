@@ -1,12 +1,10 @@
 package com.valoratbot.core.activity;
 
-import com.valoratbot.core.port.activity.ActivityStore;
-
 import com.valoratbot.core.activity.ActivityBatch.DailyActivity;
 import com.valoratbot.core.activity.ActivityBatch.MemberName;
 import com.valoratbot.core.command.Snowflake;
+import com.valoratbot.core.port.activity.ActivityStore;
 import com.valoratbot.core.port.schedule.GuildTimeZones;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -82,7 +80,8 @@ public final class ActivityAggregator implements AutoCloseable {
     public synchronized ActivityAggregator start() {
         if (closed) throw new IllegalStateException("closed");
         if (flusher != null) throw new IllegalStateException("already started");
-        flusher = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("valoratbot-activity-flush").daemon().factory());
+        flusher = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("valoratbot-activity-flush").daemon().factory());
         long every = flushInterval.toMillis();
         flusher.scheduleWithFixedDelay(this::flushQuietly, every, every, TimeUnit.MILLISECONDS);
         return this;
@@ -270,7 +269,8 @@ public final class ActivityAggregator implements AutoCloseable {
         }
         List<DailyActivity> days = new ArrayList<>(taken.size());
         taken.forEach((k, c) -> {
-            if (c.messages != 0 || c.voiceSeconds != 0) days.add(new DailyActivity(k.guild, k.user, k.day, c.messages, c.voiceSeconds));
+            if (c.messages != 0 || c.voiceSeconds != 0)
+                days.add(new DailyActivity(k.guild, k.user, k.day, c.messages, c.voiceSeconds));
         });
         List<MemberName> memberNames = new ArrayList<>(takenNames.size());
         takenNames.forEach((k, n) -> memberNames.add(new MemberName(k.guild, k.user, n)));
@@ -323,7 +323,9 @@ public final class ActivityAggregator implements AutoCloseable {
         while (left > 0) {
             LocalDate day = cursor.atZone(zone).toLocalDate();
             Instant midnight = day.plusDays(1).atStartOfDay(zone).toInstant();
-            long part = midnight.isBefore(end) ? Math.min(left, Duration.between(cursor, midnight).getSeconds()) : left;
+            long part = midnight.isBefore(end)
+                    ? Math.min(left, Duration.between(cursor, midnight).getSeconds())
+                    : left;
             if (part <= 0) part = Math.min(left, 1);
             counts(guild, m.user, day).voiceSeconds += part;
             left -= part;
@@ -339,7 +341,9 @@ public final class ActivityAggregator implements AutoCloseable {
     }
 
     private ZoneId zone(GuildState state, long guild, long nowMillis) {
-        if (state.zone == null || nowMillis - state.zoneCheckedAt > ZONE_RECHECK_MILLIS || nowMillis < state.zoneCheckedAt) {
+        if (state.zone == null
+                || nowMillis - state.zoneCheckedAt > ZONE_RECHECK_MILLIS
+                || nowMillis < state.zoneCheckedAt) {
             ZoneId zone = Objects.requireNonNull(zones.zoneOf(Snowflake.of(guild)), "zone");
             if (!zone.equals(state.zone)) {
                 state.zone = zone;
@@ -422,8 +426,10 @@ public final class ActivityAggregator implements AutoCloseable {
 
         /** How often counts are written; also the most a crash can lose. Default 5 s. */
         public Builder flushInterval(Duration v) {
-            if (v == null || v.isNegative() || v.isZero()) throw new IllegalArgumentException("flushInterval must be positive, was " + v);
-            if (v.compareTo(Duration.ofMinutes(10)) > 0) throw new IllegalArgumentException("flushInterval above 10 min risks losing too much on a crash: " + v);
+            if (v == null || v.isNegative() || v.isZero())
+                throw new IllegalArgumentException("flushInterval must be positive, was " + v);
+            if (v.compareTo(Duration.ofMinutes(10)) > 0)
+                throw new IllegalArgumentException("flushInterval above 10 min risks losing too much on a crash: " + v);
             flushInterval = v;
             return this;
         }

@@ -36,12 +36,15 @@ public record LeaderboardCard(ActivityPeriod period, ZoneId zone, List<Row> mess
      * tie-break) and share a rank. Zero values are dropped; at most {@link #TOP} rows are kept.
      */
     public static List<Row> rank(List<Standing> standings) {
-        List<Standing> sorted = new ArrayList<>(standings.stream().filter(s -> s.value() > 0).toList());
+        List<Standing> sorted =
+                new ArrayList<>(standings.stream().filter(s -> s.value() > 0).toList());
         sorted.sort((a, b) -> Long.compare(b.value(), a.value()));
         List<Row> rows = new ArrayList<>();
         for (int i = 0; i < sorted.size() && i < TOP; i++) {
             Standing s = sorted.get(i);
-            int rank = i > 0 && sorted.get(i - 1).value() == s.value() ? rows.get(i - 1).rank() : i + 1;
+            int rank = i > 0 && sorted.get(i - 1).value() == s.value()
+                    ? rows.get(i - 1).rank()
+                    : i + 1;
             rows.add(new Row(rank, s.userId(), s.name(), s.value()));
         }
         return List.copyOf(rows);

@@ -1,7 +1,6 @@
 package com.valoratbot.core.activity;
 
 import com.valoratbot.core.command.Snowflake;
-
 import java.util.Objects;
 import java.util.Optional;
 

@@ -12,7 +12,6 @@ import com.valoratbot.core.result.ErrorCode;
 import com.valoratbot.core.result.Failure;
 import com.valoratbot.core.result.Result;
 import com.valoratbot.core.result.Text;
-
 import java.net.URI;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
@@ -39,6 +38,7 @@ public final class CommandParser {
     public static final int MAX_STRING_LENGTH = 256 * 1024;
     /** A payload is at most two objects deep (the embed); deeper is junk, and deep recursion costs stack. */
     public static final int MAX_NESTING_DEPTH = 32;
+
     public static final int MAX_NAME_LENGTH = 256;
     /** A valid payload has a few dozen tokens; a list of 100,000 mentions is junk. */
     public static final long MAX_TOKENS = 10_000;
@@ -71,7 +71,8 @@ public final class CommandParser {
     }
 
     public static CommandParser withMaxPurgeAmount(int maxPurgeAmount) {
-        if (maxPurgeAmount < 1) throw new IllegalArgumentException("maxPurgeAmount must be at least 1, was " + maxPurgeAmount);
+        if (maxPurgeAmount < 1)
+            throw new IllegalArgumentException("maxPurgeAmount must be at least 1, was " + maxPurgeAmount);
         return new CommandParser(maxPurgeAmount, List.of());
     }
 
@@ -90,10 +91,22 @@ public final class CommandParser {
         try {
             return Result.ok(PAYLOAD_JSON.readTree(json));
         } catch (StreamConstraintsException overLimits) {
-            return Result.err(new Failure(ErrorCode.INVALID_PAYLOAD, Text.of("invalid_payload",
-                    List.of(Text.of("payload.limits", MAX_NUMBER_LENGTH, MAX_STRING_LENGTH, MAX_NESTING_DEPTH, MAX_TOKENS))), java.util.Map.of()));
+            return Result.err(new Failure(
+                    ErrorCode.INVALID_PAYLOAD,
+                    Text.of(
+                            "invalid_payload",
+                            List.of(Text.of(
+                                    "payload.limits",
+                                    MAX_NUMBER_LENGTH,
+                                    MAX_STRING_LENGTH,
+                                    MAX_NESTING_DEPTH,
+                                    MAX_TOKENS))),
+                    java.util.Map.of()));
         } catch (JsonProcessingException malformed) {
-            return Result.err(new Failure(ErrorCode.INVALID_PAYLOAD, Text.of("invalid_payload", List.of(Text.of("payload.object"))), java.util.Map.of()));
+            return Result.err(new Failure(
+                    ErrorCode.INVALID_PAYLOAD,
+                    Text.of("invalid_payload", List.of(Text.of("payload.object"))),
+                    java.util.Map.of()));
         }
     }
 
@@ -101,9 +114,18 @@ public final class CommandParser {
         Optional<Action> action = Action.fromWireName(actionName);
         if (action.isEmpty()) {
             // Echoed only in part: the action column is whatever a dashboard wrote, of any length.
-            String shown = actionName == null || actionName.length() <= 40 ? String.valueOf(actionName) : actionName.substring(0, 40) + "…";
-            return Result.err(ErrorCode.UNKNOWN_ACTION, "unknown_action", shown, String.join(", ",
-                    java.util.stream.Stream.concat(Arrays.stream(Action.values()).map(Action::wireName), customNames.stream()).toList()));
+            String shown = actionName == null || actionName.length() <= 40
+                    ? String.valueOf(actionName)
+                    : actionName.substring(0, 40) + "…";
+            return Result.err(
+                    ErrorCode.UNKNOWN_ACTION,
+                    "unknown_action",
+                    shown,
+                    String.join(
+                            ", ",
+                            java.util.stream.Stream.concat(
+                                            Arrays.stream(Action.values()).map(Action::wireName), customNames.stream())
+                                    .toList()));
         }
         return readWith(payload, in -> read(action.get(), in));
     }
@@ -113,7 +135,8 @@ public final class CommandParser {
      * JSON object (or absent), and any problem {@code read} records makes it {@code invalid_payload}
      * naming every problem, as does an empty answer. Custom actions are read through this too.
      */
-    public static <T> Result<T> readWith(JsonNode payload, java.util.function.Function<PayloadReader, ? extends Optional<? extends T>> read) {
+    public static <T> Result<T> readWith(
+            JsonNode payload, java.util.function.Function<PayloadReader, ? extends Optional<? extends T>> read) {
         if (payload != null && !payload.isNull() && !payload.isMissingNode() && !payload.isObject()) {
             return Result.err(ErrorCode.INVALID_PAYLOAD, "invalid_payload", List.of(Text.of("payload.object")));
         }
@@ -122,7 +145,10 @@ public final class CommandParser {
         // A reader that refuses without saying why (a custom action's) still gets a reason.
         if (value.isEmpty() && in.problems().isEmpty()) in.problem("payload.refused");
         if (!in.problems().isEmpty() || value.isEmpty()) {
-            return Result.err(new Failure(ErrorCode.INVALID_PAYLOAD, Text.of("invalid_payload", List.copyOf(in.problems())), java.util.Map.of()));
+            return Result.err(new Failure(
+                    ErrorCode.INVALID_PAYLOAD,
+                    Text.of("invalid_payload", List.copyOf(in.problems())),
+                    java.util.Map.of()));
         }
         return Result.ok(value.get());
     }
@@ -135,12 +161,16 @@ public final class CommandParser {
                 var channel = in.requiredSnowflake("channelId");
                 var amount = in.requiredInt("amount", 1, maxPurgeAmount);
                 var mode = in.choice("mode", PurgeMode.COUNT, List.of(PurgeMode.values()), PurgeMode::wireName);
-                yield all(channel, amount, mode) ? Optional.of(new Purge(channel.get(), amount.get(), mode.get())) : Optional.empty();
+                yield all(channel, amount, mode)
+                        ? Optional.of(new Purge(channel.get(), amount.get(), mode.get()))
+                        : Optional.empty();
             }
             case SLOWMODE -> {
                 var channel = in.requiredSnowflake("channelId");
                 var duration = in.requiredInt("duration", 0, Slowmode.MAX_SECONDS);
-                yield all(channel, duration) ? Optional.of(new Slowmode(channel.get(), duration.get())) : Optional.empty();
+                yield all(channel, duration)
+                        ? Optional.of(new Slowmode(channel.get(), duration.get()))
+                        : Optional.empty();
             }
             case LOCK -> in.requiredSnowflake("channelId").map(Lock::new);
             case UNLOCK -> in.requiredSnowflake("channelId").map(Unlock::new);
@@ -148,24 +178,32 @@ public final class CommandParser {
             case SCHEDULE_ANNOUNCE -> {
                 var announcement = announcement(in);
                 var when = scheduledTime(in);
-                yield all(announcement, when) ? Optional.of(new ScheduleAnnounce(announcement.get(), when.get())) : Optional.empty();
+                yield all(announcement, when)
+                        ? Optional.of(new ScheduleAnnounce(announcement.get(), when.get()))
+                        : Optional.empty();
             }
             case LIST_SCHEDULED -> Optional.of(new ListScheduled());
-            case CANCEL_SCHEDULED -> in.requiredText("scheduledId", 100).map(String::strip).map(CancelScheduled::new);
+            case CANCEL_SCHEDULED ->
+                in.requiredText("scheduledId", 100).map(String::strip).map(CancelScheduled::new);
             case SCHEDULE_LEADERBOARD -> {
                 var channel = in.requiredSnowflake("channelId");
                 var days = in.optionalInt("trackDays", 1, ScheduleLeaderboard.MAX_TRACK_DAYS);
                 var day = in.optionalInt("dayOfWeek", 0, 6);
                 var hour = in.optionalInt("hour", 0, 23);
                 yield in.problems().isEmpty() && channel.isPresent()
-                        ? Optional.of(new ScheduleLeaderboard(channel.get(), days.orElse(ScheduleLeaderboard.DEFAULT_TRACK_DAYS),
-                                day.orElse(0), hour.orElse(20)))
+                        ? Optional.of(new ScheduleLeaderboard(
+                                channel.get(),
+                                days.orElse(ScheduleLeaderboard.DEFAULT_TRACK_DAYS),
+                                day.orElse(0),
+                                hour.orElse(20)))
                         : Optional.empty();
             }
             case POST_LEADERBOARD -> {
                 var channel = in.requiredSnowflake("channelId");
                 var days = in.optionalInt("trackDays", 1, ScheduleLeaderboard.MAX_TRACK_DAYS);
-                yield in.problems().isEmpty() && channel.isPresent() ? Optional.of(new PostLeaderboard(channel.get(), days)) : Optional.empty();
+                yield in.problems().isEmpty() && channel.isPresent()
+                        ? Optional.of(new PostLeaderboard(channel.get(), days))
+                        : Optional.empty();
             }
             case GET_LEADERBOARD -> {
                 var days = in.optionalInt("trackDays", 1, ScheduleLeaderboard.MAX_TRACK_DAYS);
@@ -181,7 +219,8 @@ public final class CommandParser {
             case SKIP -> Optional.of(new Skip());
             case STOP -> Optional.of(new Stop());
             case GET_QUEUE -> Optional.of(new GetQueue());
-            case REMOVE_FROM_QUEUE -> in.requiredInt("trackId", 0, Integer.MAX_VALUE).map(RemoveFromQueue::new);
+            case REMOVE_FROM_QUEUE ->
+                in.requiredInt("trackId", 0, Integer.MAX_VALUE).map(RemoveFromQueue::new);
         };
     }
 
@@ -195,7 +234,8 @@ public final class CommandParser {
         var message = in.optionalText("message", Announcement.MAX_MESSAGE);
         Optional<Embed> embed = in.object("embed").flatMap(this::embed);
         // Only when neither was given: a too-long message already has its own problem.
-        if (message.isEmpty() && embed.isEmpty() && in.problems().size() == problemsBefore) in.problem("announce.empty");
+        if (message.isEmpty() && embed.isEmpty() && in.problems().size() == problemsBefore)
+            in.problem("announce.empty");
         Set<MentionKind> mentions = mentions(in);
         if (!in.problems().isEmpty() || channel.isEmpty()) return Optional.empty();
         return Optional.of(new Announcement(channel.get(), message, embed, mentions));
@@ -211,10 +251,11 @@ public final class CommandParser {
             in.problem("field.color", in.fieldName("color"), text);
             return Optional.empty();
         });
-        var image = in.optionalText("image", 2048).flatMap(text -> httpUrl(text.strip()).or(() -> {
-            in.problem("field.url", in.fieldName("image"), text);
-            return Optional.empty();
-        }));
+        var image = in.optionalText("image", 2048)
+                .flatMap(text -> httpUrl(text.strip()).or(() -> {
+                    in.problem("field.url", in.fieldName("image"), text);
+                    return Optional.empty();
+                }));
         if (title.isEmpty() && description.isEmpty() && image.isEmpty()) return Optional.empty();
         return Optional.of(new Embed(title, description, color, image));
     }
@@ -235,7 +276,9 @@ public final class CommandParser {
         if (asked.isEmpty()) return EnumSet.of(MentionKind.USERS);
         EnumSet<MentionKind> kinds = EnumSet.noneOf(MentionKind.class);
         for (String name : asked.get()) {
-            Optional<MentionKind> kind = Arrays.stream(MentionKind.values()).filter(k -> k.wireName().equalsIgnoreCase(name.strip())).findFirst();
+            Optional<MentionKind> kind = Arrays.stream(MentionKind.values())
+                    .filter(k -> k.wireName().equalsIgnoreCase(name.strip()))
+                    .findFirst();
             if (kind.isPresent()) kinds.add(kind.get());
             else in.problem("field.one_of", "allowedMentions", "everyone, roles, users", name);
         }
@@ -248,6 +291,7 @@ public final class CommandParser {
      * anything converts the time (the use case then applies its horizon).
      */
     static final int MIN_YEAR = 1970;
+
     static final int MAX_YEAR = 9999;
 
     private static Optional<ScheduledTime> scheduledTime(PayloadReader in) {

@@ -3,7 +3,6 @@ package com.valoratbot.core.command;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.valoratbot.core.result.Text;
-
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
@@ -98,8 +97,10 @@ public final class PayloadReader {
             case STRING -> Snowflake.parse(node.asText());
             // A JavaScript number above 2^53 has already lost digits: refuse it rather than
             // act on a neighbouring channel's id.
-            case NUMBER -> node.canConvertToExactIntegral() && node.canConvertToLong()
-                    && Math.abs(node.asLong()) < (1L << 53) ? Snowflake.parse(Long.toString(node.asLong())) : Optional.empty();
+            case NUMBER ->
+                node.canConvertToExactIntegral() && node.canConvertToLong() && Math.abs(node.asLong()) < (1L << 53)
+                        ? Snowflake.parse(Long.toString(node.asLong()))
+                        : Optional.empty();
             default -> Optional.empty();
         };
         if (id.isEmpty()) problem("field.snowflake", name(field), shown(node));
@@ -109,7 +110,8 @@ public final class PayloadReader {
     public Optional<Integer> optionalInt(String field, int min, int max) {
         Optional<JsonNode> n = present(field);
         if (n.isEmpty()) return Optional.empty();
-        Optional<Integer> value = integral(n.get()).filter(v -> v >= min && v <= max).map(Long::intValue);
+        Optional<Integer> value =
+                integral(n.get()).filter(v -> v >= min && v <= max).map(Long::intValue);
         if (value.isEmpty()) problem("field.integer_range", name(field), min, max, shown(n.get()));
         return value;
     }
@@ -136,12 +138,15 @@ public final class PayloadReader {
                 case NUMBER -> n.decimalValue();
                 case STRING -> {
                     String text = n.asText();
-                    yield text.length() > MAX_NUMBER_TEXT || !asciiNumber(text.strip()) ? null : new BigDecimal(text.strip());
+                    yield text.length() > MAX_NUMBER_TEXT || !asciiNumber(text.strip())
+                            ? null
+                            : new BigDecimal(text.strip());
                 }
                 default -> null;
             };
             if (d == null) return Optional.empty();
-            // longValueExact refuses a huge exponent ("1e999999999") from its precision and scale, without expanding it.
+            // longValueExact refuses a huge exponent ("1e999999999") from its precision and scale, without expanding
+            // it.
             return Optional.of(d.longValueExact());
         } catch (NumberFormatException | ArithmeticException notAnInteger) {
             return Optional.empty();
@@ -158,12 +163,17 @@ public final class PayloadReader {
     }
 
     /** One of {@code choices} (case-insensitive), or {@code fallback} when absent. */
-    public <E extends Enum<E>> Optional<E> choice(String field, E fallback, List<E> values, java.util.function.Function<E, String> wire) {
+    public <E extends Enum<E>> Optional<E> choice(
+            String field, E fallback, List<E> values, java.util.function.Function<E, String> wire) {
         Optional<JsonNode> n = present(field);
         if (n.isEmpty()) return Optional.of(fallback);
         String text = n.get().asText().strip();
         for (E v : values) if (wire.apply(v).equalsIgnoreCase(text)) return Optional.of(v);
-        problem("field.one_of", name(field), String.join(", ", values.stream().map(wire).toList()), shown(n.get()));
+        problem(
+                "field.one_of",
+                name(field),
+                String.join(", ", values.stream().map(wire).toList()),
+                shown(n.get()));
         return Optional.empty();
     }
 

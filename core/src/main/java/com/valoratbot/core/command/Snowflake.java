@@ -32,7 +32,8 @@ public record Snowflake(long value) implements Comparable<Snowflake> {
      * which {@link Long#parseLong} then reads as the same number.
      */
     public static Optional<Snowflake> parse(String text) {
-        if (text == null || text.isEmpty() || text.length() > MAX_DIGITS || text.charAt(0) == '0') return Optional.empty();
+        if (text == null || text.isEmpty() || text.length() > MAX_DIGITS || text.charAt(0) == '0')
+            return Optional.empty();
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
             if (c < '0' || c > '9') return Optional.empty();

@@ -50,13 +50,14 @@ public final class DurationText {
             }
         }
         if (d.isNegative() || (d.isZero() && !allowZero)) {
-            throw new IllegalArgumentException(name + " must be " + (allowZero ? "zero or a positive duration" : "a positive duration")
-                    + ", was '" + text + "'");
+            throw new IllegalArgumentException(name + " must be "
+                    + (allowZero ? "zero or a positive duration" : "a positive duration") + ", was '" + text + "'");
         }
         return d;
     }
 
     private static IllegalArgumentException notADuration(String name, String text) {
-        return new IllegalArgumentException(name + " must be a duration like 500ms, 30s, 5m, 1d or PT30S, was '" + text + "'");
+        return new IllegalArgumentException(
+                name + " must be a duration like 500ms, 30s, 5m, 1d or PT30S, was '" + text + "'");
     }
 }

@@ -25,7 +25,8 @@ public record QueueTiming(Duration lease, Duration heartbeat, Duration pollInter
         positive("pollInterval", pollInterval);
         // A heartbeat as long as the lease lets one late beat hand a live worker's commands to another.
         if (heartbeat.compareTo(lease) >= 0) {
-            throw new IllegalArgumentException("heartbeat must be shorter than the lease, was " + heartbeat + " for a lease of " + lease);
+            throw new IllegalArgumentException(
+                    "heartbeat must be shorter than the lease, was " + heartbeat + " for a lease of " + lease);
         }
     }
 

@@ -6,7 +6,6 @@ import com.valoratbot.core.port.CommandContext;
 import com.valoratbot.core.port.PlayMusic;
 import com.valoratbot.core.result.Done;
 import com.valoratbot.core.result.Result;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,7 +37,8 @@ public final class CoalescedQueueReads implements PlayMusic {
     private CoalescedQueueReads(PlayMusic delegate, Clock clock, Duration maxAge) {
         this.delegate = Objects.requireNonNull(delegate, "delegate");
         this.clock = Objects.requireNonNull(clock, "clock");
-        if (maxAge.isNegative() || maxAge.isZero()) throw new IllegalArgumentException("maxAge must be positive, was " + maxAge);
+        if (maxAge.isNegative() || maxAge.isZero())
+            throw new IllegalArgumentException("maxAge must be positive, was " + maxAge);
         this.maxAge = maxAge;
     }
 
@@ -87,7 +87,8 @@ public final class CoalescedQueueReads implements PlayMusic {
         NowPlaying now = view.nowPlaying().get();
         if (now.paused() || elapsed.isZero()) return view;
         long position = now.positionMs() + elapsed.toMillis();
-        if (now.track().lengthMs() > 0) position = Math.min(position, now.track().lengthMs());
+        if (now.track().lengthMs() > 0)
+            position = Math.min(position, now.track().lengthMs());
         return new QueueView(Optional.of(new NowPlaying(now.track(), position, false)), view.queue());
     }
 
@@ -134,6 +135,7 @@ public final class CoalescedQueueReads implements PlayMusic {
     private static final class GuildReads {
         /** Bumped by every change, so a read that overlapped one is not kept. */
         final java.util.concurrent.atomic.AtomicLong generation = new java.util.concurrent.atomic.AtomicLong();
+
         QueueView view;
         Instant readAt;
 

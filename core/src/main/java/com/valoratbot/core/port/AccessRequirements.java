@@ -1,7 +1,6 @@
 package com.valoratbot.core.port;
 
 import com.valoratbot.core.command.Snowflake;
-
 import java.util.List;
 import java.util.Set;
 
@@ -15,8 +14,11 @@ import java.util.Set;
  *                    and be of {@code channelKind}; empty means the permissions are checked guild-wide
  * @param channelKind the kind of channel each of {@code channelIds} must be
  */
-public record AccessRequirements(List<Snowflake> channelIds, ChannelKind channelKind,
-                                 Set<DiscordPermission> bot, Set<DiscordPermission> requester) {
+public record AccessRequirements(
+        List<Snowflake> channelIds,
+        ChannelKind channelKind,
+        Set<DiscordPermission> bot,
+        Set<DiscordPermission> requester) {
 
     /** Nothing asked of anyone, guild-wide. */
     public static final AccessRequirements NONE = new AccessRequirements(Set.of(), Set.of());

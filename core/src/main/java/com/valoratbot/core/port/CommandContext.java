@@ -1,7 +1,6 @@
 package com.valoratbot.core.port;
 
 import com.valoratbot.core.command.Snowflake;
-
 import java.util.Optional;
 
 /**

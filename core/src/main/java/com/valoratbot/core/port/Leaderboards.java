@@ -4,7 +4,6 @@ import com.valoratbot.core.command.Command.PostLeaderboard;
 import com.valoratbot.core.command.Command.ScheduleLeaderboard;
 import com.valoratbot.core.result.Done;
 import com.valoratbot.core.result.Result;
-
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;

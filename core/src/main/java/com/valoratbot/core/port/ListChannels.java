@@ -1,7 +1,6 @@
 package com.valoratbot.core.port;
 
 import com.valoratbot.core.result.Result;
-
 import java.util.List;
 
 /** Channels of a guild, in Discord's display order. */

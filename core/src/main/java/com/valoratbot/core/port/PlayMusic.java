@@ -3,7 +3,6 @@ package com.valoratbot.core.port;
 import com.valoratbot.core.command.Command.Play;
 import com.valoratbot.core.result.Done;
 import com.valoratbot.core.result.Result;
-
 import java.util.List;
 import java.util.Optional;
 

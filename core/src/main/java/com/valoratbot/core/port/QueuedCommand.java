@@ -14,10 +14,18 @@ import java.util.Optional;
  * @param mayHaveStarted for a row taken over from a dead worker: whether its side effects may have begun
  *                       (false only when that worker recorded that it had not started them yet)
  */
-public record QueuedCommand(String id, String guildId, String action, String payloadJson,
-                            Optional<String> requestedBy, Duration age, Admission admission, boolean mayHaveStarted) {
+public record QueuedCommand(
+        String id,
+        String guildId,
+        String action,
+        String payloadJson,
+        Optional<String> requestedBy,
+        Duration age,
+        Admission admission,
+        boolean mayHaveStarted) {
 
-    public QueuedCommand(String id, String guildId, String action, String payloadJson, Optional<String> requestedBy, Duration age) {
+    public QueuedCommand(
+            String id, String guildId, String action, String payloadJson, Optional<String> requestedBy, Duration age) {
         this(id, guildId, action, payloadJson, requestedBy, age, Admission.RUN, true);
     }
 

@@ -21,8 +21,15 @@ public interface RateLimitCommands {
 
     static RateLimitCommands unlimited() {
         return new RateLimitCommands() {
-            @Override public Result<Done> admit(Snowflake guildId, Action action) { return Result.ok(Done.DONE); }
-            @Override public Result<Done> admitCustom(Snowflake guildId, String wireName) { return Result.ok(Done.DONE); }
+            @Override
+            public Result<Done> admit(Snowflake guildId, Action action) {
+                return Result.ok(Done.DONE);
+            }
+
+            @Override
+            public Result<Done> admitCustom(Snowflake guildId, String wireName) {
+                return Result.ok(Done.DONE);
+            }
         };
     }
 }

@@ -1,7 +1,6 @@
 package com.valoratbot.core.port;
 
 import com.valoratbot.core.command.Snowflake;
-
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -29,9 +28,17 @@ public interface RememberLocks {
     static RememberLocks inMemory() {
         Map<String, SavedOverwrite> saved = new ConcurrentHashMap<>();
         return new RememberLocks() {
-            public void rememberIfAbsent(Snowflake g, Snowflake c, SavedOverwrite before) { saved.putIfAbsent(g + "/" + c, before); }
-            public Optional<SavedOverwrite> recall(Snowflake g, Snowflake c) { return Optional.ofNullable(saved.get(g + "/" + c)); }
-            public void forget(Snowflake g, Snowflake c) { saved.remove(g + "/" + c); }
+            public void rememberIfAbsent(Snowflake g, Snowflake c, SavedOverwrite before) {
+                saved.putIfAbsent(g + "/" + c, before);
+            }
+
+            public Optional<SavedOverwrite> recall(Snowflake g, Snowflake c) {
+                return Optional.ofNullable(saved.get(g + "/" + c));
+            }
+
+            public void forget(Snowflake g, Snowflake c) {
+                saved.remove(g + "/" + c);
+            }
         };
     }
 }

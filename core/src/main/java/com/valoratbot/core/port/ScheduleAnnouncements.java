@@ -3,7 +3,6 @@ package com.valoratbot.core.port;
 import com.valoratbot.core.command.Command.ScheduleAnnounce;
 import com.valoratbot.core.result.Done;
 import com.valoratbot.core.result.Result;
-
 import java.time.Instant;
 import java.util.List;
 
@@ -21,6 +20,13 @@ public interface ScheduleAnnouncements {
      * @param messageId the posted message once {@code sent}, else null
      * @param reason    why it was not sent ({@code failed}, {@code missed}), else null
      */
-    record ScheduledAnnouncement(String scheduledId, String channelId, Instant scheduledFor, String message, boolean hasEmbed, String status,
-                                 String messageId, String reason) {}
+    record ScheduledAnnouncement(
+            String scheduledId,
+            String channelId,
+            Instant scheduledFor,
+            String message,
+            boolean hasEmbed,
+            String status,
+            String messageId,
+            String reason) {}
 }

@@ -1,11 +1,9 @@
 package com.valoratbot.core.publish;
 
+import com.valoratbot.core.command.Snowflake;
 import com.valoratbot.core.port.publish.DashboardSource;
 import com.valoratbot.core.port.publish.DashboardTables;
-
-import com.valoratbot.core.command.Snowflake;
 import com.valoratbot.core.port.schedule.GuildTimeZones;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -46,6 +44,7 @@ public final class DashboardPublisher implements AutoCloseable {
     private final String version;
     /** Each guild's week at its previous publication (the publisher's thread, or a test calling it). */
     private final Map<Snowflake, DashboardWeek> lastWeeks = new java.util.concurrent.ConcurrentHashMap<>();
+
     private ScheduledExecutorService thread;
     /**
      * bot_status has a thread of its own: a snapshot round asks Discord once per guild and may take a while
@@ -58,11 +57,17 @@ public final class DashboardPublisher implements AutoCloseable {
      * not wait behind it.
      */
     private ScheduledExecutorService snapshotThread;
+
     private Instant startedAt;
     private boolean closed;
 
-    private DashboardPublisher(DashboardSource source, DashboardTables tables, GuildTimeZones zones, Clock clock,
-                               PublishSettings settings, String version) {
+    private DashboardPublisher(
+            DashboardSource source,
+            DashboardTables tables,
+            GuildTimeZones zones,
+            Clock clock,
+            PublishSettings settings,
+            String version) {
         this.source = Objects.requireNonNull(source, "source");
         this.tables = Objects.requireNonNull(tables, "tables");
         this.zones = Objects.requireNonNull(zones, "zones");
@@ -72,8 +77,13 @@ public final class DashboardPublisher implements AutoCloseable {
         this.startedAt = clock.instant();
     }
 
-    public static DashboardPublisher create(DashboardSource source, DashboardTables tables, GuildTimeZones zones, Clock clock,
-                                            PublishSettings settings, String version) {
+    public static DashboardPublisher create(
+            DashboardSource source,
+            DashboardTables tables,
+            GuildTimeZones zones,
+            Clock clock,
+            PublishSettings settings,
+            String version) {
         return new DashboardPublisher(source, tables, zones, clock, settings, version);
     }
 
@@ -83,9 +93,14 @@ public final class DashboardPublisher implements AutoCloseable {
         if (thread != null) throw new IllegalStateException("already started");
         startedAt = clock.instant();
         // One thread for the guild list and its events, so a leave is never undone by a resync running beside it.
-        thread = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("valoratbot-dashboard").daemon().factory());
-        statusThread = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("valoratbot-dashboard-status").daemon().factory());
-        snapshotThread = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("valoratbot-dashboard-snapshots").daemon().factory());
+        thread = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("valoratbot-dashboard").daemon().factory());
+        statusThread = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("valoratbot-dashboard-status").daemon().factory());
+        snapshotThread = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform()
+                .name("valoratbot-dashboard-snapshots")
+                .daemon()
+                .factory());
         if (settings.status()) every(statusThread, settings.statusInterval(), this::publishStatus);
         if (settings.guilds()) every(thread, settings.guildsResync(), this::resyncGuilds);
         if (settings.snapshots()) every(snapshotThread, settings.snapshotInterval(), this::publishSnapshots);
@@ -102,7 +117,9 @@ public final class DashboardPublisher implements AutoCloseable {
         try {
             job.run();
         } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "dashboard publication failed; trying again at its next interval: " + e);
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "dashboard publication failed; trying again at its next interval: " + e);
         }
     }
 
@@ -143,13 +160,20 @@ public final class DashboardPublisher implements AutoCloseable {
         if (latency.isEmpty()) return false;
         Instant now = clock.instant();
         long uptime = Math.max(0, Duration.between(startedAt, now).toMillis());
-        return tables.writeStatus(now, latency.get(), uptime, version, settings.statusInterval().dividedBy(2), settings.statusRetention());
+        return tables.writeStatus(
+                now,
+                latency.get(),
+                uptime,
+                version,
+                settings.statusInterval().dividedBy(2),
+                settings.statusRetention());
     }
 
     /** Re-writes every guild this worker holds and removes rows nobody refreshed for a while. */
     public int resyncGuilds() {
         Instant now = clock.instant();
-        int written = tables.upsertGuilds(source.guilds(), now, settings.guildsResync().dividedBy(2));
+        int written = tables.upsertGuilds(
+                source.guilds(), now, settings.guildsResync().dividedBy(2));
         tables.removeGuildsNotSeenSince(now.minus(settings.guildsResync().multipliedBy(STALE_RESYNCS)));
         return written;
     }
@@ -158,7 +182,8 @@ public final class DashboardPublisher implements AutoCloseable {
     public int publishSnapshots() {
         List<GuildFigures> figures = new ArrayList<>();
         for (GuildListing g : source.guilds()) source.figures(g.guildId()).ifPresent(figures::add);
-        return tables.writeSnapshots(figures, clock.instant(), settings.snapshotInterval().dividedBy(2), settings.snapshotRetention());
+        return tables.writeSnapshots(
+                figures, clock.instant(), settings.snapshotInterval().dividedBy(2), settings.snapshotRetention());
     }
 
     /**

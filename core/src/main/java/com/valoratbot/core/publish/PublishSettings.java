@@ -15,10 +15,17 @@ import java.util.Objects;
  * @param snapshotRetention   snapshots older than this are deleted
  * @param leaderboardInterval the current week's {@code leaderboards} rows are refreshed this often
  */
-public record PublishSettings(boolean status, Duration statusInterval, Duration statusRetention,
-                              boolean guilds, Duration guildsResync,
-                              boolean snapshots, Duration snapshotInterval, Duration snapshotRetention,
-                              boolean leaderboards, Duration leaderboardInterval) {
+public record PublishSettings(
+        boolean status,
+        Duration statusInterval,
+        Duration statusRetention,
+        boolean guilds,
+        Duration guildsResync,
+        boolean snapshots,
+        Duration snapshotInterval,
+        Duration snapshotRetention,
+        boolean leaderboards,
+        Duration leaderboardInterval) {
 
     public static final Duration DEFAULT_STATUS_INTERVAL = Duration.ofSeconds(30);
     public static final Duration DEFAULT_STATUS_RETENTION = Duration.ofHours(24);
@@ -39,19 +46,31 @@ public record PublishSettings(boolean status, Duration statusInterval, Duration 
         positive("leaderboardInterval", leaderboardInterval);
         if (statusInterval.compareTo(PAGE_FRESHNESS.dividedBy(2)) > 0) {
             throw new IllegalArgumentException("statusInterval must be at most " + PAGE_FRESHNESS.dividedBy(2)
-                    + " (the dashboard calls the bot down when its newest row is " + PAGE_FRESHNESS + " old), was " + statusInterval);
+                    + " (the dashboard calls the bot down when its newest row is " + PAGE_FRESHNESS + " old), was "
+                    + statusInterval);
         }
         if (statusRetention.compareTo(PAGE_FRESHNESS) < 0) {
-            throw new IllegalArgumentException("statusRetention must be at least " + PAGE_FRESHNESS + ", was " + statusRetention);
+            throw new IllegalArgumentException(
+                    "statusRetention must be at least " + PAGE_FRESHNESS + ", was " + statusRetention);
         }
         if (snapshotRetention.compareTo(snapshotInterval) < 0) {
-            throw new IllegalArgumentException("snapshotRetention must be at least the snapshot interval, was " + snapshotRetention);
+            throw new IllegalArgumentException(
+                    "snapshotRetention must be at least the snapshot interval, was " + snapshotRetention);
         }
     }
 
     public static PublishSettings defaults() {
-        return new PublishSettings(true, DEFAULT_STATUS_INTERVAL, DEFAULT_STATUS_RETENTION, true, DEFAULT_GUILDS_RESYNC,
-                true, DEFAULT_SNAPSHOT_INTERVAL, DEFAULT_SNAPSHOT_RETENTION, true, DEFAULT_LEADERBOARD_INTERVAL);
+        return new PublishSettings(
+                true,
+                DEFAULT_STATUS_INTERVAL,
+                DEFAULT_STATUS_RETENTION,
+                true,
+                DEFAULT_GUILDS_RESYNC,
+                true,
+                DEFAULT_SNAPSHOT_INTERVAL,
+                DEFAULT_SNAPSHOT_RETENTION,
+                true,
+                DEFAULT_LEADERBOARD_INTERVAL);
     }
 
     private static void positive(String what, Duration d) {

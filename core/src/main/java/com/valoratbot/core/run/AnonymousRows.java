@@ -3,7 +3,6 @@ package com.valoratbot.core.run;
 import com.valoratbot.core.result.ErrorCode;
 import com.valoratbot.core.result.Failure;
 import com.valoratbot.core.result.Text;
-
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
@@ -42,8 +41,10 @@ public enum AnonymousRows {
     public String summary() {
         return switch (this) {
             case ALL -> "every action, @everyone/@here and role pings included";
-            case ALL_BUT_MASS_MENTIONS -> "every action (purge, lock, slowmode included) except @everyone/@here and role pings";
-            case NO_MODERATION -> "announcements, schedules, leaderboards and music, but no purge, slowmode, lock, unlock or mass pings";
+            case ALL_BUT_MASS_MENTIONS ->
+                "every action (purge, lock, slowmode included) except @everyone/@here and role pings";
+            case NO_MODERATION ->
+                "announcements, schedules, leaderboards and music, but no purge, slowmode, lock, unlock or mass pings";
             case READ_ONLY -> "listings only (channels, schedules, leaderboard standings, the music queue)";
         };
     }
@@ -51,9 +52,15 @@ public enum AnonymousRows {
     /** @throws IllegalArgumentException naming the levels, for a misspelt setting */
     public static AnonymousRows parse(String text) {
         String t = text.strip().toLowerCase(Locale.ROOT);
-        return Arrays.stream(values()).filter(v -> v.wireName.equals(t)).findFirst().orElseThrow(() -> new IllegalArgumentException(
-                "VALORATBOT_ANONYMOUS_ROWS must be one of " + String.join(", ", Arrays.stream(values()).map(AnonymousRows::wireName).toList())
-                        + ", was '" + text + "'"));
+        return Arrays.stream(values())
+                .filter(v -> v.wireName.equals(t))
+                .findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("VALORATBOT_ANONYMOUS_ROWS must be one of "
+                        + String.join(
+                                ", ",
+                                Arrays.stream(values())
+                                        .map(AnonymousRows::wireName)
+                                        .toList()) + ", was '" + text + "'"));
     }
 
     /**
@@ -61,22 +68,27 @@ public enum AnonymousRows {
      * refused, since nobody here could hold it; otherwise as {@link #refusal(String, Kind)}.
      */
     public Optional<Failure> refusal(String wireName, Kind risk, boolean asksRequester) {
-        if (asksRequester) return Optional.of(new Failure(ErrorCode.FORBIDDEN, Text.of("anonymous.requester_check", wireName), Map.of()));
+        if (asksRequester)
+            return Optional.of(
+                    new Failure(ErrorCode.FORBIDDEN, Text.of("anonymous.requester_check", wireName), Map.of()));
         return refusal(wireName, risk);
     }
 
     /** Empty when an anonymous row may run {@code action}, of {@code kind}; otherwise the {@code forbidden} failure saying how to fix it. */
     public Optional<Failure> refusal(String action, Kind kind) {
         if (kind == Kind.MASS_MENTION && this != ALL) {
-            return Optional.of(new Failure(ErrorCode.FORBIDDEN, Text.of("anonymous.mass_mentions", wireName), Map.of()));
+            return Optional.of(
+                    new Failure(ErrorCode.FORBIDDEN, Text.of("anonymous.mass_mentions", wireName), Map.of()));
         }
         boolean allowed = switch (this) {
             case ALL, ALL_BUT_MASS_MENTIONS -> true;
             case NO_MODERATION -> kind != Kind.MODERATION;
             case READ_ONLY -> kind == Kind.READ;
         };
-        return allowed ? Optional.empty()
-                : Optional.of(new Failure(ErrorCode.FORBIDDEN, Text.of("anonymous.not_allowed", action, wireName), Map.of()));
+        return allowed
+                ? Optional.empty()
+                : Optional.of(
+                        new Failure(ErrorCode.FORBIDDEN, Text.of("anonymous.not_allowed", action, wireName), Map.of()));
     }
 
     /** What a command does, from the least to the most dangerous in a stranger's hands. */

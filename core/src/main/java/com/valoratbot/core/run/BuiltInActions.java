@@ -1,5 +1,7 @@
 package com.valoratbot.core.run;
 
+import static com.valoratbot.core.port.DiscordPermission.*;
+
 import com.valoratbot.core.command.Action;
 import com.valoratbot.core.command.Announcement;
 import com.valoratbot.core.command.Announcement.MentionKind;
@@ -16,12 +18,9 @@ import com.valoratbot.core.port.PlayMusic;
 import com.valoratbot.core.port.ScheduleAnnouncements.ScheduledAnnouncement;
 import com.valoratbot.core.result.Result;
 import com.valoratbot.core.run.AnonymousRows.Kind;
-
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
-
-import static com.valoratbot.core.port.DiscordPermission.*;
 
 /**
  * Every built-in action's policy in one place: whether it may run again after its worker died,
@@ -44,8 +43,19 @@ final class BuiltInActions {
      */
     static boolean idempotent(Action action) {
         return switch (action) {
-            case LIST_TEXT_CHANNELS, LIST_VOICE_CHANNELS, SLOWMODE, LOCK, UNLOCK, LIST_SCHEDULED, CANCEL_SCHEDULED,
-                 SCHEDULE_LEADERBOARD, GET_LEADERBOARD, PAUSE, RESUME, STOP, GET_QUEUE -> true;
+            case LIST_TEXT_CHANNELS,
+                    LIST_VOICE_CHANNELS,
+                    SLOWMODE,
+                    LOCK,
+                    UNLOCK,
+                    LIST_SCHEDULED,
+                    CANCEL_SCHEDULED,
+                    SCHEDULE_LEADERBOARD,
+                    GET_LEADERBOARD,
+                    PAUSE,
+                    RESUME,
+                    STOP,
+                    GET_QUEUE -> true;
             case PURGE, ANNOUNCE, SCHEDULE_ANNOUNCE, POST_LEADERBOARD, PLAY, SKIP, REMOVE_FROM_QUEUE -> false;
         };
     }
@@ -60,55 +70,149 @@ final class BuiltInActions {
 
     static Policy of(Command command) {
         return switch (command) {
-            case ListTextChannels c -> new Policy(AccessRequirements.NONE, Kind.READ,
-                    (p, x) -> p.channels().textChannels(x).map(Channels::new));
-            case ListVoiceChannels c -> new Policy(AccessRequirements.NONE, Kind.READ,
-                    (p, x) -> p.channels().voiceChannels(x).map(Channels::new));
-            case Purge c -> new Policy(in(c.channelId(), ChannelKind.TEXT, Set.of(VIEW_CHANNEL, READ_MESSAGE_HISTORY, MANAGE_MESSAGES),
-                    Set.of(MANAGE_MESSAGES)), Kind.MODERATION,
-                    (p, x) -> p.purge().purge(x, c).map(r -> new Purged(r.deleted(), r.skipped())));
+            case ListTextChannels c ->
+                new Policy(
+                        AccessRequirements.NONE,
+                        Kind.READ,
+                        (p, x) -> p.channels().textChannels(x).map(Channels::new));
+            case ListVoiceChannels c ->
+                new Policy(
+                        AccessRequirements.NONE,
+                        Kind.READ,
+                        (p, x) -> p.channels().voiceChannels(x).map(Channels::new));
+            case Purge c ->
+                new Policy(
+                        in(
+                                c.channelId(),
+                                ChannelKind.TEXT,
+                                Set.of(VIEW_CHANNEL, READ_MESSAGE_HISTORY, MANAGE_MESSAGES),
+                                Set.of(MANAGE_MESSAGES)),
+                        Kind.MODERATION,
+                        (p, x) -> p.purge().purge(x, c).map(r -> new Purged(r.deleted(), r.skipped())));
             // Announcement channels have no slowmode on Discord.
-            case Slowmode c -> new Policy(in(c.channelId(), ChannelKind.TEXT_ONLY, Set.of(VIEW_CHANNEL, MANAGE_CHANNELS),
-                    Set.of(MANAGE_CHANNELS)), Kind.MODERATION,
-                    (p, x) -> p.moderation().slowmode(x, c).map(done -> OK));
+            case Slowmode c ->
+                new Policy(
+                        in(
+                                c.channelId(),
+                                ChannelKind.TEXT_ONLY,
+                                Set.of(VIEW_CHANNEL, MANAGE_CHANNELS),
+                                Set.of(MANAGE_CHANNELS)),
+                        Kind.MODERATION,
+                        (p, x) -> p.moderation().slowmode(x, c).map(done -> OK));
             // Editing an overwrite needs Manage Roles (shown as "Manage Permissions" on a channel).
-            case Lock c -> new Policy(in(c.channelId(), ChannelKind.TEXT, Set.of(VIEW_CHANNEL, MANAGE_CHANNELS, MANAGE_ROLES),
-                    Set.of(MANAGE_CHANNELS)), Kind.MODERATION,
-                    (p, x) -> p.moderation().lock(x, c).map(done -> OK));
-            case Unlock c -> new Policy(in(c.channelId(), ChannelKind.TEXT, Set.of(VIEW_CHANNEL, MANAGE_CHANNELS, MANAGE_ROLES),
-                    Set.of(MANAGE_CHANNELS)), Kind.MODERATION,
-                    (p, x) -> p.moderation().unlock(x, c).map(done -> OK));
-            case Announce c -> new Policy(announce(c.announcement()), risk(c.announcement()),
-                    (p, x) -> p.announcements().announce(x, c.announcement()).map(id -> new MessageId(id.toString())));
-            case ScheduleAnnounce c -> new Policy(announce(c.announcement()), risk(c.announcement()),
-                    (p, x) -> p.scheduling().schedule(x, c).map(ScheduledId::new));
-            case ListScheduled c -> new Policy(new AccessRequirements(Set.of(), Set.of(MANAGE_GUILD)), Kind.READ,
-                    (p, x) -> p.scheduling().pending(x).map(Scheduled::new));
-            case CancelScheduled c -> new Policy(new AccessRequirements(Set.of(), Set.of(MANAGE_GUILD)), Kind.WRITE,
-                    (p, x) -> p.scheduling().cancel(x, c.scheduledId()).map(done -> OK));
-            case ScheduleLeaderboard c -> new Policy(in(c.channelId(), ChannelKind.TEXT, Set.of(VIEW_CHANNEL, SEND_MESSAGES, EMBED_LINKS, ATTACH_FILES),
-                    Set.of(MANAGE_GUILD)), Kind.WRITE,
-                    (p, x) -> p.leaderboards().schedule(x, c).map(next -> new NextRun(next.toString())));
-            case PostLeaderboard c -> new Policy(in(c.channelId(), ChannelKind.TEXT, Set.of(VIEW_CHANNEL, SEND_MESSAGES, EMBED_LINKS, ATTACH_FILES),
-                    Set.of(MANAGE_GUILD)), Kind.WRITE,
-                    (p, x) -> p.leaderboards().post(x, c).map(done -> OK));
-            case GetLeaderboard c -> new Policy(AccessRequirements.NONE, Kind.READ,
-                    (p, x) -> p.leaderboards().standings(x, c.trackDays()).map(s -> new Standings(s.messages(), s.voice())));
-            case Play c -> new Policy(in(c.voiceChannelId(), ChannelKind.VOICE, Set.of(VIEW_CHANNEL, CONNECT, SPEAK), Set.of(CONNECT)), Kind.WRITE,
-                    (p, x) -> p.music().play(x, c).map(q -> new Queued(TrackCard.of(q.track()), q.position())));
-            case Pause c -> new Policy(AccessRequirements.NONE, Kind.WRITE, (p, x) -> p.music().pause(x).map(done -> OK));
-            case Resume c -> new Policy(AccessRequirements.NONE, Kind.WRITE, (p, x) -> p.music().resume(x).map(done -> OK));
-            case Skip c -> new Policy(AccessRequirements.NONE, Kind.WRITE, (p, x) -> p.music().skip(x).map(done -> OK));
-            case Stop c -> new Policy(AccessRequirements.NONE, Kind.WRITE, (p, x) -> p.music().stop(x).map(done -> OK));
-            case GetQueue c -> new Policy(AccessRequirements.NONE, Kind.READ,
-                    (p, x) -> p.music().queue(x).map(q -> new Queue(q.nowPlaying().map(NowPlaying::of).orElse(null),
-                            q.queue().stream().map(QueueEntry::of).toList())));
-            case RemoveFromQueue c -> new Policy(AccessRequirements.NONE, Kind.WRITE,
-                    (p, x) -> p.music().removeFromQueue(x, c.index()).map(done -> OK));
+            case Lock c ->
+                new Policy(
+                        in(
+                                c.channelId(),
+                                ChannelKind.TEXT,
+                                Set.of(VIEW_CHANNEL, MANAGE_CHANNELS, MANAGE_ROLES),
+                                Set.of(MANAGE_CHANNELS)),
+                        Kind.MODERATION,
+                        (p, x) -> p.moderation().lock(x, c).map(done -> OK));
+            case Unlock c ->
+                new Policy(
+                        in(
+                                c.channelId(),
+                                ChannelKind.TEXT,
+                                Set.of(VIEW_CHANNEL, MANAGE_CHANNELS, MANAGE_ROLES),
+                                Set.of(MANAGE_CHANNELS)),
+                        Kind.MODERATION,
+                        (p, x) -> p.moderation().unlock(x, c).map(done -> OK));
+            case Announce c ->
+                new Policy(
+                        announce(c.announcement()),
+                        risk(c.announcement()),
+                        (p, x) -> p.announcements()
+                                .announce(x, c.announcement())
+                                .map(id -> new MessageId(id.toString())));
+            case ScheduleAnnounce c ->
+                new Policy(
+                        announce(c.announcement()),
+                        risk(c.announcement()),
+                        (p, x) -> p.scheduling().schedule(x, c).map(ScheduledId::new));
+            case ListScheduled c ->
+                new Policy(
+                        new AccessRequirements(Set.of(), Set.of(MANAGE_GUILD)),
+                        Kind.READ,
+                        (p, x) -> p.scheduling().pending(x).map(Scheduled::new));
+            case CancelScheduled c ->
+                new Policy(
+                        new AccessRequirements(Set.of(), Set.of(MANAGE_GUILD)),
+                        Kind.WRITE,
+                        (p, x) -> p.scheduling().cancel(x, c.scheduledId()).map(done -> OK));
+            case ScheduleLeaderboard c ->
+                new Policy(
+                        in(
+                                c.channelId(),
+                                ChannelKind.TEXT,
+                                Set.of(VIEW_CHANNEL, SEND_MESSAGES, EMBED_LINKS, ATTACH_FILES),
+                                Set.of(MANAGE_GUILD)),
+                        Kind.WRITE,
+                        (p, x) -> p.leaderboards().schedule(x, c).map(next -> new NextRun(next.toString())));
+            case PostLeaderboard c ->
+                new Policy(
+                        in(
+                                c.channelId(),
+                                ChannelKind.TEXT,
+                                Set.of(VIEW_CHANNEL, SEND_MESSAGES, EMBED_LINKS, ATTACH_FILES),
+                                Set.of(MANAGE_GUILD)),
+                        Kind.WRITE,
+                        (p, x) -> p.leaderboards().post(x, c).map(done -> OK));
+            case GetLeaderboard c ->
+                new Policy(
+                        AccessRequirements.NONE,
+                        Kind.READ,
+                        (p, x) -> p.leaderboards()
+                                .standings(x, c.trackDays())
+                                .map(s -> new Standings(s.messages(), s.voice())));
+            case Play c ->
+                new Policy(
+                        in(
+                                c.voiceChannelId(),
+                                ChannelKind.VOICE,
+                                Set.of(VIEW_CHANNEL, CONNECT, SPEAK),
+                                Set.of(CONNECT)),
+                        Kind.WRITE,
+                        (p, x) -> p.music().play(x, c).map(q -> new Queued(TrackCard.of(q.track()), q.position())));
+            case Pause c ->
+                new Policy(
+                        AccessRequirements.NONE,
+                        Kind.WRITE,
+                        (p, x) -> p.music().pause(x).map(done -> OK));
+            case Resume c ->
+                new Policy(
+                        AccessRequirements.NONE,
+                        Kind.WRITE,
+                        (p, x) -> p.music().resume(x).map(done -> OK));
+            case Skip c ->
+                new Policy(
+                        AccessRequirements.NONE,
+                        Kind.WRITE,
+                        (p, x) -> p.music().skip(x).map(done -> OK));
+            case Stop c ->
+                new Policy(
+                        AccessRequirements.NONE,
+                        Kind.WRITE,
+                        (p, x) -> p.music().stop(x).map(done -> OK));
+            case GetQueue c ->
+                new Policy(
+                        AccessRequirements.NONE,
+                        Kind.READ,
+                        (p, x) -> p.music()
+                                .queue(x)
+                                .map(q -> new Queue(
+                                        q.nowPlaying().map(NowPlaying::of).orElse(null),
+                                        q.queue().stream().map(QueueEntry::of).toList())));
+            case RemoveFromQueue c ->
+                new Policy(
+                        AccessRequirements.NONE,
+                        Kind.WRITE,
+                        (p, x) -> p.music().removeFromQueue(x, c.index()).map(done -> OK));
         };
     }
 
-    private static AccessRequirements in(Snowflake channel, ChannelKind kind, Set<DiscordPermission> bot, Set<DiscordPermission> requester) {
+    private static AccessRequirements in(
+            Snowflake channel, ChannelKind kind, Set<DiscordPermission> bot, Set<DiscordPermission> requester) {
         return new AccessRequirements(List.of(channel), kind, bot, requester);
     }
 
@@ -128,7 +232,8 @@ final class BuiltInActions {
     }
 
     private static boolean massMention(Announcement a) {
-        return a.allowedMentions().contains(MentionKind.EVERYONE) || a.allowedMentions().contains(MentionKind.ROLES);
+        return a.allowedMentions().contains(MentionKind.EVERYONE)
+                || a.allowedMentions().contains(MentionKind.ROLES);
     }
 
     // The results, in the contract's key names and order (backend-implementation-guide.md).
@@ -172,10 +277,12 @@ final class BuiltInActions {
     }
 
     /** A queue entry plus where playback is and whether it is paused. */
-    record NowPlaying(String title, String author, long length, String artworkUrl, String uri, long position, boolean paused) {
+    record NowPlaying(
+            String title, String author, long length, String artworkUrl, String uri, long position, boolean paused) {
         static NowPlaying of(PlayMusic.NowPlaying n) {
             PlayMusic.Track t = n.track();
-            return new NowPlaying(t.title(), t.author(), t.lengthMs(), t.artworkUrl(), t.uri(), n.positionMs(), n.paused());
+            return new NowPlaying(
+                    t.title(), t.author(), t.lengthMs(), t.artworkUrl(), t.uri(), n.positionMs(), n.paused());
         }
     }
 }

@@ -1,8 +1,5 @@
 package com.valoratbot.core.run;
 
-import com.valoratbot.core.text.Language;
-import com.valoratbot.core.text.Messages;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -18,19 +15,20 @@ import com.valoratbot.core.port.QueuedCommand;
 import com.valoratbot.core.port.QueuedCommand.Admission;
 import com.valoratbot.core.port.schedule.GuildPresence;
 import com.valoratbot.core.result.*;
-
+import com.valoratbot.core.text.Language;
+import com.valoratbot.core.text.Messages;
 import java.time.Duration;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.FutureTask;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Runs one claimed row to its final result: expiry, parsing and validation, per-guild rate limit,
@@ -44,7 +42,8 @@ public final class CommandHandler {
 
     private static final System.Logger LOG = System.getLogger(CommandHandler.class.getName());
     /** Results are records; {@code {"ok": true}} alone is an empty one. */
-    private static final ObjectMapper JSON = new ObjectMapper().registerModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule())
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .registerModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule())
             .disable(com.fasterxml.jackson.databind.SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .disable(com.fasterxml.jackson.databind.SerializationFeature.FAIL_ON_EMPTY_BEANS);
 
@@ -56,6 +55,7 @@ public final class CommandHandler {
     private final GuildPresence presence;
     /** By wire name; never one of {@link com.valoratbot.core.command.Action}'s names (refused when registered). */
     private final Map<String, CustomAction<?, ?>> customActions;
+
     private final Duration customActionTimeout;
 
     private CommandHandler(Builder b) {
@@ -112,20 +112,25 @@ public final class CommandHandler {
             // Written inside the try: a result record that cannot be written is a bug like any other.
             return completion(row.id(), execute(row, started));
         } catch (RuntimeException | StackOverflowError bug) {
-            LOG.log(System.Logger.Level.ERROR, "command " + row.id() + " (" + shown(String.valueOf(row.action())) + ") failed unexpectedly", bug);
+            LOG.log(
+                    System.Logger.Level.ERROR,
+                    "command " + row.id() + " (" + shown(String.valueOf(row.action())) + ") failed unexpectedly",
+                    bug);
             return completion(row.id(), Result.err(ErrorCode.INTERNAL_ERROR, "internal_error"));
         }
     }
 
     /** The final row for a command that will not run: its worker died and it is not safe to repeat. */
     public Completion interrupted(QueuedCommand row) {
-        return completion(row.id(), Result.err(ErrorCode.INTERRUPTED, "interrupted", shown(String.valueOf(row.action()))));
+        return completion(
+                row.id(), Result.err(ErrorCode.INTERRUPTED, "interrupted", shown(String.valueOf(row.action()))));
     }
 
     public Completion completion(String commandId, Result<? extends Record> result) {
         return switch (result) {
             case Result.Ok<? extends Record>(var value) -> new Completion(commandId, true, okJson(value));
-            case Result.Err<? extends Record>(var failure) -> new Completion(commandId, false, write(failureJson(failure)));
+            case Result.Err<? extends Record>(var failure) ->
+                new Completion(commandId, false, write(failureJson(failure)));
         };
     }
 
@@ -141,7 +146,8 @@ public final class CommandHandler {
         String taken = CONTRACT_KEYS_USED.get(result.getClass());
         if (taken != null) {
             // The contract's own keys: a result that set them would lie about the outcome.
-            throw new IllegalStateException(result.getClass().getName() + " has a component named '" + taken + "', which the result shape owns");
+            throw new IllegalStateException(result.getClass().getName() + " has a component named '" + taken
+                    + "', which the result shape owns");
         }
         String fields = write(result);
         return fields.equals("{}") ? "{\"ok\":true}" : "{\"ok\":true," + fields.substring(1);
@@ -152,9 +158,14 @@ public final class CommandHandler {
         @Override
         protected String computeValue(Class<?> type) {
             Set<String> names = new java.util.HashSet<>();
-            JSON.getSerializationConfig().introspect(JSON.constructType(type)).findProperties()
+            JSON.getSerializationConfig()
+                    .introspect(JSON.constructType(type))
+                    .findProperties()
                     .forEach(property -> names.add(property.getName()));
-            return List.of("ok", "reason", "code").stream().filter(names::contains).findFirst().orElse(null);
+            return List.of("ok", "reason", "code").stream()
+                    .filter(names::contains)
+                    .findFirst()
+                    .orElse(null);
         }
     };
 
@@ -177,13 +188,16 @@ public final class CommandHandler {
         Optional<Failure> refusal = switch (row.admission()) {
             case Admission.Run run -> Optional.empty();
             case Admission.PayloadTooLarge(long bytes, long limit) ->
-                    Optional.of(Failure.of(ErrorCode.PAYLOAD_TOO_LARGE, "payload_too_large", bytes, limit).with("maxBytes", limit));
-            case Admission.AlreadyExecuted done -> Optional.of(Failure.of(ErrorCode.ALREADY_EXECUTED, "already_executed"));
+                Optional.of(Failure.of(ErrorCode.PAYLOAD_TOO_LARGE, "payload_too_large", bytes, limit)
+                        .with("maxBytes", limit));
+            case Admission.AlreadyExecuted done ->
+                Optional.of(Failure.of(ErrorCode.ALREADY_EXECUTED, "already_executed"));
             case Admission.TooManyAttempts(int attempts) ->
-                    Optional.of(Failure.of(ErrorCode.TOO_MANY_ATTEMPTS, "too_many_attempts", attempts));
+                Optional.of(Failure.of(ErrorCode.TOO_MANY_ATTEMPTS, "too_many_attempts", attempts));
         };
         if (refusal.isEmpty() && row.age() != null && row.age().compareTo(maxAge) > 0) {
-            refusal = Optional.of(Failure.of(ErrorCode.EXPIRED, "expired", row.age().toSeconds(), maxAge.toSeconds()));
+            refusal = Optional.of(
+                    Failure.of(ErrorCode.EXPIRED, "expired", row.age().toSeconds(), maxAge.toSeconds()));
         }
         if (refusal.isEmpty()) {
             Optional<Snowflake> guild = Snowflake.parse(row.guildId());
@@ -205,7 +219,10 @@ public final class CommandHandler {
         try {
             return presence.certainlyAbsent(guild);
         } catch (RuntimeException unsure) {
-            LOG.log(System.Logger.Level.WARNING, "could not tell whether the bot is in guild " + guild + "; running the command", unsure);
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "could not tell whether the bot is in guild " + guild + "; running the command",
+                    unsure);
             return false;
         }
     }
@@ -220,8 +237,12 @@ public final class CommandHandler {
         }
         Optional<Snowflake> guild = Snowflake.parse(row.guildId());
         if (guild.isEmpty()) {
-            return Result.err(new Failure(ErrorCode.INVALID_PAYLOAD,
-                    Text.of("invalid_payload", List.of(Text.of("field.snowflake", "guild_id", shown(String.valueOf(row.guildId()))))), Map.of()));
+            return Result.err(new Failure(
+                    ErrorCode.INVALID_PAYLOAD,
+                    Text.of(
+                            "invalid_payload",
+                            List.of(Text.of("field.snowflake", "guild_id", shown(String.valueOf(row.guildId()))))),
+                    Map.of()));
         }
         // A requester is checked, never trusted: a blank or non-canonical requested_by must not turn
         // into "anonymous" (skipping the requester's checks) or into somebody else's id.
@@ -229,8 +250,15 @@ public final class CommandHandler {
         if (row.requestedBy().isPresent()) {
             requester = Snowflake.parse(row.requestedBy().get());
             if (requester.isEmpty()) {
-                return Result.err(new Failure(ErrorCode.INVALID_PAYLOAD,
-                        Text.of("invalid_payload", List.of(Text.of("field.snowflake", "requested_by", shown(row.requestedBy().get())))), Map.of()));
+                return Result.err(new Failure(
+                        ErrorCode.INVALID_PAYLOAD,
+                        Text.of(
+                                "invalid_payload",
+                                List.of(Text.of(
+                                        "field.snowflake",
+                                        "requested_by",
+                                        shown(row.requestedBy().get())))),
+                        Map.of()));
             }
         }
         Result<JsonNode> read = CommandParser.readPayload(row.payloadJson());
@@ -244,11 +272,17 @@ public final class CommandHandler {
             // A row that names nobody may run only what VALORATBOT_ANONYMOUS_ROWS allows; checked
             // before the rate limit and the access check, since there is no requester to check.
             if (context.requestedBy().isEmpty()) {
-                Optional<Failure> refused = anonymousRows.refusal(command.action().wireName(), policy.risk());
+                Optional<Failure> refused =
+                        anonymousRows.refusal(command.action().wireName(), policy.risk());
                 if (refused.isPresent()) return Result.err(refused.get());
             }
-            return admitted(row, context, started, BuiltInActions.idempotent(command.action()),
-                    () -> ports.rateLimits().admit(context.guildId(), command.action()), policy.access(),
+            return admitted(
+                    row,
+                    context,
+                    started,
+                    BuiltInActions.idempotent(command.action()),
+                    () -> ports.rateLimits().admit(context.guildId(), command.action()),
+                    policy.access(),
                     () -> policy.run().on(ports, context));
         });
     }
@@ -257,16 +291,26 @@ public final class CommandHandler {
      * A custom action takes the built-in path from the payload on: read under the same rules, the
      * anonymous-rows policy, then {@link #admitted}.
      */
-    private <P, R extends Record> Result<Record> executeCustom(QueuedCommand row, CommandContext context,
-                                                                            CustomAction<P, R> action, JsonNode payload, MarkStarted started) {
+    private <P, R extends Record> Result<Record> executeCustom(
+            QueuedCommand row,
+            CommandContext context,
+            CustomAction<P, R> action,
+            JsonNode payload,
+            MarkStarted started) {
         return CommandParser.<P>readWith(payload, action::read).flatMap(value -> {
             AccessRequirements needs = action.access(value);
             if (context.requestedBy().isEmpty()) {
-                Optional<Failure> refused = anonymousRows.refusal(action.wireName(), action.risk(), !needs.requester().isEmpty());
+                Optional<Failure> refused = anonymousRows.refusal(
+                        action.wireName(), action.risk(), !needs.requester().isEmpty());
                 if (refused.isPresent()) return Result.err(refused.get());
             }
-            return admitted(row, context, started, action.idempotent(),
-                    () -> ports.rateLimits().admitCustom(context.guildId(), action.wireName()), needs,
+            return admitted(
+                    row,
+                    context,
+                    started,
+                    action.idempotent(),
+                    () -> ports.rateLimits().admitCustom(context.guildId(), action.wireName()),
+                    needs,
                     () -> runBounded(action, context, value));
         });
     }
@@ -279,16 +323,22 @@ public final class CommandHandler {
      * is interrupted and the row answers {@code timed_out}: its effect may still land, so the reason
      * says to check before retrying.
      */
-    private <P, R extends Record> Result<? extends Record> runBounded(CustomAction<P, R> action, CommandContext context, P value) {
+    private <P, R extends Record> Result<? extends Record> runBounded(
+            CustomAction<P, R> action, CommandContext context, P value) {
         FutureTask<Result<R>> task = new FutureTask<>(() -> action.run(context, value));
-        Thread.ofVirtual().name("custom-action-" + action.wireName() + "-" + context.commandId()).start(task);
+        Thread.ofVirtual()
+                .name("custom-action-" + action.wireName() + "-" + context.commandId())
+                .start(task);
         try {
             return task.get(customActionTimeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException slow) {
             task.cancel(true);
-            LOG.log(System.Logger.Level.WARNING, "custom action " + action.wireName() + " of command " + context.commandId()
-                    + " did not finish within " + customActionTimeout + "; its thread was interrupted");
-            return Result.err(ErrorCode.TIMED_OUT, "action.timed_out", action.wireName(), customActionTimeout.toSeconds());
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "custom action " + action.wireName() + " of command " + context.commandId()
+                            + " did not finish within " + customActionTimeout + "; its thread was interrupted");
+            return Result.err(
+                    ErrorCode.TIMED_OUT, "action.timed_out", action.wireName(), customActionTimeout.toSeconds());
         } catch (ExecutionException failed) {
             // The handler's own exception, as if it had been thrown here: handle() maps it to internal_error.
             if (failed.getCause() instanceof RuntimeException e) throw e;
@@ -297,7 +347,8 @@ public final class CommandHandler {
         } catch (InterruptedException stopping) {
             task.cancel(true);
             Thread.currentThread().interrupt();
-            throw new CancellationException("the worker stopped while custom action " + action.wireName() + " was running");
+            throw new CancellationException(
+                    "the worker stopped while custom action " + action.wireName() + " was running");
         }
     }
 
@@ -305,10 +356,16 @@ public final class CommandHandler {
      * The steps every validated command takes, built-in or custom, in this order: the guild's rate
      * limit, the access check, the start mark for an action that is not idempotent, then the action.
      */
-    private Result<Record> admitted(QueuedCommand row, CommandContext context, MarkStarted started, boolean idempotent,
-                                    java.util.function.Supplier<Result<Done>> rateLimit, AccessRequirements needs,
-                                    java.util.function.Supplier<? extends Result<? extends Record>> action) {
-        return rateLimit.get()
+    private Result<Record> admitted(
+            QueuedCommand row,
+            CommandContext context,
+            MarkStarted started,
+            boolean idempotent,
+            java.util.function.Supplier<Result<Done>> rateLimit,
+            AccessRequirements needs,
+            java.util.function.Supplier<? extends Result<? extends Record>> action) {
+        return rateLimit
+                .get()
                 .flatMap(admitted -> ports.access().check(context, needs))
                 .flatMap(allowed -> idempotent || started.started(context.commandId())
                         ? action.get().<Record>map(Record.class::cast)
@@ -352,8 +409,15 @@ public final class CommandHandler {
             this.ports = Objects.requireNonNull(ports, "ports");
         }
 
-        public Builder parser(CommandParser v) { parser = Objects.requireNonNull(v); return this; }
-        public Builder language(Language v) { language = Objects.requireNonNull(v); return this; }
+        public Builder parser(CommandParser v) {
+            parser = Objects.requireNonNull(v);
+            return this;
+        }
+
+        public Builder language(Language v) {
+            language = Objects.requireNonNull(v);
+            return this;
+        }
 
         /**
          * Pending longer than this and a command is not run ({@code expired}). Default 24 s: the
@@ -361,15 +425,22 @@ public final class CommandHandler {
          * after the user was told it timed out surprises everyone.
          */
         public Builder maxAge(Duration v) {
-            if (v == null || v.isNegative() || v.isZero()) throw new IllegalArgumentException("maxAge must be positive, was " + v);
+            if (v == null || v.isNegative() || v.isZero())
+                throw new IllegalArgumentException("maxAge must be positive, was " + v);
             maxAge = v;
             return this;
         }
 
         /** What rows without a requester may run. Default {@link AnonymousRows#ALL_BUT_MASS_MENTIONS}. */
-        public Builder anonymousRows(AnonymousRows v) { anonymousRows = Objects.requireNonNull(v); return this; }
+        public Builder anonymousRows(AnonymousRows v) {
+            anonymousRows = Objects.requireNonNull(v);
+            return this;
+        }
         /** Whether the bot is in a guild; rows for other guilds are answered {@code guild_not_found} without a slot. */
-        public Builder presence(GuildPresence v) { presence = Objects.requireNonNull(v); return this; }
+        public Builder presence(GuildPresence v) {
+            presence = Objects.requireNonNull(v);
+            return this;
+        }
 
         /**
          * How long a {@linkplain #action custom action}'s handler may run before its row answers
@@ -377,7 +448,8 @@ public final class CommandHandler {
          * the Discord adapter's per-command deadline.
          */
         public Builder customActionTimeout(Duration v) {
-            if (v == null || v.isNegative() || v.isZero()) throw new IllegalArgumentException("customActionTimeout must be positive, was " + v);
+            if (v == null || v.isNegative() || v.isZero())
+                throw new IllegalArgumentException("customActionTimeout must be positive, was " + v);
             customActionTimeout = v;
             return this;
         }
@@ -393,10 +465,12 @@ public final class CommandHandler {
             Objects.requireNonNull(action, "action");
             String name = action.wireName();
             if (name == null || !CustomAction.WIRE_NAME.matcher(name).matches()) {
-                throw new IllegalArgumentException("custom action: not an action name: '" + name + "' (letters, digits and _ . : -, at most 100 characters)");
+                throw new IllegalArgumentException("custom action: not an action name: '" + name
+                        + "' (letters, digits and _ . : -, at most 100 characters)");
             }
             if (Action.fromWireName(name).isPresent()) {
-                throw new IllegalArgumentException("custom action '" + name + "' has the name of a built-in action; choose another name");
+                throw new IllegalArgumentException(
+                        "custom action '" + name + "' has the name of a built-in action; choose another name");
             }
             if (customActions.putIfAbsent(name, action) != null) {
                 throw new IllegalArgumentException("custom action '" + name + "' is registered twice");

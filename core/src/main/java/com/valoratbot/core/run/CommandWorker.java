@@ -1,18 +1,17 @@
 package com.valoratbot.core.run;
 
+import com.valoratbot.core.config.QueueTiming;
 import com.valoratbot.core.port.*;
 import com.valoratbot.core.port.CompleteCommands.Completion;
-
 import java.time.Clock;
-import com.valoratbot.core.config.QueueTiming;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.*;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -70,8 +69,11 @@ public final class CommandWorker implements AutoCloseable {
     private volatile boolean saturated;
     /** Commands to requeue or end as interrupted whose write failed: retried at the next recovery pass. */
     private final Queue<QueuedCommand> unsettled = new ConcurrentLinkedQueue<>();
-    private final ExecutorService executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("valoratbot-command-", 0).factory());
-    private final ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("valoratbot-lease").daemon().factory());
+
+    private final ExecutorService executor = Executors.newThreadPerTaskExecutor(
+            Thread.ofVirtual().name("valoratbot-command-", 0).factory());
+    private final ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("valoratbot-lease").daemon().factory());
     private volatile boolean claiming;
     private volatile boolean writing;
     private Thread claimLoop;
@@ -96,8 +98,12 @@ public final class CommandWorker implements AutoCloseable {
     /** A real command waiting for a slot, and when it began to wait (its age grows meanwhile). */
     private record Buffered(QueuedCommand row, Instant since) {}
 
-    public static Builder builder(ClaimCommands claims, CompleteCommands completions, RecoverCommands recovery,
-                                  AwaitCommands await, CommandHandler handler) {
+    public static Builder builder(
+            ClaimCommands claims,
+            CompleteCommands completions,
+            RecoverCommands recovery,
+            AwaitCommands await,
+            CommandHandler handler) {
         return new Builder(claims, completions, recovery, await, handler);
     }
 
@@ -108,7 +114,8 @@ public final class CommandWorker implements AutoCloseable {
         writer = Thread.ofPlatform().name("valoratbot-outcomes").start(this::writeOutcomes);
         claimLoop = Thread.ofPlatform().name("valoratbot-claims").start(this::claimLoop);
         housekeeping.scheduleWithFixedDelay(this::heartbeat, 0, heartbeatInterval.toMillis(), TimeUnit.MILLISECONDS);
-        housekeeping.scheduleWithFixedDelay(this::recoverAbandoned, 0, recoveryInterval.toMillis(), TimeUnit.MILLISECONDS);
+        housekeeping.scheduleWithFixedDelay(
+                this::recoverAbandoned, 0, recoveryInterval.toMillis(), TimeUnit.MILLISECONDS);
         return this;
     }
 
@@ -151,13 +158,16 @@ public final class CommandWorker implements AutoCloseable {
                 // asked (nothing more to claim until a notification or a completion readies a guild).
                 // A batch of answers is followed by another claim at once.
                 saturated = inFlight.get() >= maxInFlight;
-                if (want <= 0 || batch.size() < want || saturated && ahead.size() >= claimAhead) await.await(pollInterval);
+                if (want <= 0 || batch.size() < want || saturated && ahead.size() >= claimAhead)
+                    await.await(pollInterval);
             } catch (InterruptedException stop) {
                 Thread.currentThread().interrupt();
                 return;
             } catch (RuntimeException databaseDown) {
                 failures++;
-                LOG.log(System.Logger.Level.WARNING, "claiming commands failed (attempt " + failures + "), retrying: " + databaseDown);
+                LOG.log(
+                        System.Logger.Level.WARNING,
+                        "claiming commands failed (attempt " + failures + "), retrying: " + databaseDown);
                 if (!sleep(backoff(failures))) return;
             }
         }
@@ -170,8 +180,17 @@ public final class CommandWorker implements AutoCloseable {
             if (b == null) return;
             QueuedCommand r = b.row();
             Duration waited = Duration.between(b.since(), clock.instant());
-            Duration age = r.age() == null || waited.isNegative() ? r.age() : r.age().plus(waited);
-            run(new QueuedCommand(r.id(), r.guildId(), r.action(), r.payloadJson(), r.requestedBy(), age, r.admission(), r.mayHaveStarted()));
+            Duration age =
+                    r.age() == null || waited.isNegative() ? r.age() : r.age().plus(waited);
+            run(new QueuedCommand(
+                    r.id(),
+                    r.guildId(),
+                    r.action(),
+                    r.payloadJson(),
+                    r.requestedBy(),
+                    age,
+                    r.admission(),
+                    r.mayHaveStarted()));
         }
     }
 
@@ -235,7 +254,10 @@ public final class CommandWorker implements AutoCloseable {
                 // Keep the batch: an outcome is written eventually or, if this process dies first,
                 // the lease runs out and another worker recovers the command.
                 failures++;
-                LOG.log(System.Logger.Level.WARNING, "writing " + batch.size() + " outcomes failed (attempt " + failures + "), retrying: " + databaseDown);
+                LOG.log(
+                        System.Logger.Level.WARNING,
+                        "writing " + batch.size() + " outcomes failed (attempt " + failures + "), retrying: "
+                                + databaseDown);
                 if (!sleep(backoff(failures))) return;
             }
         }
@@ -255,7 +277,8 @@ public final class CommandWorker implements AutoCloseable {
         for (QueuedCommand r; (r = unsettled.poll()) != null; ) rows.add(r);
         try {
             List<QueuedCommand> abandoned = recovery.takeOverAbandoned();
-            if (!abandoned.isEmpty()) LOG.log(System.Logger.Level.WARNING, "recovered " + abandoned.size() + " commands of a dead worker");
+            if (!abandoned.isEmpty())
+                LOG.log(System.Logger.Level.WARNING, "recovered " + abandoned.size() + " commands of a dead worker");
             rows.addAll(abandoned);
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "recovering abandoned commands failed: " + e);
@@ -288,21 +311,28 @@ public final class CommandWorker implements AutoCloseable {
             try {
                 // A row whose start mark landed after 'started' was read above (a thread still
                 // running at shutdown) is not requeued: it ends interrupted with the others.
-                List<String> startedMeanwhile = recovery.requeue(again.stream().map(QueuedCommand::id).toList());
+                List<String> startedMeanwhile =
+                        recovery.requeue(again.stream().map(QueuedCommand::id).toList());
                 for (QueuedCommand row : again) if (startedMeanwhile.contains(row.id())) interrupted.add(row);
             } catch (RuntimeException databaseDown) {
                 unsettled.addAll(again);
                 settled = false;
-                LOG.log(System.Logger.Level.WARNING, "requeueing " + again.size() + " commands failed, retrying later: " + databaseDown);
+                LOG.log(
+                        System.Logger.Level.WARNING,
+                        "requeueing " + again.size() + " commands failed, retrying later: " + databaseDown);
             }
         }
         if (!interrupted.isEmpty()) {
             try {
-                completions.complete(interrupted.stream().map(handler::interrupted).toList());
+                completions.complete(
+                        interrupted.stream().map(handler::interrupted).toList());
             } catch (RuntimeException databaseDown) {
                 unsettled.addAll(interrupted);
                 settled = false;
-                LOG.log(System.Logger.Level.WARNING, "ending " + interrupted.size() + " commands as interrupted failed, retrying later: " + databaseDown);
+                LOG.log(
+                        System.Logger.Level.WARNING,
+                        "ending " + interrupted.size() + " commands as interrupted failed, retrying later: "
+                                + databaseDown);
             }
         }
         return settled;
@@ -331,9 +361,15 @@ public final class CommandWorker implements AutoCloseable {
                 // Take them out of 'running' before interrupting them, so that a handler cut short
                 // cannot write its outcome as well: each one is settled exactly once, below.
                 List<QueuedCommand> unfinished = new ArrayList<>();
-                running.keySet().forEach(id -> { QueuedCommand row = running.remove(id); if (row != null) unfinished.add(row); });
+                running.keySet().forEach(id -> {
+                    QueuedCommand row = running.remove(id);
+                    if (row != null) unfinished.add(row);
+                });
                 executor.shutdownNow();
-                LOG.log(System.Logger.Level.WARNING, unfinished.size() + " commands still running at shutdown: requeued if idempotent, else marked interrupted");
+                LOG.log(
+                        System.Logger.Level.WARNING,
+                        unfinished.size()
+                                + " commands still running at shutdown: requeued if idempotent, else marked interrupted");
                 unsettled.addAll(unfinished);
             }
         } catch (InterruptedException e) {
@@ -342,7 +378,10 @@ public final class CommandWorker implements AutoCloseable {
         List<QueuedCommand> left = new ArrayList<>();
         for (QueuedCommand r; (r = unsettled.poll()) != null; ) left.add(r);
         if (!left.isEmpty() && !settleUnfinished(left)) {
-            LOG.log(System.Logger.Level.WARNING, "could not settle " + unsettled.size() + " commands at shutdown; another worker's lease recovery will");
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "could not settle " + unsettled.size()
+                            + " commands at shutdown; another worker's lease recovery will");
             unsettled.clear();
         }
         writing = false;
@@ -351,7 +390,9 @@ public final class CommandWorker implements AutoCloseable {
             // The database is still unreachable: stop retrying so the process can exit. Those
             // commands stay processing under this worker's lease, and the next worker to start
             // recovers them once the lease runs out.
-            LOG.log(System.Logger.Level.WARNING, "outcomes not written before shutdown; the lease recovery will settle them");
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "outcomes not written before shutdown; the lease recovery will settle them");
             writer.interrupt();
             join(writer, Duration.ofSeconds(5));
         }
@@ -402,7 +443,12 @@ public final class CommandWorker implements AutoCloseable {
         private int claimAhead = 256;
         private Clock clock = Clock.systemUTC();
 
-        private Builder(ClaimCommands claims, CompleteCommands completions, RecoverCommands recovery, AwaitCommands await, CommandHandler handler) {
+        private Builder(
+                ClaimCommands claims,
+                CompleteCommands completions,
+                RecoverCommands recovery,
+                AwaitCommands await,
+                CommandHandler handler) {
             this.claims = Objects.requireNonNull(claims, "claims");
             this.completions = Objects.requireNonNull(completions, "completions");
             this.recovery = Objects.requireNonNull(recovery, "recovery");
@@ -418,10 +464,16 @@ public final class CommandWorker implements AutoCloseable {
         }
 
         /** The polling fallback when no notification arrives. Default 500 ms. */
-        public Builder pollInterval(Duration v) { pollInterval = positive("pollInterval", v); return this; }
+        public Builder pollInterval(Duration v) {
+            pollInterval = positive("pollInterval", v);
+            return this;
+        }
 
         /** How often this worker renews its lease; keep it well under the lease. Default 5 s. */
-        public Builder heartbeatInterval(Duration v) { heartbeatInterval = positive("heartbeatInterval", v); return this; }
+        public Builder heartbeatInterval(Duration v) {
+            heartbeatInterval = positive("heartbeatInterval", v);
+            return this;
+        }
 
         /**
          * The heartbeat and poll interval from the one {@link QueueTiming} the queue is also given,
@@ -432,16 +484,25 @@ public final class CommandWorker implements AutoCloseable {
             return pollInterval(v.pollInterval()).heartbeatInterval(v.heartbeat());
         }
 
-        public Builder recoveryInterval(Duration v) { recoveryInterval = positive("recoveryInterval", v); return this; }
+        public Builder recoveryInterval(Duration v) {
+            recoveryInterval = positive("recoveryInterval", v);
+            return this;
+        }
 
-        public Builder shutdownTimeout(Duration v) { shutdownTimeout = positive("shutdownTimeout", v); return this; }
+        public Builder shutdownTimeout(Duration v) {
+            shutdownTimeout = positive("shutdownTimeout", v);
+            return this;
+        }
 
         /**
          * Where to record that a non-idempotent command starts its side effects (the queue's
          * {@code startMarks()}). Without it, a dead worker's non-idempotent commands always end
          * {@code interrupted}; with it, those that never started run again.
          */
-        public Builder markStarted(MarkStarted v) { markStarted = Objects.requireNonNull(v, "markStarted"); return this; }
+        public Builder markStarted(MarkStarted v) {
+            markStarted = Objects.requireNonNull(v, "markStarted");
+            return this;
+        }
 
         /**
          * Real commands this worker may hold claimed beyond its free slots (issue 9): each claim asks
@@ -456,10 +517,14 @@ public final class CommandWorker implements AutoCloseable {
         }
 
         /** Measures how long a buffered command waited (it counts in its age). Default the system clock. */
-        public Builder clock(Clock v) { clock = Objects.requireNonNull(v, "clock"); return this; }
+        public Builder clock(Clock v) {
+            clock = Objects.requireNonNull(v, "clock");
+            return this;
+        }
 
         private static Duration positive(String name, Duration v) {
-            if (v == null || v.isNegative() || v.isZero()) throw new IllegalArgumentException(name + " must be positive, was " + v);
+            if (v == null || v.isNegative() || v.isZero())
+                throw new IllegalArgumentException(name + " must be positive, was " + v);
             return v;
         }
 
@@ -472,8 +537,9 @@ public final class CommandWorker implements AutoCloseable {
             Set<String> both = new java.util.TreeSet<>(handler.customActionNames());
             both.retainAll(claims.foreignActions());
             if (!both.isEmpty()) {
-                throw new IllegalArgumentException("custom actions " + both + " are also named in VALORATBOT_FOREIGN_ACTIONS (left to another"
-                        + " consumer, never claimed here): remove them from one of the two");
+                throw new IllegalArgumentException(
+                        "custom actions " + both + " are also named in VALORATBOT_FOREIGN_ACTIONS (left to another"
+                                + " consumer, never claimed here): remove them from one of the two");
             }
             return new CommandWorker(this);
         }

@@ -4,7 +4,6 @@ import com.valoratbot.core.command.PayloadReader;
 import com.valoratbot.core.port.AccessRequirements;
 import com.valoratbot.core.port.CommandContext;
 import com.valoratbot.core.result.Result;
-
 import java.util.Optional;
 import java.util.regex.Pattern;
 

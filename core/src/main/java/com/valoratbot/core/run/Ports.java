@@ -1,16 +1,22 @@
 package com.valoratbot.core.run;
 
 import com.valoratbot.core.port.*;
-
 import java.util.Objects;
 
 /**
  * The feature ports a deployment provides. Any port left unset answers {@code not_available} at
  * once, so an action whose adapter is missing ends in a clear error instead of a hang.
  */
-public record Ports(CheckAccess access, RateLimitCommands rateLimits, ListChannels channels, PurgeMessages purge,
-                    ModerateChannels moderation, PostAnnouncements announcements, ScheduleAnnouncements scheduling,
-                    Leaderboards leaderboards, PlayMusic music) {
+public record Ports(
+        CheckAccess access,
+        RateLimitCommands rateLimits,
+        ListChannels channels,
+        PurgeMessages purge,
+        ModerateChannels moderation,
+        PostAnnouncements announcements,
+        ScheduleAnnouncements scheduling,
+        Leaderboards leaderboards,
+        PlayMusic music) {
 
     public Ports {
         Objects.requireNonNull(access, "access");
@@ -39,18 +45,54 @@ public record Ports(CheckAccess access, RateLimitCommands rateLimits, ListChanne
         private Leaderboards leaderboards = Unavailable.port(Leaderboards.class);
         private PlayMusic music = Unavailable.port(PlayMusic.class);
 
-        public Builder access(CheckAccess v) { access = v; return this; }
-        public Builder rateLimits(RateLimitCommands v) { rateLimits = v; return this; }
-        public Builder channels(ListChannels v) { channels = v; return this; }
-        public Builder purge(PurgeMessages v) { purge = v; return this; }
-        public Builder moderation(ModerateChannels v) { moderation = v; return this; }
-        public Builder announcements(PostAnnouncements v) { announcements = v; return this; }
-        public Builder scheduling(ScheduleAnnouncements v) { scheduling = v; return this; }
-        public Builder leaderboards(Leaderboards v) { leaderboards = v; return this; }
-        public Builder music(PlayMusic v) { music = v; return this; }
+        public Builder access(CheckAccess v) {
+            access = v;
+            return this;
+        }
+
+        public Builder rateLimits(RateLimitCommands v) {
+            rateLimits = v;
+            return this;
+        }
+
+        public Builder channels(ListChannels v) {
+            channels = v;
+            return this;
+        }
+
+        public Builder purge(PurgeMessages v) {
+            purge = v;
+            return this;
+        }
+
+        public Builder moderation(ModerateChannels v) {
+            moderation = v;
+            return this;
+        }
+
+        public Builder announcements(PostAnnouncements v) {
+            announcements = v;
+            return this;
+        }
+
+        public Builder scheduling(ScheduleAnnouncements v) {
+            scheduling = v;
+            return this;
+        }
+
+        public Builder leaderboards(Leaderboards v) {
+            leaderboards = v;
+            return this;
+        }
+
+        public Builder music(PlayMusic v) {
+            music = v;
+            return this;
+        }
 
         public Ports build() {
-            return new Ports(access, rateLimits, channels, purge, moderation, announcements, scheduling, leaderboards, music);
+            return new Ports(
+                    access, rateLimits, channels, purge, moderation, announcements, scheduling, leaderboards, music);
         }
     }
 }

@@ -4,7 +4,6 @@ import com.valoratbot.core.port.CheckAccess;
 import com.valoratbot.core.result.Done;
 import com.valoratbot.core.result.ErrorCode;
 import com.valoratbot.core.result.Result;
-
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 
@@ -22,7 +21,9 @@ final class Unavailable {
 
     /** A {@code port} whose every method returning a {@link Result} answers {@code not_available}. */
     static <T> T port(Class<T> port) {
-        return port.cast(Proxy.newProxyInstance(port.getClassLoader(), new Class<?>[] {port},
+        return port.cast(Proxy.newProxyInstance(
+                port.getClassLoader(),
+                new Class<?>[] {port},
                 (proxy, method, args) -> answer(port, proxy, method, args)));
     }
 
@@ -33,7 +34,9 @@ final class Unavailable {
             case "hashCode" -> System.identityHashCode(proxy);
             case "equals" -> proxy == args[0];
             // A port method that does not answer with a Result has no way to say "not available".
-            default -> throw new UnsupportedOperationException(port.getSimpleName() + "." + method.getName() + " has no adapter in this deployment");
+            default ->
+                throw new UnsupportedOperationException(
+                        port.getSimpleName() + "." + method.getName() + " has no adapter in this deployment");
         };
     }
 }

@@ -9,7 +9,6 @@ import com.valoratbot.core.command.Announcement;
 import com.valoratbot.core.command.Announcement.MentionKind;
 import com.valoratbot.core.command.Embed;
 import com.valoratbot.core.command.Snowflake;
-
 import java.net.URI;
 import java.util.EnumSet;
 import java.util.Optional;
@@ -30,13 +29,16 @@ public final class AnnouncementJson {
         ObjectNode root = JSON.createObjectNode();
         root.put("channelId", a.channelId().toString());
         a.message().ifPresentOrElse(m -> root.put("message", m), () -> root.putNull("message"));
-        a.embed().ifPresentOrElse(e -> {
-            ObjectNode embed = root.putObject("embed");
-            e.title().ifPresent(t -> embed.put("title", t));
-            e.description().ifPresent(d -> embed.put("description", d));
-            e.color().ifPresent(c -> embed.put("color", c));
-            e.image().ifPresent(i -> embed.put("image", i.toString()));
-        }, () -> root.putNull("embed"));
+        a.embed()
+                .ifPresentOrElse(
+                        e -> {
+                            ObjectNode embed = root.putObject("embed");
+                            e.title().ifPresent(t -> embed.put("title", t));
+                            e.description().ifPresent(d -> embed.put("description", d));
+                            e.color().ifPresent(c -> embed.put("color", c));
+                            e.image().ifPresent(i -> embed.put("image", i.toString()));
+                        },
+                        () -> root.putNull("embed"));
         ArrayNode mentions = root.putArray("allowedMentions");
         a.allowedMentions().stream().sorted().forEach(k -> mentions.add(k.wireName()));
         try {
@@ -56,7 +58,9 @@ public final class AnnouncementJson {
             Optional<Embed> embed = Optional.empty();
             JsonNode e = root.get("embed");
             if (e != null && e.isObject()) {
-                embed = Optional.of(new Embed(text(e, "title"), text(e, "description"),
+                embed = Optional.of(new Embed(
+                        text(e, "title"),
+                        text(e, "description"),
                         e.hasNonNull("color") ? Optional.of(e.get("color").asInt()) : Optional.empty(),
                         text(e, "image").map(URI::create)));
             }

@@ -6,7 +6,6 @@ import com.valoratbot.core.port.schedule.GuildTimeZones;
 import com.valoratbot.core.result.Text;
 import com.valoratbot.core.schedule.ScheduleRules.Turn;
 import com.valoratbot.core.text.Messages;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -16,7 +15,8 @@ import java.time.ZoneId;
  * whose guild it is to run (presence), how late it may run (grace), how soon it is offered again
  * (hand-off), the guild's zone, and the language stored reasons are in.
  */
-record JobRules(GuildTimeZones zones, GuildPresence presence, Duration grace, Duration handOffDelay, Messages messages) {
+record JobRules(
+        GuildTimeZones zones, GuildPresence presence, Duration grace, Duration handOffDelay, Messages messages) {
 
     ZoneId zoneOf(Snowflake guild) {
         return zones.zoneOf(guild);
@@ -39,6 +39,8 @@ record JobRules(GuildTimeZones zones, GuildPresence presence, Duration grace, Du
 
     /** Says in the log how late a missed job was and what became of it. */
     void logMissed(System.Logger log, String job, Instant dueAt, Instant now, String what) {
-        log.log(System.Logger.Level.WARNING, job + " is " + Duration.between(dueAt, now) + " late (grace " + grace + "): " + what);
+        log.log(
+                System.Logger.Level.WARNING,
+                job + " is " + Duration.between(dueAt, now) + " late (grace " + grace + "): " + what);
     }
 }

@@ -5,7 +5,6 @@ import com.valoratbot.core.result.ErrorCode;
 import com.valoratbot.core.result.Failure;
 import com.valoratbot.core.result.Result;
 import com.valoratbot.core.result.Text;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -23,6 +22,7 @@ public final class ScheduleRules {
     public static final Duration PAST_TOLERANCE = Duration.ofMinutes(1);
     /** How late a job may still go out after the bot was down; later ones are marked missed. */
     public static final Duration DEFAULT_GRACE = Duration.ofHours(1);
+
     public static final ZoneId DEFAULT_ZONE = ZoneId.of("Europe/Paris");
     /** How far ahead an announcement may be scheduled by default: a year covers every yearly event. */
     public static final Duration DEFAULT_HORIZON = Duration.ofDays(366);
@@ -54,19 +54,32 @@ public final class ScheduleRules {
             at = time.resolve(guildZone);
         } catch (java.time.DateTimeException outOfRange) {
             // The parser keeps years in 1970..9999; this only guards a ScheduledTime built elsewhere.
-            return Result.err(new Failure(ErrorCode.INVALID_PAYLOAD, Text.of("scheduled_too_far", String.valueOf(time), horizon.toDays()), Map.of()));
+            return Result.err(new Failure(
+                    ErrorCode.INVALID_PAYLOAD,
+                    Text.of("scheduled_too_far", String.valueOf(time), horizon.toDays()),
+                    Map.of()));
         }
         String shown;
         String zone;
         switch (time) {
-            case ScheduledTime.Local l -> { shown = SHOWN.format(l.dateTime()); zone = guildZone.getId(); }
-            case ScheduledTime.Absolute a -> { shown = SHOWN.format(a.dateTime()); zone = a.dateTime().getOffset().getId(); }
+            case ScheduledTime.Local l -> {
+                shown = SHOWN.format(l.dateTime());
+                zone = guildZone.getId();
+            }
+            case ScheduledTime.Absolute a -> {
+                shown = SHOWN.format(a.dateTime());
+                zone = a.dateTime().getOffset().getId();
+            }
         }
         if (at.isBefore(now.minus(PAST_TOLERANCE))) {
-            return Result.err(new Failure(ErrorCode.INVALID_PAYLOAD, Text.of("scheduled_in_past", shown, zone), Map.of()));
+            return Result.err(
+                    new Failure(ErrorCode.INVALID_PAYLOAD, Text.of("scheduled_in_past", shown, zone), Map.of()));
         }
         if (at.isAfter(now.plus(horizon))) {
-            return Result.err(new Failure(ErrorCode.INVALID_PAYLOAD, Text.of("scheduled_too_far", shown + " (" + zone + ")", horizon.toDays()), Map.of()));
+            return Result.err(new Failure(
+                    ErrorCode.INVALID_PAYLOAD,
+                    Text.of("scheduled_too_far", shown + " (" + zone + ")", horizon.toDays()),
+                    Map.of()));
         }
         return Result.ok(at);
     }
@@ -76,7 +89,10 @@ public final class ScheduleRules {
         return Duration.between(dueAt, now).compareTo(grace) > 0 ? Due.MISSED : Due.SEND;
     }
 
-    public enum Due { SEND, MISSED }
+    public enum Due {
+        SEND,
+        MISSED
+    }
 
     /**
      * What a worker does with a job that came due, the same for every scheduled job: a worker that
@@ -85,7 +101,8 @@ public final class ScheduleRules {
      */
     public static Turn turn(boolean holdsGuild, Instant dueAt, Instant now, Duration grace) {
         boolean late = onDue(dueAt, now, grace) == Due.MISSED;
-        if (late) return new Turn.Missed(Text.of(holdsGuild ? "scheduled.missed" : "scheduled.no_worker", grace.toMinutes()));
+        if (late)
+            return new Turn.Missed(Text.of(holdsGuild ? "scheduled.missed" : "scheduled.no_worker", grace.toMinutes()));
         return holdsGuild ? new Turn.Go() : new Turn.HandOff();
     }
 
@@ -104,7 +121,8 @@ public final class ScheduleRules {
 
     /** A grace must be positive and finite enough to be stored. */
     public static Duration checkGrace(Duration grace) {
-        if (grace == null || grace.isNegative() || grace.isZero()) throw new IllegalArgumentException("grace must be positive, was " + grace);
+        if (grace == null || grace.isNegative() || grace.isZero())
+            throw new IllegalArgumentException("grace must be positive, was " + grace);
         return grace;
     }
 }

@@ -19,7 +19,6 @@ import com.valoratbot.core.result.Failure;
 import com.valoratbot.core.result.Result;
 import com.valoratbot.core.result.Text;
 import com.valoratbot.core.schedule.ScheduleRules.Turn;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -54,6 +53,7 @@ public final class ScheduledAnnouncements implements ScheduleAnnouncements, Auto
     private static final System.Logger LOG = System.getLogger(ScheduledAnnouncements.class.getName());
     /** list_scheduled shows at most this many rows: a dashboard list, not an export. */
     private static final int LISTED = 200;
+
     private static final int RECORD_ATTEMPTS = 5;
 
     private final AnnouncementStore store;
@@ -84,7 +84,8 @@ public final class ScheduledAnnouncements implements ScheduleAnnouncements, Auto
      * @param announcements posts an announcement on Discord (the same port {@code announce} uses)
      * @param clock         the time; give the timer the same one
      */
-    public static Builder builder(AnnouncementStore store, JobTimer timer, PostAnnouncements announcements, Clock clock) {
+    public static Builder builder(
+            AnnouncementStore store, JobTimer timer, PostAnnouncements announcements, Clock clock) {
         return new Builder(store, timer, announcements, clock);
     }
 
@@ -93,9 +94,12 @@ public final class ScheduledAnnouncements implements ScheduleAnnouncements, Auto
      * but its job could not be), then starts the timer, which runs what became due meanwhile.
      */
     public ScheduledAnnouncements start() {
-        int repaired = ScheduledJobs.repairThenStart(timer, store.unfinished(), AnnouncementStore.Due::id, AnnouncementStore.Due::scheduledFor,
-                this::run);
-        if (repaired > 0) LOG.log(System.Logger.Level.WARNING, "re-created " + repaired + " scheduled announcement jobs that were missing");
+        int repaired = ScheduledJobs.repairThenStart(
+                timer, store.unfinished(), AnnouncementStore.Due::id, AnnouncementStore.Due::scheduledFor, this::run);
+        if (repaired > 0)
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "re-created " + repaired + " scheduled announcement jobs that were missing");
         return this;
     }
 
@@ -123,8 +127,15 @@ public final class ScheduledAnnouncements implements ScheduleAnnouncements, Auto
             return Result.err(ErrorCode.LIMIT_REACHED, "limit_reached.scheduled", maxPending);
         }
         return when.map(at -> {
-            String id = store.addOnce(new NewAnnouncement(context.commandId(), guild, command.announcement().channelId(),
-                            AnnouncementJson.write(command.announcement()), at, zone, context.requestedBy(), now))
+            String id = store.addOnce(new NewAnnouncement(
+                            context.commandId(),
+                            guild,
+                            command.announcement().channelId(),
+                            AnnouncementJson.write(command.announcement()),
+                            at,
+                            zone,
+                            context.requestedBy(),
+                            now))
                     .orElseThrow(() -> new IllegalStateException(
                             "command " + context.commandId() + " already scheduled an announcement for another guild"));
             try {
@@ -143,7 +154,9 @@ public final class ScheduledAnnouncements implements ScheduleAnnouncements, Auto
         try {
             store.forget(id);
         } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "could not take back scheduled announcement " + id + " after failing to schedule it: " + e);
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "could not take back scheduled announcement " + id + " after failing to schedule it: " + e);
         }
     }
 
@@ -153,14 +166,21 @@ public final class ScheduledAnnouncements implements ScheduleAnnouncements, Auto
      */
     @Override
     public Result<List<ScheduledAnnouncement>> pending(CommandContext context) {
-        List<StoredAnnouncement> rows = store.listed(context.guildId(), clock.instant().minus(recentOutcomes), LISTED);
+        List<StoredAnnouncement> rows =
+                store.listed(context.guildId(), clock.instant().minus(recentOutcomes), LISTED);
         return Result.ok(rows.stream().map(ScheduledAnnouncements::shown).toList());
     }
 
     private static ScheduledAnnouncement shown(StoredAnnouncement row) {
         var a = AnnouncementJson.read(row.announcementJson());
-        return new ScheduledAnnouncement(row.id(), row.channelId().toString(), row.scheduledFor(), a.message().orElse(null),
-                a.embed().isPresent(), row.status().wireName(), row.messageId().map(Snowflake::toString).orElse(null),
+        return new ScheduledAnnouncement(
+                row.id(),
+                row.channelId().toString(),
+                row.scheduledFor(),
+                a.message().orElse(null),
+                a.embed().isPresent(),
+                row.status().wireName(),
+                row.messageId().map(Snowflake::toString).orElse(null),
                 row.failureReason().orElse(null));
     }
 
@@ -172,7 +192,8 @@ public final class ScheduledAnnouncements implements ScheduleAnnouncements, Auto
             return Result.ok(Done.DONE);
         }
         return store.statusOf(scheduledId, context.guildId())
-                .<Result<Done>>map(s -> Result.err(ErrorCode.NOT_FOUND, "not_found", Text.of("scheduled.not_pending", scheduledId, s.wireName())))
+                .<Result<Done>>map(s -> Result.err(
+                        ErrorCode.NOT_FOUND, "not_found", Text.of("scheduled.not_pending", scheduledId, s.wireName())))
                 .orElseGet(() -> Result.err(ErrorCode.NOT_FOUND, "not_found", Text.of("scheduled.item", scheduledId)));
     }
 
@@ -184,8 +205,13 @@ public final class ScheduledAnnouncements implements ScheduleAnnouncements, Auto
         StoredAnnouncement row = loaded.get();
         Instant now = clock.instant();
         if (row.status() == ScheduledStatus.SENDING) {
-            LOG.log(System.Logger.Level.WARNING, "scheduled announcement " + id + " was being sent by a worker that stopped; not sending it again");
-            finish(id, ScheduledStatus.SENDING, failed(ErrorCode.INTERRUPTED.wireName(), Text.of("scheduled.interrupted")));
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "scheduled announcement " + id + " was being sent by a worker that stopped; not sending it again");
+            finish(
+                    id,
+                    ScheduledStatus.SENDING,
+                    failed(ErrorCode.INTERRUPTED.wireName(), Text.of("scheduled.interrupted")));
             return Next.finished();
         }
         switch (rules.turn(row.guildId(), row.scheduledFor(), now)) {
@@ -194,24 +220,33 @@ public final class ScheduledAnnouncements implements ScheduleAnnouncements, Auto
             }
             case Turn.Missed(Text reason) -> {
                 rules.logMissed(LOG, "scheduled announcement " + id, row.scheduledFor(), now, "marked missed");
-                finish(id, ScheduledStatus.PENDING, Outcome.unsent(ScheduledStatus.MISSED, "missed", rules.render(reason)));
+                finish(
+                        id,
+                        ScheduledStatus.PENDING,
+                        Outcome.unsent(ScheduledStatus.MISSED, "missed", rules.render(reason)));
                 return Next.finished();
             }
-            case Turn.Go() -> { }
+            case Turn.Go() -> {}
         }
         // The guild's rate limit counts scheduled sends too (40 due the same second went out in 0.26 s):
         // over it, the announcement waits for its token and is sent then, still within the grace.
         if (rateLimits.admit(row.guildId(), Action.ANNOUNCE) instanceof Result.Err<Done>(Failure limited)) {
             long waitMs = limited.details().get("retryAfterMs") instanceof Number n ? Math.max(1, n.longValue()) : 1000;
-            LOG.log(System.Logger.Level.DEBUG, "scheduled announcement " + id + " waits " + waitMs + " ms for its guild's rate limit");
+            LOG.log(
+                    System.Logger.Level.DEBUG,
+                    "scheduled announcement " + id + " waits " + waitMs + " ms for its guild's rate limit");
             return Next.at(now.plusMillis(waitMs));
         }
         if (!store.markSending(id, now, timer.workerName())) return Next.finished(); // cancelled meanwhile
-        Result<Snowflake> sent = ScheduledJobs.guarded("sending scheduled announcement " + id, () -> announcements.announce(
-                new CommandContext("scheduled:" + id, row.guildId(), Optional.empty()), AnnouncementJson.read(row.announcementJson())));
+        Result<Snowflake> sent = ScheduledJobs.guarded(
+                "sending scheduled announcement " + id,
+                () -> announcements.announce(
+                        new CommandContext("scheduled:" + id, row.guildId(), Optional.empty()),
+                        AnnouncementJson.read(row.announcementJson())));
         switch (sent) {
             case Result.Ok<Snowflake>(var messageId) -> finish(id, ScheduledStatus.SENDING, Outcome.sent(messageId));
-            case Result.Err<Snowflake>(Failure f) -> finish(id, ScheduledStatus.SENDING, failed(f.code().wireName(), f.reason()));
+            case Result.Err<Snowflake>(Failure f) ->
+                finish(id, ScheduledStatus.SENDING, failed(f.code().wireName(), f.reason()));
         }
         return Next.finished();
     }
@@ -240,7 +275,8 @@ public final class ScheduledAnnouncements implements ScheduleAnnouncements, Auto
                 }
             }
         }
-        throw new IllegalStateException("storing the outcome (" + outcome.status().wireName() + ") of scheduled announcement " + id, last);
+        throw new IllegalStateException(
+                "storing the outcome (" + outcome.status().wireName() + ") of scheduled announcement " + id, last);
     }
 
     /** Defaults as {@link ScheduleOptions}, plus 7 days of recent outcomes, no rate limit, 100 pending per guild, a 366-day horizon. */
@@ -263,7 +299,8 @@ public final class ScheduledAnnouncements implements ScheduleAnnouncements, Auto
 
         /** How long finished announcements stay in list_scheduled; zero lists pending ones only. Default 7 days. */
         public Builder recentOutcomes(Duration v) {
-            if (v == null || v.isNegative()) throw new IllegalArgumentException("recentOutcomes must be zero or positive, was " + v);
+            if (v == null || v.isNegative())
+                throw new IllegalArgumentException("recentOutcomes must be zero or positive, was " + v);
             recentOutcomes = v;
             return this;
         }
@@ -284,7 +321,8 @@ public final class ScheduledAnnouncements implements ScheduleAnnouncements, Auto
         /** How far ahead an announcement may be scheduled; later is {@code invalid_payload}. Default 366 days. */
         public Builder horizon(Duration v) {
             if (v == null || v.isNegative() || v.isZero() || v.compareTo(ScheduleRules.MAX_HORIZON) > 0) {
-                throw new IllegalArgumentException("horizon must be positive and at most " + ScheduleRules.MAX_HORIZON.toDays() + " days, was " + v);
+                throw new IllegalArgumentException("horizon must be positive and at most "
+                        + ScheduleRules.MAX_HORIZON.toDays() + " days, was " + v);
             }
             horizon = v;
             return this;

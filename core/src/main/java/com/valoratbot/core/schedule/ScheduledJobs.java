@@ -4,7 +4,6 @@ import com.valoratbot.core.command.Snowflake;
 import com.valoratbot.core.port.schedule.JobTimer;
 import com.valoratbot.core.result.ErrorCode;
 import com.valoratbot.core.result.Result;
-
 import java.time.Instant;
 import java.util.Collection;
 import java.util.Set;
@@ -24,8 +23,12 @@ final class ScheduledJobs {
      *
      * @return how many jobs were re-created
      */
-    static <T> int repairThenStart(JobTimer timer, Collection<T> stored, Function<T, String> jobId, Function<T, Instant> dueAt,
-                                   JobTimer.Run run) {
+    static <T> int repairThenStart(
+            JobTimer timer,
+            Collection<T> stored,
+            Function<T, String> jobId,
+            Function<T, Instant> dueAt,
+            JobTimer.Run run) {
         Set<String> jobs = timer.jobIds();
         int repaired = 0;
         for (T item : stored) {

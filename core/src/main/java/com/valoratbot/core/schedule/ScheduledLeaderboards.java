@@ -20,7 +20,6 @@ import com.valoratbot.core.result.Failure;
 import com.valoratbot.core.result.Result;
 import com.valoratbot.core.result.Text;
 import com.valoratbot.core.schedule.ScheduleRules.Turn;
-
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -70,14 +69,25 @@ public final class ScheduledLeaderboards implements Leaderboards, AutoCloseable 
      * @param publisher posts a card on Discord
      * @param clock     the time; give the timer the same one
      */
-    public static Builder builder(LeaderboardStore store, LeaderboardQuery query, JobTimer timer, PublishLeaderboards publisher, Clock clock) {
+    public static Builder builder(
+            LeaderboardStore store,
+            LeaderboardQuery query,
+            JobTimer timer,
+            PublishLeaderboards publisher,
+            Clock clock) {
         return new Builder(store, query, timer, publisher, clock);
     }
 
     /** Re-creates the job of any schedule that lacks one, then starts the timer. */
     public ScheduledLeaderboards start() {
-        ScheduledJobs.repairThenStart(timer, store.all(), s -> s.guildId().toString(), s -> s.schedule().nextRunAt()
-                .orElseGet(() -> s.schedule().slot().nextAfter(clock.instant(), rules.zoneOf(s.guildId()))), this::run);
+        ScheduledJobs.repairThenStart(
+                timer,
+                store.all(),
+                s -> s.guildId().toString(),
+                s -> s.schedule()
+                        .nextRunAt()
+                        .orElseGet(() -> s.schedule().slot().nextAfter(clock.instant(), rules.zoneOf(s.guildId()))),
+                this::run);
         return this;
     }
 
@@ -100,8 +110,12 @@ public final class ScheduledLeaderboards implements Leaderboards, AutoCloseable 
         WeeklySlot slot = WeeklySlot.of(command);
         Instant now = clock.instant();
         Instant next = slot.nextAfter(now, rules.zoneOf(guild));
-        store.save(guild, new WeeklyLeaderboard(command.channelId(), command.trackDays(), slot, Optional.of(next), Optional.empty()),
-                context.requestedBy(), now);
+        store.save(
+                guild,
+                new WeeklyLeaderboard(
+                        command.channelId(), command.trackDays(), slot, Optional.of(next), Optional.empty()),
+                context.requestedBy(),
+                now);
         // Posting right now leaves the job alone: when done it reschedules itself from the schedule just saved.
         timer.reschedule(guild.toString(), next);
         return Result.ok(next);
@@ -117,20 +131,28 @@ public final class ScheduledLeaderboards implements Leaderboards, AutoCloseable 
     public Result<Standings> standings(CommandContext context, Optional<Integer> trackDays) {
         LeaderboardCard card = card(context.guildId(), trackDays(context.guildId(), trackDays));
         return Result.ok(new Standings(
-                card.messages().stream().map(r -> new MessageEntry(r.userId(), r.name(), r.value())).toList(),
-                card.voice().stream().map(r -> new VoiceEntry(r.userId(), r.name(), r.value())).toList()));
+                card.messages().stream()
+                        .map(r -> new MessageEntry(r.userId(), r.name(), r.value()))
+                        .toList(),
+                card.voice().stream()
+                        .map(r -> new VoiceEntry(r.userId(), r.name(), r.value()))
+                        .toList()));
     }
 
     /** The period asked for, else the weekly schedule's, else the default. */
     private int trackDays(Snowflake guild, Optional<Integer> asked) {
-        return asked.or(() -> store.find(guild).map(WeeklyLeaderboard::trackDays)).orElse(ScheduleLeaderboard.DEFAULT_TRACK_DAYS);
+        return asked.or(() -> store.find(guild).map(WeeklyLeaderboard::trackDays))
+                .orElse(ScheduleLeaderboard.DEFAULT_TRACK_DAYS);
     }
 
     /** The top members of a guild over the last {@code days} local days, ranked. */
     public LeaderboardCard card(Snowflake guild, int days) {
         ZoneId zone = rules.zoneOf(guild);
         ActivityPeriod period = ActivityPeriod.lastDays(clock.instant(), zone, days);
-        return new LeaderboardCard(period, zone, LeaderboardCard.rank(query.top(guild, period, Measure.MESSAGES, LeaderboardCard.TOP)),
+        return new LeaderboardCard(
+                period,
+                zone,
+                LeaderboardCard.rank(query.top(guild, period, Measure.MESSAGES, LeaderboardCard.TOP)),
                 LeaderboardCard.rank(query.top(guild, period, Measure.VOICE_SECONDS, LeaderboardCard.TOP)));
     }
 
@@ -150,8 +172,10 @@ public final class ScheduledLeaderboards implements Leaderboards, AutoCloseable 
         Instant dueAt = row.nextRunAt().orElse(executionTime);
         Instant now = clock.instant();
         if (row.postingFor().equals(Optional.of(dueAt))) {
-            LOG.log(System.Logger.Level.WARNING, "weekly leaderboard of " + guild + " due " + dueAt
-                    + " was being posted by a worker that stopped; not posting it again");
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "weekly leaderboard of " + guild + " due " + dueAt
+                            + " was being posted by a worker that stopped; not posting it again");
             record(guild, now, "interrupted", Optional.empty(), Text.of("scheduled.interrupted"));
         } else {
             switch (rules.turn(guild, dueAt, now)) {
@@ -175,8 +199,12 @@ public final class ScheduledLeaderboards implements Leaderboards, AutoCloseable 
 
     private void post(Snowflake guild, WeeklyLeaderboard row, Instant dueAt, Instant now) {
         store.markPosting(guild, dueAt);
-        Result<Snowflake> posted = ScheduledJobs.guarded("posting the weekly leaderboard of " + guild, () -> publisher.publish(
-                new CommandContext("leaderboard:" + guild + ":" + dueAt, guild, Optional.empty()), row.channelId(), card(guild, row.trackDays())));
+        Result<Snowflake> posted = ScheduledJobs.guarded(
+                "posting the weekly leaderboard of " + guild,
+                () -> publisher.publish(
+                        new CommandContext("leaderboard:" + guild + ":" + dueAt, guild, Optional.empty()),
+                        row.channelId(),
+                        card(guild, row.trackDays())));
         switch (posted) {
             case Result.Ok<Snowflake>(var id) -> record(guild, now, "sent", Optional.of(id), null);
             case Result.Err<Snowflake>(Failure f) -> record(guild, now, "failed", Optional.empty(), f.reason());
@@ -195,7 +223,12 @@ public final class ScheduledLeaderboards implements Leaderboards, AutoCloseable 
         private final PublishLeaderboards publisher;
         private final Clock clock;
 
-        private Builder(LeaderboardStore store, LeaderboardQuery query, JobTimer timer, PublishLeaderboards publisher, Clock clock) {
+        private Builder(
+                LeaderboardStore store,
+                LeaderboardQuery query,
+                JobTimer timer,
+                PublishLeaderboards publisher,
+                Clock clock) {
             this.store = Objects.requireNonNull(store, "store");
             this.query = Objects.requireNonNull(query, "query");
             this.timer = Objects.requireNonNull(timer, "timer");

@@ -9,7 +9,12 @@ import java.util.Optional;
  * job again marks it {@code FAILED} (interrupted) rather than risk posting it twice.
  */
 public enum ScheduledStatus {
-    PENDING, SENDING, SENT, FAILED, MISSED, CANCELLED;
+    PENDING,
+    SENDING,
+    SENT,
+    FAILED,
+    MISSED,
+    CANCELLED;
 
     public String wireName() {
         return name().toLowerCase(Locale.ROOT);

@@ -1,7 +1,6 @@
 package com.valoratbot.core.schedule;
 
 import com.valoratbot.core.command.Command.ScheduleLeaderboard;
-
 import java.time.DayOfWeek;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -32,7 +31,8 @@ public record WeeklySlot(DayOfWeek day, int hour) {
     public Instant nextAfter(Instant after, ZoneId zone) {
         LocalDate date = after.atZone(zone).toLocalDate().with(TemporalAdjusters.nextOrSame(day));
         while (true) {
-            Instant candidate = ZonedDateTime.of(date, LocalTime.of(hour, 0), zone).toInstant();
+            Instant candidate =
+                    ZonedDateTime.of(date, LocalTime.of(hour, 0), zone).toInstant();
             if (candidate.isAfter(after)) return candidate;
             date = date.plusWeeks(1);
         }

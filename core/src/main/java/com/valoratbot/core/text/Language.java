@@ -4,7 +4,8 @@ import java.util.Locale;
 
 /** The language of {@code result.reason}. French by default: the dashboard is French. */
 public enum Language {
-    FR(Locale.FRENCH), EN(Locale.ENGLISH);
+    FR(Locale.FRENCH),
+    EN(Locale.ENGLISH);
 
     private final Locale locale;
 

@@ -1,7 +1,6 @@
 package com.valoratbot.core.text;
 
 import com.valoratbot.core.result.Text;
-
 import java.text.MessageFormat;
 import java.util.Collection;
 import java.util.MissingResourceException;
@@ -16,7 +15,9 @@ public final class Messages {
 
     public Messages(Language language) {
         this.language = language;
-        this.bundle = ResourceBundle.getBundle("com.valoratbot.core.messages", language.locale(),
+        this.bundle = ResourceBundle.getBundle(
+                "com.valoratbot.core.messages",
+                language.locale(),
                 ResourceBundle.Control.getNoFallbackControl(ResourceBundle.Control.FORMAT_PROPERTIES));
     }
 
@@ -39,8 +40,8 @@ public final class Messages {
     private Object renderArg(Object arg) {
         return switch (arg) {
             case Text nested -> render(nested);
-            case Collection<?> many -> many.stream().map(this::renderArg).map(String::valueOf)
-                    .collect(Collectors.joining(" ; "));
+            case Collection<?> many ->
+                many.stream().map(this::renderArg).map(String::valueOf).collect(Collectors.joining(" ; "));
             // Numbers go through as strings: MessageFormat would group digits ("1,000", or an id "123,456,…").
             case Number n -> n.toString();
             case null -> "null";

@@ -1,14 +1,14 @@
 package com.valoratbot.core.activity;
 
-import com.valoratbot.core.port.activity.ActivityStore;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.valoratbot.core.activity.ActivityBatch.DailyActivity;
 import com.valoratbot.core.activity.ActivityBatch.MemberName;
 import com.valoratbot.core.command.Snowflake;
+import com.valoratbot.core.port.activity.ActivityStore;
 import com.valoratbot.core.port.schedule.GuildTimeZones;
 import com.valoratbot.testing.TestClock;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -19,9 +19,7 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 class ActivityAggregatorTest {
 
@@ -36,6 +34,7 @@ class ActivityAggregatorTest {
     private static final Snowflake MUSIC_BOT = Snowflake.of(300000000000000099L);
     /** 10:00 in Paris. */
     private static final Instant MORNING = Instant.parse("2025-12-10T09:00:00Z");
+
     private static final LocalDate DAY = LocalDate.parse("2025-12-10");
 
     private final TestClock clock = new TestClock(MORNING);
@@ -45,7 +44,8 @@ class ActivityAggregatorTest {
         if (databaseDown.get()) throw new IllegalStateException("database down");
         stored.add(batch);
     };
-    private final ActivityAggregator aggregator = ActivityAggregator.builder(store, GuildTimeZones.fixed(PARIS), clock).build();
+    private final ActivityAggregator aggregator = ActivityAggregator.builder(store, GuildTimeZones.fixed(PARIS), clock)
+            .build();
 
     private static VoiceMember in(Snowflake user, Snowflake channel) {
         return VoiceMember.in(user, "user" + user.value() % 100, false, channel, false);
@@ -53,9 +53,12 @@ class ActivityAggregatorTest {
 
     /** Every stored row, summed per (user, day). */
     private Map<String, long[]> totals() {
-        return stored.stream().flatMap(b -> b.days().stream()).collect(Collectors.toMap(
-                d -> d.userId() % 100 + "@" + d.day(), d -> new long[]{d.messages(), d.voiceSeconds()},
-                (a, b) -> new long[]{a[0] + b[0], a[1] + b[1]}));
+        return stored.stream()
+                .flatMap(b -> b.days().stream())
+                .collect(Collectors.toMap(
+                        d -> d.userId() % 100 + "@" + d.day(),
+                        d -> new long[] {d.messages(), d.voiceSeconds()},
+                        (a, b) -> new long[] {a[0] + b[0], a[1] + b[1]}));
     }
 
     private long voiceSeconds(Snowflake user, LocalDate day) {
@@ -170,7 +173,8 @@ class ActivityAggregatorTest {
 
     @Test
     void membersAlreadyInVoiceAtStartUpAreCountedFromThen() {
-        aggregator.voiceSnapshot(GUILD, Optional.of(AFK), List.of(in(ALICE, GENERAL_VOICE), in(BOB, GENERAL_VOICE), in(CAROL, AFK)));
+        aggregator.voiceSnapshot(
+                GUILD, Optional.of(AFK), List.of(in(ALICE, GENERAL_VOICE), in(BOB, GENERAL_VOICE), in(CAROL, AFK)));
         assertThat(aggregator.countingInVoice(GUILD)).containsExactlyInAnyOrder(ALICE, BOB);
         clock.advance(Duration.ofMinutes(7));
         aggregator.flush();
@@ -211,7 +215,8 @@ class ActivityAggregatorTest {
         aggregator.flush();
         aggregator.message(GUILD, ALICE, "Alice ✨", false);
         aggregator.flush();
-        assertThat(stored).extracting(b -> b.names().stream().map(MemberName::name).toList())
+        assertThat(stored)
+                .extracting(b -> b.names().stream().map(MemberName::name).toList())
                 .containsExactly(List.of("Alice"), List.of(), List.of("Alice ✨"));
     }
 
@@ -229,18 +234,22 @@ class ActivityAggregatorTest {
     @Test
     void onceStartedItFlushesOnItsOwnEveryInterval() throws InterruptedException {
         try (var periodic = ActivityAggregator.builder(store, GuildTimeZones.fixed(PARIS), clock)
-                .flushInterval(Duration.ofMillis(50)).build().start()) {
+                .flushInterval(Duration.ofMillis(50))
+                .build()
+                .start()) {
             periodic.message(GUILD, ALICE, "Alice", false);
             long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
             while (stored.isEmpty() && System.nanoTime() < deadline) Thread.sleep(10);
             assertThat(stored).isNotEmpty();
-            assertThat(stored.getFirst().days()).containsExactly(new DailyActivity(GUILD.value(), ALICE.value(), DAY, 1, 0));
+            assertThat(stored.getFirst().days())
+                    .containsExactly(new DailyActivity(GUILD.value(), ALICE.value(), DAY, 1, 0));
         }
     }
 
     @Test
     void aFlushIntervalOfZeroIsRefusedAtOnce() {
-        assertThatThrownBy(() -> ActivityAggregator.builder(store, GuildTimeZones.fixed(PARIS), clock).flushInterval(Duration.ZERO))
+        assertThatThrownBy(() -> ActivityAggregator.builder(store, GuildTimeZones.fixed(PARIS), clock)
+                        .flushInterval(Duration.ZERO))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 }

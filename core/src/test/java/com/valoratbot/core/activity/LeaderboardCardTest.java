@@ -1,24 +1,31 @@
 package com.valoratbot.core.activity;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.valoratbot.core.activity.LeaderboardCard.Row;
 import com.valoratbot.core.activity.LeaderboardCard.Standing;
-import org.junit.jupiter.api.Test;
-
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class LeaderboardCardTest {
 
     @Test
     void equalTotalsShareARankAndTheNextRankSkips() {
-        List<Row> rows = LeaderboardCard.rank(List.of(new Standing("1", "a", 5), new Standing("2", "b", 9),
-                new Standing("3", "c", 5), new Standing("4", "d", 1)));
-        assertThat(rows).containsExactly(new Row(1, "2", "b", 9), new Row(2, "1", "a", 5), new Row(2, "3", "c", 5), new Row(4, "4", "d", 1));
+        List<Row> rows = LeaderboardCard.rank(List.of(
+                new Standing("1", "a", 5),
+                new Standing("2", "b", 9),
+                new Standing("3", "c", 5),
+                new Standing("4", "d", 1)));
+        assertThat(rows)
+                .containsExactly(
+                        new Row(1, "2", "b", 9),
+                        new Row(2, "1", "a", 5),
+                        new Row(2, "3", "c", 5),
+                        new Row(4, "4", "d", 1));
     }
 
     @Test

@@ -1,19 +1,18 @@
 package com.valoratbot.core.command;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.valoratbot.core.result.ErrorCode;
 import com.valoratbot.core.result.Failure;
 import com.valoratbot.core.result.Result;
 import com.valoratbot.core.text.Language;
 import com.valoratbot.core.text.Messages;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** Ids with one spelling, numbers refused by length before parsing, and the payload parser's limits. */
 class HostileInputTest {
@@ -29,7 +28,9 @@ class HostileInputTest {
 
     private String refusal(String action, String json) {
         Result<Command> r = parse(action, json);
-        assertThat(r).as("%s %s", action, json.length() > 200 ? json.substring(0, 200) : json).isInstanceOf(Result.Err.class);
+        assertThat(r)
+                .as("%s %s", action, json.length() > 200 ? json.substring(0, 200) : json)
+                .isInstanceOf(Result.Err.class);
         Failure f = ((Result.Err<Command>) r).failure();
         assertThat(f.code()).isEqualTo(ErrorCode.INVALID_PAYLOAD);
         return english.render(f.reason());
@@ -42,14 +43,28 @@ class HostileInputTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-            " 123456789012345678", "123456789012345678 ", "\t123456789012345678", "123456789012345678\n",
-            "+123456789012345678", "-123456789012345678", "0123456789012345678", "00", "0",
-            "１２３４５６７８９０１２３４５６７８", // fullwidth
-            "١٢٣٤٥٦٧٨٩٠١٢٣٤٥٦٧٨", // Arabic-Indic
-            "१२३४५६७८९०१२३४५६७८", // Devanagari
-            "123456789012345678\u200b", "12345678901234567_8", "1.23456789012345678e17",
-            "9223372036854775808", "18446744073709551615", "99999999999999999999", ""})
+    @ValueSource(
+            strings = {
+                " 123456789012345678",
+                "123456789012345678 ",
+                "\t123456789012345678",
+                "123456789012345678\n",
+                "+123456789012345678",
+                "-123456789012345678",
+                "0123456789012345678",
+                "00",
+                "0",
+                "１２３４５６７８９０１２３４５６７８", // fullwidth
+                "١٢٣٤٥٦٧٨٩٠١٢٣٤٥٦٧٨", // Arabic-Indic
+                "१२३४५६७८९०१२३४५६७८", // Devanagari
+                "123456789012345678\u200b",
+                "12345678901234567_8",
+                "1.23456789012345678e17",
+                "9223372036854775808",
+                "18446744073709551615",
+                "99999999999999999999",
+                ""
+            })
     void anythingElseIsNotASnowflake(String text) {
         assertThat(Snowflake.parse(text)).isEmpty();
     }
@@ -63,16 +78,19 @@ class HostileInputTest {
 
     @Test
     void aNumberWrittenWithNonAsciiDigitsIsRefused() {
-        assertThat(refusal("purge", "{\"channelId\":\"" + CHANNEL + "\",\"amount\":\"５０\"}")).contains("amount");
-        assertThat(refusal("purge", "{\"channelId\":\"" + CHANNEL + "\",\"amount\":\"٥٠\"}")).contains("amount");
+        assertThat(refusal("purge", "{\"channelId\":\"" + CHANNEL + "\",\"amount\":\"５０\"}"))
+                .contains("amount");
+        assertThat(refusal("purge", "{\"channelId\":\"" + CHANNEL + "\",\"amount\":\"٥٠\"}"))
+                .contains("amount");
     }
 
     @Test
     void lenientNumbersTheDashboardSendsStillWork() {
-        for (String amount : new String[]{"50", "\"50\"", "\" 50 \"", "50.0", "\"5e1\""}) {
+        for (String amount : new String[] {"50", "\"50\"", "\" 50 \"", "50.0", "\"5e1\""}) {
             Result<Command> r = parse("purge", "{\"channelId\":\"" + CHANNEL + "\",\"amount\":" + amount + "}");
             assertThat(r).as(amount).isInstanceOf(Result.Ok.class);
-            assertThat(((Command.Purge) ((Result.Ok<Command>) r).value()).amount()).isEqualTo(50);
+            assertThat(((Command.Purge) ((Result.Ok<Command>) r).value()).amount())
+                    .isEqualTo(50);
         }
     }
 
@@ -81,20 +99,24 @@ class HostileInputTest {
         // Below the parser's string limit, so the field's own length check is what refuses it.
         String digits = "1" + "0".repeat(200_000);
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-        parse("purge", "{\"channelId\":\"" + CHANNEL + "\",\"amount\":\"1\"}"); // warm-up: class loading is not the point
+        parse(
+                "purge",
+                "{\"channelId\":\"" + CHANNEL + "\",\"amount\":\"1\"}"); // warm-up: class loading is not the point
 
         long before = threads.getCurrentThreadCpuTime();
         String reason = refusal("purge", "{\"channelId\":\"" + CHANNEL + "\",\"amount\":\"" + digits + "\"}");
         long cpuNanos = threads.getCurrentThreadCpuTime() - before;
 
         assertThat(reason).contains("amount");
-        // Scanning 200 KB is linear (about a millisecond); parsing the digits would take seconds. A second is a generous bound.
+        // Scanning 200 KB is linear (about a millisecond); parsing the digits would take seconds. A second is a
+        // generous bound.
         assertThat(cpuNanos).as("CPU ns").isLessThan(1_000_000_000L);
     }
 
     @Test
     void aMillionDigitStringIsRefusedByTheParsersStringLimit() {
-        String reason = refusal("purge", "{\"channelId\":\"" + CHANNEL + "\",\"amount\":\"1" + "0".repeat(1_000_000) + "\"}");
+        String reason =
+                refusal("purge", "{\"channelId\":\"" + CHANNEL + "\",\"amount\":\"1" + "0".repeat(1_000_000) + "\"}");
 
         assertThat(reason).contains("text up to");
     }
@@ -108,8 +130,10 @@ class HostileInputTest {
 
     @Test
     void aHugeExponentIsNotExpanded() {
-        assertThat(refusal("purge", "{\"channelId\":\"" + CHANNEL + "\",\"amount\":\"1e999999999\"}")).contains("amount");
-        assertThat(refusal("purge", "{\"channelId\":\"" + CHANNEL + "\",\"amount\":1e999999999}")).contains("amount");
+        assertThat(refusal("purge", "{\"channelId\":\"" + CHANNEL + "\",\"amount\":\"1e999999999\"}"))
+                .contains("amount");
+        assertThat(refusal("purge", "{\"channelId\":\"" + CHANNEL + "\",\"amount\":1e999999999}"))
+                .contains("amount");
     }
 
     @Test
@@ -121,7 +145,8 @@ class HostileInputTest {
 
     @Test
     void aStringLongerThanTheParserAllowsIsRefused() {
-        String huge = "{\"channelId\":\"" + CHANNEL + "\",\"message\":\"" + "x".repeat(CommandParser.MAX_STRING_LENGTH + 1) + "\"}";
+        String huge = "{\"channelId\":\"" + CHANNEL + "\",\"message\":\""
+                + "x".repeat(CommandParser.MAX_STRING_LENGTH + 1) + "\"}";
 
         assertThat(refusal("announce", huge)).contains("text up to");
     }
@@ -132,10 +157,18 @@ class HostileInputTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"+999999999-12-31T23:59", "-999999999-01-01T00:00", "+999999999-12-31T23:59:59Z", "10000-01-01T00:00",
-            "1969-12-31T23:59"})
+    @ValueSource(
+            strings = {
+                "+999999999-12-31T23:59",
+                "-999999999-01-01T00:00",
+                "+999999999-12-31T23:59:59Z",
+                "10000-01-01T00:00",
+                "1969-12-31T23:59"
+            })
     void aScheduledTimeOutsideTheYearsTheBotStoresIsInvalidPayload(String when) {
-        String reason = refusal("schedule_announce", "{\"channelId\":\"" + CHANNEL + "\",\"message\":\"hi\",\"scheduledFor\":\"" + when + "\"}");
+        String reason = refusal(
+                "schedule_announce",
+                "{\"channelId\":\"" + CHANNEL + "\",\"message\":\"hi\",\"scheduledFor\":\"" + when + "\"}");
 
         assertThat(reason).contains("scheduledFor");
     }

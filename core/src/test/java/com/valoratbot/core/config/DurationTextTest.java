@@ -1,11 +1,10 @@
 package com.valoratbot.core.config;
 
-import org.junit.jupiter.api.Test;
-
-import java.time.Duration;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
 
 class DurationTextTest {
 
@@ -25,15 +24,20 @@ class DurationTextTest {
         assertThat(DurationText.parse("WAIT", "0", true)).isZero();
         assertThat(DurationText.parse("WAIT", "PT0S", true)).isZero();
         assertThatThrownBy(() -> DurationText.parse("LEASE", "0s", false))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("LEASE").hasMessageContaining("positive");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("LEASE")
+                .hasMessageContaining("positive");
     }
 
     @Test
     void negativeGarbageAndOverflowAreRefusedNamingTheSetting() {
         assertThatThrownBy(() -> DurationText.parse("WAIT", "PT-5S", true)).hasMessageContaining("WAIT");
-        assertThatThrownBy(() -> DurationText.parse("WAIT", "-5s", true)).hasMessageContaining("WAIT").hasMessageContaining("'-5s'");
+        assertThatThrownBy(() -> DurationText.parse("WAIT", "-5s", true))
+                .hasMessageContaining("WAIT")
+                .hasMessageContaining("'-5s'");
         assertThatThrownBy(() -> DurationText.parse("WAIT", "soon", true)).hasMessageContaining("like 500ms");
         assertThatThrownBy(() -> DurationText.parse("WAIT", "5w", true)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> DurationText.parse("WAIT", "999999999999999999d", true)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> DurationText.parse("WAIT", "999999999999999999d", true))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -1,19 +1,18 @@
 package com.valoratbot.core.music;
 
-import com.valoratbot.testing.TestClock;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.valoratbot.core.command.Command.Play;
 import com.valoratbot.core.command.Snowflake;
 import com.valoratbot.core.port.CommandContext;
 import com.valoratbot.core.port.PlayMusic;
 import com.valoratbot.core.result.Done;
 import com.valoratbot.core.result.Result;
-import org.junit.jupiter.api.Test;
-
+import com.valoratbot.testing.TestClock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class CoalescedQueueReadsTest {
 
@@ -83,15 +82,42 @@ class CoalescedQueueReadsTest {
         final AtomicInteger reads = new AtomicInteger();
         volatile boolean paused;
 
-        @Override public Result<QueueView> queue(CommandContext c) {
+        @Override
+        public Result<QueueView> queue(CommandContext c) {
             reads.incrementAndGet();
             return Result.ok(new QueueView(Optional.of(new NowPlaying(SONG, 10_000, paused)), java.util.List.of()));
         }
-        @Override public Result<QueuedTrack> play(CommandContext c, Play p) { return Result.ok(new QueuedTrack(SONG, 0)); }
-        @Override public Result<Done> pause(CommandContext c) { paused = true; return Result.ok(Done.DONE); }
-        @Override public Result<Done> resume(CommandContext c) { paused = false; return Result.ok(Done.DONE); }
-        @Override public Result<Done> skip(CommandContext c) { return Result.ok(Done.DONE); }
-        @Override public Result<Done> stop(CommandContext c) { return Result.ok(Done.DONE); }
-        @Override public Result<Done> removeFromQueue(CommandContext c, int index) { return Result.ok(Done.DONE); }
+
+        @Override
+        public Result<QueuedTrack> play(CommandContext c, Play p) {
+            return Result.ok(new QueuedTrack(SONG, 0));
+        }
+
+        @Override
+        public Result<Done> pause(CommandContext c) {
+            paused = true;
+            return Result.ok(Done.DONE);
+        }
+
+        @Override
+        public Result<Done> resume(CommandContext c) {
+            paused = false;
+            return Result.ok(Done.DONE);
+        }
+
+        @Override
+        public Result<Done> skip(CommandContext c) {
+            return Result.ok(Done.DONE);
+        }
+
+        @Override
+        public Result<Done> stop(CommandContext c) {
+            return Result.ok(Done.DONE);
+        }
+
+        @Override
+        public Result<Done> removeFromQueue(CommandContext c, int index) {
+            return Result.ok(Done.DONE);
+        }
     }
 }

@@ -1,13 +1,12 @@
 package com.valoratbot.core.publish;
 
-import com.valoratbot.testing.TestClock;
-import com.valoratbot.core.port.publish.DashboardSource;
-import com.valoratbot.core.port.publish.DashboardTables;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import com.valoratbot.core.command.Snowflake;
+import com.valoratbot.core.port.publish.DashboardSource;
+import com.valoratbot.core.port.publish.DashboardTables;
 import com.valoratbot.core.port.schedule.GuildTimeZones;
-import org.junit.jupiter.api.Test;
-
+import com.valoratbot.testing.TestClock;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,8 +19,7 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** The publisher's rules with an in-memory record of what it asked the tables to do. */
 class DashboardPublisherTest {
@@ -31,18 +29,54 @@ class DashboardPublisherTest {
     private volatile Optional<Long> latency = Optional.of(42L);
 
     private final DashboardSource source = new DashboardSource() {
-        @Override public Optional<Long> gatewayLatencyMillis() { return latency; }
-        @Override public List<GuildListing> guilds() { return List.of(new GuildListing(GUILD, "G", Optional.empty(), 3)); }
-        @Override public Optional<GuildFigures> figures(Snowflake id) { return Optional.of(new GuildFigures(id, 3, 1, 0)); }
+        @Override
+        public Optional<Long> gatewayLatencyMillis() {
+            return latency;
+        }
+
+        @Override
+        public List<GuildListing> guilds() {
+            return List.of(new GuildListing(GUILD, "G", Optional.empty(), 3));
+        }
+
+        @Override
+        public Optional<GuildFigures> figures(Snowflake id) {
+            return Optional.of(new GuildFigures(id, 3, 1, 0));
+        }
     };
 
     private final DashboardTables tables = new DashboardTables() {
-        @Override public boolean writeStatus(Instant now, long l, long u, String v, Duration s, Duration r) { calls.add("status " + l); return true; }
-        @Override public int upsertGuilds(Collection<GuildListing> g, Instant now, Duration s) { calls.add("guilds " + g.size() + " " + s); return g.size(); }
-        @Override public void removeGuild(Snowflake id) { calls.add("remove " + id.value()); }
-        @Override public int removeGuildsNotSeenSince(Instant before) { calls.add("stale"); return 0; }
-        @Override public int writeSnapshots(Collection<GuildFigures> f, Instant now, Duration s, Duration r) { calls.add("snapshots"); return f.size(); }
-        @Override public int publishLeaderboards(Map<Snowflake, DashboardWeek> w) {
+        @Override
+        public boolean writeStatus(Instant now, long l, long u, String v, Duration s, Duration r) {
+            calls.add("status " + l);
+            return true;
+        }
+
+        @Override
+        public int upsertGuilds(Collection<GuildListing> g, Instant now, Duration s) {
+            calls.add("guilds " + g.size() + " " + s);
+            return g.size();
+        }
+
+        @Override
+        public void removeGuild(Snowflake id) {
+            calls.add("remove " + id.value());
+        }
+
+        @Override
+        public int removeGuildsNotSeenSince(Instant before) {
+            calls.add("stale");
+            return 0;
+        }
+
+        @Override
+        public int writeSnapshots(Collection<GuildFigures> f, Instant now, Duration s, Duration r) {
+            calls.add("snapshots");
+            return f.size();
+        }
+
+        @Override
+        public int publishLeaderboards(Map<Snowflake, DashboardWeek> w) {
             w.values().forEach(week -> calls.add("week " + week.key()));
             return w.size();
         }
@@ -50,8 +84,17 @@ class DashboardPublisherTest {
 
     private static PublishSettings only(boolean status, boolean guilds, boolean snapshots, boolean leaderboards) {
         PublishSettings d = PublishSettings.defaults();
-        return new PublishSettings(status, d.statusInterval(), d.statusRetention(), guilds, d.guildsResync(), snapshots,
-                d.snapshotInterval(), d.snapshotRetention(), leaderboards, d.leaderboardInterval());
+        return new PublishSettings(
+                status,
+                d.statusInterval(),
+                d.statusRetention(),
+                guilds,
+                d.guildsResync(),
+                snapshots,
+                d.snapshotInterval(),
+                d.snapshotRetention(),
+                leaderboards,
+                d.leaderboardInterval());
     }
 
     private static Clock at(String instant) {
@@ -60,8 +103,14 @@ class DashboardPublisherTest {
 
     @Test
     void aSwitchedOffPublicationIsNeverWrittenNorAreItsEvents() throws Exception {
-        try (DashboardPublisher p = DashboardPublisher.create(source, tables, GuildTimeZones.fixed(ZoneId.of("UTC")),
-                at("2026-03-04T10:00:00Z"), only(true, false, false, false), "v").start()) {
+        try (DashboardPublisher p = DashboardPublisher.create(
+                        source,
+                        tables,
+                        GuildTimeZones.fixed(ZoneId.of("UTC")),
+                        at("2026-03-04T10:00:00Z"),
+                        only(true, false, false, false),
+                        "v")
+                .start()) {
             p.guildJoined(new GuildListing(GUILD, "G", Optional.empty(), 3));
             p.guildLeft(GUILD);
             Thread.sleep(300);
@@ -72,16 +121,27 @@ class DashboardPublisherTest {
     @Test
     void noStatusRowIsWrittenWhileTheGatewayIsDown() {
         latency = Optional.empty();
-        DashboardPublisher p = DashboardPublisher.create(source, tables, GuildTimeZones.fixed(ZoneId.of("UTC")),
-                at("2026-03-04T10:00:00Z"), PublishSettings.defaults(), "v");
+        DashboardPublisher p = DashboardPublisher.create(
+                source,
+                tables,
+                GuildTimeZones.fixed(ZoneId.of("UTC")),
+                at("2026-03-04T10:00:00Z"),
+                PublishSettings.defaults(),
+                "v");
         assertThat(p.publishStatus()).isFalse();
         assertThat(calls).isEmpty();
     }
 
     @Test
     void joinsAndLeavesAreWrittenAtOnceOnThePublishersThread() throws Exception {
-        try (DashboardPublisher p = DashboardPublisher.create(source, tables, GuildTimeZones.fixed(ZoneId.of("UTC")),
-                at("2026-03-04T10:00:00Z"), only(false, true, false, false), "v").start()) {
+        try (DashboardPublisher p = DashboardPublisher.create(
+                        source,
+                        tables,
+                        GuildTimeZones.fixed(ZoneId.of("UTC")),
+                        at("2026-03-04T10:00:00Z"),
+                        only(false, true, false, false),
+                        "v")
+                .start()) {
             p.guildJoined(new GuildListing(Snowflake.of(7), "New", Optional.empty(), 1));
             p.guildLeft(Snowflake.of(7));
             long until = System.nanoTime() + Duration.ofSeconds(5).toNanos();
@@ -94,8 +154,13 @@ class DashboardPublisherTest {
     @Test
     void whenAGuildsWeekTurnsTheFinishedWeekIsWrittenOnceMoreBeforeTheNewOne() {
         TestClock clock = TestClock.at("2026-03-08T22:59:00Z"); // Sunday 23:59 in Paris
-        DashboardPublisher p = DashboardPublisher.create(source, tables, GuildTimeZones.fixed(ZoneId.of("Europe/Paris")), clock,
-                PublishSettings.defaults(), "v");
+        DashboardPublisher p = DashboardPublisher.create(
+                source,
+                tables,
+                GuildTimeZones.fixed(ZoneId.of("Europe/Paris")),
+                clock,
+                PublishSettings.defaults(),
+                "v");
         p.publishLeaderboards();
         clock.set(Instant.parse("2026-03-08T23:00:30Z")); // Monday 00:00:30 in Paris
         p.publishLeaderboards();
@@ -108,9 +173,18 @@ class DashboardPublisherTest {
         CountDownLatch asking = new CountDownLatch(1);
         CountDownLatch answer = new CountDownLatch(1);
         DashboardSource slow = new DashboardSource() {
-            @Override public Optional<Long> gatewayLatencyMillis() { return latency; }
-            @Override public List<GuildListing> guilds() { return source.guilds(); }
-            @Override public Optional<GuildFigures> figures(Snowflake id) {
+            @Override
+            public Optional<Long> gatewayLatencyMillis() {
+                return latency;
+            }
+
+            @Override
+            public List<GuildListing> guilds() {
+                return source.guilds();
+            }
+
+            @Override
+            public Optional<GuildFigures> figures(Snowflake id) {
                 asking.countDown();
                 try {
                     answer.await(30, TimeUnit.SECONDS); // a slow REST answer
@@ -120,8 +194,14 @@ class DashboardPublisherTest {
                 return source.figures(id);
             }
         };
-        try (DashboardPublisher p = DashboardPublisher.create(slow, tables, GuildTimeZones.fixed(ZoneId.of("UTC")),
-                at("2026-03-04T10:00:00Z"), only(false, true, true, false), "v").start()) {
+        try (DashboardPublisher p = DashboardPublisher.create(
+                        slow,
+                        tables,
+                        GuildTimeZones.fixed(ZoneId.of("UTC")),
+                        at("2026-03-04T10:00:00Z"),
+                        only(false, true, true, false),
+                        "v")
+                .start()) {
             assertThat(asking.await(5, TimeUnit.SECONDS)).isTrue();
             p.guildJoined(new GuildListing(Snowflake.of(7), "New", Optional.empty(), 1));
             p.guildLeft(Snowflake.of(7));
@@ -134,15 +214,32 @@ class DashboardPublisherTest {
 
     @Test
     void aGuildTheBotLeftIsNoLongerRememberedForItsWeek() {
-        List<GuildListing> held = new CopyOnWriteArrayList<>(List.of(new GuildListing(GUILD, "G", Optional.empty(), 3),
+        List<GuildListing> held = new CopyOnWriteArrayList<>(List.of(
+                new GuildListing(GUILD, "G", Optional.empty(), 3),
                 new GuildListing(Snowflake.of(7), "H", Optional.empty(), 1)));
         DashboardSource changing = new DashboardSource() {
-            @Override public Optional<Long> gatewayLatencyMillis() { return latency; }
-            @Override public List<GuildListing> guilds() { return List.copyOf(held); }
-            @Override public Optional<GuildFigures> figures(Snowflake id) { return Optional.empty(); }
+            @Override
+            public Optional<Long> gatewayLatencyMillis() {
+                return latency;
+            }
+
+            @Override
+            public List<GuildListing> guilds() {
+                return List.copyOf(held);
+            }
+
+            @Override
+            public Optional<GuildFigures> figures(Snowflake id) {
+                return Optional.empty();
+            }
         };
-        DashboardPublisher p = DashboardPublisher.create(changing, tables, GuildTimeZones.fixed(ZoneId.of("UTC")),
-                at("2026-03-04T10:00:00Z"), PublishSettings.defaults(), "v");
+        DashboardPublisher p = DashboardPublisher.create(
+                changing,
+                tables,
+                GuildTimeZones.fixed(ZoneId.of("UTC")),
+                at("2026-03-04T10:00:00Z"),
+                PublishSettings.defaults(),
+                "v");
         p.publishLeaderboards();
         assertThat(p.rememberedWeeks()).isEqualTo(2);
 

@@ -1,13 +1,12 @@
 package com.valoratbot.core.publish;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 class DashboardWeekTest {
 
@@ -42,9 +41,14 @@ class DashboardWeekTest {
     void theWeekFollowsTheGuildsZoneNotUtc() {
         // Sunday 23:30 in Paris is already Monday in Tokyo and still Sunday in Montreal.
         Instant sundayNightInParis = Instant.parse("2026-03-08T22:30:00Z");
-        assertThat(DashboardWeek.at(sundayNightInParis, ZoneId.of("Europe/Paris")).key()).isEqualTo("2026-W10");
-        assertThat(DashboardWeek.at(sundayNightInParis, ZoneId.of("Asia/Tokyo")).key()).isEqualTo("2026-W11");
-        assertThat(DashboardWeek.at(sundayNightInParis, ZoneId.of("America/Montreal")).key()).isEqualTo("2026-W10");
+        assertThat(DashboardWeek.at(sundayNightInParis, ZoneId.of("Europe/Paris"))
+                        .key())
+                .isEqualTo("2026-W10");
+        assertThat(DashboardWeek.at(sundayNightInParis, ZoneId.of("Asia/Tokyo")).key())
+                .isEqualTo("2026-W11");
+        assertThat(DashboardWeek.at(sundayNightInParis, ZoneId.of("America/Montreal"))
+                        .key())
+                .isEqualTo("2026-W10");
     }
 
     @Test

@@ -1,11 +1,10 @@
 package com.valoratbot.core.publish;
 
-import org.junit.jupiter.api.Test;
-
-import java.time.Duration;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
 
 class PublishSettingsTest {
 
@@ -20,8 +19,18 @@ class PublishSettingsTest {
 
     @Test
     void aStatusIntervalThePageWouldReadAsDownIsRefused() {
-        assertThatThrownBy(() -> new PublishSettings(true, Duration.ofMinutes(2), Duration.ofHours(1), true, Duration.ofMinutes(5),
-                true, Duration.ofMinutes(5), Duration.ofDays(7), true, Duration.ofMinutes(1)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("statusInterval");
+        assertThatThrownBy(() -> new PublishSettings(
+                        true,
+                        Duration.ofMinutes(2),
+                        Duration.ofHours(1),
+                        true,
+                        Duration.ofMinutes(5),
+                        true,
+                        Duration.ofMinutes(5),
+                        Duration.ofDays(7),
+                        true,
+                        Duration.ofMinutes(1)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("statusInterval");
     }
 }

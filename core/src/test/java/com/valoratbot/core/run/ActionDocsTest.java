@@ -1,5 +1,8 @@
 package com.valoratbot.core.run;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
 import com.valoratbot.core.command.Action;
 import com.valoratbot.core.command.Command;
 import com.valoratbot.core.command.CommandParser;
@@ -7,8 +10,6 @@ import com.valoratbot.core.port.ChannelKind;
 import com.valoratbot.core.port.DiscordPermission;
 import com.valoratbot.core.result.Result;
 import com.valoratbot.core.run.AnonymousRows.Kind;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,9 +24,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
+import org.junit.jupiter.api.Test;
 
 /**
  * The docs' action tables say what the code does: the actions table of docs/architecture.md
@@ -81,8 +80,11 @@ class ActionDocsTest {
         EnumSet<DiscordPermission> out = EnumSet.noneOf(DiscordPermission.class);
         if (text.equals("—")) return out;
         for (String name : text.split(",")) {
-            Optional<DiscordPermission> p = Arrays.stream(DiscordPermission.values()).filter(d -> d.displayName().equals(name.strip())).findFirst();
-            if (p.isEmpty()) fail("%s: '%s' is not a permission's display name (DiscordPermission)", where, name.strip());
+            Optional<DiscordPermission> p = Arrays.stream(DiscordPermission.values())
+                    .filter(d -> d.displayName().equals(name.strip()))
+                    .findFirst();
+            if (p.isEmpty())
+                fail("%s: '%s' is not a permission's display name (DiscordPermission)", where, name.strip());
             out.add(p.get());
         }
         return out;
@@ -101,9 +103,15 @@ class ActionDocsTest {
 
     static BuiltInActions.Policy policy(String action) {
         String[] sample = ResultShapesTest.CASES.get(action);
-        assertThat(sample).as("a sample payload for %s in ResultShapesTest.CASES", action).isNotNull();
-        Result<Command> parsed = CommandParser.withDefaults().parse(action, CommandParser.readPayload(sample[0]) instanceof Result.Ok<?>(var tree)
-                ? (com.fasterxml.jackson.databind.JsonNode) tree : fail("the sample payload of %s is not JSON", action));
+        assertThat(sample)
+                .as("a sample payload for %s in ResultShapesTest.CASES", action)
+                .isNotNull();
+        Result<Command> parsed = CommandParser.withDefaults()
+                .parse(
+                        action,
+                        CommandParser.readPayload(sample[0]) instanceof Result.Ok<?>(var tree)
+                                ? (com.fasterxml.jackson.databind.JsonNode) tree
+                                : fail("the sample payload of %s is not JSON", action));
         assertThat(parsed).as("the sample payload of %s", action).isInstanceOf(Result.Ok.class);
         return BuiltInActions.of(((Result.Ok<Command>) parsed).value());
     }
@@ -120,13 +128,19 @@ class ActionDocsTest {
                 assertThat(known).as("%s: no such action", where).isPresent();
                 BuiltInActions.Policy policy = policy(action);
 
-                assertThat(row.get("idempotent")).as("%s: idempotent", where).isEqualTo(BuiltInActions.idempotent(known.get()) ? "yes" : "no");
+                assertThat(row.get("idempotent"))
+                        .as("%s: idempotent", where)
+                        .isEqualTo(BuiltInActions.idempotent(known.get()) ? "yes" : "no");
                 checkChannelAndPermissions(row, "channel", policy, where);
-                assertThat(risk(row.get("anonymous rows"), where)).as("%s: anonymous rows", where).isEqualTo(policy.risk());
+                assertThat(risk(row.get("anonymous rows"), where))
+                        .as("%s: anonymous rows", where)
+                        .isEqualTo(policy.risk());
             }
         }
-        assertThat(documented).as("docs/architecture.md's actions table, one row per action")
-                .containsExactlyInAnyOrderElementsOf(Arrays.stream(Action.values()).map(Action::wireName).toList());
+        assertThat(documented)
+                .as("docs/architecture.md's actions table, one row per action")
+                .containsExactlyInAnyOrderElementsOf(
+                        Arrays.stream(Action.values()).map(Action::wireName).toList());
     }
 
     @Test
@@ -136,7 +150,9 @@ class ActionDocsTest {
         for (Map<String, String> row : table.rows()) {
             for (String action : actionsOf(row.get("action"))) {
                 String where = "docs/actions-moderation.md, the permissions table, " + action;
-                assertThat(Action.fromWireName(action)).as("%s: no such action", where).isPresent();
+                assertThat(Action.fromWireName(action))
+                        .as("%s: no such action", where)
+                        .isPresent();
                 checkChannelAndPermissions(row, "kind of channel", policy(action), where);
             }
         }
@@ -147,20 +163,35 @@ class ActionDocsTest {
         Table table = table("security.md", "| level | anonymous rows may run |");
         Map<String, Kind> levels = Map.of("no-moderation", Kind.MODERATION, "read-only", Kind.READ);
         levels.forEach((level, kind) -> {
-            Map<String, String> row = table.rows().stream().filter(r -> actionsOf(r.get("level")).contains(level)).findFirst()
+            Map<String, String> row = table.rows().stream()
+                    .filter(r -> actionsOf(r.get("level")).contains(level))
+                    .findFirst()
                     .orElseGet(() -> fail("docs/security.md: no row for the level %s", level));
-            List<String> expected = Arrays.stream(Action.values()).map(Action::wireName).filter(a -> policy(a).risk() == kind).toList();
+            List<String> expected = Arrays.stream(Action.values())
+                    .map(Action::wireName)
+                    .filter(a -> policy(a).risk() == kind)
+                    .toList();
             assertThat(actionsOf(row.get("anonymous rows may run")))
-                    .as("docs/security.md, level %s: the actions of kind %s", level, kind).containsExactlyInAnyOrderElementsOf(expected);
+                    .as("docs/security.md, level %s: the actions of kind %s", level, kind)
+                    .containsExactlyInAnyOrderElementsOf(expected);
         });
     }
 
-    private static void checkChannelAndPermissions(Map<String, String> row, String channelColumn, BuiltInActions.Policy policy, String where) {
+    private static void checkChannelAndPermissions(
+            Map<String, String> row, String channelColumn, BuiltInActions.Policy policy, String where) {
         Optional<ChannelKind> kind = channelKind(row.get(channelColumn), where);
-        assertThat(kind.isPresent()).as("%s: names a channel", where).isEqualTo(!policy.access().channelIds().isEmpty());
-        kind.ifPresent(k -> assertThat(k).as("%s: kind of channel", where).isEqualTo(policy.access().channelKind()));
-        assertThat(permissions(row.get("bot needs"), where)).as("%s: bot needs", where).isEqualTo(policy.access().bot());
-        assertThat(permissions(row.get("requester needs"), where)).as("%s: requester needs", where).isEqualTo(policy.access().requester());
+        assertThat(kind.isPresent())
+                .as("%s: names a channel", where)
+                .isEqualTo(!policy.access().channelIds().isEmpty());
+        kind.ifPresent(k -> assertThat(k)
+                .as("%s: kind of channel", where)
+                .isEqualTo(policy.access().channelKind()));
+        assertThat(permissions(row.get("bot needs"), where))
+                .as("%s: bot needs", where)
+                .isEqualTo(policy.access().bot());
+        assertThat(permissions(row.get("requester needs"), where))
+                .as("%s: requester needs", where)
+                .isEqualTo(policy.access().requester());
     }
 
     private static Kind risk(String cell, String where) {

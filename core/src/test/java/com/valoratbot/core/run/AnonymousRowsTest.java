@@ -1,23 +1,21 @@
 package com.valoratbot.core.run;
 
-import com.valoratbot.core.text.Language;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.valoratbot.core.port.CheckAccess;
 import com.valoratbot.core.port.QueuedCommand;
 import com.valoratbot.core.result.Done;
 import com.valoratbot.core.result.Result;
+import com.valoratbot.core.text.Language;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
-
-import java.time.Duration;
-import java.util.Optional;
-import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * What a row without a requester may run at each level of {@code VALORATBOT_ANONYMOUS_ROWS}, and
@@ -28,7 +26,8 @@ class AnonymousRowsTest {
 
     private static final String GUILD = "111111111111111111";
     private static final String CHANNEL = "222222222222222222";
-    private static final String EVERYONE = "{\"channelId\":\"" + CHANNEL + "\",\"message\":\"hi\",\"allowedMentions\":[\"everyone\"]}";
+    private static final String EVERYONE =
+            "{\"channelId\":\"" + CHANNEL + "\",\"message\":\"hi\",\"allowedMentions\":[\"everyone\"]}";
 
     private final AtomicInteger accessChecks = new AtomicInteger();
     private final CheckAccess counting = (ctx, req) -> {
@@ -37,9 +36,14 @@ class AnonymousRowsTest {
     };
 
     private ObjectNode run(AnonymousRows level, String action, String payload, Optional<String> requestedBy) {
-        CommandHandler handler = CommandHandler.builder(com.valoratbot.core.run.Ports.builder().access(counting).build())
-                .language(Language.EN).anonymousRows(level).build();
-        return CommandHandler.readResult(handler.handle(new QueuedCommand("c", GUILD, action, payload, requestedBy, Duration.ZERO)).resultJson());
+        CommandHandler handler = CommandHandler.builder(
+                        com.valoratbot.core.run.Ports.builder().access(counting).build())
+                .language(Language.EN)
+                .anonymousRows(level)
+                .build();
+        return CommandHandler.readResult(
+                handler.handle(new QueuedCommand("c", GUILD, action, payload, requestedBy, Duration.ZERO))
+                        .resultJson());
     }
 
     private ObjectNode anonymous(AnonymousRows level, String action, String payload) {
@@ -48,11 +52,18 @@ class AnonymousRowsTest {
 
     @Test
     void theDefaultRefusesAnAnonymousEveryonePingAndSaysHowToFixIt() {
-        ObjectNode result = CommandHandler.readResult(CommandHandler.builder(Ports.builder().access(counting).build()).language(Language.EN)
-                .build().handle(new QueuedCommand("c", GUILD, "announce", EVERYONE, Optional.empty(), Duration.ZERO)).resultJson());
+        ObjectNode result = CommandHandler.readResult(
+                CommandHandler.builder(Ports.builder().access(counting).build())
+                        .language(Language.EN)
+                        .build()
+                        .handle(new QueuedCommand("c", GUILD, "announce", EVERYONE, Optional.empty(), Duration.ZERO))
+                        .resultJson());
 
         assertThat(result.get("code").asText()).isEqualTo("forbidden");
-        assertThat(result.get("reason").asText()).contains("@everyone").contains("requested_by").contains("all-but-mass-mentions");
+        assertThat(result.get("reason").asText())
+                .contains("@everyone")
+                .contains("requested_by")
+                .contains("all-but-mass-mentions");
         assertThat(accessChecks).hasValue(0);
     }
 
@@ -101,10 +112,23 @@ class AnonymousRowsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "   ", "\t", "abc", " 333333333333333333", "0333333333333333333", "-333333333333333333",
-            "３３３３３３３３３３３３３３３３３３"})
+    @ValueSource(
+            strings = {
+                "",
+                "   ",
+                "\t",
+                "abc",
+                " 333333333333333333",
+                "0333333333333333333",
+                "-333333333333333333",
+                "３３３３３３３３３３３３３３３３３３"
+            })
     void aBlankOrMalformedRequesterIsInvalidPayloadNotAnonymous(String requestedBy) {
-        ObjectNode result = run(AnonymousRows.ALL, "purge", "{\"channelId\":\"" + CHANNEL + "\",\"amount\":5}", Optional.of(requestedBy));
+        ObjectNode result = run(
+                AnonymousRows.ALL,
+                "purge",
+                "{\"channelId\":\"" + CHANNEL + "\",\"amount\":5}",
+                Optional.of(requestedBy));
 
         assertThat(result.get("code").asText()).isEqualTo("invalid_payload");
         assertThat(result.get("reason").asText()).contains("requested_by");
@@ -114,9 +138,13 @@ class AnonymousRowsTest {
     @ParameterizedTest
     @ValueSource(strings = {" 111111111111111111", "0111111111111111111", "１１１１１１１１１１１１１１１１１１", "111111111111111111 "})
     void aNonCanonicalGuildIdIsInvalidPayload(String guild) {
-        CommandHandler handler = CommandHandler.builder(Ports.builder().access(counting).build()).language(Language.EN).build();
-        ObjectNode result = CommandHandler.readResult(handler.handle(
-                new QueuedCommand("c", guild, "listTextChannels", "{}", Optional.empty(), Duration.ZERO)).resultJson());
+        CommandHandler handler = CommandHandler.builder(
+                        Ports.builder().access(counting).build())
+                .language(Language.EN)
+                .build();
+        ObjectNode result = CommandHandler.readResult(
+                handler.handle(new QueuedCommand("c", guild, "listTextChannels", "{}", Optional.empty(), Duration.ZERO))
+                        .resultJson());
 
         assertThat(result.get("code").asText()).isEqualTo("invalid_payload");
         assertThat(result.get("reason").asText()).contains("guild_id");

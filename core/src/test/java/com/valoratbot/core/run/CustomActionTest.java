@@ -1,5 +1,7 @@
 package com.valoratbot.core.run;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.valoratbot.core.command.Action;
 import com.valoratbot.core.command.PayloadReader;
@@ -10,15 +12,12 @@ import com.valoratbot.core.result.ErrorCode;
 import com.valoratbot.core.result.Failure;
 import com.valoratbot.core.result.Result;
 import com.valoratbot.core.text.Language;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** A custom action through the handler's steps, with small in-memory ports. */
 class CustomActionTest {
@@ -34,19 +33,29 @@ class CustomActionTest {
     static final class PostScore implements CustomAction<Score, Posted> {
         final List<Score> ran = new ArrayList<>();
 
-        @Override public String wireName() { return "POST_SCORE"; }
-        @Override public boolean idempotent() { return false; }
+        @Override
+        public String wireName() {
+            return "POST_SCORE";
+        }
+
+        @Override
+        public boolean idempotent() {
+            return false;
+        }
 
         @Override
         public Optional<Score> read(PayloadReader in) {
             var channel = in.requiredSnowflake("channelId");
             var points = in.requiredInt("points", 0, 100);
-            return channel.isPresent() && points.isPresent() ? Optional.of(new Score(channel.get(), points.get())) : Optional.empty();
+            return channel.isPresent() && points.isPresent()
+                    ? Optional.of(new Score(channel.get(), points.get()))
+                    : Optional.empty();
         }
 
         @Override
         public AccessRequirements access(Score s) {
-            return new AccessRequirements(Set.of(DiscordPermission.SEND_MESSAGES), Set.of(DiscordPermission.MANAGE_GUILD))
+            return new AccessRequirements(
+                            Set.of(DiscordPermission.SEND_MESSAGES), Set.of(DiscordPermission.MANAGE_GUILD))
                     .in(List.of(s.channelId()), ChannelKind.TEXT_ONLY);
         }
 
@@ -58,7 +67,8 @@ class CustomActionTest {
     }
 
     private static QueuedCommand row(String action, String payload, String requester) {
-        return new QueuedCommand("cmd-1", GUILD, action, payload, Optional.ofNullable(requester), Duration.ofSeconds(1));
+        return new QueuedCommand(
+                "cmd-1", GUILD, action, payload, Optional.ofNullable(requester), Duration.ofSeconds(1));
     }
 
     private static ObjectNode run(CommandHandler handler, QueuedCommand row) {
@@ -68,11 +78,19 @@ class CustomActionTest {
     @Test
     void theAccessCheckReceivesTheChannelsKindAndPermissionsTheCustomActionDeclares() {
         List<AccessRequirements> seen = new ArrayList<>();
-        CheckAccess access = (ctx, req) -> { seen.add(req); return Result.ok(Done.DONE); };
+        CheckAccess access = (ctx, req) -> {
+            seen.add(req);
+            return Result.ok(Done.DONE);
+        };
         PostScore action = new PostScore();
-        CommandHandler handler = CommandHandler.builder(Ports.builder().access(access).build()).action(action).build();
+        CommandHandler handler = CommandHandler.builder(
+                        Ports.builder().access(access).build())
+                .action(action)
+                .build();
 
-        ObjectNode result = run(handler, row("POST_SCORE", "{\"channelId\":\"" + CHANNEL + "\",\"points\":\"7\"}", "333333333333333333"));
+        ObjectNode result = run(
+                handler,
+                row("POST_SCORE", "{\"channelId\":\"" + CHANNEL + "\",\"points\":\"7\"}", "333333333333333333"));
 
         assertThat(result.toString()).isEqualTo("{\"ok\":true,\"channelId\":\"" + CHANNEL + "\",\"score\":70}");
         assertThat(seen.getFirst().channelIds()).extracting(Snowflake::toString).containsExactly(CHANNEL);
@@ -84,17 +102,28 @@ class CustomActionTest {
     void aCustomActionCountsAgainstTheGuildsRateLimitBeforeAnyAccessCheck() {
         List<String> asked = new ArrayList<>();
         RateLimitCommands refuseCustom = new RateLimitCommands() {
-            public Result<Done> admit(Snowflake guild, Action action) { return Result.ok(Done.DONE); }
+            public Result<Done> admit(Snowflake guild, Action action) {
+                return Result.ok(Done.DONE);
+            }
+
             public Result<Done> admitCustom(Snowflake guild, String name) {
                 asked.add(name);
-                return Result.err(Failure.of(ErrorCode.RATE_LIMITED, "rate_limited", 2).with("retryAfterMs", 1500));
+                return Result.err(
+                        Failure.of(ErrorCode.RATE_LIMITED, "rate_limited", 2).with("retryAfterMs", 1500));
             }
         };
-        CheckAccess access = (ctx, req) -> { asked.add("access"); return Result.ok(Done.DONE); };
+        CheckAccess access = (ctx, req) -> {
+            asked.add("access");
+            return Result.ok(Done.DONE);
+        };
         PostScore action = new PostScore();
-        CommandHandler handler = CommandHandler.builder(Ports.builder().access(access).rateLimits(refuseCustom).build()).action(action).build();
+        CommandHandler handler = CommandHandler.builder(
+                        Ports.builder().access(access).rateLimits(refuseCustom).build())
+                .action(action)
+                .build();
 
-        ObjectNode result = run(handler, row("POST_SCORE", "{\"channelId\":\"" + CHANNEL + "\",\"points\":1}", "333333333333333333"));
+        ObjectNode result = run(
+                handler, row("POST_SCORE", "{\"channelId\":\"" + CHANNEL + "\",\"points\":1}", "333333333333333333"));
 
         assertThat(result.get("code").asText()).isEqualTo("rate_limited");
         assertThat(result.get("retryAfterMs").asInt()).isEqualTo(1500);
@@ -105,17 +134,24 @@ class CustomActionTest {
     @Test
     void aNonIdempotentCustomActionWhoseStartMarkFailsDoesNotRun() {
         PostScore action = new PostScore();
-        CommandHandler handler = CommandHandler.builder(Ports.builder().build()).action(action).build();
+        CommandHandler handler =
+                CommandHandler.builder(Ports.builder().build()).action(action).build();
 
-        var c = handler.handle(row("POST_SCORE", "{\"channelId\":\"" + CHANNEL + "\",\"points\":1}", "333333333333333333"), id -> false);
+        var c = handler.handle(
+                row("POST_SCORE", "{\"channelId\":\"" + CHANNEL + "\",\"points\":1}", "333333333333333333"),
+                id -> false);
 
-        assertThat(CommandHandler.readResult(c.resultJson()).get("code").asText()).isEqualTo("interrupted");
+        assertThat(CommandHandler.readResult(c.resultJson()).get("code").asText())
+                .isEqualTo("interrupted");
         assertThat(action.ran).isEmpty();
     }
 
     @Test
     void anUnknownActionsReasonListsTheRegisteredCustomActionsToo() {
-        CommandHandler handler = CommandHandler.builder(Ports.builder().build()).language(Language.EN).action(new PostScore()).build();
+        CommandHandler handler = CommandHandler.builder(Ports.builder().build())
+                .language(Language.EN)
+                .action(new PostScore())
+                .build();
 
         ObjectNode result = run(handler, row("POST_SCOR", "{}", null));
 
@@ -126,12 +162,26 @@ class CustomActionTest {
     @Test
     void aReaderThatRefusesWithoutNamingAProblemStillGivesAReason() {
         CustomAction<String, Posted> picky = new CustomAction<>() {
-            public String wireName() { return "PICKY"; }
-            public boolean idempotent() { return true; }
-            public Optional<String> read(PayloadReader in) { return Optional.empty(); }
-            public Result<Posted> run(CommandContext c, String p) { throw new AssertionError("never run"); }
+            public String wireName() {
+                return "PICKY";
+            }
+
+            public boolean idempotent() {
+                return true;
+            }
+
+            public Optional<String> read(PayloadReader in) {
+                return Optional.empty();
+            }
+
+            public Result<Posted> run(CommandContext c, String p) {
+                throw new AssertionError("never run");
+            }
         };
-        CommandHandler handler = CommandHandler.builder(Ports.builder().build()).language(Language.EN).action(picky).build();
+        CommandHandler handler = CommandHandler.builder(Ports.builder().build())
+                .language(Language.EN)
+                .action(picky)
+                .build();
 
         ObjectNode result = run(handler, row("PICKY", "{}", null));
 
@@ -143,19 +193,33 @@ class CustomActionTest {
     void aResultRecordThatWouldOverwriteTheContractsKeysIsAnInternalError() {
         record Liar(boolean ok) {}
         CustomAction<String, Liar> liar = new CustomAction<>() {
-            public String wireName() { return "LIAR"; }
-            public boolean idempotent() { return true; }
-            public Optional<String> read(PayloadReader in) { return Optional.of("x"); }
-            public Result<Liar> run(CommandContext c, String p) { return Result.ok(new Liar(false)); }
+            public String wireName() {
+                return "LIAR";
+            }
+
+            public boolean idempotent() {
+                return true;
+            }
+
+            public Optional<String> read(PayloadReader in) {
+                return Optional.of("x");
+            }
+
+            public Result<Liar> run(CommandContext c, String p) {
+                return Result.ok(new Liar(false));
+            }
         };
-        CommandHandler handler = CommandHandler.builder(Ports.builder().build()).action(liar).build();
+        CommandHandler handler =
+                CommandHandler.builder(Ports.builder().build()).action(liar).build();
 
         assertThat(run(handler, row("LIAR", "{}", null)).get("code").asText()).isEqualTo("internal_error");
     }
 
     @Test
     void theWorkerAsksTheHandlerWhetherACustomActionMayRunAgain() {
-        CommandHandler handler = CommandHandler.builder(Ports.builder().build()).action(new PostScore()).build();
+        CommandHandler handler = CommandHandler.builder(Ports.builder().build())
+                .action(new PostScore())
+                .build();
 
         assertThat(handler.idempotent("POST_SCORE")).isFalse();
         assertThat(handler.idempotent(" POST_SCORE ")).isFalse();
@@ -168,9 +232,20 @@ class CustomActionTest {
     static class Hangs implements CustomAction<Boolean, Posted> {
         final java.util.concurrent.CountDownLatch interrupted = new java.util.concurrent.CountDownLatch(1);
 
-        @Override public String wireName() { return "HANGS"; }
-        @Override public boolean idempotent() { return true; }
-        @Override public Optional<Boolean> read(PayloadReader in) { return Optional.of(Boolean.TRUE); }
+        @Override
+        public String wireName() {
+            return "HANGS";
+        }
+
+        @Override
+        public boolean idempotent() {
+            return true;
+        }
+
+        @Override
+        public Optional<Boolean> read(PayloadReader in) {
+            return Optional.of(Boolean.TRUE);
+        }
 
         @Override
         public Result<Posted> run(CommandContext context, Boolean ignored) {
@@ -184,28 +259,50 @@ class CustomActionTest {
     }
 
     @Test
-    void aCustomActionThatNeverReturnsAnswersTimedOutAtItsDeadlineAndItsThreadIsInterrupted() throws InterruptedException {
+    void aCustomActionThatNeverReturnsAnswersTimedOutAtItsDeadlineAndItsThreadIsInterrupted()
+            throws InterruptedException {
         Hangs action = new Hangs();
-        CommandHandler handler = CommandHandler.builder(Ports.builder().access((ctx, req) -> Result.ok(Done.DONE)).build())
-                .language(Language.EN).action(action).customActionTimeout(Duration.ofMillis(200)).build();
+        CommandHandler handler = CommandHandler.builder(Ports.builder()
+                        .access((ctx, req) -> Result.ok(Done.DONE))
+                        .build())
+                .language(Language.EN)
+                .action(action)
+                .customActionTimeout(Duration.ofMillis(200))
+                .build();
 
         ObjectNode result = run(handler, row("HANGS", "{}", "333333333333333333"));
 
         assertThat(result.get("ok").asBoolean()).isFalse();
         assertThat(result.get("code").asText()).isEqualTo("timed_out");
         assertThat(result.get("reason").asText()).contains("HANGS").contains("check before trying again");
-        assertThat(action.interrupted.await(5, java.util.concurrent.TimeUnit.SECONDS)).as("the handler's thread was interrupted").isTrue();
+        assertThat(action.interrupted.await(5, java.util.concurrent.TimeUnit.SECONDS))
+                .as("the handler's thread was interrupted")
+                .isTrue();
     }
 
     @Test
     void aCustomActionsExceptionStillEndsInternalErrorThroughItsBoundedRun() {
         CustomAction<Boolean, Posted> throwing = new Hangs() {
-            @Override public String wireName() { return "THROWS"; }
-            @Override public Result<Posted> run(CommandContext context, Boolean ignored) { throw new IllegalStateException("boom"); }
-        };
-        CommandHandler handler = CommandHandler.builder(Ports.builder().access((ctx, req) -> Result.ok(Done.DONE)).build())
-                .language(Language.EN).action(throwing).build();
+            @Override
+            public String wireName() {
+                return "THROWS";
+            }
 
-        assertThat(run(handler, row("THROWS", "{}", "333333333333333333")).get("code").asText()).isEqualTo("internal_error");
+            @Override
+            public Result<Posted> run(CommandContext context, Boolean ignored) {
+                throw new IllegalStateException("boom");
+            }
+        };
+        CommandHandler handler = CommandHandler.builder(Ports.builder()
+                        .access((ctx, req) -> Result.ok(Done.DONE))
+                        .build())
+                .language(Language.EN)
+                .action(throwing)
+                .build();
+
+        assertThat(run(handler, row("THROWS", "{}", "333333333333333333"))
+                        .get("code")
+                        .asText())
+                .isEqualTo("internal_error");
     }
 }

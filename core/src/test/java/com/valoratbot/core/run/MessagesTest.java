@@ -1,16 +1,14 @@
 package com.valoratbot.core.run;
 
-import com.valoratbot.core.text.Language;
-import com.valoratbot.core.text.Messages;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import com.valoratbot.core.result.Text;
-import org.junit.jupiter.api.Test;
-
+import com.valoratbot.core.text.Language;
+import com.valoratbot.core.text.Messages;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Properties;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class MessagesTest {
 
@@ -24,13 +22,15 @@ class MessagesTest {
 
     @Test
     void everyFrenchReasonHasAnEnglishTranslationAndBackAgain() throws IOException {
-        assertThat(load("messages_en.properties").stringPropertyNames()).isEqualTo(load("messages_fr.properties").stringPropertyNames());
+        assertThat(load("messages_en.properties").stringPropertyNames())
+                .isEqualTo(load("messages_fr.properties").stringPropertyNames());
     }
 
     @Test
     void noPatternUsesAStraightApostropheThatMessageFormatWouldSwallow() throws IOException {
-        for (String file : new String[]{"messages_fr.properties", "messages_en.properties"}) {
-            load(file).forEach((k, v) -> assertThat((String) v).as(file + " " + k).doesNotContain("'"));
+        for (String file : new String[] {"messages_fr.properties", "messages_en.properties"}) {
+            load(file)
+                    .forEach((k, v) -> assertThat((String) v).as(file + " " + k).doesNotContain("'"));
         }
     }
 
@@ -42,7 +42,8 @@ class MessagesTest {
 
     @Test
     void anUnknownKeyStillRendersSomethingUseful() {
-        assertThat(new Messages(Language.FR).render(Text.of("some.new.key", "detail"))).isEqualTo("some.new.key detail");
+        assertThat(new Messages(Language.FR).render(Text.of("some.new.key", "detail")))
+                .isEqualTo("some.new.key detail");
     }
 
     @Test

@@ -1,20 +1,19 @@
 package com.valoratbot.core.schedule;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.valoratbot.core.command.ScheduledTime;
 import com.valoratbot.core.result.ErrorCode;
 import com.valoratbot.core.result.Result;
 import com.valoratbot.core.result.Text;
 import com.valoratbot.core.text.Language;
 import com.valoratbot.core.text.Messages;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class ScheduleRulesTest {
 
@@ -30,7 +29,8 @@ class ScheduleRulesTest {
     void aTimeWithoutZoneIsReadInTheGuildsZone() {
         var local = new ScheduledTime.Local(LocalDateTime.parse("2025-12-25T20:00"));
         assertThat(ok(ScheduleRules.resolve(local, PARIS, NOW))).isEqualTo(Instant.parse("2025-12-25T19:00:00Z"));
-        assertThat(ok(ScheduleRules.resolve(local, ZoneId.of("America/Montreal"), NOW))).isEqualTo(Instant.parse("2025-12-26T01:00:00Z"));
+        assertThat(ok(ScheduleRules.resolve(local, ZoneId.of("America/Montreal"), NOW)))
+                .isEqualTo(Instant.parse("2025-12-26T01:00:00Z"));
     }
 
     @Test
@@ -75,8 +75,10 @@ class ScheduleRulesTest {
         Instant due = Instant.parse("2025-12-25T19:00:00Z");
         Duration grace = Duration.ofHours(1);
         assertThat(ScheduleRules.onDue(due, due.plusSeconds(5), grace)).isEqualTo(ScheduleRules.Due.SEND);
-        assertThat(ScheduleRules.onDue(due, due.plus(Duration.ofMinutes(59)), grace)).isEqualTo(ScheduleRules.Due.SEND);
-        assertThat(ScheduleRules.onDue(due, due.plus(Duration.ofMinutes(61)), grace)).isEqualTo(ScheduleRules.Due.MISSED);
+        assertThat(ScheduleRules.onDue(due, due.plus(Duration.ofMinutes(59)), grace))
+                .isEqualTo(ScheduleRules.Due.SEND);
+        assertThat(ScheduleRules.onDue(due, due.plus(Duration.ofMinutes(61)), grace))
+                .isEqualTo(ScheduleRules.Due.MISSED);
     }
 
     @Test
@@ -84,7 +86,8 @@ class ScheduleRulesTest {
         Instant due = Instant.parse("2025-12-25T19:00:00Z");
         Duration grace = Duration.ofHours(1);
         assertThat(ScheduleRules.turn(true, due, due.plusSeconds(5), grace)).isEqualTo(new ScheduleRules.Turn.Go());
-        assertThat(ScheduleRules.turn(false, due, due.plus(Duration.ofMinutes(59)), grace)).isEqualTo(new ScheduleRules.Turn.HandOff());
+        assertThat(ScheduleRules.turn(false, due, due.plus(Duration.ofMinutes(59)), grace))
+                .isEqualTo(new ScheduleRules.Turn.HandOff());
     }
 
     @Test
@@ -92,9 +95,12 @@ class ScheduleRulesTest {
         Instant due = Instant.parse("2025-12-25T19:00:00Z");
         Duration grace = Duration.ofHours(1);
         Instant late = due.plus(Duration.ofMinutes(61));
-        assertThat(ScheduleRules.turn(true, due, late, grace)).isEqualTo(new ScheduleRules.Turn.Missed(Text.of("scheduled.missed", 60L)));
-        assertThat(ScheduleRules.turn(false, due, late, grace)).isEqualTo(new ScheduleRules.Turn.Missed(Text.of("scheduled.no_worker", 60L)));
-        String said = new Messages(Language.EN).render(((ScheduleRules.Turn.Missed) ScheduleRules.turn(false, due, late, grace)).reason());
+        assertThat(ScheduleRules.turn(true, due, late, grace))
+                .isEqualTo(new ScheduleRules.Turn.Missed(Text.of("scheduled.missed", 60L)));
+        assertThat(ScheduleRules.turn(false, due, late, grace))
+                .isEqualTo(new ScheduleRules.Turn.Missed(Text.of("scheduled.no_worker", 60L)));
+        String said = new Messages(Language.EN)
+                .render(((ScheduleRules.Turn.Missed) ScheduleRules.turn(false, due, late, grace)).reason());
         assertThat(said).contains("60");
     }
 }

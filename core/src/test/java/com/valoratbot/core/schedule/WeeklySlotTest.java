@@ -1,16 +1,15 @@
 package com.valoratbot.core.schedule;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.valoratbot.core.command.Command.ScheduleLeaderboard;
 import com.valoratbot.core.command.Snowflake;
-import org.junit.jupiter.api.Test;
-
 import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 class WeeklySlotTest {
 
@@ -34,13 +33,15 @@ class WeeklySlotTest {
         Instant sundayBefore = Instant.parse("2026-03-22T19:00:00Z"); // 20:00 CET
         Instant next = SUNDAY_20.nextAfter(sundayBefore, PARIS);
         assertThat(next).isEqualTo(Instant.parse("2026-03-29T18:00:00Z")); // 20:00 CEST
-        assertThat(Duration.between(sundayBefore, next)).isEqualTo(Duration.ofDays(7).minusHours(1));
+        assertThat(Duration.between(sundayBefore, next))
+                .isEqualTo(Duration.ofDays(7).minusHours(1));
     }
 
     @Test
     void anHourThatDoesNotExistThatNightRunsWhenClocksResume() {
         WeeklySlot sunday2 = new WeeklySlot(DayOfWeek.SUNDAY, 2);
-        assertThat(sunday2.nextAfter(Instant.parse("2026-03-25T00:00:00Z"), PARIS)).isEqualTo(Instant.parse("2026-03-29T01:00:00Z"));
+        assertThat(sunday2.nextAfter(Instant.parse("2026-03-25T00:00:00Z"), PARIS))
+                .isEqualTo(Instant.parse("2026-03-29T01:00:00Z"));
     }
 
     @Test
@@ -48,7 +49,8 @@ class WeeklySlotTest {
         WeeklySlot sunday2 = new WeeklySlot(DayOfWeek.SUNDAY, 2);
         Instant first = sunday2.nextAfter(Instant.parse("2026-10-20T00:00:00Z"), PARIS);
         assertThat(first).isEqualTo(Instant.parse("2026-10-25T00:00:00Z")); // 02:00 CEST
-        assertThat(sunday2.nextAfter(first, PARIS)).isEqualTo(Instant.parse("2026-11-01T01:00:00Z")); // not 02:00 CET the same night
+        assertThat(sunday2.nextAfter(first, PARIS))
+                .isEqualTo(Instant.parse("2026-11-01T01:00:00Z")); // not 02:00 CET the same night
     }
 
     @Test

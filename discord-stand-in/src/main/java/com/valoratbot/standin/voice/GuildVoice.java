@@ -27,8 +27,17 @@ final class GuildVoice {
 
     synchronized VoiceStats stats() {
         VoiceSession live = session;
-        return new VoiceStats(guildId, live != null && live.isConnected(), channelId, sessions, resumes,
-                live == null ? 0 : live.speaking, opusFrames.get(), silenceFrames.get(), decryptFailures.get(),
-                lastFrameNanos, jitter.deviationMs(0.99));
+        return new VoiceStats(
+                guildId,
+                live != null && live.isConnected(),
+                channelId,
+                sessions,
+                resumes,
+                live == null ? 0 : live.speaking,
+                opusFrames.get(),
+                silenceFrames.get(),
+                decryptFailures.get(),
+                lastFrameNanos,
+                jitter.deviationMs(0.99));
     }
 }

@@ -65,6 +65,7 @@ public final class VoiceServer implements VoiceHook, AutoCloseable {
 
     /** Close codes of Discord's voice gateway this server uses. */
     public static final int CLOSE_UNKNOWN_OPCODE = 4001;
+
     public static final int CLOSE_NOT_AUTHENTICATED = 4003;
     public static final int CLOSE_AUTHENTICATION_FAILED = 4004;
     public static final int CLOSE_SESSION_NO_LONGER_VALID = 4006;
@@ -115,18 +116,30 @@ public final class VoiceServer implements VoiceHook, AutoCloseable {
 
         private Builder() {}
 
-        public Builder certificate(SelfSignedCertificate v) { certificate = Objects.requireNonNull(v); return this; }
+        public Builder certificate(SelfSignedCertificate v) {
+            certificate = Objects.requireNonNull(v);
+            return this;
+        }
 
         /** The host name put in {@code endpoint}; it must match the certificate (default {@code localhost}). */
-        public Builder host(String v) { host = Objects.requireNonNull(v); return this; }
+        public Builder host(String v) {
+            host = Objects.requireNonNull(v);
+            return this;
+        }
 
-        public Builder heartbeatInterval(Duration v) { heartbeatInterval = Objects.requireNonNull(v); return this; }
+        public Builder heartbeatInterval(Duration v) {
+            heartbeatInterval = Objects.requireNonNull(v);
+            return this;
+        }
 
         /**
          * Behaves like Discord since 1 March 2026: an IDENTIFY with {@code max_dave_protocol_version 0} is closed
          * with {@link #CLOSE_E2EE_REQUIRED}. Off by default (the stand-in cannot do DAVE itself).
          */
-        public Builder requireDave(boolean v) { requireDave = v; return this; }
+        public Builder requireDave(boolean v) {
+            requireDave = v;
+            return this;
+        }
 
         public VoiceServer build() {
             return new VoiceServer(this);
@@ -160,7 +173,10 @@ public final class VoiceServer implements VoiceHook, AutoCloseable {
         }
         running = true;
         receiver = Thread.ofPlatform().daemon().name("standin-voice-udp").start(this::receive);
-        log.info("Voice stand-in: gateway wss://{}:{} , media udp 127.0.0.1:{}", host, connector.getLocalPort(),
+        log.info(
+                "Voice stand-in: gateway wss://{}:{} , media udp 127.0.0.1:{}",
+                host,
+                connector.getLocalPort(),
                 udp.getLocalPort());
         return this;
     }
@@ -227,7 +243,10 @@ public final class VoiceServer implements VoiceHook, AutoCloseable {
 
     void closed(VoiceSocket socket, int code) {
         VoiceSession session = socket.session;
-        log.debug("voice socket closed ({}) for {}", code, session == null ? "an unidentified client" : session.guild.guildId);
+        log.debug(
+                "voice socket closed ({}) for {}",
+                code,
+                session == null ? "an unidentified client" : session.guild.guildId);
     }
 
     void onPayload(VoiceSocket socket, String text) {
@@ -243,7 +262,9 @@ public final class VoiceServer implements VoiceHook, AutoCloseable {
         switch (op) {
             case OP_IDENTIFY -> identify(socket, d);
             case OP_SELECT_PROTOCOL -> selectProtocol(socket, d);
-            case OP_HEARTBEAT -> socket.send(OP_HEARTBEAT_ACK, Map.of("t", d.isObject() ? d.path("t").asLong() : d.asLong()));
+            case OP_HEARTBEAT ->
+                socket.send(
+                        OP_HEARTBEAT_ACK, Map.of("t", d.isObject() ? d.path("t").asLong() : d.asLong()));
             case OP_SPEAKING -> {
                 VoiceSession s = socket.session;
                 if (s == null) socket.close(CLOSE_NOT_AUTHENTICATED, "Not authenticated");
@@ -271,8 +292,10 @@ public final class VoiceServer implements VoiceHook, AutoCloseable {
         VoiceSession replaced;
         synchronized (guild) {
             String token = d.path("token").asText();
-            if (guild.pendingToken == null || !guild.pendingToken.equals(token)
-                    || !Objects.equals(guild.pendingSessionId, d.path("session_id").asText())) {
+            if (guild.pendingToken == null
+                    || !guild.pendingToken.equals(token)
+                    || !Objects.equals(
+                            guild.pendingSessionId, d.path("session_id").asText())) {
                 socket.close(CLOSE_AUTHENTICATION_FAILED, "Authentication failed");
                 return;
             }
@@ -330,7 +353,8 @@ public final class VoiceServer implements VoiceHook, AutoCloseable {
         if (guild != null) {
             synchronized (guild) {
                 VoiceSession live = guild.session;
-                if (live != null && live.token.equals(d.path("token").asText())
+                if (live != null
+                        && live.token.equals(d.path("token").asText())
                         && live.sessionId.equals(d.path("session_id").asText())) {
                     previous = live;
                     guild.resumes++;
@@ -342,7 +366,8 @@ public final class VoiceServer implements VoiceHook, AutoCloseable {
             return;
         }
         // The session (SSRC, key, counters) moves to the new socket; the media keeps flowing over UDP.
-        VoiceSession moved = new VoiceSession(previous.guild, previous.ssrc, previous.sessionId, previous.token, socket);
+        VoiceSession moved =
+                new VoiceSession(previous.guild, previous.ssrc, previous.sessionId, previous.token, socket);
         moved.secretKey = previous.secretKey;
         moved.speaking = previous.speaking;
         synchronized (previous.guild) {

@@ -90,8 +90,10 @@ final class VoiceSession {
         guild.opusFrames.incrementAndGet();
         guild.lastFrameNanos = arrivalNanos;
         int sequence = ((packet[2] & 0xFF) << 8) | (packet[3] & 0xFF);
-        boolean silence = opusLength == 3 && plain[opusOffset] == (byte) 0xF8
-                && plain[opusOffset + 1] == (byte) 0xFF && plain[opusOffset + 2] == (byte) 0xFE;
+        boolean silence = opusLength == 3
+                && plain[opusOffset] == (byte) 0xF8
+                && plain[opusOffset + 1] == (byte) 0xFF
+                && plain[opusOffset + 2] == (byte) 0xFE;
         if (silence) {
             guild.silenceFrames.incrementAndGet();
             lastSequence = -1;

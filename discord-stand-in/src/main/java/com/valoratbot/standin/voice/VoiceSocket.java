@@ -55,8 +55,12 @@ public final class VoiceSocket implements Session.Listener.AutoDemanding {
     synchronized void send(int op, Object data) {
         Session s = socket;
         if (s == null || closed) return;
-        String json = VoiceServer.JSON.createObjectNode().put("op", op).put("seq", ++sequence)
-                .set("d", VoiceServer.JSON.valueToTree(data)).toString();
+        String json = VoiceServer.JSON
+                .createObjectNode()
+                .put("op", op)
+                .put("seq", ++sequence)
+                .set("d", VoiceServer.JSON.valueToTree(data))
+                .toString();
         s.sendText(json, Callback.NOOP);
     }
 

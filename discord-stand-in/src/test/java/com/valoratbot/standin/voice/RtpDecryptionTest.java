@@ -36,7 +36,9 @@ class RtpDecryptionTest {
         byte[] packet = seal(2, true, extensionBody, new byte[] {(byte) 0xF8, (byte) 0xFF, (byte) 0xFE}, 8);
         session.open(packet, packet.length, 1);
         assertThat(guild.opusFrames.get()).isEqualTo(1);
-        assertThat(guild.silenceFrames.get()).as("the Opus payload after the extension is the silence frame").isEqualTo(1);
+        assertThat(guild.silenceFrames.get())
+                .as("the Opus payload after the extension is the silence frame")
+                .isEqualTo(1);
     }
 
     @Test
@@ -61,17 +63,29 @@ class RtpDecryptionTest {
     }
 
     /** RTP header (+ the 4-byte extension preamble when {@code extension}) | AES-GCM(ext body + opus) | counter. */
-    private byte[] seal(int sequence, boolean extension, byte[] extensionBody, byte[] opus, int counter) throws Exception {
+    private byte[] seal(int sequence, boolean extension, byte[] extensionBody, byte[] opus, int counter)
+            throws Exception {
         int headerLength = 12 + (extension ? 4 : 0);
         ByteBuffer header = ByteBuffer.allocate(headerLength);
-        header.put((byte) (extension ? 0x90 : 0x80)).put((byte) 0x78).putShort((short) sequence).putInt(960 * sequence).putInt(77);
+        header.put((byte) (extension ? 0x90 : 0x80))
+                .put((byte) 0x78)
+                .putShort((short) sequence)
+                .putInt(960 * sequence)
+                .putInt(77);
         if (extension) header.putShort((short) 0xBEDE).putShort((short) (extensionBody.length / 4));
-        byte[] plain = ByteBuffer.allocate(extensionBody.length + opus.length).put(extensionBody).put(opus).array();
+        byte[] plain = ByteBuffer.allocate(extensionBody.length + opus.length)
+                .put(extensionBody)
+                .put(opus)
+                .array();
         byte[] nonce = ByteBuffer.allocate(12).putInt(counter).array();
         Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
         cipher.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "AES"), new GCMParameterSpec(128, nonce));
         cipher.updateAAD(header.array());
         byte[] sealed = cipher.doFinal(plain);
-        return ByteBuffer.allocate(headerLength + sealed.length + 4).put(header.array()).put(sealed).putInt(counter).array();
+        return ByteBuffer.allocate(headerLength + sealed.length + 4)
+                .put(header.array())
+                .put(sealed)
+                .putInt(counter)
+                .array();
     }
 }

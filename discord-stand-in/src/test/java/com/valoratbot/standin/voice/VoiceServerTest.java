@@ -49,10 +49,13 @@ class VoiceServerTest {
         voice = VoiceServer.start();
         standIn = DiscordStandIn.builder().port(0).voiceHook(voice).build().start();
         DemoGuild.seed(standIn.state());
-        jda = StandInJda.pointAt(JDABuilder.createLight(standIn.botToken(), EnumSet.of(GatewayIntent.GUILD_VOICE_STATES)), standIn)
+        jda = StandInJda.pointAt(
+                        JDABuilder.createLight(standIn.botToken(), EnumSet.of(GatewayIntent.GUILD_VOICE_STATES)),
+                        standIn)
                 .setMemberCachePolicy(MemberCachePolicy.VOICE)
                 .enableCache(net.dv8tion.jda.api.utils.cache.CacheFlag.VOICE_STATE)
-                .setWebsocketFactory(new WebSocketFactory().setSSLContext(voice.certificate().clientContext()))
+                .setWebsocketFactory(
+                        new WebSocketFactory().setSSLContext(voice.certificate().clientContext()))
                 .build();
         jda.awaitReady();
     }
@@ -75,9 +78,11 @@ class VoiceServerTest {
         guild.getAudioManager().setSendingHandler(sender);
         guild.getAudioManager().openAudioConnection(vocal);
 
-        await(() -> guild.getAudioManager().getConnectionStatus() == ConnectionStatus.CONNECTED, Duration.ofSeconds(15));
-        assertThat(standIn.state().voiceState(GUILD, standIn.botUserId())).hasValueSatisfying(
-                state -> assertThat(state.channelId()).isEqualTo(DemoGuild.VOCAL_ID));
+        await(
+                () -> guild.getAudioManager().getConnectionStatus() == ConnectionStatus.CONNECTED,
+                Duration.ofSeconds(15));
+        assertThat(standIn.state().voiceState(GUILD, standIn.botUserId()))
+                .hasValueSatisfying(state -> assertThat(state.channelId()).isEqualTo(DemoGuild.VOCAL_ID));
         await(() -> voice.audioFrames(GUILD) > 10, Duration.ofSeconds(10));
 
         long before = voice.audioFrames(GUILD);
@@ -90,9 +95,20 @@ class VoiceServerTest {
         assertThat(stats.decryptFailures()).isZero();
         assertThat(stats.speaking()).isNotZero();
         assertThat(voice.jitter(GUILD).samples()).isGreaterThan(50);
-        assertThat(voice.toJson().path("guilds").path(Long.toString(GUILD)).path("audioFrames").asLong()).isPositive();
-        assertThat(stateJson().path("voice").path("guilds").path(Long.toString(GUILD)).path("opusFrames").asLong())
-                .as("the stand-in's state JSON shows the voice side").isPositive();
+        assertThat(voice.toJson()
+                        .path("guilds")
+                        .path(Long.toString(GUILD))
+                        .path("audioFrames")
+                        .asLong())
+                .isPositive();
+        assertThat(stateJson()
+                        .path("voice")
+                        .path("guilds")
+                        .path(Long.toString(GUILD))
+                        .path("opusFrames")
+                        .asLong())
+                .as("the stand-in's state JSON shows the voice side")
+                .isPositive();
     }
 
     @Test
@@ -125,8 +141,12 @@ class VoiceServerTest {
     @Order(4)
     void aVoiceServerCrashMakesJdaStartANewVoiceSession() {
         int sessions = voice.stats(GUILD).sessions();
-        assertThat(voice.disconnect(GUILD, VoiceServer.CLOSE_VOICE_SERVER_CRASHED)).isTrue();
-        await(() -> voice.stats(GUILD).sessions() == sessions + 1 && voice.stats(GUILD).connected(), Duration.ofSeconds(15));
+        assertThat(voice.disconnect(GUILD, VoiceServer.CLOSE_VOICE_SERVER_CRASHED))
+                .isTrue();
+        await(
+                () -> voice.stats(GUILD).sessions() == sessions + 1
+                        && voice.stats(GUILD).connected(),
+                Duration.ofSeconds(15));
         long audio = voice.audioFrames(GUILD);
         await(() -> voice.audioFrames(GUILD) > audio + 25, Duration.ofSeconds(5));
         assertThat(voice.stats(GUILD).decryptFailures()).isZero();
@@ -149,7 +169,10 @@ class VoiceServerTest {
     void ipDiscoveryAnswersWithTheSendersAddressAndPort() throws Exception {
         try (DatagramSocket client = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
             client.setSoTimeout(2_000);
-            ByteBuffer request = ByteBuffer.allocate(74).putShort((short) 1).putShort((short) 70).putInt(4242);
+            ByteBuffer request = ByteBuffer.allocate(74)
+                    .putShort((short) 1)
+                    .putShort((short) 70)
+                    .putInt(4242);
             client.send(new DatagramPacket(request.array(), 74, InetAddress.getLoopbackAddress(), voice.udpPort()));
             DatagramPacket answer = new DatagramPacket(new byte[74], 74);
             client.receive(answer);
@@ -158,14 +181,17 @@ class VoiceServerTest {
             assertThat(response.getShort()).isEqualTo((short) 2);
             assertThat(response.getShort()).isEqualTo((short) 70);
             assertThat(response.getInt()).isEqualTo(4242);
-            assertThat(new String(answer.getData(), 8, 64, java.nio.charset.StandardCharsets.US_ASCII).trim()).isEqualTo("127.0.0.1");
+            assertThat(new String(answer.getData(), 8, 64, java.nio.charset.StandardCharsets.US_ASCII).trim())
+                    .isEqualTo("127.0.0.1");
             assertThat(response.getShort(72) & 0xFFFF).isEqualTo(client.getLocalPort());
         }
     }
 
     private com.fasterxml.jackson.databind.JsonNode stateJson() {
         try (var http = java.net.http.HttpClient.newHttpClient()) {
-            var response = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(standIn.stateUrl() + "?messages=false")).build(),
+            var response = http.send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create(standIn.stateUrl() + "?messages=false"))
+                            .build(),
                     java.net.http.HttpResponse.BodyHandlers.ofString());
             return new com.fasterxml.jackson.databind.ObjectMapper().readTree(response.body());
         } catch (Exception e) {

@@ -5,7 +5,6 @@ import com.valoratbot.core.command.Snowflake;
 import com.valoratbot.core.port.CommandContext;
 import com.valoratbot.core.result.Result;
 import com.valoratbot.core.run.CustomAction;
-
 import java.sql.SQLException;
 import java.util.Optional;
 

@@ -2,11 +2,10 @@ package com.example.questbot;
 
 import com.valoratbot.library.Valoratbot;
 import com.zaxxer.hikari.HikariDataSource;
+import java.util.function.UnaryOperator;
+import javax.sql.DataSource;
 import net.dv8tion.jda.api.JDABuilder;
 import net.dv8tion.jda.api.requests.GatewayIntent;
-
-import javax.sql.DataSource;
-import java.util.function.UnaryOperator;
 
 /**
  * A small JDA bot of its own ({@code !ping}, quests) that also runs the Valoratbot dashboard's
@@ -30,10 +29,13 @@ public final class QuestBot {
         // Every setting has the worker daemon's default (results' reasons in French, as the dashboard's).
         Valoratbot bot = start(discord(token), database, settings -> settings);
 
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            bot.close();      // stops claiming, lets running commands finish, then leaves Discord
-            database.close(); // then what is ours
-        }, "quest-bot-stop"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            bot.close(); // stops claiming, lets running commands finish, then leaves Discord
+                            database.close(); // then what is ours
+                        },
+                        "quest-bot-stop"));
         Thread.currentThread().join();
     }
 
@@ -50,10 +52,10 @@ public final class QuestBot {
      * ones, and returns once it claims the dashboard's rows. {@code settings} adjusts the front
      * door's builder (the test points it at the Discord stand-in).
      */
-    public static Valoratbot start(JDABuilder discord, DataSource database, UnaryOperator<Valoratbot.Builder> settings) {
+    public static Valoratbot start(
+            JDABuilder discord, DataSource database, UnaryOperator<Valoratbot.Builder> settings) {
         QuestStore quests = QuestStore.on(database);
-        return settings.apply(Valoratbot.create(discord, database)
-                        .action(new AddQuestProgress(quests)))
+        return settings.apply(Valoratbot.create(discord, database).action(new AddQuestProgress(quests)))
                 .start();
     }
 

@@ -1,11 +1,11 @@
 package com.example.questbot;
 
-import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import javax.sql.DataSource;
 
 /**
  * The bot's own table, next to the backend's in the same database: the backend migrates only its
@@ -21,7 +21,8 @@ public final class QuestStore {
 
     /** Creates the table if it is missing. */
     public static QuestStore on(DataSource dataSource) {
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = dataSource.getConnection();
+                Statement s = c.createStatement()) {
             s.execute("""
                     CREATE TABLE IF NOT EXISTS public.quest_progress (
                         guild_id   bigint      NOT NULL,
@@ -38,7 +39,8 @@ public final class QuestStore {
 
     /** Adds {@code amount} to a member's progress on a quest and returns the new total. */
     public long add(long guildId, long userId, String questId, int amount) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement p = c.prepareStatement("""
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement p = c.prepareStatement("""
                 INSERT INTO public.quest_progress AS q (guild_id, user_id, quest_id, progress) VALUES (?, ?, ?, ?)
                 ON CONFLICT (guild_id, user_id, quest_id)
                 DO UPDATE SET progress = q.progress + EXCLUDED.progress, updated_at = now()

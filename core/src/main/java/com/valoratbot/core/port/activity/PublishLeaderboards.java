@@ -1,7 +1,6 @@
 package com.valoratbot.core.port.activity;
 
 import com.valoratbot.core.activity.LeaderboardCard;
-
 import com.valoratbot.core.command.Snowflake;
 import com.valoratbot.core.port.CommandContext;
 import com.valoratbot.core.result.Result;

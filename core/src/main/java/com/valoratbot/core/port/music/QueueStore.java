@@ -45,9 +45,20 @@ public interface QueueStore {
         Objects.requireNonNull(save, "save");
         Objects.requireNonNull(delete, "delete");
         return new QueueStore() {
-            @Override public Map<Long, String> loadAll() { return loadAll.get(); }
-            @Override public void save(long guildId, String snapshotJson) { save.accept(guildId, snapshotJson); }
-            @Override public void delete(long guildId) { delete.accept(guildId); }
+            @Override
+            public Map<Long, String> loadAll() {
+                return loadAll.get();
+            }
+
+            @Override
+            public void save(long guildId, String snapshotJson) {
+                save.accept(guildId, snapshotJson);
+            }
+
+            @Override
+            public void delete(long guildId) {
+                delete.accept(guildId);
+            }
         };
     }
 }

@@ -1,10 +1,8 @@
 package com.valoratbot.core.port.publish;
 
+import com.valoratbot.core.command.Snowflake;
 import com.valoratbot.core.publish.GuildFigures;
 import com.valoratbot.core.publish.GuildListing;
-
-import com.valoratbot.core.command.Snowflake;
-
 import java.util.List;
 import java.util.Optional;
 

@@ -1,11 +1,9 @@
 package com.valoratbot.core.port.publish;
 
+import com.valoratbot.core.command.Snowflake;
 import com.valoratbot.core.publish.DashboardWeek;
 import com.valoratbot.core.publish.GuildFigures;
 import com.valoratbot.core.publish.GuildListing;
-
-import com.valoratbot.core.command.Snowflake;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
@@ -27,7 +25,8 @@ public interface DashboardTables {
      *
      * @return true when this call added the row
      */
-    boolean writeStatus(Instant now, long latencyMs, long uptimeMs, String version, Duration spacing, Duration retention);
+    boolean writeStatus(
+            Instant now, long latencyMs, long uptimeMs, String version, Duration spacing, Duration retention);
 
     /**
      * Inserts or updates these guilds' {@code bot_guilds} rows, setting {@code last_seen = now}; a row whose

@@ -2,7 +2,6 @@ package com.valoratbot.core.port.schedule;
 
 import com.valoratbot.core.command.Snowflake;
 import com.valoratbot.core.schedule.ScheduledStatus;
-
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.List;
@@ -56,8 +55,15 @@ public interface AnnouncementStore {
     /**
      * @param announcementJson the announcement in {@link com.valoratbot.core.schedule.AnnouncementJson}'s form
      */
-    record NewAnnouncement(String commandId, Snowflake guildId, Snowflake channelId, String announcementJson, Instant scheduledFor,
-                           ZoneId zone, Optional<Snowflake> requestedBy, Instant createdAt) {
+    record NewAnnouncement(
+            String commandId,
+            Snowflake guildId,
+            Snowflake channelId,
+            String announcementJson,
+            Instant scheduledFor,
+            ZoneId zone,
+            Optional<Snowflake> requestedBy,
+            Instant createdAt) {
         public NewAnnouncement {
             Objects.requireNonNull(commandId, "commandId");
             Objects.requireNonNull(requestedBy, "requestedBy");
@@ -68,8 +74,15 @@ public interface AnnouncementStore {
      * @param messageId     the posted message once {@code sent}
      * @param failureReason the rendered reason of {@code failed} and {@code missed}
      */
-    record StoredAnnouncement(String id, Snowflake guildId, Snowflake channelId, Instant scheduledFor, String announcementJson,
-                              ScheduledStatus status, Optional<Snowflake> messageId, Optional<String> failureReason) {}
+    record StoredAnnouncement(
+            String id,
+            Snowflake guildId,
+            Snowflake channelId,
+            Instant scheduledFor,
+            String announcementJson,
+            ScheduledStatus status,
+            Optional<Snowflake> messageId,
+            Optional<String> failureReason) {}
 
     /**
      * An announcement's end.

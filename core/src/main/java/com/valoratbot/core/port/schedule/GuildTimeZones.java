@@ -1,7 +1,6 @@
 package com.valoratbot.core.port.schedule;
 
 import com.valoratbot.core.command.Snowflake;
-
 import java.time.ZoneId;
 import java.util.Objects;
 

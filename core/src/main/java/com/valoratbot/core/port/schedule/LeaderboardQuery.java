@@ -3,7 +3,6 @@ package com.valoratbot.core.port.schedule;
 import com.valoratbot.core.activity.ActivityPeriod;
 import com.valoratbot.core.activity.LeaderboardCard.Standing;
 import com.valoratbot.core.command.Snowflake;
-
 import java.util.List;
 
 /** The activity the aggregator stored, summed per member: what leaderboards rank. */
@@ -16,5 +15,8 @@ public interface LeaderboardQuery {
      */
     List<Standing> top(Snowflake guildId, ActivityPeriod period, Measure measure, int limit);
 
-    enum Measure { MESSAGES, VOICE_SECONDS }
+    enum Measure {
+        MESSAGES,
+        VOICE_SECONDS
+    }
 }

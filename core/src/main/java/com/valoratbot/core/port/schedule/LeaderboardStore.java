@@ -2,7 +2,6 @@ package com.valoratbot.core.port.schedule;
 
 import com.valoratbot.core.command.Snowflake;
 import com.valoratbot.core.schedule.WeeklySlot;
-
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -32,7 +31,12 @@ public interface LeaderboardStore {
      * @param nextRunAt  when the next post is due (empty only before its first scheduling)
      * @param postingFor set while a run posts: the due time of that run
      */
-    record WeeklyLeaderboard(Snowflake channelId, int trackDays, WeeklySlot slot, Optional<Instant> nextRunAt, Optional<Instant> postingFor) {}
+    record WeeklyLeaderboard(
+            Snowflake channelId,
+            int trackDays,
+            WeeklySlot slot,
+            Optional<Instant> nextRunAt,
+            Optional<Instant> postingFor) {}
 
     record GuildSchedule(Snowflake guildId, WeeklyLeaderboard schedule) {}
 
