@@ -5,11 +5,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.valoratbot.core.port.shard.ShardLeaseStore.Lease;
 import com.valoratbot.core.shard.ShardLeases;
 import com.valoratbot.core.shard.ShardPlan;
+import com.valoratbot.core.shard.UnownedShardExpiry;
+import com.valoratbot.core.text.Messages;
 import com.valoratbot.discord.DiscordGateway;
 import com.valoratbot.discord.music.MusicPlayers;
 import com.valoratbot.discord.music.VoiceMode;
 import com.valoratbot.supabase.Database;
 import com.valoratbot.supabase.DatabaseSettings;
+import com.valoratbot.supabase.UnownedShardCommands;
 import com.valoratbot.supabase.shard.PostgresIdentifySlots;
 import com.valoratbot.supabase.shard.PostgresShardLeases;
 import java.net.InetAddress;
@@ -81,6 +84,7 @@ public final class ShardedValoratbot implements AutoCloseable {
     private final PostgresShardLeases store;
     private final int total;
     private final Map<Integer, Running> running = new ConcurrentHashMap<>();
+    private final UnownedShardExpiry expiry;
     private final Thread coordinator;
     private final Thread watchdog;
     private volatile boolean closing;
@@ -120,6 +124,15 @@ public final class ShardedValoratbot implements AutoCloseable {
                 total,
                 b.lease.toSeconds(),
                 owner);
+        // The shards' own settings (maxAge, language, foreign actions), read back from a builder
+        // that is never started, so the sweep and the shards cannot disagree.
+        Valoratbot.Builder probe = Valoratbot.probe();
+        b.eachShard.forEach(c -> c.accept(probe));
+        this.expiry = new UnownedShardExpiry(
+                UnownedShardCommands.on(db, probe.foreignActions()),
+                new Messages(probe.language()),
+                total,
+                probe.maxAge());
         this.coordinator =
                 Thread.ofPlatform().daemon().name("valoratbot-shards").unstarted(this::coordinate);
         this.watchdog =
@@ -182,6 +195,12 @@ public final class ShardedValoratbot implements AutoCloseable {
                 for (Lease won : changes.won()) begin(won);
             } catch (RuntimeException e) {
                 LOG.warn("shard lease round failed: {}", e.toString());
+            }
+            try {
+                int expired = expiry.sweep();
+                if (expired > 0) LOG.warn("{} command(s) expired: no worker held their guild's shard", expired);
+            } catch (RuntimeException e) {
+                LOG.debug("unowned-shard sweep failed: {}", e.toString());
             }
             try {
                 Thread.sleep(Math.max(100, config.pollInterval().toMillis()));

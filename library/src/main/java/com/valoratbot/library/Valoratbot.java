@@ -119,6 +119,11 @@ public final class Valoratbot implements AutoCloseable {
         return new Builder(Objects.requireNonNull(jda, "jda"), Objects.requireNonNull(dataSource, "dataSource"), null);
     }
 
+    /** A builder only read back (maxAge, language, foreign actions) by {@link ShardedValoratbot}: never started. */
+    static Builder probe() {
+        return new Builder(null, null, null);
+    }
+
     /** The backend on a database the library opens from {@code database} (a pool of its own, closed last). */
     public static Builder create(JDABuilder jda, DatabaseSettings database) {
         return new Builder(Objects.requireNonNull(jda, "jda"), null, Objects.requireNonNull(database, "database"));
@@ -254,6 +259,18 @@ public final class Valoratbot implements AutoCloseable {
             requireDataSource("commandTable");
             database = database.toBuilder().table(table).build();
             return this;
+        }
+
+        Duration maxAge() {
+            return maxAge;
+        }
+
+        Language language() {
+            return language;
+        }
+
+        Set<String> foreignActions() {
+            return foreignActions;
         }
 
         /** Whether to run the migrations on the embedder's DataSource at start (default true). */

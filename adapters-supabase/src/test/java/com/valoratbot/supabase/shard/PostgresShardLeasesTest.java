@@ -141,6 +141,38 @@ class PostgresShardLeasesTest {
         }
     }
 
+    @Test
+    void oldPendingCommandsOfAShardNobodyHoldsEndWithTheGivenResultAndTheOthersWait() {
+        long onZero = 2L << 22;
+        long onOne = 3L << 22;
+        leases().acquire("holder", 2, Set.of(0), 1, LEASE); // shard 1 has no owner
+        db.execute(
+                "INSERT INTO commands (guild_id, action, payload, created_at) VALUES"
+                        + " (?, 'lock', '{}', clock_timestamp() - interval '1 minute'),"
+                        + " (?, 'lock', '{}', clock_timestamp() - interval '1 minute'),"
+                        + " (?, 'lock', '{}', clock_timestamp()),"
+                        + " (?, 'ADD_QUEST_PROGRESS', '{}', clock_timestamp() - interval '1 minute')",
+                Long.toString(onZero),
+                Long.toString(onOne),
+                Long.toString(onOne),
+                Long.toString(onOne));
+        var unowned = com.valoratbot.supabase.UnownedShardCommands.on(db.database(), Set.of("ADD_QUEST_PROGRESS"));
+
+        assertThat(unowned.unownedShards(2)).containsExactly(1);
+        assertThat(unowned.expire(1, 2, Duration.ofSeconds(24), "{\"ok\":false,\"code\":\"expired\"}"))
+                .isEqualTo(1);
+
+        assertThat(db.rows(
+                        "SELECT guild_id, action, status, result->>'code' AS code FROM commands ORDER BY created_at"))
+                .extracting(
+                        r -> r.get("guild_id") + " " + r.get("action") + " " + r.get("status") + " " + r.get("code"))
+                .containsExactlyInAnyOrder(
+                        onZero + " lock pending null", // its shard has an owner: it will run
+                        onOne + " lock error expired", // nobody holds shard 1 and it is too old
+                        onOne + " lock pending null", // young: still waits for an owner
+                        onOne + " ADD_QUEST_PROGRESS pending null"); // another consumer's
+    }
+
     private static Set<Integer> all(int n) {
         Set<Integer> s = new java.util.TreeSet<>();
         for (int i = 0; i < n; i++) s.add(i);
