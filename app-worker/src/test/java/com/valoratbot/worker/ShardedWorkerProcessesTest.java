@@ -73,8 +73,6 @@ class ShardedWorkerProcessesTest {
         env.put("VALORATBOT_LEASE", LEASE);
         env.put("VALORATBOT_MAX_AGE", "180s");
         env.put("VALORATBOT_POLL_INTERVAL", "200ms");
-        // Each held shard's backend holds one pool connection for LISTEN.
-        env.put("VALORATBOT_DB_POOL_SIZE", "8");
         return env;
     }
 

@@ -248,8 +248,7 @@ public final class ShardedValoratbot implements AutoCloseable {
             }
             if (r.stopped) return;
             final JDA mine = session;
-            Valoratbot.Builder b = Valoratbot.onShard(
-                    mine, j -> shutDownSession(id, j), db.dataSource(), config.databaseSettings, id, total);
+            Valoratbot.Builder b = Valoratbot.onShard(mine, j -> shutDownSession(id, j), db, id, total);
             b.voiceMode(config.voiceMode);
             config.eachShard.forEach(c -> c.accept(b));
             Valoratbot bot = b.start();

@@ -134,11 +134,10 @@ public final class Valoratbot implements AutoCloseable {
      * manager started, for {@link ShardedValoratbot}: it claims only the commands of that shard's
      * guilds, and its close hands the session back to {@code close} (the manager shuts it down).
      */
-    static Builder onShard(
-            JDA session, Consumer<JDA> close, DataSource dataSource, DatabaseSettings settings, int shard, int total) {
-        Builder b = new Builder(null, Objects.requireNonNull(dataSource, "dataSource"), null);
-        // The coordinator opened and migrated the database once; each shard uses its pool.
-        b.database = settings.toBuilder().migrate(false).build();
+    static Builder onShard(JDA session, Consumer<JDA> close, Database shared, int shard, int total) {
+        Builder b = new Builder(null, null, shared.settings());
+        // The coordinator opened and migrated the database once; each shard uses it.
+        b.sharedDatabase = shared;
         b.shardSession = Objects.requireNonNull(session, "session");
         b.closeShardSession = Objects.requireNonNull(close, "close");
         b.shardId = shard;
@@ -240,6 +239,7 @@ public final class Valoratbot implements AutoCloseable {
 
         // Issue 11: one shard of a shard manager (ShardedValoratbot), instead of a JDABuilder.
         private JDA shardSession;
+        private Database sharedDatabase;
         private Consumer<JDA> closeShardSession;
         private int shardId = -1;
         private int shardTotal;
@@ -575,12 +575,18 @@ public final class Valoratbot implements AutoCloseable {
         }
 
         private Valoratbot assemble(Deque<Named> started, Map<Class<?>, Object> parts) {
-            Database db = keep(
-                    started,
-                    parts,
-                    "database",
-                    Database.class,
-                    dataSource != null ? Database.using(dataSource, database) : Database.openWhenReachable(database));
+            // One shard of a ShardedValoratbot uses the process's database and never closes it (its
+            // owner does, after every shard): LISTEN then gets a dedicated connection, not a pool's.
+            Database db = sharedDatabase != null
+                    ? keep(parts, Database.class, sharedDatabase)
+                    : keep(
+                            started,
+                            parts,
+                            "database",
+                            Database.class,
+                            dataSource != null
+                                    ? Database.using(dataSource, database)
+                                    : Database.openWhenReachable(database));
             PostgresQueue queue = keep(
                     started,
                     parts,
