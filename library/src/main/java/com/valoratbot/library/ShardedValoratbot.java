@@ -61,7 +61,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>{@code
  * DefaultShardManagerBuilder shards = DiscordGateway.leanShardManagerBuilder(token);
- * try (ShardedValoratbot bot = ShardedValoratbot.create(shards, DatabaseSettings.fromUrl(url))
+ * try (ShardedValoratbot bot = ShardedValoratbot.create(shards, DatabaseSettings.builder().url(url).build())
  *         .plan(new ShardPlan.Dynamic(10, 4))
  *         .eachShard(b -> b.language(Language.EN))
  *         .start()) { ... }

@@ -87,8 +87,8 @@ import org.slf4j.LoggerFactory;
  *   <li>the database last: the pool the library opened, never a DataSource the embedder gave (its owner closes it).</li>
  * </ol>
  *
- * <p>Today the library takes one {@link JDABuilder} (one session); a variant taking a shard
- * manager's builder may be added later beside {@link #create(JDABuilder, DataSource)}.
+ * <p>This takes one {@link JDABuilder} (one session); for a JDA shard manager and several worker
+ * processes, see {@link ShardedValoratbot} (issue 11, docs/scaling.md).
  */
 public final class Valoratbot implements AutoCloseable {
 
