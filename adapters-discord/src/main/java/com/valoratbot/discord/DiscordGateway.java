@@ -102,7 +102,7 @@ public final class DiscordGateway implements AutoCloseable {
         this.readyTimeout = config.readyTimeout;
         this.jdaSettings = List.copyOf(config.jdaSettings);
         this.description = config.toString();
-        this.connection = new Connection(config.commandTimeout);
+        this.connection = new Connection(config.commandTimeout, config.restBaseUrl);
         this.access = new DiscordAccess(connection);
         this.rateLimits = new GuildRateLimits(config.commands, config.purges);
         this.channels = new DiscordChannels(connection);
