@@ -48,7 +48,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ShardBenchmark {
 
-    private static final long OWNER = 1_100_000_000_000_000_900L;
+    private static final long OWNER = 1_150_000_000_000_000_001L;
     /** Guild ids (K + i) << 22: consecutive shard keys, so guilds spread evenly over the shards. */
     private static final long FIRST_KEY = 1_300_000_000_000_000_000L >>> 22;
 
@@ -79,7 +79,7 @@ public final class ShardBenchmark {
             long id = guild(i);
             standIn.state()
                     .createGuild(id, "Guild " + i, id + 999)
-                    .member(OWNER, "owner", false)
+                    .member(OWNER, "talker", false)
                     .textChannel(id + 1, "general");
         }
         standIn.start();
