@@ -203,7 +203,12 @@ public final class ShardedValoratbot implements AutoCloseable {
                 LOG.debug("unowned-shard sweep failed: {}", e.toString());
             }
             try {
-                Thread.sleep(Math.max(100, config.pollInterval().toMillis()));
+                // With room for more shards, look every second: a dead worker's shards are taken
+                // sooner after their leases expire (renewals still go every third of the lease).
+                long next = leases.hasRoom()
+                        ? Math.min(1000, config.pollInterval().toMillis())
+                        : config.pollInterval().toMillis();
+                Thread.sleep(Math.max(100, next));
             } catch (InterruptedException e) {
                 return;
             }
