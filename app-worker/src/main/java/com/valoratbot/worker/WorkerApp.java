@@ -39,6 +39,7 @@ public final class WorkerApp implements AutoCloseable {
     public static WorkerApp start(Settings settings, boolean sandbox) {
         WorkerConfig config = WorkerConfig.from(settings, sandbox);
         QueueConfig.from(settings); // its mistakes stop start-up before the database is opened and migrated
+        MetricsConfig.from(settings); // likewise
         for (int attempt = 1; ; attempt++) {
             try {
                 return startOnce(settings, config);

@@ -154,13 +154,15 @@ public record WorkerConfig(
                     && !KEYS.contains(key)
                     && !OTHER_KEYS.contains(key)
                     && !DashboardConfig.KEYS.contains(key)
-                    && !QUEUE_KEYS.contains(key)) unknown.add(key);
+                    && !QUEUE_KEYS.contains(key)
+                    && !MetricsConfig.KEYS.contains(key)) unknown.add(key);
         }
         if (!unknown.isEmpty()) {
             var known = new TreeSet<>(KEYS);
             known.addAll(OTHER_KEYS);
             known.addAll(DashboardConfig.KEYS);
             known.addAll(QUEUE_KEYS);
+            known.addAll(MetricsConfig.KEYS);
             throw new IllegalArgumentException(
                     "unknown setting " + String.join(", ", unknown) + "; known settings: " + String.join(", ", known));
         }

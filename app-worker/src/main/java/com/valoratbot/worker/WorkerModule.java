@@ -57,11 +57,17 @@ final class WorkerModule extends AbstractModule {
     }
 
     @Provides
+    MetricsConfig metricsConfig(Settings s) {
+        return MetricsConfig.from(s);
+    }
+
+    @Provides
     Valoratbot.Builder frontDoor(
             WorkerConfig c,
             DatabaseSettings db,
             QueueConfig queue,
             DashboardConfig dashboard,
+            MetricsConfig metrics,
             Optional<SandboxDiscord> sandbox) {
         JDABuilder jda = sandbox.map(s ->
                         s.jdaBuilder(DiscordGateway.leanJdaBuilder(s.standIn().botToken())))
@@ -86,6 +92,7 @@ final class WorkerModule extends AbstractModule {
                 .publishPlayback(dashboard.playback())
                 .version(dashboard.version());
         queue.applyTo(b);
+        metrics.applyTo(b);
         if (sandbox.isPresent()) {
             b.discordEndpoints(
                     sandbox.get().standIn().restBaseUrl(),
