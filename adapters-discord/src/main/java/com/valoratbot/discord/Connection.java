@@ -8,6 +8,7 @@ import com.valoratbot.core.result.Result;
 import com.valoratbot.core.result.Text;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
@@ -28,6 +29,7 @@ import net.dv8tion.jda.api.exceptions.PermissionException;
 import net.dv8tion.jda.api.exceptions.RateLimitedException;
 import net.dv8tion.jda.api.requests.ErrorResponse;
 import net.dv8tion.jda.api.requests.RestAction;
+import net.dv8tion.jda.api.utils.data.DataObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,15 +47,18 @@ public final class Connection {
     private static final long POLL_MILLIS = 20;
 
     private final Duration commandTimeout;
+    private final DiscordRest rest;
     private volatile JDA jda;
 
-    Connection(Duration commandTimeout) {
+    /** @param restBaseUrl Discord's REST base the session was pointed at (null: Discord's), for {@link #send} */
+    Connection(Duration commandTimeout, URI restBaseUrl) {
         this.commandTimeout = commandTimeout;
+        this.rest = new DiscordRest(restBaseUrl);
     }
 
     /** A connection over a JDA its caller built and owns (music on an embedder's JDA); never detached. */
     public static Connection over(JDA jda, Duration commandTimeout) {
-        Connection connection = new Connection(Objects.requireNonNull(commandTimeout, "commandTimeout"));
+        Connection connection = new Connection(Objects.requireNonNull(commandTimeout, "commandTimeout"), null);
         connection.attach(Objects.requireNonNull(jda, "jda"));
         return connection;
     }
@@ -234,6 +239,26 @@ public final class Connection {
             throw new DiscordFailure(failureOf(e.getCause(), scope));
         } catch (CancellationException e) {
             throw DiscordFailure.of(ErrorCode.DISCORD_ERROR, "discord_timeout");
+        }
+    }
+
+    /**
+     * Sends a request JDA's public API cannot make ({@link DiscordRest}) on the channel's session and
+     * waits for it, at most until the deadline, its failures mapped as {@link #await} maps JDA's:
+     * Discord's {@code ignored} answers mean null, like there.
+     *
+     * @return Discord's JSON answer, null when it has none
+     */
+    DataObject send(DiscordRest.Request request, Deadline deadline, GuildChannel channel, Set<ErrorResponse> ignored) {
+        try {
+            return rest.send(channel.getJDA(), request, deadline);
+        } catch (ErrorResponseException e) {
+            if (ignored.contains(e.getErrorResponse())) return null;
+            throw new DiscordFailure(failureOf(e, channel));
+        } catch (DiscordFailure f) {
+            throw f;
+        } catch (RuntimeException e) {
+            throw new DiscordFailure(failureOf(e, channel));
         }
     }
 

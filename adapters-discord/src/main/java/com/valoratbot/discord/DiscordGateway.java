@@ -2,6 +2,7 @@ package com.valoratbot.discord;
 
 import com.valoratbot.core.command.Snowflake;
 import com.valoratbot.core.port.CheckAccess;
+import com.valoratbot.core.port.DiscordSessionPorts;
 import com.valoratbot.core.port.ListChannels;
 import com.valoratbot.core.port.ModerateChannels;
 import com.valoratbot.core.port.PostAnnouncements;
@@ -53,7 +54,7 @@ import org.slf4j.LoggerFactory;
  * never exceptions. A command issued while the gateway reconnects waits for it (up to
  * {@code commandTimeout}) before it acts.
  */
-public final class DiscordGateway implements AutoCloseable {
+public final class DiscordGateway implements DiscordSessionPorts, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(DiscordGateway.class);
 
@@ -102,7 +103,7 @@ public final class DiscordGateway implements AutoCloseable {
         this.readyTimeout = config.readyTimeout;
         this.jdaSettings = List.copyOf(config.jdaSettings);
         this.description = config.toString();
-        this.connection = new Connection(config.commandTimeout);
+        this.connection = new Connection(config.commandTimeout, config.restBaseUrl);
         this.access = new DiscordAccess(connection);
         this.rateLimits = new GuildRateLimits(config.commands, config.purges);
         this.channels = new DiscordChannels(connection);
@@ -226,26 +227,32 @@ public final class DiscordGateway implements AutoCloseable {
         };
     }
 
+    @Override
     public CheckAccess access() {
         return access;
     }
 
+    @Override
     public RateLimitCommands rateLimits() {
         return rateLimits;
     }
 
+    @Override
     public ListChannels channels() {
         return channels;
     }
 
+    @Override
     public PurgeMessages purge() {
         return purge;
     }
 
+    @Override
     public ModerateChannels moderation() {
         return moderation;
     }
 
+    @Override
     public PostAnnouncements announcements() {
         return announcements;
     }

@@ -29,8 +29,6 @@ import net.dv8tion.jda.api.requests.ErrorResponse;
 import net.dv8tion.jda.api.requests.Route;
 import net.dv8tion.jda.api.utils.data.DataArray;
 import net.dv8tion.jda.api.utils.data.DataObject;
-import net.dv8tion.jda.internal.requests.RestActionImpl;
-import net.dv8tion.jda.internal.requests.restaction.AuditableRestActionImpl;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,10 +47,11 @@ import org.slf4j.LoggerFactory;
  * in the database. "Locked" means @everyone is denied Send Messages; after a lock the channel is
  * locked and after an unlock it is not, whatever the cache or the memory held.
  *
- * <p>Overwrites are written with plain requests on JDA's public routes rather than JDA's
- * {@code PermissionOverrideAction}: that one refuses, client-side, to change a bit the bot lacks in
- * the channel, which after a lock includes Send Messages when the bot had it only through @everyone,
- * so it could never unlock. Discord's own rule (bits the bot holds in the guild) is checked instead.
+ * <p>Overwrites are written with plain requests on JDA's public routes ({@link DiscordRest}) rather
+ * than JDA's {@code PermissionOverrideAction}: that one refuses, client-side, to change a bit the bot
+ * lacks in the channel, which after a lock includes Send Messages when the bot had it only through
+ * @everyone, so it could never unlock; and it seeds the bits it does not set from the cache. Discord's
+ * own rule (bits the bot holds in the guild) is checked instead.
  * After each write the adapter waits briefly for the gateway's channel update so that this worker's
  * access checks for the next command see the new overwrite.
  */
@@ -101,8 +100,7 @@ final class DiscordModeration implements ModerateChannels {
             long deny = t.now().deny() | bits;
             if (t.now().existed() && allow == t.now().allow() && deny == t.now().deny())
                 return Done.DONE; // already locked, in Discord
-            connection.await(
-                    put(t.channel(), t.everyone(), allow, deny, Reasons.of(context, "lock")), deadline, t.channel());
+            put(t.channel(), t.everyone(), allow, deny, Reasons.of(context, "lock"), deadline);
             awaitCache(t.guild().getIdLong(), lock.channelId(), t.everyone().getIdLong(), true, allow, deny, deadline);
             return Done.DONE;
         });
@@ -123,11 +121,7 @@ final class DiscordModeration implements ModerateChannels {
 
             if (!before.existed() && allow == 0 && deny == 0) {
                 if (t.now().existed()) {
-                    connection.await(
-                            delete(t.channel(), t.everyone(), reason),
-                            deadline,
-                            t.channel(),
-                            Set.of(ErrorResponse.UNKNOWN_OVERRIDE));
+                    delete(t.channel(), t.everyone(), reason, deadline);
                     awaitCache(
                             t.guild().getIdLong(),
                             unlock.channelId(),
@@ -138,7 +132,7 @@ final class DiscordModeration implements ModerateChannels {
                             deadline);
                 }
             } else if (!t.now().existed() || t.now().allow() != allow || t.now().deny() != deny) {
-                connection.await(put(t.channel(), t.everyone(), allow, deny, reason), deadline, t.channel());
+                put(t.channel(), t.everyone(), allow, deny, reason, deadline);
                 awaitCache(
                         t.guild().getIdLong(),
                         unlock.channelId(),
@@ -181,22 +175,22 @@ final class DiscordModeration implements ModerateChannels {
      * JDA's cache and Discord's client.
      */
     private SavedOverwrite everyoneNow(IPermissionContainer channel, Role everyone, Connection.Deadline deadline) {
-        RestActionImpl<SavedOverwrite> read = new RestActionImpl<>(
-                channel.getJDA(), Route.Channels.GET_CHANNEL.compile(channel.getId()), (response, request) -> {
-                    DataArray overwrites = response.getObject()
-                            .optArray("permission_overwrites")
-                            .orElseGet(DataArray::empty);
-                    for (int i = 0; i < overwrites.length(); i++) {
-                        DataObject o = overwrites.getObject(i);
-                        if (o.getInt("type", -1) != ROLE || o.getUnsignedLong("id", 0) != everyone.getIdLong())
-                            continue;
-                        long allow = o.getLong("allow", 0);
-                        long deny = o.getLong("deny", 0);
-                        return (allow | deny) == 0 ? NONE : new SavedOverwrite(true, allow, deny);
-                    }
-                    return NONE;
-                });
-        return connection.await(read, deadline, channel);
+        DataObject read = connection.send(
+                DiscordRest.Request.of(Route.Channels.GET_CHANNEL.compile(channel.getId())),
+                deadline,
+                channel,
+                Set.of());
+        DataArray overwrites = read == null
+                ? DataArray.empty()
+                : read.optArray("permission_overwrites").orElseGet(DataArray::empty);
+        for (int i = 0; i < overwrites.length(); i++) {
+            DataObject o = overwrites.getObject(i);
+            if (o.getInt("type", -1) != ROLE || o.getUnsignedLong("id", 0) != everyone.getIdLong()) continue;
+            long allow = o.getLong("allow", 0);
+            long deny = o.getLong("deny", 0);
+            return (allow | deny) == 0 ? NONE : new SavedOverwrite(true, allow, deny);
+        }
+        return NONE;
     }
 
     private static IPermissionContainer container(GuildChannel found) {
@@ -226,23 +220,34 @@ final class DiscordModeration implements ModerateChannels {
         return Permission.getRaw(held) & Permissions.LOCKED_RAW;
     }
 
-    private static AuditableRestActionImpl<Void> put(
-            IPermissionContainer channel, Role role, long allow, long deny, String reason) {
+    /** Sets the role's overwrite to exactly these bits (Discord's Edit Channel Permissions). */
+    private void put(
+            IPermissionContainer channel,
+            Role role,
+            long allow,
+            long deny,
+            String reason,
+            Connection.Deadline deadline) {
         DataObject body = DataObject.empty()
                 .put("type", ROLE)
                 .put("allow", Long.toString(allow))
                 .put("deny", Long.toString(deny));
-        return new AuditableRestActionImpl<Void>(
-                        channel.getJDA(),
-                        Route.Channels.MODIFY_PERM_OVERRIDE.compile(channel.getId(), role.getId()),
-                        body)
-                .reason(reason);
+        connection.send(
+                new DiscordRest.Request(
+                        Route.Channels.MODIFY_PERM_OVERRIDE.compile(channel.getId(), role.getId()), body, reason),
+                deadline,
+                channel,
+                Set.of());
     }
 
-    private static AuditableRestActionImpl<Void> delete(IPermissionContainer channel, Role role, String reason) {
-        return new AuditableRestActionImpl<Void>(
-                        channel.getJDA(), Route.Channels.DELETE_PERM_OVERRIDE.compile(channel.getId(), role.getId()))
-                .reason(reason);
+    /** Removes the role's overwrite; one already gone (staff, another worker) is no failure. */
+    private void delete(IPermissionContainer channel, Role role, String reason, Connection.Deadline deadline) {
+        connection.send(
+                new DiscordRest.Request(
+                        Route.Channels.DELETE_PERM_OVERRIDE.compile(channel.getId(), role.getId()), null, reason),
+                deadline,
+                channel,
+                Set.of(ErrorResponse.UNKNOWN_OVERRIDE));
     }
 
     /** Waits (briefly) until JDA's cache shows the overwrite as written; Discord has it either way. */

@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import net.dv8tion.jda.api.JDA;
 import net.dv8tion.jda.api.entities.Message;
 import net.dv8tion.jda.api.entities.MessageHistory;
 import net.dv8tion.jda.api.entities.channel.middleman.GuildMessageChannel;
@@ -18,7 +17,6 @@ import net.dv8tion.jda.api.requests.ErrorResponse;
 import net.dv8tion.jda.api.requests.Route;
 import net.dv8tion.jda.api.utils.TimeUtil;
 import net.dv8tion.jda.api.utils.data.DataObject;
-import net.dv8tion.jda.internal.requests.restaction.AuditableRestActionImpl;
 
 /**
  * Reads the {@code amount} newest messages page by page (100 a request), keeps those the mode
@@ -27,10 +25,10 @@ import net.dv8tion.jda.internal.requests.restaction.AuditableRestActionImpl;
  * Discord does not let anyone delete, and messages older than 14 days (bulk delete refuses them,
  * and one request per old message would take minutes at Discord's rate) are counted as skipped.
  *
- * <p>Bulk deletes go through JDA's {@code AuditableRestActionImpl} on the public
- * {@code Route.Messages.DELETE_MESSAGES}: JDA's own {@code deleteMessagesByIds} cannot carry an
- * audit-log reason, and {@code purgeMessagesById} issues requests in parallel, splitting by its own
- * rules. This is the only use of JDA internals, pinned by the JDA version in the build.
+ * <p>Bulk deletes go through {@link DiscordRest} on JDA's public {@code Route.Messages.DELETE_MESSAGES}:
+ * JDA's own {@code deleteMessagesByIds} cannot carry an audit-log reason (it is a plain
+ * {@code RestAction}, and only JDA's auditable actions send one), and {@code purgeMessagesById} issues
+ * requests in parallel, splitting by its own rules.
  */
 final class DiscordPurge implements PurgeMessages {
 
@@ -86,7 +84,14 @@ final class DiscordPurge implements PurgeMessages {
                                 channel,
                                 Set.of(ErrorResponse.UNKNOWN_MESSAGE));
                     } else {
-                        connection.await(bulkDelete(channel, chunk, reason), deadline, channel);
+                        connection.send(
+                                new DiscordRest.Request(
+                                        Route.Messages.DELETE_MESSAGES.compile(channel.getId()),
+                                        DataObject.empty().put("messages", chunk),
+                                        reason),
+                                deadline,
+                                channel,
+                                Set.of());
                     }
                 } catch (DiscordFailure f) {
                     // What already went is gone: say so next to the error.
@@ -112,15 +117,5 @@ final class DiscordPurge implements PurgeMessages {
             case USERS -> !message.getAuthor().isBot();
             case BOTS -> message.getAuthor().isBot();
         };
-    }
-
-    private static AuditableRestActionImpl<Void> bulkDelete(
-            GuildMessageChannel channel, List<String> ids, String reason) {
-        JDA jda = channel.getJDA();
-        return new AuditableRestActionImpl<Void>(
-                        jda,
-                        Route.Messages.DELETE_MESSAGES.compile(channel.getId()),
-                        DataObject.empty().put("messages", ids))
-                .reason(reason);
     }
 }

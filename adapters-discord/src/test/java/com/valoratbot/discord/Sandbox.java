@@ -220,14 +220,8 @@ public final class Sandbox implements BeforeAllCallback, AfterAllCallback, AutoC
         server.close();
     }
 
-    /** The ports {@code discord} serves, as the library's {@code DiscordPorts} sets them (which this module's tests cannot reach). */
+    /** The ports {@code discord} serves, as the library sets them. */
     static com.valoratbot.core.run.Ports.Builder portsOf(DiscordGateway discord) {
-        return com.valoratbot.core.run.Ports.builder()
-                .access(discord.access())
-                .rateLimits(discord.rateLimits())
-                .channels(discord.channels())
-                .purge(discord.purge())
-                .moderation(discord.moderation())
-                .announcements(discord.announcements());
+        return com.valoratbot.core.run.Ports.builder().discord(discord);
     }
 }

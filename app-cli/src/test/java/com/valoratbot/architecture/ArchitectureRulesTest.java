@@ -3,14 +3,10 @@ package com.valoratbot.architecture;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
-import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
@@ -23,9 +19,9 @@ import org.junit.jupiter.api.Test;
  * sees all of them. Test classes (test-classes directories, test jars, the test fixtures) are not
  * production and are left out.
  *
- * <p>Two rules still have offenders today; each is listed with why and who removes it. A listed
- * class that no longer offends fails {@link #everyPendingOffenderStillOffends()}: delete its entry,
- * so the list only ever shrinks.
+ * <p>No rule has an exception: the last offenders (moderation and purge, on JDA's internal
+ * {@code RestActionImpl}) now send the requests JDA's public API cannot make through the Discord
+ * adapter's own {@code DiscordRest}.
  */
 class ArchitectureRulesTest {
 
@@ -39,16 +35,6 @@ class ArchitectureRulesTest {
                     && !location.contains("-tests.jar")
                     && !location.contains("test-fixtures"))
             .importPackages("com.valoratbot");
-
-    /** Classes that still reach into {@code net.dv8tion.jda.internal}. Top-level class → why, and who removes the entry. */
-    private static final Map<String, String> PENDING_JDA_INTERNAL_USERS = Map.of(
-            "com.valoratbot.discord.DiscordModeration",
-            "reads @everyone's overwrite straight from Discord and writes/deletes it with an audit-log reason through"
-                    + " RestActionImpl/AuditableRestActionImpl on public Routes: JDA 6.5 has no public RestAction for a Route, and"
-                    + " upsertPermissionOverride adds JDA's own cache-based permission checks (a behaviour change)",
-            "com.valoratbot.discord.DiscordPurge",
-            "bulk delete with an audit-log reason (AuditableRestActionImpl on Route.Messages.DELETE_MESSAGES): JDA's"
-                    + " deleteMessagesByIds cannot carry a reason");
 
     @Test
     void theRulesSeeEveryProductionModule() {
@@ -188,42 +174,10 @@ class ArchitectureRulesTest {
         noClasses()
                 .that()
                 .resideInAPackage("com.valoratbot..")
-                .and(notListedIn(PENDING_JDA_INTERNAL_USERS))
                 .should()
                 .dependOnClassesThat()
                 .resideInAPackage("net.dv8tion.jda.internal..")
                 .because("JDA's internals change without notice between versions")
                 .check(PRODUCTION);
-    }
-
-    @Test
-    void everyPendingOffenderStillOffends() {
-        Map<String, String> stale = new TreeMap<>();
-        PENDING_JDA_INTERNAL_USERS.keySet().stream()
-                .filter(c -> !dependsOn(c, "net.dv8tion.jda.internal"))
-                .forEach(c -> stale.put(c, "no longer uses JDA's internals"));
-        assertThat(stale)
-                .as("remove these from the pending list, so the rules hold for them too")
-                .isEmpty();
-    }
-
-    /** The class (with its nested and anonymous classes) depends on a class of {@code pkg} or a sub-package. */
-    private static boolean dependsOn(String topLevelClass, String pkg) {
-        Predicate<String> inPkg = p -> p.equals(pkg) || p.startsWith(pkg + ".");
-        return PRODUCTION.stream()
-                .filter(c -> topLevel(c).equals(topLevelClass))
-                .flatMap(c -> c.getDirectDependenciesFromSelf().stream())
-                .anyMatch(d -> inPkg.test(d.getTargetClass().getPackageName()));
-    }
-
-    private static DescribedPredicate<JavaClass> notListedIn(Map<String, String> pending) {
-        return DescribedPredicate.describe(
-                "are not pending " + new TreeMap<>(pending).keySet(), c -> !pending.containsKey(topLevel(c)));
-    }
-
-    private static String topLevel(JavaClass c) {
-        String name = c.getName();
-        int nested = name.indexOf('$');
-        return nested < 0 ? name : name.substring(0, nested);
     }
 }

@@ -26,7 +26,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * A worker process and its database at start-up: a database that is down or restarting is waited
  * for (and said so, once), also when it goes away in the middle of start-up; one that accepts
- * connections but never answers stops the worker within 15 s, naming it without its password.
+ * connections but never answers stops the worker within 15 s, naming it without its password. And
+ * later: a running worker whose database goes away (a restart, the embedded server's owner stopping
+ * it) says so in one line, with no stack trace, and carries on when it is back.
  */
 class DatabaseStartUpTest {
 
@@ -107,6 +109,37 @@ class DatabaseStartUpTest {
             } finally {
                 TestDatabase.startServer();
             }
+        }
+    }
+
+    @Test
+    void aRunningWorkerWhoseDatabaseGoesAwaySaysSoInOneLineWithoutAStackTraceAndCarriesOnWhenItIsBack()
+            throws Exception {
+        try (WorkerProcess worker = WorkerProcess.start("outage-worker", env())) {
+            worker.awaitLine("worker started", Duration.ofSeconds(120));
+            int before = worker.lines().size();
+            TestDatabase.stopServer();
+            try {
+                worker.awaitLine("claiming commands failed", Duration.ofSeconds(60));
+                // Long enough for each of db-scheduler's two schedulers to poll (every 10 s) and for
+                // Hikari to find its pooled connections dead: what used to log about ten stack traces a second.
+                Thread.sleep(15_000);
+            } finally {
+                TestDatabase.startServer();
+            }
+            worker.awaitLine("claiming commands works again", Duration.ofSeconds(60));
+            assertThat(runListTextChannels()).contains("\"ok\": true");
+
+            List<String> outage = worker.lines().subList(before, worker.lines().size());
+            assertThat(outage)
+                    .as("no stack trace for an expected condition")
+                    .noneMatch(l -> l.startsWith("\tat ") || l.startsWith("Caused by") || l.contains(" ERROR "));
+            assertThat(outage)
+                    .filteredOn(l -> l.contains("claiming commands failed"))
+                    .hasSize(1);
+            assertThat(outage)
+                    .as("a few clear lines, not several a second: " + String.join("\n", outage))
+                    .hasSizeLessThanOrEqualTo(8);
         }
     }
 

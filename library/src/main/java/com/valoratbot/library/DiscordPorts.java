@@ -14,12 +14,6 @@ public final class DiscordPorts {
 
     /** Access checks, rate limits, channels, purge, moderation and announcements of {@code discord}; the caller adds the rest. */
     public static Ports.Builder of(DiscordGateway discord) {
-        return Ports.builder()
-                .access(discord.access())
-                .rateLimits(discord.rateLimits())
-                .channels(discord.channels())
-                .purge(discord.purge())
-                .moderation(discord.moderation())
-                .announcements(discord.announcements());
+        return Ports.builder().discord(discord);
     }
 }

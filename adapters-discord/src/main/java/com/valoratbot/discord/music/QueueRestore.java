@@ -110,11 +110,42 @@ final class QueueRestore implements GuildPlayer.Saver, AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
-            LOG.error("saved music queues could not be read", e);
+            if (databaseAway(e)) {
+                // Expected during a database restart: one line, no stack trace. The queues stay saved.
+                LOG.warn(
+                        "Music: saved queues could not be read, the database is unavailable ({}); they stay saved and"
+                                + " are resumed at the next start",
+                        rootMessage(e));
+            } else {
+                LOG.error("saved music queues could not be read", e);
+            }
         } finally {
             if (resumed > 0) LOG.info("Music: resumed {} guild queue(s)", resumed);
             restoration.complete(resumed);
         }
+    }
+
+    /**
+     * A database that refused or dropped the connection, or is shutting down or starting up
+     * (SQLSTATE classes 08 and 57P0): what a restart looks like through any pool, told apart without
+     * the database adapter (this module does not import it).
+     */
+    static boolean databaseAway(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.net.ConnectException
+                    || t instanceof java.sql.SQLTransientConnectionException
+                    || t instanceof java.sql.SQLNonTransientConnectionException) return true;
+            if (t instanceof java.sql.SQLException sql
+                    && sql.getSQLState() != null
+                    && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P0"))) return true;
+        }
+        return false;
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) root = root.getCause();
+        return root.getMessage() != null ? root.getMessage() : root.toString();
     }
 
     private boolean restore(GuildPlayers players, VoiceSupport support, QueueSnapshot s) {

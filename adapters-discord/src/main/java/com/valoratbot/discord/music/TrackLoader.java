@@ -1,11 +1,14 @@
 package com.valoratbot.discord.music;
 
+import com.sedmelluq.discord.lavaplayer.container.MediaContainerRegistry;
 import com.sedmelluq.discord.lavaplayer.player.AudioLoadResultHandler;
 import com.sedmelluq.discord.lavaplayer.player.AudioPlayer;
 import com.sedmelluq.discord.lavaplayer.player.AudioPlayerManager;
 import com.sedmelluq.discord.lavaplayer.player.DefaultAudioPlayerManager;
 import com.sedmelluq.discord.lavaplayer.source.AudioSourceManager;
 import com.sedmelluq.discord.lavaplayer.source.AudioSourceManagers;
+import com.sedmelluq.discord.lavaplayer.source.http.HttpAudioSourceManager;
+import com.sedmelluq.discord.lavaplayer.source.twitch.TwitchStreamAudioSourceManager;
 import com.sedmelluq.discord.lavaplayer.tools.FriendlyException;
 import com.sedmelluq.discord.lavaplayer.tools.io.MessageInput;
 import com.sedmelluq.discord.lavaplayer.tools.io.MessageOutput;
@@ -68,16 +71,27 @@ final class TrackLoader implements AutoCloseable {
                 && b.sources.stream().noneMatch(m -> m.getClass().getName().equals(YOUTUBE_SOURCE))) {
             youtubeFromClasspath().ifPresent(manager::registerSourceManager);
         }
-        if (b.remoteSources) {
-            // Lavaplayer's own YouTube source is deprecated and broken; add dev.lavalink.youtube's instead
-            // (docs/music.md).
-            AudioSourceManagers.registerRemoteSources(
-                    manager, com.sedmelluq.discord.lavaplayer.source.youtube.YoutubeAudioSourceManager.class);
-        }
+        if (b.remoteSources) registerRemoteSources(manager);
         if (b.allowLocalFiles) AudioSourceManagers.registerLocalSource(manager);
         // Applies to the HTTP clients of the sources registered so far, so it comes after them all.
         if (!b.allowPrivateAddresses)
             manager.setHttpBuilderConfigurator(http -> http.setDnsResolver(new PublicAddressesOnly()));
+    }
+
+    /**
+     * Lavaplayer's built-in remote sources, but its own YouTube source (deprecated and broken; add
+     * dev.lavalink.youtube's instead, docs/music.md). Its Twitch source contacts www.twitch.tv when
+     * made, so it is made on first use instead ({@link LazyTwitchSource}), registered before the
+     * plain-HTTP source, which would take any URL.
+     */
+    static void registerRemoteSources(AudioPlayerManager manager) {
+        AudioSourceManagers.registerRemoteSources(
+                manager,
+                com.sedmelluq.discord.lavaplayer.source.youtube.YoutubeAudioSourceManager.class,
+                TwitchStreamAudioSourceManager.class,
+                HttpAudioSourceManager.class);
+        manager.registerSourceManager(new LazyTwitchSource());
+        manager.registerSourceManager(new HttpAudioSourceManager(MediaContainerRegistry.DEFAULT_REGISTRY));
     }
 
     /** A new YouTube source with its default clients, when dev.lavalink.youtube is on the classpath. */

@@ -99,23 +99,14 @@ final class BuiltInActions {
                                 Set.of(MANAGE_CHANNELS)),
                         Kind.MODERATION,
                         (p, x) -> p.moderation().slowmode(x, c).map(done -> OK));
-            // Editing an overwrite needs Manage Roles (shown as "Manage Permissions" on a channel).
             case Lock c ->
                 new Policy(
-                        in(
-                                c.channelId(),
-                                ChannelKind.TEXT,
-                                Set.of(VIEW_CHANNEL, MANAGE_CHANNELS, MANAGE_ROLES),
-                                Set.of(MANAGE_CHANNELS)),
+                        editsOverwrites(c.channelId()),
                         Kind.MODERATION,
                         (p, x) -> p.moderation().lock(x, c).map(done -> OK));
             case Unlock c ->
                 new Policy(
-                        in(
-                                c.channelId(),
-                                ChannelKind.TEXT,
-                                Set.of(VIEW_CHANNEL, MANAGE_CHANNELS, MANAGE_ROLES),
-                                Set.of(MANAGE_CHANNELS)),
+                        editsOverwrites(c.channelId()),
                         Kind.MODERATION,
                         (p, x) -> p.moderation().unlock(x, c).map(done -> OK));
             case Announce c ->
@@ -142,20 +133,12 @@ final class BuiltInActions {
                         (p, x) -> p.scheduling().cancel(x, c.scheduledId()).map(done -> OK));
             case ScheduleLeaderboard c ->
                 new Policy(
-                        in(
-                                c.channelId(),
-                                ChannelKind.TEXT,
-                                Set.of(VIEW_CHANNEL, SEND_MESSAGES, EMBED_LINKS, ATTACH_FILES),
-                                Set.of(MANAGE_GUILD)),
+                        postsCards(c.channelId()),
                         Kind.WRITE,
                         (p, x) -> p.leaderboards().schedule(x, c).map(next -> new NextRun(next.toString())));
             case PostLeaderboard c ->
                 new Policy(
-                        in(
-                                c.channelId(),
-                                ChannelKind.TEXT,
-                                Set.of(VIEW_CHANNEL, SEND_MESSAGES, EMBED_LINKS, ATTACH_FILES),
-                                Set.of(MANAGE_GUILD)),
+                        postsCards(c.channelId()),
                         Kind.WRITE,
                         (p, x) -> p.leaderboards().post(x, c).map(done -> OK));
             case GetLeaderboard c ->
@@ -214,6 +197,24 @@ final class BuiltInActions {
     private static AccessRequirements in(
             Snowflake channel, ChannelKind kind, Set<DiscordPermission> bot, Set<DiscordPermission> requester) {
         return new AccessRequirements(List.of(channel), kind, bot, requester);
+    }
+
+    /** Lock and unlock: editing an overwrite needs Manage Roles (shown as "Manage Permissions" on a channel). */
+    private static AccessRequirements editsOverwrites(Snowflake channel) {
+        return in(
+                channel,
+                ChannelKind.TEXT,
+                Set.of(VIEW_CHANNEL, MANAGE_CHANNELS, MANAGE_ROLES),
+                Set.of(MANAGE_CHANNELS));
+    }
+
+    /** A leaderboard, now or scheduled: a card (an embed with an image file) posted in a text channel. */
+    private static AccessRequirements postsCards(Snowflake channel) {
+        return in(
+                channel,
+                ChannelKind.TEXT,
+                Set.of(VIEW_CHANNEL, SEND_MESSAGES, EMBED_LINKS, ATTACH_FILES),
+                Set.of(MANAGE_GUILD));
     }
 
     /** Pinging roles reaches as many people as @everyone: the requester needs the same permission for both. */

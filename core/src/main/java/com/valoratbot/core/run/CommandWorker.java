@@ -77,6 +77,14 @@ public final class CommandWorker implements AutoCloseable {
     private final ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("valoratbot-lease").daemon().factory());
     private volatile boolean claiming;
+    /**
+     * Set while claiming fails (the database is away: a restart, its owner stopped it): the claim
+     * loop says so once, again once a minute, and once when it works again; the heartbeat, the
+     * recovery and the outcome writer, failing for the same reason meanwhile, log at DEBUG, so an
+     * outage is a few clear lines instead of several a second.
+     */
+    private volatile boolean databaseAway;
+
     private volatile boolean writing;
     private Thread claimLoop;
     private Thread writer;
@@ -142,7 +150,7 @@ public final class CommandWorker implements AutoCloseable {
                 // junk answered right here, so the line moves at the claim's speed, not the slots'.
                 int want = Math.max(0, free) + Math.max(0, room);
                 List<QueuedCommand> batch = want > 0 ? claims.claim(want) : List.of();
-                failures = 0;
+                failures = claimWorked(failures);
                 for (QueuedCommand row : batch) {
                     metrics.claimed(row);
                     // Refused, expired, or for a guild the bot is not in: answered here in bulk, with
@@ -170,9 +178,7 @@ public final class CommandWorker implements AutoCloseable {
                 return;
             } catch (RuntimeException databaseDown) {
                 failures++;
-                LOG.log(
-                        System.Logger.Level.WARNING,
-                        "claiming commands failed (attempt " + failures + "), retrying: " + databaseDown);
+                claimFailed(failures, databaseDown);
                 if (!sleep(backoff(failures))) return;
             }
         }
@@ -262,7 +268,7 @@ public final class CommandWorker implements AutoCloseable {
                 // the lease runs out and another worker recovers the command.
                 failures++;
                 LOG.log(
-                        System.Logger.Level.WARNING,
+                        failures == 1 && !databaseAway ? System.Logger.Level.WARNING : System.Logger.Level.DEBUG,
                         "writing " + batch.size() + " outcomes failed (attempt " + failures + "), retrying: "
                                 + databaseDown);
                 if (!sleep(backoff(failures))) return;
@@ -274,7 +280,7 @@ public final class CommandWorker implements AutoCloseable {
         try {
             claims.heartbeat();
         } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "lease renewal failed: " + e);
+            LOG.log(awayOr(System.Logger.Level.WARNING), "lease renewal failed: " + e);
         }
     }
 
@@ -288,7 +294,7 @@ public final class CommandWorker implements AutoCloseable {
                 LOG.log(System.Logger.Level.WARNING, "recovered " + abandoned.size() + " commands of a dead worker");
             rows.addAll(abandoned);
         } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "recovering abandoned commands failed: " + e);
+            LOG.log(awayOr(System.Logger.Level.WARNING), "recovering abandoned commands failed: " + e);
         }
         if (rows.isEmpty()) return;
         settleUnfinished(rows);
@@ -416,6 +422,53 @@ public final class CommandWorker implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    private long outageStart;
+    private long outageReported;
+
+    /** The claim loop's failure: said once, then once a minute while it lasts (see {@link #databaseAway}). */
+    private void claimFailed(long failures, RuntimeException e) {
+        long now = clock.millis();
+        if (failures == 1) {
+            databaseAway = true;
+            outageStart = outageReported = now;
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "claiming commands failed; retrying every " + MAX_BACKOFF.toSeconds()
+                            + " s at most until it works, outcomes kept in memory meanwhile: " + describe(e));
+        } else if (now - outageReported >= TimeUnit.MINUTES.toMillis(1)) {
+            outageReported = now;
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "claiming commands still failing after " + TimeUnit.MILLISECONDS.toSeconds(now - outageStart)
+                            + " s (" + failures + " attempts), retrying: " + describe(e));
+        } else {
+            LOG.log(System.Logger.Level.DEBUG, "claiming commands failed (attempt " + failures + "): " + e);
+        }
+    }
+
+    private long claimWorked(long failures) {
+        if (failures > 0) {
+            databaseAway = false;
+            LOG.log(
+                    System.Logger.Level.INFO,
+                    "claiming commands works again after "
+                            + TimeUnit.MILLISECONDS.toSeconds(clock.millis() - outageStart) + " s (" + failures
+                            + " failed attempts)");
+        }
+        return 0;
+    }
+
+    private System.Logger.Level awayOr(System.Logger.Level level) {
+        return databaseAway ? System.Logger.Level.DEBUG : level;
+    }
+
+    /** The failure and its root cause ("Connection refused"), which wrappers' messages hide. */
+    private static String describe(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) root = root.getCause();
+        return root == e ? e.toString() : e + " (cause: " + root + ")";
     }
 
     private static Duration backoff(long failures) {

@@ -80,6 +80,16 @@ public record Ports(
             return this;
         }
 
+        /** Every port {@code session} serves: access, rate limits, channels, purge, moderation, announcements. */
+        public Builder discord(DiscordSessionPorts session) {
+            return access(session.access())
+                    .rateLimits(session.rateLimits())
+                    .channels(session.channels())
+                    .purge(session.purge())
+                    .moderation(session.moderation())
+                    .announcements(session.announcements());
+        }
+
         public Builder leaderboards(Leaderboards v) {
             leaderboards = v;
             return this;
