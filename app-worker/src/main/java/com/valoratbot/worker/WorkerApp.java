@@ -46,6 +46,7 @@ public final class WorkerApp implements AutoCloseable {
         if (ShardConfig.from(settings).on() && config.sandbox())
             throw new IllegalArgumentException(
                     "VALORATBOT_SHARDS is not available with --sandbox (its stand-in serves one unsharded session)");
+        MetricsConfig.from(settings); // likewise
         for (int attempt = 1; ; attempt++) {
             try {
                 return startOnce(settings, config);

@@ -58,17 +58,24 @@ final class WorkerModule extends AbstractModule {
     }
 
     @Provides
+    MetricsConfig metricsConfig(Settings s) {
+        return MetricsConfig.from(s);
+    }
+
+    @Provides
     Valoratbot.Builder frontDoor(
             WorkerConfig c,
             DatabaseSettings db,
             QueueConfig queue,
             DashboardConfig dashboard,
+            MetricsConfig metrics,
             Optional<SandboxDiscord> sandbox) {
         JDABuilder jda = sandbox.map(s ->
                         s.jdaBuilder(DiscordGateway.leanJdaBuilder(s.standIn().botToken())))
                 .orElseGet(() -> DiscordGateway.leanJdaBuilder(c.discordToken().orElseThrow()));
         Valoratbot.Builder b = Valoratbot.create(jda, db);
         settings(b, c, queue, dashboard);
+        metrics.applyTo(b);
         if (sandbox.isPresent()) {
             b.discordEndpoints(
                     sandbox.get().standIn().restBaseUrl(),

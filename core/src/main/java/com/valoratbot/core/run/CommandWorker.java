@@ -3,6 +3,7 @@ package com.valoratbot.core.run;
 import com.valoratbot.core.config.QueueTiming;
 import com.valoratbot.core.port.*;
 import com.valoratbot.core.port.CompleteCommands.Completion;
+import com.valoratbot.core.port.ops.WorkerMetrics;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -43,6 +44,7 @@ public final class CommandWorker implements AutoCloseable {
     private final MarkStarted markStarted;
     private final int claimAhead;
     private final Clock clock;
+    private final WorkerMetrics metrics;
 
     private final AtomicInteger inFlight = new AtomicInteger();
     private final ConcurrentMap<String, QueuedCommand> running = new ConcurrentHashMap<>();
@@ -101,6 +103,7 @@ public final class CommandWorker implements AutoCloseable {
         this.markStarted = b.markStarted;
         this.claimAhead = b.claimAhead;
         this.clock = b.clock;
+        this.metrics = WorkerMetrics.guarded(b.metrics);
     }
 
     /** A real command waiting for a slot, and when it began to wait (its age grows meanwhile). */
@@ -149,10 +152,12 @@ public final class CommandWorker implements AutoCloseable {
                 List<QueuedCommand> batch = want > 0 ? claims.claim(want) : List.of();
                 failures = claimWorked(failures);
                 for (QueuedCommand row : batch) {
+                    metrics.claimed(row);
                     // Refused, expired, or for a guild the bot is not in: answered here in bulk, with
                     // no thread and no slot, so a flood of junk cannot delay real guilds.
                     Optional<Completion> answer = handler.answerWithoutRunning(row);
                     if (answer.isPresent()) {
+                        metrics.finished(row, answer.get(), Duration.ZERO);
                         completed.incrementAndGet();
                         outcomes.add(new Outcome(answer.get(), false));
                     } else if (inFlight.get() < maxInFlight && ahead.isEmpty()) {
@@ -205,8 +210,10 @@ public final class CommandWorker implements AutoCloseable {
         running.put(row.id(), row);
         try {
             executor.execute(() -> {
+                Instant began = clock.instant();
                 Completion outcome = handler.handle(row, this::markStarted);
                 if (running.remove(row.id()) == null) return; // given up at shutdown already
+                metrics.finished(row, outcome, Duration.between(began, clock.instant()));
                 started.remove(row.id());
                 completed.incrementAndGet();
                 outcomes.addFirst(new Outcome(outcome, true));
@@ -330,8 +337,11 @@ public final class CommandWorker implements AutoCloseable {
         }
         if (!interrupted.isEmpty()) {
             try {
-                completions.complete(
-                        interrupted.stream().map(handler::interrupted).toList());
+                List<Completion> ended =
+                        interrupted.stream().map(handler::interrupted).toList();
+                completions.complete(ended);
+                for (int i = 0; i < ended.size(); i++)
+                    metrics.finished(interrupted.get(i), ended.get(i), Duration.ZERO);
             } catch (RuntimeException databaseDown) {
                 unsettled.addAll(interrupted);
                 settled = false;
@@ -495,6 +505,7 @@ public final class CommandWorker implements AutoCloseable {
         private MarkStarted markStarted = MarkStarted.NONE;
         private int claimAhead = 256;
         private Clock clock = Clock.systemUTC();
+        private WorkerMetrics metrics = WorkerMetrics.NONE;
 
         private Builder(
                 ClaimCommands claims,
@@ -572,6 +583,12 @@ public final class CommandWorker implements AutoCloseable {
         /** Measures how long a buffered command waited (it counts in its age). Default the system clock. */
         public Builder clock(Clock v) {
             clock = Objects.requireNonNull(v, "clock");
+            return this;
+        }
+
+        /** Where claims and outcomes are counted (pickup latency, commands by action and outcome). Default {@link WorkerMetrics#NONE}. */
+        public Builder metrics(WorkerMetrics v) {
+            metrics = Objects.requireNonNull(v, "metrics");
             return this;
         }
 
