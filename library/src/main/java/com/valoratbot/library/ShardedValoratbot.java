@@ -250,6 +250,9 @@ public final class ShardedValoratbot implements AutoCloseable {
             final JDA mine = session;
             Valoratbot.Builder b = Valoratbot.onShard(mine, j -> shutDownSession(id, j), db, id, total);
             b.voiceMode(config.voiceMode);
+            // The shard's own REST requests (lock, unlock, purge's bulk delete: DiscordRest) go where
+            // the manager's do; a running JDA does not tell its REST base.
+            if (config.restBaseUrl != null) b.restBaseUrl(config.restBaseUrl);
             config.eachShard.forEach(c -> c.accept(b));
             Valoratbot bot = b.start();
             synchronized (r) {
