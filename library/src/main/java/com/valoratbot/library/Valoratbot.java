@@ -737,6 +737,8 @@ public final class Valoratbot implements AutoCloseable {
                     .music(queueReads)
                     .build();
             CommandHandler handler = keep(parts, CommandHandler.class, handler(ports, queue, presence));
+            // Floods of rows for guilds the bot is not in are answered by the claim itself (issue 9).
+            queue.answerAbsentGuilds(presence, handler.guildNotFoundResult());
             CommandWorker worker = keep(
                     started,
                     parts,

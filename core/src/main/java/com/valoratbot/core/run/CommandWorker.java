@@ -43,8 +43,11 @@ public final class CommandWorker implements AutoCloseable {
     private final Duration shutdownTimeout;
     private final MarkStarted markStarted;
     private final int claimAhead;
+    private final Duration aheadRelease;
     private final Clock clock;
     private final WorkerMetrics metrics;
+    /** After a release of buffered commands, claims take no more than the free slots until then. */
+    private volatile Instant aheadPausedUntil = Instant.MIN;
 
     private final AtomicInteger inFlight = new AtomicInteger();
     private final ConcurrentMap<String, QueuedCommand> running = new ConcurrentHashMap<>();
@@ -102,6 +105,7 @@ public final class CommandWorker implements AutoCloseable {
         this.shutdownTimeout = b.shutdownTimeout;
         this.markStarted = b.markStarted;
         this.claimAhead = b.claimAhead;
+        this.aheadRelease = b.aheadRelease;
         this.clock = b.clock;
         this.metrics = WorkerMetrics.guarded(b.metrics);
     }
@@ -144,8 +148,10 @@ public final class CommandWorker implements AutoCloseable {
         while (claiming) {
             try {
                 runBuffered();
+                releaseStaleBuffered();
                 int free = maxInFlight - inFlight.get();
-                int room = claimAhead - ahead.size();
+                // After a release, only the free slots: the released rows are for idle workers to take.
+                int room = clock.instant().isBefore(aheadPausedUntil) ? 0 : claimAhead - ahead.size();
                 // Claim up to the free slots plus the buffer's room: in a flood, most rows claimed are
                 // junk answered right here, so the line moves at the claim's speed, not the slots'.
                 int want = Math.max(0, free) + Math.max(0, room);
@@ -182,6 +188,33 @@ public final class CommandWorker implements AutoCloseable {
                 if (!sleep(backoff(failures))) return;
             }
         }
+    }
+
+    /**
+     * Gives back buffered commands that waited longer than {@link Builder#aheadRelease} for a slot:
+     * every slot here is busy, and another worker with free slots may run them at once. They never
+     * reached a thread, so they go back to {@code pending} (their guild back in line, their age
+     * still counting), and for as long again this worker claims only for its free slots.
+     */
+    private void releaseStaleBuffered() {
+        Buffered oldest = ahead.peek();
+        if (oldest == null) return;
+        Instant now = clock.instant();
+        if (Duration.between(oldest.since(), now).compareTo(aheadRelease) < 0) return;
+        List<QueuedCommand> stale = new ArrayList<>();
+        for (Buffered b;
+                (b = ahead.peek()) != null && Duration.between(b.since(), now).compareTo(aheadRelease) >= 0; ) {
+            if (ahead.remove(b)) {
+                neverRun.add(b.row().id());
+                stale.add(b.row());
+            }
+        }
+        aheadPausedUntil = now.plus(aheadRelease);
+        LOG.log(
+                System.Logger.Level.DEBUG,
+                () -> "gave back " + stale.size() + " buffered commands after " + aheadRelease.toMillis()
+                        + " ms without a free slot");
+        settleUnfinished(stale);
     }
 
     /** Moves buffered commands to free slots, oldest first, counting their wait in their age (expiry). */
@@ -504,6 +537,7 @@ public final class CommandWorker implements AutoCloseable {
         private Duration shutdownTimeout = Duration.ofSeconds(20);
         private MarkStarted markStarted = MarkStarted.NONE;
         private int claimAhead = 256;
+        private Duration aheadRelease = Duration.ofSeconds(2);
         private Clock clock = Clock.systemUTC();
         private WorkerMetrics metrics = WorkerMetrics.NONE;
 
@@ -577,6 +611,15 @@ public final class CommandWorker implements AutoCloseable {
         public Builder claimAhead(int v) {
             if (v < 0) throw new IllegalArgumentException("claimAhead must be at least 0, was " + v);
             claimAhead = v;
+            return this;
+        }
+
+        /**
+         * How long a command claimed ahead may wait for a slot before it is given back for other
+         * workers (and claiming ahead pauses as long). Default 2 s: well under the dashboard's 24 s.
+         */
+        public Builder aheadRelease(Duration v) {
+            aheadRelease = positive("aheadRelease", v);
             return this;
         }
 
