@@ -183,4 +183,39 @@ class AbsentGuildsAnsweredInTheClaimTest {
         assertThat(((Number) junkRuns.get(0).get(0)).longValue()).isZero();
         assertThat(discord.executionsOf(real)).isEqualTo(1);
     }
+
+    @Test
+    void aWorkerThatOwnsShardsNeverJudgesAnotherShardsGuildsAbsent() {
+        RecordingDiscord discord = new RecordingDiscord();
+        Gateway gateway = new Gateway(REAL); // REAL is on shard 1 of 2
+        // 3,000 unknown guilds, one in two on each shard (shard = (id >> 22) % 2): a flood on this
+        // worker's shard, and rows of the other shard that only that shard's owner may judge.
+        db.execute("""
+                INSERT INTO commands (guild_id, action, payload, created_at)
+                SELECT (900000000000000000 + g::bigint * 4194304)::text, 'listTextChannels', '{}'::jsonb, clock_timestamp()
+                FROM generate_series(1, 3000) g""");
+        String real = CommandAdmin.on(db.database()).enqueue(REAL, "listTextChannels", "{}", null);
+        CommandHandler handler = CommandHandler.builder(discord.ports())
+                .maxAge(Duration.ofMinutes(10))
+                .presence(gateway)
+                .build();
+
+        try (RunningWorker w = RunningWorker.start(
+                db.database(),
+                handler,
+                q -> q.shards(2, List.of(1)).answerAbsentGuilds(gateway, handler.guildNotFoundResult()),
+                x -> x)) {
+            Eventually.within(Duration.ofSeconds(60), "shard 1's rows finished", () -> db.count("""
+                            SELECT count(*) FROM commands WHERE status IN ('pending', 'processing')
+                              AND ((guild_id::bigint >> 22) % 2) = 1""") == 0);
+        }
+
+        assertThat(discord.executionsOf(real)).isEqualTo(1);
+        assertThat(db.count("""
+                        SELECT count(*) FROM commands WHERE result->>'code' = 'guild_not_found'
+                          AND ((guild_id::bigint >> 22) % 2) = 1""")).isEqualTo(1500);
+        assertThat(db.count("""
+                        SELECT count(*) FROM commands WHERE status = 'pending'
+                          AND ((guild_id::bigint >> 22) % 2) = 0""")).isEqualTo(1500);
+    }
 }
