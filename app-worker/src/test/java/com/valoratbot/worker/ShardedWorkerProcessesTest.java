@@ -157,6 +157,14 @@ class ShardedWorkerProcessesTest {
                 for (var e : afterKill.entrySet())
                     assertThat(claimedBy.get(e.getKey())).isEqualTo(owners().get(e.getValue()));
                 assertThat(standIn.gatewayStats().rateLimitedIdentifies()).isZero();
+
+                // A graceful stop hands the shards back at once (no waiting for the lease to expire).
+                b.close();
+                assertThat(db.rows("SELECT shard_id, owner_worker_id, released_at IS NOT NULL AS released"
+                                + " FROM valoratbot.shard_leases WHERE shard_id IN (2, 3) ORDER BY shard_id"))
+                        .allSatisfy(row -> assertThat(row)
+                                .containsEntry("owner_worker_id", null)
+                                .containsEntry("released", true));
             }
         }
 

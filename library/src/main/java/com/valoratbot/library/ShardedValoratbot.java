@@ -203,7 +203,12 @@ public final class ShardedValoratbot implements AutoCloseable {
                 LOG.debug("unowned-shard sweep failed: {}", e.toString());
             }
             try {
-                Thread.sleep(Math.max(100, config.pollInterval().toMillis()));
+                // With room for more shards, look every second: a dead worker's shards are taken
+                // sooner after their leases expire (renewals still go every third of the lease).
+                long next = leases.hasRoom()
+                        ? Math.min(1000, config.pollInterval().toMillis())
+                        : config.pollInterval().toMillis();
+                Thread.sleep(Math.max(100, next));
             } catch (InterruptedException e) {
                 return;
             }
@@ -234,9 +239,23 @@ public final class ShardedValoratbot implements AutoCloseable {
         try {
             manager.start(id);
             JDA session = null;
-            while (session == null && !r.stopped) {
+            // The manager builds the session on its own thread: wait for it even when the lease was
+            // lost meanwhile (up to a minute), so a session built after the loss is shut down here
+            // instead of connecting a shard this process no longer owns.
+            long givenUpAt = 0;
+            while (session == null) {
                 session = manager.getShardById(id);
-                if (session == null) Thread.sleep(20);
+                if (session != null) break;
+                if (r.stopped) {
+                    if (givenUpAt == 0) givenUpAt = System.nanoTime();
+                    else if (System.nanoTime() - givenUpAt
+                            > Duration.ofMinutes(1).toNanos()) return;
+                }
+                Thread.sleep(20);
+            }
+            if (r.stopped) {
+                shutDownSession(id, session);
+                return;
             }
             // Ready first, without a deadline: with IDENTIFY paced across processes the tenth shard
             // may wait 45 s for its slot, more than a backend's ready timeout.

@@ -83,9 +83,14 @@ public final class ShardLeases {
         return new ShardLeases(store, clock, owner, plan, lease, fenceMargin);
     }
 
-    /** How often {@link #tick()} should run: a third of the lease, so two failed renewals still keep it. */
+    /** How often a held lease is renewed: a third of the lease, so two failed renewals still keep it. */
     public Duration renewInterval() {
         return lease.dividedBy(3);
+    }
+
+    /** Whether this worker holds fewer shards than its plan allows (it then looks for free ones at every tick). */
+    public boolean hasRoom() {
+        return held.size() < plan.maxHeld();
     }
 
     public String owner() {
@@ -114,6 +119,10 @@ public final class ShardLeases {
     public Changes tick() {
         List<Lost> lost = new ArrayList<>(fence());
         for (Held h : held.values()) {
+            // Renewed a third of the lease after the last renewal was sent, however often tick()
+            // runs (a worker with room ticks every second to take free shards sooner).
+            Instant due = h.giveUpAt().minus(lease).plus(fenceMargin).plus(renewInterval());
+            if (clock.instant().isBefore(due)) continue;
             Instant sent = clock.instant();
             boolean renewed;
             try {

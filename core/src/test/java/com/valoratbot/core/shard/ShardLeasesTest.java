@@ -62,6 +62,20 @@ class ShardLeasesTest {
     }
 
     @Test
+    void aWorkerTickingOftenRenewsOnlyEveryThirdOfTheLease() {
+        ShardLeases a = worker("a", new ShardPlan.Dynamic(1, 1));
+        a.tick();
+        int before = store.renewals;
+        for (int i = 0; i < 10; i++) {
+            clock.advance(Duration.ofSeconds(1));
+            a.tick();
+        }
+        // 10 s at one tick a second, a 15 s lease: renewed at 5 s and 10 s only.
+        assertThat(store.renewals - before).isEqualTo(2);
+        assertThat(a.held()).containsExactly(0);
+    }
+
+    @Test
     void aDeadWorkersShardsAreTakenOverOnlyOnceItsLeaseExpired() {
         ShardLeases dead = worker("dead", new ShardPlan.Dynamic(2, 2));
         ShardLeases heir = worker("heir", new ShardPlan.Dynamic(2, 2));
@@ -182,6 +196,7 @@ class ShardLeasesTest {
         private final TestClock clock;
         private final Map<Integer, Row> rows = new HashMap<>();
         final AtomicBoolean down = new AtomicBoolean();
+        int renewals;
         Instant takenAt;
 
         private static final class Row {
@@ -226,6 +241,7 @@ class ShardLeasesTest {
         @Override
         public synchronized boolean renew(String owner, Lease held, Duration lease) {
             check();
+            renewals++;
             Row r = rows.get(held.shard());
             if (r == null || !owner.equals(r.owner) || r.epoch != held.epoch() || !live(r)) return false;
             r.expires = clock.instant().plus(lease);
