@@ -25,6 +25,7 @@ import net.dv8tion.jda.api.JDABuilder;
 import net.dv8tion.jda.api.Permission;
 import net.dv8tion.jda.api.requests.GatewayIntent;
 import net.dv8tion.jda.api.requests.RestConfig;
+import net.dv8tion.jda.api.sharding.DefaultShardManagerBuilder;
 import net.dv8tion.jda.api.utils.ChunkingFilter;
 import net.dv8tion.jda.api.utils.Compression;
 import net.dv8tion.jda.api.utils.MemberCachePolicy;
@@ -81,6 +82,8 @@ public final class DiscordGateway implements DiscordSessionPorts, AutoCloseable 
 
     private final String token;
     private final JDABuilder givenBuilder;
+    private final JDA givenSession;
+    private final Consumer<JDA> closeSession;
     private final URI restBaseUrl;
     private final URI gatewayUrl;
     private final Duration readyTimeout;
@@ -98,6 +101,8 @@ public final class DiscordGateway implements DiscordSessionPorts, AutoCloseable 
     private DiscordGateway(Builder config) {
         this.token = config.token;
         this.givenBuilder = config.givenBuilder;
+        this.givenSession = config.givenSession;
+        this.closeSession = config.closeSession;
         this.restBaseUrl = config.restBaseUrl;
         this.gatewayUrl = config.gatewayUrl;
         this.readyTimeout = config.readyTimeout;
@@ -127,14 +132,15 @@ public final class DiscordGateway implements DiscordSessionPorts, AutoCloseable 
         started = true;
         JDA jda;
         try {
-            jda = jdaBuilder().build();
+            jda = givenSession != null ? givenSession : jdaBuilder().build();
         } catch (RuntimeException e) {
             throw new IllegalStateException("Discord login failed: " + e.getMessage(), e);
         }
         try {
             awaitReady(jda);
         } catch (RuntimeException e) {
-            jda.shutdownNow();
+            if (givenSession != null) closeSession.accept(jda);
+            else jda.shutdownNow();
             throw e;
         }
         connection.attach(jda);
@@ -152,6 +158,35 @@ public final class DiscordGateway implements DiscordSessionPorts, AutoCloseable 
      */
     public static JDABuilder leanJdaBuilder(String token) {
         return JDABuilder.create(Builder.bareToken(token), INTENTS)
+                .disableCache(DISABLED_CACHES)
+                .setMemberCachePolicy(MemberCachePolicy.VOICE.or(MemberCachePolicy.OWNER))
+                .setChunkingFilter(ChunkingFilter.NONE)
+                .setBulkDeleteSplittingEnabled(false);
+    }
+
+    /**
+     * What this adapter needs on a JDA shard manager's builder (issue 11), as {@link #start()} adds
+     * to a {@link JDABuilder}: its intents, the voice-state cache, no JDA shutdown hook, and the
+     * endpoints when given (a local stand-in). The session controller is the caller's (it paces
+     * IDENTIFY across processes) and must point at {@code gatewayUrl} itself when one is given.
+     */
+    public static DefaultShardManagerBuilder configure(
+            DefaultShardManagerBuilder builder, String restBaseUrl, String gatewayUrl) {
+        builder.enableIntents(INTENTS).enableCache(CacheFlag.VOICE_STATE).setEnableShutdownHook(false);
+        if (restBaseUrl != null) {
+            URI rest = Builder.url(restBaseUrl, "restBaseUrl", "http", "https");
+            builder.setRestConfig(new RestConfig().setBaseUrl(rest.toString()));
+        }
+        if (gatewayUrl != null) {
+            Builder.url(gatewayUrl, "gatewayUrl", "ws", "wss");
+            builder.setCompression(Compression.NONE);
+        }
+        return builder;
+    }
+
+    /** The lean session of {@link #leanJdaBuilder}, for a shard manager: the same intents and caches. */
+    public static DefaultShardManagerBuilder leanShardManagerBuilder(String token) {
+        return DefaultShardManagerBuilder.create(Builder.bareToken(token), INTENTS)
                 .disableCache(DISABLED_CACHES)
                 .setMemberCachePolicy(MemberCachePolicy.VOICE.or(MemberCachePolicy.OWNER))
                 .setChunkingFilter(ChunkingFilter.NONE)
@@ -275,6 +310,11 @@ public final class DiscordGateway implements DiscordSessionPorts, AutoCloseable 
     public void close() {
         JDA jda = connection.detach();
         if (jda == null) return;
+        if (givenSession != null) {
+            // A shard manager's session: the manager shuts it down (ShardManager.shutdown(id)).
+            closeSession.accept(jda);
+            return;
+        }
         jda.shutdown();
         try {
             if (!jda.awaitShutdown(5, TimeUnit.SECONDS)) jda.shutdownNow();
@@ -306,6 +346,8 @@ public final class DiscordGateway implements DiscordSessionPorts, AutoCloseable 
     public static final class Builder {
         private String token;
         private JDABuilder givenBuilder;
+        private JDA givenSession;
+        private Consumer<JDA> closeSession;
         private URI restBaseUrl;
         private URI gatewayUrl;
         private RememberLocks lockMemory = RememberLocks.inMemory();
@@ -334,6 +376,20 @@ public final class DiscordGateway implements DiscordSessionPorts, AutoCloseable 
          */
         public Builder jda(JDABuilder v) {
             givenBuilder = Objects.requireNonNull(v, "jda");
+            token = null;
+            return this;
+        }
+
+        /**
+         * A session already logging in, built by someone else (one shard of a JDA shard manager,
+         * issue 11) instead of {@link #token} or {@link #jda(JDABuilder)}: {@link DiscordGateway#start()}
+         * waits until it is ready, and {@link DiscordGateway#close()} hands it to {@code close}
+         * instead of shutting it down itself. Its builder must carry what {@link #configure} sets.
+         */
+        public Builder session(JDA v, Consumer<JDA> close) {
+            givenSession = Objects.requireNonNull(v, "session");
+            closeSession = Objects.requireNonNull(close, "close");
+            givenBuilder = null;
             token = null;
             return this;
         }
@@ -404,7 +460,7 @@ public final class DiscordGateway implements DiscordSessionPorts, AutoCloseable 
 
         /** Validates; nothing connects until {@link DiscordGateway#start()}. */
         public DiscordGateway build() {
-            if (token == null && givenBuilder == null)
+            if (token == null && givenBuilder == null && givenSession == null)
                 throw new IllegalStateException("token is required (or a JDA builder)");
             return new DiscordGateway(this);
         }
@@ -433,7 +489,9 @@ public final class DiscordGateway implements DiscordSessionPorts, AutoCloseable 
 
         @Override
         public String toString() {
-            String masked = givenBuilder != null ? "(the embedder's JDA builder)" : token == null ? "null" : "****";
+            String masked = givenSession != null
+                    ? "(a shard manager's session)"
+                    : givenBuilder != null ? "(the embedder's JDA builder)" : token == null ? "null" : "****";
             return "[token=" + masked + ", restBaseUrl=" + (restBaseUrl == null ? "discord" : restBaseUrl)
                     + ", gatewayUrl=" + (gatewayUrl == null ? "discord" : gatewayUrl)
                     + ", rateLimit=" + commands.count() + "/" + commands.per() + ", purgeRateLimit=" + purges.count()

@@ -83,6 +83,7 @@ public final class PostgresQueue implements AutoCloseable {
 
     private final QueueSql.Rules rules;
     private final Duration runsRetention;
+    private final QueueSql.Shards shards;
     private final Set<String> foreignActions;
     private final Claims claims = new Claims();
     private final Completions completions = new Completions();
@@ -102,6 +103,7 @@ public final class PostgresQueue implements AutoCloseable {
         this.rules = new QueueSql.Rules(
                 foreignActions, b.maxPayloadBytes, Math.max(b.batchBytes, b.maxPayloadBytes), b.maxAttempts);
         this.runsRetention = b.runsRetention;
+        this.shards = b.shards;
         this.sql = new QueueSql(table, rules);
         this.workerId = b.workerId != null ? b.workerId : defaultWorkerId();
         this.lease = b.lease;
@@ -362,9 +364,20 @@ public final class PostgresQueue implements AutoCloseable {
         private Round claimRound(Connection c, int max) throws SQLException {
             List<String> guilds = new ArrayList<>(max);
             List<String> ctids = new ArrayList<>(max);
-            try (PreparedStatement st = c.prepareStatement(sql.lockGuilds)) {
+            try (PreparedStatement st =
+                    c.prepareStatement(shards.total() > 0 ? sql.lockGuildsOnShards : sql.lockGuilds)) {
                 st.setString(1, table.key());
                 st.setInt(2, max);
+                if (shards.total() > 0) {
+                    st.setInt(3, shards.total());
+                    st.setArray(
+                            4,
+                            c.createArrayOf(
+                                    "integer",
+                                    java.util.Arrays.stream(shards.owned())
+                                            .boxed()
+                                            .toArray()));
+                }
                 try (ResultSet rs = st.executeQuery()) {
                     while (rs.next()) {
                         guilds.add(rs.getString(1));
@@ -587,6 +600,7 @@ public final class PostgresQueue implements AutoCloseable {
         private long batchBytes = DEFAULT_BATCH_BYTES;
         private int maxAttempts = DEFAULT_MAX_ATTEMPTS;
         private Duration runsRetention = DEFAULT_RUNS_RETENTION;
+        private QueueSql.Shards shards = QueueSql.Shards.ALL;
 
         private Builder(Database db) {
             this.db = Objects.requireNonNull(db, "db");
@@ -666,6 +680,20 @@ public final class PostgresQueue implements AutoCloseable {
         /** How long the ids of claimed commands are remembered (replay protection, attempt counts). Default 7 days. */
         public Builder runsRetention(Duration v) {
             runsRetention = positive("runsRetention", v);
+            return this;
+        }
+
+        /**
+         * Claims only commands of guilds on {@code owned} of {@code total} gateway shards (issue 11:
+         * a worker that holds those shards' sessions); the others wait for their shard's owner.
+         * Default: every guild.
+         */
+        public Builder shards(int total, java.util.Collection<Integer> owned) {
+            if (total < 1) throw new IllegalArgumentException("the shard total must be at least 1, was " + total);
+            if (owned.isEmpty() || owned.stream().anyMatch(s -> s < 0 || s >= total))
+                throw new IllegalArgumentException("owned shards " + owned + " must be within 0-" + (total - 1));
+            shards = new QueueSql.Shards(
+                    total, owned.stream().mapToInt(Integer::intValue).sorted().toArray());
             return this;
         }
 

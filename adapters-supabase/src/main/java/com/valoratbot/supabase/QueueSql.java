@@ -54,7 +54,13 @@ final class QueueSql {
     /** The limits the claim applies in SQL; see {@link PostgresQueue.Builder}. */
     record Rules(Set<String> foreignActions, long maxPayloadBytes, long batchBytes, int maxAttempts) {}
 
+    /** Issue 11: the shards whose guilds this worker claims; total 0 = every guild (no sharding). */
+    record Shards(int total, int[] owned) {
+        static final Shards ALL = new Shards(0, new int[0]);
+    }
+
     final String lockGuilds;
+    final String lockGuildsOnShards;
     final String claim;
     final String complete;
     final String requeue;
@@ -91,6 +97,8 @@ final class QueueSql {
         long maxBytes = rules.maxPayloadBytes();
 
         this.lockGuilds = "SELECT guild_id, row_ctid::text FROM %s.lock_ready_guilds(?, ?)".formatted(SCHEMA);
+        this.lockGuildsOnShards =
+                "SELECT guild_id, row_ctid::text FROM %s.lock_ready_guilds_on_shards(?, ?, ?, ?)".formatted(SCHEMA);
 
         // Sizes: the stored size first (compressed, no detoasting); only a payload stored small is
         // measured as text, so a 10 MB junk payload is refused without being expanded or sent.

@@ -6,6 +6,7 @@ import com.google.inject.Injector;
 import com.google.inject.ProvisionException;
 import com.google.inject.Stage;
 import com.google.inject.spi.Message;
+import com.valoratbot.library.ShardedValoratbot;
 import com.valoratbot.library.Valoratbot;
 import com.valoratbot.standin.DiscordStandIn;
 import com.valoratbot.supabase.Database;
@@ -27,11 +28,14 @@ public final class WorkerApp implements AutoCloseable {
 
     private final Lifecycle lifecycle;
     private final Valoratbot bot;
+    private final ShardedValoratbot sharded;
     private final Optional<SandboxDiscord> sandbox;
 
-    private WorkerApp(Lifecycle lifecycle, Valoratbot bot, Optional<SandboxDiscord> sandbox) {
+    private WorkerApp(
+            Lifecycle lifecycle, Valoratbot bot, ShardedValoratbot sharded, Optional<SandboxDiscord> sandbox) {
         this.lifecycle = lifecycle;
         this.bot = bot;
+        this.sharded = sharded;
         this.sandbox = sandbox;
     }
 
@@ -39,6 +43,9 @@ public final class WorkerApp implements AutoCloseable {
     public static WorkerApp start(Settings settings, boolean sandbox) {
         WorkerConfig config = WorkerConfig.from(settings, sandbox);
         QueueConfig.from(settings); // its mistakes stop start-up before the database is opened and migrated
+        if (ShardConfig.from(settings).on() && config.sandbox())
+            throw new IllegalArgumentException(
+                    "VALORATBOT_SHARDS is not available with --sandbox (its stand-in serves one unsharded session)");
         MetricsConfig.from(settings); // likewise
         for (int attempt = 1; ; attempt++) {
             try {
@@ -68,13 +75,21 @@ public final class WorkerApp implements AutoCloseable {
                 : Optional.empty();
         try {
             Optional<SandboxDiscord> sandbox = config.sandbox()
-                    ? Optional.of(lifecycle.manage(SandboxDiscord.start(config.sandboxPort())))
+                    ? Optional.of(lifecycle.manage(
+                            SandboxDiscord.start(config.sandboxPort(), voiceCertificate(databaseSettings))))
                     : Optional.empty();
             Injector injector = Guice.createInjector(
                     Stage.PRODUCTION, new WorkerModule(settings, config, databaseSettings, sandbox));
+            if (injector.getInstance(ShardConfig.class).on()) {
+                // Issue 11: this process holds shards through leases; each held shard runs the backend.
+                ShardedValoratbot sharded = lifecycle.manage(
+                        injector.getInstance(ShardedValoratbot.Builder.class).start());
+                LOG.info("worker started: {}", config);
+                return new WorkerApp(lifecycle, null, sharded, sandbox);
+            }
             Valoratbot bot = lifecycle.manage(
                     injector.getInstance(Valoratbot.Builder.class).start());
-            WorkerApp app = new WorkerApp(lifecycle, bot, sandbox);
+            WorkerApp app = new WorkerApp(lifecycle, bot, null, sandbox);
             // The bot is connected: members "talk" so the first leaderboard a newcomer asks for has names.
             app.sandbox().ifPresent(standIn -> {
                 com.valoratbot.standin.DemoGuild.liven(standIn.state());
@@ -103,6 +118,12 @@ public final class WorkerApp implements AutoCloseable {
             lifecycle.close();
             throw e;
         }
+    }
+
+    /** Beside the sandbox lock: {@code ~/.valoratbot/pgdata.voice.p12} by default (the data directory itself must stay empty until initdb). */
+    private static java.nio.file.Path voiceCertificate(DatabaseSettings db) {
+        java.nio.file.Path dir = db.dataDirectory().toAbsolutePath().normalize();
+        return dir.resolveSibling(dir.getFileName() + ".voice.p12");
     }
 
     private static RuntimeException rootCause(RuntimeException guiceError) {
@@ -145,13 +166,19 @@ public final class WorkerApp implements AutoCloseable {
 
     /** A part the front door assembled ({@link Valoratbot#component}): for tests and tools. */
     public <T> T get(Class<T> type) {
-        return bot.component(type)
+        return bot().component(type)
                 .orElseThrow(() -> new IllegalArgumentException("the worker has no " + type.getSimpleName()));
     }
 
-    /** The front door's running backend. */
+    /** The front door's running backend (unsharded; see {@link #sharded()} otherwise). */
     public Valoratbot bot() {
+        if (bot == null) throw new IllegalStateException("a sharded worker runs one backend per held shard: sharded()");
         return bot;
+    }
+
+    /** The sharded front door, when {@code VALORATBOT_SHARDS} is set. */
+    public Optional<ShardedValoratbot> sharded() {
+        return Optional.ofNullable(sharded);
     }
 
     /** The in-process Discord stand-in when running with {@code --sandbox}. */

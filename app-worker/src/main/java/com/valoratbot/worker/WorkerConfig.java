@@ -155,6 +155,7 @@ public record WorkerConfig(
                     && !OTHER_KEYS.contains(key)
                     && !DashboardConfig.KEYS.contains(key)
                     && !QUEUE_KEYS.contains(key)
+                    && !ShardConfig.KEYS.contains(key)
                     && !MetricsConfig.KEYS.contains(key)) unknown.add(key);
         }
         if (!unknown.isEmpty()) {
@@ -162,6 +163,7 @@ public record WorkerConfig(
             known.addAll(OTHER_KEYS);
             known.addAll(DashboardConfig.KEYS);
             known.addAll(QUEUE_KEYS);
+            known.addAll(ShardConfig.KEYS);
             known.addAll(MetricsConfig.KEYS);
             throw new IllegalArgumentException(
                     "unknown setting " + String.join(", ", unknown) + "; known settings: " + String.join(", ", known));

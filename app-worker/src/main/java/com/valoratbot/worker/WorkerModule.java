@@ -4,6 +4,7 @@ import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.TypeLiteral;
 import com.valoratbot.discord.DiscordGateway;
+import com.valoratbot.library.ShardedValoratbot;
 import com.valoratbot.library.Valoratbot;
 import com.valoratbot.supabase.DatabaseSettings;
 import java.util.Optional;
@@ -72,8 +73,46 @@ final class WorkerModule extends AbstractModule {
         JDABuilder jda = sandbox.map(s ->
                         s.jdaBuilder(DiscordGateway.leanJdaBuilder(s.standIn().botToken())))
                 .orElseGet(() -> DiscordGateway.leanJdaBuilder(c.discordToken().orElseThrow()));
-        Valoratbot.Builder b = Valoratbot.create(jda, db)
-                .language(c.language())
+        Valoratbot.Builder b = Valoratbot.create(jda, db);
+        settings(b, c, queue, dashboard);
+        metrics.applyTo(b);
+        if (sandbox.isPresent()) {
+            b.discordEndpoints(
+                    sandbox.get().standIn().restBaseUrl(),
+                    sandbox.get().standIn().gatewayUrl());
+        } else {
+            // A REST proxy, or a stand-in in another process (the memory benchmark uses this).
+            c.discordRestUrl().ifPresent(b::restBaseUrl);
+            c.discordGatewayUrl().ifPresent(b::gatewayUrl);
+        }
+        return b;
+    }
+
+    @Provides
+    ShardConfig shardConfig(Settings s) {
+        return ShardConfig.from(s);
+    }
+
+    /**
+     * Issue 11: the front door on a shard manager, for {@code VALORATBOT_SHARDS}; each held shard's
+     * backend gets the same settings as the unsharded one.
+     */
+    @Provides
+    ShardedValoratbot.Builder shardedFrontDoor(
+            WorkerConfig c, DatabaseSettings db, QueueConfig queue, DashboardConfig dashboard, ShardConfig shards) {
+        String token = c.discordToken()
+                .orElseThrow(() -> new IllegalArgumentException(
+                        "VALORATBOT_SHARDS needs DISCORD_TOKEN: the sandbox runs one unsharded session"));
+        ShardedValoratbot.Builder b = ShardedValoratbot.create(DiscordGateway.leanShardManagerBuilder(token), db)
+                .voiceMode(c.voiceMode())
+                .discordEndpoints(
+                        c.discordRestUrl().orElse(null), c.discordGatewayUrl().orElse(null))
+                .eachShard(each -> settings(each, c, queue, dashboard));
+        return shards.applyTo(b, token);
+    }
+
+    private static void settings(Valoratbot.Builder b, WorkerConfig c, QueueConfig queue, DashboardConfig dashboard) {
+        b.language(c.language())
                 .maxAge(c.maxAge())
                 .queueTiming(c.queueTiming())
                 .maxInFlight(c.maxInFlight())
@@ -92,16 +131,5 @@ final class WorkerModule extends AbstractModule {
                 .publishPlayback(dashboard.playback())
                 .version(dashboard.version());
         queue.applyTo(b);
-        metrics.applyTo(b);
-        if (sandbox.isPresent()) {
-            b.discordEndpoints(
-                    sandbox.get().standIn().restBaseUrl(),
-                    sandbox.get().standIn().gatewayUrl());
-        } else {
-            // A REST proxy, or a stand-in in another process (the memory benchmark uses this).
-            c.discordRestUrl().ifPresent(b::restBaseUrl);
-            c.discordGatewayUrl().ifPresent(b::gatewayUrl);
-        }
-        return b;
     }
 }

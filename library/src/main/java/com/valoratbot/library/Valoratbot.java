@@ -94,8 +94,8 @@ import org.slf4j.LoggerFactory;
  *       readiness answers "stopping" from the first step on.</li>
  * </ol>
  *
- * <p>Today the library takes one {@link JDABuilder} (one session); a variant taking a shard
- * manager's builder may be added later beside {@link #create(JDABuilder, DataSource)}.
+ * <p>This takes one {@link JDABuilder} (one session); for a JDA shard manager and several worker
+ * processes, see {@link ShardedValoratbot} (issue 11, docs/scaling.md).
  */
 public final class Valoratbot implements AutoCloseable {
 
@@ -123,12 +123,33 @@ public final class Valoratbot implements AutoCloseable {
      * @param jda the embedder's builder: its token, its listeners, its intents; see {@link Builder#start()} for what is added
      */
     public static Builder create(JDABuilder jda, DataSource dataSource) {
-        return new Builder(jda, Objects.requireNonNull(dataSource, "dataSource"), null);
+        return new Builder(Objects.requireNonNull(jda, "jda"), Objects.requireNonNull(dataSource, "dataSource"), null);
+    }
+
+    /** A builder only read back (maxAge, language, foreign actions) by {@link ShardedValoratbot}: never started. */
+    static Builder probe() {
+        return new Builder(null, null, null);
     }
 
     /** The backend on a database the library opens from {@code database} (a pool of its own, closed last). */
     public static Builder create(JDABuilder jda, DatabaseSettings database) {
-        return new Builder(jda, null, Objects.requireNonNull(database, "database"));
+        return new Builder(Objects.requireNonNull(jda, "jda"), null, Objects.requireNonNull(database, "database"));
+    }
+
+    /**
+     * Issue 11: the backend of one shard ({@code shard} of {@code total}) on a session a shard
+     * manager started, for {@link ShardedValoratbot}: it claims only the commands of that shard's
+     * guilds, and its close hands the session back to {@code close} (the manager shuts it down).
+     */
+    static Builder onShard(JDA session, Consumer<JDA> close, Database shared, int shard, int total) {
+        Builder b = new Builder(null, null, shared.settings());
+        // The coordinator opened and migrated the database once; each shard uses it.
+        b.sharedDatabase = shared;
+        b.shardSession = Objects.requireNonNull(session, "session");
+        b.closeShardSession = Objects.requireNonNull(close, "close");
+        b.shardId = shard;
+        b.shardTotal = total;
+        return b;
     }
 
     /** The session the library built from the embedder's builder. */
@@ -228,8 +249,15 @@ public final class Valoratbot implements AutoCloseable {
         /** Shorter leases let a worker paused by GC lose its commands to another. */
         public static final Duration MIN_LEASE = Duration.ofSeconds(3);
 
+        // Issue 11: one shard of a shard manager (ShardedValoratbot), instead of a JDABuilder.
+        private JDA shardSession;
+        private Database sharedDatabase;
+        private Consumer<JDA> closeShardSession;
+        private int shardId = -1;
+        private int shardTotal;
+
         private Builder(JDABuilder jda, DataSource dataSource, DatabaseSettings database) {
-            this.jda = Objects.requireNonNull(jda, "jda");
+            this.jda = jda;
             this.dataSource = dataSource;
             this.database = dataSource != null ? DatabaseSettings.builder().build() : database;
         }
@@ -243,6 +271,18 @@ public final class Valoratbot implements AutoCloseable {
             requireDataSource("commandTable");
             database = database.toBuilder().table(table).build();
             return this;
+        }
+
+        Duration maxAge() {
+            return maxAge;
+        }
+
+        Language language() {
+            return language;
+        }
+
+        Set<String> foreignActions() {
+            return foreignActions;
         }
 
         /** Whether to run the migrations on the embedder's DataSource at start (default true). */
@@ -570,18 +610,24 @@ public final class Valoratbot implements AutoCloseable {
                         io.micrometer.prometheusmetrics.PrometheusMeterRegistry.class,
                         o.metrics().registry());
             });
-            Database db = keep(
-                    started,
-                    parts,
-                    "database",
-                    Database.class,
-                    dataSource != null ? Database.using(dataSource, database) : Database.openWhenReachable(database));
+            // One shard of a ShardedValoratbot uses the process's database and never closes it (its
+            // owner does, after every shard): LISTEN then gets a dedicated connection, not a pool's.
+            Database db = sharedDatabase != null
+                    ? keep(parts, Database.class, sharedDatabase)
+                    : keep(
+                            started,
+                            parts,
+                            "database",
+                            Database.class,
+                            dataSource != null
+                                    ? Database.using(dataSource, database)
+                                    : Database.openWhenReachable(database));
             PostgresQueue queue = keep(
                     started,
                     parts,
                     "queue",
                     PostgresQueue.class,
-                    PostgresQueue.builder(db)
+                    queueBuilder(db)
                             .timing(queueTiming)
                             .foreignActions(foreignActions)
                             .maxPayloadBytes(maxPayloadBytes)
@@ -706,11 +752,22 @@ public final class Valoratbot implements AutoCloseable {
             return new Valoratbot(started, Map.copyOf(parts), discord, db);
         }
 
+        /** The queue; one shard's claims only its guilds' commands (issue 11). */
+        private PostgresQueue.Builder queueBuilder(Database db) {
+            PostgresQueue.Builder q = PostgresQueue.builder(db);
+            if (shardSession != null) q.shards(shardTotal, List.of(shardId));
+            return q;
+        }
+
         private DiscordGateway discordGateway(Database db) {
-            DiscordGateway.Builder b = DiscordGateway.builder()
-                    .jda(jda)
-                    .configureJda(builder -> MusicPlayers.configure(builder, voiceMode))
-                    .lockMemory(PostgresLockMemory.on(db))
+            DiscordGateway.Builder b = DiscordGateway.builder();
+            if (shardSession != null) {
+                // Its builder was the shard manager's, configured by ShardedValoratbot (music included).
+                b.session(shardSession, closeShardSession);
+            } else {
+                b.jda(jda).configureJda(builder -> MusicPlayers.configure(builder, voiceMode));
+            }
+            b.lockMemory(PostgresLockMemory.on(db))
                     .rateLimit(guildCommands, guildWindow)
                     .purgeRateLimit(1, purgeInterval);
             jdaSettings.forEach(b::configureJda);

@@ -131,6 +131,25 @@ public final class MusicPlayers implements PlayMusic, AutoCloseable {
                 .enableCache(CacheFlag.VOICE_STATE);
     }
 
+    /** {@link #configure(JDABuilder, VoiceMode)} for a shard manager's builder (issue 11): the same audio settings on every shard. */
+    public static net.dv8tion.jda.api.sharding.DefaultShardManagerBuilder configure(
+            net.dv8tion.jda.api.sharding.DefaultShardManagerBuilder builder, VoiceMode mode) {
+        Objects.requireNonNull(builder, "builder");
+        VoiceSupport s = VoiceSupport.probe(mode);
+        AudioModuleConfig audio = new AudioModuleConfig().withAudioSendFactory(new PacedSendFactory());
+        if (mode == VoiceMode.DAVE && s.available()) {
+            audio = audio.withDaveSessionFactory(new club.minnced.discord.jdave.interop.JDaveSessionFactory());
+            builder.addEventListeners(DaveConfigured.MARKER);
+        } else if (mode == VoiceMode.DAVE && s.firstReportOfUnavailability()) {
+            LOG.error(
+                    "Music: {}. The bot will not join voice (play answers voice_unavailable); the other commands work.",
+                    s.describe());
+        }
+        return builder.setAudioModuleConfig(audio)
+                .enableIntents(GatewayIntent.GUILD_VOICE_STATES)
+                .enableCache(CacheFlag.VOICE_STATE);
+    }
+
     /**
      * Marks a JDA that {@link #configure} gave the DAVE session factory, in JDA's public listener list: JDA has no
      * public getter for its audio configuration. Listens to nothing.
