@@ -93,7 +93,7 @@ public final class ShardedValoratbot implements AutoCloseable {
     private final Thread watchdog;
     private volatile boolean closing;
     /** Health and metrics for the whole process (docs/operations.md), when asked for: one endpoint, every shard. */
-    private Optional<Operations> ops = Optional.empty();
+    private volatile Optional<Operations> ops = Optional.empty();
 
     /** One held shard: its session starting or running, and its backend once started. */
     private static final class Running {
@@ -531,7 +531,6 @@ public final class ShardedValoratbot implements AutoCloseable {
             return this;
         }
 
-        /** Settings applied to each shard's {@link Valoratbot.Builder} (language, limits, music, publishing...). */
         /**
          * Health and metrics for this process (docs/operations.md): one endpoint whatever the shards it
          * holds, started before the database is opened; readiness needs the database and every held
@@ -543,6 +542,7 @@ public final class ShardedValoratbot implements AutoCloseable {
             return this;
         }
 
+        /** Settings applied to each shard's {@link Valoratbot.Builder} (language, limits, music, publishing...). */
         public Builder eachShard(Consumer<Valoratbot.Builder> settings) {
             eachShard.add(Objects.requireNonNull(settings, "settings"));
             return this;
