@@ -108,28 +108,40 @@ public final class HealthEndpoint implements AutoCloseable {
 
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
-            String method = exchange.getRequestMethod();
-            boolean head = method.equals("HEAD");
-            if (!head && !method.equals("GET")) {
-                exchange.getResponseHeaders().set("Allow", "GET, HEAD");
-                send(exchange, 405, "text/plain; charset=utf-8", bytes("only GET and HEAD\n"), head);
-                return;
+            try {
+                dispatch(exchange);
+            } catch (RuntimeException e) {
+                // A bug must not kill the server's thread silently: logged, and the scraper sees a 500
+                // (unless the response had begun, then the connection just closes).
+                LOG.warn("health and metrics: {} failed: {}", exchange.getRequestURI(), e.toString());
+                try {
+                    exchange.sendResponseHeaders(500, -1);
+                } catch (IOException | RuntimeException alreadyAnswering) {
+                    // the headers were sent already
+                }
             }
-            switch (exchange.getRequestURI().getPath()) {
-                case "/health/live" -> send(exchange, 200, "application/json", bytes("{\"status\":\"UP\"}"), head);
-                case "/health/ready" -> ready(exchange, head);
-                case "/metrics" -> metrics(exchange, head);
-                default ->
-                    send(
-                            exchange,
-                            404,
-                            "text/plain; charset=utf-8",
-                            bytes("not found: try /health/live, /health/ready or /metrics\n"),
-                            head);
-            }
-        } catch (RuntimeException e) {
-            // A bug must not kill the server's thread silently; the scraper sees a 500.
-            LOG.warn("health and metrics: {} failed: {}", exchange.getRequestURI(), e.toString());
+        }
+    }
+
+    private void dispatch(HttpExchange exchange) throws IOException {
+        String method = exchange.getRequestMethod();
+        boolean head = method.equals("HEAD");
+        if (!head && !method.equals("GET")) {
+            exchange.getResponseHeaders().set("Allow", "GET, HEAD");
+            send(exchange, 405, "text/plain; charset=utf-8", bytes("only GET and HEAD\n"), head);
+            return;
+        }
+        switch (exchange.getRequestURI().getPath()) {
+            case "/health/live" -> send(exchange, 200, "application/json", bytes("{\"status\":\"UP\"}"), head);
+            case "/health/ready" -> ready(exchange, head);
+            case "/metrics" -> metrics(exchange, head);
+            default ->
+                send(
+                        exchange,
+                        404,
+                        "text/plain; charset=utf-8",
+                        bytes("not found: try /health/live, /health/ready or /metrics\n"),
+                        head);
         }
     }
 

@@ -231,6 +231,17 @@ class HealthEndpointTest {
     }
 
     @Test
+    void aBugWhileAnsweringIsAnErrorAnswerNotAClosedConnection() throws Exception {
+        Readiness readiness = new Readiness();
+        readiness.serving(List.of(new Readiness.Check("buggy", () -> null))); // a check with a bug
+        start(ValoratbotMetrics.create(Set.of()), readiness);
+        assertThat(get("/health/ready").statusCode()).isEqualTo(500);
+        assertThat(get("/health/live").statusCode())
+                .as("the server still serves")
+                .isEqualTo(200);
+    }
+
+    @Test
     void anEndpointAddressIsCheckedWhenConfigured() {
         assertThatThrownBy(() -> MetricsEndpoint.on(70000))
                 .isInstanceOf(IllegalArgumentException.class)

@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 import net.dv8tion.jda.api.JDA;
 
@@ -69,9 +70,15 @@ final class Operations implements AutoCloseable {
 
     /** Everything is started: the gauges read the parts, and readiness follows the database and the gateway. */
     void serving(Database db, Set<String> foreignActions, DiscordGateway discord, CommandWorker worker) {
-        // One session today; a shard manager's sessions later (issue 11), the same checks over each.
-        Supplier<List<JDA>> sessions = () -> List.of(discord.jda());
-        metrics.inFlight(worker::inFlight)
+        serving(db, foreignActions, () -> List.of(discord.jda()), worker::inFlight);
+    }
+
+    /**
+     * As above for a process whose sessions change: a sharded process's held shards ({@code sessions},
+     * read again at each scrape and probe), its commands in flight summed over its shards' workers.
+     */
+    void serving(Database db, Set<String> foreignActions, Supplier<List<JDA>> sessions, IntSupplier inFlight) {
+        metrics.inFlight(inFlight)
                 .queueDepth(PostgresQueueDepth.on(db, foreignActions), ValoratbotMetrics.DEFAULT_DEPTH_MAX_AGE)
                 .shards(() -> sessions.get().stream().map(Operations::shard).toList());
         readiness.serving(List.of(
@@ -103,7 +110,8 @@ final class Operations implements AutoCloseable {
     }
 
     private static Health gateway(List<JDA> sessions) {
-        if (sessions.isEmpty()) return Health.down("no gateway session");
+        // A sharded process may hold none while others hold every shard: nothing of it is down.
+        if (sessions.isEmpty()) return Health.up("no shard held");
         StringBuilder down = new StringBuilder();
         for (JDA jda : sessions) {
             if (jda.getStatus() != JDA.Status.CONNECTED) {

@@ -241,6 +241,8 @@ public final class Valoratbot implements AutoCloseable {
         private boolean publishPlayback = true;
         private String version = defaultVersion();
         private MetricsEndpoint metrics = DEFAULT_METRICS;
+        /** A sharded process's one registry, shared by its shards' workers (ShardedValoratbot). */
+        private WorkerMetrics sharedMetrics = WorkerMetrics.NONE;
 
         /** The dashboard stops waiting after 24 s (30 polls x 800 ms): a later result surprises everyone. */
         public static final Duration DEFAULT_MAX_AGE = Duration.ofSeconds(24);
@@ -566,6 +568,18 @@ public final class Valoratbot implements AutoCloseable {
             return this;
         }
 
+        /** For {@link ShardedValoratbot}: this shard's worker records into the process's one registry. */
+        Builder sharedMetrics(WorkerMetrics v) {
+            sharedMetrics = Objects.requireNonNull(v, "metrics");
+            metrics = MetricsEndpoint.OFF; // one endpoint per process, never one per shard
+            return this;
+        }
+
+        /** The custom actions registered so far (their rows are counted under their own name). */
+        Set<String> customActionNames() {
+            return Set.copyOf(customActions.keySet());
+        }
+
         /** The version the status table shows. Default this library's jar version. */
         public Builder version(String v) {
             if (v == null || v.isBlank()) throw new IllegalArgumentException("version must not be blank");
@@ -747,7 +761,7 @@ public final class Valoratbot implements AutoCloseable {
                     QueueWorker.worker(queue, handler, queueTiming)
                             .maxInFlight(maxInFlight)
                             .shutdownTimeout(shutdownTimeout)
-                            .metrics(ops.map(Operations::workerMetrics).orElse(WorkerMetrics.NONE))
+                            .metrics(ops.map(Operations::workerMetrics).orElse(sharedMetrics))
                             .build()
                             .start());
             ops.ifPresent(o -> o.serving(db, foreignActions, discord, worker));
