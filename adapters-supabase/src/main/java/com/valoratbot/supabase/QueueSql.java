@@ -334,7 +334,11 @@ final class QueueSql {
                     SET status = CAST(CASE WHEN o.ok THEN 'done' ELSE 'error' END AS %3$s),
                         result = CAST(o.result AS %4$s)%5$s
                     FROM outcome o JOIN released r ON r.command_id = o.id
-                    WHERE t.id = %6$s AND t.status = 'processing'
+                    -- "IS TRUE" keeps the processing index out of this update: with statistics saying
+                    -- almost nothing is processing (a long-lived table), the planner scanned that whole
+                    -- index once per outcome (124,750 rows filtered for 500 outcomes, 320 ms against
+                    -- 102 ms with primary-key probes; issue 12's steady drain). Same meaning, row by row.
+                    WHERE t.id = %6$s AND (t.status = 'processing') IS TRUE
                     RETURNING t.id::text AS id, t.guild_id
                 ), guilds AS MATERIALIZED (
                     SELECT d.guild_id::text AS guild_id,
