@@ -48,6 +48,8 @@ public final class CommandWorker implements AutoCloseable {
     private final WorkerMetrics metrics;
     /** After a release of buffered commands, claims take no more than the free slots until then. */
     private volatile Instant aheadPausedUntil = Instant.MIN;
+    /** When a completion last gave slots back: buffered commands are released only when slots are stuck. */
+    private volatile Instant slotFreedAt = Instant.MIN;
 
     private final AtomicInteger inFlight = new AtomicInteger();
     private final ConcurrentMap<String, QueuedCommand> running = new ConcurrentHashMap<>();
@@ -191,8 +193,9 @@ public final class CommandWorker implements AutoCloseable {
     }
 
     /**
-     * Gives back buffered commands that waited longer than {@link Builder#aheadRelease} for a slot:
-     * every slot here is busy, and another worker with free slots may run them at once. They never
+     * Gives back buffered commands that waited longer than {@link Builder#aheadRelease} for a slot
+     * while no slot freed for as long: every slot here is held, and another worker with free slots
+     * may run them at once. They never
      * reached a thread, so they go back to {@code pending} (their guild back in line, their age
      * still counting), and for as long again this worker claims only for its free slots.
      */
@@ -201,6 +204,9 @@ public final class CommandWorker implements AutoCloseable {
         if (oldest == null) return;
         Instant now = clock.instant();
         if (Duration.between(oldest.since(), now).compareTo(aheadRelease) < 0) return;
+        // Slots that keep freeing (a drain, completions written late under load) will take the buffer
+        // soon: only slots stuck for as long (long commands) justify giving the buffer away.
+        if (Duration.between(slotFreedAt, now).compareTo(aheadRelease) < 0) return;
         List<QueuedCommand> stale = new ArrayList<>();
         for (Buffered b;
                 (b = ahead.peek()) != null && Duration.between(b.since(), now).compareTo(aheadRelease) >= 0; ) {
@@ -288,6 +294,7 @@ public final class CommandWorker implements AutoCloseable {
                 completions.complete(rows);
                 failures = 0;
                 inFlight.addAndGet(-slots);
+                if (slots > 0) slotFreedAt = clock.instant();
                 batch.clear();
                 // The queue wakes the claim loop itself when a completion makes a guild's next
                 // command claimable; here only when slots freed up under a full claim loop, so no
