@@ -89,12 +89,12 @@ CREATE TRIGGER valoratbot_notify_requeued
     FOR EACH ROW WHEN (NEW.status::text = 'pending' AND OLD.status IS DISTINCT FROM NEW.status)
     EXECUTE FUNCTION "${valoratbot_schema}".notify_command_pending();
 
--- Results, for the CLI's await and tail.
+-- Results, for the CLI's await and tail: once per statement (a batch of outcomes is one statement).
 DROP TRIGGER IF EXISTS valoratbot_notify_finished ON "${command_schema}"."${command_table}";
 CREATE TRIGGER valoratbot_notify_finished
-    AFTER UPDATE OF status ON "${command_schema}"."${command_table}"
-    FOR EACH ROW WHEN (NEW.status::text IN ('done', 'error') AND OLD.status IS DISTINCT FROM NEW.status)
-    EXECUTE FUNCTION "${valoratbot_schema}".notify_command_finished();
+    AFTER UPDATE ON "${command_schema}"."${command_table}"
+    REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION "${valoratbot_schema}".notify_commands_finished();
 
 
 -- Rows already pending when the line was introduced are put in line once.

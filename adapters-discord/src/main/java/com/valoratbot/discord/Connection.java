@@ -176,6 +176,22 @@ public final class Connection {
                 && !current.isUnavailable(guildId.value());
     }
 
+    /**
+     * Every guild the session holds, cached or announced unavailable, when it is sure of them all: the
+     * session was {@code CONNECTED} before and after the look, on the same JDA. The queue's claim
+     * answers rows of guilds outside this set in SQL ({@link #certainlyAbsent}'s rule, for a whole
+     * flood at once); empty when unsure, and nothing is answered that way.
+     */
+    java.util.Optional<Set<Snowflake>> heldGuilds() {
+        JDA current = jda;
+        if (current == null || current.getStatus() != JDA.Status.CONNECTED) return java.util.Optional.empty();
+        Set<Snowflake> held = new java.util.HashSet<>();
+        current.getGuildCache().forEach(g -> held.add(Snowflake.of(g.getIdLong())));
+        for (String id : current.getUnavailableGuilds()) Snowflake.parse(id).ifPresent(held::add);
+        if (current != jda || current.getStatus() != JDA.Status.CONNECTED) return java.util.Optional.empty();
+        return java.util.Optional.of(held);
+    }
+
     /** The guild, when the bot is in it and it is available. */
     public Guild guild(Snowflake guildId) {
         JDA current = jda;

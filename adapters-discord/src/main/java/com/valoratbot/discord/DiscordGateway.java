@@ -245,7 +245,7 @@ public final class DiscordGateway implements DiscordSessionPorts, AutoCloseable 
     /**
      * Which guilds this session holds: {@code holds} for the scheduled jobs (post only from the
      * worker connected to the guild), {@code certainlyAbsent} for the command fast path (see
-     * {@link Connection#certainlyAbsent}). Neither throws before start or after close.
+     * {@link Connection#certainlyAbsent}), {@code heldGuilds} for the claim's answers in SQL. None throws before start or after close.
      */
     public GuildPresence presence() {
         return new GuildPresence() {
@@ -258,6 +258,11 @@ public final class DiscordGateway implements DiscordSessionPorts, AutoCloseable 
             @Override
             public boolean certainlyAbsent(Snowflake guildId) {
                 return connection.certainlyAbsent(guildId);
+            }
+
+            @Override
+            public java.util.Optional<java.util.Set<Snowflake>> heldGuilds() {
+                return connection.heldGuilds();
             }
         };
     }

@@ -54,6 +54,17 @@ class GuildPresenceTest {
     }
 
     @Test
+    void whileConnectedTheSessionListsEveryGuildItHoldsForTheClaimAndNoneItDoesNot() {
+        try (Sandbox s = Sandbox.start()) {
+            var held = s.discord.presence().heldGuilds();
+
+            assertThat(held).isPresent();
+            assertThat(held.get()).contains(Snowflake.of(GUILD)).doesNotContain(Snowflake.of(NO_GUILD));
+            assertThat(held.get()).hasSize(s.discord.jda().getGuilds().size());
+        }
+    }
+
+    @Test
     void whileTheGatewayIsAwayTheRowRunsAndEndsAsADiscordTimeoutNeverAsGuildNotFound() {
         try (Sandbox lonely = Sandbox.start(standIn -> {}, adapter -> adapter.commandTimeout(Duration.ofMillis(800)))) {
             CommandHandler handler = withPresence(lonely);
@@ -62,6 +73,8 @@ class GuildPresenceTest {
 
             assertThat(lonely.discord.presence().certainlyAbsent(Snowflake.of(NO_GUILD)))
                     .isFalse();
+            // Unsure, so no list: the claim answers nothing in SQL meanwhile.
+            assertThat(lonely.discord.presence().heldGuilds()).isEmpty();
             assertThat(handler.answerWithoutRunning(listing(NO_GUILD))).isEmpty();
             ObjectNode result =
                     CommandHandler.readResult(handler.handle(listing(NO_GUILD)).resultJson());
@@ -75,5 +88,6 @@ class GuildPresenceTest {
         s.close();
         assertThat(s.discord.presence().certainlyAbsent(Snowflake.of(NO_GUILD))).isFalse();
         assertThat(s.discord.presence().holds(Snowflake.of(GUILD))).isFalse();
+        assertThat(s.discord.presence().heldGuilds()).isEmpty();
     }
 }

@@ -7,6 +7,7 @@ import com.valoratbot.core.port.CompleteCommands;
 import com.valoratbot.core.port.MarkStarted;
 import com.valoratbot.core.port.QueuedCommand;
 import com.valoratbot.core.port.RecoverCommands;
+import com.valoratbot.core.port.schedule.GuildPresence;
 import java.net.InetAddress;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -63,6 +64,15 @@ public final class PostgresQueue implements AutoCloseable {
     private static final Pattern ACTION_NAME = Pattern.compile("[A-Za-z0-9_.:-]{1,100}");
     /** A claim round locks at most this many guild rows beyond what it takes, for busy or emptied guilds. */
     private static final int CLAIM_ROUNDS = 4;
+    /**
+     * How often, at most, a claim looks at the gateway's guilds again and writes what changed and its
+     * "listed at" (one small transaction): rows younger than that take the usual path meanwhile.
+     */
+    private static final long LIST_LOOK_NANOS = TimeUnit.MILLISECONDS.toNanos(1000);
+    /** How many guilds at the line's front one flood statement looks at ({@link QueueSql#answerUnlisted}). */
+    private static final int FLOOD_GUILDS = 2048;
+    /** The same while claims find a backlog (a flood arriving while the worker is busy waits this much at most). */
+    private static final long LIST_LOOK_BACKLOG_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     private final Database db;
     private final CommandTable table;
@@ -94,6 +104,8 @@ public final class PostgresQueue implements AutoCloseable {
     private volatile long lastResync = System.nanoTime();
     /** Set once the runtime takes {@link #startMarks()}: from then on claims say whether starts are recorded. */
     private volatile boolean tracksStarts;
+    /** The gateway's guilds, once {@link #answerAbsentGuilds} is called; read by the claim loop only. */
+    private volatile GuildList guildList;
 
     private PostgresQueue(Builder b) {
         this.db = b.db;
@@ -217,6 +229,136 @@ public final class PostgresQueue implements AutoCloseable {
         }
     }
 
+    /**
+     * Lets the claim answer, in SQL and in bulk, rows for guilds the gateway certainly does not hold
+     * (issue 9's flood: no claim, slot or completion per junk row). {@code presence} lists the guilds
+     * ({@link GuildPresence#heldGuilds()}; nothing is answered while it is unsure); {@code resultJson}
+     * is the row's result, the handler's {@code guild_not_found}. The list is kept in
+     * {@code valoratbot.gateway_guilds} under this worker's id, and only rows created before the
+     * moment it was last known complete are answered, so a guild the bot just joined is never refused.
+     */
+    public PostgresQueue answerAbsentGuilds(GuildPresence presence, String resultJson) {
+        Objects.requireNonNull(presence, "presence");
+        Objects.requireNonNull(resultJson, "resultJson");
+        this.guildList = new GuildList(Objects.requireNonNull(presence), Objects.requireNonNull(resultJson));
+        return this;
+    }
+
+    /**
+     * The gateway's guilds as the claim sees them: what this worker last wrote to
+     * {@code gateway_guilds} and the database time before its last look at the gateway.
+     */
+    private final class GuildList {
+        private final GuildPresence presence;
+        private final String resultJson;
+        /** What the table holds for this worker as far as we know; null: write it all again. */
+        private Set<String> written;
+
+        private long lookedAt = System.nanoTime() - LIST_LOOK_NANOS;
+        /** The last claim round took as many guilds as it asked for: there is a backlog. */
+        private boolean backlog;
+        /** The last claim answered rows of unlisted guilds: a flood may be under way. */
+        private boolean flood;
+
+        GuildList(GuildPresence presence, String resultJson) {
+            this.presence = presence;
+            this.resultJson = resultJson;
+        }
+
+        /**
+         * Looks at the gateway again when the last look is older than {@link #LIST_LOOK_NANOS}, and
+         * writes it with its "listed at" (kept as it was when the gateway is unsure: what was true
+         * at that moment stays true). Called by the claim loop only.
+         */
+        void look() {
+            if (System.nanoTime() - lookedAt < (backlog ? LIST_LOOK_BACKLOG_NANOS : LIST_LOOK_NANOS)) return;
+            lookedAt = System.nanoTime();
+            try (Connection c = data.getConnection()) {
+                // The database's time first, then the look: a row created before that time for a guild
+                // outside the look was certainly for a guild the bot was not in when we looked.
+                java.time.OffsetDateTime before;
+                try (PreparedStatement st = c.prepareStatement("SELECT clock_timestamp()");
+                        ResultSet rs = st.executeQuery()) {
+                    rs.next();
+                    before = rs.getObject(1, java.time.OffsetDateTime.class);
+                }
+                Optional<Set<com.valoratbot.core.command.Snowflake>> held;
+                try {
+                    held = presence.heldGuilds();
+                } catch (RuntimeException unsure) {
+                    held = Optional.empty();
+                }
+                if (held.isEmpty()) return;
+                Set<String> now = new java.util.HashSet<>(held.get().size() * 2);
+                for (var g : held.get()) now.add(g.toString());
+                c.setAutoCommit(false);
+                try {
+                    Set<String> was = written;
+                    if (was != null) {
+                        // The header only with its guilds: one removed (cascade from the worker row, or by
+                        // hand) means the guilds went with it, and the whole list is written again.
+                        try (PreparedStatement st = c.prepareStatement(sql.touchList)) {
+                            st.setObject(1, before);
+                            st.setString(2, resultJson);
+                            st.setString(3, workerId);
+                            if (st.executeUpdate() == 0) was = null;
+                        }
+                    }
+                    if (was == null) {
+                        try (PreparedStatement st = c.prepareStatement(sql.openList)) {
+                            st.setString(1, workerId);
+                            st.setObject(2, before);
+                            st.setString(3, resultJson);
+                            st.executeUpdate();
+                        }
+                        try (PreparedStatement st =
+                                c.prepareStatement("DELETE FROM " + QueueSql.GATEWAY_GUILDS + " WHERE worker_id = ?")) {
+                            st.setString(1, workerId);
+                            st.executeUpdate();
+                        }
+                        write(c, sql.listGuilds, List.copyOf(now));
+                    } else {
+                        Set<String> old = was;
+                        write(
+                                c,
+                                sql.unlistGuilds,
+                                old.stream().filter(g -> !now.contains(g)).toList());
+                        write(
+                                c,
+                                sql.listGuilds,
+                                now.stream().filter(g -> !old.contains(g)).toList());
+                    }
+                    c.commit();
+                } catch (SQLException | RuntimeException e) {
+                    c.rollback();
+                    written = null;
+                    throw e;
+                } finally {
+                    c.setAutoCommit(true);
+                }
+                written = now;
+            } catch (SQLException | RuntimeException e) {
+                // The list stays as it was, with its older "listed at": still true, only older.
+                LOG.debug("could not write the gateway's guilds for the claim: {}", e.toString());
+            }
+        }
+
+        private void write(Connection c, String statement, List<String> guilds) throws SQLException {
+            if (guilds.isEmpty()) return;
+            try (PreparedStatement st = c.prepareStatement(statement)) {
+                st.setString(1, workerId);
+                st.setArray(2, c.createArrayOf("text", guilds.toArray()));
+                st.executeUpdate();
+            }
+        }
+
+        /** The claim found no list header (this worker's row was removed): write it all at the next look. */
+        void lost() {
+            written = null;
+            lookedAt = System.nanoTime() - LIST_LOOK_NANOS;
+        }
+    }
+
     /** The statements, for tests that run one inside a transaction they hold open (race tests). */
     QueueSql sql() {
         return sql;
@@ -327,6 +469,18 @@ public final class PostgresQueue implements AutoCloseable {
         public List<QueuedCommand> claim(int max) {
             if (max <= 0) return List.of();
             List<QueuedCommand> out = new ArrayList<>();
+            GuildList list = guildList;
+            if (list != null) {
+                list.look();
+                if (list.flood) {
+                    list.flood = false;
+                    if (answerUnlisted() > 0) {
+                        // More may follow: keep answering, and let the runtime claim again at once.
+                        list.flood = true;
+                        signal.wakeUp();
+                    }
+                }
+            }
             // A round that found guilds busy or emptied (and took them out of line) may have left
             // slots free while other guilds are ready: try again at once, a few times at most.
             for (int round = 0; round < CLAIM_ROUNDS && out.size() < max; round++) {
@@ -335,11 +489,58 @@ public final class PostgresQueue implements AutoCloseable {
                 Round r = claimRound(want);
                 if (LOG.isTraceEnabled())
                     LOG.trace(
-                            "claim {} -> {} in {} us", want, r.commands().size(), (System.nanoTime() - started) / 1000);
+                            "claim {} -> {} (+{} answered in SQL) in {} us",
+                            want,
+                            r.commands().size(),
+                            r.answered(),
+                            (System.nanoTime() - started) / 1000);
                 out.addAll(r.commands());
-                if (r.lockedGuilds() < want || r.cleaned() == 0) break;
+                if (list != null) {
+                    if (!r.listed()) list.lost();
+                    list.backlog = r.lockedGuilds() >= want;
+                    if (r.answered() > 0) list.flood = true;
+                }
+                if (r.lockedGuilds() < want || r.cleaned() == 0) return out;
             }
+            // Rounds left guilds in line that were looked at and answered or set aside: the runtime's
+            // next wait must not sleep (a flood is answered at the claim's speed, not the poll's).
+            if (out.size() < max) signal.wakeUp();
             return out;
+        }
+
+        /** The shard filter's two parameters (total, owned ids), from {@code index} on. */
+        private void setShards(Connection c, PreparedStatement st, int index) throws SQLException {
+            st.setInt(index, shards.total());
+            st.setArray(
+                    index + 1,
+                    c.createArrayOf(
+                            "integer",
+                            java.util.Arrays.stream(shards.owned()).boxed().toArray()));
+        }
+
+        /** One flood statement, in its own transaction; see {@link QueueSql#answerUnlisted}. */
+        private long answerUnlisted() {
+            long started = System.nanoTime();
+            try (Connection c = data.getConnection();
+                    PreparedStatement st =
+                            c.prepareStatement(shards.total() > 0 ? sql.answerUnlistedOnShards : sql.answerUnlisted)) {
+                st.setString(1, workerId);
+                st.setString(2, table.key());
+                st.setInt(3, FLOOD_GUILDS);
+                if (shards.total() > 0) setShards(c, st, 4);
+                try (ResultSet rs = st.executeQuery()) {
+                    long answered = rs.next() ? rs.getLong(1) : 0;
+                    if (LOG.isTraceEnabled())
+                        LOG.trace(
+                                "answered {} rows of unlisted guilds in {} us",
+                                answered,
+                                (System.nanoTime() - started) / 1000);
+                    return answered;
+                }
+            } catch (SQLException e) {
+                throw new DataAccessException(
+                        "answering rows of unlisted guilds on " + table.key() + ": " + e.getMessage(), e);
+            }
         }
 
         private Round claimRound(int max) {
@@ -368,16 +569,7 @@ public final class PostgresQueue implements AutoCloseable {
                     c.prepareStatement(shards.total() > 0 ? sql.lockGuildsOnShards : sql.lockGuilds)) {
                 st.setString(1, table.key());
                 st.setInt(2, max);
-                if (shards.total() > 0) {
-                    st.setInt(3, shards.total());
-                    st.setArray(
-                            4,
-                            c.createArrayOf(
-                                    "integer",
-                                    java.util.Arrays.stream(shards.owned())
-                                            .boxed()
-                                            .toArray()));
-                }
+                if (shards.total() > 0) setShards(c, st, 3);
                 try (ResultSet rs = st.executeQuery()) {
                     while (rs.next()) {
                         guilds.add(rs.getString(1));
@@ -385,9 +577,11 @@ public final class PostgresQueue implements AutoCloseable {
                     }
                 }
             }
-            if (guilds.isEmpty()) return new Round(List.of(), 0, 0);
+            if (guilds.isEmpty()) return new Round(List.of(), 0, 0, 0, true);
             List<QueuedCommand> out = new ArrayList<>(guilds.size());
             long cleaned = 0;
+            long answered = 0;
+            boolean listed = true;
             try (PreparedStatement st = c.prepareStatement(sql.claim)) {
                 st.setArray(1, c.createArrayOf("text", guilds.toArray()));
                 st.setArray(2, c.createArrayOf("text", ctids.toArray()));
@@ -398,15 +592,18 @@ public final class PostgresQueue implements AutoCloseable {
                 st.setBoolean(7, tracksStarts);
                 try (ResultSet rs = st.executeQuery()) {
                     while (rs.next()) {
-                        if (rs.getString("id") == null) cleaned = rs.getLong("cleaned");
-                        else out.add(claimed(rs));
+                        if (rs.getString("id") == null) {
+                            cleaned = rs.getLong("cleaned");
+                            answered = rs.getLong("answered");
+                            listed = rs.getBoolean("listed");
+                        } else out.add(claimed(rs));
                     }
                 }
             }
             // Oldest first, as the handler's expiry and the dashboard's wait go by age.
             out.sort(java.util.Comparator.comparing((QueuedCommand q) -> q.age() == null ? Duration.ZERO : q.age())
                     .reversed());
-            return new Round(out, guilds.size(), cleaned);
+            return new Round(out, guilds.size(), cleaned, answered, listed);
         }
 
         @Override
@@ -421,7 +618,12 @@ public final class PostgresQueue implements AutoCloseable {
         }
     }
 
-    private record Round(List<QueuedCommand> commands, int lockedGuilds, long cleaned) {}
+    /**
+     * One claim transaction: what it took, how many guild rows it locked, how many of those it set
+     * aside (busy, emptied or unlisted), how many rows it answered in SQL, and whether this worker's
+     * guild list header was there.
+     */
+    private record Round(List<QueuedCommand> commands, int lockedGuilds, long cleaned, long answered, boolean listed) {}
 
     private final class Completions implements CompleteCommands {
         @Override
@@ -601,6 +803,8 @@ public final class PostgresQueue implements AutoCloseable {
         private int maxAttempts = DEFAULT_MAX_ATTEMPTS;
         private Duration runsRetention = DEFAULT_RUNS_RETENTION;
         private QueueSql.Shards shards = QueueSql.Shards.ALL;
+        private GuildPresence absentGuilds;
+        private String absentResult;
 
         private Builder(Database db) {
             this.db = Objects.requireNonNull(db, "db");
@@ -697,8 +901,17 @@ public final class PostgresQueue implements AutoCloseable {
             return this;
         }
 
+        /** As {@link PostgresQueue#answerAbsentGuilds}, from the first claim on. */
+        public Builder answerAbsentGuilds(GuildPresence presence, String resultJson) {
+            absentGuilds = Objects.requireNonNull(presence, "presence");
+            absentResult = Objects.requireNonNull(resultJson, "resultJson");
+            return this;
+        }
+
         public PostgresQueue build() {
-            return new PostgresQueue(this);
+            PostgresQueue q = new PostgresQueue(this);
+            if (absentGuilds != null) q.answerAbsentGuilds(absentGuilds, absentResult);
+            return q;
         }
 
         private static Duration positive(String name, Duration v) {

@@ -50,6 +50,8 @@ final class QueueSql {
     static final String WORKERS = SCHEMA + ".workers";
     static final String GUILDS = SCHEMA + ".queue_guilds";
     static final String RUNS = SCHEMA + ".command_runs";
+    static final String GATEWAY_LISTS = SCHEMA + ".gateway_lists";
+    static final String GATEWAY_GUILDS = SCHEMA + ".gateway_guilds";
 
     /** The limits the claim applies in SQL; see {@link PostgresQueue.Builder}. */
     record Rules(Set<String> foreignActions, long maxPayloadBytes, long batchBytes, int maxAttempts) {}
@@ -72,6 +74,13 @@ final class QueueSql {
     final String heartbeat;
     final String deleteWorker;
     final String forgetDeadWorkers;
+    final String listGuilds;
+    final String unlistGuilds;
+    final String openList;
+    final String touchList;
+    final String answerUnlisted;
+    /** {@link #answerUnlisted} for a worker that owns shards: it judges only guilds on its shards. */
+    final String answerUnlistedOnShards;
 
     QueueSql(CommandTable t, Rules rules) {
         String T = t.sqlName();
@@ -102,21 +111,73 @@ final class QueueSql {
 
         // Sizes: the stored size first (compressed, no detoasting); only a payload stored small is
         // measured as text, so a 10 MB junk payload is refused without being expanded or sent.
+        // Rows for guilds this worker's gateway certainly does not hold (issue 9's flood) are answered
+        // here, in bulk, without being claimed: the head of a guild in none of the worker's list (see
+        // gateway_guilds), created before the moment the list was last known complete (listed_at, the
+        // database's clock), makes the guild "unlisted"; all its pending rows created before that
+        // moment end 'error' with the worker's guild_not_found result, and the guild leaves the line
+        // (or goes to its end when it has newer rows, which the next look takes the usual way). With no
+        // listed_at (gateway not connected, no list yet) or no list header, nothing is answered here.
+        // The shard filter (only guilds on shards this worker owns) belongs in lock_ready_guilds' WHERE,
+        // before anything here looks at a guild.
+        // The worker's list settings are read as scalar subqueries (init plans, evaluated once), never
+        // joined: a join with the one-row CTE flipped sides with the statistics (ClaimPlanTest).
+        // Without a header (no list) listed_at is NULL and nothing is unlisted.
+        String listedAt = "(SELECT pa.listed_at FROM params pa)";
+        String unlisted = !t.hasCreatedAt() ? "false" : """
+                coalesce(head.status::text = 'pending' AND head.created_at < %2$s
+                 AND cand.guild_id ~ '^[1-9][0-9]{0,18}$' AND (length(cand.guild_id) < 19 OR cand.guild_id <= '9223372036854775807')
+                 AND NOT EXISTS (SELECT 1 FROM %1$s k WHERE k.worker_id = (SELECT pa.lister FROM params pa) AND k.guild_id = cand.guild_id),
+                 false)""".formatted(GATEWAY_GUILDS, listedAt);
+        String answerAbsent = !t.hasCreatedAt()
+                ? "SELECT 1 WHERE false"
+                : """
+                UPDATE %1$s j SET status = CAST('error' AS %2$s), result = (SELECT pa.absent_result FROM params pa)%3$s
+                    WHERE j.guild_id = ANY (ARRAY(SELECT %4$s FROM unlisted u))
+                      AND j.status = 'pending' AND j.created_at < %6$s%5$s
+                    RETURNING 1""".formatted(
+                                T,
+                                t.statusType(),
+                                t.hasUpdatedAt() ? ", updated_at = clock_timestamp()" : "",
+                                t.guildFromText("u.guild_id"),
+                                ours.formatted("j"),
+                                listedAt);
+        String newerRows = !t.hasCreatedAt()
+                ? "false"
+                : "EXISTS (SELECT 1 FROM %1$s n WHERE n.guild_id = %2$s AND n.status = 'pending'%3$s AND (n.created_at >= %4$s OR n.created_at IS NULL))"
+                        .formatted(T, t.guildFromText("p.guild_id"), ours.formatted("n"), listedAt);
+        // RECURSIVE only lets "params" (first) read "me" (written where the worker's id has always been
+        // bound): WITH queries may then come in any order. Nothing here recurses.
         this.claim = """
-                WITH probed AS MATERIALIZED (
+                WITH RECURSIVE params AS MATERIALIZED (
+                    SELECT me.worker_id AS lister, l.worker_id IS NOT NULL AS listed, l.listed_at,
+                           CAST(l.absent_result AS %15$s) AS absent_result
+                    FROM me LEFT JOIN %14$s l ON l.worker_id = me.worker_id
+                ), probed AS MATERIALIZED (
                     SELECT cand.guild_id, cand.row_ctid, head.ctid AS head_ctid, head.id AS head_id, head.status::text AS head_status,
-                           EXISTS (SELECT 1 FROM %1$s p WHERE p.guild_id = %2$s AND p.status = 'processing'%3$s) AS busy
+                           EXISTS (SELECT 1 FROM %1$s p WHERE p.guild_id = %2$s AND p.status = 'processing'%3$s) AS busy,
+                           %16$s AS unlisted
                     FROM unnest(CAST(? AS text[]), CAST(? AS tid[])) AS cand(guild_id, row_ctid)
                     LEFT JOIN LATERAL (
-                        SELECT h.ctid, h.id, h.status FROM %1$s h
+                        SELECT h.ctid, h.id, h.status%19$s FROM %1$s h
                         WHERE h.guild_id = %2$s AND h.status IN ('pending', 'processing')%4$s
                         ORDER BY %5$s LIMIT 1) head ON true
+                ), unlisted AS MATERIALIZED (
+                    SELECT p.guild_id, p.row_ctid, %18$s AS newer
+                    FROM probed p
+                    WHERE p.unlisted AND NOT p.busy
+                ), answered AS (
+                    %17$s
+                ), requeued AS (
+                    -- Rows created after listed_at remain: the guild goes to the end of the line.
+                    UPDATE %13$s g SET ready_at = clock_timestamp()
+                    WHERE g.ctid = ANY (ARRAY(SELECT u.row_ctid FROM unlisted u WHERE u.newer))
                 ), picked AS MATERIALIZED (
                     SELECT c.ctid AS row_ctid, c.id, c.guild_id::text AS guild_id, %6$s AS created,
                            CASE WHEN pg_column_size(c.payload) > %7$d THEN pg_column_size(c.payload)::bigint
                                 ELSE coalesce(octet_length(c.payload::text), 0)::bigint END AS bytes
                     FROM probed p JOIN %1$s c ON c.ctid = p.head_ctid
-                    WHERE p.head_status = 'pending' AND NOT p.busy AND c.status = 'pending'
+                    WHERE p.head_status = 'pending' AND NOT p.busy AND NOT p.unlisted AND c.status = 'pending'
                     FOR UPDATE OF c SKIP LOCKED
                 ), admitted AS MATERIALIZED (
                     -- The batch is bounded in bytes: rows past the budget stay pending (the first always fits).
@@ -134,9 +195,11 @@ final class QueueSql {
                     FROM admitted a
                     WHERE t.ctid = a.row_ctid
                     RETURNING %11$s, a.bytes
+                ), me AS MATERIALIZED (
+                    SELECT CAST(? AS text) AS command_table, CAST(? AS text) AS worker_id
                 ), recorded AS (
                     INSERT INTO %12$s (command_table, command_id, worker_id, claimed_at)
-                    SELECT ?, id, ?, clock_timestamp() FROM claimed
+                    SELECT me.command_table, c.id, me.worker_id, clock_timestamp() FROM claimed c CROSS JOIN me
                     ON CONFLICT (command_table, command_id)
                     DO UPDATE SET worker_id = EXCLUDED.worker_id, claimed_at = EXCLUDED.claimed_at
                 ), runs AS (
@@ -150,15 +213,17 @@ final class QueueSql {
                                               WHERE p.busy OR p.guild_id IN (SELECT a.guild_id FROM admitted a)))
                 ), forgotten AS (
                     DELETE FROM %13$s g
-                    WHERE g.ctid = ANY (ARRAY(SELECT p.row_ctid FROM probed p WHERE p.head_id IS NULL))
+                    WHERE g.ctid = ANY (ARRAY(SELECT p.row_ctid FROM probed p WHERE p.head_id IS NULL
+                                              UNION ALL SELECT u.row_ctid FROM unlisted u WHERE NOT u.newer))
                 )
                 SELECT c.id, c.guild_id, c.action, c.payload, c.requested_by, c.age_ms, c.bytes,
                        coalesce(pr.claims, 0) AS prior_claims, coalesce(pr.finished, false) AS finished,
-                       0::bigint AS cleaned
+                       0::bigint AS cleaned, 0::bigint AS answered, NULL::boolean AS listed
                 FROM claimed c LEFT JOIN prior pr ON pr.command_id = c.id
                 UNION ALL
                 SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-                       (SELECT count(*) FROM probed p WHERE p.busy OR p.head_id IS NULL)
+                       (SELECT count(*) FROM probed p WHERE p.busy OR p.head_id IS NULL) + (SELECT count(*) FROM unlisted),
+                       (SELECT count(*) FROM answered), (SELECT pa.listed FROM params pa)
                 """.formatted(
                         T,
                         t.guildFromText("cand.guild_id"),
@@ -172,7 +237,81 @@ final class QueueSql {
                         claimSets,
                         returning(t, "t", "CASE WHEN a.bytes > " + maxBytes + " THEN NULL ELSE t.payload::text END"),
                         CLAIMS,
-                        GUILDS);
+                        GUILDS,
+                        GATEWAY_LISTS,
+                        t.resultType(),
+                        unlisted,
+                        answerAbsent,
+                        newerRows,
+                        t.hasCreatedAt() ? ", h.created_at" : "");
+
+        // A flood's own statement (issue 9): while claims keep answering rows of unlisted guilds, the
+        // claim loop first runs this over a larger slice of the line's front (lock_ready_guilds, so the
+        // same locks and order as a claim), answering the unlisted guilds there the claim's way and
+        // leaving every other guild as it was (its lock ends with the statement). Nothing is claimed,
+        // so no slot bounds it: 20,000 junk rows take ten statements instead of 75 claim rounds.
+        this.answerUnlisted = !t.hasCreatedAt()
+                ? "SELECT 0::bigint AS answered"
+                : """
+                WITH me AS MATERIALIZED (
+                    SELECT CAST(? AS text) AS worker_id
+                ), params AS MATERIALIZED (
+                    SELECT me.worker_id AS lister, l.listed_at, CAST(l.absent_result AS %7$s) AS absent_result
+                    FROM me JOIN %8$s l ON l.worker_id = me.worker_id
+                ), probed AS MATERIALIZED (
+                    SELECT cand.guild_id, cand.row_ctid,
+                           EXISTS (SELECT 1 FROM %1$s p WHERE p.guild_id = %2$s AND p.status = 'processing'%3$s) AS busy,
+                           %9$s AS unlisted
+                    FROM %10$s.lock_ready_guilds(?, ?) AS cand(guild_id, row_ctid)
+                    LEFT JOIN LATERAL (
+                        SELECT h.ctid, h.id, h.status, h.created_at FROM %1$s h
+                        WHERE h.guild_id = %2$s AND h.status IN ('pending', 'processing')%4$s
+                        ORDER BY %5$s LIMIT 1) head ON true
+                ), unlisted AS MATERIALIZED (
+                    SELECT p.guild_id, p.row_ctid, %11$s AS newer
+                    FROM probed p
+                    WHERE p.unlisted AND NOT p.busy
+                ), answered AS (
+                    %12$s
+                ), requeued AS (
+                    UPDATE %6$s g SET ready_at = clock_timestamp()
+                    WHERE g.ctid = ANY (ARRAY(SELECT u.row_ctid FROM unlisted u WHERE u.newer))
+                ), forgotten AS (
+                    DELETE FROM %6$s g WHERE g.ctid = ANY (ARRAY(SELECT u.row_ctid FROM unlisted u WHERE NOT u.newer))
+                )
+                SELECT (SELECT count(*) FROM answered) AS answered
+                """.formatted(
+                                T,
+                                t.guildFromText("cand.guild_id"),
+                                ours.formatted("p"),
+                                ours.formatted("h"),
+                                order.formatted("h"),
+                                GUILDS,
+                                t.resultType(),
+                                GATEWAY_LISTS,
+                                unlisted,
+                                SCHEMA,
+                                newerRows,
+                                answerAbsent);
+
+        // A sharded worker's list covers only its shards: another shard's guild is absent from it
+        // and must never be judged by it, so its flood statement reads only its shards' line.
+        this.answerUnlistedOnShards =
+                answerUnlisted.replace("lock_ready_guilds(?, ?)", "lock_ready_guilds_on_shards(?, ?, ?, ?)");
+
+        // The worker's list of the guilds its gateway holds: what changed since its last look. The
+        // header first (the guilds reference it); see V510__gateway_guilds.sql.
+        this.openList = """
+                INSERT INTO %s (worker_id, listed_at, absent_result) VALUES (?, ?, ?)
+                ON CONFLICT (worker_id) DO UPDATE SET listed_at = EXCLUDED.listed_at, absent_result = EXCLUDED.absent_result
+                """.formatted(GATEWAY_LISTS);
+        this.touchList = "UPDATE %s SET listed_at = ?, absent_result = ? WHERE worker_id = ?".formatted(GATEWAY_LISTS);
+        this.listGuilds = """
+                INSERT INTO %s (worker_id, guild_id) SELECT ?, g FROM unnest(CAST(? AS text[])) g
+                ON CONFLICT (worker_id, guild_id) DO NOTHING
+                """.formatted(GATEWAY_GUILDS);
+        this.unlistGuilds =
+                "DELETE FROM %s WHERE worker_id = ? AND guild_id = ANY (CAST(? AS text[]))".formatted(GATEWAY_GUILDS);
 
         // The guild goes back in line (at the end: round robin) when it has more pending commands, and
         // leaves the line when it has none; the count of guilds put back tells the worker whether a
@@ -195,7 +334,11 @@ final class QueueSql {
                     SET status = CAST(CASE WHEN o.ok THEN 'done' ELSE 'error' END AS %3$s),
                         result = CAST(o.result AS %4$s)%5$s
                     FROM outcome o JOIN released r ON r.command_id = o.id
-                    WHERE t.id = %6$s AND t.status = 'processing'
+                    -- "IS TRUE" keeps the processing index out of this update: with statistics saying
+                    -- almost nothing is processing (a long-lived table), the planner scanned that whole
+                    -- index once per outcome (124,750 rows filtered for 500 outcomes, 320 ms against
+                    -- 102 ms with primary-key probes; issue 12's steady drain). Same meaning, row by row.
+                    WHERE t.id = %6$s AND (t.status = 'processing') IS TRUE
                     RETURNING t.id::text AS id, t.guild_id
                 ), guilds AS MATERIALIZED (
                     SELECT d.guild_id::text AS guild_id,

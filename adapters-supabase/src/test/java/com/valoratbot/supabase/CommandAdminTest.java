@@ -208,4 +208,35 @@ class CommandAdminTest {
         assertThat(CommandAdmin.on(bare).find(id))
                 .hasValueSatisfying(r -> assertThat(r.createdAt()).isEmpty());
     }
+
+    @Test
+    void aBatchOfOutcomesNamesEveryFinishedIdInNotificationsOfAHundredIdsAtMost() throws Exception {
+        db.execute("INSERT INTO commands (guild_id, action, payload) SELECT (" + GUILD
+                + "::bigint + g)::text, 'lock', '{}'::jsonb FROM generate_series(1, 250) g");
+        List<String> ids = db.query("SELECT id::text FROM commands").stream()
+                .map(r -> (String) r.get(0))
+                .toList();
+        List<String> payloads = new ArrayList<>();
+        try (java.sql.Connection listener = db.connect();
+                java.sql.Statement st = listener.createStatement()) {
+            st.execute("LISTEN " + PostgresQueue.RESULTS_CHANNEL);
+            // One statement, as the worker writes a batch of outcomes: the trigger runs once for it.
+            db.execute("UPDATE commands SET status = 'done', result = '{\"ok\":true}'::jsonb");
+            db.execute("UPDATE commands SET payload = '{}'::jsonb WHERE false");
+            org.postgresql.PGConnection pg = listener.unwrap(org.postgresql.PGConnection.class);
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (payloads.size() < 3 && System.nanoTime() < deadline) {
+                org.postgresql.PGNotification[] got = pg.getNotifications(500);
+                if (got != null) for (org.postgresql.PGNotification n : got) payloads.add(n.getParameter());
+            }
+            org.postgresql.PGNotification[] more = pg.getNotifications(300);
+            if (more != null) for (org.postgresql.PGNotification n : more) payloads.add(n.getParameter());
+        }
+
+        assertThat(payloads)
+                .hasSize(3)
+                .allSatisfy(p -> assertThat(p).contains("\"table\"").contains("\"public.commands\""));
+        for (String id : ids)
+            assertThat(payloads).filteredOn(p -> p.contains(id)).hasSize(1);
+    }
 }

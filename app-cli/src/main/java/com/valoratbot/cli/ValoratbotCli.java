@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
             MigrateCommand.class,
             DoctorCommand.class,
             TimeZoneCommand.class,
+            ShardsCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class ValoratbotCli {

@@ -25,7 +25,9 @@ import org.junit.jupiter.api.Test;
  */
 class ArchitectureRulesTest {
 
-    private static final String[] ADAPTERS = {"com.valoratbot.discord..", "com.valoratbot.supabase.."};
+    private static final String[] ADAPTERS = {
+        "com.valoratbot.discord..", "com.valoratbot.supabase..", "com.valoratbot.metrics.."
+    };
 
     private static final JavaClasses PRODUCTION = new ClassFileImporter()
             // Maven's test-classes under any build directory (-Dbuild.dir.name), test jars, the test fixtures.
@@ -43,6 +45,7 @@ class ArchitectureRulesTest {
                         "com.valoratbot.core.run",
                         "com.valoratbot.discord",
                         "com.valoratbot.supabase",
+                        "com.valoratbot.metrics",
                         "com.valoratbot.standin",
                         "com.valoratbot.embedded",
                         "com.valoratbot.worker",
@@ -72,8 +75,10 @@ class ArchitectureRulesTest {
                         "org.flywaydb..",
                         "org.postgresql..",
                         "com.google.inject..",
-                        "picocli..")
-                .because("core must stay free of JDA, JDBC/jOOQ/Hikari/Flyway, Guice and Lavaplayer")
+                        "picocli..",
+                        "io.micrometer..",
+                        "com.sun.net.httpserver..")
+                .because("core must stay free of JDA, JDBC/jOOQ/Hikari/Flyway, Guice, Lavaplayer and Micrometer")
                 .check(PRODUCTION);
     }
 
@@ -129,6 +134,25 @@ class ArchitectureRulesTest {
                 .resideInAnyPackage("com.valoratbot.discord..", "com.valoratbot.embedded..", "com.valoratbot.standin..")
                 .because(
                         "adapters meet only in core's ports; the embedded database is found through the EmbeddedDatabase interface")
+                .check(PRODUCTION);
+    }
+
+    @Test
+    void theMetricsAdapterKnowsNeitherDiscordNorTheDatabase() {
+        noClasses()
+                .that()
+                .resideInAPackage("com.valoratbot.metrics..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "com.valoratbot.discord..",
+                        "com.valoratbot.supabase..",
+                        "com.valoratbot.standin..",
+                        "net.dv8tion..",
+                        "java.sql..",
+                        "javax.sql..")
+                .because(
+                        "its figures come through core's ports and plain values the library fills (docs/operations.md)")
                 .check(PRODUCTION);
     }
 

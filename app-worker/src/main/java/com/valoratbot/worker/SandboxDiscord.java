@@ -23,8 +23,15 @@ final class SandboxDiscord implements AutoCloseable {
         this.standIn = standIn;
     }
 
-    static SandboxDiscord start(int port) {
-        VoiceServer voice = VoiceServer.start();
+    /**
+     * @param certificate where the voice server's certificate is kept between starts (made when
+     *                    missing or about to expire): making one loads Bouncy Castle, most of a second
+     */
+    static SandboxDiscord start(int port, java.nio.file.Path certificate) {
+        VoiceServer voice = VoiceServer.builder()
+                .certificate(com.valoratbot.standin.voice.SelfSignedCertificate.keptIn(certificate))
+                .build()
+                .startServer();
         try {
             DiscordStandIn standIn =
                     DiscordStandIn.builder().port(port).voiceHook(voice).build().start();

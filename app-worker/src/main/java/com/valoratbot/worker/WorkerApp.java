@@ -46,6 +46,7 @@ public final class WorkerApp implements AutoCloseable {
         if (ShardConfig.from(settings).on() && config.sandbox())
             throw new IllegalArgumentException(
                     "VALORATBOT_SHARDS is not available with --sandbox (its stand-in serves one unsharded session)");
+        MetricsConfig.from(settings); // likewise
         for (int attempt = 1; ; attempt++) {
             try {
                 return startOnce(settings, config);
@@ -74,7 +75,8 @@ public final class WorkerApp implements AutoCloseable {
                 : Optional.empty();
         try {
             Optional<SandboxDiscord> sandbox = config.sandbox()
-                    ? Optional.of(lifecycle.manage(SandboxDiscord.start(config.sandboxPort())))
+                    ? Optional.of(lifecycle.manage(
+                            SandboxDiscord.start(config.sandboxPort(), voiceCertificate(databaseSettings))))
                     : Optional.empty();
             Injector injector = Guice.createInjector(
                     Stage.PRODUCTION, new WorkerModule(settings, config, databaseSettings, sandbox));
@@ -116,6 +118,12 @@ public final class WorkerApp implements AutoCloseable {
             lifecycle.close();
             throw e;
         }
+    }
+
+    /** Beside the sandbox lock: {@code ~/.valoratbot/pgdata.voice.p12} by default (the data directory itself must stay empty until initdb). */
+    private static java.nio.file.Path voiceCertificate(DatabaseSettings db) {
+        java.nio.file.Path dir = db.dataDirectory().toAbsolutePath().normalize();
+        return dir.resolveSibling(dir.getFileName() + ".voice.p12");
     }
 
     private static RuntimeException rootCause(RuntimeException guiceError) {

@@ -155,7 +155,8 @@ public record WorkerConfig(
                     && !OTHER_KEYS.contains(key)
                     && !DashboardConfig.KEYS.contains(key)
                     && !QUEUE_KEYS.contains(key)
-                    && !ShardConfig.KEYS.contains(key)) unknown.add(key);
+                    && !ShardConfig.KEYS.contains(key)
+                    && !MetricsConfig.KEYS.contains(key)) unknown.add(key);
         }
         if (!unknown.isEmpty()) {
             var known = new TreeSet<>(KEYS);
@@ -163,6 +164,7 @@ public record WorkerConfig(
             known.addAll(DashboardConfig.KEYS);
             known.addAll(QUEUE_KEYS);
             known.addAll(ShardConfig.KEYS);
+            known.addAll(MetricsConfig.KEYS);
             throw new IllegalArgumentException(
                     "unknown setting " + String.join(", ", unknown) + "; known settings: " + String.join(", ", known));
         }

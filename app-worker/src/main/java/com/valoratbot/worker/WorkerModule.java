@@ -58,17 +58,24 @@ final class WorkerModule extends AbstractModule {
     }
 
     @Provides
+    MetricsConfig metricsConfig(Settings s) {
+        return MetricsConfig.from(s);
+    }
+
+    @Provides
     Valoratbot.Builder frontDoor(
             WorkerConfig c,
             DatabaseSettings db,
             QueueConfig queue,
             DashboardConfig dashboard,
+            MetricsConfig metrics,
             Optional<SandboxDiscord> sandbox) {
         JDABuilder jda = sandbox.map(s ->
                         s.jdaBuilder(DiscordGateway.leanJdaBuilder(s.standIn().botToken())))
                 .orElseGet(() -> DiscordGateway.leanJdaBuilder(c.discordToken().orElseThrow()));
         Valoratbot.Builder b = Valoratbot.create(jda, db);
         settings(b, c, queue, dashboard);
+        metrics.applyTo(b);
         if (sandbox.isPresent()) {
             b.discordEndpoints(
                     sandbox.get().standIn().restBaseUrl(),
@@ -92,7 +99,12 @@ final class WorkerModule extends AbstractModule {
      */
     @Provides
     ShardedValoratbot.Builder shardedFrontDoor(
-            WorkerConfig c, DatabaseSettings db, QueueConfig queue, DashboardConfig dashboard, ShardConfig shards) {
+            WorkerConfig c,
+            DatabaseSettings db,
+            QueueConfig queue,
+            DashboardConfig dashboard,
+            ShardConfig shards,
+            MetricsConfig metrics) {
         String token = c.discordToken()
                 .orElseThrow(() -> new IllegalArgumentException(
                         "VALORATBOT_SHARDS needs DISCORD_TOKEN: the sandbox runs one unsharded session"));
@@ -100,7 +112,8 @@ final class WorkerModule extends AbstractModule {
                 .voiceMode(c.voiceMode())
                 .discordEndpoints(
                         c.discordRestUrl().orElse(null), c.discordGatewayUrl().orElse(null))
-                .eachShard(each -> settings(each, c, queue, dashboard));
+                .eachShard(each -> settings(each, c, queue, dashboard))
+                .metrics(metrics.endpoint()); // one endpoint for the process, whatever shards it holds
         return shards.applyTo(b, token);
     }
 

@@ -127,8 +127,19 @@ final class BenchServer implements AutoCloseable {
                 "PostgreSQL at " + uri.getHost() + ":" + port + " (--db)");
     }
 
-    /** Drops and creates {@code name} on this server; returns it for {@link #jdbcUrl}/{@link #libpqUrl}. */
-    String scratch(String name) {
+    /**
+     * A scratch database's name on this server: prefixed with the database named by {@code --db}
+     * unless that is {@code postgres}, so engineers sharing one server (each with their own database
+     * to connect to, say {@code --db …/claim}) never drop each other's scratch databases.
+     */
+    String named(String base) {
+        String prefix = adminDatabase.equals("postgres") ? "" : adminDatabase.toLowerCase(Locale.ROOT) + "_";
+        return base.startsWith(prefix) ? base : prefix + base;
+    }
+
+    /** Drops and creates {@code name} (see {@link #named}) on this server; returns it for {@link #jdbcUrl}/{@link #libpqUrl}. */
+    String scratch(String base) {
+        String name = named(base);
         if (!name.matches("[a-z_][a-z0-9_]{0,62}"))
             throw new IllegalArgumentException("scratch database name: " + name);
         try (Connection c = connect(adminDatabase);

@@ -22,10 +22,12 @@ import java.util.TreeMap;
 
 /**
  * The Discord side through real JDA and the stand-in: a purge of 1,000 recent messages (requests
- * made by route, wall time), listTextChannels latency through the command handler, and
- * listTextChannels end to end (insert into Postgres → the real worker → JDA → outcome written).
+ * made by route, wall time), lock/unlock pairs on one channel through the command handler (each
+ * reads the channel from Discord and writes or deletes @everyone's overwrite: latency per command,
+ * requests by route), listTextChannels latency through the command handler, and listTextChannels
+ * end to end (insert into Postgres → the real worker → JDA → outcome written).
  *
- * <p>Usage: {@code benchmarks/run DiscordBenchmark [rounds=3] [listings=2000] [--db URL] [--no-fsync]}
+ * <p>Usage: {@code benchmarks/run DiscordBenchmark [rounds=3] [listings=2000] [lockPairs=200] [--db URL] [--no-fsync]}
  */
 public final class DiscordBenchmark {
 
@@ -38,6 +40,7 @@ public final class DiscordBenchmark {
         BenchServer.Options options = BenchServer.Options.parse(args);
         int rounds = options.positional(0, 3);
         int listings = options.positional(1, 2000);
+        int lockPairs = options.positional(2, 200);
         try (DiscordStandIn standIn = DiscordStandIn.builder().port(0).build().start()) {
             StandInState state = standIn.state();
             state.createGuild(GUILD, "Bench")
@@ -58,6 +61,9 @@ public final class DiscordBenchmark {
                         .build();
                 for (int round = 1; round <= rounds; round++) {
                     purge(handler, standIn, round);
+                }
+                for (int round = 1; round <= rounds; round++) {
+                    lockUnlock(handler, standIn, round, lockPairs);
                 }
                 for (int round = 1; round <= rounds; round++) {
                     listing(handler, round, listings);
@@ -111,6 +117,43 @@ public final class DiscordBenchmark {
                 millis,
                 result.path("deleted").asInt(),
                 result.path("skipped").asInt(),
+                json(calls)));
+    }
+
+    private static void lockUnlock(CommandHandler handler, DiscordStandIn standIn, int round, int pairs)
+            throws Exception {
+        long channel = CHANNEL + 1;
+        standIn.clearRequests();
+        List<Double> samples = new ArrayList<>(2 * pairs);
+        long start = System.nanoTime();
+        for (int i = 0; i < 2 * pairs; i++) {
+            String action = i % 2 == 0 ? "lock" : "unlock";
+            long t = System.nanoTime();
+            Completion c = handler.handle(new QueuedCommand(
+                    "bench-" + action + "-" + round + "-" + i,
+                    Long.toString(GUILD),
+                    action,
+                    "{\"channelId\":\"" + channel + "\"}",
+                    Optional.empty(),
+                    Duration.ZERO));
+            samples.add((System.nanoTime() - t) / 1e6);
+            if (!c.ok()) throw new IllegalStateException(action + ": " + c.resultJson());
+        }
+        double wallMs = (System.nanoTime() - start) / 1e6;
+        if (standIn.state().channel(channel).overwrite(GUILD).isPresent())
+            throw new IllegalStateException("the last unlock left @everyone's overwrite in place");
+        Map<String, Integer> calls = new TreeMap<>();
+        for (RecordedRequest r : standIn.requests()) calls.merge(r.route() + " " + r.status(), 1, Integer::sum);
+        double[] sorted =
+                samples.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        System.out.println(String.format(
+                Locale.ROOT,
+                "{\"benchmark\":\"lock-unlock\",\"round\":%d,\"commands\":%d,\"wallMs\":%.1f,\"p50Ms\":%.2f,\"p99Ms\":%.2f,\"requests\":%s}",
+                round,
+                2 * pairs,
+                wallMs,
+                Timings.percentile(sorted, 50),
+                Timings.percentile(sorted, 99),
                 json(calls)));
     }
 

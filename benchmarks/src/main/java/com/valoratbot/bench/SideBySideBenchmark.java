@@ -113,7 +113,7 @@ public final class SideBySideBenchmark {
             this.system = system;
             this.launch = launch;
             this.timeout = timeout;
-            this.database = "bench_" + system.id().replace('-', '_');
+            this.database = server.named("bench_" + system.id().replace('-', '_'));
         }
 
         RoundFigures run(int rate, int keys, int pickupJobs, List<Integer> drainKeys, int drainJobs) throws Exception {

@@ -3,6 +3,7 @@ package com.valoratbot.library;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.valoratbot.core.port.shard.ShardLeaseStore.Lease;
+import com.valoratbot.core.run.CommandWorker;
 import com.valoratbot.core.shard.ShardLeases;
 import com.valoratbot.core.shard.ShardPlan;
 import com.valoratbot.core.shard.UnownedShardExpiry;
@@ -10,11 +11,14 @@ import com.valoratbot.core.text.Messages;
 import com.valoratbot.discord.DiscordGateway;
 import com.valoratbot.discord.music.MusicPlayers;
 import com.valoratbot.discord.music.VoiceMode;
+import com.valoratbot.metrics.HealthEndpoint;
+import com.valoratbot.metrics.MetricsEndpoint;
 import com.valoratbot.supabase.Database;
 import com.valoratbot.supabase.DatabaseSettings;
 import com.valoratbot.supabase.UnownedShardCommands;
 import com.valoratbot.supabase.shard.PostgresIdentifySlots;
 import com.valoratbot.supabase.shard.PostgresShardLeases;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -88,6 +92,8 @@ public final class ShardedValoratbot implements AutoCloseable {
     private final Thread coordinator;
     private final Thread watchdog;
     private volatile boolean closing;
+    /** Health and metrics for the whole process (docs/operations.md), when asked for: one endpoint, every shard. */
+    private volatile Optional<Operations> ops = Optional.empty();
 
     /** One held shard: its session starting or running, and its backend once started. */
     private static final class Running {
@@ -180,6 +186,16 @@ public final class ShardedValoratbot implements AutoCloseable {
         return db;
     }
 
+    /** The health and metrics endpoint, when {@linkplain Builder#metrics asked for} (its port, for tools and tests). */
+    public Optional<HealthEndpoint> healthEndpoint() {
+        return ops.map(Operations::endpoint);
+    }
+
+    /** The registry the endpoint serves, when asked for: add the bot's own meters to it. */
+    public Optional<PrometheusMeterRegistry> meterRegistry() {
+        return ops.map(o -> o.metrics().registry());
+    }
+
     private ShardedValoratbot startThreads() {
         coordinator.start();
         watchdog.start();
@@ -269,7 +285,11 @@ public final class ShardedValoratbot implements AutoCloseable {
             final JDA mine = session;
             Valoratbot.Builder b = Valoratbot.onShard(mine, j -> shutDownSession(id, j), db, id, total);
             b.voiceMode(config.voiceMode);
+            // The shard's own REST requests (lock, unlock, purge's bulk delete: DiscordRest) go where
+            // the manager's do; a running JDA does not tell its REST base.
+            if (config.restBaseUrl != null) b.restBaseUrl(config.restBaseUrl);
             config.eachShard.forEach(c -> c.accept(b));
+            ops.ifPresent(o -> b.sharedMetrics(o.workerMetrics()));
             Valoratbot bot = b.start();
             synchronized (r) {
                 r.bot = bot;
@@ -340,6 +360,7 @@ public final class ShardedValoratbot implements AutoCloseable {
     public synchronized void close() {
         if (closing) return;
         closing = true;
+        ops.ifPresent(Operations::stopping);
         coordinator.interrupt();
         watchdog.interrupt();
         try {
@@ -370,6 +391,29 @@ public final class ShardedValoratbot implements AutoCloseable {
         if (!released.isEmpty()) LOG.info("Shards {} released", released);
         sessions.close();
         if (ownsDatabase) db.close();
+        ops.ifPresent(Operations::close);
+    }
+
+    /** The held shards' sessions (connecting ones included), for the gauges and the readiness check. */
+    private List<JDA> heldSessions() {
+        List<JDA> out = new ArrayList<>();
+        for (Integer id : new TreeSet<>(running.keySet())) {
+            JDA session = manager.getShardById(id);
+            if (session != null) out.add(session);
+        }
+        return out;
+    }
+
+    private int inFlight() {
+        int n = 0;
+        for (Running r : running.values()) {
+            Valoratbot bot = r.bot;
+            if (bot != null)
+                n += bot.component(CommandWorker.class)
+                        .map(CommandWorker::inFlight)
+                        .orElse(0);
+        }
+        return n;
     }
 
     private static ShardPlan resolved(ShardPlan plan, int total) {
@@ -455,6 +499,7 @@ public final class ShardedValoratbot implements AutoCloseable {
         private String gatewayUrl;
         private VoiceMode voiceMode = VoiceMode.DAVE;
         private final List<Consumer<Valoratbot.Builder>> eachShard = new ArrayList<>();
+        private MetricsEndpoint metrics = Valoratbot.Builder.DEFAULT_METRICS;
 
         private Builder(DefaultShardManagerBuilder shards, DataSource dataSource, DatabaseSettings settings) {
             this.shards = Objects.requireNonNull(shards, "shards");
@@ -505,6 +550,17 @@ public final class ShardedValoratbot implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Health and metrics for this process (docs/operations.md): one endpoint whatever the shards it
+         * holds, started before the database is opened; readiness needs the database and every held
+         * shard connected. Default {@link Valoratbot.Builder#DEFAULT_METRICS} (off). A shard's own
+         * {@code metrics} setting (in {@link #eachShard}) is ignored: one endpoint per process.
+         */
+        public Builder metrics(MetricsEndpoint v) {
+            metrics = Objects.requireNonNull(v, "metrics");
+            return this;
+        }
+
         /** Settings applied to each shard's {@link Valoratbot.Builder} (language, limits, music, publishing...). */
         public Builder eachShard(Consumer<Valoratbot.Builder> settings) {
             eachShard.add(Objects.requireNonNull(settings, "settings"));
@@ -534,13 +590,28 @@ public final class ShardedValoratbot implements AutoCloseable {
                 total = p.total();
             }
             plan = p;
-            Database db = dataSource != null
-                    ? Database.using(dataSource, databaseSettings)
-                    : Database.openWhenReachable(databaseSettings);
+            // Before the database: a probe during a long start-up reads "live, not ready".
+            Valoratbot.Builder probe = Valoratbot.probe();
+            eachShard.forEach(c -> c.accept(probe));
+            Optional<Operations> ops = Operations.start(metrics, probe.customActionNames());
+            Database db;
             try {
-                return new ShardedValoratbot(this, db, dataSource == null, total).startThreads();
+                db = dataSource != null
+                        ? Database.using(dataSource, databaseSettings)
+                        : Database.openWhenReachable(databaseSettings);
+            } catch (RuntimeException | Error e) {
+                ops.ifPresent(Operations::close);
+                throw e;
+            }
+            try {
+                ShardedValoratbot bot = new ShardedValoratbot(this, db, dataSource == null, total);
+                bot.ops = ops;
+                bot.startThreads();
+                ops.ifPresent(o -> o.serving(db, probe.foreignActions(), bot::heldSessions, bot::inFlight));
+                return bot;
             } catch (RuntimeException | Error e) {
                 if (dataSource == null) db.close();
+                ops.ifPresent(Operations::close);
                 throw e;
             }
         }

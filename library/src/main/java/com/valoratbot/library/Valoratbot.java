@@ -6,6 +6,7 @@ import com.valoratbot.core.command.CommandParser;
 import com.valoratbot.core.config.QueueTiming;
 import com.valoratbot.core.music.CoalescedQueueReads;
 import com.valoratbot.core.port.music.QueueStore;
+import com.valoratbot.core.port.ops.WorkerMetrics;
 import com.valoratbot.core.port.schedule.GuildPresence;
 import com.valoratbot.core.publish.DashboardPublisher;
 import com.valoratbot.core.publish.PublishSettings;
@@ -24,6 +25,10 @@ import com.valoratbot.discord.dashboard.DiscordDashboardSource;
 import com.valoratbot.discord.leaderboard.DiscordLeaderboards;
 import com.valoratbot.discord.music.MusicPlayers;
 import com.valoratbot.discord.music.VoiceMode;
+import com.valoratbot.metrics.HealthEndpoint;
+import com.valoratbot.metrics.MetricsEndpoint;
+import com.valoratbot.metrics.Readiness;
+import com.valoratbot.metrics.ValoratbotMetrics;
 import com.valoratbot.supabase.Database;
 import com.valoratbot.supabase.DatabaseSettings;
 import com.valoratbot.supabase.PostgresLockMemory;
@@ -84,7 +89,9 @@ import org.slf4j.LoggerFactory;
  *   <li>music (queues saved, voice left while the session still runs), then the playback table's writer;</li>
  *   <li>the Discord session (JDA shut down);</li>
  *   <li>the queue (its LISTEN connection);</li>
- *   <li>the database last: the pool the library opened, never a DataSource the embedder gave (its owner closes it).</li>
+ *   <li>the database: the pool the library opened, never a DataSource the embedder gave (its owner closes it);</li>
+ *   <li>the health and metrics endpoint, when {@linkplain Builder#metrics on}: started first, closed last; its
+ *       readiness answers "stopping" from the first step on.</li>
  * </ol>
  *
  * <p>This takes one {@link JDABuilder} (one session); for a JDA shard manager and several worker
@@ -174,6 +181,8 @@ public final class Valoratbot implements AutoCloseable {
     public synchronized void close() {
         if (closed) return;
         closed = true;
+        // Not ready from the first step on: a probe must not send work to a process that is leaving.
+        component(Readiness.class).ifPresent(Readiness::stopping);
         closeAll(started);
     }
 
@@ -231,9 +240,14 @@ public final class Valoratbot implements AutoCloseable {
         private PublishSettings publish = PublishSettings.defaults();
         private boolean publishPlayback = true;
         private String version = defaultVersion();
+        private MetricsEndpoint metrics = DEFAULT_METRICS;
+        /** A sharded process's one registry, shared by its shards' workers (ShardedValoratbot). */
+        private WorkerMetrics sharedMetrics = WorkerMetrics.NONE;
 
         /** The dashboard stops waiting after 24 s (30 polls x 800 ms): a later result surprises everyone. */
         public static final Duration DEFAULT_MAX_AGE = Duration.ofSeconds(24);
+        /** No health or metrics endpoint: an embedding bot opens no port it did not ask for. */
+        public static final MetricsEndpoint DEFAULT_METRICS = MetricsEndpoint.OFF;
         /** Shorter leases let a worker paused by GC lose its commands to another. */
         public static final Duration MIN_LEASE = Duration.ofSeconds(3);
 
@@ -542,6 +556,30 @@ public final class Valoratbot implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Health ({@code /health/live}, {@code /health/ready}) and Micrometer metrics in Prometheus text
+         * ({@code /metrics}) over HTTP, e.g. {@code MetricsEndpoint.on(9464)} on the loopback address
+         * (docs/operations.md). Served from the very start of {@link #start()}, so a probe during a long
+         * start-up reads "not ready". The registry is then a {@linkplain Valoratbot#component component}
+         * ({@code PrometheusMeterRegistry}) the embedder may add its own meters to. Default {@link #DEFAULT_METRICS} (off).
+         */
+        public Builder metrics(MetricsEndpoint v) {
+            metrics = Objects.requireNonNull(v, "metrics");
+            return this;
+        }
+
+        /** For {@link ShardedValoratbot}: this shard's worker records into the process's one registry. */
+        Builder sharedMetrics(WorkerMetrics v) {
+            sharedMetrics = Objects.requireNonNull(v, "metrics");
+            metrics = MetricsEndpoint.OFF; // one endpoint per process, never one per shard
+            return this;
+        }
+
+        /** The custom actions registered so far (their rows are counted under their own name). */
+        Set<String> customActionNames() {
+            return Set.copyOf(customActions.keySet());
+        }
+
         /** The version the status table shows. Default this library's jar version. */
         public Builder version(String v) {
             if (v == null || v.isBlank()) throw new IllegalArgumentException("version must not be blank");
@@ -575,6 +613,17 @@ public final class Valoratbot implements AutoCloseable {
         }
 
         private Valoratbot assemble(Deque<Named> started, Map<Class<?>, Object> parts) {
+            // First, so it answers "live, not ready" while the rest starts, and closes last.
+            Optional<Operations> ops = Operations.start(metrics, customActions.keySet());
+            ops.ifPresent(o -> {
+                keep(started, parts, "health and metrics endpoint", HealthEndpoint.class, o.endpoint());
+                keep(parts, Readiness.class, o.readiness());
+                keep(parts, ValoratbotMetrics.class, o.metrics());
+                keep(
+                        parts,
+                        io.micrometer.prometheusmetrics.PrometheusMeterRegistry.class,
+                        o.metrics().registry());
+            });
             // One shard of a ShardedValoratbot uses the process's database and never closes it (its
             // owner does, after every shard): LISTEN then gets a dedicated connection, not a pool's.
             Database db = sharedDatabase != null
@@ -702,7 +751,9 @@ public final class Valoratbot implements AutoCloseable {
                     .music(queueReads)
                     .build();
             CommandHandler handler = keep(parts, CommandHandler.class, handler(ports, queue, presence));
-            keep(
+            // Floods of rows for guilds the bot is not in are answered by the claim itself (issue 9).
+            queue.answerAbsentGuilds(presence, handler.guildNotFoundResult());
+            CommandWorker worker = keep(
                     started,
                     parts,
                     "command worker",
@@ -710,8 +761,10 @@ public final class Valoratbot implements AutoCloseable {
                     QueueWorker.worker(queue, handler, queueTiming)
                             .maxInFlight(maxInFlight)
                             .shutdownTimeout(shutdownTimeout)
+                            .metrics(ops.map(Operations::workerMetrics).orElse(sharedMetrics))
                             .build()
                             .start());
+            ops.ifPresent(o -> o.serving(db, foreignActions, discord, worker));
             return new Valoratbot(started, Map.copyOf(parts), discord, db);
         }
 

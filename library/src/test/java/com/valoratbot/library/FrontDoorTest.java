@@ -196,6 +196,47 @@ class FrontDoorTest {
     }
 
     @Test
+    void rowsForGuildsTheSessionDoesNotHoldAreAnsweredByTheClaimFromTheSessionsGuildList() throws Exception {
+        try (Valoratbot bot = embedding(JDABuilder.createDefault(standIn.botToken()), embedders.dataSource())
+                .start()) {
+            CommandAdmin admin = CommandAdmin.on(embedders);
+            String first = admin.enqueue(Long.toString(DemoGuild.GUILD_ID), "listTextChannels", "{}", null);
+            assertThat(admin.awaitResult(first, Duration.ofSeconds(20))
+                            .orElseThrow()
+                            .status())
+                    .isEqualTo("done");
+            // The claim looked at the session: its guilds are listed under the worker's id.
+            assertThat(db.count(
+                            "SELECT count(*) FROM valoratbot.gateway_guilds WHERE guild_id = ?",
+                            Long.toString(DemoGuild.GUILD_ID)))
+                    .isEqualTo(1);
+
+            // Written before that look, as a flood already waiting would be.
+            db.execute("""
+                    INSERT INTO commands (guild_id, action, payload, created_at)
+                    SELECT (1350000000000000000 + g)::text, 'listTextChannels', '{}'::jsonb,
+                           (SELECT min(listed_at) FROM valoratbot.gateway_lists) - interval '1 ms'
+                    FROM generate_series(1, 300) g""");
+            String after = admin.enqueue(Long.toString(DemoGuild.GUILD_ID), "listTextChannels", "{}", null);
+            assertThat(admin.awaitResult(after, Duration.ofSeconds(20))
+                            .orElseThrow()
+                            .status())
+                    .isEqualTo("done");
+            com.valoratbot.testing.Eventually.within(
+                    Duration.ofSeconds(20),
+                    "the junk answered",
+                    () -> db.count("SELECT count(*) FROM commands WHERE status = 'pending'") == 0);
+
+            assertThat(db.count("""
+                            SELECT count(*) FROM commands WHERE guild_id LIKE '135%' AND status = 'error'
+                              AND result->>'code' = 'guild_not_found' AND result->>'reason' LIKE 'Le bot%'""")).isEqualTo(300);
+            assertThat(db.count("SELECT count(*) FROM valoratbot.command_runs WHERE command_id IN "
+                            + "(SELECT id::text FROM commands WHERE guild_id LIKE '135%')"))
+                    .isZero();
+        }
+    }
+
+    @Test
     void closingLetsTheCommandInFlightFinishOnALiveSessionThenStopsDiscordAndLeavesTheEmbeddersDataSourceOpen()
             throws Exception {
         GuildsSeen listener = new GuildsSeen();

@@ -120,6 +120,15 @@ public final class CommandHandler {
         }
     }
 
+    /**
+     * The result of a row for a guild the bot is certainly not in, as {@link #answerWithoutRunning}
+     * writes it: the queue may write it itself, in SQL, for a whole flood of such rows at once.
+     */
+    public String guildNotFoundResult() {
+        return completion("", Result.err(Failure.of(ErrorCode.GUILD_NOT_FOUND, "guild_not_found")))
+                .resultJson();
+    }
+
     /** The final row for a command that will not run: its worker died and it is not safe to repeat. */
     public Completion interrupted(QueuedCommand row) {
         return completion(

@@ -3,6 +3,7 @@ package com.valoratbot.core.run;
 import com.valoratbot.core.config.QueueTiming;
 import com.valoratbot.core.port.*;
 import com.valoratbot.core.port.CompleteCommands.Completion;
+import com.valoratbot.core.port.ops.WorkerMetrics;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -42,7 +43,13 @@ public final class CommandWorker implements AutoCloseable {
     private final Duration shutdownTimeout;
     private final MarkStarted markStarted;
     private final int claimAhead;
+    private final Duration aheadRelease;
     private final Clock clock;
+    private final WorkerMetrics metrics;
+    /** After a release of buffered commands, claims take no more than the free slots until then. */
+    private volatile Instant aheadPausedUntil = Instant.MIN;
+    /** When a completion last gave slots back: buffered commands are released only when slots are stuck. */
+    private volatile Instant slotFreedAt = Instant.MIN;
 
     private final AtomicInteger inFlight = new AtomicInteger();
     private final ConcurrentMap<String, QueuedCommand> running = new ConcurrentHashMap<>();
@@ -100,7 +107,9 @@ public final class CommandWorker implements AutoCloseable {
         this.shutdownTimeout = b.shutdownTimeout;
         this.markStarted = b.markStarted;
         this.claimAhead = b.claimAhead;
+        this.aheadRelease = b.aheadRelease;
         this.clock = b.clock;
+        this.metrics = WorkerMetrics.guarded(b.metrics);
     }
 
     /** A real command waiting for a slot, and when it began to wait (its age grows meanwhile). */
@@ -141,18 +150,22 @@ public final class CommandWorker implements AutoCloseable {
         while (claiming) {
             try {
                 runBuffered();
+                releaseStaleBuffered();
                 int free = maxInFlight - inFlight.get();
-                int room = claimAhead - ahead.size();
+                // After a release, only the free slots: the released rows are for idle workers to take.
+                int room = clock.instant().isBefore(aheadPausedUntil) ? 0 : claimAhead - ahead.size();
                 // Claim up to the free slots plus the buffer's room: in a flood, most rows claimed are
                 // junk answered right here, so the line moves at the claim's speed, not the slots'.
                 int want = Math.max(0, free) + Math.max(0, room);
                 List<QueuedCommand> batch = want > 0 ? claims.claim(want) : List.of();
                 failures = claimWorked(failures);
                 for (QueuedCommand row : batch) {
+                    metrics.claimed(row);
                     // Refused, expired, or for a guild the bot is not in: answered here in bulk, with
                     // no thread and no slot, so a flood of junk cannot delay real guilds.
                     Optional<Completion> answer = handler.answerWithoutRunning(row);
                     if (answer.isPresent()) {
+                        metrics.finished(row, answer.get(), Duration.ZERO);
                         completed.incrementAndGet();
                         outcomes.add(new Outcome(answer.get(), false));
                     } else if (inFlight.get() < maxInFlight && ahead.isEmpty()) {
@@ -177,6 +190,37 @@ public final class CommandWorker implements AutoCloseable {
                 if (!sleep(backoff(failures))) return;
             }
         }
+    }
+
+    /**
+     * Gives back buffered commands that waited longer than {@link Builder#aheadRelease} for a slot
+     * while no slot freed for as long: every slot here is held, and another worker with free slots
+     * may run them at once. They never
+     * reached a thread, so they go back to {@code pending} (their guild back in line, their age
+     * still counting), and for as long again this worker claims only for its free slots.
+     */
+    private void releaseStaleBuffered() {
+        Buffered oldest = ahead.peek();
+        if (oldest == null) return;
+        Instant now = clock.instant();
+        if (Duration.between(oldest.since(), now).compareTo(aheadRelease) < 0) return;
+        // Slots that keep freeing (a drain, completions written late under load) will take the buffer
+        // soon: only slots stuck for as long (long commands) justify giving the buffer away.
+        if (Duration.between(slotFreedAt, now).compareTo(aheadRelease) < 0) return;
+        List<QueuedCommand> stale = new ArrayList<>();
+        for (Buffered b;
+                (b = ahead.peek()) != null && Duration.between(b.since(), now).compareTo(aheadRelease) >= 0; ) {
+            if (ahead.remove(b)) {
+                neverRun.add(b.row().id());
+                stale.add(b.row());
+            }
+        }
+        aheadPausedUntil = now.plus(aheadRelease);
+        LOG.log(
+                System.Logger.Level.DEBUG,
+                () -> "gave back " + stale.size() + " buffered commands after " + aheadRelease.toMillis()
+                        + " ms without a free slot");
+        settleUnfinished(stale);
     }
 
     /** Moves buffered commands to free slots, oldest first, counting their wait in their age (expiry). */
@@ -205,8 +249,10 @@ public final class CommandWorker implements AutoCloseable {
         running.put(row.id(), row);
         try {
             executor.execute(() -> {
+                Instant began = clock.instant();
                 Completion outcome = handler.handle(row, this::markStarted);
                 if (running.remove(row.id()) == null) return; // given up at shutdown already
+                metrics.finished(row, outcome, Duration.between(began, clock.instant()));
                 started.remove(row.id());
                 completed.incrementAndGet();
                 outcomes.addFirst(new Outcome(outcome, true));
@@ -248,6 +294,7 @@ public final class CommandWorker implements AutoCloseable {
                 completions.complete(rows);
                 failures = 0;
                 inFlight.addAndGet(-slots);
+                if (slots > 0) slotFreedAt = clock.instant();
                 batch.clear();
                 // The queue wakes the claim loop itself when a completion makes a guild's next
                 // command claimable; here only when slots freed up under a full claim loop, so no
@@ -330,8 +377,11 @@ public final class CommandWorker implements AutoCloseable {
         }
         if (!interrupted.isEmpty()) {
             try {
-                completions.complete(
-                        interrupted.stream().map(handler::interrupted).toList());
+                List<Completion> ended =
+                        interrupted.stream().map(handler::interrupted).toList();
+                completions.complete(ended);
+                for (int i = 0; i < ended.size(); i++)
+                    metrics.finished(interrupted.get(i), ended.get(i), Duration.ZERO);
             } catch (RuntimeException databaseDown) {
                 unsettled.addAll(interrupted);
                 settled = false;
@@ -494,7 +544,9 @@ public final class CommandWorker implements AutoCloseable {
         private Duration shutdownTimeout = Duration.ofSeconds(20);
         private MarkStarted markStarted = MarkStarted.NONE;
         private int claimAhead = 256;
+        private Duration aheadRelease = Duration.ofSeconds(2);
         private Clock clock = Clock.systemUTC();
+        private WorkerMetrics metrics = WorkerMetrics.NONE;
 
         private Builder(
                 ClaimCommands claims,
@@ -569,9 +621,24 @@ public final class CommandWorker implements AutoCloseable {
             return this;
         }
 
+        /**
+         * How long a command claimed ahead may wait for a slot before it is given back for other
+         * workers (and claiming ahead pauses as long). Default 2 s: well under the dashboard's 24 s.
+         */
+        public Builder aheadRelease(Duration v) {
+            aheadRelease = positive("aheadRelease", v);
+            return this;
+        }
+
         /** Measures how long a buffered command waited (it counts in its age). Default the system clock. */
         public Builder clock(Clock v) {
             clock = Objects.requireNonNull(v, "clock");
+            return this;
+        }
+
+        /** Where claims and outcomes are counted (pickup latency, commands by action and outcome). Default {@link WorkerMetrics#NONE}. */
+        public Builder metrics(WorkerMetrics v) {
+            metrics = Objects.requireNonNull(v, "metrics");
             return this;
         }
 

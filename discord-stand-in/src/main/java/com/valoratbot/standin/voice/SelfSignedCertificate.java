@@ -4,39 +4,28 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.KeyStore;
-import java.security.SecureRandom;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Date;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x509.Extension;
-import org.bouncycastle.asn1.x509.GeneralName;
-import org.bouncycastle.asn1.x509.GeneralNames;
-import org.bouncycastle.cert.X509v3CertificateBuilder;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.operator.ContentSigner;
-import org.bouncycastle.operator.OperatorCreationException;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
  * A throw-away TLS identity for the voice gateway: {@code CN=localhost} with the subject alternative names
  * {@code DNS:localhost} and {@code IP:127.0.0.1}, generated once per JVM in process (Bouncy Castle's
- * certificate builder; the JDK has no public API to sign a certificate) and written to temporary PKCS#12 files. Clients trust it through {@link #clientContext()}
- * or, for another JVM, through {@link #trustStore()} as {@code -Djavax.net.ssl.trustStore}.
+ * certificate builder; the JDK has no public API to sign a certificate), or kept in a file between
+ * starts ({@link #keptIn}). Clients trust it through {@link #clientContext()} or, for another JVM,
+ * through {@link #trustStore()} as {@code -Djavax.net.ssl.trustStore} (temporary PKCS#12 files,
+ * written when first asked for: each costs key derivations a start does not need).
  */
 public final class SelfSignedCertificate {
 
@@ -45,16 +34,81 @@ public final class SelfSignedCertificate {
 
     private static volatile SelfSignedCertificate shared;
 
-    private final Path keyStore;
-    private final Path trustStore;
+    private static final String KEY_ALIAS = "voice";
+    /** A kept certificate with less validity left than this is made again. */
+    private static final Duration RENEW_BEFORE = Duration.ofDays(1);
+
+    private final KeyStore keys;
+    private final X509Certificate certificate;
     private final SSLContext serverContext;
     private final SSLContext clientContext;
+    private Path keyStore;
+    private Path trustStore;
 
-    private SelfSignedCertificate(Path keyStore, Path trustStore, SSLContext serverContext, SSLContext clientContext) {
-        this.keyStore = keyStore;
-        this.trustStore = trustStore;
-        this.serverContext = serverContext;
-        this.clientContext = clientContext;
+    private SelfSignedCertificate(KeyStore keys, X509Certificate certificate) throws GeneralSecurityException {
+        this.keys = keys;
+        this.certificate = certificate;
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(keys, PASSWORD.toCharArray());
+        this.serverContext = SSLContext.getInstance("TLS");
+        serverContext.init(kmf.getKeyManagers(), null, null);
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trustOnly(certificate));
+        this.clientContext = SSLContext.getInstance("TLS");
+        clientContext.init(null, tmf.getTrustManagers(), null);
+    }
+
+    private static KeyStore trustOnly(Certificate certificate) throws GeneralSecurityException {
+        try {
+            KeyStore trust = KeyStore.getInstance("PKCS12");
+            trust.load(null, null);
+            trust.setCertificateEntry(KEY_ALIAS, certificate);
+            return trust;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * The identity kept in {@code file} (a PKCS#12 key store, owner-only) when it is there and valid
+     * for at least another day, else a new one written there. Loading it needs only the JDK: Bouncy
+     * Castle (a signed jar, verified as it loads and left out of the AOT cache) is loaded only when a
+     * certificate is made, which took most of a second of every sandbox start.
+     */
+    public static SelfSignedCertificate keptIn(Path file) {
+        try {
+            if (Files.isRegularFile(file)) {
+                KeyStore keys = load(file);
+                if (keys.getCertificate(KEY_ALIAS) instanceof X509Certificate kept
+                        && keys.isKeyEntry(KEY_ALIAS)
+                        && kept.getNotAfter().toInstant().isAfter(Instant.now().plus(RENEW_BEFORE))) {
+                    return new SelfSignedCertificate(keys, kept);
+                }
+            }
+        } catch (IOException | GeneralSecurityException | RuntimeException unreadable) {
+            // A damaged or foreign file: made again below, and replaced.
+        }
+        SelfSignedCertificate made = generate();
+        try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            Path partial = file.resolveSibling(file.getFileName() + ".partial");
+            Files.deleteIfExists(partial);
+            Files.createFile(
+                    partial,
+                    java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                            java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+            try (OutputStream out = Files.newOutputStream(partial)) {
+                made.keys.store(out, PASSWORD.toCharArray());
+            }
+            Files.move(
+                    partial,
+                    file,
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException | GeneralSecurityException | UnsupportedOperationException e) {
+            // Not kept: the next start makes one again, as before.
+        }
+        return made;
     }
 
     /** The JVM-wide instance, generated on first use (milliseconds). */
@@ -73,59 +127,46 @@ public final class SelfSignedCertificate {
     }
 
     /**
-     * A fresh identity in a new temporary directory (deleted when the JVM exits), made in process
-     * with Bouncy Castle's certificate builder over the JDK's own EC keys and signature: a few
-     * milliseconds, where three {@code keytool} child JVMs took seconds of every sandbox start.
+     * A fresh identity, made in process with Bouncy Castle's certificate builder over the JDK's own
+     * EC keys and signature: a few milliseconds once its classes are loaded, where three
+     * {@code keytool} child JVMs took seconds of every sandbox start.
      */
     public static SelfSignedCertificate generate() {
         try {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
             generator.initialize(new ECGenParameterSpec("secp256r1"));
             KeyPair pair = generator.generateKeyPair();
-            X500Name subject = new X500Name("CN=localhost");
-            Instant now = Instant.now();
-            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(
-                    subject,
-                    new BigInteger(63, new SecureRandom()),
-                    Date.from(now.minus(Duration.ofHours(1))),
-                    Date.from(now.plus(Duration.ofDays(7))),
-                    subject,
-                    pair.getPublic());
-            builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
-                new GeneralName(GeneralName.dNSName, "localhost"), new GeneralName(GeneralName.iPAddress, "127.0.0.1")
-            }));
-            ContentSigner signer = new JcaContentSignerBuilder("SHA256withECDSA").build(pair.getPrivate());
-            X509Certificate certificate = new JcaX509CertificateConverter().getCertificate(builder.build(signer));
+            // Bouncy Castle only in that class, so that loading this one (a kept certificate) does not load it.
+            X509Certificate certificate =
+                    CertificateSigner.selfSigned(pair, "localhost", "127.0.0.1", Duration.ofDays(7));
 
             KeyStore keys = KeyStore.getInstance("PKCS12");
             keys.load(null, null);
-            keys.setKeyEntry("voice", pair.getPrivate(), PASSWORD.toCharArray(), new Certificate[] {certificate});
-            KeyStore trust = KeyStore.getInstance("PKCS12");
-            trust.load(null, null);
-            trust.setCertificateEntry("voice", certificate);
+            keys.setKeyEntry(KEY_ALIAS, pair.getPrivate(), PASSWORD.toCharArray(), new Certificate[] {certificate});
+            return new SelfSignedCertificate(keys, certificate);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot make the voice gateway's certificate", e);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot generate the voice gateway's certificate", e);
+        }
+    }
 
-            // Files too: another JVM trusts the server through -Djavax.net.ssl.trustStore.
+    /** Both stores as temporary files (deleted when the JVM exits), for another JVM; written once, when first asked for. */
+    private synchronized void writeFiles() {
+        if (keyStore != null) return;
+        try {
             Path dir = Files.createTempDirectory("standin-voice-tls");
             dir.toFile().deleteOnExit();
-            Path keyStore = dir.resolve("voice-server.p12");
-            Path trustStore = dir.resolve("voice-trust.p12");
-            store(keys, keyStore);
-            store(trust, trustStore);
-
-            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            kmf.init(keys, PASSWORD.toCharArray());
-            SSLContext server = SSLContext.getInstance("TLS");
-            server.init(kmf.getKeyManagers(), null, null);
-
-            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            tmf.init(trust);
-            SSLContext client = SSLContext.getInstance("TLS");
-            client.init(null, tmf.getTrustManagers(), null);
-            return new SelfSignedCertificate(keyStore, trustStore, server, client);
+            Path key = dir.resolve("voice-server.p12");
+            Path trust = dir.resolve("voice-trust.p12");
+            store(keys, key);
+            store(trustOnly(certificate), trust);
+            keyStore = key;
+            trustStore = trust;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the voice gateway's certificate", e);
-        } catch (GeneralSecurityException | OperatorCreationException e) {
-            throw new IllegalStateException("cannot generate the voice gateway's certificate", e);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot write the voice gateway's certificate", e);
         }
     }
 
@@ -151,20 +192,18 @@ public final class SelfSignedCertificate {
     }
 
     /** PKCS#12 trust store holding the certificate, password {@link #PASSWORD}, for {@code javax.net.ssl.trustStore}. */
-    public Path trustStore() {
+    public synchronized Path trustStore() {
+        writeFiles();
         return trustStore;
     }
 
-    public Path keyStore() {
+    public synchronized Path keyStore() {
+        writeFiles();
         return keyStore;
     }
 
     public Certificate certificate() {
-        try {
-            return load(trustStore).getCertificate("voice");
-        } catch (IOException | GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
+        return certificate;
     }
 
     private static KeyStore load(Path file) throws IOException, GeneralSecurityException {

@@ -1,6 +1,8 @@
 package com.valoratbot.core.port.schedule;
 
 import com.valoratbot.core.command.Snowflake;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * Whether this worker holds a guild's Discord connection (its shard), and so is the one that should
@@ -21,6 +23,16 @@ public interface GuildPresence {
      */
     default boolean certainlyAbsent(Snowflake guildId) {
         return !holds(guildId);
+    }
+
+    /**
+     * Every guild this worker's session holds (available or not), when it is sure of them all;
+     * empty when unsure (not connected, reconnecting) or when the implementation cannot list them.
+     * A guild outside a non-empty answer must be {@link #certainlyAbsent} at that moment: the queue
+     * answers rows created before the look {@code guild_not_found} in bulk, in SQL (issue 9).
+     */
+    default Optional<Set<Snowflake>> heldGuilds() {
+        return Optional.empty();
     }
 
     /** One worker connected to every guild: the default. */
