@@ -116,36 +116,31 @@ public final class MusicPlayers implements PlayMusic, AutoCloseable {
      */
     public static JDABuilder configure(JDABuilder builder, VoiceMode mode) {
         Objects.requireNonNull(builder, "builder");
+        return builder.setAudioModuleConfig(audio(mode, builder::addEventListeners))
+                .enableIntents(GatewayIntent.GUILD_VOICE_STATES)
+                .enableCache(CacheFlag.VOICE_STATE);
+    }
+
+    /** The audio settings of one session or of every shard; {@code addListener} takes DAVE's marker. */
+    private static AudioModuleConfig audio(VoiceMode mode, java.util.function.Consumer<Object> addListener) {
         VoiceSupport s = VoiceSupport.probe(mode);
         AudioModuleConfig audio = new AudioModuleConfig().withAudioSendFactory(new PacedSendFactory());
         if (mode == VoiceMode.DAVE && s.available()) {
             audio = audio.withDaveSessionFactory(new club.minnced.discord.jdave.interop.JDaveSessionFactory());
-            builder.addEventListeners(DaveConfigured.MARKER);
+            addListener.accept(DaveConfigured.MARKER);
         } else if (mode == VoiceMode.DAVE && s.firstReportOfUnavailability()) {
             LOG.error(
                     "Music: {}. The bot will not join voice (play answers voice_unavailable); the other commands work.",
                     s.describe());
         }
-        return builder.setAudioModuleConfig(audio)
-                .enableIntents(GatewayIntent.GUILD_VOICE_STATES)
-                .enableCache(CacheFlag.VOICE_STATE);
+        return audio;
     }
 
     /** {@link #configure(JDABuilder, VoiceMode)} for a shard manager's builder (issue 11): the same audio settings on every shard. */
     public static net.dv8tion.jda.api.sharding.DefaultShardManagerBuilder configure(
             net.dv8tion.jda.api.sharding.DefaultShardManagerBuilder builder, VoiceMode mode) {
         Objects.requireNonNull(builder, "builder");
-        VoiceSupport s = VoiceSupport.probe(mode);
-        AudioModuleConfig audio = new AudioModuleConfig().withAudioSendFactory(new PacedSendFactory());
-        if (mode == VoiceMode.DAVE && s.available()) {
-            audio = audio.withDaveSessionFactory(new club.minnced.discord.jdave.interop.JDaveSessionFactory());
-            builder.addEventListeners(DaveConfigured.MARKER);
-        } else if (mode == VoiceMode.DAVE && s.firstReportOfUnavailability()) {
-            LOG.error(
-                    "Music: {}. The bot will not join voice (play answers voice_unavailable); the other commands work.",
-                    s.describe());
-        }
-        return builder.setAudioModuleConfig(audio)
+        return builder.setAudioModuleConfig(audio(mode, builder::addEventListeners))
                 .enableIntents(GatewayIntent.GUILD_VOICE_STATES)
                 .enableCache(CacheFlag.VOICE_STATE);
     }
