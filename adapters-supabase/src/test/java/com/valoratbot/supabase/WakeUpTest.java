@@ -44,7 +44,9 @@ class WakeUpTest {
 
             Duration took = timeToDone(admin.enqueue(GUILD, "listTextChannels", "{}", null));
 
-            assertThat(took).isLessThan(Duration.ofSeconds(3));
+            // Well under the 30 s poll, so only the notification can explain it; 10 s, not 3, because a
+            // loaded 2-core CI machine took 3.7-4.6 s to run the command once it was woken.
+            assertThat(took).isLessThan(Duration.ofSeconds(10));
         }
     }
 
@@ -86,7 +88,7 @@ class WakeUpTest {
             Eventually.within(Duration.ofSeconds(15), "listening again", w.queue()::listening);
             Thread.sleep(300);
             assertThat(timeToDone(admin.enqueue(GUILD, "listTextChannels", "{}", null)))
-                    .isLessThan(Duration.ofSeconds(3));
+                    .isLessThan(Duration.ofSeconds(10)); // against a 30 s poll, as above
         }
     }
 
