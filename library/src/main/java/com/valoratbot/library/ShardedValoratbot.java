@@ -92,6 +92,12 @@ public final class ShardedValoratbot implements AutoCloseable {
     private final Thread coordinator;
     private final Thread watchdog;
     private volatile boolean closing;
+    /**
+     * Set once every backend has closed: only then may the coordinator (the only renewer) and the
+     * watchdog (the only self-fencer) stop, or a close longer than the lease would let the lease expire
+     * in the database while this process's session is still connected.
+     */
+    private volatile boolean backendsClosed;
     /** Health and metrics for the whole process (docs/operations.md), when asked for: one endpoint, every shard. */
     private volatile Optional<Operations> ops = Optional.empty();
 
@@ -203,14 +209,28 @@ public final class ShardedValoratbot implements AutoCloseable {
     }
 
     private void coordinate() {
-        while (!closing) {
+        while (!backendsClosed) {
             try {
-                ShardLeases.Changes changes = leases.tick();
+                // Closing: renew only (take nothing new) until the backends are closed.
+                ShardLeases.Changes changes = closing ? leases.renewOnly() : leases.tick();
                 for (ShardLeases.Lost lost : changes.lost())
                     stop(lost.shard(), lost.why().name());
-                for (Lease won : changes.won()) begin(won);
+                for (Lease won : changes.won()) {
+                    // Won by a round that began before close(): handed back, never started.
+                    if (closing) leases.release(won.shard());
+                    else begin(won);
+                }
             } catch (RuntimeException e) {
                 LOG.warn("shard lease round failed: {}", e.toString());
+            }
+            if (closing) {
+                try {
+                    Thread.sleep(
+                            Math.max(100, Math.min(1000, config.pollInterval().toMillis())));
+                } catch (InterruptedException e) {
+                    return;
+                }
+                continue;
             }
             try {
                 int expired = expiry.sweep();
@@ -233,7 +253,7 @@ public final class ShardedValoratbot implements AutoCloseable {
 
     /** Gives up, at once, a shard whose local deadline passed, even while a renewal hangs. */
     private void watch() {
-        while (!closing) {
+        while (!backendsClosed) {
             for (ShardLeases.Lost lost : leases.fence()) stop(lost.shard(), "FENCED");
             try {
                 Thread.sleep(100);
@@ -361,13 +381,9 @@ public final class ShardedValoratbot implements AutoCloseable {
         if (closing) return;
         closing = true;
         ops.ifPresent(Operations::stopping);
-        coordinator.interrupt();
-        watchdog.interrupt();
-        try {
-            coordinator.join(Duration.ofSeconds(5));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        // The coordinator keeps renewing (taking nothing new) and the watchdog keeps fencing while
+        // the backends close: a close may wait for commands up to the shutdown timeout (20 s), longer
+        // than the lease (15 s), and the lease must not expire while the session is connected.
         List<Thread> closers = new ArrayList<>();
         for (Map.Entry<Integer, Running> e : Map.copyOf(running).entrySet()) {
             Running r = e.getValue();
@@ -384,6 +400,15 @@ public final class ShardedValoratbot implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+        backendsClosed = true;
+        coordinator.interrupt();
+        watchdog.interrupt();
+        try {
+            coordinator.join(Duration.ofSeconds(5));
+            watchdog.join(Duration.ofSeconds(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         running.clear();
         manager.shutdown();

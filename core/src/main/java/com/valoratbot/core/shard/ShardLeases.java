@@ -117,6 +117,18 @@ public final class ShardLeases {
      * local deadline passes ({@link #fence()} or the next tick).
      */
     public Changes tick() {
+        return tick(true);
+    }
+
+    /**
+     * Renews what is held and takes nothing new: a worker stopping gracefully keeps its shards' leases
+     * alive until their sessions are closed (a close may outlast the lease), then releases them.
+     */
+    public Changes renewOnly() {
+        return tick(false);
+    }
+
+    private Changes tick(boolean take) {
         List<Lost> lost = new ArrayList<>(fence());
         for (Held h : held.values()) {
             // Renewed a third of the lease after the last renewal was sent, however often tick()
@@ -145,7 +157,7 @@ public final class ShardLeases {
             }
         }
         List<Lease> won = new ArrayList<>();
-        int room = plan.maxHeld() - held.size();
+        int room = take ? plan.maxHeld() - held.size() : 0;
         if (room > 0) {
             Set<Integer> wanted = plan.candidates();
             wanted.removeAll(held.keySet());
