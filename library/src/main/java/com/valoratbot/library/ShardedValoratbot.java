@@ -345,7 +345,12 @@ public final class ShardedValoratbot implements AutoCloseable {
         else session.shutdownNow();
     }
 
-    /** A lost shard: its gateway is cut at once (no other process may see it connected), then its backend closes. */
+    /**
+     * A lost shard: its command worker stops claiming and hands its buffered commands back, then its
+     * gateway is cut (no other process may see it connected), then its backend closes. The hand-back
+     * is given at most half a second (the database may be why the lease was lost): the cut must land
+     * within the fence margin.
+     */
     private void stop(int id, String why) {
         Running r = running.remove(id);
         if (r == null) return;
@@ -353,6 +358,17 @@ public final class ShardedValoratbot implements AutoCloseable {
         synchronized (r) {
             r.stopped = true;
             bot = r.bot;
+        }
+        if (bot != null) {
+            Optional<CommandWorker> worker = bot.component(CommandWorker.class);
+            if (worker.isPresent()) {
+                Thread handBack = Thread.ofVirtual().start(worker.get()::stopClaiming);
+                try {
+                    handBack.join(Duration.ofMillis(500));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
         }
         JDA session = manager.getShardById(id);
         if (session != null) {

@@ -89,7 +89,7 @@ public final class CommandWorker implements AutoCloseable {
     private volatile boolean databaseAway;
 
     private volatile boolean writing;
-    private Thread claimLoop;
+    private volatile Thread claimLoop;
     private Thread writer;
 
     private CommandWorker(Builder b) {
@@ -392,6 +392,26 @@ public final class CommandWorker implements AutoCloseable {
      * outcomes. Anything still running after that is released the way a dead worker's commands
      * would be, so nothing stays {@code processing}.
      */
+    /**
+     * Stops claiming and hands the buffered commands that never reached a thread back to the queue
+     * (as {@link #close()} does), leaving the running ones to finish or to {@link #close()}: a shard
+     * given up calls this before its session is cut, so no command is begun on a dead session.
+     */
+    public void stopClaiming() {
+        claiming = false;
+        await.wakeUp();
+        Thread loop = claimLoop;
+        if (loop == null) return;
+        loop.interrupt();
+        join(loop, Duration.ofSeconds(5));
+        List<QueuedCommand> back = new ArrayList<>();
+        for (Buffered b; (b = ahead.poll()) != null; ) {
+            neverRun.add(b.row().id());
+            back.add(b.row());
+        }
+        if (!back.isEmpty()) settleUnfinished(back);
+    }
+
     @Override
     public synchronized void close() {
         if (claimLoop == null) return;
