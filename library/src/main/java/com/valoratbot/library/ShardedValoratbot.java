@@ -318,6 +318,7 @@ public final class ShardedValoratbot implements AutoCloseable {
                     return;
                 }
             }
+            leases.started(id);
             try {
                 store.markReady(owner, r.lease);
             } catch (RuntimeException e) {
@@ -332,10 +333,17 @@ public final class ShardedValoratbot implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException | Error e) {
-            LOG.error("shard {} could not start: {}; its lease is released", id, e.toString());
             manager.shutdown(id);
             running.remove(id, r);
-            if (!closing) leases.release(id);
+            if (!closing) {
+                Duration backOff = leases.failedToStart(id);
+                LOG.error(
+                        "shard {} could not start: {}; its lease is released and this process leaves it"
+                                + " alone for {} s",
+                        id,
+                        e.toString(),
+                        backOff.toSeconds());
+            } else LOG.error("shard {} could not start: {}", id, e.toString());
         }
     }
 
