@@ -345,6 +345,9 @@ public final class CommandWorker implements AutoCloseable {
     private boolean settleUnfinished(List<QueuedCommand> rows) {
         List<QueuedCommand> again = new ArrayList<>();
         List<QueuedCommand> interrupted = new ArrayList<>();
+        // Read before claimedHere() consumes it: these never reached a thread (their attempt is given back).
+        Set<String> unrun = new java.util.HashSet<>();
+        for (QueuedCommand row : rows) if (neverRun.contains(row.id())) unrun.add(row.id());
         for (QueuedCommand row : rows) {
             boolean idempotent = handler.idempotent(row.action());
             // A command that never began its side effects never reached Discord: run it again,
@@ -357,8 +360,18 @@ public final class CommandWorker implements AutoCloseable {
             try {
                 // A row whose start mark landed after 'started' was read above (a thread still
                 // running at shutdown) is not requeued: it ends interrupted with the others.
-                List<String> startedMeanwhile =
-                        recovery.requeue(again.stream().map(QueuedCommand::id).toList());
+                List<String> back = again.stream()
+                        .map(QueuedCommand::id)
+                        .filter(unrun::contains)
+                        .toList();
+                List<String> rest = again.stream()
+                        .map(QueuedCommand::id)
+                        .filter(id -> !unrun.contains(id))
+                        .toList();
+                List<String> startedMeanwhile = new ArrayList<>();
+                if (!back.isEmpty()) startedMeanwhile.addAll(recovery.handBack(back));
+                if (!rest.isEmpty()) startedMeanwhile.addAll(recovery.requeue(rest));
+                back.forEach(neverRun::remove);
                 for (QueuedCommand row : again) if (startedMeanwhile.contains(row.id())) interrupted.add(row);
             } catch (RuntimeException databaseDown) {
                 unsettled.addAll(again);
