@@ -543,7 +543,9 @@ public final class ShardedValoratbot implements AutoCloseable {
         private String autoToken;
         private int autoCapacity;
         private Duration lease = DEFAULT_LEASE;
-        private Clock clock = Clock.systemUTC();
+        // Monotonic by default: a wall clock stepped backwards would delay self-fencing past the
+        // database's expiry (the lease's rule needs elapsed time only, see ShardLeases).
+        private Clock clock = new MonotonicClock();
         private String restBaseUrl;
         private String gatewayUrl;
         private VoiceMode voiceMode = VoiceMode.DAVE;
@@ -581,9 +583,14 @@ public final class ShardedValoratbot implements AutoCloseable {
             return this;
         }
 
+        /** The clock lease fencing reads (default: monotonic, see {@link MonotonicClock}); tests give their own. */
         public Builder clock(Clock v) {
             clock = Objects.requireNonNull(v, "clock");
             return this;
+        }
+
+        Clock fencingClock() {
+            return clock;
         }
 
         /** Discord's REST base and gateway URL, for the local stand-in. */
