@@ -141,7 +141,9 @@ public final class Connection {
 
     /**
      * Waits until JDA's gateway session is {@code CONNECTED} (a resume or reconnect in progress ends
-     * well within seconds). Null when there is no JDA at all: not started, or closed.
+     * well within seconds). Null when there is no JDA at all: not started, or closed. A session shut
+     * down while still attached (a fenced shard cut under its in-flight commands) says nothing about
+     * the guild: that is the retryable {@code discord_timeout}, never {@code guild_not_found}.
      */
     private JDA awaitConnected(Deadline deadline) throws InterruptedException {
         while (true) {
@@ -149,11 +151,11 @@ public final class Connection {
             if (current == null) return null;
             JDA.Status status = current.getStatus();
             if (status == JDA.Status.CONNECTED) return current;
-            if (status == JDA.Status.SHUTDOWN
-                    || status == JDA.Status.SHUTTING_DOWN
-                    || status == JDA.Status.FAILED_TO_LOGIN) {
-                return null;
+            if (status == JDA.Status.SHUTDOWN || status == JDA.Status.SHUTTING_DOWN) {
+                LOG.warn("Discord session shut down (status {}) under a command", status);
+                throw DiscordFailure.of(ErrorCode.DISCORD_ERROR, "discord_timeout");
             }
+            if (status == JDA.Status.FAILED_TO_LOGIN) return null;
             if (deadline.passed()) {
                 LOG.warn("Discord gateway not connected (status {}) within the command timeout", status);
                 throw DiscordFailure.of(ErrorCode.DISCORD_ERROR, "discord_timeout");

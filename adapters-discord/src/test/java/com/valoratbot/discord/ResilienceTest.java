@@ -164,6 +164,21 @@ class ResilienceTest {
     }
 
     @Test
+    void aSessionShutDownUnderACommandIsARetryableDiscordTimeoutNotGuildNotFound() {
+        try (Sandbox cut = Sandbox.start()) {
+            // A fenced shard: its session is cut while the backend (and its connection) still runs.
+            cut.discord.jda().shutdownNow();
+            eventually(() -> cut.discord.jda().getStatus() == net.dv8tion.jda.api.JDA.Status.SHUTDOWN);
+
+            ObjectNode result = cut.run("listTextChannels", "{}");
+
+            assertThat(result.get("code").asText()).isEqualTo("discord_error");
+            assertThat(result.get("reason").asText())
+                    .isEqualTo("Discord n’a pas répondu à temps. Réessayez dans un instant.");
+        }
+    }
+
+    @Test
     void malformedRowsEndInAnErrorResultNeverACrash() {
         Set<String> expected = Set.of("invalid_payload", "unknown_action", "channel_not_found", "guild_not_found");
         String[][] rows = {

@@ -755,6 +755,15 @@ public final class PostgresQueue implements AutoCloseable {
 
         @Override
         public List<String> requeue(List<String> commandIds) {
+            return requeue(commandIds, sql.requeue);
+        }
+
+        @Override
+        public List<String> handBack(List<String> commandIds) {
+            return requeue(commandIds, sql.handBack);
+        }
+
+        private List<String> requeue(List<String> commandIds, String statement) {
             if (commandIds.isEmpty()) return List.of();
             String[] ids = commandIds.toArray(String[]::new);
             String key = table.key();
@@ -763,7 +772,7 @@ public final class PostgresQueue implements AutoCloseable {
             List<String> started = db.dsl().transactionResult(cfg -> {
                 DSLContext tx = DSL.using(cfg);
                 tx.fetch(sql.lockForRequeue, key, workerId, ids);
-                return tx.fetch(sql.requeue, key, ids, key, workerId, ids, key, workerId)
+                return tx.fetch(statement, key, ids, key, workerId, ids, key, workerId)
                         .getValues(0, String.class);
             });
             for (String id : ids) if (!started.contains(id)) held.remove(id);

@@ -66,6 +66,9 @@ final class QueueSql {
     final String claim;
     final String complete;
     final String requeue;
+    /** {@link #requeue} that also gives the claim's attempt back (never run: claim-ahead's buffer, shutdown). */
+    final String handBack;
+
     final String lockForRequeue;
     final String takeOver;
     final String markStarted;
@@ -392,31 +395,8 @@ final class QueueSql {
                 ORDER BY cl.command_id
                 FOR UPDATE
                 """.formatted(CLAIMS);
-        this.requeue = """
-                WITH started AS MATERIALIZED (
-                    SELECT r.command_id FROM %5$s r
-                    WHERE r.command_table = ? AND r.command_id = ANY (CAST(? AS text[])) AND r.started_at IS NOT NULL
-                ), released AS (
-                    DELETE FROM %2$s cl
-                    WHERE cl.command_table = ? AND cl.worker_id = ? AND cl.command_id = ANY (CAST(? AS text[]))
-                      AND cl.command_id NOT IN (SELECT s.command_id FROM started s)
-                    RETURNING cl.command_id
-                ), requeued AS (
-                    UPDATE %1$s t SET status = 'pending'%3$s
-                    FROM released r
-                    WHERE t.id = %4$s AND t.status = 'processing'
-                    RETURNING t.id::text
-                )
-                SELECT s.command_id FROM started s
-                WHERE (SELECT count(*) FROM requeued) >= 0
-                  AND EXISTS (SELECT 1 FROM %2$s cl WHERE cl.command_table = ? AND cl.command_id = s.command_id AND cl.worker_id = ?)
-                """.formatted(
-                        T,
-                        CLAIMS,
-                        (t.hasUpdatedAt() ? ", updated_at = clock_timestamp()" : "")
-                                + (t.hasPickedAt() ? ", picked_at = NULL" : ""),
-                        t.idFromText("r.command_id"),
-                        RUNS);
+        this.requeue = requeueSql(t, false);
+        this.handBack = requeueSql(t, true);
 
         // The mark updates our claim row itself (claimed_at), in the same statement as started_at, so
         // it and a takeover serialize on that row's lock: a takeover that read the claim before the
@@ -549,5 +529,45 @@ final class QueueSql {
                                 ? "(extract(epoch FROM (clock_timestamp() - " + alias + ".created_at)) * 1000)::bigint"
                                 : "NULL::bigint")
                         + " AS age_ms");
+    }
+
+    /**
+     * Requeue: back to pending, except what started (returned, to end interrupted). With {@code
+     * giveBack} the claim's attempt is given back too (claims - 1, never below 0): the command never
+     * reached a thread, so it must not count towards {@code maxAttempts}.
+     */
+    private static String requeueSql(CommandTable t, boolean giveBack) {
+        String T = t.sqlName();
+        return """
+                WITH started AS MATERIALIZED (
+                    SELECT r.command_id FROM %5$s r
+                    WHERE r.command_table = ? AND r.command_id = ANY (CAST(? AS text[])) AND r.started_at IS NOT NULL
+                ), released AS (
+                    DELETE FROM %2$s cl
+                    WHERE cl.command_table = ? AND cl.worker_id = ? AND cl.command_id = ANY (CAST(? AS text[]))
+                      AND cl.command_id NOT IN (SELECT s.command_id FROM started s)
+                    RETURNING cl.command_table, cl.command_id
+                )%6$s, requeued AS (
+                    UPDATE %1$s t SET status = 'pending'%3$s
+                    FROM released r
+                    WHERE t.id = %4$s AND t.status = 'processing'
+                    RETURNING t.id::text
+                )
+                SELECT s.command_id FROM started s
+                WHERE (SELECT count(*) FROM requeued) >= 0
+                  AND EXISTS (SELECT 1 FROM %2$s cl WHERE cl.command_table = ? AND cl.command_id = s.command_id AND cl.worker_id = ?)
+                """.formatted(
+                        T,
+                        CLAIMS,
+                        (t.hasUpdatedAt() ? ", updated_at = clock_timestamp()" : "")
+                                + (t.hasPickedAt() ? ", picked_at = NULL" : ""),
+                        t.idFromText("r.command_id"),
+                        RUNS,
+                        giveBack ? """
+                                , given_back AS (
+                                    UPDATE %s r SET claims = greatest(r.claims - 1, 0)
+                                    FROM released x
+                                    WHERE r.command_table = x.command_table AND r.command_id = x.command_id
+                                )""".formatted(RUNS) : "");
     }
 }

@@ -195,6 +195,31 @@ class QueueSemanticsTest {
     }
 
     @Test
+    void aCommandHandedBackUnrunMoreTimesThanMaxAttemptsStillRuns() {
+        String id = insert(GUILD, "listTextChannels", "{}");
+        try (PostgresQueue busy = PostgresQueue.builder(db.database())
+                .workerId("busy")
+                .listen(false)
+                .maxAttempts(3)
+                .build()) {
+            // Claim-ahead's buffer giving it back, again and again: it never reached a thread.
+            for (int handedBack = 0; handedBack < 5; handedBack++) {
+                assertThat(busy.claims().claim(5))
+                        .singleElement()
+                        .satisfies(c -> assertThat(c.admission()).isEqualTo(Admission.RUN));
+                assertThat(busy.recovery().handBack(List.of(id))).isEmpty();
+                assertThat(row(id).get(0)).isEqualTo("pending");
+            }
+            assertThat(busy.claims().claim(5))
+                    .as("still its first attempt")
+                    .singleElement()
+                    .satisfies(c -> assertThat(c.admission()).isEqualTo(Admission.RUN));
+        }
+        assertThat(db.value("SELECT claims FROM valoratbot.command_runs WHERE command_id = ?", id))
+                .isEqualTo(1);
+    }
+
+    @Test
     void rowsForGuildsTheBotIsNotInAreAnsweredWithoutRunningAndAHugeBacklogDoesNotHoldMoreThanItsShare() {
         // 2,000 rows over 2,000 guilds the bot is not in, 500 rows of one real guild, then one command of another.
         db.execute("""

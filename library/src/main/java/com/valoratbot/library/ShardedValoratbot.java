@@ -92,6 +92,12 @@ public final class ShardedValoratbot implements AutoCloseable {
     private final Thread coordinator;
     private final Thread watchdog;
     private volatile boolean closing;
+    /**
+     * Set once every backend has closed: only then may the coordinator (the only renewer) and the
+     * watchdog (the only self-fencer) stop, or a close longer than the lease would let the lease expire
+     * in the database while this process's session is still connected.
+     */
+    private volatile boolean backendsClosed;
     /** Health and metrics for the whole process (docs/operations.md), when asked for: one endpoint, every shard. */
     private volatile Optional<Operations> ops = Optional.empty();
 
@@ -203,14 +209,28 @@ public final class ShardedValoratbot implements AutoCloseable {
     }
 
     private void coordinate() {
-        while (!closing) {
+        while (!backendsClosed) {
             try {
-                ShardLeases.Changes changes = leases.tick();
+                // Closing: renew only (take nothing new) until the backends are closed.
+                ShardLeases.Changes changes = closing ? leases.renewOnly() : leases.tick();
                 for (ShardLeases.Lost lost : changes.lost())
                     stop(lost.shard(), lost.why().name());
-                for (Lease won : changes.won()) begin(won);
+                for (Lease won : changes.won()) {
+                    // Won by a round that began before close(): handed back, never started.
+                    if (closing) leases.release(won.shard());
+                    else begin(won);
+                }
             } catch (RuntimeException e) {
                 LOG.warn("shard lease round failed: {}", e.toString());
+            }
+            if (closing) {
+                try {
+                    Thread.sleep(
+                            Math.max(100, Math.min(1000, config.pollInterval().toMillis())));
+                } catch (InterruptedException e) {
+                    return;
+                }
+                continue;
             }
             try {
                 int expired = expiry.sweep();
@@ -233,7 +253,7 @@ public final class ShardedValoratbot implements AutoCloseable {
 
     /** Gives up, at once, a shard whose local deadline passed, even while a renewal hangs. */
     private void watch() {
-        while (!closing) {
+        while (!backendsClosed) {
             for (ShardLeases.Lost lost : leases.fence()) stop(lost.shard(), "FENCED");
             try {
                 Thread.sleep(100);
@@ -298,6 +318,7 @@ public final class ShardedValoratbot implements AutoCloseable {
                     return;
                 }
             }
+            leases.started(id);
             try {
                 store.markReady(owner, r.lease);
             } catch (RuntimeException e) {
@@ -312,10 +333,17 @@ public final class ShardedValoratbot implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException | Error e) {
-            LOG.error("shard {} could not start: {}; its lease is released", id, e.toString());
             manager.shutdown(id);
             running.remove(id, r);
-            if (!closing) leases.release(id);
+            if (!closing) {
+                Duration backOff = leases.failedToStart(id);
+                LOG.error(
+                        "shard {} could not start: {}; its lease is released and this process leaves it"
+                                + " alone for {} s",
+                        id,
+                        e.toString(),
+                        backOff.toSeconds());
+            } else LOG.error("shard {} could not start: {}", id, e.toString());
         }
     }
 
@@ -325,7 +353,12 @@ public final class ShardedValoratbot implements AutoCloseable {
         else session.shutdownNow();
     }
 
-    /** A lost shard: its gateway is cut at once (no other process may see it connected), then its backend closes. */
+    /**
+     * A lost shard: its command worker stops claiming and hands its buffered commands back, then its
+     * gateway is cut (no other process may see it connected), then its backend closes. The hand-back
+     * is given at most half a second (the database may be why the lease was lost): the cut must land
+     * within the fence margin.
+     */
     private void stop(int id, String why) {
         Running r = running.remove(id);
         if (r == null) return;
@@ -333,6 +366,17 @@ public final class ShardedValoratbot implements AutoCloseable {
         synchronized (r) {
             r.stopped = true;
             bot = r.bot;
+        }
+        if (bot != null) {
+            Optional<CommandWorker> worker = bot.component(CommandWorker.class);
+            if (worker.isPresent()) {
+                Thread handBack = Thread.ofVirtual().start(worker.get()::stopClaiming);
+                try {
+                    handBack.join(Duration.ofMillis(500));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
         }
         JDA session = manager.getShardById(id);
         if (session != null) {
@@ -361,13 +405,9 @@ public final class ShardedValoratbot implements AutoCloseable {
         if (closing) return;
         closing = true;
         ops.ifPresent(Operations::stopping);
-        coordinator.interrupt();
-        watchdog.interrupt();
-        try {
-            coordinator.join(Duration.ofSeconds(5));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        // The coordinator keeps renewing (taking nothing new) and the watchdog keeps fencing while
+        // the backends close: a close may wait for commands up to the shutdown timeout (20 s), longer
+        // than the lease (15 s), and the lease must not expire while the session is connected.
         List<Thread> closers = new ArrayList<>();
         for (Map.Entry<Integer, Running> e : Map.copyOf(running).entrySet()) {
             Running r = e.getValue();
@@ -384,6 +424,15 @@ public final class ShardedValoratbot implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+        backendsClosed = true;
+        coordinator.interrupt();
+        watchdog.interrupt();
+        try {
+            coordinator.join(Duration.ofSeconds(5));
+            watchdog.join(Duration.ofSeconds(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         running.clear();
         manager.shutdown();
@@ -494,7 +543,9 @@ public final class ShardedValoratbot implements AutoCloseable {
         private String autoToken;
         private int autoCapacity;
         private Duration lease = DEFAULT_LEASE;
-        private Clock clock = Clock.systemUTC();
+        // Monotonic by default: a wall clock stepped backwards would delay self-fencing past the
+        // database's expiry (the lease's rule needs elapsed time only, see ShardLeases).
+        private Clock clock = new MonotonicClock();
         private String restBaseUrl;
         private String gatewayUrl;
         private VoiceMode voiceMode = VoiceMode.DAVE;
@@ -532,9 +583,14 @@ public final class ShardedValoratbot implements AutoCloseable {
             return this;
         }
 
+        /** The clock lease fencing reads (default: monotonic, see {@link MonotonicClock}); tests give their own. */
         public Builder clock(Clock v) {
             clock = Objects.requireNonNull(v, "clock");
             return this;
+        }
+
+        Clock fencingClock() {
+            return clock;
         }
 
         /** Discord's REST base and gateway URL, for the local stand-in. */

@@ -18,4 +18,14 @@ public interface RecoverCommands {
      * @return the ids left held because they started
      */
     List<String> requeue(List<String> commandIds);
+
+    /**
+     * {@link #requeue} for commands this worker claimed but never handed to a thread (claim-ahead's
+     * buffer given back, shutdown): the claim did not count as an attempt, so a busy worker giving
+     * the same command back again and again never ends it {@code too_many_attempts} unrun. A store
+     * that counts attempts gives this one back; the default just requeues.
+     */
+    default List<String> handBack(List<String> commandIds) {
+        return requeue(commandIds);
+    }
 }

@@ -91,7 +91,7 @@ public final class CommandWorker implements AutoCloseable {
     private volatile boolean databaseAway;
 
     private volatile boolean writing;
-    private Thread claimLoop;
+    private volatile Thread claimLoop;
     private Thread writer;
 
     private CommandWorker(Builder b) {
@@ -352,6 +352,9 @@ public final class CommandWorker implements AutoCloseable {
     private boolean settleUnfinished(List<QueuedCommand> rows) {
         List<QueuedCommand> again = new ArrayList<>();
         List<QueuedCommand> interrupted = new ArrayList<>();
+        // Read before claimedHere() consumes it: these never reached a thread (their attempt is given back).
+        Set<String> unrun = new java.util.HashSet<>();
+        for (QueuedCommand row : rows) if (neverRun.contains(row.id())) unrun.add(row.id());
         for (QueuedCommand row : rows) {
             boolean idempotent = handler.idempotent(row.action());
             // A command that never began its side effects never reached Discord: run it again,
@@ -364,8 +367,18 @@ public final class CommandWorker implements AutoCloseable {
             try {
                 // A row whose start mark landed after 'started' was read above (a thread still
                 // running at shutdown) is not requeued: it ends interrupted with the others.
-                List<String> startedMeanwhile =
-                        recovery.requeue(again.stream().map(QueuedCommand::id).toList());
+                List<String> back = again.stream()
+                        .map(QueuedCommand::id)
+                        .filter(unrun::contains)
+                        .toList();
+                List<String> rest = again.stream()
+                        .map(QueuedCommand::id)
+                        .filter(id -> !unrun.contains(id))
+                        .toList();
+                List<String> startedMeanwhile = new ArrayList<>();
+                if (!back.isEmpty()) startedMeanwhile.addAll(recovery.handBack(back));
+                if (!rest.isEmpty()) startedMeanwhile.addAll(recovery.requeue(rest));
+                back.forEach(neverRun::remove);
                 for (QueuedCommand row : again) if (startedMeanwhile.contains(row.id())) interrupted.add(row);
             } catch (RuntimeException databaseDown) {
                 unsettled.addAll(again);
@@ -399,6 +412,26 @@ public final class CommandWorker implements AutoCloseable {
      * outcomes. Anything still running after that is released the way a dead worker's commands
      * would be, so nothing stays {@code processing}.
      */
+    /**
+     * Stops claiming and hands the buffered commands that never reached a thread back to the queue
+     * (as {@link #close()} does), leaving the running ones to finish or to {@link #close()}: a shard
+     * given up calls this before its session is cut, so no command is begun on a dead session.
+     */
+    public void stopClaiming() {
+        claiming = false;
+        await.wakeUp();
+        Thread loop = claimLoop;
+        if (loop == null) return;
+        loop.interrupt();
+        join(loop, Duration.ofSeconds(5));
+        List<QueuedCommand> back = new ArrayList<>();
+        for (Buffered b; (b = ahead.poll()) != null; ) {
+            neverRun.add(b.row().id());
+            back.add(b.row());
+        }
+        if (!back.isEmpty()) settleUnfinished(back);
+    }
+
     @Override
     public synchronized void close() {
         if (claimLoop == null) return;

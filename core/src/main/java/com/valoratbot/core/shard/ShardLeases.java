@@ -40,6 +40,16 @@ public final class ShardLeases {
 
     private record Held(Lease lease, Instant giveUpAt) {}
 
+    /** First back-off of a shard that failed to start here; doubled at each failure in a row. */
+    public static final Duration FIRST_BACK_OFF = Duration.ofSeconds(30);
+    /** Longest back-off: a shard failing for good is still tried again every ten minutes. */
+    public static final Duration MAX_BACK_OFF = Duration.ofMinutes(10);
+
+    private record BackOff(Instant until, Duration last) {}
+
+    /** Shards this worker failed to start, not taken again before their time (each try spends an IDENTIFY). */
+    private final Map<Integer, BackOff> backOffs = new java.util.concurrent.ConcurrentHashMap<>();
+
     /** What one {@link #tick()} changed: shards newly won (to connect), and shards lost (disconnect now). */
     public record Changes(List<Lease> won, List<Lost> lost) {
         public boolean none() {
@@ -117,6 +127,18 @@ public final class ShardLeases {
      * local deadline passes ({@link #fence()} or the next tick).
      */
     public Changes tick() {
+        return tick(true);
+    }
+
+    /**
+     * Renews what is held and takes nothing new: a worker stopping gracefully keeps its shards' leases
+     * alive until their sessions are closed (a close may outlast the lease), then releases them.
+     */
+    public Changes renewOnly() {
+        return tick(false);
+    }
+
+    private Changes tick(boolean take) {
         List<Lost> lost = new ArrayList<>(fence());
         for (Held h : held.values()) {
             // Renewed a third of the lease after the last renewal was sent, however often tick()
@@ -145,10 +167,15 @@ public final class ShardLeases {
             }
         }
         List<Lease> won = new ArrayList<>();
-        int room = plan.maxHeld() - held.size();
+        int room = take ? plan.maxHeld() - held.size() : 0;
         if (room > 0) {
             Set<Integer> wanted = plan.candidates();
             wanted.removeAll(held.keySet());
+            Instant at = clock.instant();
+            wanted.removeIf(shard -> {
+                BackOff b = backOffs.get(shard);
+                return b != null && at.isBefore(b.until());
+            });
             Instant sent = clock.instant();
             List<Lease> taken;
             try {
@@ -219,6 +246,28 @@ public final class ShardLeases {
         }
         held = Map.of();
         return out;
+    }
+
+    /**
+     * Gives back a shard that failed to start here and does not take it again for a while: 30 s, doubled
+     * at each failure in a row up to 10 min (a shard that keeps failing would otherwise be taken again
+     * at the next tick, spending one IDENTIFY of the bot's daily budget every few seconds). Another
+     * worker may take it meanwhile.
+     *
+     * @return how long this worker now leaves it alone
+     */
+    public Duration failedToStart(int shard) {
+        release(shard);
+        BackOff before = backOffs.get(shard);
+        Duration next = before == null ? FIRST_BACK_OFF : before.last().multipliedBy(2);
+        if (next.compareTo(MAX_BACK_OFF) > 0) next = MAX_BACK_OFF;
+        backOffs.put(shard, new BackOff(clock.instant().plus(next), next));
+        return next;
+    }
+
+    /** A shard started: its next failure backs off from the first step again. */
+    public void started(int shard) {
+        backOffs.remove(shard);
     }
 
     /** Gives one shard back (its session was closed, e.g. after a failed start). */

@@ -154,6 +154,41 @@ class ShardLeasesTest {
     }
 
     @Test
+    void aShardThatFailedToStartIsLeftAloneForABackOffThatDoublesUpToTenMinutes() {
+        ShardLeases a = worker("a", new ShardPlan.Dynamic(1, 1));
+        ShardLeases b = worker("b", new ShardPlan.Dynamic(1, 1));
+        assertThat(a.tick().won()).extracting(Lease::shard).containsExactly(0);
+
+        assertThat(a.failedToStart(0)).isEqualTo(Duration.ofSeconds(30));
+        clock.advance(Duration.ofSeconds(29));
+        assertThat(a.tick().won()).as("not taken again within the back-off").isEmpty();
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(a.tick().won()).extracting(Lease::shard).containsExactly(0);
+
+        List<Duration> next = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            next.add(a.failedToStart(0));
+            clock.advance(next.getLast());
+            assertThat(a.tick().won()).extracting(Lease::shard).containsExactly(0);
+        }
+        assertThat(next)
+                .containsExactly(
+                        Duration.ofMinutes(1),
+                        Duration.ofMinutes(2),
+                        Duration.ofMinutes(4),
+                        Duration.ofMinutes(8),
+                        Duration.ofMinutes(10),
+                        Duration.ofMinutes(10));
+
+        a.started(0);
+        assertThat(a.failedToStart(0)).as("a start resets it").isEqualTo(Duration.ofSeconds(30));
+        assertThat(b.tick().won())
+                .as("another worker may take it meanwhile")
+                .extracting(Lease::shard)
+                .containsExactly(0);
+    }
+
+    @Test
     void aGracefulStopFreesTheShardsAtOnce() {
         ShardLeases a = worker("a", new ShardPlan.Dynamic(2, 2));
         ShardLeases b = worker("b", new ShardPlan.Dynamic(2, 2));
