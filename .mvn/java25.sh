@@ -4,6 +4,20 @@
 # usual places, so a machine whose default java is 17 still builds; say in one line what to do
 # when there is none.
 valoratbot_java_ok() {
+  # The JDK's `release` file says its version without starting a JVM: `java -version` costs
+  # 0.1-0.2 s, once or twice on every launcher call (a CLI call's target is 1 s). A java without
+  # that file (a bare JRE layout) is asked the slow way.
+  valoratbot_bin="$1"
+  case "$valoratbot_bin" in
+    */*) ;;
+    *) valoratbot_bin="$(command -v "$valoratbot_bin" 2>/dev/null)" || return 1 ;;
+  esac
+  valoratbot_real="$(readlink -f "$valoratbot_bin" 2>/dev/null)" || valoratbot_real="$valoratbot_bin"
+  valoratbot_release="$(dirname "$(dirname "$valoratbot_real")")/release"
+  if [ -f "$valoratbot_release" ]; then
+    grep -Eq '^JAVA_VERSION="(2[5-9]|[3-9][0-9])([."]|-)' "$valoratbot_release"
+    return
+  fi
   "$1" -version 2>&1 | head -n 1 | grep -Eq '"(2[5-9]|[3-9][0-9])([."]|-)'
 }
 if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/java" ] && valoratbot_java_ok "$JAVA_HOME/bin/java"; then
