@@ -101,4 +101,42 @@ class TableVariantsTest {
                         .get(0))
                 .containsExactly("pending", null, created);
     }
+
+    @Test
+    void onTheDashboardsCommandQueueAFloodOfUnknownGuildsIsAnsweredInTheClaimWithinItsStatusCheck() {
+        // Its own table of the dashboard's shape: the class's other tests count command_queue's rows.
+        db.execute(COMMAND_QUEUE.replace("public.command_queue", "public.command_queue_flood"));
+        Database variant = db.open(s -> s.table("command_queue_flood"));
+        db.execute("""
+                INSERT INTO command_queue_flood (guild_id, action, payload, created_at)
+                SELECT (900000000000000000 + g)::text, 'listTextChannels', '{}'::jsonb, clock_timestamp()
+                FROM generate_series(1, 300) g""");
+        String real = CommandAdmin.on(variant)
+                .enqueue(AbsentGuildsAnsweredInTheClaimTest.REAL, "listTextChannels", "{}", null);
+        var gateway = new AbsentGuildsAnsweredInTheClaimTest.Gateway(AbsentGuildsAnsweredInTheClaimTest.REAL);
+        RecordingDiscord discord = new RecordingDiscord();
+        var handler = com.valoratbot.core.run.CommandHandler.builder(discord.ports())
+                .maxAge(Duration.ofMinutes(10))
+                .presence(gateway)
+                .build();
+
+        try (RunningWorker w = RunningWorker.start(
+                variant, handler, q -> q.answerAbsentGuilds(gateway, handler.guildNotFoundResult()), x -> x)) {
+            Eventually.within(
+                    Duration.ofSeconds(60),
+                    "every row finished",
+                    () -> db.count("SELECT count(*) FROM command_queue_flood WHERE status IN ('pending', 'processing')")
+                            == 0);
+        }
+
+        assertThat(db.count("""
+                        SELECT count(*) FROM command_queue_flood WHERE guild_id >= '9' AND status = 'error'
+                          AND result->>'code' = 'guild_not_found'""")).isEqualTo(300);
+        assertThat(discord.executions().keySet()).containsExactly(real);
+        // Never claimed: only the real command has a run.
+        assertThat(db.count(
+                        "SELECT count(*) FROM valoratbot.command_runs WHERE command_table = ?",
+                        variant.commandTable().key()))
+                .isEqualTo(1);
+    }
 }
