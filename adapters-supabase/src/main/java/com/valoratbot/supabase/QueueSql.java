@@ -2,6 +2,7 @@ package com.valoratbot.supabase;
 
 import com.valoratbot.migrations.ValoratbotMigrations;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -253,7 +254,7 @@ final class QueueSql {
         // same locks and order as a claim), answering the unlisted guilds there the claim's way and
         // leaving every other guild as it was (its lock ends with the statement). Nothing is claimed,
         // so no slot bounds it: 20,000 junk rows take ten statements instead of 75 claim rounds.
-        this.answerUnlisted = !t.hasCreatedAt()
+        Function<String, String> answerUnlistedVia = lockCall -> !t.hasCreatedAt()
                 ? "SELECT 0::bigint AS answered"
                 : """
                 WITH me AS MATERIALIZED (
@@ -265,7 +266,7 @@ final class QueueSql {
                     SELECT cand.guild_id, cand.row_ctid,
                            EXISTS (SELECT 1 FROM %1$s p WHERE p.guild_id = %2$s AND p.status = 'processing'%3$s) AS busy,
                            %9$s AS unlisted
-                    FROM %10$s.lock_ready_guilds(?, ?) AS cand(guild_id, row_ctid)
+                    FROM %10$s.%13$s AS cand(guild_id, row_ctid)
                     LEFT JOIN LATERAL (
                         SELECT h.ctid, h.id, h.status, h.created_at FROM %1$s h
                         WHERE h.guild_id = %2$s AND h.status IN ('pending', 'processing')%4$s
@@ -295,12 +296,13 @@ final class QueueSql {
                                 unlisted,
                                 SCHEMA,
                                 newerRows,
-                                answerAbsent);
+                                answerAbsent,
+                                lockCall);
 
+        this.answerUnlisted = answerUnlistedVia.apply("lock_ready_guilds(?, ?)");
         // A sharded worker's list covers only its shards: another shard's guild is absent from it
         // and must never be judged by it, so its flood statement reads only its shards' line.
-        this.answerUnlistedOnShards =
-                answerUnlisted.replace("lock_ready_guilds(?, ?)", "lock_ready_guilds_on_shards(?, ?, ?, ?)");
+        this.answerUnlistedOnShards = answerUnlistedVia.apply("lock_ready_guilds_on_shards(?, ?, ?, ?)");
 
         // The worker's list of the guilds its gateway holds: what changed since its last look. The
         // header first (the guilds reference it); see V510__gateway_guilds.sql.
