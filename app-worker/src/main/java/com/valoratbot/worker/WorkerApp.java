@@ -47,6 +47,8 @@ public final class WorkerApp implements AutoCloseable {
             throw new IllegalArgumentException(
                     "VALORATBOT_SHARDS is not available with --sandbox (its stand-in serves one unsharded session)");
         MetricsConfig.from(settings); // likewise
+        if (ShardConfig.from(settings).on() && !config.sandbox())
+            RefusedToken.check(config.discordRestUrl(), config.discordToken().orElseThrow());
         for (int attempt = 1; ; attempt++) {
             try {
                 return startOnce(settings, config);
@@ -116,6 +118,7 @@ public final class WorkerApp implements AutoCloseable {
             throw rootCause(e);
         } catch (RuntimeException e) {
             lifecycle.close();
+            if (RefusedToken.causedBy(e)) throw new RefusedToken();
             throw e;
         }
     }
@@ -155,7 +158,7 @@ public final class WorkerApp implements AutoCloseable {
     public static void main(String[] args) throws InterruptedException {
         try {
             runUntilStopped(Settings.load(System.getenv()), List.of(args).contains("--sandbox"));
-        } catch (WorkerConfig.MissingTokenException e) {
+        } catch (WorkerConfig.MissingTokenException | RefusedToken e) {
             System.err.println("valoratbot: " + e.getMessage());
             System.exit(2);
         } catch (RuntimeException e) {
