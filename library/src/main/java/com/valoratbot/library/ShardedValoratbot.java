@@ -78,6 +78,9 @@ public final class ShardedValoratbot implements AutoCloseable {
     /** Default lease: a dead process's shards serve again after about this long plus a session start. */
     public static final Duration DEFAULT_LEASE = Duration.ofSeconds(15);
 
+    /** Connections of the leases' own pool: one for the renewal round, one for IDENTIFY slots and ready marks. */
+    static final int LEASE_POOL_SIZE = 2;
+
     private final Builder config;
     private final Database db;
     private final boolean ownsDatabase;
@@ -91,6 +94,7 @@ public final class ShardedValoratbot implements AutoCloseable {
     private final UnownedShardExpiry expiry;
     private final Thread coordinator;
     private final Thread watchdog;
+    private final Thread sweeper;
     private volatile boolean closing;
     /**
      * Set once every backend has closed: only then may the coordinator (the only renewer) and the
@@ -118,8 +122,13 @@ public final class ShardedValoratbot implements AutoCloseable {
         this.ownsDatabase = ownsDatabase;
         this.total = total;
         this.owner = processId();
-        this.store = PostgresShardLeases.on(db);
-        this.sessions = new PacedSessionController(PostgresIdentifySlots.on(db), owner, b.gatewayUrl);
+        // Leases and IDENTIFY slots on a pool of their own (2 connections): renewals must not wait
+        // behind the shards' claim loops, schedulers and publishers on the main pool, or a busy pool
+        // would fence every shard of this process (a fifth of the lease is the margin).
+        DataSource leaseData = db.sidePool("shard-leases", LEASE_POOL_SIZE);
+        String table = db.commandTable().key();
+        this.store = PostgresShardLeases.on(leaseData, table);
+        this.sessions = new PacedSessionController(PostgresIdentifySlots.on(leaseData, table), owner, b.gatewayUrl);
         DefaultShardManagerBuilder mb = b.shards;
         DiscordGateway.configure(mb, b.restBaseUrl, b.gatewayUrl);
         MusicPlayers.configure(mb, b.voiceMode);
@@ -149,6 +158,8 @@ public final class ShardedValoratbot implements AutoCloseable {
                 Thread.ofPlatform().daemon().name("valoratbot-shards").unstarted(this::coordinate);
         this.watchdog =
                 Thread.ofPlatform().daemon().name("valoratbot-shard-fence").unstarted(this::watch);
+        this.sweeper =
+                Thread.ofPlatform().daemon().name("valoratbot-shard-sweep").unstarted(this::sweep);
     }
 
     public static Builder create(DefaultShardManagerBuilder shards, DatabaseSettings database) {
@@ -205,6 +216,7 @@ public final class ShardedValoratbot implements AutoCloseable {
     private ShardedValoratbot startThreads() {
         coordinator.start();
         watchdog.start();
+        sweeper.start();
         return this;
     }
 
@@ -233,12 +245,6 @@ public final class ShardedValoratbot implements AutoCloseable {
                 continue;
             }
             try {
-                int expired = expiry.sweep();
-                if (expired > 0) LOG.warn("{} command(s) expired: no worker held their guild's shard", expired);
-            } catch (RuntimeException e) {
-                LOG.debug("unowned-shard sweep failed: {}", e.toString());
-            }
-            try {
                 // With room for more shards, look every second: a dead worker's shards are taken
                 // sooner after their leases expire (renewals still go every third of the lease).
                 long next = leases.hasRoom()
@@ -247,6 +253,27 @@ public final class ShardedValoratbot implements AutoCloseable {
                 Thread.sleep(Math.max(100, next));
             } catch (InterruptedException e) {
                 return;
+            }
+        }
+    }
+
+    /**
+     * Ends the commands of guilds whose shard nobody holds, every poll interval, on its own thread and
+     * the main pool: a slow sweep (a large table, a busy pool) must never delay a lease renewal.
+     */
+    private void sweep() {
+        while (!closing) {
+            try {
+                Thread.sleep(Math.max(100, config.pollInterval().toMillis()));
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (closing) return;
+            try {
+                int expired = expiry.sweep();
+                if (expired > 0) LOG.warn("{} command(s) expired: no worker held their guild's shard", expired);
+            } catch (RuntimeException e) {
+                LOG.debug("unowned-shard sweep failed: {}", e.toString());
             }
         }
     }
@@ -428,9 +455,11 @@ public final class ShardedValoratbot implements AutoCloseable {
         backendsClosed = true;
         coordinator.interrupt();
         watchdog.interrupt();
+        sweeper.interrupt();
         try {
             coordinator.join(Duration.ofSeconds(5));
             watchdog.join(Duration.ofSeconds(5));
+            sweeper.join(Duration.ofSeconds(5));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
