@@ -1,6 +1,7 @@
 package com.valoratbot.library;
 
 import com.valoratbot.core.port.shard.IdentifySlots;
+import com.valoratbot.core.shard.SessionStartBudget;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.BlockingQueue;
@@ -59,12 +60,25 @@ final class PacedSessionController implements SessionController {
     private final BlockingQueue<SessionConnectNode> queue = new LinkedBlockingQueue<>();
     private volatile int concurrency = 1;
     private final Thread thread;
+    private final String restBaseUrl;
+    private final int reserve;
+    /** The last reading of the daily session start budget, and the IDENTIFYs sent here since. */
+    private SessionStartBudget.Limit budget;
 
-    /** @param gatewayUrl a fixed gateway (the local stand-in), or null for the one Discord gives */
-    PacedSessionController(IdentifySlots slots, String worker, String gatewayUrl) {
+    private int spentSince;
+    private boolean warnedLow;
+
+    /**
+     * @param gatewayUrl a fixed gateway (the local stand-in), or null for the one Discord gives
+     * @param restBaseUrl Discord's REST base (the local stand-in), or null for Discord's, for {@code /gateway/bot}
+     * @param reserve     daily session starts never spent; negative for {@link SessionStartBudget#defaultReserve}
+     */
+    PacedSessionController(IdentifySlots slots, String worker, String gatewayUrl, String restBaseUrl, int reserve) {
         this.slots = Objects.requireNonNull(slots, "slots");
         this.worker = Objects.requireNonNull(worker, "worker");
         this.gatewayUrl = gatewayUrl;
+        this.restBaseUrl = restBaseUrl;
+        this.reserve = reserve;
         this.thread = Thread.ofPlatform().daemon().name("valoratbot-identify").start(this::run);
     }
 
@@ -113,7 +127,12 @@ final class PacedSessionController implements SessionController {
             }
             int shard = node.getShardInfo().getShardId();
             try {
+                if (!budgetAllows(node.getJDA(), shard)) {
+                    node.getJDA().shutdownNow();
+                    continue;
+                }
                 long heldAt = awaitSlot(shard);
+                spentSince++;
                 // node.run(false) returns only at READY: it runs beside this thread, which holds the
                 // slot until the IDENTIFY has gone out, then serves the next session.
                 Thread session = Thread.ofVirtual()
@@ -177,6 +196,44 @@ final class PacedSessionController implements SessionController {
             }
             Thread.sleep(10);
         }
+    }
+
+    /**
+     * Whether one more IDENTIFY may be spent of Discord's daily budget: read from {@code /gateway/bot}
+     * at the first start and again whenever this process's estimate is low (other processes spend it
+     * too). A reading that fails lets the start go (the budget is a guard, not a dependency).
+     */
+    private boolean budgetAllows(JDA jda, int shard) {
+        boolean low = budget == null
+                || !(SessionStartBudget.judge(budget, spentSince, keep(budget))
+                        instanceof SessionStartBudget.Verdict.Plenty);
+        if (low) {
+            try {
+                budget = ShardedValoratbot.GatewayBot.fetch(
+                                restBaseUrl, jda.getToken().replaceFirst("^Bot ", ""))
+                        .sessionStarts();
+                spentSince = 0;
+            } catch (RuntimeException e) {
+                LOG.debug("reading the session start limit failed: {}", e.getMessage());
+                if (budget == null) return true;
+            }
+        }
+        return switch (SessionStartBudget.judge(budget, spentSince, keep(budget))) {
+            case SessionStartBudget.Verdict.Plenty p -> true;
+            case SessionStartBudget.Verdict.Low l -> {
+                if (!warnedLow) LOG.warn("Discord's session start budget is low: {}", l.message());
+                warnedLow = true;
+                yield true;
+            }
+            case SessionStartBudget.Verdict.Exhausted x -> {
+                LOG.error("Shard {} not started: {}", shard, x.message());
+                yield false;
+            }
+        };
+    }
+
+    private int keep(SessionStartBudget.Limit limit) {
+        return reserve >= 0 ? reserve : SessionStartBudget.defaultReserve(limit.total());
     }
 
     /** JDA sets AWAITING_LOGIN_CONFIRMATION right after sending IDENTIFY (or RESUME); later states follow it. */

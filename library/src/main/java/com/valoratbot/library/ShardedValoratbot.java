@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.valoratbot.core.port.shard.ShardLeaseStore.Lease;
 import com.valoratbot.core.run.CommandWorker;
+import com.valoratbot.core.shard.SessionStartBudget;
 import com.valoratbot.core.shard.ShardLeases;
 import com.valoratbot.core.shard.ShardPlan;
 import com.valoratbot.core.shard.UnownedShardExpiry;
@@ -128,7 +129,8 @@ public final class ShardedValoratbot implements AutoCloseable {
         DataSource leaseData = db.sidePool("shard-leases", LEASE_POOL_SIZE);
         String table = db.commandTable().key();
         this.store = PostgresShardLeases.on(leaseData, table);
-        this.sessions = new PacedSessionController(PostgresIdentifySlots.on(leaseData, table), owner, b.gatewayUrl);
+        this.sessions = new PacedSessionController(
+                PostgresIdentifySlots.on(leaseData, table), owner, b.gatewayUrl, b.restBaseUrl, b.sessionStartReserve);
         DefaultShardManagerBuilder mb = b.shards;
         DiscordGateway.configure(mb, b.restBaseUrl, b.gatewayUrl);
         MusicPlayers.configure(mb, b.voiceMode);
@@ -527,7 +529,7 @@ public final class ShardedValoratbot implements AutoCloseable {
      * Discord's recommended shard count and {@code session_start_limit.max_concurrency} from {@code GET
      * /gateway/bot}: for {@code VALORATBOT_SHARDS=auto}.
      */
-    public record GatewayBot(int shards, int maxConcurrency) {
+    public record GatewayBot(int shards, int maxConcurrency, SessionStartBudget.Limit sessionStarts) {
         private static final String DISCORD_REST = "https://discord.com/api/v10/";
 
         public static GatewayBot fetch(String restBaseUrl, String token) {
@@ -548,13 +550,15 @@ public final class ShardedValoratbot implements AutoCloseable {
                 JsonNode json = new ObjectMapper().readTree(r.body());
                 int shards = json.path("shards").asInt(0);
                 if (shards < 1) throw new IllegalStateException("GET /gateway/bot gave no shard count: " + r.body());
+                JsonNode limit = json.path("session_start_limit");
+                int total = limit.path("total").asInt(1000);
                 return new GatewayBot(
                         shards,
-                        Math.max(
-                                1,
-                                json.path("session_start_limit")
-                                        .path("max_concurrency")
-                                        .asInt(1)));
+                        Math.max(1, limit.path("max_concurrency").asInt(1)),
+                        new SessionStartBudget.Limit(
+                                total,
+                                limit.path("remaining").asInt(total),
+                                Duration.ofMillis(limit.path("reset_after").asLong(0))));
             } catch (java.io.IOException e) {
                 throw new IllegalStateException("GET /gateway/bot failed: " + e.getMessage(), e);
             } catch (InterruptedException e) {
@@ -580,6 +584,7 @@ public final class ShardedValoratbot implements AutoCloseable {
         private VoiceMode voiceMode = VoiceMode.DAVE;
         private final List<Consumer<Valoratbot.Builder>> eachShard = new ArrayList<>();
         private MetricsEndpoint metrics = Valoratbot.Builder.DEFAULT_METRICS;
+        private int sessionStartReserve = -1;
 
         private Builder(DefaultShardManagerBuilder shards, DataSource dataSource, DatabaseSettings settings) {
             this.shards = Objects.requireNonNull(shards, "shards");
@@ -620,6 +625,17 @@ public final class ShardedValoratbot implements AutoCloseable {
 
         Clock fencingClock() {
             return clock;
+        }
+
+        /**
+         * How many of Discord's daily session starts ({@code session_start_limit.remaining}) this process
+         * never spends: below it, it refuses to IDENTIFY until Discord resets the budget (running out
+         * resets the bot's token). Default {@link SessionStartBudget#defaultReserve}: 5 % of the total.
+         */
+        public Builder sessionStartReserve(int v) {
+            if (v < 0) throw new IllegalArgumentException("the session start reserve must be >= 0, was " + v);
+            sessionStartReserve = v;
+            return this;
         }
 
         /** Discord's REST base and gateway URL, for the local stand-in. */

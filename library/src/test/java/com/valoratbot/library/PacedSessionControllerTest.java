@@ -61,8 +61,8 @@ class PacedSessionControllerTest {
                     // the test is over
                 }
             });
-            PacedSessionController dying =
-                    new PacedSessionController(slots, "dying", "ws://127.0.0.1:" + silent.getLocalPort());
+            PacedSessionController dying = new PacedSessionController(
+                    slots, "dying", "ws://127.0.0.1:" + silent.getLocalPort(), standIn.restBaseUrl(), -1);
             JDA jda = DiscordGateway.leanJdaBuilder(standIn.botToken())
                     .setRestConfig(new RestConfig().setBaseUrl(standIn.restBaseUrl()))
                     .setSessionController(dying)
