@@ -392,12 +392,20 @@ public final class PostgresQueue implements AutoCloseable {
 
     private void onNotifications(List<String> payloads) {
         for (String p : payloads) {
-            if (p == null || p.isEmpty() || p.equals(table.key())) {
+            if (WakeRoute.wakes(p, table.key(), shards.total(), shards.owned())) {
+                wakeUps.incrementAndGet();
                 signal.wakeUp();
                 return;
             }
         }
     }
+
+    /** Notifications that woke this queue (for tests: a sharded queue is woken only for its guilds). */
+    long notificationWakeUps() {
+        return wakeUps.get();
+    }
+
+    private final java.util.concurrent.atomic.AtomicLong wakeUps = new java.util.concurrent.atomic.AtomicLong();
 
     static String defaultWorkerId() {
         String host;
