@@ -41,9 +41,12 @@ public final class ValoratbotCli {
 
     public static void main(String[] args) {
         // Admin commands print results, not the database's start-up story; the worker keeps INFO.
-        if ((args.length == 0 || !args[0].equals("worker")) && System.getProperty("valoratbot.log.level") == null) {
+        boolean admin = args.length == 0 || !args[0].equals("worker");
+        if (admin && System.getProperty("valoratbot.log.level") == null) {
             System.setProperty("valoratbot.log.level", "WARN");
         }
+        // Their logging is set up in code, not from logback.xml (AdminLogConfigurator says why).
+        if (admin) System.setProperty(AdminLogConfigurator.ADMIN_PROPERTY, "true");
         System.exit(run(System.getenv(), new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
     }
 
