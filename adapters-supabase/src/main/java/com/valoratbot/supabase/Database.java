@@ -348,8 +348,41 @@ public final class Database implements AutoCloseable {
         return DriverManager.getConnection(jdbcUrl, p);
     }
 
+    /**
+     * A small pool of its own (same database, same log-in) for work that must not wait behind the
+     * main pool: shard lease renewals (issue 11), whose delay past a fifth of the lease fences every
+     * shard of the process. Closed with this database. With an embedder's DataSource there is no URL
+     * to open one from: that DataSource is returned (its owner sizes it).
+     */
+    public synchronized DataSource sidePool(String name, int size) {
+        if (jdbcUrl == null) return pool;
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("valoratbot-" + name);
+        config.setJdbcUrl(jdbcUrl);
+        Properties p = new Properties();
+        p.putAll(properties);
+        p.setProperty("ApplicationName", "valoratbot-" + name);
+        config.setDataSourceProperties(p);
+        config.setMaximumPoolSize(size);
+        config.setMinimumIdle(1);
+        // A renewal is worth nothing after the fence: fail fast, the caller retries on its next round.
+        config.setConnectionTimeout(2_000);
+        config.setValidationTimeout(1_000);
+        config.setKeepaliveTime(60_000);
+        config.setMaxLifetime(15 * 60_000);
+        // Opened lazily: a pool that cannot connect yet must not fail the worker's start (the main
+        // pool already reported the database reachable).
+        config.setInitializationFailTimeout(-1);
+        HikariDataSource side = new HikariDataSource(config);
+        sidePools.add(side);
+        return side;
+    }
+
+    private final java.util.List<HikariDataSource> sidePools = new java.util.concurrent.CopyOnWriteArrayList<>();
+
     @Override
     public void close() {
+        for (HikariDataSource side : sidePools) side.close();
         try {
             ownedPool.close();
         } catch (Exception e) {

@@ -396,12 +396,20 @@ public final class PostgresQueue implements AutoCloseable {
 
     private void onNotifications(List<String> payloads) {
         for (String p : payloads) {
-            if (p == null || p.isEmpty() || p.equals(table.key())) {
+            if (WakeRoute.wakes(p, table.key(), shards.total(), shards.owned())) {
+                wakeUps.incrementAndGet();
                 signal.wakeUp();
                 return;
             }
         }
     }
+
+    /** Notifications that woke this queue (for tests: a sharded queue is woken only for its guilds). */
+    long notificationWakeUps() {
+        return wakeUps.get();
+    }
+
+    private final java.util.concurrent.atomic.AtomicLong wakeUps = new java.util.concurrent.atomic.AtomicLong();
 
     static String defaultWorkerId() {
         String host;
@@ -733,12 +741,12 @@ public final class PostgresQueue implements AutoCloseable {
                 st.setArray(1, c.createArrayOf("text", ids));
                 st.setArray(2, c.createArrayOf("boolean", oks));
                 st.setArray(3, c.createArrayOf("text", results));
+                // finished (claim probe), released, ran, locked, readied, idle
                 st.setString(4, table.key());
                 st.setString(5, workerId);
                 st.setString(6, table.key());
-                st.setString(7, table.key());
-                st.setString(8, table.key());
-                st.setString(9, table.key());
+                st.setString(7, workerId);
+                for (int i = 8; i <= 11; i++) st.setString(i, table.key());
                 try (ResultSet rs = st.executeQuery()) {
                     if (rs.next()) readied = rs.getLong("readied");
                 }

@@ -2,6 +2,7 @@ package com.valoratbot.supabase;
 
 import com.valoratbot.migrations.ValoratbotMigrations;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -253,7 +254,7 @@ final class QueueSql {
         // same locks and order as a claim), answering the unlisted guilds there the claim's way and
         // leaving every other guild as it was (its lock ends with the statement). Nothing is claimed,
         // so no slot bounds it: 20,000 junk rows take ten statements instead of 75 claim rounds.
-        this.answerUnlisted = !t.hasCreatedAt()
+        Function<String, String> answerUnlistedVia = lockCall -> !t.hasCreatedAt()
                 ? "SELECT 0::bigint AS answered"
                 : """
                 WITH me AS MATERIALIZED (
@@ -265,7 +266,7 @@ final class QueueSql {
                     SELECT cand.guild_id, cand.row_ctid,
                            EXISTS (SELECT 1 FROM %1$s p WHERE p.guild_id = %2$s AND p.status = 'processing'%3$s) AS busy,
                            %9$s AS unlisted
-                    FROM %10$s.lock_ready_guilds(?, ?) AS cand(guild_id, row_ctid)
+                    FROM %10$s.%13$s AS cand(guild_id, row_ctid)
                     LEFT JOIN LATERAL (
                         SELECT h.ctid, h.id, h.status, h.created_at FROM %1$s h
                         WHERE h.guild_id = %2$s AND h.status IN ('pending', 'processing')%4$s
@@ -295,12 +296,13 @@ final class QueueSql {
                                 unlisted,
                                 SCHEMA,
                                 newerRows,
-                                answerAbsent);
+                                answerAbsent,
+                                lockCall);
 
+        this.answerUnlisted = answerUnlistedVia.apply("lock_ready_guilds(?, ?)");
         // A sharded worker's list covers only its shards: another shard's guild is absent from it
         // and must never be judged by it, so its flood statement reads only its shards' line.
-        this.answerUnlistedOnShards =
-                answerUnlisted.replace("lock_ready_guilds(?, ?)", "lock_ready_guilds_on_shards(?, ?, ?, ?)");
+        this.answerUnlistedOnShards = answerUnlistedVia.apply("lock_ready_guilds_on_shards(?, ?, ?, ?)");
 
         // The worker's list of the guilds its gateway holds: what changed since its last look. The
         // header first (the guilds reference it); see V510__gateway_guilds.sql.
@@ -320,29 +322,66 @@ final class QueueSql {
         // leaves the line when it has none; the count of guilds put back tells the worker whether a
         // claim can find anything (no empty claim after every completion batch).
         this.complete = """
-                WITH outcome AS (
+                WITH outcome AS MATERIALIZED (
                     SELECT * FROM unnest(CAST(? AS text[]), CAST(? AS boolean[]), CAST(? AS text[])) AS o(id, ok, result)
+                ), targets AS MATERIALIZED (
+                    -- Each outcome finds its command by primary key and its claim by primary key, both as
+                    -- per-outcome probes the planner cannot turn into joins: a LATERAL with LIMIT is never
+                    -- pulled up, and a locking sub-select (FOR UPDATE) never becomes a semi-join. The
+                    -- outcome used to be joined with the deleted claim rows (a CTE): both estimated at one
+                    -- row, that join became a nested loop over the CTE, quadratic in the batch (249,500
+                    -- rows for 500 outcomes; issue 12's drain at 20,000 guilds under steady statistics);
+                    -- and with the commands' statistics saying nothing is processing, a plain join read
+                    -- the whole table once and the outcome once per row (CompletionPlanTest). The lock
+                    -- serializes with a takeover as the delete did: a claim moved to another worker after
+                    -- our snapshot is re-read (EvalPlanQual), fails "worker_id = us", and the command is
+                    -- left alone.
+                    SELECT o.ok, o.result, x.row_ctid
+                    FROM outcome o
+                    CROSS JOIN LATERAL (
+                        -- "IS TRUE" keeps the processing index out of this probe: with statistics saying
+                        -- almost nothing is processing (a long-lived table), the planner scanned that whole
+                        -- index once per outcome (124,750 rows filtered for 500 outcomes, 320 ms against
+                        -- 102 ms with primary-key probes; issue 12's steady drain). Same meaning.
+                        SELECT t.ctid AS row_ctid FROM %1$s t
+                        WHERE t.id = %6$s AND (t.status = 'processing') IS TRUE
+                        LIMIT 1) x
+                    WHERE EXISTS (SELECT 1 FROM %2$s cl
+                                  WHERE cl.command_table = ? AND cl.command_id = o.id AND cl.worker_id = ?
+                                  FOR UPDATE)
+                ), by_ctid AS MATERIALIZED (
+                    SELECT jsonb_object_agg(x.row_ctid::text, jsonb_build_array(x.ok, x.result)) AS outcomes
+                    FROM targets x
+                ), finished AS (
+                    -- Re-found by ctid (one TID scan over the array), and no join at all: each row reads
+                    -- its outcome from a jsonb object keyed by ctid, built once (an init plan), a binary
+                    -- search per row. Any join with "targets" is open to the planner's luck: told that
+                    -- almost nothing is processing it scanned the table with the targets re-read for each
+                    -- row (249,500 rows for 500 outcomes), told that the batch is large it hashed the whole
+                    -- table (CompletionPlanTest). No status test here: "targets" found the row processing,
+                    -- and a row another statement changed since has a new ctid, so the re-check on its
+                    -- latest version (EvalPlanQual) fails and it is left alone.
+                    UPDATE %1$s t
+                    SET status = CAST(CASE WHEN ((SELECT m.outcomes FROM by_ctid m) -> t.ctid::text ->> 0)::boolean
+                                           THEN 'done' ELSE 'error' END AS %3$s),
+                        result = CAST((SELECT m.outcomes FROM by_ctid m) -> t.ctid::text ->> 1 AS %4$s)%5$s
+                    WHERE t.ctid = ANY (ARRAY(SELECT x.row_ctid FROM targets x))
+                    RETURNING t.id::text AS id, t.guild_id
                 ), released AS (
                     -- Primary-key probes (= ANY (ARRAY(...))), not a join: a join read every claim this
                     -- worker holds and every remembered run of the table for each batch, so in a flood
-                    -- (20,000 claimed) a batch of 1,000 outcomes took seconds (issue 9).
+                    -- (20,000 claimed) a batch of 1,000 outcomes took seconds (issue 9). Every outcome's
+                    -- claim of ours goes, finished or not (a row deleted or changed by hand meanwhile);
+                    -- only after "finished" has locked the claims it needs (the init plan runs it first:
+                    -- a claim deleted earlier in this statement could not be locked, and its command
+                    -- would stay processing).
                     DELETE FROM %2$s cl
                     WHERE cl.command_table = ? AND cl.worker_id = ? AND cl.command_id = ANY (ARRAY(SELECT o.id FROM outcome o))
+                      AND (SELECT count(*) FROM finished) >= 0
                     RETURNING cl.command_id
                 ), ran AS (
                     UPDATE %7$s r SET finished_at = clock_timestamp()
                     WHERE r.command_table = ? AND r.command_id = ANY (ARRAY(SELECT rl.command_id FROM released rl))
-                ), finished AS (
-                    UPDATE %1$s t
-                    SET status = CAST(CASE WHEN o.ok THEN 'done' ELSE 'error' END AS %3$s),
-                        result = CAST(o.result AS %4$s)%5$s
-                    FROM outcome o JOIN released r ON r.command_id = o.id
-                    -- "IS TRUE" keeps the processing index out of this update: with statistics saying
-                    -- almost nothing is processing (a long-lived table), the planner scanned that whole
-                    -- index once per outcome (124,750 rows filtered for 500 outcomes, 320 ms against
-                    -- 102 ms with primary-key probes; issue 12's steady drain). Same meaning, row by row.
-                    WHERE t.id = %6$s AND (t.status = 'processing') IS TRUE
-                    RETURNING t.id::text AS id, t.guild_id
                 ), guilds AS MATERIALIZED (
                     SELECT d.guild_id::text AS guild_id,
                            EXISTS (SELECT 1 FROM %1$s q WHERE q.guild_id = d.guild_id AND q.status = 'pending'%9$s) AS more

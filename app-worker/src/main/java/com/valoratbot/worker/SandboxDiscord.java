@@ -28,14 +28,36 @@ final class SandboxDiscord implements AutoCloseable {
      *                    missing or about to expire): making one loads Bouncy Castle, most of a second
      */
     static SandboxDiscord start(int port, java.nio.file.Path certificate) {
+        return start(port, certificate, 1);
+    }
+
+    /**
+     * @param shards the shard total the stand-in recommends; past 1 (a sandbox with
+     *               {@code VALORATBOT_SHARDS}), each shard the demo guild is not on gets a small guild
+     *               of its own, so every shard of docs/scaling.md's topologies has a guild to serve
+     */
+    static SandboxDiscord start(int port, java.nio.file.Path certificate, int shards) {
         VoiceServer voice = VoiceServer.builder()
                 .certificate(com.valoratbot.standin.voice.SelfSignedCertificate.keptIn(certificate))
                 .build()
                 .startServer();
         try {
-            DiscordStandIn standIn =
-                    DiscordStandIn.builder().port(port).voiceHook(voice).build().start();
+            DiscordStandIn standIn = DiscordStandIn.builder()
+                    .port(port)
+                    .voiceHook(voice)
+                    .recommendedShards(shards)
+                    .build()
+                    .start();
             DemoGuild.seed(standIn.state());
+            for (int shard = 0; shard < shards; shard++) {
+                if (shardOf(DemoGuild.GUILD_ID, shards) == shard) continue;
+                long guild = guildOnShard(shard, shards);
+                standIn.state()
+                        .createGuild(guild, "Sandbox shard " + shard)
+                        .textChannel(guild + 100, "general")
+                        .member(guild + 900, "member" + shard, false);
+                LOG.info("sandbox: guild {} (Sandbox shard {}) on shard {} of {}", guild, shard, shard, shards);
+            }
             LOG.info(
                     "sandbox: Discord stand-in on {} with the demo guild {} ({}); its state: {}",
                     standIn.baseUrl(),
@@ -47,6 +69,25 @@ final class SandboxDiscord implements AutoCloseable {
             voice.close();
             throw e;
         }
+    }
+
+    /** Discord's rule: a guild lives on shard {@code (id >> 22) % total}. */
+    static int shardOf(long guildId, int total) {
+        return (int) ((guildId >>> 22) % total);
+    }
+
+    /** The first snowflake after the demo guild's that lives on {@code shard} of {@code total}. */
+    static long guildOnShard(int shard, int total) {
+        long k = (DemoGuild.GUILD_ID >>> 22) + 1;
+        while (k % total != shard) k++;
+        return k << 22;
+    }
+
+    /** The bot's shard sessions against the stand-in, trusting the voice server's own certificate as {@link #jdaBuilder} does. */
+    net.dv8tion.jda.api.sharding.DefaultShardManagerBuilder shardManagerBuilder(
+            net.dv8tion.jda.api.sharding.DefaultShardManagerBuilder lean) {
+        return lean.setWebsocketFactory(
+                new WebSocketFactory().setSSLContext(voice.certificate().clientContext()));
     }
 
     DiscordStandIn standIn() {

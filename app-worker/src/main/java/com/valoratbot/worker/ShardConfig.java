@@ -70,6 +70,19 @@ record ShardConfig(ShardPlan plan, boolean auto, int autoCapacity, Duration leas
         }
     }
 
+    /**
+     * The shards the sandbox's stand-in serves (1 when unsharded): with {@code VALORATBOT_SHARDS=auto}
+     * the stand-in recommends 2, so {@code auto} can be tried locally too.
+     */
+    int sandboxTotal() {
+        if (auto) return 2;
+        return switch (plan) {
+            case ShardPlan.Unsharded u -> 1;
+            case ShardPlan.Dynamic d -> d.total();
+            case ShardPlan.Static st -> st.total();
+        };
+    }
+
     /** Every value was checked in {@link #from}. */
     ShardedValoratbot.Builder applyTo(ShardedValoratbot.Builder b, String token) {
         b.lease(lease);

@@ -43,10 +43,9 @@ public final class WorkerApp implements AutoCloseable {
     public static WorkerApp start(Settings settings, boolean sandbox) {
         WorkerConfig config = WorkerConfig.from(settings, sandbox);
         QueueConfig.from(settings); // its mistakes stop start-up before the database is opened and migrated
-        if (ShardConfig.from(settings).on() && config.sandbox())
-            throw new IllegalArgumentException(
-                    "VALORATBOT_SHARDS is not available with --sandbox (its stand-in serves one unsharded session)");
         MetricsConfig.from(settings); // likewise
+        if (ShardConfig.from(settings).on() && !config.sandbox())
+            RefusedToken.check(config.discordRestUrl(), config.discordToken().orElseThrow());
         for (int attempt = 1; ; attempt++) {
             try {
                 return startOnce(settings, config);
@@ -74,9 +73,10 @@ public final class WorkerApp implements AutoCloseable {
                 ? Optional.of(lifecycle.manage(SandboxLock.acquire(databaseSettings.dataDirectory())))
                 : Optional.empty();
         try {
+            ShardConfig shards = ShardConfig.from(settings);
             Optional<SandboxDiscord> sandbox = config.sandbox()
-                    ? Optional.of(lifecycle.manage(
-                            SandboxDiscord.start(config.sandboxPort(), voiceCertificate(databaseSettings))))
+                    ? Optional.of(lifecycle.manage(SandboxDiscord.start(
+                            config.sandboxPort(), voiceCertificate(databaseSettings), shards.sandboxTotal())))
                     : Optional.empty();
             Injector injector = Guice.createInjector(
                     Stage.PRODUCTION, new WorkerModule(settings, config, databaseSettings, sandbox));
@@ -84,6 +84,19 @@ public final class WorkerApp implements AutoCloseable {
                 // Issue 11: this process holds shards through leases; each held shard runs the backend.
                 ShardedValoratbot sharded = lifecycle.manage(
                         injector.getInstance(ShardedValoratbot.Builder.class).start());
+                sandbox.ifPresent(standIn -> LOG.info(
+                        "sandbox: {} shards, a guild on each: {}",
+                        shards.sandboxTotal(),
+                        standIn.standIn().stateUrl()));
+                sandboxLock.ifPresent(lock -> lock.describe(java.util.Map.of(
+                        "pid",
+                        Long.toString(ProcessHandle.current().pid()),
+                        "standIn",
+                        sandbox.map(s -> s.standIn().baseUrl()).orElse("?"),
+                        "database",
+                        sharded.database().describe(),
+                        "state",
+                        "running")));
                 LOG.info("worker started: {}", config);
                 return new WorkerApp(lifecycle, null, sharded, sandbox);
             }
@@ -116,6 +129,7 @@ public final class WorkerApp implements AutoCloseable {
             throw rootCause(e);
         } catch (RuntimeException e) {
             lifecycle.close();
+            if (RefusedToken.causedBy(e)) throw new RefusedToken();
             throw e;
         }
     }
@@ -155,7 +169,7 @@ public final class WorkerApp implements AutoCloseable {
     public static void main(String[] args) throws InterruptedException {
         try {
             runUntilStopped(Settings.load(System.getenv()), List.of(args).contains("--sandbox"));
-        } catch (WorkerConfig.MissingTokenException e) {
+        } catch (WorkerConfig.MissingTokenException | RefusedToken e) {
             System.err.println("valoratbot: " + e.getMessage());
             System.exit(2);
         } catch (RuntimeException e) {

@@ -104,14 +104,24 @@ final class WorkerModule extends AbstractModule {
             QueueConfig queue,
             DashboardConfig dashboard,
             ShardConfig shards,
-            MetricsConfig metrics) {
-        String token = c.discordToken()
-                .orElseThrow(() -> new IllegalArgumentException(
-                        "VALORATBOT_SHARDS needs DISCORD_TOKEN: the sandbox runs one unsharded session"));
-        ShardedValoratbot.Builder b = ShardedValoratbot.create(DiscordGateway.leanShardManagerBuilder(token), db)
+            MetricsConfig metrics,
+            Optional<SandboxDiscord> sandbox) {
+        // The sandbox's stand-in shards as Discord does (issue 11): the same topologies run locally.
+        String token = sandbox.map(s -> s.standIn().botToken())
+                .or(c::discordToken)
+                .orElseThrow(() -> new IllegalArgumentException("VALORATBOT_SHARDS needs DISCORD_TOKEN or --sandbox"));
+        ShardedValoratbot.Builder b = ShardedValoratbot.create(
+                        sandbox.map(s -> s.shardManagerBuilder(DiscordGateway.leanShardManagerBuilder(token)))
+                                .orElseGet(() -> DiscordGateway.leanShardManagerBuilder(token)),
+                        db)
                 .voiceMode(c.voiceMode())
                 .discordEndpoints(
-                        c.discordRestUrl().orElse(null), c.discordGatewayUrl().orElse(null))
+                        sandbox.map(s -> s.standIn().restBaseUrl())
+                                .or(c::discordRestUrl)
+                                .orElse(null),
+                        sandbox.map(s -> s.standIn().gatewayUrl())
+                                .or(c::discordGatewayUrl)
+                                .orElse(null))
                 .eachShard(each -> settings(each, c, queue, dashboard))
                 .metrics(metrics.endpoint()); // one endpoint for the process, whatever shards it holds
         return shards.applyTo(b, token);
