@@ -77,6 +77,9 @@ public final class PostgresQueue implements AutoCloseable {
     private final Database db;
     private final CommandTable table;
     private final QueueSql sql;
+    /** The claim in one round trip ({@link ClaimFunction}); null: this role cannot create it, two statements. */
+    private volatile ClaimFunction claimFunction;
+
     private final String workerId;
     private final Duration lease;
     private final Duration pollInterval;
@@ -121,6 +124,7 @@ public final class PostgresQueue implements AutoCloseable {
         this.runsRetention = b.runsRetention;
         this.shards = b.shards;
         this.sql = new QueueSql(table, rules);
+        this.claimFunction = ClaimFunction.install(data, sql).orElse(null);
         this.workerId = b.workerId != null ? b.workerId : defaultWorkerId();
         this.lease = b.lease;
         this.pollInterval = b.pollInterval;
@@ -556,6 +560,17 @@ public final class PostgresQueue implements AutoCloseable {
         }
 
         private Round claimRound(int max) {
+            ClaimFunction f = claimFunction;
+            if (f != null) {
+                try {
+                    return claimRound(f, max);
+                } catch (DataAccessException e) {
+                    // Dropped behind our back (a schema restored without it): create it again once.
+                    if (!"42883".equals(e.sqlState())) throw e;
+                    f = claimFunction = ClaimFunction.install(data, sql).orElse(null);
+                    if (f != null) return claimRound(f, max);
+                }
+            }
             try (Connection c = data.getConnection()) {
                 c.setAutoCommit(false);
                 try {
@@ -598,11 +613,7 @@ public final class PostgresQueue implements AutoCloseable {
             try (PreparedStatement st = c.prepareStatement(sql.claim)) {
                 st.setArray(1, c.createArrayOf("text", guilds.toArray()));
                 st.setArray(2, c.createArrayOf("text", ctids.toArray()));
-                st.setString(3, table.key());
-                st.setString(4, table.key());
-                st.setString(5, workerId);
-                st.setString(6, table.key());
-                st.setBoolean(7, tracksStarts);
+                bindClaim(st, 3);
                 try (ResultSet rs = st.executeQuery()) {
                     while (rs.next()) {
                         if (rs.getString("id") == null) {
@@ -625,6 +636,53 @@ public final class PostgresQueue implements AutoCloseable {
                             (QueuedCommand q) -> q.age() == null ? Duration.ZERO : q.age(),
                             java.util.Comparator.reverseOrder()));
             return new Round(out, guilds.size(), cleaned, answered, listed);
+        }
+
+        /**
+         * The claim's own parameters after the locked guilds and their row ids ({@link QueueSql#claim}'s
+         * third on), from {@code index} on: the same for both ways of sending it.
+         */
+        private void bindClaim(PreparedStatement st, int index) throws SQLException {
+            st.setString(index, table.key());
+            st.setString(index + 1, table.key());
+            st.setString(index + 2, workerId);
+            st.setString(index + 3, table.key());
+            st.setBoolean(index + 4, tracksStarts);
+        }
+
+        /**
+         * Lock, claim and commit in one round trip: one call of the claim's function in autocommit
+         * (see {@link ClaimFunction}); the same rows as the two statements below would return.
+         */
+        private Round claimRound(ClaimFunction f, int max) {
+            List<QueuedCommand> out = new ArrayList<>();
+            int locked = 0;
+            long cleaned = 0;
+            long answered = 0;
+            boolean listed = true;
+            try (Connection c = data.getConnection();
+                    PreparedStatement st = c.prepareStatement(f.call)) {
+                st.setString(1, table.key());
+                st.setInt(2, max);
+                setShards(c, st, 3);
+                bindClaim(st, ClaimFunction.LOCK_PARAMETERS + 1);
+                try (ResultSet rs = st.executeQuery()) {
+                    while (rs.next()) {
+                        locked = rs.getInt("locked_guilds");
+                        if (rs.getString("id") == null) {
+                            cleaned = rs.getLong("cleaned");
+                            answered = rs.getLong("answered");
+                            listed = rs.getBoolean("listed");
+                        } else out.add(claimed(rs));
+                    }
+                }
+            } catch (SQLException e) {
+                throw new DataAccessException("claiming commands on " + table.key() + ": " + e.getMessage(), e);
+            }
+            for (QueuedCommand q : out) held.add(q.id());
+            out.sort(java.util.Comparator.comparing((QueuedCommand q) -> q.age() == null ? Duration.ZERO : q.age())
+                    .reversed());
+            return new Round(out, locked, cleaned, answered, listed);
         }
 
         @Override
