@@ -109,6 +109,13 @@ class PgBouncerTest {
         }
 
         @Test
+        void doctorSaysItGoesThroughATransactionPoolerAndDoesNotTryListen() {
+            DoctorReport report = CommandAdmin.on(database).doctor();
+            assertThat(report.route().kind()).isEqualTo(DoctorReport.RouteKind.TRANSACTION_POOLER);
+            assertThat(report.listen().status()).isEqualTo(DoctorReport.ListenStatus.NOT_TRIED);
+        }
+
+        @Test
         void withoutListenANewCommandIsPickedUpByPolling() throws Exception {
             RecordingDiscord discord = new RecordingDiscord();
             try (RunningWorker w = RunningWorker.start(
@@ -171,6 +178,13 @@ class PgBouncerTest {
         @Test
         void twoWorkersClaimAndCompleteEveryCommandExactlyOnceThroughThePooler() throws Exception {
             twoWorkersRunEveryCommandExactlyOnce(bouncer, Pooler.SESSION);
+        }
+
+        @Test
+        void doctorSeesASessionPoolerFromTheServersOtherPortAndTheNotificationThatCameBack() {
+            DoctorReport report = CommandAdmin.on(database).doctor();
+            assertThat(report.listen().status()).isEqualTo(DoctorReport.ListenStatus.WORKS);
+            assertThat(report.route().kind()).isEqualTo(DoctorReport.RouteKind.SESSION_POOLER);
         }
     }
 }

@@ -72,7 +72,8 @@ class CliOptionsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"worker", "enqueue", "ls", "show", "replay", "tail", "migrate", "doctor", "timezone"})
+    @ValueSource(
+            strings = {"worker", "enqueue", "ls", "show", "replay", "tail", "migrate", "doctor", "timezone", "shards"})
     void everySubcommandAnswersHelpWithItsUsage(String subcommand) {
         Run run = cli(env, subcommand, "--help");
         assertThat(run.exit()).as(run.err()).isZero();
