@@ -1,7 +1,11 @@
 -- Trigger functions shared by every command table (idempotent: re-applied when this file changes).
 
 -- Wakes the workers: a command was inserted, or put back to 'pending'. The payload names the
--- table so workers of another command table in the same database can ignore it.
+-- table so workers of another command table in the same database can ignore it, then (issue 11)
+-- after one space the pending rows' guild ids, comma-separated, so a sharded process wakes only the
+-- queue of the shard owning them: "public.commands 1234,5678". Only up to 100 distinct snowflake
+-- ids (at most 2,100 bytes, far under NOTIFY's 8,000); more guilds, a non-snowflake id or no guild
+-- id at all send the table alone, which wakes every queue as before.
 -- It also keeps valoratbot.queue_guilds, the claim's line of guilds with work: each guild with a new
 -- pending row is put in line, or back in line when parked. On insert it runs once per statement over
 -- the transition table, so a bulk insert of 20,000 rows costs one upsert per distinct guild, in
@@ -10,6 +14,8 @@
 -- service_role) that has no rights in our schema.
 CREATE OR REPLACE FUNCTION notify_command_pending() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $fn$
+DECLARE
+    v_guilds text;
 BEGIN
     IF TG_LEVEL = 'STATEMENT' THEN
         -- Fast path: a guild already in line and not being claimed right now only needs a share
@@ -33,13 +39,22 @@ BEGIN
         ORDER BY n.guild_id
         ON CONFLICT (command_table, guild_id) DO UPDATE SET ready_at = EXCLUDED.ready_at
             WHERE g.ready_at > EXCLUDED.ready_at;
+        SELECT CASE WHEN count(*) BETWEEN 1 AND 100 AND bool_and(d.guild_id ~ '^[0-9]{1,20}$')
+                    THEN string_agg(d.guild_id, ',') END
+          INTO v_guilds
+          FROM (SELECT DISTINCT r.guild_id::text AS guild_id FROM new_rows r
+                WHERE r.status::text = 'pending' AND r.guild_id IS NOT NULL LIMIT 101) d;
     ELSIF NEW.guild_id IS NOT NULL THEN
+        IF NEW.guild_id::text ~ '^[0-9]{1,20}$' THEN
+            v_guilds := NEW.guild_id::text;
+        END IF;
         INSERT INTO "${valoratbot_schema}".queue_guilds AS g (command_table, guild_id, ready_at)
         VALUES (TG_TABLE_SCHEMA || '.' || TG_TABLE_NAME, NEW.guild_id::text, clock_timestamp())
         ON CONFLICT (command_table, guild_id) DO UPDATE SET ready_at = EXCLUDED.ready_at
             WHERE g.ready_at > EXCLUDED.ready_at;
     END IF;
-    PERFORM pg_notify('valoratbot_commands', TG_TABLE_SCHEMA || '.' || TG_TABLE_NAME);
+    PERFORM pg_notify('valoratbot_commands',
+        TG_TABLE_SCHEMA || '.' || TG_TABLE_NAME || coalesce(' ' || v_guilds, ''));
     RETURN NULL;
 END
 $fn$;

@@ -2,7 +2,9 @@
 -- Repeatable and idempotent: Flyway re-applies it whenever the placeholder values change (a
 -- repeatable migration's checksum is taken after placeholder replacement), so pointing the worker
 -- at another table equips that table too. It never drops, alters or rewrites an existing table
--- or its rows: it only adds what is missing (the table itself, an index, two triggers).
+-- or its rows: it only adds what is missing (the table itself, an index, its triggers).
+-- It also runs again when the table exists without its triggers (dropped and created again under a
+-- deployment): command_table_repair is then set (ValoratbotMigrations.repairMark). ${command_table_repair}
 
 DO $do$
 BEGIN

@@ -46,7 +46,12 @@ public final class Database implements AutoCloseable {
     /** Closed with this database: the pool it made, or nothing for an embedder's DataSource (the embedder closes it). */
     private final AutoCloseable ownedPool;
 
-    private final DSLContext dsl;
+    /**
+     * Made on first use: jOOQ's first use initialises its whole type system, which the CLI's
+     * {@code ls} and {@code show} (plain JDBC) do not need (a CLI call's 1 s, docs/benchmarks.md).
+     */
+    private volatile DSLContext dsl;
+
     private volatile CommandTable table;
 
     private Database(
@@ -71,7 +76,6 @@ public final class Database implements AutoCloseable {
         this.jdbcUrl = jdbcUrl;
         this.properties = properties;
         this.pool = pool;
-        this.dsl = DSL.using(pool, SQLDialect.POSTGRES, new Settings().withExecuteLogging(false));
     }
 
     /**
@@ -295,7 +299,17 @@ public final class Database implements AutoCloseable {
     }
 
     public DSLContext dsl() {
-        return dsl;
+        DSLContext d = dsl;
+        if (d == null) {
+            synchronized (this) {
+                d = dsl;
+                if (d == null) {
+                    d = DSL.using(pool, SQLDialect.POSTGRES, new Settings().withExecuteLogging(false));
+                    dsl = d;
+                }
+            }
+        }
+        return d;
     }
 
     /** Where this is connected, fit for logs (no password). */
@@ -325,7 +339,7 @@ public final class Database implements AutoCloseable {
     public CommandTable commandTable() {
         CommandTable t = table;
         if (t == null) {
-            t = CommandTable.inspect(dsl, settings.commandSchema(), settings.commandTable())
+            t = CommandTable.inspect(pool, settings.commandSchema(), settings.commandTable())
                     .orElseThrow(
                             () -> new IllegalStateException(
                                     "the command table " + settings.qualifiedTable()
@@ -348,8 +362,41 @@ public final class Database implements AutoCloseable {
         return DriverManager.getConnection(jdbcUrl, p);
     }
 
+    /**
+     * A small pool of its own (same database, same log-in) for work that must not wait behind the
+     * main pool: shard lease renewals (issue 11), whose delay past a fifth of the lease fences every
+     * shard of the process. Closed with this database. With an embedder's DataSource there is no URL
+     * to open one from: that DataSource is returned (its owner sizes it).
+     */
+    public synchronized DataSource sidePool(String name, int size) {
+        if (jdbcUrl == null) return pool;
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("valoratbot-" + name);
+        config.setJdbcUrl(jdbcUrl);
+        Properties p = new Properties();
+        p.putAll(properties);
+        p.setProperty("ApplicationName", "valoratbot-" + name);
+        config.setDataSourceProperties(p);
+        config.setMaximumPoolSize(size);
+        config.setMinimumIdle(1);
+        // A renewal is worth nothing after the fence: fail fast, the caller retries on its next round.
+        config.setConnectionTimeout(2_000);
+        config.setValidationTimeout(1_000);
+        config.setKeepaliveTime(60_000);
+        config.setMaxLifetime(15 * 60_000);
+        // Opened lazily: a pool that cannot connect yet must not fail the worker's start (the main
+        // pool already reported the database reachable).
+        config.setInitializationFailTimeout(-1);
+        HikariDataSource side = new HikariDataSource(config);
+        sidePools.add(side);
+        return side;
+    }
+
+    private final java.util.List<HikariDataSource> sidePools = new java.util.concurrent.CopyOnWriteArrayList<>();
+
     @Override
     public void close() {
+        for (HikariDataSource side : sidePools) side.close();
         try {
             ownedPool.close();
         } catch (Exception e) {

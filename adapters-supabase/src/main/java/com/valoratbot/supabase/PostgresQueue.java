@@ -77,6 +77,9 @@ public final class PostgresQueue implements AutoCloseable {
     private final Database db;
     private final CommandTable table;
     private final QueueSql sql;
+    /** The claim in one round trip ({@link ClaimFunction}); null: this role cannot create it, two statements. */
+    private volatile ClaimFunction claimFunction;
+
     private final String workerId;
     private final Duration lease;
     private final Duration pollInterval;
@@ -113,10 +116,15 @@ public final class PostgresQueue implements AutoCloseable {
         this.table = b.db.commandTable();
         this.foreignActions = Set.copyOf(b.foreignActions);
         this.rules = new QueueSql.Rules(
-                foreignActions, b.maxPayloadBytes, Math.max(b.batchBytes, b.maxPayloadBytes), b.maxAttempts);
+                foreignActions,
+                b.maxPayloadBytes,
+                Math.max(b.batchBytes, b.maxPayloadBytes),
+                b.maxAttempts,
+                b.commandsPerGuild);
         this.runsRetention = b.runsRetention;
         this.shards = b.shards;
         this.sql = new QueueSql(table, rules);
+        this.claimFunction = ClaimFunction.install(data, sql).orElse(null);
         this.workerId = b.workerId != null ? b.workerId : defaultWorkerId();
         this.lease = b.lease;
         this.pollInterval = b.pollInterval;
@@ -392,12 +400,20 @@ public final class PostgresQueue implements AutoCloseable {
 
     private void onNotifications(List<String> payloads) {
         for (String p : payloads) {
-            if (p == null || p.isEmpty() || p.equals(table.key())) {
+            if (WakeRoute.wakes(p, table.key(), shards.total(), shards.owned())) {
+                wakeUps.incrementAndGet();
                 signal.wakeUp();
                 return;
             }
         }
     }
+
+    /** Notifications that woke this queue (for tests: a sharded queue is woken only for its guilds). */
+    long notificationWakeUps() {
+        return wakeUps.get();
+    }
+
+    private final java.util.concurrent.atomic.AtomicLong wakeUps = new java.util.concurrent.atomic.AtomicLong();
 
     static String defaultWorkerId() {
         String host;
@@ -544,6 +560,17 @@ public final class PostgresQueue implements AutoCloseable {
         }
 
         private Round claimRound(int max) {
+            ClaimFunction f = claimFunction;
+            if (f != null) {
+                try {
+                    return claimRound(f, max);
+                } catch (DataAccessException e) {
+                    // Dropped behind our back (a schema restored without it): create it again once.
+                    if (!"42883".equals(e.sqlState())) throw e;
+                    f = claimFunction = ClaimFunction.install(data, sql).orElse(null);
+                    if (f != null) return claimRound(f, max);
+                }
+            }
             try (Connection c = data.getConnection()) {
                 c.setAutoCommit(false);
                 try {
@@ -579,19 +606,69 @@ public final class PostgresQueue implements AutoCloseable {
             }
             if (guilds.isEmpty()) return new Round(List.of(), 0, 0, 0, true);
             List<QueuedCommand> out = new ArrayList<>(guilds.size());
+            java.util.Map<String, Long> order = new java.util.HashMap<>();
             long cleaned = 0;
             long answered = 0;
             boolean listed = true;
             try (PreparedStatement st = c.prepareStatement(sql.claim)) {
                 st.setArray(1, c.createArrayOf("text", guilds.toArray()));
                 st.setArray(2, c.createArrayOf("text", ctids.toArray()));
-                st.setString(3, table.key());
-                st.setString(4, table.key());
-                st.setString(5, workerId);
-                st.setString(6, table.key());
-                st.setBoolean(7, tracksStarts);
+                bindClaim(st, 3);
                 try (ResultSet rs = st.executeQuery()) {
                     while (rs.next()) {
+                        if (rs.getString("id") == null) {
+                            cleaned = rs.getLong("cleaned");
+                            answered = rs.getLong("answered");
+                            listed = rs.getBoolean("listed");
+                        } else {
+                            QueuedCommand q = claimed(rs);
+                            order.put(q.id(), rs.getLong("seq"));
+                            out.add(q);
+                        }
+                    }
+                }
+            }
+            // The claim's order (created_at, then id): oldest first, as the handler's expiry and the
+            // dashboard's wait go by age, and a guild's commands (several per claim) in their own order.
+            // The ages are read at slightly different moments, so they alone could swap two of a guild.
+            out.sort(java.util.Comparator.comparingLong((QueuedCommand q) -> order.getOrDefault(q.id(), 0L))
+                    .thenComparing(
+                            (QueuedCommand q) -> q.age() == null ? Duration.ZERO : q.age(),
+                            java.util.Comparator.reverseOrder()));
+            return new Round(out, guilds.size(), cleaned, answered, listed);
+        }
+
+        /**
+         * The claim's own parameters after the locked guilds and their row ids ({@link QueueSql#claim}'s
+         * third on), from {@code index} on: the same for both ways of sending it.
+         */
+        private void bindClaim(PreparedStatement st, int index) throws SQLException {
+            st.setString(index, table.key());
+            st.setString(index + 1, table.key());
+            st.setString(index + 2, workerId);
+            st.setString(index + 3, table.key());
+            st.setBoolean(index + 4, tracksStarts);
+        }
+
+        /**
+         * Lock, claim and commit in one round trip: one call of the claim's function in autocommit
+         * (see {@link ClaimFunction}); the same rows as the two statements below would return.
+         */
+        private Round claimRound(ClaimFunction f, int max) {
+            List<QueuedCommand> out = new ArrayList<>();
+            int locked = 0;
+            long cleaned = 0;
+            long answered = 0;
+            boolean listed = true;
+            try (Connection c = data.getConnection();
+                    PreparedStatement st = c.prepareStatement(f.call)) {
+                st.setString(1, table.key());
+                st.setInt(2, max);
+                setShards(c, st, 3);
+                bindClaim(st, ClaimFunction.LOCK_PARAMETERS + 1);
+                try (ResultSet rs = st.executeQuery()) {
+                    while (rs.next()) {
+                        locked = rs.getInt("locked_guilds");
                         if (rs.getString("id") == null) {
                             cleaned = rs.getLong("cleaned");
                             answered = rs.getLong("answered");
@@ -599,11 +676,13 @@ public final class PostgresQueue implements AutoCloseable {
                         } else out.add(claimed(rs));
                     }
                 }
+            } catch (SQLException e) {
+                throw new DataAccessException("claiming commands on " + table.key() + ": " + e.getMessage(), e);
             }
-            // Oldest first, as the handler's expiry and the dashboard's wait go by age.
+            for (QueuedCommand q : out) held.add(q.id());
             out.sort(java.util.Comparator.comparing((QueuedCommand q) -> q.age() == null ? Duration.ZERO : q.age())
                     .reversed());
-            return new Round(out, guilds.size(), cleaned, answered, listed);
+            return new Round(out, locked, cleaned, answered, listed);
         }
 
         @Override
@@ -675,12 +754,12 @@ public final class PostgresQueue implements AutoCloseable {
                 st.setArray(1, c.createArrayOf("text", ids));
                 st.setArray(2, c.createArrayOf("boolean", oks));
                 st.setArray(3, c.createArrayOf("text", results));
+                // finished (claim probe), released, ran, locked, readied, idle
                 st.setString(4, table.key());
                 st.setString(5, workerId);
                 st.setString(6, table.key());
-                st.setString(7, table.key());
-                st.setString(8, table.key());
-                st.setString(9, table.key());
+                st.setString(7, workerId);
+                for (int i = 8; i <= 11; i++) st.setString(i, table.key());
                 try (ResultSet rs = st.executeQuery()) {
                     if (rs.next()) readied = rs.getLong("readied");
                 }
@@ -810,6 +889,7 @@ public final class PostgresQueue implements AutoCloseable {
         private long maxPayloadBytes = DEFAULT_MAX_PAYLOAD_BYTES;
         private long batchBytes = DEFAULT_BATCH_BYTES;
         private int maxAttempts = DEFAULT_MAX_ATTEMPTS;
+        private int commandsPerGuild = 1;
         private Duration runsRetention = DEFAULT_RUNS_RETENTION;
         private QueueSql.Shards shards = QueueSql.Shards.ALL;
         private GuildPresence absentGuilds;
@@ -887,6 +967,19 @@ public final class PostgresQueue implements AutoCloseable {
         public Builder maxAttempts(int v) {
             if (v < 1) throw new IllegalArgumentException("maxAttempts must be at least 1, was " + v);
             maxAttempts = v;
+            return this;
+        }
+
+        /**
+         * How many commands of one guild a claim may take at once, in the guild's order (issue 12: at 200
+         * guilds, one command per guild and cycle bounded the drain). Only for a runtime that runs a
+         * guild's commands of one claim one after another, in the order received, never two at once, as
+         * {@code CommandWorker} does; a claim never takes a command before an earlier one of its guild.
+         * Default 1: each claim takes its guilds' oldest commands only.
+         */
+        public Builder commandsPerGuild(int v) {
+            if (v < 1 || v > 256) throw new IllegalArgumentException("commandsPerGuild must be 1 to 256, was " + v);
+            commandsPerGuild = v;
             return this;
         }
 

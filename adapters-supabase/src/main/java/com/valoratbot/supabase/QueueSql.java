@@ -2,6 +2,7 @@ package com.valoratbot.supabase;
 
 import com.valoratbot.migrations.ValoratbotMigrations;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -54,7 +55,12 @@ final class QueueSql {
     static final String GATEWAY_GUILDS = SCHEMA + ".gateway_guilds";
 
     /** The limits the claim applies in SQL; see {@link PostgresQueue.Builder}. */
-    record Rules(Set<String> foreignActions, long maxPayloadBytes, long batchBytes, int maxAttempts) {}
+    record Rules(Set<String> foreignActions, long maxPayloadBytes, long batchBytes, int maxAttempts, int perGuild) {
+        /** One command per guild and claim: each claim takes its guilds' heads only. */
+        Rules(Set<String> foreignActions, long maxPayloadBytes, long batchBytes, int maxAttempts) {
+            this(foreignActions, maxPayloadBytes, batchBytes, maxAttempts, 1);
+        }
+    }
 
     /** Issue 11: the shards whose guilds this worker claims; total 0 = every guild (no sharding). */
     record Shards(int total, int[] owned) {
@@ -149,6 +155,54 @@ final class QueueSql {
                 ? "false"
                 : "EXISTS (SELECT 1 FROM %1$s n WHERE n.guild_id = %2$s AND n.status = 'pending'%3$s AND (n.created_at >= %4$s OR n.created_at IS NULL))"
                         .formatted(T, t.guildFromText("p.guild_id"), ours.formatted("n"), listedAt);
+        String created = t.hasCreatedAt() ? "c.created_at" : "NULL::timestamptz";
+        String bytes = """
+                CASE WHEN pg_column_size(c.payload) > %1$d THEN pg_column_size(c.payload)::bigint
+                                     ELSE coalesce(octet_length(c.payload::text), 0)::bigint END""".formatted(maxBytes);
+        String picked = rules.perGuild() <= 1
+                ? """
+                ), picked AS MATERIALIZED (
+                    SELECT c.ctid AS row_ctid, c.id, c.guild_id::text AS guild_id, %1$s AS created,
+                           %2$s AS bytes
+                    FROM probed p JOIN %3$s c ON c.ctid = p.head_ctid
+                    WHERE p.head_status = 'pending' AND NOT p.busy AND NOT p.unlisted AND c.status = 'pending'
+                    FOR UPDATE OF c SKIP LOCKED""".formatted(created, bytes, T)
+                // Several commands of a guild per claim (issue 12's drain at 200 guilds): a free guild's first
+                // perGuild active commands in its order (all pending: it has none in flight), through the
+                // same partial index as its head. The worker runs them one after another in that order.
+                : """
+                ), batch AS MATERIALIZED (
+                    SELECT k.ctid AS row_ctid, k.rank
+                    FROM probed p
+                    CROSS JOIN LATERAL (
+                        SELECT h.ctid, row_number() OVER (ORDER BY %5$s) AS rank FROM (
+                            SELECT h.ctid, h.id%6$s FROM %3$s h
+                            WHERE h.guild_id = %4$s AND h.status IN ('pending', 'processing')%7$s
+                            ORDER BY %5$s LIMIT %8$d) h) k
+                    WHERE p.head_status = 'pending' AND NOT p.busy AND NOT p.unlisted
+                ), locked_rows AS MATERIALIZED (
+                    SELECT c.ctid AS row_ctid, c.id, c.guild_id::text AS guild_id, %1$s AS created,
+                           %2$s AS bytes, b.rank
+                    FROM batch b JOIN %3$s c ON c.ctid = b.row_ctid
+                    WHERE c.status = 'pending'
+                    FOR UPDATE OF c SKIP LOCKED
+                ), picked AS MATERIALIZED (
+                    -- Only each guild's unbroken prefix: a row skipped (locked by another statement, or no
+                    -- longer pending on its latest version) ends its guild's batch there, so no command is
+                    -- ever claimed before an earlier one of its guild.
+                    SELECT z.row_ctid, z.id, z.guild_id, z.created, z.bytes FROM (
+                        SELECT l.row_ctid, l.id, l.guild_id, l.created, l.bytes, l.rank,
+                               row_number() OVER (PARTITION BY l.guild_id ORDER BY l.rank) AS got
+                        FROM locked_rows l) z
+                    WHERE z.got = z.rank""".formatted(
+                                created,
+                                bytes,
+                                T,
+                                t.guildFromText("p.guild_id"),
+                                order.formatted("h"),
+                                t.hasCreatedAt() ? ", h.created_at" : "",
+                                ours.formatted("h"),
+                                rules.perGuild());
         // RECURSIVE only lets "params" (first) read "me" (written where the worker's id has always been
         // bound): WITH queries may then come in any order. Nothing here recurses.
         this.claim = """
@@ -175,17 +229,12 @@ final class QueueSql {
                     -- Rows created after listed_at remain: the guild goes to the end of the line.
                     UPDATE %13$s g SET ready_at = clock_timestamp()
                     WHERE g.ctid = ANY (ARRAY(SELECT u.row_ctid FROM unlisted u WHERE u.newer))
-                ), picked AS MATERIALIZED (
-                    SELECT c.ctid AS row_ctid, c.id, c.guild_id::text AS guild_id, %6$s AS created,
-                           CASE WHEN pg_column_size(c.payload) > %7$d THEN pg_column_size(c.payload)::bigint
-                                ELSE coalesce(octet_length(c.payload::text), 0)::bigint END AS bytes
-                    FROM probed p JOIN %1$s c ON c.ctid = p.head_ctid
-                    WHERE p.head_status = 'pending' AND NOT p.busy AND NOT p.unlisted AND c.status = 'pending'
-                    FOR UPDATE OF c SKIP LOCKED
+%20$s
                 ), admitted AS MATERIALIZED (
                     -- The batch is bounded in bytes: rows past the budget stay pending (the first always fits).
-                    SELECT x.row_ctid, x.id, x.guild_id, x.bytes FROM (
-                        SELECT row_ctid, id, guild_id, bytes,
+                    -- "seq" is the claim's order (created_at, then id): a guild's commands in its own order.
+                    SELECT x.row_ctid, x.id, x.guild_id, x.bytes, x.seq FROM (
+                        SELECT row_ctid, id, guild_id, bytes, row_number() OVER (ORDER BY created NULLS LAST, id) AS seq,
                                sum(least(bytes, %7$d)) OVER (ORDER BY created NULLS LAST, id) - least(bytes, %7$d) AS before
                         FROM picked) x
                     WHERE x.before < %8$d
@@ -197,7 +246,7 @@ final class QueueSql {
                     UPDATE %1$s t SET status = 'processing'%10$s
                     FROM admitted a
                     WHERE t.ctid = a.row_ctid
-                    RETURNING %11$s, a.bytes
+                    RETURNING %11$s, a.bytes, a.seq
                 ), me AS MATERIALIZED (
                     SELECT CAST(? AS text) AS command_table, CAST(? AS text) AS worker_id
                 ), recorded AS (
@@ -221,12 +270,12 @@ final class QueueSql {
                 )
                 SELECT c.id, c.guild_id, c.action, c.payload, c.requested_by, c.age_ms, c.bytes,
                        coalesce(pr.claims, 0) AS prior_claims, coalesce(pr.finished, false) AS finished,
-                       0::bigint AS cleaned, 0::bigint AS answered, NULL::boolean AS listed
+                       0::bigint AS cleaned, 0::bigint AS answered, NULL::boolean AS listed, c.seq
                 FROM claimed c LEFT JOIN prior pr ON pr.command_id = c.id
                 UNION ALL
                 SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
                        (SELECT count(*) FROM probed p WHERE p.busy OR p.head_id IS NULL) + (SELECT count(*) FROM unlisted),
-                       (SELECT count(*) FROM answered), (SELECT pa.listed FROM params pa)
+                       (SELECT count(*) FROM answered), (SELECT pa.listed FROM params pa), NULL
                 """.formatted(
                         T,
                         t.guildFromText("cand.guild_id"),
@@ -246,14 +295,15 @@ final class QueueSql {
                         unlisted,
                         answerAbsent,
                         newerRows,
-                        t.hasCreatedAt() ? ", h.created_at" : "");
+                        t.hasCreatedAt() ? ", h.created_at" : "",
+                        picked);
 
         // A flood's own statement (issue 9): while claims keep answering rows of unlisted guilds, the
         // claim loop first runs this over a larger slice of the line's front (lock_ready_guilds, so the
         // same locks and order as a claim), answering the unlisted guilds there the claim's way and
         // leaving every other guild as it was (its lock ends with the statement). Nothing is claimed,
         // so no slot bounds it: 20,000 junk rows take ten statements instead of 75 claim rounds.
-        this.answerUnlisted = !t.hasCreatedAt()
+        Function<String, String> answerUnlistedVia = lockCall -> !t.hasCreatedAt()
                 ? "SELECT 0::bigint AS answered"
                 : """
                 WITH me AS MATERIALIZED (
@@ -265,7 +315,7 @@ final class QueueSql {
                     SELECT cand.guild_id, cand.row_ctid,
                            EXISTS (SELECT 1 FROM %1$s p WHERE p.guild_id = %2$s AND p.status = 'processing'%3$s) AS busy,
                            %9$s AS unlisted
-                    FROM %10$s.lock_ready_guilds(?, ?) AS cand(guild_id, row_ctid)
+                    FROM %10$s.%13$s AS cand(guild_id, row_ctid)
                     LEFT JOIN LATERAL (
                         SELECT h.ctid, h.id, h.status, h.created_at FROM %1$s h
                         WHERE h.guild_id = %2$s AND h.status IN ('pending', 'processing')%4$s
@@ -295,12 +345,13 @@ final class QueueSql {
                                 unlisted,
                                 SCHEMA,
                                 newerRows,
-                                answerAbsent);
+                                answerAbsent,
+                                lockCall);
 
+        this.answerUnlisted = answerUnlistedVia.apply("lock_ready_guilds(?, ?)");
         // A sharded worker's list covers only its shards: another shard's guild is absent from it
         // and must never be judged by it, so its flood statement reads only its shards' line.
-        this.answerUnlistedOnShards =
-                answerUnlisted.replace("lock_ready_guilds(?, ?)", "lock_ready_guilds_on_shards(?, ?, ?, ?)");
+        this.answerUnlistedOnShards = answerUnlistedVia.apply("lock_ready_guilds_on_shards(?, ?, ?, ?)");
 
         // The worker's list of the guilds its gateway holds: what changed since its last look. The
         // header first (the guilds reference it); see V510__gateway_guilds.sql.
@@ -320,32 +371,74 @@ final class QueueSql {
         // leaves the line when it has none; the count of guilds put back tells the worker whether a
         // claim can find anything (no empty claim after every completion batch).
         this.complete = """
-                WITH outcome AS (
+                WITH outcome AS MATERIALIZED (
                     SELECT * FROM unnest(CAST(? AS text[]), CAST(? AS boolean[]), CAST(? AS text[])) AS o(id, ok, result)
+                ), targets AS MATERIALIZED (
+                    -- Each outcome finds its command by primary key and its claim by primary key, both as
+                    -- per-outcome probes the planner cannot turn into joins: a LATERAL with LIMIT is never
+                    -- pulled up, and a locking sub-select (FOR UPDATE) never becomes a semi-join. The
+                    -- outcome used to be joined with the deleted claim rows (a CTE): both estimated at one
+                    -- row, that join became a nested loop over the CTE, quadratic in the batch (249,500
+                    -- rows for 500 outcomes; issue 12's drain at 20,000 guilds under steady statistics);
+                    -- and with the commands' statistics saying nothing is processing, a plain join read
+                    -- the whole table once and the outcome once per row (CompletionPlanTest). The lock
+                    -- serializes with a takeover as the delete did: a claim moved to another worker after
+                    -- our snapshot is re-read (EvalPlanQual), fails "worker_id = us", and the command is
+                    -- left alone.
+                    SELECT o.ok, o.result, x.row_ctid
+                    FROM outcome o
+                    CROSS JOIN LATERAL (
+                        -- "IS TRUE" keeps the processing index out of this probe: with statistics saying
+                        -- almost nothing is processing (a long-lived table), the planner scanned that whole
+                        -- index once per outcome (124,750 rows filtered for 500 outcomes, 320 ms against
+                        -- 102 ms with primary-key probes; issue 12's steady drain). Same meaning.
+                        SELECT t.ctid AS row_ctid FROM %1$s t
+                        WHERE t.id = %6$s AND (t.status = 'processing') IS TRUE
+                        LIMIT 1) x
+                    WHERE EXISTS (SELECT 1 FROM %2$s cl
+                                  WHERE cl.command_table = ? AND cl.command_id = o.id AND cl.worker_id = ?
+                                  FOR UPDATE)
+                ), by_ctid AS MATERIALIZED (
+                    SELECT jsonb_object_agg(x.row_ctid::text, jsonb_build_array(x.ok, x.result)) AS outcomes
+                    FROM targets x
+                ), finished AS (
+                    -- Re-found by ctid (one TID scan over the array), and no join at all: each row reads
+                    -- its outcome from a jsonb object keyed by ctid, built once (an init plan), a binary
+                    -- search per row. Any join with "targets" is open to the planner's luck: told that
+                    -- almost nothing is processing it scanned the table with the targets re-read for each
+                    -- row (249,500 rows for 500 outcomes), told that the batch is large it hashed the whole
+                    -- table (CompletionPlanTest). No status test here: "targets" found the row processing,
+                    -- and a row another statement changed since has a new ctid, so the re-check on its
+                    -- latest version (EvalPlanQual) fails and it is left alone.
+                    UPDATE %1$s t
+                    SET status = CAST(CASE WHEN ((SELECT m.outcomes FROM by_ctid m) -> t.ctid::text ->> 0)::boolean
+                                           THEN 'done' ELSE 'error' END AS %3$s),
+                        result = CAST((SELECT m.outcomes FROM by_ctid m) -> t.ctid::text ->> 1 AS %4$s)%5$s
+                    WHERE t.ctid = ANY (ARRAY(SELECT x.row_ctid FROM targets x))
+                    RETURNING t.id::text AS id, t.guild_id
                 ), released AS (
                     -- Primary-key probes (= ANY (ARRAY(...))), not a join: a join read every claim this
                     -- worker holds and every remembered run of the table for each batch, so in a flood
-                    -- (20,000 claimed) a batch of 1,000 outcomes took seconds (issue 9).
+                    -- (20,000 claimed) a batch of 1,000 outcomes took seconds (issue 9). Every outcome's
+                    -- claim of ours goes, finished or not (a row deleted or changed by hand meanwhile);
+                    -- only after "finished" has locked the claims it needs (the init plan runs it first:
+                    -- a claim deleted earlier in this statement could not be locked, and its command
+                    -- would stay processing).
                     DELETE FROM %2$s cl
                     WHERE cl.command_table = ? AND cl.worker_id = ? AND cl.command_id = ANY (ARRAY(SELECT o.id FROM outcome o))
+                      AND (SELECT count(*) FROM finished) >= 0
                     RETURNING cl.command_id
                 ), ran AS (
                     UPDATE %7$s r SET finished_at = clock_timestamp()
                     WHERE r.command_table = ? AND r.command_id = ANY (ARRAY(SELECT rl.command_id FROM released rl))
-                ), finished AS (
-                    UPDATE %1$s t
-                    SET status = CAST(CASE WHEN o.ok THEN 'done' ELSE 'error' END AS %3$s),
-                        result = CAST(o.result AS %4$s)%5$s
-                    FROM outcome o JOIN released r ON r.command_id = o.id
-                    -- "IS TRUE" keeps the processing index out of this update: with statistics saying
-                    -- almost nothing is processing (a long-lived table), the planner scanned that whole
-                    -- index once per outcome (124,750 rows filtered for 500 outcomes, 320 ms against
-                    -- 102 ms with primary-key probes; issue 12's steady drain). Same meaning, row by row.
-                    WHERE t.id = %6$s AND (t.status = 'processing') IS TRUE
-                    RETURNING t.id::text AS id, t.guild_id
                 ), guilds AS MATERIALIZED (
+                    -- "busy": another command of the guild is still in flight (claimed with these, several per
+                    -- guild, and not finished here; this statement's snapshot still sees the finished ones
+                    -- processing, hence the look-up by ctid): the guild stays parked until its last one ends.
                     SELECT d.guild_id::text AS guild_id,
-                           EXISTS (SELECT 1 FROM %1$s q WHERE q.guild_id = d.guild_id AND q.status = 'pending'%9$s) AS more
+                           EXISTS (SELECT 1 FROM %1$s q WHERE q.guild_id = d.guild_id AND q.status = 'pending'%9$s) AS more,
+                           EXISTS (SELECT 1 FROM %1$s b WHERE b.guild_id = d.guild_id AND b.status = 'processing'%11$s
+                                   AND NOT jsonb_exists((SELECT m.outcomes FROM by_ctid m), b.ctid::text)) AS busy
                     FROM (SELECT DISTINCT f.guild_id FROM finished f) d
                 ), locked AS MATERIALIZED (
                     -- Guild rows are locked in guild order, as the insert trigger upserts them: two
@@ -354,7 +447,9 @@ final class QueueSql {
                     -- "guilds": both CTEs are estimated at one row, and that join became a nested loop,
                     -- quadratic in the batch (388 ms of 552 ms for 1,000 flood answers, issue 9).
                     SELECT g.guild_id, g.ready_at,
-                           EXISTS (SELECT 1 FROM %1$s q WHERE q.guild_id = %10$s AND q.status = 'pending'%9$s) AS more
+                           EXISTS (SELECT 1 FROM %1$s q WHERE q.guild_id = %10$s AND q.status = 'pending'%9$s) AS more,
+                           EXISTS (SELECT 1 FROM %1$s b WHERE b.guild_id = %10$s AND b.status = 'processing'%11$s
+                                   AND NOT jsonb_exists((SELECT m.outcomes FROM by_ctid m), b.ctid::text)) AS busy
                     FROM %8$s g
                     WHERE g.command_table = ? AND g.guild_id = ANY (ARRAY(SELECT gd.guild_id FROM guilds gd))
                     ORDER BY g.guild_id
@@ -362,7 +457,7 @@ final class QueueSql {
                 ), readied AS (
                     INSERT INTO %8$s AS g (command_table, guild_id, ready_at)
                     SELECT ?, gd.guild_id, clock_timestamp() FROM guilds gd
-                    WHERE gd.more AND (SELECT count(*) FROM locked) >= 0
+                    WHERE gd.more AND NOT gd.busy AND (SELECT count(*) FROM locked) >= 0
                     ORDER BY gd.guild_id
                     ON CONFLICT (command_table, guild_id) DO UPDATE SET ready_at = EXCLUDED.ready_at
                         WHERE g.ready_at > EXCLUDED.ready_at
@@ -370,7 +465,7 @@ final class QueueSql {
                 ), idle AS (
                     DELETE FROM %8$s g
                     WHERE g.command_table = ?
-                      AND g.guild_id = ANY (ARRAY(SELECT l.guild_id FROM locked l WHERE l.ready_at = 'infinity' AND NOT l.more))
+                      AND g.guild_id = ANY (ARRAY(SELECT l.guild_id FROM locked l WHERE l.ready_at = 'infinity' AND NOT l.more AND NOT l.busy))
                 )
                 SELECT (SELECT count(*) FROM finished) AS finished, (SELECT count(*) FROM readied) AS readied
                 """.formatted(
@@ -383,7 +478,8 @@ final class QueueSql {
                         RUNS,
                         GUILDS,
                         ours.formatted("q"),
-                        t.guildFromText("g.guild_id"));
+                        t.guildFromText("g.guild_id"),
+                        ours.formatted("b"));
 
         // Requeue runs in one transaction after lockForRequeue has locked our claim rows: a start mark
         // (which updates the claim row) has then either committed, and this statement's fresh snapshot

@@ -24,7 +24,16 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  *
  * <p>With {@code -Dclaim.plans=all} it runs the whole matrix (10, 200, 20,000 and 50,000 active
  * guilds; idle, fresh and no statistics) and writes the plans to {@code target/claim-plans.txt}
- * for docs/benchmarks.md.
+ * for docs/benchmarks.md. With {@code -Dclaim.db=postgres://user:password@host:port/database} it runs
+ * on that server instead of the embedded one (issue 12: PostgreSQL 15, 16 and 17), each case in a
+ * scratch database of its own named after that database ({@code <database>_claimplan_<n>}, dropped
+ * after). The embedded server's version is the pom's {@code postgres-binaries.version} (zonky), which
+ * {@code -Dpostgres-binaries.version=16.15.0} changes.
+ *
+ * <p>The claim runs in a PL/pgSQL function ({@link ClaimFunction}), whose statements may be kept as
+ * generic plans after five calls: the claim is explained once more as a generic plan ({@code PREPARE},
+ * {@code plan_cache_mode = force_generic_plan}, the parameters PL/pgSQL would pass), and that plan
+ * must keep the same shape and cost bound.
  */
 class ClaimPlanTest {
 
@@ -40,7 +49,13 @@ class ClaimPlanTest {
         NONE
     }
 
-    record Cost(long blocks, long rows, List<String> shape, String text) {}
+    record Cost(
+            long blocks, long rows, List<String> shape, String text, long genericBlocks, List<String> genericShape) {}
+
+    /** {@code -Dclaim.db}: another server for the matrix; empty: the embedded one. */
+    static final String SERVER = System.getProperty("claim.db", "").strip();
+
+    static final java.util.concurrent.atomic.AtomicInteger SCRATCH = new java.util.concurrent.atomic.AtomicInteger();
 
     @Test
     void withStatisticsTakenWhileIdleAClaimTouchesAboutAsMuchAtTwentyThousandGuildsAsAtTwoHundred() throws Exception {
@@ -70,6 +85,25 @@ class ClaimPlanTest {
     }
 
     @Test
+    void theGenericPlanTheClaimsFunctionMayKeepHasOneShapeWhateverTheStatisticsAndCostsNoMoreThanACustomOne()
+            throws Exception {
+        Cost idle = measure(2_000, Stats.IDLE);
+        Cost fresh = measure(2_000, Stats.FRESH);
+        Cost none = measure(2_000, Stats.NONE);
+
+        assertThat(fresh.genericShape()).isEqualTo(idle.genericShape());
+        assertThat(none.genericShape()).isEqualTo(idle.genericShape());
+        for (Cost c : List.of(idle, fresh, none)) {
+            assertThat(c.genericBlocks())
+                    .as("generic plan's blocks vs %d for the custom plan", c.blocks())
+                    .isLessThan(c.blocks() * 2 + 500);
+        }
+        Cost large = measure(20_000, Stats.IDLE);
+        assertThat(large.genericShape()).isEqualTo(idle.genericShape());
+        assertThat(large.genericBlocks()).isLessThan(idle.genericBlocks() * 2 + 500);
+    }
+
+    @Test
     void allPlansForTheDocs() throws Exception {
         if (!"all".equals(System.getProperty("claim.plans"))) return;
         StringBuilder out = new StringBuilder();
@@ -84,7 +118,9 @@ class ClaimPlanTest {
                         .append(c.blocks())
                         .append(" blocks, ")
                         .append(c.rows())
-                        .append(" rows\n")
+                        .append(" rows (generic plan: ")
+                        .append(c.genericBlocks())
+                        .append(" blocks)\n")
                         .append(c.text())
                         .append('\n');
             }
@@ -97,7 +133,8 @@ class ClaimPlanTest {
      * {@code guilds} guilds, then one claim of {@value #CLAIM} explained (and rolled back).
      */
     static Cost measure(int guilds, Stats stats) throws Exception {
-        DatabaseSettings settings = db.newDatabase().build();
+        String scratch = SERVER.isEmpty() ? null : scratchOnServer();
+        DatabaseSettings settings = scratch == null ? db.newDatabase().build() : onServer(scratch);
         try (Database d = Database.open(settings);
                 Connection c = d.dataSource().getConnection();
                 Statement st = c.createStatement()) {
@@ -148,11 +185,25 @@ class ClaimPlanTest {
                 String tids = "ARRAY["
                         + String.join(
                                 ",", ctids.stream().map(i -> "'" + i + "'").toList()) + "]::tid[]";
-                String claim = inline(sql.claim, new Raw(array), new Raw(tids), key, key, "planner", key, true);
+                Object[] params = {new Raw(array), new Raw(tids), key, key, "planner", key, true};
+                String claim = inline(sql.claim, params);
                 st.execute("SAVEPOINT explained");
                 JsonNode claimPlan = explain(st, claim);
                 st.execute("ROLLBACK TO SAVEPOINT explained");
                 String text = explainText(st, claim);
+                // The same statement as a generic plan, as the claim's function may keep it.
+                st.execute("PREPARE claim_generic AS " + ClaimFunction.numbered(sql.claim, 1));
+                st.execute("SET LOCAL plan_cache_mode = force_generic_plan");
+                String execute = "EXECUTE claim_generic(" + inline("?, ".repeat(params.length - 1) + "?", params) + ")";
+                st.execute("SAVEPOINT generic");
+                JsonNode genericPlan = explain(st, execute);
+                st.execute("ROLLBACK TO SAVEPOINT generic");
+                String genericText = explainText(st, execute);
+                st.execute("DEALLOCATE claim_generic");
+                List<String> genericShape = new ArrayList<>();
+                shape(lockPlan.get("Plan"), genericShape);
+                genericShape.add("|");
+                shape(genericPlan.get("Plan"), genericShape);
                 List<String> shape = new ArrayList<>();
                 shape(lockPlan.get("Plan"), shape);
                 shape.add("|");
@@ -161,11 +212,69 @@ class ClaimPlanTest {
                         blocks(lockPlan) + blocks(claimPlan),
                         rows(lockPlan.get("Plan")) + rows(claimPlan.get("Plan")),
                         shape,
-                        "lock guilds (lock_ready_guilds's query):\n" + lockText + "\nclaim:\n" + text);
+                        "lock guilds (lock_ready_guilds's query):\n" + lockText + "\nclaim:\n" + text
+                                + "\nclaim, generic plan (the claim's function after five calls, if the server keeps it):\n"
+                                + genericText,
+                        blocks(lockPlan) + blocks(genericPlan),
+                        genericShape);
             } finally {
                 c.rollback();
             }
+        } finally {
+            if (scratch != null) adminOnServer("DROP DATABASE IF EXISTS " + scratch + " WITH (FORCE)");
         }
+    }
+
+    /** A new scratch database on {@link #SERVER}, named after the database its URL names. */
+    static String scratchOnServer() throws Exception {
+        java.net.URI u = java.net.URI.create(SERVER);
+        String base = u.getPath().replaceFirst("^/", "");
+        String name = (base.isEmpty() || base.equals("postgres") ? "" : base.toLowerCase(java.util.Locale.ROOT) + "_")
+                + "claimplan_" + SCRATCH.incrementAndGet();
+        assertThat(name).matches("[a-z_][a-z0-9_]{0,62}");
+        adminOnServer("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+        adminOnServer("CREATE DATABASE " + name);
+        return name;
+    }
+
+    static DatabaseSettings onServer(String database) {
+        String[] user = credentials();
+        DatabaseSettings.Builder b = DatabaseSettings.builder()
+                .url(serverUrl(database))
+                .user(user[0])
+                .poolSize(3);
+        if (user.length > 1) b.password(user[1]);
+        return b.build();
+    }
+
+    static String serverUrl(String database) {
+        java.net.URI u = java.net.URI.create(SERVER);
+        return "jdbc:postgresql://" + u.getHost() + ":" + (u.getPort() < 0 ? 5432 : u.getPort()) + "/" + database;
+    }
+
+    /** User, and password if any, from {@link #SERVER}. */
+    static String[] credentials() {
+        String info = java.net.URI.create(SERVER).getRawUserInfo();
+        if (info == null) return new String[] {"postgres"};
+        return java.util.Arrays.stream(info.split(":", 2))
+                .map(ClaimPlanTest::decode)
+                .toArray(String[]::new);
+    }
+
+    static void adminOnServer(String sql) throws SQLException {
+        String[] user = credentials();
+        java.util.Properties p = new java.util.Properties();
+        p.setProperty("user", user[0]);
+        if (user.length > 1) p.setProperty("password", user[1]);
+        String admin = java.net.URI.create(SERVER).getPath().replaceFirst("^/", "");
+        try (Connection c = java.sql.DriverManager.getConnection(serverUrl(admin.isEmpty() ? "postgres" : admin), p);
+                Statement st = c.createStatement()) {
+            st.execute(sql);
+        }
+    }
+
+    static String decode(String s) {
+        return java.net.URLDecoder.decode(s.replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
     }
 
     record Raw(String sql) {}

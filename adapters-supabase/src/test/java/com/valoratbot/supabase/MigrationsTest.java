@@ -133,6 +133,30 @@ class MigrationsTest {
     }
 
     @Test
+    void aCommandTableDroppedAndCreatedAgainGetsItsTriggersBackAtTheNextMigration() {
+        Database d =
+                db.closeAfterAll(Database.open(db.newDatabase().table("gamma").build()));
+        assertThat(triggers(d, "public.gamma")).hasSize(3);
+
+        // The dashboard's own migrations (or a restore) re-create the table under the deployment.
+        d.dsl().execute("DROP TABLE public.gamma");
+        d.dsl()
+                .execute(
+                        "CREATE TABLE public.gamma (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), guild_id text NOT NULL, action text NOT NULL, payload jsonb, status text DEFAULT 'pending', result jsonb, created_at timestamptz DEFAULT now())");
+        assertThat(triggers(d, "public.gamma")).isEmpty();
+
+        assertThat(ValoratbotMigrations.migrate(d.dataSource(), "public", "gamma"))
+                .isEqualTo(1);
+        assertThat(triggers(d, "public.gamma"))
+                .containsExactly(
+                        "valoratbot_notify_finished", "valoratbot_notify_inserted", "valoratbot_notify_requeued");
+        // A row inserted now is in the claim's line again.
+        d.dsl().execute("INSERT INTO public.gamma (guild_id, action) VALUES ('1', 'announce')");
+        assertThat(column(d, "SELECT count(*) FROM valoratbot.queue_guilds WHERE guild_id = '1'"))
+                .containsExactly(1L);
+    }
+
+    @Test
     void tableNamesThatAreNotPlainIdentifiersAreRefused() {
         org.assertj.core.api.Assertions.assertThatThrownBy(
                         () -> ValoratbotMigrations.migrate(db.open().dataSource(), "public", "x\"; DROP TABLE y; --"))

@@ -156,6 +156,11 @@ public final class SideBySideBenchmark {
 
         private void startWorker() {
             server.scratch(database);
+            try (Connection c = server.connect(database)) {
+                ServerCost.prepare(c, database); // before the worker connects: its planning is counted
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
             worker = system.start(server, database, launch);
         }
 
@@ -183,6 +188,8 @@ public final class SideBySideBenchmark {
                 for (int i = 0; i < Math.min(20, jobs); i++)
                     system.insertOne(c, i % keys); // warms the statement and the worker
                 awaitRemainingZero(c, Duration.ofSeconds(30));
+                ServerCost cost = new ServerCost();
+                cost.start(c);
                 long start = System.nanoTime();
                 for (int i = 0; i < jobs; i++) {
                     long due = start + i * gap;
@@ -195,6 +202,7 @@ public final class SideBySideBenchmark {
                 while (System.nanoTime() < deadline && Arrays.stream(ids).anyMatch(id -> worker.startOf(id) == null))
                     Thread.sleep(20);
                 awaitRemainingZero(c, Duration.ofSeconds(30));
+                System.out.println(cost.stop(c, system.id(), jobs, PRODUCER_STATEMENTS));
             }
             double[] samples = new double[jobs];
             int n = 0;
@@ -295,6 +303,12 @@ public final class SideBySideBenchmark {
                 exec(c, "ALTER TABLE " + t + (on ? " RESET (autovacuum_enabled)" : " SET (autovacuum_enabled = off)"));
         }
     }
+
+    /** The harness's own statements, left out of the worker's in {@link ServerCost} (as pg_stat_statements shows them). */
+    private static final List<String> PRODUCER_STATEMENTS = List.of(
+            "INSERT INTO commands (guild_id, action, payload) VALUES",
+            "SELECT j.id::text FROM graphile_worker.add_job",
+            "SELECT count(*)");
 
     private static void exec(Connection c, String sql) throws SQLException {
         try (Statement s = c.createStatement()) {

@@ -61,7 +61,7 @@ public final class DiscordStandIn implements AutoCloseable {
                         builder.maxConcurrency,
                         builder.identifyWindow,
                         builder.guildsPerShardLimit,
-                        ShardingRules.DEFAULT.sessionStartTotal()));
+                        builder.sessionStartTotal));
         builder.rateLimits.forEach(rateLimiter::set);
     }
 
@@ -252,6 +252,7 @@ public final class DiscordStandIn implements AutoCloseable {
         private int maxConcurrency = ShardingRules.DEFAULT.maxConcurrency();
         private Duration identifyWindow = ShardingRules.DEFAULT.identifyWindow();
         private int guildsPerShardLimit = ShardingRules.DEFAULT.guildsPerShardLimit();
+        private int sessionStartTotal = ShardingRules.DEFAULT.sessionStartTotal();
         private final Map<String, RateLimiter.Rule> rateLimits = new LinkedHashMap<>();
         private final List<String> problems = new ArrayList<>();
 
@@ -345,6 +346,15 @@ public final class DiscordStandIn implements AutoCloseable {
          */
         public Builder guildsPerShardLimit(int guildsPerShardLimit) {
             this.guildsPerShardLimit = guildsPerShardLimit;
+            return this;
+        }
+
+        /**
+         * {@code session_start_limit.total} of {@code GET /gateway/bot} (Discord: 1,000 a day); {@code remaining} is
+         * this less the IDENTIFYs accepted so far. Reported, not enforced.
+         */
+        public Builder sessionStartTotal(int sessionStartTotal) {
+            this.sessionStartTotal = sessionStartTotal;
             return this;
         }
 

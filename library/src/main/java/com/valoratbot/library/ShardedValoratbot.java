@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.valoratbot.core.port.shard.ShardLeaseStore.Lease;
 import com.valoratbot.core.run.CommandWorker;
+import com.valoratbot.core.shard.SessionStartBudget;
 import com.valoratbot.core.shard.ShardLeases;
 import com.valoratbot.core.shard.ShardPlan;
 import com.valoratbot.core.shard.UnownedShardExpiry;
@@ -75,8 +76,20 @@ public final class ShardedValoratbot implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ShardedValoratbot.class);
 
-    /** Default lease: a dead process's shards serve again after about this long plus a session start. */
-    public static final Duration DEFAULT_LEASE = Duration.ofSeconds(15);
+    /**
+     * Default lease: a dead process's shards serve again after about this long plus a session start
+     * (issue 11's takeover target, p50 under 30 s; it was 15 s, renewed every 5 s).
+     */
+    public static final Duration DEFAULT_LEASE = Duration.ofSeconds(10);
+
+    /** How often leases are renewed: every second, or a third of a lease shorter than 3 s. */
+    static Duration renewInterval(Duration lease) {
+        Duration third = lease.dividedBy(3);
+        return third.compareTo(Duration.ofSeconds(1)) < 0 ? third : Duration.ofSeconds(1);
+    }
+
+    /** Connections of the leases' own pool: one for the renewal round, one for IDENTIFY slots and ready marks. */
+    static final int LEASE_POOL_SIZE = 2;
 
     private final Builder config;
     private final Database db;
@@ -91,6 +104,7 @@ public final class ShardedValoratbot implements AutoCloseable {
     private final UnownedShardExpiry expiry;
     private final Thread coordinator;
     private final Thread watchdog;
+    private final Thread sweeper;
     private volatile boolean closing;
     /**
      * Set once every backend has closed: only then may the coordinator (the only renewer) and the
@@ -118,8 +132,14 @@ public final class ShardedValoratbot implements AutoCloseable {
         this.ownsDatabase = ownsDatabase;
         this.total = total;
         this.owner = processId();
-        this.store = PostgresShardLeases.on(db);
-        this.sessions = new PacedSessionController(PostgresIdentifySlots.on(db), owner, b.gatewayUrl);
+        // Leases and IDENTIFY slots on a pool of their own (2 connections): renewals must not wait
+        // behind the shards' claim loops, schedulers and publishers on the main pool, or a busy pool
+        // would fence every shard of this process (a fifth of the lease is the margin).
+        DataSource leaseData = db.sidePool("shard-leases", LEASE_POOL_SIZE);
+        String table = db.commandTable().key();
+        this.store = PostgresShardLeases.on(leaseData, table);
+        this.sessions = new PacedSessionController(
+                PostgresIdentifySlots.on(leaseData, table), owner, b.gatewayUrl, b.restBaseUrl, b.sessionStartReserve);
         DefaultShardManagerBuilder mb = b.shards;
         DiscordGateway.configure(mb, b.restBaseUrl, b.gatewayUrl);
         MusicPlayers.configure(mb, b.voiceMode);
@@ -129,7 +149,11 @@ public final class ShardedValoratbot implements AutoCloseable {
                 .setShards(List.of())
                 .build(false);
         ShardPlan plan = resolved(b.plan, total);
-        this.leases = ShardLeases.of(store, b.clock, owner, plan, b.lease, b.lease.dividedBy(5));
+        // Renewed every second (a third of the lease if shorter): with the 10 s default lease a stalled
+        // process keeps its shards 7 s without a renewal (10 - 2 - 1), as the former 15 s lease renewed
+        // every 5 s did (15 - 3 - 5), while a dead one's shards are free about 5 s sooner.
+        this.leases =
+                ShardLeases.of(store, b.clock, owner, plan, b.lease, b.lease.dividedBy(5), renewInterval(b.lease));
         LOG.info(
                 "Shards: {} of {} total, lease {} s, this process {}",
                 describe(plan),
@@ -149,6 +173,8 @@ public final class ShardedValoratbot implements AutoCloseable {
                 Thread.ofPlatform().daemon().name("valoratbot-shards").unstarted(this::coordinate);
         this.watchdog =
                 Thread.ofPlatform().daemon().name("valoratbot-shard-fence").unstarted(this::watch);
+        this.sweeper =
+                Thread.ofPlatform().daemon().name("valoratbot-shard-sweep").unstarted(this::sweep);
     }
 
     public static Builder create(DefaultShardManagerBuilder shards, DatabaseSettings database) {
@@ -205,6 +231,7 @@ public final class ShardedValoratbot implements AutoCloseable {
     private ShardedValoratbot startThreads() {
         coordinator.start();
         watchdog.start();
+        sweeper.start();
         return this;
     }
 
@@ -233,20 +260,32 @@ public final class ShardedValoratbot implements AutoCloseable {
                 continue;
             }
             try {
+                // Every renewal interval (a second): renewals are due that often, and a process with
+                // room takes a dead worker's shards within a second of their leases' expiry.
+                Thread.sleep(Math.max(100, leases.renewInterval().toMillis()));
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    /**
+     * Ends the commands of guilds whose shard nobody holds, every poll interval, on its own thread and
+     * the main pool: a slow sweep (a large table, a busy pool) must never delay a lease renewal.
+     */
+    private void sweep() {
+        while (!closing) {
+            try {
+                Thread.sleep(Math.max(100, config.pollInterval().toMillis()));
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (closing) return;
+            try {
                 int expired = expiry.sweep();
                 if (expired > 0) LOG.warn("{} command(s) expired: no worker held their guild's shard", expired);
             } catch (RuntimeException e) {
                 LOG.debug("unowned-shard sweep failed: {}", e.toString());
-            }
-            try {
-                // With room for more shards, look every second: a dead worker's shards are taken
-                // sooner after their leases expire (renewals still go every third of the lease).
-                long next = leases.hasRoom()
-                        ? Math.min(1000, config.pollInterval().toMillis())
-                        : config.pollInterval().toMillis();
-                Thread.sleep(Math.max(100, next));
-            } catch (InterruptedException e) {
-                return;
             }
         }
     }
@@ -428,9 +467,11 @@ public final class ShardedValoratbot implements AutoCloseable {
         backendsClosed = true;
         coordinator.interrupt();
         watchdog.interrupt();
+        sweeper.interrupt();
         try {
             coordinator.join(Duration.ofSeconds(5));
             watchdog.join(Duration.ofSeconds(5));
+            sweeper.join(Duration.ofSeconds(5));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -498,7 +539,7 @@ public final class ShardedValoratbot implements AutoCloseable {
      * Discord's recommended shard count and {@code session_start_limit.max_concurrency} from {@code GET
      * /gateway/bot}: for {@code VALORATBOT_SHARDS=auto}.
      */
-    public record GatewayBot(int shards, int maxConcurrency) {
+    public record GatewayBot(int shards, int maxConcurrency, SessionStartBudget.Limit sessionStarts) {
         private static final String DISCORD_REST = "https://discord.com/api/v10/";
 
         public static GatewayBot fetch(String restBaseUrl, String token) {
@@ -519,13 +560,15 @@ public final class ShardedValoratbot implements AutoCloseable {
                 JsonNode json = new ObjectMapper().readTree(r.body());
                 int shards = json.path("shards").asInt(0);
                 if (shards < 1) throw new IllegalStateException("GET /gateway/bot gave no shard count: " + r.body());
+                JsonNode limit = json.path("session_start_limit");
+                int total = limit.path("total").asInt(1000);
                 return new GatewayBot(
                         shards,
-                        Math.max(
-                                1,
-                                json.path("session_start_limit")
-                                        .path("max_concurrency")
-                                        .asInt(1)));
+                        Math.max(1, limit.path("max_concurrency").asInt(1)),
+                        new SessionStartBudget.Limit(
+                                total,
+                                limit.path("remaining").asInt(total),
+                                Duration.ofMillis(limit.path("reset_after").asLong(0))));
             } catch (java.io.IOException e) {
                 throw new IllegalStateException("GET /gateway/bot failed: " + e.getMessage(), e);
             } catch (InterruptedException e) {
@@ -551,6 +594,7 @@ public final class ShardedValoratbot implements AutoCloseable {
         private VoiceMode voiceMode = VoiceMode.DAVE;
         private final List<Consumer<Valoratbot.Builder>> eachShard = new ArrayList<>();
         private MetricsEndpoint metrics = Valoratbot.Builder.DEFAULT_METRICS;
+        private int sessionStartReserve = -1;
 
         private Builder(DefaultShardManagerBuilder shards, DataSource dataSource, DatabaseSettings settings) {
             this.shards = Objects.requireNonNull(shards, "shards");
@@ -575,7 +619,7 @@ public final class ShardedValoratbot implements AutoCloseable {
             return this;
         }
 
-        /** How long a lease lasts unrenewed (renewed every third of it). Default {@link #DEFAULT_LEASE}. */
+        /** How long a lease lasts unrenewed (renewed every second, or every third of it if shorter). Default {@link #DEFAULT_LEASE}. */
         public Builder lease(Duration v) {
             if (v == null || v.compareTo(Duration.ofSeconds(3)) < 0)
                 throw new IllegalArgumentException("the shard lease must be at least 3s, was " + v);
@@ -591,6 +635,17 @@ public final class ShardedValoratbot implements AutoCloseable {
 
         Clock fencingClock() {
             return clock;
+        }
+
+        /**
+         * How many of Discord's daily session starts ({@code session_start_limit.remaining}) this process
+         * never spends: below it, it refuses to IDENTIFY until Discord resets the budget (running out
+         * resets the bot's token). Default {@link SessionStartBudget#defaultReserve}: 5 % of the total.
+         */
+        public Builder sessionStartReserve(int v) {
+            if (v < 0) throw new IllegalArgumentException("the session start reserve must be >= 0, was " + v);
+            sessionStartReserve = v;
+            return this;
         }
 
         /** Discord's REST base and gateway URL, for the local stand-in. */

@@ -1,5 +1,9 @@
 package com.valoratbot.migrations;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
@@ -56,8 +60,36 @@ public final class ValoratbotMigrations {
                         "valoratbot_schema", SCHEMA,
                         "command_schema", commandSchema,
                         "command_table", commandTable,
-                        "command_index", indexName(commandTable)))
+                        "command_index", indexName(commandTable),
+                        "command_table_repair", repairMark(dataSource, commandSchema, commandTable)))
                 .load();
+    }
+
+    /**
+     * Empty, unless the command table exists without all of the repeatable migration's triggers:
+     * then a mark naming the table's oid. A repeatable migration runs again only when its checksum
+     * (taken after placeholder replacement) changes, so without this a table dropped and created
+     * again under a deployment (the dashboard's own migrations, a restore) would never get its
+     * triggers back, and its rows would never be claimed or answered.
+     */
+    static String repairMark(DataSource dataSource, String commandSchema, String commandTable) {
+        String sql = """
+                SELECT c.oid::text FROM pg_class c
+                WHERE c.oid = to_regclass(format('%I.%I', CAST(? AS text), CAST(? AS text)))
+                  AND (SELECT count(*) FROM pg_trigger t WHERE t.tgrelid = c.oid AND t.tgname IN
+                       ('valoratbot_notify_inserted', 'valoratbot_notify_requeued', 'valoratbot_notify_finished')) < 3
+                """;
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement st = c.prepareStatement(sql)) {
+            st.setString(1, commandSchema);
+            st.setString(2, commandTable);
+            try (ResultSet rs = st.executeQuery()) {
+                return rs.next() ? "re-equips table oid " + rs.getString(1) : "";
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(
+                    "could not inspect the command table " + commandSchema + "." + commandTable, e);
+        }
     }
 
     /** The name of the claim index the migration creates (at most 63 characters, Postgres' limit). */

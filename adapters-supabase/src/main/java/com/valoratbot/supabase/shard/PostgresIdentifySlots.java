@@ -87,7 +87,7 @@ public final class PostgresIdentifySlots implements IdentifySlots {
     }
 
     @Override
-    public void identified(String worker, int shard, int maxConcurrency) {
+    public boolean identified(String worker, int shard, int maxConcurrency) {
         int concurrency = Math.max(1, maxConcurrency);
         try (Connection c = data.getConnection();
                 PreparedStatement st = c.prepareStatement(DONE)) {
@@ -96,7 +96,7 @@ public final class PostgresIdentifySlots implements IdentifySlots {
             st.setInt(3, shard % concurrency);
             st.setString(4, worker);
             st.setInt(5, shard);
-            st.executeUpdate();
+            return st.executeUpdate() == 1;
         } catch (SQLException e) {
             throw new IllegalStateException("dating the IDENTIFY of shard " + shard + " failed: " + e.getMessage(), e);
         }

@@ -18,6 +18,11 @@ public interface IdentifySlots {
      */
     Duration take(String worker, int shard, int maxConcurrency, Duration interval, Duration hold);
 
-    /** The session's IDENTIFY went out now: the bucket's next one waits {@code interval} from here. */
-    void identified(String worker, int shard, int maxConcurrency);
+    /**
+     * The session's IDENTIFY went out now, or is about to (a renewal of the hold while it connects):
+     * the bucket's next one waits {@code interval} from here.
+     *
+     * @return false when the slot is no longer this worker's (another took it after the hold ended)
+     */
+    boolean identified(String worker, int shard, int maxConcurrency);
 }

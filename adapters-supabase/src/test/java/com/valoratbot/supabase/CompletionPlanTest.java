@@ -1,0 +1,131 @@
+package com.valoratbot.supabase;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.valoratbot.core.port.QueuedCommand;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The completion's cost is linear in its batch whatever the statistics (issue 12, the drain at 20,000
+ * guilds under "steady" statistics). Measured with {@code EXPLAIN (ANALYZE, BUFFERS)} on the generic
+ * plan pgjdbc's server-side prepared statement runs — rows touched, never wall time — on a table
+ * analysed while every job was done and no claim was held, then given claimed commands.
+ *
+ * <p>The old statement joined the outcome with the deleted claim rows, both estimated at one row, as
+ * a nested loop over a CTE: each outcome re-read every deleted claim (249,500 rows for 500 outcomes).
+ */
+class CompletionPlanTest {
+
+    @RegisterExtension
+    static final TestDatabase db = new TestDatabase();
+
+    @Test
+    void withStatisticsTakenWhileIdleACompletionOfFiveHundredTouchesAboutFiveTimesWhatOneOfAHundredDoes()
+            throws Exception {
+        Cost hundred = measure(100);
+        Cost fiveHundred = measure(500);
+        java.nio.file.Files.writeString(
+                java.nio.file.Path.of("target", "completion-plans.txt"),
+                "=== 100 outcomes: " + hundred.rows() + " rows\n" + hundred.text() + "\n=== 500 outcomes: "
+                        + fiveHundred.rows() + " rows\n" + fiveHundred.text());
+
+        // Linear: five times the outcomes, about five times the rows. The quadratic join made it 25.
+        assertThat(fiveHundred.rows())
+                .as("rows for 500 outcomes vs %d for 100:%n%s", hundred.rows(), fiveHundred.text())
+                .isLessThan(hundred.rows() * 8);
+        assertThat(fiveHundred.rows())
+                .as("rows per outcome:%n%s", fiveHundred.text())
+                .isLessThan(500 * 40);
+        assertThat(fiveHundred.finished()).isEqualTo(500);
+    }
+
+    record Cost(long rows, long blocks, long finished, String text) {}
+
+    /**
+     * A fresh database: 20,000 done commands analysed with no claim held ("steady"), then one pending
+     * command in each of {@code n} guilds, claimed by a worker, and the completion of all of them
+     * explained on its generic plan (and rolled back).
+     */
+    static Cost measure(int n) throws Exception {
+        DatabaseSettings settings = db.newDatabase().build();
+        try (Database d = Database.open(settings);
+                Connection c = d.dataSource().getConnection();
+                Statement st = c.createStatement()) {
+            for (String table :
+                    List.of("commands", "valoratbot.queue_guilds", "valoratbot.claims", "valoratbot.command_runs"))
+                st.execute("ALTER TABLE " + table + " SET (autovacuum_enabled = false)");
+            st.execute("""
+                    INSERT INTO commands (guild_id, action, payload, status, result, created_at)
+                    SELECT (100000000000000000 + g % 5000)::text, 'listTextChannels', '{}', 'done', '{"ok":true}',
+                           now() - interval '1 day' + g * interval '1 ms'
+                    FROM generate_series(1, 20000) g""");
+            st.execute("ANALYZE commands; ANALYZE valoratbot.queue_guilds; ANALYZE valoratbot.claims;"
+                    + " ANALYZE valoratbot.command_runs");
+            st.execute("""
+                    INSERT INTO commands (guild_id, action, payload, created_at)
+                    SELECT (200000000000000000 + g)::text, 'listTextChannels', '{}', clock_timestamp()
+                    FROM generate_series(1, %d) g""".formatted(n));
+            List<String> ids;
+            try (PostgresQueue queue =
+                    PostgresQueue.builder(d).workerId("planner").listen(false).build()) {
+                ids = queue.claims().claim(n).stream().map(QueuedCommand::id).toList();
+            }
+            assertThat(ids).hasSize(n);
+
+            QueueSql sql = new QueueSql(d.commandTable(), new QueueSql.Rules(Set.of(), 65536, 4 << 20, 5));
+            String key = d.commandTable().key();
+            String array = "ARRAY["
+                    + String.join(",", ids.stream().map(i -> "'" + i + "'").toList()) + "]::text[]";
+            String oks =
+                    "ARRAY[" + String.join(",", ids.stream().map(i -> "true").toList()) + "]::boolean[]";
+            String results = "ARRAY["
+                    + String.join(",", ids.stream().map(i -> "'{\"ok\":true}'").toList()) + "]::text[]";
+            // pgjdbc prepares the statement on the server after a few uses; PostgreSQL then plans it
+            // either with the values (custom plans: the outcome's size known) or once for all (the
+            // generic plan: its size unknown). Both are measured, and the worse counts.
+            StringBuilder prepared = new StringBuilder();
+            int p = 0;
+            for (char ch : sql.complete.toCharArray()) prepared.append(ch == '?' ? "$" + ++p : String.valueOf(ch));
+            c.setAutoCommit(false);
+            try {
+                st.execute("PREPARE completion AS " + prepared);
+                StringBuilder args = new StringBuilder(array + ", " + oks + ", " + results);
+                // The worker's id where the statement compares claims with it (the claim probe, the release).
+                for (int i = 4; i <= p; i++)
+                    args.append(", ").append(i == 5 || i == 7 ? "'planner'" : "'" + key.replace("'", "''") + "'");
+                String execute = "EXECUTE completion(" + args + ")";
+                long rows = 0;
+                long blocks = 0;
+                for (String mode : List.of("force_custom_plan", "force_generic_plan")) {
+                    st.execute("SAVEPOINT explained");
+                    st.execute("SET LOCAL plan_cache_mode = " + mode);
+                    try (ResultSet rs = st.executeQuery("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + execute)) {
+                        rs.next();
+                        JsonNode plan =
+                                ClaimPlanTest.JSON.readTree(rs.getString(1)).get(0);
+                        rows = Math.max(rows, ClaimPlanTest.rows(plan.get("Plan")));
+                        blocks = Math.max(blocks, ClaimPlanTest.blocks(plan));
+                    }
+                    st.execute("ROLLBACK TO SAVEPOINT explained");
+                }
+                String text = ClaimPlanTest.explainText(st, execute);
+                long finished;
+                try (ResultSet rs = st.executeQuery(
+                        "SELECT count(*) FROM commands WHERE status = 'done' AND guild_id::text LIKE '2%'")) {
+                    rs.next();
+                    finished = rs.getLong(1);
+                }
+                return new Cost(rows, blocks, finished, text);
+            } finally {
+                c.rollback();
+            }
+        }
+    }
+}
