@@ -26,6 +26,18 @@ final class RefusedToken extends IllegalArgumentException {
                 + " into DISCORD_TOKEN.");
     }
 
+    /** The token was refused while the worker ran (a gateway session closed with 4004). */
+    static RefusedToken whileRunning() {
+        return new RefusedToken(
+                "Discord refused DISCORD_TOKEN while the worker ran (gateway close code 4004): the token was reset"
+                        + " or revoked, and the worker stopped. Copy the bot's current token from the Discord"
+                        + " Developer Portal (your application, Bot, Reset Token) into DISCORD_TOKEN.");
+    }
+
+    private RefusedToken(String message) {
+        super(message);
+    }
+
     /**
      * Asks Discord who the token is ({@code GET /users/@me}, one request) before a sharded worker
      * opens its database: JDA's shard manager checks the token only when a shard first connects,

@@ -30,13 +30,19 @@ public final class WorkerApp implements AutoCloseable {
     private final Valoratbot bot;
     private final ShardedValoratbot sharded;
     private final Optional<SandboxDiscord> sandbox;
+    private final TokenRevoked tokenRevoked;
 
     private WorkerApp(
-            Lifecycle lifecycle, Valoratbot bot, ShardedValoratbot sharded, Optional<SandboxDiscord> sandbox) {
+            Lifecycle lifecycle,
+            Valoratbot bot,
+            ShardedValoratbot sharded,
+            Optional<SandboxDiscord> sandbox,
+            TokenRevoked tokenRevoked) {
         this.lifecycle = lifecycle;
         this.bot = bot;
         this.sharded = sharded;
         this.sandbox = sandbox;
+        this.tokenRevoked = tokenRevoked;
     }
 
     /** @throws WorkerConfig.MissingTokenException without a token outside the sandbox */
@@ -98,11 +104,11 @@ public final class WorkerApp implements AutoCloseable {
                         "state",
                         "running")));
                 LOG.info("worker started: {}", config);
-                return new WorkerApp(lifecycle, null, sharded, sandbox);
+                return new WorkerApp(lifecycle, null, sharded, sandbox, injector.getInstance(TokenRevoked.class));
             }
             Valoratbot bot = lifecycle.manage(
                     injector.getInstance(Valoratbot.Builder.class).start());
-            WorkerApp app = new WorkerApp(lifecycle, bot, null, sandbox);
+            WorkerApp app = new WorkerApp(lifecycle, bot, null, sandbox, injector.getInstance(TokenRevoked.class));
             // The bot is connected: members "talk" so the first leaderboard a newcomer asks for has names.
             app.sandbox().ifPresent(standIn -> {
                 com.valoratbot.standin.DemoGuild.liven(standIn.state());
@@ -163,7 +169,12 @@ public final class WorkerApp implements AutoCloseable {
             app.close();
             stopped.countDown();
         }));
+        app.tokenRevoked.revoked().thenRun(stopped::countDown);
         stopped.await();
+        if (app.tokenRevoked.revoked().isDone()) {
+            app.close(); // leases released, commands in flight finished, before the exit status says why
+            throw RefusedToken.whileRunning();
+        }
     }
 
     public static void main(String[] args) throws InterruptedException {

@@ -21,6 +21,8 @@ final class WorkerModule extends AbstractModule {
     private final WorkerConfig config;
     private final DatabaseSettings databaseSettings;
     private final Optional<SandboxDiscord> sandbox;
+    /** Every session's, sharded or not: a token revoked while running stops the daemon (docs/scaling.md). */
+    private final TokenRevoked tokenRevoked = new TokenRevoked();
 
     /**
      * @param databaseSettings read once by {@link WorkerApp} (which needs them before the injector,
@@ -45,6 +47,7 @@ final class WorkerModule extends AbstractModule {
         bind(WorkerConfig.class).toInstance(config);
         bind(DatabaseSettings.class).toInstance(databaseSettings);
         bind(new TypeLiteral<Optional<SandboxDiscord>>() {}).toInstance(sandbox);
+        bind(TokenRevoked.class).toInstance(tokenRevoked);
     }
 
     @Provides
@@ -73,7 +76,7 @@ final class WorkerModule extends AbstractModule {
         JDABuilder jda = sandbox.map(s ->
                         s.jdaBuilder(DiscordGateway.leanJdaBuilder(s.standIn().botToken())))
                 .orElseGet(() -> DiscordGateway.leanJdaBuilder(c.discordToken().orElseThrow()));
-        Valoratbot.Builder b = Valoratbot.create(jda, db);
+        Valoratbot.Builder b = Valoratbot.create(jda.addEventListeners(tokenRevoked), db);
         settings(b, c, queue, dashboard);
         metrics.applyTo(b);
         if (sandbox.isPresent()) {
@@ -112,7 +115,8 @@ final class WorkerModule extends AbstractModule {
                 .orElseThrow(() -> new IllegalArgumentException("VALORATBOT_SHARDS needs DISCORD_TOKEN or --sandbox"));
         ShardedValoratbot.Builder b = ShardedValoratbot.create(
                         sandbox.map(s -> s.shardManagerBuilder(DiscordGateway.leanShardManagerBuilder(token)))
-                                .orElseGet(() -> DiscordGateway.leanShardManagerBuilder(token)),
+                                .orElseGet(() -> DiscordGateway.leanShardManagerBuilder(token))
+                                .addEventListeners(tokenRevoked),
                         db)
                 .voiceMode(c.voiceMode())
                 .discordEndpoints(

@@ -33,13 +33,14 @@ public final class DiscordStandIn implements AutoCloseable {
     private static final String LOOPBACK = "127.0.0.1";
 
     private final int requestedPort;
-    private final String botToken;
+    private volatile String botToken;
     private final StandInState state;
     private final RateLimiter rateLimiter = new RateLimiter();
     private final RequestLog requestLog;
     private final GatewayHub gateway;
     private final Duration heartbeatInterval;
     private Server server;
+    private RestApi api;
     private volatile int port = -1;
     private boolean stopped;
 
@@ -80,7 +81,7 @@ public final class DiscordStandIn implements AutoCloseable {
         connector.setHost(LOOPBACK);
         connector.setPort(requestedPort);
         server.addConnector(connector);
-        RestApi api = new RestApi(state, botToken, this::gatewayUrl, rateLimiter, requestLog, gateway::gatewayBot);
+        api = new RestApi(state, botToken, this::gatewayUrl, rateLimiter, requestLog, gateway::gatewayBot);
         WebSocketUpgradeHandler upgrade = WebSocketUpgradeHandler.from(server, container -> {
             // Clients heartbeat at the interval HELLO gives; the idle timeout must comfortably exceed it.
             container.setIdleTimeout(heartbeatInterval.multipliedBy(3).plusSeconds(10));
@@ -191,6 +192,17 @@ public final class DiscordStandIn implements AutoCloseable {
 
     public void clearRequests() {
         requestLog.clear();
+    }
+
+    /**
+     * As Discord's "Reset Token": the old token is refused from now on (REST 401, IDENTIFY and RESUME
+     * closed with 4004) and every Gateway socket is cut, so connected clients find out when they RESUME.
+     */
+    public synchronized void resetToken(String newToken) {
+        botToken = java.util.Objects.requireNonNull(newToken, "newToken");
+        gateway.resetToken(newToken);
+        if (api != null) api.resetToken(newToken);
+        gateway.dropAll();
     }
 
     /** Cuts every Gateway socket without a close frame, as a network failure would; clients then RESUME. */

@@ -50,7 +50,7 @@ final class GatewayHub implements GatewayEvents {
     private static final long ABANDONED_SESSION_MS = Duration.ofMinutes(5).toMillis();
 
     private final StandInState state;
-    private final byte[] token;
+    private volatile byte[] token;
     private final Duration heartbeatInterval;
     private final long replayLimitBytes;
     private final VoiceHook voiceHook;
@@ -85,6 +85,11 @@ final class GatewayHub implements GatewayEvents {
         this.heartbeatInterval = heartbeatInterval;
         this.replayLimitBytes = replayLimitBytes;
         this.voiceHook = voiceHook;
+    }
+
+    /** From now on only {@code newToken} may IDENTIFY or RESUME (the old one is closed with 4004). */
+    void resetToken(String newToken) {
+        this.token = newToken.getBytes(StandardCharsets.UTF_8);
     }
 
     VoiceHook voiceHook() {

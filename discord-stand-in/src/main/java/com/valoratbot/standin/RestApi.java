@@ -22,7 +22,7 @@ final class RestApi {
     /** What the HTTP layer writes back. */
     record Reply(int status, Map<String, String> headers, byte[] body) {}
 
-    private final byte[] expectedAuthorization;
+    private volatile byte[] expectedAuthorization;
     private final RateLimiter rateLimiter;
     private final RequestLog requestLog;
     private final GuildEndpoints guilds;
@@ -42,6 +42,11 @@ final class RestApi {
         this.guilds = new GuildEndpoints(state, gatewayUrl, gatewayBot);
         this.channels = new ChannelEndpoints(state);
         this.messages = new MessageEndpoints(state);
+    }
+
+    /** From now on only {@code newToken} is accepted (the old one answers 401). */
+    void resetToken(String newToken) {
+        this.expectedAuthorization = ("Bot " + newToken).getBytes(StandardCharsets.UTF_8);
     }
 
     /** {@code path} is below {@code /api/v10}, e.g. {@code /channels/1/messages}. */
