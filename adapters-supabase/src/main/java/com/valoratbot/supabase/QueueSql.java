@@ -373,18 +373,24 @@ final class QueueSql {
         this.complete = """
                 WITH outcome AS MATERIALIZED (
                     SELECT * FROM unnest(CAST(? AS text[]), CAST(? AS boolean[]), CAST(? AS text[])) AS o(id, ok, result)
+                ), held AS MATERIALIZED (
+                    -- The outcomes' claims still ours, locked, as one jsonb object (one look-up per outcome,
+                    -- no join): a per-outcome probe of the claims was planned as a scan of the whole
+                    -- table per outcome once its statistics said it was empty (taken while idle). The lock
+                    -- serializes with a takeover: a claim moved to another worker after our snapshot is
+                    -- re-read (EvalPlanQual), fails "worker_id = us", and its command is left alone.
+                    SELECT jsonb_object_agg(c.command_id, true) AS ids FROM (
+                        SELECT cl.command_id FROM %2$s cl
+                        WHERE cl.command_table = ? AND cl.worker_id = ? AND cl.command_id = ANY (ARRAY(SELECT o.id FROM outcome o))
+                        FOR UPDATE) c
                 ), targets AS MATERIALIZED (
-                    -- Each outcome finds its command by primary key and its claim by primary key, both as
-                    -- per-outcome probes the planner cannot turn into joins: a LATERAL with LIMIT is never
-                    -- pulled up, and a locking sub-select (FOR UPDATE) never becomes a semi-join. The
-                    -- outcome used to be joined with the deleted claim rows (a CTE): both estimated at one
-                    -- row, that join became a nested loop over the CTE, quadratic in the batch (249,500
+                    -- Each outcome whose claim is held finds its command by primary key, a per-outcome
+                    -- probe the planner cannot turn into a join (a LATERAL with LIMIT is never pulled up).
+                    -- The outcome used to be joined with the deleted claim rows (a CTE): both estimated at
+                    -- one row, that join became a nested loop over the CTE, quadratic in the batch (249,500
                     -- rows for 500 outcomes; issue 12's drain at 20,000 guilds under steady statistics);
                     -- and with the commands' statistics saying nothing is processing, a plain join read
-                    -- the whole table once and the outcome once per row (CompletionPlanTest). The lock
-                    -- serializes with a takeover as the delete did: a claim moved to another worker after
-                    -- our snapshot is re-read (EvalPlanQual), fails "worker_id = us", and the command is
-                    -- left alone.
+                    -- the whole table once and the outcome once per row (CompletionPlanTest).
                     SELECT o.ok, o.result, x.row_ctid
                     FROM outcome o
                     CROSS JOIN LATERAL (
@@ -395,9 +401,7 @@ final class QueueSql {
                         SELECT t.ctid AS row_ctid FROM %1$s t
                         WHERE t.id = %6$s AND (t.status = 'processing') IS TRUE
                         LIMIT 1) x
-                    WHERE EXISTS (SELECT 1 FROM %2$s cl
-                                  WHERE cl.command_table = ? AND cl.command_id = o.id AND cl.worker_id = ?
-                                  FOR UPDATE)
+                    WHERE jsonb_exists((SELECT h.ids FROM held h), o.id)
                 ), by_ctid AS MATERIALIZED (
                     SELECT jsonb_object_agg(x.row_ctid::text, jsonb_build_array(x.ok, x.result)) AS outcomes
                     FROM targets x
@@ -432,13 +436,17 @@ final class QueueSql {
                     UPDATE %7$s r SET finished_at = clock_timestamp()
                     WHERE r.command_table = ? AND r.command_id = ANY (ARRAY(SELECT rl.command_id FROM released rl))
                 ), guilds AS MATERIALIZED (
+                    -- "OFFSET 0" keeps each EXISTS a probe of the guild's index entries: without it the
+                    -- planner, told by "steady" statistics that almost nothing is pending, hashed the
+                    -- whole backlog once per completion instead (19,800 rows for 200 outcomes at 200
+                    -- guilds; issue 12's drain).
                     -- "busy": another command of the guild is still in flight (claimed with these, several per
                     -- guild, and not finished here; this statement's snapshot still sees the finished ones
                     -- processing, hence the look-up by ctid): the guild stays parked until its last one ends.
                     SELECT d.guild_id::text AS guild_id,
-                           EXISTS (SELECT 1 FROM %1$s q WHERE q.guild_id = d.guild_id AND q.status = 'pending'%9$s) AS more,
+                           EXISTS (SELECT 1 FROM %1$s q WHERE q.guild_id = d.guild_id AND q.status = 'pending'%9$s OFFSET 0) AS more,
                            EXISTS (SELECT 1 FROM %1$s b WHERE b.guild_id = d.guild_id AND b.status = 'processing'%11$s
-                                   AND NOT jsonb_exists((SELECT m.outcomes FROM by_ctid m), b.ctid::text)) AS busy
+                                   AND NOT jsonb_exists((SELECT m.outcomes FROM by_ctid m), b.ctid::text) OFFSET 0) AS busy
                     FROM (SELECT DISTINCT f.guild_id FROM finished f) d
                 ), locked AS MATERIALIZED (
                     -- Guild rows are locked in guild order, as the insert trigger upserts them: two
@@ -447,9 +455,9 @@ final class QueueSql {
                     -- "guilds": both CTEs are estimated at one row, and that join became a nested loop,
                     -- quadratic in the batch (388 ms of 552 ms for 1,000 flood answers, issue 9).
                     SELECT g.guild_id, g.ready_at,
-                           EXISTS (SELECT 1 FROM %1$s q WHERE q.guild_id = %10$s AND q.status = 'pending'%9$s) AS more,
+                           EXISTS (SELECT 1 FROM %1$s q WHERE q.guild_id = %10$s AND q.status = 'pending'%9$s OFFSET 0) AS more,
                            EXISTS (SELECT 1 FROM %1$s b WHERE b.guild_id = %10$s AND b.status = 'processing'%11$s
-                                   AND NOT jsonb_exists((SELECT m.outcomes FROM by_ctid m), b.ctid::text)) AS busy
+                                   AND NOT jsonb_exists((SELECT m.outcomes FROM by_ctid m), b.ctid::text) OFFSET 0) AS busy
                     FROM %8$s g
                     WHERE g.command_table = ? AND g.guild_id = ANY (ARRAY(SELECT gd.guild_id FROM guilds gd))
                     ORDER BY g.guild_id
