@@ -77,10 +77,10 @@ public final class CommandAdmin {
         Objects.requireNonNull(id, "id");
         CommandTable t = db.commandTable();
         try {
-            return Optional.ofNullable(db.dsl().fetchOne(select(t) + " WHERE id = " + t.idFromText("?"), id))
-                    .map(CommandAdmin::toRow);
-        } catch (DataAccessException e) {
-            if (isBadId(e)) return Optional.empty();
+            return Jdbc.queryFirst(
+                    db.dataSource(), select(t) + " WHERE id = " + t.idFromText("?"), CommandAdmin::rowOf, id);
+        } catch (Jdbc.JdbcException e) {
+            if (isBadId(e.sqlState())) return Optional.empty();
             throw e;
         }
     }
@@ -103,12 +103,12 @@ public final class CommandAdmin {
         CommandTable t = db.commandTable();
         String order = t.hasCreatedAt() ? "created_at DESC NULLS LAST, id DESC" : "id DESC";
         // starts_with, not LIKE: a prefix holding % or _ is taken literally.
-        List<CommandRow> rows = db.dsl()
-                .fetch(
-                        select(t) + " WHERE starts_with(lower(id::text), lower(?)) ORDER BY " + order + " LIMIT ?",
-                        wanted,
-                        MAX_CANDIDATES + 1)
-                .map(CommandAdmin::toRow);
+        List<CommandRow> rows = Jdbc.query(
+                db.dataSource(),
+                select(t) + " WHERE starts_with(lower(id::text), lower(?)) ORDER BY " + order + " LIMIT ?",
+                CommandAdmin::rowOf,
+                wanted,
+                MAX_CANDIDATES + 1);
         return switch (rows.size()) {
             case 0 -> new IdLookup.NotFound(wanted);
             case 1 -> new IdLookup.Found(rows.getFirst());
@@ -140,7 +140,7 @@ public final class CommandAdmin {
         binds.add(filter.limit());
         String sql = select(t) + (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where)) + " ORDER BY " + order
                 + " LIMIT ?";
-        return db.dsl().fetch(sql, binds.toArray()).map(CommandAdmin::toRow);
+        return Jdbc.query(db.dataSource(), sql, CommandAdmin::rowOf, binds.toArray());
     }
 
     /**
@@ -203,7 +203,7 @@ public final class CommandAdmin {
             if (r == null) throw new NoSuchElementException("no command " + id + " in " + t.key());
             return r.get(0, String.class);
         } catch (DataAccessException e) {
-            if (isBadId(e)) throw new NoSuchElementException("no command " + id + " in " + t.key());
+            if (isBadId(e.sqlState())) throw new NoSuchElementException("no command " + id + " in " + t.key());
             throw e;
         }
     }
@@ -240,7 +240,7 @@ public final class CommandAdmin {
                     List.of(),
                     Optional.empty());
         }
-        Optional<CommandTable> table = CommandTable.inspect(db.dsl(), s.commandSchema(), s.commandTable());
+        Optional<CommandTable> table = CommandTable.inspect(db.dataSource(), s.commandSchema(), s.commandTable());
         // Two statements: a CASE around the subquery still makes PostgreSQL resolve the missing
         // table when the statement is parsed, so doctor would fail on a database never migrated.
         boolean migrated = db.dsl()
@@ -444,6 +444,20 @@ public final class CommandAdmin {
                 instant(r.get("changed_at", OffsetDateTime.class)));
     }
 
+    /** {@link #toRow(Record)} from plain JDBC, for the read paths that skip jOOQ ({@link Jdbc}). */
+    static CommandRow rowOf(java.sql.ResultSet r) throws SQLException {
+        return new CommandRow(
+                r.getString("id"),
+                r.getString("guild_id"),
+                r.getString("action"),
+                r.getString("payload"),
+                r.getString("status"),
+                r.getString("result"),
+                Optional.ofNullable(r.getString("requested_by")),
+                instant(r.getObject("created_at", OffsetDateTime.class)),
+                instant(r.getObject("changed_at", OffsetDateTime.class)));
+    }
+
     private static Optional<Instant> instant(OffsetDateTime t) {
         return Optional.ofNullable(t).map(OffsetDateTime::toInstant);
     }
@@ -468,8 +482,7 @@ public final class CommandAdmin {
         }
     }
 
-    private static boolean isBadId(DataAccessException e) {
-        String state = e.sqlState();
+    private static boolean isBadId(String state) {
         return "22P02".equals(state) || "22003".equals(state) || "22001".equals(state);
     }
 }

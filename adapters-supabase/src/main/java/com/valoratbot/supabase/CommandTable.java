@@ -6,8 +6,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import org.jooq.DSLContext;
-import org.jooq.Record;
 
 /**
  * The command table as the catalog describes it. Dashboards create it in more than one shape: the
@@ -27,21 +25,27 @@ public record CommandTable(String schema, String name, Map<String, String> colum
         columnTypes = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(columnTypes));
     }
 
-    static Optional<CommandTable> inspect(DSLContext dsl, String schema, String name) {
-        var rows = dsl.fetch("""
+    /** Read with plain JDBC ({@link Jdbc}): the CLI's {@code ls} needs it and nothing of jOOQ. */
+    static Optional<CommandTable> inspect(javax.sql.DataSource dataSource, String schema, String name) {
+        record Column(String name, String type, boolean hasDefault) {}
+        List<Column> rows = Jdbc.query(
+                dataSource,
+                """
                 SELECT a.attname::text AS name, format_type(a.atttypid, a.atttypmod) AS type, (a.atthasdef OR a.attidentity <> '') AS has_default
                 FROM pg_attribute a
                 JOIN pg_class c ON c.oid = a.attrelid
                 JOIN pg_namespace n ON n.oid = c.relnamespace
                 WHERE n.nspname = ? AND c.relname = ? AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped
-                ORDER BY a.attnum""", schema, name);
+                ORDER BY a.attnum""",
+                rs -> new Column(rs.getString("name"), rs.getString("type"), rs.getBoolean("has_default")),
+                schema,
+                name);
         if (rows.isEmpty()) return Optional.empty();
         Map<String, String> types = new LinkedHashMap<>();
         boolean idDefault = false;
-        for (Record r : rows) {
-            types.put(r.get("name", String.class), r.get("type", String.class));
-            if ("id".equals(r.get("name", String.class)))
-                idDefault = Boolean.TRUE.equals(r.get("has_default", Boolean.class));
+        for (Column r : rows) {
+            types.put(r.name(), r.type());
+            if ("id".equals(r.name())) idDefault = r.hasDefault();
         }
         return Optional.of(new CommandTable(schema, name, types, idDefault));
     }

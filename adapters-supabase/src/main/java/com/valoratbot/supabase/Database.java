@@ -46,7 +46,12 @@ public final class Database implements AutoCloseable {
     /** Closed with this database: the pool it made, or nothing for an embedder's DataSource (the embedder closes it). */
     private final AutoCloseable ownedPool;
 
-    private final DSLContext dsl;
+    /**
+     * Made on first use: jOOQ's first use initialises its whole type system, which the CLI's
+     * {@code ls} and {@code show} (plain JDBC) do not need (a CLI call's 1 s, docs/benchmarks.md).
+     */
+    private volatile DSLContext dsl;
+
     private volatile CommandTable table;
 
     private Database(
@@ -71,7 +76,6 @@ public final class Database implements AutoCloseable {
         this.jdbcUrl = jdbcUrl;
         this.properties = properties;
         this.pool = pool;
-        this.dsl = DSL.using(pool, SQLDialect.POSTGRES, new Settings().withExecuteLogging(false));
     }
 
     /**
@@ -295,7 +299,17 @@ public final class Database implements AutoCloseable {
     }
 
     public DSLContext dsl() {
-        return dsl;
+        DSLContext d = dsl;
+        if (d == null) {
+            synchronized (this) {
+                d = dsl;
+                if (d == null) {
+                    d = DSL.using(pool, SQLDialect.POSTGRES, new Settings().withExecuteLogging(false));
+                    dsl = d;
+                }
+            }
+        }
+        return d;
     }
 
     /** Where this is connected, fit for logs (no password). */
@@ -325,7 +339,7 @@ public final class Database implements AutoCloseable {
     public CommandTable commandTable() {
         CommandTable t = table;
         if (t == null) {
-            t = CommandTable.inspect(dsl, settings.commandSchema(), settings.commandTable())
+            t = CommandTable.inspect(pool, settings.commandSchema(), settings.commandTable())
                     .orElseThrow(
                             () -> new IllegalStateException(
                                     "the command table " + settings.qualifiedTable()

@@ -116,7 +116,11 @@ public final class PostgresQueue implements AutoCloseable {
         this.table = b.db.commandTable();
         this.foreignActions = Set.copyOf(b.foreignActions);
         this.rules = new QueueSql.Rules(
-                foreignActions, b.maxPayloadBytes, Math.max(b.batchBytes, b.maxPayloadBytes), b.maxAttempts);
+                foreignActions,
+                b.maxPayloadBytes,
+                Math.max(b.batchBytes, b.maxPayloadBytes),
+                b.maxAttempts,
+                b.commandsPerGuild);
         this.runsRetention = b.runsRetention;
         this.shards = b.shards;
         this.sql = new QueueSql(table, rules);
@@ -602,6 +606,7 @@ public final class PostgresQueue implements AutoCloseable {
             }
             if (guilds.isEmpty()) return new Round(List.of(), 0, 0, 0, true);
             List<QueuedCommand> out = new ArrayList<>(guilds.size());
+            java.util.Map<String, Long> order = new java.util.HashMap<>();
             long cleaned = 0;
             long answered = 0;
             boolean listed = true;
@@ -615,13 +620,21 @@ public final class PostgresQueue implements AutoCloseable {
                             cleaned = rs.getLong("cleaned");
                             answered = rs.getLong("answered");
                             listed = rs.getBoolean("listed");
-                        } else out.add(claimed(rs));
+                        } else {
+                            QueuedCommand q = claimed(rs);
+                            order.put(q.id(), rs.getLong("seq"));
+                            out.add(q);
+                        }
                     }
                 }
             }
-            // Oldest first, as the handler's expiry and the dashboard's wait go by age.
-            out.sort(java.util.Comparator.comparing((QueuedCommand q) -> q.age() == null ? Duration.ZERO : q.age())
-                    .reversed());
+            // The claim's order (created_at, then id): oldest first, as the handler's expiry and the
+            // dashboard's wait go by age, and a guild's commands (several per claim) in their own order.
+            // The ages are read at slightly different moments, so they alone could swap two of a guild.
+            out.sort(java.util.Comparator.comparingLong((QueuedCommand q) -> order.getOrDefault(q.id(), 0L))
+                    .thenComparing(
+                            (QueuedCommand q) -> q.age() == null ? Duration.ZERO : q.age(),
+                            java.util.Comparator.reverseOrder()));
             return new Round(out, guilds.size(), cleaned, answered, listed);
         }
 
@@ -876,6 +889,7 @@ public final class PostgresQueue implements AutoCloseable {
         private long maxPayloadBytes = DEFAULT_MAX_PAYLOAD_BYTES;
         private long batchBytes = DEFAULT_BATCH_BYTES;
         private int maxAttempts = DEFAULT_MAX_ATTEMPTS;
+        private int commandsPerGuild = 1;
         private Duration runsRetention = DEFAULT_RUNS_RETENTION;
         private QueueSql.Shards shards = QueueSql.Shards.ALL;
         private GuildPresence absentGuilds;
@@ -953,6 +967,19 @@ public final class PostgresQueue implements AutoCloseable {
         public Builder maxAttempts(int v) {
             if (v < 1) throw new IllegalArgumentException("maxAttempts must be at least 1, was " + v);
             maxAttempts = v;
+            return this;
+        }
+
+        /**
+         * How many commands of one guild a claim may take at once, in the guild's order (issue 12: at 200
+         * guilds, one command per guild and cycle bounded the drain). Only for a runtime that runs a
+         * guild's commands of one claim one after another, in the order received, never two at once, as
+         * {@code CommandWorker} does; a claim never takes a command before an earlier one of its guild.
+         * Default 1: each claim takes its guilds' oldest commands only.
+         */
+        public Builder commandsPerGuild(int v) {
+            if (v < 1 || v > 256) throw new IllegalArgumentException("commandsPerGuild must be 1 to 256, was " + v);
+            commandsPerGuild = v;
             return this;
         }
 

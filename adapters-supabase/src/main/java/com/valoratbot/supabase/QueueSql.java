@@ -55,7 +55,12 @@ final class QueueSql {
     static final String GATEWAY_GUILDS = SCHEMA + ".gateway_guilds";
 
     /** The limits the claim applies in SQL; see {@link PostgresQueue.Builder}. */
-    record Rules(Set<String> foreignActions, long maxPayloadBytes, long batchBytes, int maxAttempts) {}
+    record Rules(Set<String> foreignActions, long maxPayloadBytes, long batchBytes, int maxAttempts, int perGuild) {
+        /** One command per guild and claim: each claim takes its guilds' heads only. */
+        Rules(Set<String> foreignActions, long maxPayloadBytes, long batchBytes, int maxAttempts) {
+            this(foreignActions, maxPayloadBytes, batchBytes, maxAttempts, 1);
+        }
+    }
 
     /** Issue 11: the shards whose guilds this worker claims; total 0 = every guild (no sharding). */
     record Shards(int total, int[] owned) {
@@ -150,6 +155,54 @@ final class QueueSql {
                 ? "false"
                 : "EXISTS (SELECT 1 FROM %1$s n WHERE n.guild_id = %2$s AND n.status = 'pending'%3$s AND (n.created_at >= %4$s OR n.created_at IS NULL))"
                         .formatted(T, t.guildFromText("p.guild_id"), ours.formatted("n"), listedAt);
+        String created = t.hasCreatedAt() ? "c.created_at" : "NULL::timestamptz";
+        String bytes = """
+                CASE WHEN pg_column_size(c.payload) > %1$d THEN pg_column_size(c.payload)::bigint
+                                     ELSE coalesce(octet_length(c.payload::text), 0)::bigint END""".formatted(maxBytes);
+        String picked = rules.perGuild() <= 1
+                ? """
+                ), picked AS MATERIALIZED (
+                    SELECT c.ctid AS row_ctid, c.id, c.guild_id::text AS guild_id, %1$s AS created,
+                           %2$s AS bytes
+                    FROM probed p JOIN %3$s c ON c.ctid = p.head_ctid
+                    WHERE p.head_status = 'pending' AND NOT p.busy AND NOT p.unlisted AND c.status = 'pending'
+                    FOR UPDATE OF c SKIP LOCKED""".formatted(created, bytes, T)
+                // Several commands of a guild per claim (issue 12's drain at 200 guilds): a free guild's first
+                // perGuild active commands in its order (all pending: it has none in flight), through the
+                // same partial index as its head. The worker runs them one after another in that order.
+                : """
+                ), batch AS MATERIALIZED (
+                    SELECT k.ctid AS row_ctid, k.rank
+                    FROM probed p
+                    CROSS JOIN LATERAL (
+                        SELECT h.ctid, row_number() OVER (ORDER BY %5$s) AS rank FROM (
+                            SELECT h.ctid, h.id%6$s FROM %3$s h
+                            WHERE h.guild_id = %4$s AND h.status IN ('pending', 'processing')%7$s
+                            ORDER BY %5$s LIMIT %8$d) h) k
+                    WHERE p.head_status = 'pending' AND NOT p.busy AND NOT p.unlisted
+                ), locked_rows AS MATERIALIZED (
+                    SELECT c.ctid AS row_ctid, c.id, c.guild_id::text AS guild_id, %1$s AS created,
+                           %2$s AS bytes, b.rank
+                    FROM batch b JOIN %3$s c ON c.ctid = b.row_ctid
+                    WHERE c.status = 'pending'
+                    FOR UPDATE OF c SKIP LOCKED
+                ), picked AS MATERIALIZED (
+                    -- Only each guild's unbroken prefix: a row skipped (locked by another statement, or no
+                    -- longer pending on its latest version) ends its guild's batch there, so no command is
+                    -- ever claimed before an earlier one of its guild.
+                    SELECT z.row_ctid, z.id, z.guild_id, z.created, z.bytes FROM (
+                        SELECT l.row_ctid, l.id, l.guild_id, l.created, l.bytes, l.rank,
+                               row_number() OVER (PARTITION BY l.guild_id ORDER BY l.rank) AS got
+                        FROM locked_rows l) z
+                    WHERE z.got = z.rank""".formatted(
+                                created,
+                                bytes,
+                                T,
+                                t.guildFromText("p.guild_id"),
+                                order.formatted("h"),
+                                t.hasCreatedAt() ? ", h.created_at" : "",
+                                ours.formatted("h"),
+                                rules.perGuild());
         // RECURSIVE only lets "params" (first) read "me" (written where the worker's id has always been
         // bound): WITH queries may then come in any order. Nothing here recurses.
         this.claim = """
@@ -176,17 +229,12 @@ final class QueueSql {
                     -- Rows created after listed_at remain: the guild goes to the end of the line.
                     UPDATE %13$s g SET ready_at = clock_timestamp()
                     WHERE g.ctid = ANY (ARRAY(SELECT u.row_ctid FROM unlisted u WHERE u.newer))
-                ), picked AS MATERIALIZED (
-                    SELECT c.ctid AS row_ctid, c.id, c.guild_id::text AS guild_id, %6$s AS created,
-                           CASE WHEN pg_column_size(c.payload) > %7$d THEN pg_column_size(c.payload)::bigint
-                                ELSE coalesce(octet_length(c.payload::text), 0)::bigint END AS bytes
-                    FROM probed p JOIN %1$s c ON c.ctid = p.head_ctid
-                    WHERE p.head_status = 'pending' AND NOT p.busy AND NOT p.unlisted AND c.status = 'pending'
-                    FOR UPDATE OF c SKIP LOCKED
+%20$s
                 ), admitted AS MATERIALIZED (
                     -- The batch is bounded in bytes: rows past the budget stay pending (the first always fits).
-                    SELECT x.row_ctid, x.id, x.guild_id, x.bytes FROM (
-                        SELECT row_ctid, id, guild_id, bytes,
+                    -- "seq" is the claim's order (created_at, then id): a guild's commands in its own order.
+                    SELECT x.row_ctid, x.id, x.guild_id, x.bytes, x.seq FROM (
+                        SELECT row_ctid, id, guild_id, bytes, row_number() OVER (ORDER BY created NULLS LAST, id) AS seq,
                                sum(least(bytes, %7$d)) OVER (ORDER BY created NULLS LAST, id) - least(bytes, %7$d) AS before
                         FROM picked) x
                     WHERE x.before < %8$d
@@ -198,7 +246,7 @@ final class QueueSql {
                     UPDATE %1$s t SET status = 'processing'%10$s
                     FROM admitted a
                     WHERE t.ctid = a.row_ctid
-                    RETURNING %11$s, a.bytes
+                    RETURNING %11$s, a.bytes, a.seq
                 ), me AS MATERIALIZED (
                     SELECT CAST(? AS text) AS command_table, CAST(? AS text) AS worker_id
                 ), recorded AS (
@@ -222,12 +270,12 @@ final class QueueSql {
                 )
                 SELECT c.id, c.guild_id, c.action, c.payload, c.requested_by, c.age_ms, c.bytes,
                        coalesce(pr.claims, 0) AS prior_claims, coalesce(pr.finished, false) AS finished,
-                       0::bigint AS cleaned, 0::bigint AS answered, NULL::boolean AS listed
+                       0::bigint AS cleaned, 0::bigint AS answered, NULL::boolean AS listed, c.seq
                 FROM claimed c LEFT JOIN prior pr ON pr.command_id = c.id
                 UNION ALL
                 SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
                        (SELECT count(*) FROM probed p WHERE p.busy OR p.head_id IS NULL) + (SELECT count(*) FROM unlisted),
-                       (SELECT count(*) FROM answered), (SELECT pa.listed FROM params pa)
+                       (SELECT count(*) FROM answered), (SELECT pa.listed FROM params pa), NULL
                 """.formatted(
                         T,
                         t.guildFromText("cand.guild_id"),
@@ -247,7 +295,8 @@ final class QueueSql {
                         unlisted,
                         answerAbsent,
                         newerRows,
-                        t.hasCreatedAt() ? ", h.created_at" : "");
+                        t.hasCreatedAt() ? ", h.created_at" : "",
+                        picked);
 
         // A flood's own statement (issue 9): while claims keep answering rows of unlisted guilds, the
         // claim loop first runs this over a larger slice of the line's front (lock_ready_guilds, so the
@@ -383,8 +432,13 @@ final class QueueSql {
                     UPDATE %7$s r SET finished_at = clock_timestamp()
                     WHERE r.command_table = ? AND r.command_id = ANY (ARRAY(SELECT rl.command_id FROM released rl))
                 ), guilds AS MATERIALIZED (
+                    -- "busy": another command of the guild is still in flight (claimed with these, several per
+                    -- guild, and not finished here; this statement's snapshot still sees the finished ones
+                    -- processing, hence the look-up by ctid): the guild stays parked until its last one ends.
                     SELECT d.guild_id::text AS guild_id,
-                           EXISTS (SELECT 1 FROM %1$s q WHERE q.guild_id = d.guild_id AND q.status = 'pending'%9$s) AS more
+                           EXISTS (SELECT 1 FROM %1$s q WHERE q.guild_id = d.guild_id AND q.status = 'pending'%9$s) AS more,
+                           EXISTS (SELECT 1 FROM %1$s b WHERE b.guild_id = d.guild_id AND b.status = 'processing'%11$s
+                                   AND NOT jsonb_exists((SELECT m.outcomes FROM by_ctid m), b.ctid::text)) AS busy
                     FROM (SELECT DISTINCT f.guild_id FROM finished f) d
                 ), locked AS MATERIALIZED (
                     -- Guild rows are locked in guild order, as the insert trigger upserts them: two
@@ -393,7 +447,9 @@ final class QueueSql {
                     -- "guilds": both CTEs are estimated at one row, and that join became a nested loop,
                     -- quadratic in the batch (388 ms of 552 ms for 1,000 flood answers, issue 9).
                     SELECT g.guild_id, g.ready_at,
-                           EXISTS (SELECT 1 FROM %1$s q WHERE q.guild_id = %10$s AND q.status = 'pending'%9$s) AS more
+                           EXISTS (SELECT 1 FROM %1$s q WHERE q.guild_id = %10$s AND q.status = 'pending'%9$s) AS more,
+                           EXISTS (SELECT 1 FROM %1$s b WHERE b.guild_id = %10$s AND b.status = 'processing'%11$s
+                                   AND NOT jsonb_exists((SELECT m.outcomes FROM by_ctid m), b.ctid::text)) AS busy
                     FROM %8$s g
                     WHERE g.command_table = ? AND g.guild_id = ANY (ARRAY(SELECT gd.guild_id FROM guilds gd))
                     ORDER BY g.guild_id
@@ -401,7 +457,7 @@ final class QueueSql {
                 ), readied AS (
                     INSERT INTO %8$s AS g (command_table, guild_id, ready_at)
                     SELECT ?, gd.guild_id, clock_timestamp() FROM guilds gd
-                    WHERE gd.more AND (SELECT count(*) FROM locked) >= 0
+                    WHERE gd.more AND NOT gd.busy AND (SELECT count(*) FROM locked) >= 0
                     ORDER BY gd.guild_id
                     ON CONFLICT (command_table, guild_id) DO UPDATE SET ready_at = EXCLUDED.ready_at
                         WHERE g.ready_at > EXCLUDED.ready_at
@@ -409,7 +465,7 @@ final class QueueSql {
                 ), idle AS (
                     DELETE FROM %8$s g
                     WHERE g.command_table = ?
-                      AND g.guild_id = ANY (ARRAY(SELECT l.guild_id FROM locked l WHERE l.ready_at = 'infinity' AND NOT l.more))
+                      AND g.guild_id = ANY (ARRAY(SELECT l.guild_id FROM locked l WHERE l.ready_at = 'infinity' AND NOT l.more AND NOT l.busy))
                 )
                 SELECT (SELECT count(*) FROM finished) AS finished, (SELECT count(*) FROM readied) AS readied
                 """.formatted(
@@ -422,7 +478,8 @@ final class QueueSql {
                         RUNS,
                         GUILDS,
                         ours.formatted("q"),
-                        t.guildFromText("g.guild_id"));
+                        t.guildFromText("g.guild_id"),
+                        ours.formatted("b"));
 
         // Requeue runs in one transaction after lockForRequeue has locked our claim rows: a start mark
         // (which updates the claim row) has then either committed, and this statement's fresh snapshot

@@ -46,7 +46,12 @@ abstract class DatabaseCommand implements Callable<Integer> {
         DatabaseSettings configured = DatabaseConfig.from(Settings.load(env));
         // Only `migrate` (and the worker) change the schema: "check first" with doctor must not
         // create tables in production.
-        DatabaseSettings settings = configured.toBuilder().migrate(migrates()).build();
+        DatabaseSettings.Builder builder = configured.toBuilder().migrate(migrates());
+        // One connection is all an admin command uses at a time (LISTEN has its own, outside the
+        // pool): a pool of 10 keeps a second one open from the start, a second password log-in
+        // (SCRAM) on a CPU a CLI call's 1 s shares with it. Flyway's migrate keeps the configured pool.
+        if (!migrates()) builder.poolSize(1);
+        DatabaseSettings settings = builder.build();
         try (Database db = Database.open(settings)) {
             return run(db, CommandAdmin.on(db));
         }

@@ -80,6 +80,30 @@ class CliOptionsTest {
     }
 
     @Test
+    void everySubcommandIsRegisteredUnderTheNameItsCommandAnnotationGives() {
+        for (var s : ValoratbotCli.SUBCOMMANDS) {
+            assertThat(s.getValue().getAnnotation(picocli.CommandLine.Command.class))
+                    .as(s.getValue().getSimpleName())
+                    .isNotNull()
+                    .extracting(picocli.CommandLine.Command::name)
+                    .isEqualTo(s.getKey());
+        }
+    }
+
+    @Test
+    void theTopLevelHelpStillListsEverySubcommandThoughACallRegistersOnlyTheOneItNames() {
+        Run run = cli(env, "--help");
+        assertThat(run.exit()).as(run.err()).isZero();
+        for (var s : ValoratbotCli.SUBCOMMANDS) assertThat(run.out()).containsPattern("(?m)^\\s+" + s.getKey() + "\\s");
+        Run help = cli(env, "help", "ls");
+        assertThat(help.exit()).as(help.err()).isZero();
+        assertThat(help.out()).startsWith("Usage: valoratbot ls");
+        Run typo = cli(env, "lss");
+        assertThat(typo.exit()).isEqualTo(2);
+        assertThat(typo.err()).contains("Unmatched argument").contains("ls");
+    }
+
+    @Test
     void showFindsACommandByAUniquePrefixOfItsId() {
         db.execute(
                 "INSERT INTO commands (id, guild_id, action, payload, status) VALUES "

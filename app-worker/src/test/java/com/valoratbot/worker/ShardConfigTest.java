@@ -26,7 +26,7 @@ class ShardConfigTest {
         ShardConfig c = read(Map.of("VALORATBOT_SHARDS", "10", "VALORATBOT_SHARD_CAPACITY", "4"));
         assertThat(c.on()).isTrue();
         assertThat(c.plan()).isEqualTo(new ShardPlan.Dynamic(10, 4));
-        assertThat(c.lease()).isEqualTo(Duration.ofSeconds(15));
+        assertThat(c.lease()).isEqualTo(Duration.ofSeconds(10));
     }
 
     @Test

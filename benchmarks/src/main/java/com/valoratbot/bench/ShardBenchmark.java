@@ -92,7 +92,8 @@ public final class ShardBenchmark {
         out.put("commands", commands);
         out.put("ratePerSecond", rate);
         out.put("maxConcurrency", 1);
-        out.put("shardLease", "15s (default)");
+        out.put("shardLease", "10s (default), renewed every 1s");
+        out.put("pickupRounds", ROUNDS);
         try (BenchServer server = BenchServer.start(options)) {
             out.put("database", server.toString());
             // 1. One shard: one process holding shard 0 (a shard's worth of guilds, 1/shards of them),
@@ -102,24 +103,14 @@ public final class ShardBenchmark {
             String one = server.scratch("bench_shards_one");
             migrate(server, one);
             long t0 = System.nanoTime();
+            // Kept running beside the sharded processes (its own database, the same stand-in), so the
+            // two pickups are measured in interleaved rounds under the same machine load.
             Process single = start(
                     javaBin,
                     classpath,
                     standIn,
                     server.libpqUrl(one),
                     Map.of("VALORATBOT_SHARDS", Integer.toString(shards), "VALORATBOT_SHARD_RANGE", "0"));
-            try {
-                awaitReadyShards(server, one, 1, List.of(single), Duration.ofMinutes(10));
-                out.put("oneShardReadySeconds", seconds(System.nanoTime() - t0));
-                Thread.sleep(10_000);
-                out.put("oneShardRssMb", rssMb(single.pid()));
-                Pickup p = pickup(server, one, guilds, shards, true, commands, rate);
-                out.put("oneShardPickupP50Ms", p.p50);
-                out.put("oneShardPickupP99Ms", p.p99);
-            } finally {
-                stop(single);
-            }
-
             // 2. Sharded: workers - 1 holders, then the spare.
             String many = server.scratch("bench_shards_many");
             migrate(server, many);
@@ -128,6 +119,11 @@ public final class ShardBenchmark {
                     "VALORATBOT_SHARD_CAPACITY", Integer.toString(capacity));
             List<Process> procs = new ArrayList<>();
             try {
+                awaitReadyShards(server, one, 1, List.of(single), Duration.ofMinutes(10));
+                out.put("oneShardReadySeconds", seconds(System.nanoTime() - t0));
+                Thread.sleep(10_000);
+                out.put("oneShardRssMb", rssMb(single.pid()));
+
                 long t1 = System.nanoTime();
                 for (int w = 0; w < workers - 1; w++)
                     procs.add(start(javaBin, classpath, standIn, server.libpqUrl(many), env));
@@ -144,12 +140,51 @@ public final class ShardBenchmark {
                             held.getOrDefault(p.pid(), 0),
                             rssMb(p.pid())));
                 out.put("rssPerProcess", rss);
-                Pickup p = pickup(server, many, guilds, shards, false, commands, rate);
-                out.put("shardedPickupP50Ms", p.p50);
-                out.put("shardedPickupP99Ms", p.p99);
+                out.put("connectionsSettled", connections(server, many, procs));
+
+                // Pickup: ROUNDS rounds of commands / ROUNDS at the same rate, one shard and sharded
+                // alternately (which goes first alternates too): the machine's load drifts, and both
+                // see the same drift.
+                List<String> oneIds = new ArrayList<>();
+                List<String> manyIds = new ArrayList<>();
+                List<String> rounds = new ArrayList<>();
+                List<Double> ratios = new ArrayList<>();
+                Random random = new Random(7);
+                int perRound = Math.max(1, commands / ROUNDS);
+                for (int r = 0; r < ROUNDS; r++) {
+                    Pickup a = null;
+                    Pickup b = null;
+                    for (int k = 0; k < 2; k++) {
+                        boolean baseline = (k == 0) == (r % 2 == 0);
+                        List<String> ids =
+                                pickup(server, baseline ? one : many, guilds, shards, baseline, perRound, rate, random);
+                        (baseline ? oneIds : manyIds).addAll(ids);
+                        Pickup p = percentiles(server, baseline ? one : many, ids);
+                        if (baseline) a = p;
+                        else b = p;
+                    }
+                    rounds.add(String.format(
+                            Locale.ROOT,
+                            "{\"oneP50\":%d,\"oneP99\":%d,\"shardedP50\":%d,\"shardedP99\":%d}",
+                            a.p50,
+                            a.p99,
+                            b.p50,
+                            b.p99));
+                    ratios.add(a.p50 == 0 ? Double.NaN : (double) b.p50 / a.p50);
+                }
+                out.put("pickupRoundsMs", rounds);
+                Pickup pa = percentiles(server, one, oneIds);
+                Pickup pb = percentiles(server, many, manyIds);
+                out.put("oneShardPickupP50Ms", pa.p50);
+                out.put("oneShardPickupP99Ms", pa.p99);
+                out.put("shardedPickupP50Ms", pb.p50);
+                out.put("shardedPickupP99Ms", pb.p99);
+                ratios.sort(Double::compare);
+                out.put("pickupP50RatioMedianOfRounds", Math.round(ratios.get(ratios.size() / 2) * 100) / 100.0);
+                out.put("connectionsAfterPickup", connections(server, many, procs));
 
                 // Activity: every message counted once.
-                Random random = new Random(11);
+                random = new Random(11);
                 for (int m = 0; m < messages; m++) {
                     long g = guild(random.nextInt(guilds));
                     standIn.state().addMessage(g + 1, OWNER, "m" + m, Instant.now(), false);
@@ -193,11 +228,34 @@ public final class ShardBenchmark {
                     }
                 }
                 takeoverMs.sort(Long::compare);
+                // Where the time went, per shard: taken by the spare (lease expiry + its next look),
+                // then ready (IDENTIFY slot, READY, backend start), from the kill.
+                List<String> phases = new ArrayList<>();
+                try (Connection c = server.connect(many);
+                        PreparedStatement st =
+                                c.prepareStatement("SELECT shard_id, extract(epoch FROM (acquired_at - ?)) * 1000,"
+                                        + " extract(epoch FROM (ready_at - ?)) * 1000 FROM valoratbot.shard_leases"
+                                        + " WHERE shard_id = ANY (?) ORDER BY ready_at")) {
+                    st.setTimestamp(1, killedAt);
+                    st.setTimestamp(2, killedAt);
+                    st.setArray(3, c.createArrayOf("integer", victimShards.toArray()));
+                    try (ResultSet rs = st.executeQuery()) {
+                        while (rs.next())
+                            phases.add(String.format(
+                                    Locale.ROOT,
+                                    "{\"shard\":%d,\"takenMs\":%d,\"readyMs\":%d}",
+                                    rs.getInt(1),
+                                    Math.round(rs.getDouble(2)),
+                                    Math.round(rs.getDouble(3))));
+                    }
+                }
+                out.put("takeoverPhases", phases);
                 out.put("killedShards", victimShards.size());
                 out.put("takeoverMs", takeoverMs);
                 out.put("takeoverP50Ms", takeoverMs.isEmpty() ? null : takeoverMs.get((takeoverMs.size() - 1) / 2));
             } finally {
                 for (Process p : procs) stop(p);
+                stop(single);
             }
         } finally {
             standIn.close();
@@ -207,14 +265,16 @@ public final class ShardBenchmark {
 
     private record Pickup(long p50, long p99) {}
 
+    /** Pickup rounds per topology (one shard, sharded), interleaved. */
+    private static final int ROUNDS = 6;
+
     /**
      * {@code n} listTextChannels at {@code rate}/s over random guilds (only shard 0's when {@code
-     * shardZero}); their claim delays, once all are done.
+     * shardZero}); returns their ids once all are done.
      */
-    private static Pickup pickup(
-            BenchServer server, String db, int guilds, int shards, boolean shardZero, int n, int rate)
+    private static List<String> pickup(
+            BenchServer server, String db, int guilds, int shards, boolean shardZero, int n, int rate, Random random)
             throws Exception {
-        Random random = new Random(7);
         List<String> ids = new ArrayList<>();
         long start = System.nanoTime();
         try (Connection c = server.connect(db)) {
@@ -238,6 +298,13 @@ public final class ShardBenchmark {
                 }
                 Thread.sleep(200);
             }
+        }
+        return ids;
+    }
+
+    /** Pickup p50/p99 of {@code ids}: {@code created_at} to the claim. */
+    private static Pickup percentiles(BenchServer server, String db, List<String> ids) throws SQLException {
+        try (Connection c = server.connect(db)) {
             try (PreparedStatement st = c.prepareStatement(
                     "SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY ms), percentile_cont(0.99) WITHIN GROUP (ORDER BY ms)"
                             + " FROM (SELECT extract(epoch FROM (r.claimed_at - c.created_at)) * 1000 AS ms"
@@ -297,6 +364,58 @@ public final class ShardBenchmark {
             Thread.sleep(250);
         }
         throw new IllegalStateException("not every shard was ready within " + max);
+    }
+
+    /**
+     * The database connections of each worker process on {@code db}, by kind (pg_stat_activity's
+     * application_name: the main pool, LISTEN, the leases' pool), matched to the process through the
+     * client port ({@code ss -tnp}, Linux).
+     */
+    private static List<String> connections(BenchServer server, String db, List<Process> procs) throws Exception {
+        Map<Integer, Long> portToPid = new HashMap<>();
+        Process ss = new ProcessBuilder("ss", "-tnpH").redirectErrorStream(true).start();
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(ss.getInputStream()))) {
+            String line;
+            java.util.regex.Pattern pat =
+                    java.util.regex.Pattern.compile("\\S+:(\\d+)\\s+\\S+:\\d+\\s+users:\\(\\(\"[^\"]*\",pid=(\\d+)");
+            while ((line = in.readLine()) != null) {
+                java.util.regex.Matcher m = pat.matcher(line);
+                if (m.find()) portToPid.put(Integer.parseInt(m.group(1)), Long.parseLong(m.group(2)));
+            }
+        }
+        ss.waitFor(10, TimeUnit.SECONDS);
+        Map<Long, Map<String, Integer>> byPid = new java.util.TreeMap<>();
+        try (Connection c = server.connect(db);
+                PreparedStatement st = c.prepareStatement(
+                        "SELECT client_port, application_name FROM pg_stat_activity WHERE datname = ?"
+                                + " AND backend_type = 'client backend' AND pid <> pg_backend_pid()")) {
+            st.setString(1, db);
+            try (ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    Long pid = portToPid.get(rs.getInt(1));
+                    String app = rs.getString(2);
+                    String kind = app == null || app.isEmpty() || app.startsWith("PostgreSQL JDBC")
+                            ? "pool"
+                            : app.replace("valoratbot-", "");
+                    byPid.computeIfAbsent(pid == null ? -1L : pid, k -> new java.util.TreeMap<>())
+                            .merge(kind, 1, Integer::sum);
+                }
+            }
+        }
+        Map<Long, Integer> held = heldByPid(server, db);
+        List<String> out = new ArrayList<>();
+        for (Process p : procs) {
+            Map<String, Integer> kinds = byPid.getOrDefault(p.pid(), Map.of());
+            int total = kinds.values().stream().mapToInt(Integer::intValue).sum();
+            out.add(String.format(
+                    Locale.ROOT,
+                    "{\"shards\":%d,\"total\":%d,\"byKind\":\"%s\"}",
+                    held.getOrDefault(p.pid(), 0),
+                    total,
+                    kinds));
+        }
+        if (byPid.containsKey(-1L)) out.add("{\"unmatched\":\"" + byPid.get(-1L) + "\"}");
+        return out;
     }
 
     private static Map<Long, Integer> heldByPid(BenchServer server, String db) throws SQLException {

@@ -26,9 +26,18 @@ public final class QueueWorker implements AutoCloseable {
         this.worker = worker;
     }
 
+    /**
+     * Commands of one guild a claim takes at once, run one after another in the guild's order by
+     * {@code CommandWorker} (issue 12: at 200 guilds, one per guild and cycle bounded the drain).
+     */
+    public static final int DEFAULT_COMMANDS_PER_GUILD = 16;
+
     /** Opens the queue on {@code db} and starts claiming for {@code handler}. */
     public static QueueWorker start(Database db, CommandHandler handler, QueueTiming timing) {
-        PostgresQueue queue = PostgresQueue.builder(db).timing(timing).build();
+        PostgresQueue queue = PostgresQueue.builder(db)
+                .timing(timing)
+                .commandsPerGuild(DEFAULT_COMMANDS_PER_GUILD)
+                .build();
         try {
             return new QueueWorker(queue, worker(queue, handler, timing).build().start());
         } catch (RuntimeException e) {

@@ -223,6 +223,7 @@ public final class Valoratbot implements AutoCloseable {
         private Duration customActionTimeout = CommandHandler.DEFAULT_CUSTOM_ACTION_TIMEOUT;
         private int maxPayloadBytes = (int) PostgresQueue.DEFAULT_MAX_PAYLOAD_BYTES;
         private int maxAttempts = PostgresQueue.DEFAULT_MAX_ATTEMPTS;
+        private int commandsPerGuild = QueueWorker.DEFAULT_COMMANDS_PER_GUILD;
         private int maxPurgeAmount = 1000;
         private AnonymousRows anonymousRows = AnonymousRows.DEFAULT;
         private int guildCommands = 20;
@@ -445,6 +446,16 @@ public final class Valoratbot implements AutoCloseable {
             return this;
         }
 
+        /**
+         * How many commands of one guild a claim may take at once; the worker runs them one after
+         * another in the guild's order, never two at once (issue 12). 1 claims each guild's oldest
+         * command only. Default 16.
+         */
+        public Builder commandsPerGuild(int v) {
+            commandsPerGuild = range("commandsPerGuild", v, 1, 256);
+            return this;
+        }
+
         /** The largest {@code purge} amount accepted. Default 1000. */
         public Builder maxPurgeAmount(int v) {
             maxPurgeAmount = range("maxPurgeAmount", v, 1, 10_000);
@@ -646,6 +657,7 @@ public final class Valoratbot implements AutoCloseable {
                             .foreignActions(foreignActions)
                             .maxPayloadBytes(maxPayloadBytes)
                             .maxAttempts(maxAttempts)
+                            .commandsPerGuild(commandsPerGuild)
                             .build());
             DiscordGateway discord = keep(
                     started,

@@ -8,7 +8,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Queue;
@@ -57,7 +60,9 @@ public final class CommandWorker implements AutoCloseable {
     /**
      * Outcomes to write. A real command's outcome goes to the front, answers without a slot to the
      * back: in a flood, a real guild's result is written in the next batch instead of behind
-     * thousands of junk answers (issue 9). Order within a batch does not matter: one command per guild.
+     * thousands of junk answers (issue 9). Order within a batch does not matter: a guild's commands
+     * have run in order already, and the completion keeps the guild parked while any of them is in
+     * flight, whichever of its outcomes is written first.
      */
     private final BlockingDeque<Outcome> outcomes = new LinkedBlockingDeque<>();
     /** Commands of this process whose side effects began (marked before their first Discord call). */
@@ -72,6 +77,12 @@ public final class CommandWorker implements AutoCloseable {
      * slots, oldest first. Only the claim loop adds; {@link #close()} requeues what is left.
      */
     private final Queue<Buffered> ahead = new ConcurrentLinkedQueue<>();
+    /**
+     * Commands of a lane (several commands of one guild from one claim, issue 12) not begun yet. The
+     * lane's thread takes each out before it begins it; {@link #close()} hands back what is left, so
+     * each is either begun or handed back, once.
+     */
+    private final ConcurrentMap<String, QueuedCommand> laneWaiting = new ConcurrentHashMap<>();
     /** The last claim filled every free slot: a completion then frees slots that need a new claim. */
     private volatile boolean saturated;
     /** Commands to requeue or end as interrupted whose write failed: retried at the next recovery pass. */
@@ -112,8 +123,11 @@ public final class CommandWorker implements AutoCloseable {
         this.metrics = WorkerMetrics.guarded(b.metrics);
     }
 
-    /** A real command waiting for a slot, and when it began to wait (its age grows meanwhile). */
-    private record Buffered(QueuedCommand row, Instant since) {}
+    /**
+     * Real commands of one guild waiting for a slot, in the guild's order (one, or several from one
+     * claim), and when they began to wait (their age grows meanwhile).
+     */
+    private record Buffered(List<QueuedCommand> rows, Instant since) {}
 
     public static Builder builder(
             ClaimCommands claims,
@@ -159,19 +173,29 @@ public final class CommandWorker implements AutoCloseable {
                 int want = Math.max(0, free) + Math.max(0, room);
                 List<QueuedCommand> batch = want > 0 ? claims.claim(want) : List.of();
                 failures = claimWorked(failures);
-                for (QueuedCommand row : batch) {
-                    metrics.claimed(row);
+                Instant claimedAt = clock.instant();
+                for (List<QueuedCommand> guild : byGuild(batch)) {
+                    guild.forEach(metrics::claimed);
                     // Refused, expired, or for a guild the bot is not in: answered here in bulk, with
-                    // no thread and no slot, so a flood of junk cannot delay real guilds.
-                    Optional<Completion> answer = handler.answerWithoutRunning(row);
-                    if (answer.isPresent()) {
+                    // no thread and no slot, so a flood of junk cannot delay real guilds. Of several
+                    // commands of a guild, only those before its first real one: the rest are judged
+                    // in order, when their turn comes (an age is judged when the command runs).
+                    int first = 0;
+                    for (; first < guild.size(); first++) {
+                        QueuedCommand row = guild.get(first);
+                        Optional<Completion> answer = handler.answerWithoutRunning(row);
+                        if (answer.isEmpty()) break;
                         metrics.finished(row, answer.get(), Duration.ZERO);
                         completed.incrementAndGet();
                         outcomes.add(new Outcome(answer.get(), false));
-                    } else if (inFlight.get() < maxInFlight && ahead.isEmpty()) {
-                        run(row);
+                    }
+                    if (first == guild.size()) continue;
+                    List<QueuedCommand> rest = guild.subList(first, guild.size());
+                    if (inFlight.get() < maxInFlight && ahead.isEmpty()) {
+                        if (rest.size() == 1) run(rest.getFirst());
+                        else runLane(rest, claimedAt);
                     } else {
-                        ahead.add(new Buffered(row, clock.instant()));
+                        ahead.add(new Buffered(rest, claimedAt));
                     }
                 }
                 runBuffered();
@@ -211,8 +235,11 @@ public final class CommandWorker implements AutoCloseable {
         for (Buffered b;
                 (b = ahead.peek()) != null && Duration.between(b.since(), now).compareTo(aheadRelease) >= 0; ) {
             if (ahead.remove(b)) {
-                neverRun.add(b.row().id());
-                stale.add(b.row());
+                // A guild's commands go back together: pending again, in their order, none begun.
+                for (QueuedCommand row : b.rows()) {
+                    neverRun.add(row.id());
+                    stale.add(row);
+                }
             }
         }
         aheadPausedUntil = now.plus(aheadRelease);
@@ -228,20 +255,101 @@ public final class CommandWorker implements AutoCloseable {
         while (inFlight.get() < maxInFlight) {
             Buffered b = ahead.poll();
             if (b == null) return;
-            QueuedCommand r = b.row();
-            Duration waited = Duration.between(b.since(), clock.instant());
-            Duration age =
-                    r.age() == null || waited.isNegative() ? r.age() : r.age().plus(waited);
-            run(new QueuedCommand(
-                    r.id(),
-                    r.guildId(),
-                    r.action(),
-                    r.payloadJson(),
-                    r.requestedBy(),
-                    age,
-                    r.admission(),
-                    r.mayHaveStarted()));
+            if (b.rows().size() == 1) run(aged(b.rows().getFirst(), b.since()));
+            else runLane(b.rows(), b.since());
         }
+    }
+
+    /** The row with the time it waited since {@code since} added to its age (expiry goes by age). */
+    private QueuedCommand aged(QueuedCommand r, Instant since) {
+        Duration waited = Duration.between(since, clock.instant());
+        Duration age =
+                r.age() == null || waited.isNegative() ? r.age() : r.age().plus(waited);
+        return new QueuedCommand(
+                r.id(),
+                r.guildId(),
+                r.action(),
+                r.payloadJson(),
+                r.requestedBy(),
+                age,
+                r.admission(),
+                r.mayHaveStarted());
+    }
+
+    /** A claim's rows grouped by guild, each group in the claim's order (a guild's own order). */
+    private static Collection<List<QueuedCommand>> byGuild(List<QueuedCommand> batch) {
+        Map<String, List<QueuedCommand>> guilds = new LinkedHashMap<>();
+        for (QueuedCommand row : batch)
+            guilds.computeIfAbsent(row.guildId(), g -> new ArrayList<>()).add(row);
+        return guilds.values();
+    }
+
+    /**
+     * Several commands of one guild from one claim (issue 12): one slot and one virtual thread run
+     * them one after another, in the order received, so two commands of a guild never run at once
+     * and never out of order. Each is judged ({@code expired}, refused) when its turn comes, with
+     * its wait counted in its age. Once the worker stops claiming, what has not begun is handed back
+     * (pending again, its attempt given back), never begun on a session that is going away.
+     */
+    private void runLane(List<QueuedCommand> rows, Instant since) {
+        inFlight.incrementAndGet();
+        for (QueuedCommand r : rows) laneWaiting.put(r.id(), r);
+        try {
+            executor.execute(() -> lane(List.copyOf(rows), since));
+        } catch (RejectedExecutionException shuttingDown) {
+            // Claimed while close() stopped the executor: none ran, so all are released.
+            inFlight.decrementAndGet();
+            for (QueuedCommand r : rows) {
+                if (laneWaiting.remove(r.id()) != null) {
+                    neverRun.add(r.id());
+                    unsettled.add(r);
+                }
+            }
+        }
+    }
+
+    private void lane(List<QueuedCommand> rows, Instant since) {
+        for (int i = 0; i < rows.size(); i++) {
+            QueuedCommand next = rows.get(i);
+            boolean last = i == rows.size() - 1;
+            if (!claiming || laneWaiting.remove(next.id()) == null) {
+                inFlight.decrementAndGet();
+                handBack(rows.subList(i, rows.size()));
+                return;
+            }
+            QueuedCommand row = aged(next, since);
+            Optional<Completion> answer = handler.answerWithoutRunning(row);
+            if (answer.isPresent()) {
+                metrics.finished(row, answer.get(), Duration.ZERO);
+                completed.incrementAndGet();
+                outcomes.addFirst(new Outcome(answer.get(), last));
+                continue;
+            }
+            running.put(row.id(), row);
+            Instant began = clock.instant();
+            Completion outcome = handler.handle(row, this::markStarted);
+            if (running.remove(row.id()) == null) {
+                // Given up at shutdown (close() settles it): the rest never begins.
+                handBack(rows.subList(i + 1, rows.size()));
+                return;
+            }
+            metrics.finished(row, outcome, Duration.between(began, clock.instant()));
+            started.remove(row.id());
+            completed.incrementAndGet();
+            outcomes.addFirst(new Outcome(outcome, last));
+        }
+    }
+
+    /** A lane's commands that never began, handed back in one statement (a guild's suffix, in order). */
+    private void handBack(List<QueuedCommand> rest) {
+        List<QueuedCommand> back = new ArrayList<>();
+        for (QueuedCommand r : rest) {
+            if (laneWaiting.remove(r.id()) != null) {
+                neverRun.add(r.id());
+                back.add(r);
+            }
+        }
+        if (!back.isEmpty()) settleUnfinished(back);
     }
 
     private void run(QueuedCommand row) {
@@ -426,8 +534,10 @@ public final class CommandWorker implements AutoCloseable {
         join(loop, Duration.ofSeconds(5));
         List<QueuedCommand> back = new ArrayList<>();
         for (Buffered b; (b = ahead.poll()) != null; ) {
-            neverRun.add(b.row().id());
-            back.add(b.row());
+            for (QueuedCommand row : b.rows()) {
+                neverRun.add(row.id());
+                back.add(row);
+            }
         }
         if (!back.isEmpty()) settleUnfinished(back);
     }
@@ -441,8 +551,10 @@ public final class CommandWorker implements AutoCloseable {
         join(claimLoop, Duration.ofSeconds(5));
         // Buffered commands never reached a thread: released like a dead worker's never-started ones.
         for (Buffered b; (b = ahead.poll()) != null; ) {
-            neverRun.add(b.row().id());
-            unsettled.add(b.row());
+            for (QueuedCommand row : b.rows()) {
+                neverRun.add(row.id());
+                unsettled.add(row);
+            }
         }
         executor.shutdown();
         try {
@@ -463,6 +575,14 @@ public final class CommandWorker implements AutoCloseable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        // Lane commands never begun whose thread did not hand them back in time (cut short above).
+        for (String id : List.copyOf(laneWaiting.keySet())) {
+            QueuedCommand row = laneWaiting.remove(id);
+            if (row != null) {
+                neverRun.add(id);
+                unsettled.add(row);
+            }
         }
         List<QueuedCommand> left = new ArrayList<>();
         for (QueuedCommand r; (r = unsettled.poll()) != null; ) left.add(r);

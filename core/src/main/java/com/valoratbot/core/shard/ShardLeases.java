@@ -36,6 +36,7 @@ public final class ShardLeases {
     private final ShardPlan plan;
     private final Duration lease;
     private final Duration fenceMargin;
+    private final Duration renewInterval;
     private volatile Map<Integer, Held> held = Map.of();
 
     private record Held(Lease lease, Instant giveUpAt) {}
@@ -68,7 +69,14 @@ public final class ShardLeases {
     }
 
     private ShardLeases(
-            ShardLeaseStore store, Clock clock, String owner, ShardPlan plan, Duration lease, Duration fenceMargin) {
+            ShardLeaseStore store,
+            Clock clock,
+            String owner,
+            ShardPlan plan,
+            Duration lease,
+            Duration fenceMargin,
+            Duration renewInterval) {
+        this.renewInterval = renewInterval;
         this.store = Objects.requireNonNull(store, "store");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.owner = Objects.requireNonNull(owner, "owner");
@@ -81,6 +89,9 @@ public final class ShardLeases {
             throw new IllegalArgumentException("the shard lease must be at least 1s, was " + lease);
         if (fenceMargin.isNegative() || fenceMargin.compareTo(lease.dividedBy(2)) > 0)
             throw new IllegalArgumentException("the fence margin must be from 0 to half the lease, was " + fenceMargin);
+        if (!renewInterval.isPositive() || renewInterval.compareTo(lease.dividedBy(3)) > 0)
+            throw new IllegalArgumentException(
+                    "the renewal interval must be positive and at most a third of the lease, was " + renewInterval);
     }
 
     /**
@@ -90,12 +101,29 @@ public final class ShardLeases {
      */
     public static ShardLeases of(
             ShardLeaseStore store, Clock clock, String owner, ShardPlan plan, Duration lease, Duration fenceMargin) {
-        return new ShardLeases(store, clock, owner, plan, lease, fenceMargin);
+        return new ShardLeases(store, clock, owner, plan, lease, fenceMargin, lease.dividedBy(3));
     }
 
-    /** How often a held lease is renewed: a third of the lease, so two failed renewals still keep it. */
+    /**
+     * As {@link #of(ShardLeaseStore, Clock, String, ShardPlan, Duration, Duration)}, renewing every
+     * {@code renewInterval} (at most a third of the lease). Renewing more often than a third lets a
+     * shorter lease (a dead worker's shards taken sooner) keep the same tolerance to a stalled process:
+     * it is given up after {@code lease - fenceMargin - renewInterval} without a successful renewal.
+     */
+    public static ShardLeases of(
+            ShardLeaseStore store,
+            Clock clock,
+            String owner,
+            ShardPlan plan,
+            Duration lease,
+            Duration fenceMargin,
+            Duration renewInterval) {
+        return new ShardLeases(store, clock, owner, plan, lease, fenceMargin, renewInterval);
+    }
+
+    /** How often a held lease is renewed: a third of the lease by default, so two failed renewals still keep it. */
     public Duration renewInterval() {
-        return lease.dividedBy(3);
+        return renewInterval;
     }
 
     /** Whether this worker holds fewer shards than its plan allows (it then looks for free ones at every tick). */

@@ -76,6 +76,33 @@ class ShardLeasesTest {
     }
 
     @Test
+    void aTenSecondLeaseRenewedEverySecondIsGivenUpSevenSecondsAfterItsLastRenewalAndNeverAfterItsExpiry() {
+        Duration lease = Duration.ofSeconds(10);
+        ShardLeases a =
+                ShardLeases.of(store, clock, "a", new ShardPlan.Dynamic(1, 1), lease, MARGIN, Duration.ofSeconds(1));
+        ShardLeases b = worker("b", new ShardPlan.Dynamic(1, 1));
+        a.tick();
+        int before = store.renewals;
+        for (int i = 0; i < 5; i++) {
+            clock.advance(Duration.ofSeconds(1));
+            a.tick();
+        }
+        assertThat(store.renewals - before).as("renewed every second").isEqualTo(5);
+        // The store stops answering: the shard is kept 7 s (10 - 2 margin - 1), then fenced, before expiry.
+        store.down.set(true);
+        clock.advance(Duration.ofSeconds(7));
+        assertThat(a.fence()).isEmpty();
+        clock.advance(Duration.ofMillis(1001));
+        assertThat(a.fence()).extracting(ShardLeases.Lost::shard).containsExactly(0);
+        store.down.set(false);
+        assertThat(b.tick().won())
+                .as("the lease has not expired in the store yet")
+                .isEmpty();
+        clock.advance(Duration.ofMillis(2000));
+        assertThat(b.tick().won()).extracting(Lease::shard).containsExactly(0);
+    }
+
+    @Test
     void aDeadWorkersShardsAreTakenOverOnlyOnceItsLeaseExpired() {
         ShardLeases dead = worker("dead", new ShardPlan.Dynamic(2, 2));
         ShardLeases heir = worker("heir", new ShardPlan.Dynamic(2, 2));
