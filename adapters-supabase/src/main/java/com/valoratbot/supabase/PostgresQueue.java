@@ -628,14 +628,20 @@ public final class PostgresQueue implements AutoCloseable {
                     }
                 }
             }
-            // The claim's order (created_at, then id): oldest first, as the handler's expiry and the
-            // dashboard's wait go by age, and a guild's commands (several per claim) in their own order.
-            // The ages are read at slightly different moments, so they alone could swap two of a guild.
+            sortAsClaimed(out, order);
+            return new Round(out, guilds.size(), cleaned, answered, listed);
+        }
+
+        /**
+         * The claim's order (created_at, then id): oldest first, as the handler's expiry and the
+         * dashboard's wait go by age, and a guild's commands (several per claim) in their own order.
+         * The ages are read at slightly different moments, so they alone could swap two of a guild.
+         */
+        private static void sortAsClaimed(List<QueuedCommand> out, java.util.Map<String, Long> order) {
             out.sort(java.util.Comparator.comparingLong((QueuedCommand q) -> order.getOrDefault(q.id(), 0L))
                     .thenComparing(
                             (QueuedCommand q) -> q.age() == null ? Duration.ZERO : q.age(),
                             java.util.Comparator.reverseOrder()));
-            return new Round(out, guilds.size(), cleaned, answered, listed);
         }
 
         /**
@@ -656,6 +662,7 @@ public final class PostgresQueue implements AutoCloseable {
          */
         private Round claimRound(ClaimFunction f, int max) {
             List<QueuedCommand> out = new ArrayList<>();
+            java.util.Map<String, Long> order = new java.util.HashMap<>();
             int locked = 0;
             long cleaned = 0;
             long answered = 0;
@@ -673,15 +680,18 @@ public final class PostgresQueue implements AutoCloseable {
                             cleaned = rs.getLong("cleaned");
                             answered = rs.getLong("answered");
                             listed = rs.getBoolean("listed");
-                        } else out.add(claimed(rs));
+                        } else {
+                            QueuedCommand q = claimed(rs);
+                            order.put(q.id(), rs.getLong("seq"));
+                            out.add(q);
+                        }
                     }
                 }
             } catch (SQLException e) {
                 throw new DataAccessException("claiming commands on " + table.key() + ": " + e.getMessage(), e);
             }
             for (QueuedCommand q : out) held.add(q.id());
-            out.sort(java.util.Comparator.comparing((QueuedCommand q) -> q.age() == null ? Duration.ZERO : q.age())
-                    .reversed());
+            sortAsClaimed(out, order);
             return new Round(out, locked, cleaned, answered, listed);
         }
 

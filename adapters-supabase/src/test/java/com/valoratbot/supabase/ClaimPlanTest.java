@@ -107,6 +107,11 @@ class ClaimPlanTest {
     void allPlansForTheDocs() throws Exception {
         if (!"all".equals(System.getProperty("claim.plans"))) return;
         StringBuilder out = new StringBuilder();
+        out.append("server: ")
+                .append(SERVER.isEmpty() ? "embedded (zonky)" : SERVER.replaceFirst(":[^:@/]*@", ":***@"))
+                .append(", PostgreSQL ")
+                .append(serverVersion())
+                .append('\n');
         for (int guilds : new int[] {10, 200, 20_000, 50_000}) {
             for (Stats stats : Stats.values()) {
                 Cost c = measure(guilds, stats);
@@ -222,6 +227,28 @@ class ClaimPlanTest {
             }
         } finally {
             if (scratch != null) adminOnServer("DROP DATABASE IF EXISTS " + scratch + " WITH (FORCE)");
+        }
+    }
+
+    /** The server's version, printed with the plans (the dumps of 15, 16 and 17 are compared). */
+    static String serverVersion() throws Exception {
+        if (!SERVER.isEmpty()) {
+            String scratch = scratchOnServer();
+            try (Connection c = java.sql.DriverManager.getConnection(
+                            serverUrl(scratch), credentials()[0], credentials().length > 1 ? credentials()[1] : null);
+                    Statement st = c.createStatement();
+                    ResultSet rs = st.executeQuery("SHOW server_version")) {
+                rs.next();
+                return rs.getString(1);
+            } finally {
+                adminOnServer("DROP DATABASE IF EXISTS " + scratch + " WITH (FORCE)");
+            }
+        }
+        try (Connection c = db.connect();
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SHOW server_version")) {
+            rs.next();
+            return rs.getString(1);
         }
     }
 
