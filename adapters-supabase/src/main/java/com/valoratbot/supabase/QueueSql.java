@@ -391,34 +391,37 @@ final class QueueSql {
                     -- rows for 500 outcomes; issue 12's drain at 20,000 guilds under steady statistics);
                     -- and with the commands' statistics saying nothing is processing, a plain join read
                     -- the whole table once and the outcome once per row (CompletionPlanTest).
-                    SELECT o.ok, o.result, x.row_ctid
+                    SELECT o.ok, o.result, x.id
                     FROM outcome o
                     CROSS JOIN LATERAL (
                         -- "IS TRUE" keeps the processing index out of this probe: with statistics saying
                         -- almost nothing is processing (a long-lived table), the planner scanned that whole
                         -- index once per outcome (124,750 rows filtered for 500 outcomes, 320 ms against
                         -- 102 ms with primary-key probes; issue 12's steady drain). Same meaning.
-                        SELECT t.ctid AS row_ctid FROM %1$s t
+                        SELECT t.id::text AS id FROM %1$s t
                         WHERE t.id = %6$s AND (t.status = 'processing') IS TRUE
                         LIMIT 1) x
                     WHERE jsonb_exists((SELECT h.ids FROM held h), o.id)
-                ), by_ctid AS MATERIALIZED (
-                    SELECT jsonb_object_agg(x.row_ctid::text, jsonb_build_array(x.ok, x.result)) AS outcomes
+                ), by_id AS MATERIALIZED (
+                    SELECT jsonb_object_agg(x.id, jsonb_build_array(x.ok, x.result)) AS outcomes
                     FROM targets x
                 ), finished AS (
-                    -- Re-found by ctid (one TID scan over the array), and no join at all: each row reads
-                    -- its outcome from a jsonb object keyed by ctid, built once (an init plan), a binary
-                    -- search per row. Any join with "targets" is open to the planner's luck: told that
-                    -- almost nothing is processing it scanned the table with the targets re-read for each
-                    -- row (249,500 rows for 500 outcomes), told that the batch is large it hashed the whole
-                    -- table (CompletionPlanTest). No status test here: "targets" found the row processing,
-                    -- and a row another statement changed since has a new ctid, so the re-check on its
-                    -- latest version (EvalPlanQual) fails and it is left alone.
+                    -- Re-found by primary key (index probes over the array), and no join at all: each row
+                    -- reads its outcome from a jsonb object keyed by id, built once (an init plan), a
+                    -- binary search per row. Any join with "targets" is open to the planner's luck: told
+                    -- that almost nothing is processing it scanned the table with the targets re-read for
+                    -- each row (249,500 rows for 500 outcomes), told that the batch is large it hashed the
+                    -- whole table (CompletionPlanTest). By id, not by ctid, with the status test: a row the
+                    -- dashboard updated after our snapshot (a note, a cancel) has a new ctid, and an update
+                    -- by ctid skipped it, leaving a finished command processing with its outcome lost
+                    -- (review finding 1); by id, PostgreSQL re-checks the row's latest version
+                    -- (EvalPlanQual): still processing, it ends with its outcome; cancelled meanwhile, it is
+                    -- left as the dashboard set it. "IS TRUE" as in "targets" (keeps the probe on the key).
                     UPDATE %1$s t
-                    SET status = CAST(CASE WHEN ((SELECT m.outcomes FROM by_ctid m) -> t.ctid::text ->> 0)::boolean
+                    SET status = CAST(CASE WHEN ((SELECT m.outcomes FROM by_id m) -> t.id::text ->> 0)::boolean
                                            THEN 'done' ELSE 'error' END AS %3$s),
-                        result = CAST((SELECT m.outcomes FROM by_ctid m) -> t.ctid::text ->> 1 AS %4$s)%5$s
-                    WHERE t.ctid = ANY (ARRAY(SELECT x.row_ctid FROM targets x))
+                        result = CAST((SELECT m.outcomes FROM by_id m) -> t.id::text ->> 1 AS %4$s)%5$s
+                    WHERE t.id = ANY (ARRAY(SELECT %12$s FROM targets x)) AND (t.status = 'processing') IS TRUE
                     RETURNING t.id::text AS id, t.guild_id
                 ), released AS (
                     -- Primary-key probes (= ANY (ARRAY(...))), not a join: a join read every claim this
@@ -442,11 +445,11 @@ final class QueueSql {
                     -- guilds; issue 12's drain).
                     -- "busy": another command of the guild is still in flight (claimed with these, several per
                     -- guild, and not finished here; this statement's snapshot still sees the finished ones
-                    -- processing, hence the look-up by ctid): the guild stays parked until its last one ends.
+                    -- processing, hence the look-up by id): the guild stays parked until its last one ends.
                     SELECT d.guild_id::text AS guild_id,
                            EXISTS (SELECT 1 FROM %1$s q WHERE q.guild_id = d.guild_id AND q.status = 'pending'%9$s OFFSET 0) AS more,
                            EXISTS (SELECT 1 FROM %1$s b WHERE b.guild_id = d.guild_id AND b.status = 'processing'%11$s
-                                   AND NOT jsonb_exists((SELECT m.outcomes FROM by_ctid m), b.ctid::text) OFFSET 0) AS busy
+                                   AND NOT jsonb_exists((SELECT m.outcomes FROM by_id m), b.id::text) OFFSET 0) AS busy
                     FROM (SELECT DISTINCT f.guild_id FROM finished f) d
                 ), locked AS MATERIALIZED (
                     -- Guild rows are locked in guild order, as the insert trigger upserts them: two
@@ -457,7 +460,7 @@ final class QueueSql {
                     SELECT g.guild_id, g.ready_at,
                            EXISTS (SELECT 1 FROM %1$s q WHERE q.guild_id = %10$s AND q.status = 'pending'%9$s OFFSET 0) AS more,
                            EXISTS (SELECT 1 FROM %1$s b WHERE b.guild_id = %10$s AND b.status = 'processing'%11$s
-                                   AND NOT jsonb_exists((SELECT m.outcomes FROM by_ctid m), b.ctid::text) OFFSET 0) AS busy
+                                   AND NOT jsonb_exists((SELECT m.outcomes FROM by_id m), b.id::text) OFFSET 0) AS busy
                     FROM %8$s g
                     WHERE g.command_table = ? AND g.guild_id = ANY (ARRAY(SELECT gd.guild_id FROM guilds gd))
                     ORDER BY g.guild_id
@@ -487,7 +490,8 @@ final class QueueSql {
                         GUILDS,
                         ours.formatted("q"),
                         t.guildFromText("g.guild_id"),
-                        ours.formatted("b"));
+                        ours.formatted("b"),
+                        t.idFromText("x.id"));
 
         // Requeue runs in one transaction after lockForRequeue has locked our claim rows: a start mark
         // (which updates the claim row) has then either committed, and this statement's fresh snapshot
