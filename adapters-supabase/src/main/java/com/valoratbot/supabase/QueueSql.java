@@ -161,12 +161,17 @@ final class QueueSql {
                                      ELSE coalesce(octet_length(c.payload::text), 0)::bigint END""".formatted(maxBytes);
         String picked = rules.perGuild() <= 1
                 ? """
-                ), picked AS MATERIALIZED (
+                ), locked_heads AS MATERIALIZED (
                     SELECT c.ctid AS row_ctid, c.id, c.guild_id::text AS guild_id, %1$s AS created,
-                           %2$s AS bytes
+                           %2$s AS bytes, c.ctid = p.head_ctid AS same
                     FROM probed p JOIN %3$s c ON c.ctid = p.head_ctid
                     WHERE p.head_status = 'pending' AND NOT p.busy AND NOT p.unlisted AND c.status = 'pending'
-                    FOR UPDATE OF c SKIP LOCKED""".formatted(created, bytes, T)
+                    FOR UPDATE OF c SKIP LOCKED
+                ), picked AS MATERIALIZED (
+                    -- "same": a head the lock followed to a version newer than our snapshot (older minor
+                    -- releases) is one "claimed" would skip; left out here, its guild stays in line rather
+                    -- than parked with nothing in flight (review finding 2).
+                    SELECT l.row_ctid, l.id, l.guild_id, l.created, l.bytes FROM locked_heads l WHERE l.same""".formatted(created, bytes, T)
                 // Several commands of a guild per claim (issue 12's drain at 200 guilds): a free guild's first
                 // perGuild active commands in its order (all pending: it has none in flight), through the
                 // same partial index as its head. The worker runs them one after another in that order.
@@ -182,18 +187,21 @@ final class QueueSql {
                     WHERE p.head_status = 'pending' AND NOT p.busy AND NOT p.unlisted
                 ), locked_rows AS MATERIALIZED (
                     SELECT c.ctid AS row_ctid, c.id, c.guild_id::text AS guild_id, %1$s AS created,
-                           %2$s AS bytes, b.rank
+                           %2$s AS bytes, b.rank, c.ctid = b.row_ctid AS same
                     FROM batch b JOIN %3$s c ON c.ctid = b.row_ctid
                     WHERE c.status = 'pending'
                     FOR UPDATE OF c SKIP LOCKED
                 ), picked AS MATERIALIZED (
                     -- Only each guild's unbroken prefix: a row skipped (locked by another statement, or no
                     -- longer pending on its latest version) ends its guild's batch there, so no command is
-                    -- ever claimed before an earlier one of its guild.
+                    -- ever claimed before an earlier one of its guild. "same": on older minor releases the
+                    -- lock follows a row's update chain to a version newer than our snapshot (the TID join
+                    -- is not re-checked), which "claimed" (by ctid, on our snapshot) then skips; such a row
+                    -- counts as skipped here, or the guild's later rows would run before it (review finding 2).
                     SELECT z.row_ctid, z.id, z.guild_id, z.created, z.bytes FROM (
                         SELECT l.row_ctid, l.id, l.guild_id, l.created, l.bytes, l.rank,
                                row_number() OVER (PARTITION BY l.guild_id ORDER BY l.rank) AS got
-                        FROM locked_rows l) z
+                        FROM locked_rows l WHERE l.same) z
                     WHERE z.got = z.rank""".formatted(
                                 created,
                                 bytes,
