@@ -95,21 +95,22 @@ final class ClaimFunction {
             outerParams.append(", ").append(parameterTypes.get(i));
             passOn.append(", $").append(LOCK_PARAMETERS + i - 1);
         }
-        String body = """
-                CREATE FUNCTION %1$s_take(%2$s)
+        java.util.function.BiFunction<String, String, String> definition = (fn, tag) -> """
+                CREATE OR REPLACE FUNCTION %1$s_take(%2$s)
                 RETURNS TABLE (%3$s)
                 LANGUAGE plpgsql VOLATILE
-                AS $take$
+                AS %11$s
                 #variable_conflict use_column
                 BEGIN
                     RETURN QUERY
                 %4$s;
                 END
-                $take$;
-                CREATE FUNCTION %1$s(text, integer, integer, integer[]%5$s)
+                %11$s;
+                REVOKE EXECUTE ON FUNCTION %1$s_take(%2$s) FROM PUBLIC;
+                CREATE OR REPLACE FUNCTION %1$s(text, integer, integer, integer[]%5$s)
                 RETURNS TABLE (%3$s, locked_guilds integer)
                 LANGUAGE plpgsql VOLATILE
-                AS $claim$
+                AS %11$s
                 #variable_conflict use_column
                 DECLARE
                     v_guilds %6$s;
@@ -128,9 +129,10 @@ final class ClaimFunction {
                     -- A statement of its own (a new snapshot, after the locks above): see ClaimFunction.
                     RETURN QUERY SELECT t.*, cardinality(v_guilds) FROM %1$s_take(%10$s) t;
                 END
-                $claim$;
+                %11$s;
+                REVOKE EXECUTE ON FUNCTION %1$s(text, integer, integer, integer[]%5$s) FROM PUBLIC;
                 """.formatted(
-                        "%1$s",
+                        fn,
                         takeParams,
                         resultColumns,
                         numbered(sql.claim.strip(), 1),
@@ -139,9 +141,20 @@ final class ClaimFunction {
                         parameterTypes.get(1),
                         numbered(sql.lockGuildsOnShards, 1),
                         numbered(sql.lockGuilds, 1),
-                        passOn);
-        String name = QueueSql.SCHEMA + ".claim_" + hash(body);
-        String create = body.replace("%1$s", name);
+                        passOn,
+                        tag);
+        // The dollar-quote tag is named after the definition's hash, never a fixed word: text in the
+        // statements (a foreign action's or a table's name, from configuration) that contained a
+        // fixed tag would end the body there, and the rest would run as SQL of its own (review
+        // finding 5). Text that contains this tag is refused outright.
+        // Name and tag go in by formatting, never by replacing text in the body (a name in the
+        // statements could contain the placeholder); the hash is of the definition with fixed ones.
+        String hash = hash(definition.apply("claim", "$claim$"));
+        String name = QueueSql.SCHEMA + ".claim_" + hash;
+        String tag = "$claim_" + hash + "$";
+        if (sql.claim.contains(tag) || sql.lockGuilds.contains(tag) || sql.lockGuildsOnShards.contains(tag))
+            throw new IllegalArgumentException("the claim's text contains its function's quote tag " + tag);
+        String create = definition.apply(name, tag);
         StringBuilder call = new StringBuilder("SELECT * FROM ").append(name).append("(?, ?, ?, ?");
         for (int i = 2; i < parameterTypes.size(); i++) call.append(", ?");
         return new ClaimFunction(name, create, call.append(')').toString());
@@ -163,14 +176,7 @@ final class ClaimFunction {
                     st.setString(1, "valoratbot claim function");
                     st.execute();
                 }
-                boolean exists;
-                try (PreparedStatement st = c.prepareStatement("SELECT to_regproc(?) IS NOT NULL")) {
-                    st.setString(1, f.name);
-                    try (ResultSet rs = st.executeQuery()) {
-                        exists = rs.next() && rs.getBoolean(1);
-                    }
-                }
-                if (!exists) {
+                if (!f.installed(c)) {
                     try (var st = c.createStatement()) {
                         st.execute(f.create);
                     }
@@ -184,12 +190,30 @@ final class ClaimFunction {
                 c.setAutoCommit(autoCommit);
             }
             return Optional.of(f);
-        } catch (SQLException e) {
+        } catch (SQLException | IllegalArgumentException e) {
             LOG.warn(
                     "cannot create the claim's function in {} ({}): claims take three round trips instead of one",
                     QueueSql.SCHEMA,
                     Database.safeMessage(e));
             return Optional.empty();
+        }
+    }
+
+    /**
+     * Whether both functions exist: the outer one alone is not enough, a dropped {@code _take} made
+     * every claim fail with 42883 while the outer one kept saying it was there (review finding 4).
+     * The definition is {@code CREATE OR REPLACE}, so creating it again repairs either half. Both
+     * are revoked from PUBLIC: a role that exists but may not execute them (another role created
+     * them) makes {@link #install} fail over to the two-statement claim (replacing needs ownership).
+     */
+    boolean installed(Connection c) throws SQLException {
+        try (PreparedStatement st = c.prepareStatement(
+                "SELECT coalesce(has_function_privilege(to_regproc(?), 'EXECUTE') AND has_function_privilege(to_regproc(?), 'EXECUTE'), false)")) {
+            st.setString(1, name);
+            st.setString(2, name + "_take");
+            try (ResultSet rs = st.executeQuery()) {
+                return rs.next() && rs.getBoolean(1);
+            }
         }
     }
 
