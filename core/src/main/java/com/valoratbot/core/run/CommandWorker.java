@@ -19,6 +19,7 @@ import java.util.Set;
 import java.util.concurrent.*;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The worker's runtime: claims commands, runs each on a virtual thread, writes outcomes in batches,
@@ -36,6 +37,9 @@ public final class CommandWorker implements AutoCloseable {
 
     private final ClaimCommands claims;
     private final CompleteCommands completions;
+    /** Serialises {@link #complete}; see there. */
+    private final ReentrantLock completing = new ReentrantLock();
+
     private final RecoverCommands recovery;
     private final AwaitCommands await;
     private final CommandHandler handler;
@@ -399,7 +403,7 @@ public final class CommandWorker implements AutoCloseable {
                     rows.add(o.completion());
                     if (o.slot()) slots++;
                 }
-                completions.complete(rows);
+                complete(rows);
                 failures = 0;
                 inFlight.addAndGet(-slots);
                 if (slots > 0) slotFreedAt = clock.instant();
@@ -421,6 +425,22 @@ public final class CommandWorker implements AutoCloseable {
                                 + databaseDown);
                 if (!sleep(backoff(failures))) return;
             }
+        }
+    }
+
+    /**
+     * One completion statement at a time from this worker (review finding 3): the writer thread and
+     * {@link #settleUnfinished} (close(), the recovery pass) could otherwise each end one command of
+     * a guild's lane at the same moment, each see the other's row still processing on its snapshot,
+     * and neither put the guild back in line: its next command waited for the resync (a minute).
+     * Serialised, the second statement starts after the first committed and sees it.
+     */
+    private void complete(List<Completion> rows) {
+        completing.lock();
+        try {
+            completions.complete(rows);
+        } finally {
+            completing.unlock();
         }
     }
 
@@ -500,7 +520,7 @@ public final class CommandWorker implements AutoCloseable {
             try {
                 List<Completion> ended =
                         interrupted.stream().map(handler::interrupted).toList();
-                completions.complete(ended);
+                complete(ended);
                 for (int i = 0; i < ended.size(); i++)
                     metrics.finished(interrupted.get(i), ended.get(i), Duration.ZERO);
             } catch (RuntimeException databaseDown) {
