@@ -1,5 +1,6 @@
 package com.valoratbot.supabase;
 
+import com.valoratbot.migrations.ValoratbotMigrations;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -238,7 +239,8 @@ public final class CommandAdmin {
                     Optional.empty(),
                     0,
                     List.of(),
-                    Optional.empty());
+                    Optional.empty(),
+                    List.of());
         }
         Optional<CommandTable> table = CommandTable.inspect(db.dataSource(), s.commandSchema(), s.commandTable());
         // Two statements: a CASE around the subquery still makes PostgreSQL resolve the missing
@@ -299,7 +301,20 @@ public final class CommandAdmin {
                 oldest,
                 processing,
                 workers,
-                table.map(t -> exposure(s)));
+                table.map(t -> exposure(s)),
+                table.isEmpty() ? List.of() : missingTriggers(s));
+    }
+
+    /** The repeatable migration's triggers the command table lacks (a table created again loses them). */
+    private List<String> missingTriggers(DatabaseSettings s) {
+        List<String> present = db.dsl()
+                .fetch(
+                        "SELECT tgname::text FROM pg_trigger WHERE tgrelid = to_regclass(format('%I.%I', CAST(? AS text), CAST(? AS text))) AND NOT tgisinternal",
+                        s.commandSchema(), s.commandTable())
+                .map(r -> r.get(0, String.class));
+        return ValoratbotMigrations.COMMAND_TABLE_TRIGGERS.stream()
+                .filter(name -> !present.contains(name))
+                .toList();
     }
 
     /**

@@ -20,6 +20,7 @@ import java.util.Set;
  * @param route            how the connection reaches PostgreSQL (direct, or which pooler mode)
  * @param oldestPending    age of the oldest pending command, by the database's clock
  * @param exposure         row-level security and what Supabase's API roles may write, when the table exists
+ * @param missingTriggers  the project's triggers the command table lacks (empty when it has them all, or does not exist)
  */
 public record DoctorReport(
         String database,
@@ -35,7 +36,12 @@ public record DoctorReport(
         Optional<Duration> oldestPending,
         long processing,
         List<Worker> liveWorkers,
-        Optional<Exposure> exposure) {
+        Optional<Exposure> exposure,
+        List<String> missingTriggers) {
+
+    public DoctorReport {
+        missingTriggers = List.copyOf(missingTriggers);
+    }
 
     public enum ListenStatus {
         /** A NOTIFY sent through the pool came back on a LISTEN connection. */
@@ -121,6 +127,10 @@ public record DoctorReport(
         table.filter(t -> !t.missingColumns().isEmpty())
                 .ifPresent(t ->
                         p.add("the command table lacks required columns " + String.join(", ", t.missingColumns())));
+        if (table.isPresent() && !missingTriggers.isEmpty())
+            p.add("the command table lacks the triggers " + String.join(", ", missingTriggers)
+                    + " (was it dropped and created again?): new rows wake no worker and join no line;"
+                    + " restart a worker or run `valoratbot migrate` to add them back");
         if (liveWorkers.isEmpty()) p.add("no worker has renewed its heartbeat recently: start one (valoratbot worker)");
         boolean listenExpected = route.kind() != RouteKind.TRANSACTION_POOLER;
         if (listenExpected && listen.status() != ListenStatus.WORKS) {

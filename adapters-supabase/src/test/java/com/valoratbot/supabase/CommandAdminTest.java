@@ -196,6 +196,24 @@ class CommandAdminTest {
     }
 
     @Test
+    void theDoctorSaysWhenTheCommandTableWasCreatedAgainWithoutItsTriggers() {
+        Database worker = db.open(s -> s.table("recreated"));
+        assertThat(CommandAdmin.on(worker).doctor().missingTriggers()).isEmpty();
+
+        db.execute("DROP TABLE public.recreated");
+        db.execute(
+                "CREATE TABLE public.recreated (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), guild_id text, action text, payload jsonb, status text DEFAULT 'pending', result jsonb, created_at timestamptz DEFAULT now())");
+        DoctorReport report = CommandAdmin.on(db.open(s -> s.table("recreated").migrate(false)))
+                .doctor();
+
+        assertThat(report.missingTriggers())
+                .containsExactly(
+                        "valoratbot_notify_inserted", "valoratbot_notify_requeued", "valoratbot_notify_finished");
+        assertThat(report.problems())
+                .anySatisfy(p -> assertThat(p).contains("lacks the triggers").contains("valoratbot migrate"));
+    }
+
+    @Test
     void aRequesterCannotBeGivenToATableWithoutThatColumn() {
         db.execute(
                 "CREATE TABLE bare (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), guild_id text, action text, payload jsonb, status text, result jsonb)");

@@ -5,11 +5,15 @@ import com.valoratbot.supabase.CommandFilter;
 import com.valoratbot.supabase.CommandRow;
 import com.valoratbot.supabase.Database;
 import java.util.List;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "ls", mixinStandardHelpOptions = true, description = "List commands, newest first.")
 final class ListCommand extends DatabaseCommand {
+
+    /** The guide's four statuses: anything else would list nothing and exit 0, hiding the typo. */
+    static final List<String> STATUSES = List.of("pending", "processing", "done", "error");
 
     @Option(names = "--status", description = "pending, processing, done or error.")
     String status;
@@ -28,6 +32,14 @@ final class ListCommand extends DatabaseCommand {
 
     @Option(names = "--json", description = "One JSON object per line instead of a table.")
     boolean json;
+
+    @Override
+    void validate() {
+        if (status != null && !STATUSES.contains(status))
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(),
+                    "--status must be one of " + String.join(", ", STATUSES) + ", was '" + status + "'");
+    }
 
     @Override
     int run(Database db, CommandAdmin admin) {

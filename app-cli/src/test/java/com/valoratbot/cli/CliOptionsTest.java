@@ -66,6 +66,13 @@ class CliOptionsTest {
     }
 
     @Test
+    void anUnknownStatusForLsIsAUsageErrorNotAnEmptyList() {
+        Run run = cli(env, "ls", "--status", "bogus");
+        assertThat(run.exit()).isEqualTo(2);
+        assertThat(run.err()).contains("--status must be one of pending, processing, done, error");
+    }
+
+    @Test
     void aBadDurationForTailOrReplayIsAUsageErrorToo() {
         assertThat(cli(env, "tail", "--for", "soon").exit()).isEqualTo(2);
         assertThat(cli(env, "replay", "abc", "--timeout", "-").exit()).isEqualTo(2);

@@ -127,7 +127,9 @@ final class PacedSessionController implements SessionController {
             }
             int shard = node.getShardInfo().getShardId();
             try {
-                if (!budgetAllows(node.getJDA(), shard)) {
+                // Only a session's first start is refused: a reconnect mostly RESUMEs (no session start
+                // spent), and refusing it would cut a shard that is serving.
+                if (!node.isReconnect() && !budgetAllows(node.getJDA(), shard)) {
                     node.getJDA().shutdownNow();
                     continue;
                 }

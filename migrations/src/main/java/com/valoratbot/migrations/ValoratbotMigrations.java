@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
@@ -26,6 +27,10 @@ public final class ValoratbotMigrations {
 
     public static final String LOCATION = "classpath:db/valoratbot";
     public static final String HISTORY_TABLE = "flyway_schema_history";
+
+    /** The triggers R__20 puts on the command table; without them its rows are never claimed. */
+    public static final List<String> COMMAND_TABLE_TRIGGERS =
+            List.of("valoratbot_notify_inserted", "valoratbot_notify_requeued", "valoratbot_notify_finished");
 
     private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_$]{0,62}");
 
@@ -76,13 +81,14 @@ public final class ValoratbotMigrations {
         String sql = """
                 SELECT c.oid::text FROM pg_class c
                 WHERE c.oid = to_regclass(format('%I.%I', CAST(? AS text), CAST(? AS text)))
-                  AND (SELECT count(*) FROM pg_trigger t WHERE t.tgrelid = c.oid AND t.tgname IN
-                       ('valoratbot_notify_inserted', 'valoratbot_notify_requeued', 'valoratbot_notify_finished')) < 3
+                  AND (SELECT count(*) FROM pg_trigger t WHERE t.tgrelid = c.oid AND t.tgname = ANY (CAST(? AS text[]))) < ?
                 """;
         try (Connection c = dataSource.getConnection();
                 PreparedStatement st = c.prepareStatement(sql)) {
             st.setString(1, commandSchema);
             st.setString(2, commandTable);
+            st.setArray(3, c.createArrayOf("text", COMMAND_TABLE_TRIGGERS.toArray()));
+            st.setInt(4, COMMAND_TABLE_TRIGGERS.size());
             try (ResultSet rs = st.executeQuery()) {
                 return rs.next() ? "re-equips table oid " + rs.getString(1) : "";
             }
