@@ -43,11 +43,13 @@ import org.slf4j.LoggerFactory;
  * an advisory lock (concurrent {@code CREATE FUNCTION}s of one name would fail).
  *
  * <h2>Plans</h2>
- * PL/pgSQL prepares each statement once per connection and keeps it as the server's plan cache
- * decides (custom plans for the first five calls, then a generic one if it is not costlier): what the
- * driver's server-prepared statement got before. The claim is written with {@code = ANY(ARRAY(...))}
- * init plans and index probes so that no plan it can get walks every guild (ClaimPlanTest checks the
- * generic plan as well).
+ * PL/pgSQL prepares each statement once per connection. Both functions set {@code plan_cache_mode =
+ * force_generic_plan}: left to the plan cache's choice, the claim kept taking custom plans, so each
+ * call planned its 12-CTE statement again (1.98 ms of server time per claim against 0.62 ms generic,
+ * pickup p50 5.15 against 2.81 ms, issue 12's SideBySideBenchmark on an idle PostgreSQL 15). The
+ * claim is written with {@code = ANY(ARRAY(...))} init plans and index probes so that no plan it can
+ * get walks every guild, and ClaimPlanTest checks the generic plan's shape and cost under every
+ * statistics case.
  *
  * <p>A database role that may not create functions in the {@code valoratbot} schema keeps the
  * two-statement claim ({@link #install} returns empty and says why once).
@@ -99,6 +101,7 @@ final class ClaimFunction {
                 CREATE OR REPLACE FUNCTION %1$s_take(%2$s)
                 RETURNS TABLE (%3$s)
                 LANGUAGE plpgsql VOLATILE
+                SET plan_cache_mode = force_generic_plan
                 AS %11$s
                 #variable_conflict use_column
                 BEGIN
@@ -110,6 +113,7 @@ final class ClaimFunction {
                 CREATE OR REPLACE FUNCTION %1$s(text, integer, integer, integer[]%5$s)
                 RETURNS TABLE (%3$s, locked_guilds integer)
                 LANGUAGE plpgsql VOLATILE
+                SET plan_cache_mode = force_generic_plan
                 AS %11$s
                 #variable_conflict use_column
                 DECLARE

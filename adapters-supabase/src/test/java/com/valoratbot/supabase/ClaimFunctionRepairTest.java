@@ -25,6 +25,23 @@ class ClaimFunctionRepairTest {
     }
 
     @Test
+    void bothFunctionsKeepOneGenericPlanInsteadOfPlanningTheClaimOnEveryCall() {
+        try (PostgresQueue queue = PostgresQueue.builder(db.database())
+                .workerId("w1")
+                .listen(false)
+                .build()) {
+            String first = insert("1003");
+            assertThat(queue.claims().claim(10)).extracting(QueuedCommand::id).containsExactly(first);
+            String functions = "FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace"
+                    + " WHERE n.nspname = 'valoratbot' AND p.proname LIKE 'claim\\_%'";
+            assertThat(db.count("SELECT count(*) " + functions)).isGreaterThanOrEqualTo(2);
+            assertThat(db.count("SELECT count(*) " + functions
+                            + " AND NOT coalesce('plan_cache_mode=force_generic_plan' = ANY (p.proconfig), false)"))
+                    .isZero();
+        }
+    }
+
+    @Test
     void aClaimStillWorksAfterOnlyTheInnerFunctionWasDropped() {
         try (PostgresQueue queue = PostgresQueue.builder(db.database())
                 .workerId("w1")
