@@ -154,8 +154,10 @@ class SeveralCommandsPerGuildTest {
         }
         expected.forEach((guild, order) ->
                 assertThat(discord.executedInGuild(guild)).as("guild %d", guild).isEqualTo(order));
-        assertThat(workers)
-                .allSatisfy(w -> assertThat(w.worker().completedCount()).isPositive());
+        // Several workers really competed (on an idle machine a fast one may leave another nothing
+        // to do, so not necessarily all four: CI once saw three of four take part).
+        assertThat(workers.stream().filter(w -> w.worker().completedCount() > 0).count())
+                .isGreaterThanOrEqualTo(2);
         assertThat(db.count("SELECT count(*) FROM valoratbot.claims")).isZero();
     }
 
