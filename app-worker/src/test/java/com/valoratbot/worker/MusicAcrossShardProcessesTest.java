@@ -14,7 +14,6 @@ import com.valoratbot.testing.ToneFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -258,20 +257,11 @@ class MusicAcrossShardProcessesTest {
     }
 
     private static long readyShards() {
-        return db.count("SELECT count(*) FROM valoratbot.shard_leases WHERE ready_at IS NOT NULL"
-                + " AND lease_expires_at > clock_timestamp()");
+        return ShardLeaseView.readyShards(db);
     }
 
-    /** Shard → pid of the process holding its live lease (the owner id is host-pid-shards-random). */
     private static Map<Integer, Long> owners() {
-        Map<Integer, Long> out = new HashMap<>();
-        for (var row : db.rows("SELECT shard_id, owner_worker_id FROM valoratbot.shard_leases"
-                + " WHERE lease_expires_at > clock_timestamp()")) {
-            String owner = (String) row.get("owner_worker_id");
-            String[] parts = owner.split("-shards-")[0].split("-");
-            out.put((Integer) row.get("shard_id"), Long.parseLong(parts[parts.length - 1]));
-        }
-        return out;
+        return ShardLeaseView.owners(db);
     }
 
     /** The pids of the processes whose queue claimed this command (a worker id is host-pid-shard-random). */

@@ -202,20 +202,11 @@ class ShardedWorkerProcessesTest {
     }
 
     private static long readyShards() {
-        return db.count("SELECT count(*) FROM valoratbot.shard_leases WHERE ready_at IS NOT NULL"
-                + " AND lease_expires_at > clock_timestamp()");
+        return ShardLeaseView.readyShards(db);
     }
 
-    /** Shard → pid of the process holding its live lease (the owner id is host-pid-shards-random). */
     private static Map<Integer, Long> owners() {
-        Map<Integer, Long> out = new HashMap<>();
-        for (var row : db.rows("SELECT shard_id, owner_worker_id FROM valoratbot.shard_leases"
-                + " WHERE lease_expires_at > clock_timestamp()")) {
-            String owner = (String) row.get("owner_worker_id");
-            String[] parts = owner.split("-shards-")[0].split("-");
-            out.put((Integer) row.get("shard_id"), Long.parseLong(parts[parts.length - 1]));
-        }
-        return out;
+        return ShardLeaseView.owners(db);
     }
 
     /** Command id → pid of the process whose queue claimed it. */
