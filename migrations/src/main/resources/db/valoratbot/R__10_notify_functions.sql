@@ -18,24 +18,18 @@ DECLARE
     v_guilds text;
 BEGIN
     IF TG_LEVEL = 'STATEMENT' THEN
-        -- Fast path: a guild already in line and not being claimed right now only needs a share
-        -- lock until this insert commits (a claim skips it meanwhile, then sees the new row).
-        -- Only a guild parked, absent, or locked by a running claim is upserted, which waits for
-        -- that claim to commit: the line never misses a pending row, and an insert rarely waits.
-        WITH new_guilds AS MATERIALIZED (
-            SELECT DISTINCT r.guild_id::text AS guild_id FROM new_rows r
-            WHERE r.status::text = 'pending' AND r.guild_id IS NOT NULL
-        ), in_line AS MATERIALIZED (
-            SELECT g.guild_id FROM "${valoratbot_schema}".queue_guilds g
-            WHERE g.command_table = TG_TABLE_SCHEMA || '.' || TG_TABLE_NAME
-              AND g.guild_id IN (SELECT n.guild_id FROM new_guilds n) AND g.ready_at < 'infinity'
-            ORDER BY g.guild_id
-            FOR SHARE OF g SKIP LOCKED
-        )
+        -- One upsert, in guild order: each guild row is locked (or created) in that order, and one
+        -- already in line is locked without being changed (ON CONFLICT keeps the lock when its WHERE
+        -- fails), so a claim skips it until this insert commits and then sees the new row. Taking
+        -- every lock in this one ordered pass is what keeps an insert and a completion (which locks
+        -- its guilds in the same order) from waiting on each other in a cycle: an earlier version
+        -- share-locked the guilds in line first and upserted the parked ones after, and a bulk insert
+        -- beside four workers deadlocked with a completion (CI, SeveralCommandsPerGuildTest).
+        -- The wait is for a claim or completion of the same guild, one short statement.
         INSERT INTO "${valoratbot_schema}".queue_guilds AS g (command_table, guild_id, ready_at)
         SELECT TG_TABLE_SCHEMA || '.' || TG_TABLE_NAME, n.guild_id, clock_timestamp()
-        FROM new_guilds n
-        WHERE n.guild_id NOT IN (SELECT l.guild_id FROM in_line l)
+        FROM (SELECT DISTINCT r.guild_id::text AS guild_id FROM new_rows r
+              WHERE r.status::text = 'pending' AND r.guild_id IS NOT NULL) n
         ORDER BY n.guild_id
         ON CONFLICT (command_table, guild_id) DO UPDATE SET ready_at = EXCLUDED.ready_at
             WHERE g.ready_at > EXCLUDED.ready_at;

@@ -4,10 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.valoratbot.core.port.CompleteCommands.Completion;
 import com.valoratbot.core.port.QueuedCommand;
-import com.valoratbot.testing.Eventually;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -63,7 +61,7 @@ class CompletionRaceTest {
             }
             Future<?> completion = other.submit(
                     () -> queue.completions().complete(List.of(new Completion(first, true, "{\"ok\":true}"))));
-            awaitBlockedOnALock();
+            db.awaitSomeoneWaitingOnALock("the completion waits on the row lock");
             dashboard.commit();
             completion.get(30, TimeUnit.SECONDS);
 
@@ -94,7 +92,7 @@ class CompletionRaceTest {
             }
             Future<?> completion = other.submit(
                     () -> queue.completions().complete(List.of(new Completion(first, true, "{\"ok\":true}"))));
-            awaitBlockedOnALock();
+            db.awaitSomeoneWaitingOnALock("the completion waits on the row lock");
             dashboard.commit();
             completion.get(30, TimeUnit.SECONDS);
 
@@ -103,14 +101,5 @@ class CompletionRaceTest {
             assertThat(db.value("SELECT result->>'code' FROM commands WHERE id::text = ?", first))
                     .isEqualTo("cancelled");
         }
-    }
-
-    private static void awaitBlockedOnALock() {
-        Eventually.within(
-                Duration.ofSeconds(20),
-                "the completion waits on the row lock",
-                () -> db.count(
-                                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'")
-                        > 0);
     }
 }

@@ -118,22 +118,23 @@ class SeveralCommandsPerGuildTest {
         long guildBase = 310_000_000_000_000_000L;
         List<RunningWorker> workers = new ArrayList<>();
         RecordingDiscord discord = new RecordingDiscord();
-        for (int position = 0; position < perGuild; position++) {
-            if (position == perGuild / 2) {
-                // Half the backlog waits before the workers start (they race for it), half arrives meanwhile.
-                for (int w = 0; w < 4; w++)
-                    workers.add(RunningWorker.start(
-                            db.open(s -> s.poolSize(4)),
-                            discord.handler(),
-                            q -> q.commandsPerGuild(16),
-                            r -> r.maxInFlight(16)));
-            }
-            db.execute("""
+        // Closed whatever happens: workers left running would claim the next tests' commands.
+        try {
+            for (int position = 0; position < perGuild; position++) {
+                if (position == perGuild / 2) {
+                    // Half the backlog waits before the workers start (they race for it), half arrives meanwhile.
+                    for (int w = 0; w < 4; w++)
+                        workers.add(RunningWorker.start(
+                                db.open(s -> s.poolSize(4)),
+                                discord.handler(),
+                                q -> q.commandsPerGuild(16),
+                                r -> r.maxInFlight(16)));
+                }
+                db.execute("""
                     INSERT INTO commands (guild_id, action, payload, created_at)
                     SELECT (? + g)::text, ?, jsonb_build_object('channelId', (? + g)::text, 'duration', 5), clock_timestamp()
                     FROM generate_series(1, ?) g""", guildBase, position % 2 == 0 ? "lock" : "unlock", 410_000_000_000_000_000L, guilds);
-        }
-        try {
+            }
             Eventually.within(
                     Duration.ofMinutes(3),
                     "every command finished",

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.valoratbot.core.port.MarkStarted;
 import com.valoratbot.core.port.QueuedCommand;
-import com.valoratbot.testing.Eventually;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -67,7 +66,7 @@ class StartMarkRaceTest {
 
             Future<List<QueuedCommand>> takeover =
                     other.submit(() -> fresh.recovery().takeOverAbandoned());
-            awaitBlockedOnALock();
+            db.awaitSomeoneWaitingOnALock("the other statement waits on the row lock");
             oldSide.commit();
 
             assertThat(takeover.get(30, TimeUnit.SECONDS)).isEmpty();
@@ -91,7 +90,7 @@ class StartMarkRaceTest {
             }
 
             Future<Boolean> mark = other.submit(() -> marks.started(purge));
-            awaitBlockedOnALock();
+            db.awaitSomeoneWaitingOnALock("the other statement waits on the row lock");
             newSide.commit();
 
             assertThat(mark.get(30, TimeUnit.SECONDS)).isFalse();
@@ -123,7 +122,7 @@ class StartMarkRaceTest {
             assertThat(markInOpenTransaction(runningThread, "old")).isTrue();
 
             Future<List<String>> requeue = other.submit(() -> old.recovery().requeue(List.of(purge)));
-            awaitBlockedOnALock();
+            db.awaitSomeoneWaitingOnALock("the other statement waits on the row lock");
             runningThread.commit();
 
             assertThat(requeue.get(30, TimeUnit.SECONDS)).containsExactly(purge);
@@ -152,14 +151,5 @@ class StartMarkRaceTest {
                 return rs.next() && rs.getLong("held") == 1;
             }
         }
-    }
-
-    private static void awaitBlockedOnALock() {
-        Eventually.within(
-                Duration.ofSeconds(20),
-                "the other statement waits on the row lock",
-                () -> db.count(
-                                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'")
-                        > 0);
     }
 }

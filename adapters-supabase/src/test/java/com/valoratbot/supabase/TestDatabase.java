@@ -1,6 +1,8 @@
 package com.valoratbot.supabase;
 
+import com.valoratbot.testing.Eventually;
 import com.valoratbot.testing.TestPostgres;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
@@ -88,5 +90,18 @@ public final class TestDatabase extends TestPostgres implements BeforeEachCallba
 
     public Database open(UnaryOperator<DatabaseSettings.Builder> adjust) {
         return closeAfterAll(Database.open(adjust.apply(settings()).build()));
+    }
+
+    /**
+     * Waits until some session of this class's database waits on a lock (a row lock held open by a
+     * test's other connection): the step that makes a race deterministic.
+     */
+    public void awaitSomeoneWaitingOnALock(String what) {
+        Eventually.within(
+                Duration.ofSeconds(20),
+                what,
+                () -> count(
+                                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'")
+                        > 0);
     }
 }
