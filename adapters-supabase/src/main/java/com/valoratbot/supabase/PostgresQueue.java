@@ -764,12 +764,13 @@ public final class PostgresQueue implements AutoCloseable {
                 st.setArray(1, c.createArrayOf("text", ids));
                 st.setArray(2, c.createArrayOf("boolean", oks));
                 st.setArray(3, c.createArrayOf("text", results));
-                // finished (claim probe), released, ran, locked, readied, idle
+                // held (claim probe), released, ran, settled
                 st.setString(4, table.key());
                 st.setString(5, workerId);
                 st.setString(6, table.key());
                 st.setString(7, workerId);
-                for (int i = 8; i <= 11; i++) st.setString(i, table.key());
+                st.setString(8, table.key());
+                st.setString(9, table.key());
                 try (ResultSet rs = st.executeQuery()) {
                     if (rs.next()) readied = rs.getLong("readied");
                 }

@@ -459,34 +459,17 @@ final class QueueSql {
                            EXISTS (SELECT 1 FROM %1$s b WHERE b.guild_id = d.guild_id AND b.status = 'processing'%11$s
                                    AND NOT jsonb_exists((SELECT m.outcomes FROM by_id m), b.id::text) OFFSET 0) AS busy
                     FROM (SELECT DISTINCT f.guild_id FROM finished f) d
-                ), locked AS MATERIALIZED (
-                    -- Guild rows are locked in guild order, as the insert trigger upserts them: two
-                    -- completions, or a completion and a bulk insert, never wait on each other in a cycle.
-                    -- "more" is probed here again (one index probe per guild) rather than joined from
-                    -- "guilds": both CTEs are estimated at one row, and that join became a nested loop,
-                    -- quadratic in the batch (388 ms of 552 ms for 1,000 flood answers, issue 9).
-                    SELECT g.guild_id, g.ready_at,
-                           EXISTS (SELECT 1 FROM %1$s q WHERE q.guild_id = %10$s AND q.status = 'pending'%9$s OFFSET 0) AS more,
-                           EXISTS (SELECT 1 FROM %1$s b WHERE b.guild_id = %10$s AND b.status = 'processing'%11$s
-                                   AND NOT jsonb_exists((SELECT m.outcomes FROM by_id m), b.id::text) OFFSET 0) AS busy
-                    FROM %8$s g
-                    WHERE g.command_table = ? AND g.guild_id = ANY (ARRAY(SELECT gd.guild_id FROM guilds gd))
-                    ORDER BY g.guild_id
-                    FOR UPDATE
-                ), readied AS (
-                    INSERT INTO %8$s AS g (command_table, guild_id, ready_at)
-                    SELECT ?, gd.guild_id, clock_timestamp() FROM guilds gd
-                    WHERE gd.more AND NOT gd.busy AND (SELECT count(*) FROM locked) >= 0
-                    ORDER BY gd.guild_id
-                    ON CONFLICT (command_table, guild_id) DO UPDATE SET ready_at = EXCLUDED.ready_at
-                        WHERE g.ready_at > EXCLUDED.ready_at
-                    RETURNING 1
-                ), idle AS (
-                    DELETE FROM %8$s g
-                    WHERE g.command_table = ?
-                      AND g.guild_id = ANY (ARRAY(SELECT l.guild_id FROM locked l WHERE l.ready_at = 'infinity' AND NOT l.more AND NOT l.busy))
+                ), settled AS MATERIALIZED (
+                    -- The guild rows: locked in guild order, put back in line or forgotten, by
+                    -- valoratbot.settle_guilds (V520), where no plan can read them any other way than by
+                    -- primary key. Here they were read through the ready index by a generic plan made
+                    -- while the line was nearly empty: 48 ms a completion at 20,000 guilds (issue 12).
+                    SELECT %13$s(?,
+                               ARRAY(SELECT gd.guild_id FROM guilds gd),
+                               ARRAY(SELECT gd.guild_id FROM guilds gd WHERE gd.more AND NOT gd.busy),
+                               ARRAY(SELECT gd.guild_id FROM guilds gd WHERE NOT gd.more AND NOT gd.busy)) AS readied
                 )
-                SELECT (SELECT count(*) FROM finished) AS finished, (SELECT count(*) FROM readied) AS readied
+                SELECT (SELECT count(*) FROM finished) AS finished, (SELECT s.readied FROM settled s) AS readied
                 """.formatted(
                         T,
                         CLAIMS,
@@ -499,7 +482,8 @@ final class QueueSql {
                         ours.formatted("q"),
                         t.guildFromText("g.guild_id"),
                         ours.formatted("b"),
-                        t.idFromText("x.id"));
+                        t.idFromText("x.id"),
+                        SCHEMA + ".settle_guilds");
 
         // Requeue runs in one transaction after lockForRequeue has locked our claim rows: a start mark
         // (which updates the claim row) has then either committed, and this statement's fresh snapshot

@@ -46,6 +46,102 @@ class CompletionPlanTest {
         assertThat(fiveHundred.finished()).isEqualTo(500);
     }
 
+    /**
+     * What a worker meets after an idle spell: pgjdbc's prepared completion got its generic plan
+     * while the line of guilds was nearly empty, then a burst puts 20,000 guilds in line and the
+     * worker completes 200 of them on that same plan. A plan made then read the guild rows through
+     * the ready index, every guild in line per completion (48 ms a call in the side-by-side drain at
+     * 20,000 guilds, "steady" statistics); by primary key it touches a few rows per outcome.
+     */
+    @Test
+    void aCompletionPlannedWhileTheLineWasEmptyTouchesOnlyItsOwnGuildsWhenTwentyThousandAreInLine() throws Exception {
+        int n = 200;
+        DatabaseSettings settings = db.newDatabase().build();
+        try (Database d = Database.open(settings);
+                Connection c = d.dataSource().getConnection();
+                Statement st = c.createStatement()) {
+            for (String table :
+                    List.of("commands", "valoratbot.queue_guilds", "valoratbot.claims", "valoratbot.command_runs"))
+                st.execute("ALTER TABLE " + table + " SET (autovacuum_enabled = false)");
+            st.execute("""
+                    INSERT INTO commands (guild_id, action, payload, status, result, created_at)
+                    SELECT (100000000000000000 + g % 5000)::text, 'listTextChannels', '{}', 'done', '{"ok":true}',
+                           now() - interval '1 day' + g * interval '1 ms'
+                    FROM generate_series(1, 20000) g""");
+            st.execute("ANALYZE");
+            QueueSql sql = new QueueSql(d.commandTable(), new QueueSql.Rules(Set.of(), 65536, 4 << 20, 5));
+            String key = d.commandTable().key().replace("'", "''");
+            StringBuilder prepared = new StringBuilder();
+            int p = 0;
+            for (char ch : sql.complete.toCharArray()) prepared.append(ch == '?' ? "$" + ++p : String.valueOf(ch));
+            st.execute("PREPARE completion AS " + prepared);
+            st.execute("SET plan_cache_mode = force_generic_plan");
+            StringBuilder rest = new StringBuilder();
+            for (int i = 4; i <= p; i++) rest.append(", ").append(i == 5 || i == 7 ? "'planner'" : "'" + key + "'");
+            // The generic plan is made now, with the line empty, and kept (no ANALYZE, no DDL after).
+            st.execute("EXPLAIN EXECUTE completion(ARRAY[]::text[], ARRAY[]::boolean[], ARRAY[]::text[]" + rest + ")");
+
+            st.execute("""
+                    INSERT INTO commands (guild_id, action, payload, created_at)
+                    SELECT (200000000000000000 + g)::text, 'listTextChannels', '{}', clock_timestamp()
+                    FROM generate_series(1, 20000) g""");
+            List<String> ids;
+            try (PostgresQueue queue =
+                    PostgresQueue.builder(d).workerId("planner").listen(false).build()) {
+                ids = queue.claims().claim(n).stream().map(QueuedCommand::id).toList();
+            }
+            assertThat(ids).hasSize(n);
+            String execute = "EXECUTE completion(ARRAY["
+                    + String.join(",", ids.stream().map(i -> "'" + i + "'").toList()) + "]::text[], ARRAY["
+                    + String.join(",", ids.stream().map(i -> "true").toList()) + "]::boolean[], ARRAY["
+                    + String.join(",", ids.stream().map(i -> "'{\"ok\":true}'").toList()) + "]::text[]" + rest + ")";
+            // The line's own reads, inside valoratbot.settle_guilds too (EXPLAIN does not count rows
+            // inside a function): rows fetched through an index or read sequentially in this transaction.
+            c.setAutoCommit(false);
+            try {
+                long[] before = lineReads(st);
+                st.execute(execute);
+                long[] after = lineReads(st);
+                // Differences: PostgreSQL 15 keeps a backend's counts pending across transactions.
+                long read = after[0] - before[0];
+                String detail = "index scans %d fetching %d rows, sequential scans %d reading %d rows"
+                        .formatted(
+                                after[1] - before[1], after[2] - before[2], after[3] - before[3], after[4] - before[4]);
+                long finished = countDone(st);
+                java.nio.file.Files.writeString(
+                        java.nio.file.Path.of("target", "completion-after-idle.txt"),
+                        n + " outcomes, 20,000 guilds in line, plan made while idle: line rows read " + read + " ("
+                                + detail + ")\n");
+                assertThat(finished).isEqualTo(n);
+                assertThat(read)
+                        .as("the line's rows read for %d outcomes (%s)", n, detail)
+                        .isLessThan(n * 4L);
+            } finally {
+                c.rollback();
+            }
+        }
+    }
+
+    /** Rows of the line read so far by this backend: total, index scans, their fetches, seq scans, their reads. */
+    private static long[] lineReads(Statement st) throws java.sql.SQLException {
+        try (ResultSet rs = st.executeQuery("""
+                SELECT coalesce(t.idx_scan, 0), coalesce(t.idx_tup_fetch, 0), coalesce(t.seq_scan, 0), coalesce(t.seq_tup_read, 0)
+                FROM pg_stat_xact_user_tables t
+                WHERE t.schemaname = 'valoratbot' AND t.relname = 'queue_guilds'""")) {
+            rs.next();
+            return new long[] {rs.getLong(2) + rs.getLong(4), rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4)
+            };
+        }
+    }
+
+    private static long countDone(Statement st) throws java.sql.SQLException {
+        try (ResultSet rs =
+                st.executeQuery("SELECT count(*) FROM commands WHERE status = 'done' AND guild_id::text LIKE '2%'")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
     record Cost(long rows, long blocks, long finished, String text) {}
 
     /**
