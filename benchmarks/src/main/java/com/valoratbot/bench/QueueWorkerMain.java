@@ -5,10 +5,12 @@ import com.valoratbot.core.port.CommandContext;
 import com.valoratbot.core.port.ListChannels;
 import com.valoratbot.core.result.Result;
 import com.valoratbot.core.run.CommandHandler;
+import com.valoratbot.core.run.CommandWorker;
 import com.valoratbot.core.run.Ports;
 import com.valoratbot.library.QueueWorker;
 import com.valoratbot.supabase.Database;
 import com.valoratbot.supabase.DatabaseSettings;
+import com.valoratbot.supabase.PostgresQueue;
 import java.io.BufferedWriter;
 import java.io.OutputStreamWriter;
 import java.io.PrintStream;
@@ -78,8 +80,31 @@ public final class QueueWorkerMain {
                     .maxAge(Duration.ofHours(1))
                     .build();
             // Queue and worker joined as the front door joins them (the library's QueueWorker), with the worker's
-            // default timing.
-            try (QueueWorker worker = QueueWorker.start(db, handler, QueueTiming.DEFAULT)) {
+            // default timing; claims and wake-ups go through stamping wrappers (see PickupStages).
+            PickupStages stages = new PickupStages(line -> {
+                synchronized (lock) {
+                    try {
+                        out.write(line);
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }
+            });
+            PostgresQueue queue = PostgresQueue.builder(db)
+                    .timing(QueueTiming.DEFAULT)
+                    .commandsPerGuild(QueueWorker.DEFAULT_COMMANDS_PER_GUILD)
+                    .build();
+            try (queue;
+                    PickupStages.Listener listener = stages.listen(db);
+                    CommandWorker worker = QueueWorker.worker(
+                                    queue,
+                                    stages.claims(queue.claims()),
+                                    queue.completions(),
+                                    stages.awaits(queue.awaitCommands()),
+                                    handler,
+                                    QueueTiming.DEFAULT)
+                            .build()
+                            .start()) {
                 synchronized (lock) {
                     out.write("ready\n");
                     out.flush();

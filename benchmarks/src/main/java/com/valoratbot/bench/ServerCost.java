@@ -45,6 +45,9 @@ final class ServerCost {
         try (Statement s = c.createStatement()) {
             s.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
             s.execute("ALTER DATABASE " + database + " SET pg_stat_statements.track_planning = on");
+            // Statements run inside the claim's functions are listed too (as "nested", never added to
+            // the per-command figures, which their function's call already holds).
+            s.execute("ALTER DATABASE " + database + " SET pg_stat_statements.track = 'all'");
         } catch (SQLException e) {
             System.err.println("  no pg_stat_statements on this server ("
                     + e.getMessage().lines().findFirst().orElse("") + "): statements per command not measured");
@@ -89,7 +92,7 @@ final class ServerCost {
                             SELECT query, calls, total_exec_time, total_plan_time, plans
                             FROM pg_stat_statements
                             WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND toplevel
-                            ORDER BY calls DESC""")) {
+                            ORDER BY total_exec_time DESC""")) {
                 while (rs.next()) {
                     String q = rs.getString(1).strip();
                     if (q.contains("pg_stat_statements") || q.contains("pg_stat_activity")) continue;
@@ -122,6 +125,24 @@ final class ServerCost {
                     plan / commands,
                     (double) plans / commands,
                     String.join(",", rows.subList(0, Math.min(8, rows.size())))));
+            List<String> nested = new ArrayList<>();
+            try (Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery("""
+                            SELECT query, calls, total_exec_time
+                            FROM pg_stat_statements
+                            WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND NOT toplevel
+                            ORDER BY total_exec_time DESC LIMIT 6""")) {
+                while (rs.next()) {
+                    String shortText = rs.getString(1).strip().replaceAll("\\s+", " ");
+                    nested.add(String.format(
+                            Locale.ROOT,
+                            "{\"calls\":%d,\"execMs\":%.1f,\"query\":%s}",
+                            rs.getLong(2),
+                            rs.getDouble(3),
+                            BenchServer.q(shortText.substring(0, Math.min(90, shortText.length())))));
+                }
+            }
+            json.append(",\"nested\":[").append(String.join(",", nested)).append(']');
         }
         return json.append('}').toString();
     }

@@ -211,9 +211,66 @@ public final class SideBySideBenchmark {
                 if (s != null) samples[n++] = (s - committed[i]) / 1e6;
             }
             if (n < jobs) System.err.println("  " + system.id() + ": " + (jobs - n) + " pickup jobs never started");
+            String stages = stages(ids, committed);
+            if (stages != null) System.out.println(stages);
             double[] sorted = Arrays.copyOf(samples, n);
             Arrays.sort(sorted);
             return sorted;
+        }
+
+        /**
+         * Issue 12's floor analysis, measured: where the pickup's time goes inside the worker, from
+         * {@link PickupStages}' stamps (null for a worker that writes none). Per command: insert
+         * commit (as acknowledged to the producer) → its notification reaches the worker process
+         * (the first within 2 ms before that ack and the next insert) → the worker's wait returns →
+         * the claim call starts → the claim returns → the handler starts. Medians and p99 of each.
+         */
+        private String stages(String[] ids, long[] committed) {
+            long[] notes = worker.notifications();
+            long[] wakes = worker.wakeUps();
+            if (notes.length == 0) return null;
+            int jobs = ids.length;
+            double[][] d = new double[5][jobs];
+            int n = 0;
+            long gap = committed.length > 1
+                    ? (committed[committed.length - 1] - committed[0]) / (committed.length - 1)
+                    : 0;
+            for (int i = 0; i < jobs; i++) {
+                long[] claim = worker.claimOf(ids[i]);
+                Long start = worker.startOf(ids[i]);
+                if (claim == null || start == null) continue;
+                long note = firstAtOrAfter(notes, committed[i] - 2_000_000L);
+                if (note == Long.MIN_VALUE || note > committed[i] + gap) continue;
+                long wake = firstAtOrAfter(wakes, note);
+                if (wake == Long.MIN_VALUE || wake > claim[0]) continue; // claimed after a wake of its own? then skip
+                d[0][n] = (note - committed[i]) / 1e6;
+                d[1][n] = (wake - note) / 1e6;
+                d[2][n] = (claim[0] - wake) / 1e6;
+                d[3][n] = (claim[1] - claim[0]) / 1e6;
+                d[4][n] = (start - claim[1]) / 1e6;
+                n++;
+            }
+            String[] names = {"commitToNotified", "notifiedToWoken", "wokenToClaimCall", "claimCall", "claimToHandler"};
+            StringBuilder json = new StringBuilder(
+                    String.format(Locale.ROOT, "{\"pickupStages\":%s,\"commands\":%d", BenchServer.q(system.id()), n));
+            for (int k = 0; k < names.length; k++) {
+                double[] x = Arrays.copyOf(d[k], n);
+                Arrays.sort(x);
+                json.append(String.format(
+                        Locale.ROOT,
+                        ",\"%s\":{\"p50\":%.3f,\"p99\":%.3f}",
+                        names[k],
+                        Timings.percentile(x, 50),
+                        Timings.percentile(x, 99)));
+            }
+            return json.append('}').toString();
+        }
+
+        private static long firstAtOrAfter(long[] sorted, long t) {
+            int i = Arrays.binarySearch(sorted, t);
+            if (i < 0) i = -i - 1;
+            else while (i > 0 && sorted[i - 1] == t) i--;
+            return i < sorted.length ? sorted[i] : Long.MIN_VALUE;
         }
 
         private Drain drain(String scenario, int keys, int jobs) throws Exception {
@@ -238,6 +295,8 @@ public final class SideBySideBenchmark {
             }
             try (Connection c = server.connect(database)) {
                 long before = worker.handlerStarts();
+                ServerCost cost = new ServerCost();
+                cost.start(c);
                 c.setAutoCommit(false);
                 system.insertBacklog(c, jobs, keys);
                 if (scenario.equals("fresh"))
@@ -254,6 +313,8 @@ public final class SideBySideBenchmark {
                     left = system.remaining(c);
                 }
                 long end = System.nanoTime();
+                System.out.println(
+                        cost.stop(c, system.id() + " drain " + scenario + "@" + keys, jobs, PRODUCER_STATEMENTS));
                 if (scenario.equals("steady")) autovacuum(c, true);
                 double seconds = (end - committed) / 1e9;
                 long done = jobs - left;
@@ -307,6 +368,8 @@ public final class SideBySideBenchmark {
     /** The harness's own statements, left out of the worker's in {@link ServerCost} (as pg_stat_statements shows them). */
     private static final List<String> PRODUCER_STATEMENTS = List.of(
             "INSERT INTO commands (guild_id, action, payload) VALUES",
+            "INSERT INTO commands (guild_id, action, payload) SELECT",
+            "ANALYZE",
             "SELECT j.id::text FROM graphile_worker.add_job",
             "SELECT count(*)");
 

@@ -26,6 +26,10 @@ final class WorkerProcess implements AutoCloseable {
     private final Process process;
     private final String name;
     private final Map<String, Long> started = new ConcurrentHashMap<>();
+    // PickupStages' stamps, when the worker writes them (the project's worker does; the peers do not).
+    private final Map<String, long[]> claimed = new ConcurrentHashMap<>();
+    private final List<Long> notified = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+    private final List<Long> woke = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
     private final AtomicLong count = new AtomicLong();
     private final AtomicLong lastStart = new AtomicLong();
     private final CountDownLatch ready = new CountDownLatch(1);
@@ -67,6 +71,13 @@ final class WorkerProcess implements AutoCloseable {
                     started.putIfAbsent(line.substring(2, space), t);
                     count.incrementAndGet();
                     lastStart.accumulateAndGet(t, Math::max);
+                } else if (line.startsWith("c ")) {
+                    String[] w = line.split(" ");
+                    claimed.putIfAbsent(w[3], new long[] {Long.parseLong(w[1]), Long.parseLong(w[2])});
+                } else if (line.startsWith("n ")) {
+                    notified.add(Long.parseLong(line.substring(2).strip()));
+                } else if (line.startsWith("w ")) {
+                    woke.add(Long.parseLong(line.substring(2).strip()));
                 } else if (line.startsWith("ready")) {
                     readyLine = line;
                     ready.countDown();
@@ -100,6 +111,33 @@ final class WorkerProcess implements AutoCloseable {
 
     void forget() {
         started.clear();
+        claimed.clear();
+        notified.clear();
+        woke.clear();
+    }
+
+    /** Start and end of the claim call that returned {@code jobId} (monotonic nanos), or null. */
+    long[] claimOf(String jobId) {
+        return claimed.get(jobId);
+    }
+
+    /** When a notification reached the worker process, in order (monotonic nanos). */
+    long[] notifications() {
+        return sorted(notified);
+    }
+
+    /** When the worker's wait for commands returned, in order (monotonic nanos). */
+    long[] wakeUps() {
+        return sorted(woke);
+    }
+
+    private static long[] sorted(List<Long> stamps) {
+        long[] a;
+        synchronized (stamps) {
+            a = stamps.stream().mapToLong(Long::longValue).toArray();
+        }
+        java.util.Arrays.sort(a);
+        return a;
     }
 
     /** The process's CPU time so far (user + system), from the OS. */

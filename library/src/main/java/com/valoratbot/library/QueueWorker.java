@@ -1,6 +1,7 @@
 package com.valoratbot.library;
 
 import com.valoratbot.core.config.QueueTiming;
+import com.valoratbot.core.port.AwaitCommands;
 import com.valoratbot.core.port.ClaimCommands;
 import com.valoratbot.core.port.CompleteCommands;
 import com.valoratbot.core.run.CommandHandler;
@@ -62,8 +63,19 @@ public final class QueueWorker implements AutoCloseable {
             CompleteCommands completions,
             CommandHandler handler,
             QueueTiming timing) {
+        return worker(queue, claims, completions, queue.awaitCommands(), handler, timing);
+    }
+
+    /** As above, the wake-ups going through {@code awaits} too (a benchmark stamping each one). */
+    public static CommandWorker.Builder worker(
+            PostgresQueue queue,
+            ClaimCommands claims,
+            CompleteCommands completions,
+            AwaitCommands awaits,
+            CommandHandler handler,
+            QueueTiming timing) {
         Objects.requireNonNull(timing, "timing");
-        return CommandWorker.builder(claims, completions, queue.recovery(), queue.awaitCommands(), handler)
+        return CommandWorker.builder(claims, completions, queue.recovery(), awaits, handler)
                 .timing(timing)
                 .markStarted(queue.startMarks());
     }
