@@ -862,7 +862,7 @@ public final class PostgresQueue implements AutoCloseable {
             List<String> started = db.dsl().transactionResult(cfg -> {
                 DSLContext tx = DSL.using(cfg);
                 tx.fetch(sql.lockForRequeue, key, workerId, ids);
-                return tx.fetch(statement, key, ids, key, workerId, ids, key, workerId)
+                return tx.fetch(statement, key, ids, key, workerId, ids, key, key, workerId)
                         .getValues(0, String.class);
             });
             for (String id : ids) if (!started.contains(id)) held.remove(id);

@@ -647,10 +647,25 @@ final class QueueSql {
                     WHERE cl.command_table = ? AND cl.worker_id = ? AND cl.command_id = ANY (CAST(? AS text[]))
                       AND cl.command_id NOT IN (SELECT s.command_id FROM started s)
                     RETURNING cl.command_table, cl.command_id
-                )%6$s, requeued AS (
+                )%6$s, lined AS MATERIALIZED (
+                    -- The requeue trigger puts each row's guild back in line, row by row in the order
+                    -- the update meets them. Put in line here first, in one upsert in guild order (as
+                    -- the insert trigger and the completion lock guild rows), the trigger then finds
+                    -- each guild row already ours: a hand-back over many guilds and a bulk insert
+                    -- never wait on each other in a cycle.
+                    INSERT INTO %7$s AS g (command_table, guild_id, ready_at)
+                    SELECT ?, d.guild_id, clock_timestamp()
+                    FROM (SELECT DISTINCT t.guild_id::text AS guild_id FROM %1$s t
+                          WHERE t.id = ANY (ARRAY(SELECT %4$s FROM released r))
+                            AND t.status = 'processing' AND t.guild_id IS NOT NULL) d
+                    ORDER BY d.guild_id
+                    ON CONFLICT (command_table, guild_id) DO UPDATE SET ready_at = EXCLUDED.ready_at
+                        WHERE g.ready_at > EXCLUDED.ready_at
+                    RETURNING 1
+                ), requeued AS (
                     UPDATE %1$s t SET status = 'pending'%3$s
                     FROM released r
-                    WHERE t.id = %4$s AND t.status = 'processing'
+                    WHERE t.id = %4$s AND t.status = 'processing' AND (SELECT count(*) FROM lined) >= 0
                     RETURNING t.id::text
                 )
                 SELECT s.command_id FROM started s
@@ -668,6 +683,7 @@ final class QueueSql {
                                     UPDATE %s r SET claims = greatest(r.claims - 1, 0)
                                     FROM released x
                                     WHERE r.command_table = x.command_table AND r.command_id = x.command_id
-                                )""".formatted(RUNS) : "");
+                                )""".formatted(RUNS) : "",
+                        GUILDS);
     }
 }

@@ -115,4 +115,47 @@ class GuildLineLockOrderTest {
                     .containsExactly(IN_LINE);
         }
     }
+
+    @Test
+    void aHandBackOverTwoGuildsAndACompletionThatLocksThemInGuildOrderNeitherDeadlockNorFail() throws Exception {
+        // IN_LINE is put in line and claimed first and its id sorts first: the hand-back's update
+        // meets its row first, and the requeue trigger used to lock guild rows in that order.
+        String first = "00000000-0000-4000-8000-000000000001";
+        String last = "ffffffff-ffff-4fff-bfff-ffffffffffff";
+        db.execute(
+                "INSERT INTO commands (id, guild_id, action, payload, created_at) VALUES (?::uuid, ?, 'listTextChannels', '{}'::jsonb, clock_timestamp())",
+                first,
+                IN_LINE);
+        db.execute(
+                "INSERT INTO commands (id, guild_id, action, payload, created_at) VALUES (?::uuid, ?, 'listTextChannels', '{}'::jsonb, clock_timestamp())",
+                last,
+                PARKED);
+        try (PostgresQueue queue = PostgresQueue.builder(db.database())
+                        .workerId("w1")
+                        .listen(false)
+                        .build();
+                Connection completion = db.connect()) {
+            assertThat(queue.claims().claim(10)).extracting(QueuedCommand::id).containsExactlyInAnyOrder(first, last);
+
+            completion.setAutoCommit(false);
+            try (Statement st = completion.createStatement()) {
+                st.execute("SET lock_timeout = '15s'");
+            }
+            lockGuild(completion, PARKED);
+            Future<?> handBack = dashboard.submit(() -> queue.recovery().handBack(java.util.List.of(first, last)));
+            db.awaitSomeoneWaitingOnALock("the hand-back waits for the completion's lock on the lower guild");
+
+            lockGuild(completion, IN_LINE);
+            completion.commit();
+            handBack.get(30, TimeUnit.SECONDS);
+        }
+
+        assertThat(db.count("SELECT count(*) FROM commands WHERE status = 'pending'"))
+                .isEqualTo(2);
+        assertThat(db.count(
+                        "SELECT count(*) FROM valoratbot.queue_guilds WHERE guild_id IN (?, ?) AND ready_at < 'infinity'",
+                        PARKED,
+                        IN_LINE))
+                .isEqualTo(2);
+    }
 }
