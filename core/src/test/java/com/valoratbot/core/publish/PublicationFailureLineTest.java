@@ -1,0 +1,32 @@
+package com.valoratbot.core.publish;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+/** A failed publication is logged on one line, whatever the database error's message carries. */
+class PublicationFailureLineTest {
+
+    @Test
+    void aFailureWhoseMessageCarriesItsWholeStatementIsOneLineWithItsRootCause() {
+        RuntimeException e = new IllegalStateException(
+                "SQL [WITH v AS (\n    SELECT * FROM unnest(?)\n), figures AS (\n    SELECT 1\n)]; FATAL: terminating connection",
+                new RuntimeException(
+                        "wrapper",
+                        new IllegalArgumentException("FATAL: terminating connection due to administrator command")));
+
+        String line = DashboardPublisher.oneLine(e);
+
+        assertThat(line).doesNotContain("\n").doesNotContain("figures");
+        assertThat(line)
+                .startsWith("java.lang.IllegalStateException: SQL [WITH v AS (")
+                .endsWith(
+                        "(cause: java.lang.IllegalArgumentException: FATAL: terminating connection due to administrator command)");
+    }
+
+    @Test
+    void aFailureWithoutACauseIsItsOwnFirstLine() {
+        assertThat(DashboardPublisher.oneLine(new IllegalStateException("no table\nsecond line")))
+                .isEqualTo("java.lang.IllegalStateException: no table");
+    }
+}
