@@ -78,6 +78,7 @@ final class NotificationListener implements AutoCloseable {
                     try (Statement s = c.createStatement()) {
                         s.execute("LISTEN " + channel);
                     }
+                    ListenConnections.withoutTrailingWait(c);
                     listening = true;
                     lastTraffic = System.nanoTime();
                     if (failures > 0) LOG.info("LISTEN {} is back after {} failed attempt(s)", channel, failures);

@@ -87,6 +87,8 @@ final class PickupStages {
             try (Statement s = connection.createStatement()) {
                 s.execute("LISTEN valoratbot_commands");
             }
+            // As the queue's own listener: stamps when the notification arrives, not 1 ms after.
+            com.valoratbot.supabase.ListenConnections.withoutTrailingWait(connection);
             thread = Thread.ofPlatform().daemon().name("pickup-stages-listen").start(this::run);
         }
 
