@@ -248,7 +248,10 @@ public final class ActivityAggregator implements AutoCloseable {
         try {
             flush();
         } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "activity flush failed, keeping the counts for the next one: " + e);
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "activity flush failed, keeping the counts for the next one: "
+                            + com.valoratbot.core.text.OneLine.of(e));
         }
     }
 

@@ -119,23 +119,9 @@ public final class DashboardPublisher implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.log(
                     System.Logger.Level.WARNING,
-                    "dashboard publication failed; trying again at its next interval: " + oneLine(e));
+                    "dashboard publication failed; trying again at its next interval: "
+                            + com.valoratbot.core.text.OneLine.of(e));
         }
-    }
-
-    /**
-     * An exception's first line and its root cause's, for a warning that stays one line: a database
-     * error's message may carry its whole statement (jOOQ's "SQL [...]"), thirty lines each time the
-     * database goes away (DatabaseStartUpTest allows a few clear lines for an outage).
-     */
-    static String oneLine(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) root = root.getCause();
-        String first = String.valueOf(e).lines().findFirst().orElse("").strip();
-        return root == e
-                ? first
-                : first + " (cause: "
-                        + String.valueOf(root).lines().findFirst().orElse("").strip() + ")";
     }
 
     private synchronized void enqueue(Runnable job) {

@@ -448,7 +448,7 @@ public final class CommandWorker implements AutoCloseable {
         try {
             claims.heartbeat();
         } catch (RuntimeException e) {
-            LOG.log(awayOr(System.Logger.Level.WARNING), "lease renewal failed: " + e);
+            LOG.log(awayOr(System.Logger.Level.WARNING), "lease renewal failed: " + describe(e));
         }
     }
 
@@ -462,7 +462,7 @@ public final class CommandWorker implements AutoCloseable {
                 LOG.log(System.Logger.Level.WARNING, "recovered " + abandoned.size() + " commands of a dead worker");
             rows.addAll(abandoned);
         } catch (RuntimeException e) {
-            LOG.log(awayOr(System.Logger.Level.WARNING), "recovering abandoned commands failed: " + e);
+            LOG.log(awayOr(System.Logger.Level.WARNING), "recovering abandoned commands failed: " + describe(e));
         }
         if (rows.isEmpty()) return;
         settleUnfinished(rows);
@@ -679,9 +679,7 @@ public final class CommandWorker implements AutoCloseable {
 
     /** The failure and its root cause ("Connection refused"), which wrappers' messages hide. */
     private static String describe(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) root = root.getCause();
-        return root == e ? e.toString() : e + " (cause: " + root + ")";
+        return com.valoratbot.core.text.OneLine.of(e);
     }
 
     private static Duration backoff(long failures) {

@@ -1,11 +1,11 @@
-package com.valoratbot.core.publish;
+package com.valoratbot.core.text;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
-/** A failed publication is logged on one line, whatever the database error's message carries. */
-class PublicationFailureLineTest {
+/** A failure (a publication, a flush, a recovery) is logged on one line, whatever the database error's message carries. */
+class OneLineTest {
 
     @Test
     void aFailureWhoseMessageCarriesItsWholeStatementIsOneLineWithItsRootCause() {
@@ -15,7 +15,7 @@ class PublicationFailureLineTest {
                         "wrapper",
                         new IllegalArgumentException("FATAL: terminating connection due to administrator command")));
 
-        String line = DashboardPublisher.oneLine(e);
+        String line = OneLine.of(e);
 
         assertThat(line).doesNotContain("\n").doesNotContain("figures");
         assertThat(line)
@@ -26,7 +26,7 @@ class PublicationFailureLineTest {
 
     @Test
     void aFailureWithoutACauseIsItsOwnFirstLine() {
-        assertThat(DashboardPublisher.oneLine(new IllegalStateException("no table\nsecond line")))
+        assertThat(OneLine.of(new IllegalStateException("no table\nsecond line")))
                 .isEqualTo("java.lang.IllegalStateException: no table");
     }
 }
