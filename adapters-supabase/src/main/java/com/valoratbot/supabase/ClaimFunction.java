@@ -173,26 +173,8 @@ final class ClaimFunction {
     static Optional<ClaimFunction> install(DataSource data, QueueSql sql) {
         try (Connection c = data.getConnection()) {
             ClaimFunction f = describe(c, sql);
-            boolean autoCommit = c.getAutoCommit();
-            c.setAutoCommit(false);
-            try {
-                try (PreparedStatement st = c.prepareStatement("SELECT pg_advisory_xact_lock(hashtext(?))")) {
-                    st.setString(1, "valoratbot claim function");
-                    st.execute();
-                }
-                if (!f.installed(c)) {
-                    try (var st = c.createStatement()) {
-                        st.execute(f.create);
-                    }
-                    LOG.info("Created the one-round-trip claim {}", f.name);
-                }
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(autoCommit);
-            }
+            if (createOnce(c, "valoratbot claim function", f.create, f::installed))
+                LOG.info("Created the one-round-trip claim {}", f.name);
             return Optional.of(f);
         } catch (SQLException | IllegalArgumentException e) {
             LOG.warn(
@@ -200,6 +182,39 @@ final class ClaimFunction {
                     QueueSql.SCHEMA,
                     Database.safeMessage(e));
             return Optional.empty();
+        }
+    }
+
+    /** Whether a generated function is there and this role may run it. */
+    interface Installed {
+        boolean in(Connection c) throws SQLException;
+    }
+
+    /**
+     * Runs {@code create} unless {@code installed} says the function is there: under an advisory lock,
+     * since concurrent {@code CREATE FUNCTION}s of one name fail. True when it created it.
+     */
+    static boolean createOnce(Connection c, String lockKey, String create, Installed installed) throws SQLException {
+        boolean autoCommit = c.getAutoCommit();
+        c.setAutoCommit(false);
+        try {
+            try (PreparedStatement st = c.prepareStatement("SELECT pg_advisory_xact_lock(hashtext(?))")) {
+                st.setString(1, lockKey);
+                st.execute();
+            }
+            boolean created = !installed.in(c);
+            if (created) {
+                try (var st = c.createStatement()) {
+                    st.execute(create);
+                }
+            }
+            c.commit();
+            return created;
+        } catch (SQLException | RuntimeException e) {
+            c.rollback();
+            throw e;
+        } finally {
+            c.setAutoCommit(autoCommit);
         }
     }
 
@@ -223,26 +238,34 @@ final class ClaimFunction {
 
     /** The functions for {@code sql}, with the claim's types as the server reads them (nothing runs). */
     static ClaimFunction describe(Connection c, QueueSql sql) throws SQLException {
-        List<String> params = new ArrayList<>();
-        List<Column> columns = new ArrayList<>();
-        try (PreparedStatement st = c.prepareStatement(sql.claim)) {
-            ParameterMetaData pm = st.getParameterMetaData();
-            for (int i = 1; i <= pm.getParameterCount(); i++) params.add(typeName(pm.getParameterTypeName(i)));
-            ResultSetMetaData rm = st.getMetaData();
-            for (int i = 1; i <= rm.getColumnCount(); i++)
-                columns.add(new Column(rm.getColumnLabel(i), typeName(rm.getColumnTypeName(i))));
+        Shape shape = Shape.of(c, sql.claim);
+        return generate(sql, shape.parameterTypes(), shape.columns());
+    }
+
+    /** A statement's parameter types and result columns as the server describes them (nothing runs). */
+    record Shape(List<String> parameterTypes, List<Column> columns) {
+        static Shape of(Connection c, String statement) throws SQLException {
+            List<String> params = new ArrayList<>();
+            List<Column> columns = new ArrayList<>();
+            try (PreparedStatement st = c.prepareStatement(statement)) {
+                ParameterMetaData pm = st.getParameterMetaData();
+                for (int i = 1; i <= pm.getParameterCount(); i++) params.add(typeName(pm.getParameterTypeName(i)));
+                ResultSetMetaData rm = st.getMetaData();
+                for (int i = 1; i <= rm.getColumnCount(); i++)
+                    columns.add(new Column(rm.getColumnLabel(i), typeName(rm.getColumnTypeName(i))));
+            }
+            return new Shape(List.copyOf(params), List.copyOf(columns));
         }
-        return generate(sql, params, columns);
     }
 
     /** The driver names array types by their catalogue name ({@code _text}); both spellings are valid SQL. */
-    private static String typeName(String driverName) {
+    static String typeName(String driverName) {
         if (driverName == null || !driverName.matches("[A-Za-z_][A-Za-z0-9_ ]*"))
             throw new IllegalStateException("unexpected type name from the driver: " + driverName);
         return driverName.startsWith("_") ? ident(driverName.substring(1)) + "[]" : ident(driverName);
     }
 
-    private static String ident(String name) {
+    static String ident(String name) {
         return name.matches("[a-z_][a-z0-9_]*") ? name : "\"" + name.replace("\"", "\"\"") + "\"";
     }
 
@@ -288,7 +311,7 @@ final class ClaimFunction {
         return out.toString();
     }
 
-    private static String hash(String text) {
+    static String hash(String text) {
         try {
             byte[] d = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(d, 0, 8);

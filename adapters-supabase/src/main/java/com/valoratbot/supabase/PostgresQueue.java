@@ -79,6 +79,8 @@ public final class PostgresQueue implements AutoCloseable {
     private final QueueSql sql;
     /** The claim in one round trip ({@link ClaimFunction}); null: this role cannot create it, two statements. */
     private volatile ClaimFunction claimFunction;
+    /** The completion with its planner settings fixed ({@link PinnedPlanFunction}); null: the plain statement. */
+    private volatile PinnedPlanFunction completeFunction;
 
     private final String workerId;
     private final Duration lease;
@@ -125,6 +127,8 @@ public final class PostgresQueue implements AutoCloseable {
         this.shards = b.shards;
         this.sql = new QueueSql(table, rules);
         this.claimFunction = ClaimFunction.install(data, sql).orElse(null);
+        this.completeFunction =
+                PinnedPlanFunction.install(data, "complete", sql.complete).orElse(null);
         this.workerId = b.workerId != null ? b.workerId : defaultWorkerId();
         this.lease = b.lease;
         this.pollInterval = b.pollInterval;
@@ -757,10 +761,34 @@ public final class PostgresQueue implements AutoCloseable {
                 oks[i] = c.ok();
                 results[i] = JsonText.storable(c.resultJson());
             }
-            long readied = 0;
+            long readied;
             long started = System.nanoTime();
+            for (int attempt = 0; ; attempt++) {
+                PinnedPlanFunction f = completeFunction;
+                try {
+                    readied = complete(f != null ? f.call : sql.complete, ids, oks, results);
+                    break;
+                } catch (SQLException e) {
+                    // Dropped behind our back (a schema restored without it): create it again once.
+                    if (attempt == 0 && f != null && "42883".equals(e.getSQLState())) {
+                        completeFunction = PinnedPlanFunction.install(data, "complete", sql.complete)
+                                .orElse(null);
+                        continue;
+                    }
+                    throw new DataAccessException(
+                            "writing " + n + " outcomes on " + table.key() + ": " + e.getMessage(), e);
+                }
+            }
+            if (LOG.isTraceEnabled()) LOG.trace("complete {} in {} us", n, (System.nanoTime() - started) / 1000);
+            for (String id : ids) held.remove(id);
+            // A guild whose next command became claimable: wake the claim loop (and only then).
+            if (readied > 0) signal.wakeUp();
+        }
+
+        /** One completion statement (plain or through its function): the count of guilds put back in line. */
+        private long complete(String statement, String[] ids, Boolean[] oks, String[] results) throws SQLException {
             try (Connection c = data.getConnection();
-                    PreparedStatement st = c.prepareStatement(sql.complete)) {
+                    PreparedStatement st = c.prepareStatement(statement)) {
                 st.setArray(1, c.createArrayOf("text", ids));
                 st.setArray(2, c.createArrayOf("boolean", oks));
                 st.setArray(3, c.createArrayOf("text", results));
@@ -772,16 +800,9 @@ public final class PostgresQueue implements AutoCloseable {
                 st.setString(8, table.key());
                 st.setString(9, table.key());
                 try (ResultSet rs = st.executeQuery()) {
-                    if (rs.next()) readied = rs.getLong("readied");
+                    return rs.next() ? rs.getLong("readied") : 0;
                 }
-            } catch (SQLException e) {
-                throw new DataAccessException(
-                        "writing " + n + " outcomes on " + table.key() + ": " + e.getMessage(), e);
             }
-            if (LOG.isTraceEnabled()) LOG.trace("complete {} in {} us", n, (System.nanoTime() - started) / 1000);
-            for (String id : ids) held.remove(id);
-            // A guild whose next command became claimable: wake the claim loop (and only then).
-            if (readied > 0) signal.wakeUp();
         }
 
         private static boolean isDataError(DataAccessException e) {

@@ -2,7 +2,9 @@ package com.valoratbot.supabase;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.valoratbot.core.port.CompleteCommands;
 import com.valoratbot.core.port.QueuedCommand;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -64,6 +66,33 @@ class ClaimFunctionRepairTest {
             assertThat(db.count("SELECT count(*) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace"
                             + " WHERE n.nspname = 'valoratbot' AND p.proname LIKE 'claim\\_%\\_take'"))
                     .isPositive();
+        }
+    }
+
+    @Test
+    void aCompletionStillLandsAfterItsFunctionWasDroppedAndTheFunctionIsCreatedAgain() {
+        String completeFunctions = "SELECT count(*) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace"
+                + " WHERE n.nspname = 'valoratbot' AND p.proname LIKE 'complete\\_%'";
+        try (PostgresQueue queue = PostgresQueue.builder(db.database())
+                .workerId("w1")
+                .listen(false)
+                .build()) {
+            String id = insert("1004");
+            assertThat(queue.claims().claim(10)).extracting(QueuedCommand::id).containsExactly(id);
+            assertThat(db.count(completeFunctions)).isPositive();
+            db.execute("""
+                    DO $$ DECLARE f regprocedure; BEGIN
+                      FOR f IN SELECT p.oid::regprocedure FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+                               WHERE n.nspname = 'valoratbot' AND p.proname LIKE 'complete\\_%' LOOP
+                        EXECUTE 'DROP FUNCTION ' || f;
+                      END LOOP; END $$""");
+            assertThat(db.count(completeFunctions)).isZero();
+
+            queue.completions().complete(List.of(new CompleteCommands.Completion(id, true, "{\"ok\":true}")));
+
+            assertThat(db.value("SELECT status FROM commands WHERE id = ?::uuid", id))
+                    .isEqualTo("done");
+            assertThat(db.count(completeFunctions)).isPositive();
         }
     }
 

@@ -38,8 +38,9 @@ class ClaimRoundTripsTest {
             return sql.contains(".claim_") || sql.contains("lock_ready_guilds");
         }
 
+        /** The completion, as a plain statement or through its function ({@link PinnedPlanFunction}). */
         boolean isCompletion() {
-            return sql.contains("outcome AS");
+            return sql.contains("outcome AS") || sql.contains(".complete_");
         }
     }
 
