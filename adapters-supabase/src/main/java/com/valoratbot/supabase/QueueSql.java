@@ -584,10 +584,15 @@ final class QueueSql {
                             ORDER BY g.guild_id LIMIT 1)
                     FROM guilds WHERE guilds.guild_id IS NOT NULL
                 ), ready AS MATERIALIZED (
+                    -- "OFFSET 0" keeps each EXISTS a probe of one guild's index entries. As joins, with
+                    -- statistics saying almost nothing is processing, the planner re-read every processing
+                    -- row for each guild (25,959,168 rows, 16.5 s, at 19,000 guilds with 60,000 pending
+                    -- in issue 12's drain), and the guild rows this statement locks as it goes stayed
+                    -- locked all that time: every completion of those guilds waited on it.
                     SELECT gd.guild_id FROM guilds gd
                     WHERE gd.guild_id IS NOT NULL
-                      AND EXISTS (SELECT 1 FROM %1$s q WHERE q.guild_id = gd.guild_id AND q.status = 'pending'%3$s)
-                      AND NOT EXISTS (SELECT 1 FROM %1$s p WHERE p.guild_id = gd.guild_id AND p.status = 'processing'%4$s)
+                      AND EXISTS (SELECT 1 FROM %1$s q WHERE q.guild_id = gd.guild_id AND q.status = 'pending'%3$s OFFSET 0)
+                      AND NOT EXISTS (SELECT 1 FROM %1$s p WHERE p.guild_id = gd.guild_id AND p.status = 'processing'%4$s OFFSET 0)
                 )
                 INSERT INTO %2$s AS g (command_table, guild_id, ready_at)
                 SELECT ?, r.guild_id::text, clock_timestamp() FROM ready r
@@ -652,20 +657,25 @@ final class QueueSql {
                     -- the update meets them. Put in line here first, in one upsert in guild order (as
                     -- the insert trigger and the completion lock guild rows), the trigger then finds
                     -- each guild row already ours: a hand-back over many guilds and a bulk insert
-                    -- never wait on each other in a cycle.
+                    -- never wait on each other in a cycle. The commands are found by primary key ("IS
+                    -- TRUE" keeps the processing index out: with statistics saying it is nearly empty the
+                    -- planner read all of it and tested each row against every released id).
                     INSERT INTO %7$s AS g (command_table, guild_id, ready_at)
                     SELECT ?, d.guild_id, clock_timestamp()
                     FROM (SELECT DISTINCT t.guild_id::text AS guild_id FROM %1$s t
                           WHERE t.id = ANY (ARRAY(SELECT %4$s FROM released r))
-                            AND t.status = 'processing' AND t.guild_id IS NOT NULL) d
+                            AND (t.status = 'processing') IS TRUE AND t.guild_id IS NOT NULL) d
                     ORDER BY d.guild_id
                     ON CONFLICT (command_table, guild_id) DO UPDATE SET ready_at = EXCLUDED.ready_at
                         WHERE g.ready_at > EXCLUDED.ready_at
                     RETURNING 1
                 ), requeued AS (
+                    -- Primary-key probes over the released ids, as in "lined": "IS TRUE" keeps the
+                    -- processing index out (told it is nearly empty, the planner joined every processing
+                    -- row with every released claim: 1,178,880 rows for a hand-back of 768).
                     UPDATE %1$s t SET status = 'pending'%3$s
-                    FROM released r
-                    WHERE t.id = %4$s AND t.status = 'processing' AND (SELECT count(*) FROM lined) >= 0
+                    WHERE t.id = ANY (ARRAY(SELECT %4$s FROM released r)) AND (t.status = 'processing') IS TRUE
+                      AND (SELECT count(*) FROM lined) >= 0
                     RETURNING t.id::text
                 )
                 SELECT s.command_id FROM started s
