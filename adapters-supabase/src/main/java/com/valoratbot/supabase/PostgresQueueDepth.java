@@ -13,7 +13,7 @@ import java.util.stream.Collectors;
 
 /**
  * The command table's depth for the operator's gauges (docs/operations.md): one read-only statement
- * over the rows the table's partial index {@code (guild_id, created_at) WHERE status IN ('pending',
+ * over the rows the table's partial index {@code (guild_id, created_at, id) WHERE status IN ('pending',
  * 'processing')} covers, so its cost follows the active rows, never the table's history; bounded by a
  * 2 s query timeout. Another consumer's actions are left out, trimmed as the claim trims them.
  */

@@ -93,9 +93,10 @@ final class QueueSql {
 
     QueueSql(CommandTable t, Rules rules) {
         String T = t.sqlName();
-        // ASC NULLS LAST is the (guild_id, created_at) index's own order, so a guild's head is the first
-        // index entry; NULLS FIRST made every claim read and sort each guild's whole backlog. A row
-        // without created_at counts as the newest.
+        // The (guild_id, created_at, id) index's own order (ASC is NULLS LAST), so a guild's head is the
+        // first index entry; NULLS FIRST, or an index without the id (rows of one insert share
+        // created_at), made every claim read and sort each guild's whole backlog. A row without
+        // created_at counts as the newest.
         String order = t.hasCreatedAt() ? "%1$s.created_at ASC NULLS LAST, %1$s.id" : "%1$s.id";
         // Timestamps are the moment of the event (clock_timestamp()), not the transaction's start
         // (now()): picked_at >= created_at always (issue 10).

@@ -101,13 +101,37 @@ class MigrationsTest {
                             "CREATE TABLE commands (id uuid PRIMARY KEY, guild_id text, action text, payload jsonb, status text, result jsonb, created_at timestamptz)");
             raw.dsl()
                     .execute(
-                            "CREATE INDEX mine ON commands (guild_id, created_at) WHERE status IN ('pending', 'processing')");
+                            "CREATE INDEX mine ON commands (guild_id, created_at, id) WHERE status IN ('pending', 'processing')");
         }
         Database d = db.closeAfterAll(
                 Database.open(settings.toBuilder().migrate(true).build()));
 
         assertThat(column(d, "SELECT indexname::text FROM pg_indexes WHERE tablename = 'commands' ORDER BY 1"))
                 .containsExactly("commands_pkey", "commands_valoratbot_active_idx_busy", "mine");
+    }
+
+    @Test
+    void ourIndexOfTheEarlierShapeIsReplacedByOneEndingWithTheIdInsteadOfKeptBesideIt() {
+        DatabaseSettings settings = db.newDatabase().migrate(false).build();
+        try (Database raw = Database.open(settings)) {
+            raw.dsl()
+                    .execute(
+                            "CREATE TABLE commands (id uuid PRIMARY KEY, guild_id text, action text, payload jsonb, status text, result jsonb, created_at timestamptz)");
+            raw.dsl()
+                    .execute(
+                            "CREATE INDEX commands_valoratbot_active_idx ON commands (guild_id, created_at) WHERE status IN ('pending', 'processing')");
+        }
+        Database d = db.closeAfterAll(
+                Database.open(settings.toBuilder().migrate(true).build()));
+
+        assertThat(column(d, "SELECT indexname::text FROM pg_indexes WHERE tablename = 'commands' ORDER BY 1"))
+                .containsExactly(
+                        "commands_pkey", "commands_valoratbot_active_idx", "commands_valoratbot_active_idx_busy");
+        assertThat(column(
+                        d, "SELECT indexdef::text FROM pg_indexes WHERE indexname = 'commands_valoratbot_active_idx'"))
+                .singleElement()
+                .asString()
+                .contains("(guild_id, created_at, id)");
     }
 
     @Test
