@@ -94,17 +94,7 @@ class MigrationsTest {
 
     @Test
     void anEquivalentIndexUnderAnotherNameIsNotDuplicated() {
-        DatabaseSettings settings = db.newDatabase().migrate(false).build();
-        try (Database raw = Database.open(settings)) {
-            raw.dsl()
-                    .execute(
-                            "CREATE TABLE commands (id uuid PRIMARY KEY, guild_id text, action text, payload jsonb, status text, result jsonb, created_at timestamptz)");
-            raw.dsl()
-                    .execute(
-                            "CREATE INDEX mine ON commands (guild_id, created_at, id) WHERE status IN ('pending', 'processing')");
-        }
-        Database d = db.closeAfterAll(
-                Database.open(settings.toBuilder().migrate(true).build()));
+        Database d = migratedAfterAnIndex("mine", "guild_id, created_at, id");
 
         assertThat(column(d, "SELECT indexname::text FROM pg_indexes WHERE tablename = 'commands' ORDER BY 1"))
                 .containsExactly("commands_pkey", "commands_valoratbot_active_idx_busy", "mine");
@@ -112,17 +102,7 @@ class MigrationsTest {
 
     @Test
     void ourIndexOfTheEarlierShapeIsReplacedByOneEndingWithTheIdInsteadOfKeptBesideIt() {
-        DatabaseSettings settings = db.newDatabase().migrate(false).build();
-        try (Database raw = Database.open(settings)) {
-            raw.dsl()
-                    .execute(
-                            "CREATE TABLE commands (id uuid PRIMARY KEY, guild_id text, action text, payload jsonb, status text, result jsonb, created_at timestamptz)");
-            raw.dsl()
-                    .execute(
-                            "CREATE INDEX commands_valoratbot_active_idx ON commands (guild_id, created_at) WHERE status IN ('pending', 'processing')");
-        }
-        Database d = db.closeAfterAll(
-                Database.open(settings.toBuilder().migrate(true).build()));
+        Database d = migratedAfterAnIndex("commands_valoratbot_active_idx", "guild_id, created_at");
 
         assertThat(column(d, "SELECT indexname::text FROM pg_indexes WHERE tablename = 'commands' ORDER BY 1"))
                 .containsExactly(
@@ -132,6 +112,20 @@ class MigrationsTest {
                 .singleElement()
                 .asString()
                 .contains("(guild_id, created_at, id)");
+    }
+
+    /** A command table made before any migration, with one partial index of active rows on these columns, then migrated. */
+    private Database migratedAfterAnIndex(String name, String columns) {
+        DatabaseSettings settings = db.newDatabase().migrate(false).build();
+        try (Database raw = Database.open(settings)) {
+            raw.dsl()
+                    .execute(
+                            "CREATE TABLE commands (id uuid PRIMARY KEY, guild_id text, action text, payload jsonb, status text, result jsonb, created_at timestamptz)");
+            raw.dsl()
+                    .execute("CREATE INDEX " + name + " ON commands (" + columns
+                            + ") WHERE status IN ('pending', 'processing')");
+        }
+        return db.closeAfterAll(Database.open(settings.toBuilder().migrate(true).build()));
     }
 
     @Test

@@ -19,7 +19,10 @@ import java.util.Map;
  *
  * <ul>
  *   <li>the statements the worker sent, from {@code pg_stat_statements} (calls, execution and planning
- *       time, plans), the producer's own statements left out by their text;
+ *       time, plans), the producer's own statements left out by their text. The worker sends each
+ *       statement in autocommit, one transaction and one commit each, except the few it wraps in a
+ *       transaction (a requeue), whose COMMIT is counted apart ({@code explicitCommitsPerCommand}):
+ *       statements per command are also its commits per command;
  *   <li>the CPU time of the worker's backends (every backend of the database but the harness's, known
  *       by its application name), from {@code /proc/<pid>/stat}: only when the server runs on this
  *       machine, as with the Debian cluster of docs/benchmarks.md.
@@ -117,7 +120,7 @@ final class ServerCost {
             }
             json.append(String.format(
                     Locale.ROOT,
-                    ",\"statementsPerCommand\":%.3f,\"commitsPerCommand\":%.3f,\"execMsPerCommand\":%.3f,"
+                    ",\"statementsPerCommand\":%.3f,\"explicitCommitsPerCommand\":%.3f,\"execMsPerCommand\":%.3f,"
                             + "\"planMsPerCommand\":%.3f,\"plansPerCommand\":%.3f,\"statements\":[%s]",
                     (double) calls / commands,
                     (double) commits / commands,
