@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * the recovery once; {@code onListening} runs after each (re)connection, since notifications sent
  * while it was down are gone.
  */
-final class NotificationListener implements AutoCloseable {
+public final class NotificationListener implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(NotificationListener.class);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
@@ -39,7 +39,7 @@ final class NotificationListener implements AutoCloseable {
     /**
      * @param fallbackNote what happens meanwhile, for the outage log line ("polling every 500 ms")
      */
-    NotificationListener(
+    public NotificationListener(
             Database db,
             String channel,
             Consumer<List<String>> onNotifications,
@@ -57,13 +57,13 @@ final class NotificationListener implements AutoCloseable {
                 .unstarted(this::run);
     }
 
-    NotificationListener start() {
+    public NotificationListener start() {
         thread.start();
         return this;
     }
 
     /** True while LISTEN is in place; false before the first connection and during an outage. */
-    boolean listening() {
+    public boolean listening() {
         return listening;
     }
 

@@ -118,6 +118,49 @@ class ShardedWorkerProcessesTest {
                             .as("the process that claimed command " + e.getKey() + " of shard " + e.getValue())
                             .isEqualTo(owners().get(e.getValue()));
 
+                // Scheduled announcements: every process's timer polls the one job table, so about half
+                // the jobs are first taken by the process that does not hold their guild. It hands each
+                // off and says so (NOTIFY); the holder then takes it at once, and it is posted once.
+                java.sql.Connection handOffs = java.sql.DriverManager.getConnection(db.jdbcUrl(), "postgres", null);
+                try (var listen = handOffs.createStatement()) {
+                    listen.execute("LISTEN valoratbot_job_handoffs");
+                }
+                String when = java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC)
+                        .plusSeconds(12)
+                        .truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                        .toString();
+                List<String> schedules = new java.util.ArrayList<>();
+                for (int round = 0; round < 2; round++)
+                    for (int s = 0; s < SHARDS; s++)
+                        schedules.add((String) db.value(
+                                "INSERT INTO commands (guild_id, action, payload) VALUES (?, 'schedule_announce', ?::jsonb) RETURNING id::text",
+                                Long.toString(GUILDS[s]),
+                                "{\"channelId\":\"" + (GUILDS[s] + 100) + "\",\"message\":\"later-" + round + "-s" + s
+                                        + "\",\"scheduledFor\":\"" + when + "\"}"));
+                awaitAllDone(schedules);
+                Eventually.within(
+                        Duration.ofSeconds(60),
+                        "every scheduled announcement sent",
+                        () -> db.count("SELECT count(*) FROM valoratbot.scheduled_announcements WHERE status = 'sent'")
+                                == 2L * SHARDS);
+                for (int round = 0; round < 2; round++)
+                    for (int s = 0; s < SHARDS; s++) {
+                        String text = "later-" + round + "-s" + s;
+                        assertThat(standIn.state().messages(GUILDS[s] + 100).stream()
+                                        .filter(m -> m.content() != null
+                                                && m.content().contains(text))
+                                        .count())
+                                .as("posts of " + text)
+                                .isEqualTo(1);
+                    }
+                // The path under test was taken: the first poll after the due time takes every due job,
+                // half of them for guilds its process does not hold.
+                var heard = handOffs.unwrap(org.postgresql.PGConnection.class).getNotifications(1_000);
+                handOffs.close();
+                System.out.println(
+                        "scheduled announcements handed off between processes: " + (heard == null ? 0 : heard.length));
+                assertThat(heard).as("hand-offs heard").isNotEmpty();
+
                 // Activity: every message counted exactly once, whichever process sees it.
                 int perGuild = 5;
                 for (int s = 0; s < SHARDS; s++) {

@@ -709,6 +709,7 @@ public final class Valoratbot implements AutoCloseable {
                     ScheduledAnnouncements.builder(
                                     PostgresAnnouncementStore.on(db.dataSource()),
                                     DbSchedulerTimer.announcements(db.dataSource(), clock)
+                                            .handOffs(db, presence)
                                             .build(),
                                     discord.announcements(),
                                     clock)
@@ -732,6 +733,7 @@ public final class Valoratbot implements AutoCloseable {
                                     leaderboardStore,
                                     leaderboardStore,
                                     DbSchedulerTimer.leaderboards(db.dataSource(), clock)
+                                            .handOffs(db, presence)
                                             .build(),
                                     DiscordLeaderboards.builder(discord::jda)
                                             .language(language)

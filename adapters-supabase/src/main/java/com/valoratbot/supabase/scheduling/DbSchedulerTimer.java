@@ -12,7 +12,11 @@ import com.github.kagkarlsson.scheduler.task.TaskDescriptor;
 import com.github.kagkarlsson.scheduler.task.TaskInstance;
 import com.github.kagkarlsson.scheduler.task.helper.CustomTask;
 import com.github.kagkarlsson.scheduler.task.helper.Tasks;
+import com.valoratbot.core.command.Snowflake;
+import com.valoratbot.core.port.schedule.GuildPresence;
 import com.valoratbot.core.port.schedule.JobTimer;
+import com.valoratbot.supabase.Database;
+import com.valoratbot.supabase.NotificationListener;
 import com.valoratbot.supabase.PlainSql;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
@@ -37,16 +41,34 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Each use case has its own table, so neither scheduler sees the other's task as "unresolved"
  * (db-scheduler deletes unresolved executions after 14 days).
+ *
+ * <h2>Hand-offs</h2>
+ * A job whose guild this worker does not hold is offered again a little later ({@link Next.HandOff}).
+ * Every worker polls on a fixed period, so the first poll after the new time is, offer after offer,
+ * the same worker's: when that is a worker that does not hold the guild, the holder never sees the
+ * job due, and the announcement is missed when its grace runs out (seen as a flaky test, then worked
+ * out: two 5 s pollers, a 3 s hand-off, and any phase where the non-holder polls in the 3 s before the
+ * holder starves it). So a hand-off also sends a notification on {@value #HAND_OFF_CHANNEL}
+ * ({@code "<task> <guild> <epoch ms>"}); a worker built with {@link Builder#handOffs} that holds the
+ * guild looks for due jobs at that moment, ahead of everyone's next poll. Without LISTEN (a
+ * transaction pooler, an outage) the offer still stands and the pollers' race decides, as before.
  */
 public final class DbSchedulerTimer implements JobTimer {
 
     private static final Logger LOG = LoggerFactory.getLogger(DbSchedulerTimer.class);
+    static final String HAND_OFF_CHANNEL = "valoratbot_job_handoffs";
+    /** A hand-off further away than this is not waited for here; the polls find it. */
+    private static final Duration LONGEST_HAND_OFF_WAIT = Duration.ofMinutes(1);
+    /** Checks asked for within one such slot run once, so a burst of notifications costs a few polls. */
+    private static final long CHECK_SLOT_MS = 50;
 
     private final TaskDescriptor<Void> task;
     private final String table;
     private final String workerName;
     private final DSLContext sql;
     private final Scheduler scheduler;
+    private final Clock clock;
+    private final HandOffListening handOffs;
     private volatile Run run;
     private boolean started;
     private boolean closed;
@@ -56,6 +78,8 @@ public final class DbSchedulerTimer implements JobTimer {
         this.table = b.table;
         this.workerName = b.workerName;
         this.sql = PlainSql.on(b.dataSource);
+        this.clock = b.clock;
+        this.handOffs = b.handOffDatabase == null ? null : new HandOffListening(b.handOffDatabase, b.handOffPresence);
         CustomTask<Void> custom = Tasks.custom(task)
                 .onFailure(new FailureHandler.OnFailureRetryLater<>(b.retryDelay))
                 .onDeadExecutionRevive()
@@ -107,7 +131,86 @@ public final class DbSchedulerTimer implements JobTimer {
         return switch (r.run(instance.getId(), context.getExecution().getExecutionTime())) {
             case Next.Finished() -> new CompletionHandler.OnCompleteRemove<>();
             case Next.Again(Instant at) -> (complete, ops) -> ops.reschedule(complete, at);
+            case Next.HandOff(Instant at, Snowflake guild) ->
+                (complete, ops) -> {
+                    ops.reschedule(complete, at);
+                    tellHolder(guild, at);
+                };
         };
+    }
+
+    /** After the new time is committed: see "Hand-offs" above. Best effort; the offer stands without it. */
+    private void tellHolder(Snowflake guild, Instant at) {
+        try {
+            sql.fetch(
+                    "SELECT pg_notify(?, ?)",
+                    HAND_OFF_CHANNEL,
+                    task.getTaskName() + " " + guild + " " + at.toEpochMilli());
+        } catch (RuntimeException e) {
+            LOG.debug("hand-off of a {} job for guild {} not announced: {}", task.getTaskName(), guild, e.toString());
+        }
+    }
+
+    /**
+     * The receiving side of hand-offs: a notification for this timer's task and a guild this worker
+     * holds makes it look for due jobs at the time named. Anyone may NOTIFY, so the text is parsed
+     * defensively, a time beyond {@link #LONGEST_HAND_OFF_WAIT} is ignored and checks are coalesced
+     * per {@link #CHECK_SLOT_MS}: a flood of notifications costs a bounded number of polls.
+     */
+    private final class HandOffListening {
+        private final GuildPresence presence;
+        private final java.util.concurrent.ScheduledExecutorService checks;
+        private final java.util.Set<Long> slots = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        private final NotificationListener listener;
+
+        HandOffListening(Database db, GuildPresence presence) {
+            this.presence = presence;
+            this.checks = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform()
+                    .daemon()
+                    .name("valoratbot-handoff-checks")
+                    .factory());
+            this.listener = new NotificationListener(
+                    db,
+                    HAND_OFF_CHANNEL,
+                    payloads -> payloads.forEach(this::heard),
+                    () -> {},
+                    "jobs handed off here wait for the next poll");
+        }
+
+        void heard(String payload) {
+            String[] parts = payload == null ? new String[0] : payload.split(" ", -1);
+            if (parts.length != 3 || !parts[0].equals(task.getTaskName())) return;
+            java.util.Optional<Snowflake> guild = Snowflake.parse(parts[1]);
+            Instant at;
+            try {
+                at = Instant.ofEpochMilli(Long.parseLong(parts[2]));
+            } catch (RuntimeException notATime) {
+                return;
+            }
+            if (guild.isEmpty() || !presence.holds(guild.get())) return;
+            long waitMs = Math.max(0, Duration.between(clock.instant(), at).toMillis());
+            if (waitMs > LONGEST_HAND_OFF_WAIT.toMillis()) return;
+            // Just after the time, so that the job is due by this worker's clock when it looks.
+            long slot = (System.currentTimeMillis() + waitMs) / CHECK_SLOT_MS + 1;
+            if (!slots.add(slot)) return;
+            long delay = slot * CHECK_SLOT_MS - System.currentTimeMillis();
+            checks.schedule(
+                    () -> {
+                        slots.remove(slot);
+                        scheduler.triggerCheckForDueExecutions();
+                    },
+                    Math.max(0, delay),
+                    java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
+
+        void start() {
+            listener.start();
+        }
+
+        void close() {
+            listener.close();
+            checks.shutdownNow();
+        }
     }
 
     @Override
@@ -157,6 +260,12 @@ public final class DbSchedulerTimer implements JobTimer {
         started = true;
         this.run = Objects.requireNonNull(run, "run");
         scheduler.start();
+        if (handOffs != null) handOffs.start();
+    }
+
+    /** True while this timer hears other workers' hand-offs (built with {@link Builder#handOffs}, LISTEN in place). */
+    public boolean hearsHandOffs() {
+        return handOffs != null && handOffs.listener.listening();
     }
 
     @Override
@@ -169,6 +278,7 @@ public final class DbSchedulerTimer implements JobTimer {
     public synchronized void close() {
         if (closed) return;
         closed = true;
+        if (handOffs != null) handOffs.close();
         if (started) scheduler.stop();
     }
 
@@ -183,6 +293,8 @@ public final class DbSchedulerTimer implements JobTimer {
         private Duration heartbeatInterval = Duration.ofSeconds(10);
         private int threads;
         private String workerName = defaultName();
+        private Database handOffDatabase;
+        private GuildPresence handOffPresence;
 
         private Builder(
                 DataSource dataSource,
@@ -227,6 +339,27 @@ public final class DbSchedulerTimer implements JobTimer {
         public Builder workerName(String v) {
             if (v == null || v.isBlank()) throw new IllegalArgumentException("workerName must not be blank");
             workerName = v;
+            return this;
+        }
+
+        /**
+         * Hears other workers' hand-offs (see the class's "Hand-offs") on a LISTEN connection of its
+         * own from {@code db}, and looks for due jobs when one names a guild in {@code presence}.
+         * Default off: a job left to another worker waits for that worker's next poll and may lose the
+         * race to the worker that left it. Through a transaction pooler, which cannot LISTEN, it stays
+         * off and says so.
+         */
+        public Builder handOffs(Database db, GuildPresence presence) {
+            Objects.requireNonNull(db, "db");
+            Objects.requireNonNull(presence, "presence");
+            if (db.settings().usesTransactionPooler()) {
+                LOG.info(
+                        "{}: hand-offs are not heard through a transaction pooler (no LISTEN); the polls find them",
+                        taskName);
+                return this;
+            }
+            handOffDatabase = db;
+            handOffPresence = presence;
             return this;
         }
 

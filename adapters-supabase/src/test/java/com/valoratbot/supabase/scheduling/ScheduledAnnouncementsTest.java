@@ -28,6 +28,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -64,10 +65,19 @@ class ScheduledAnnouncementsTest {
     }
 
     private ScheduledAnnouncements worker(String name, RecordingAnnouncements discord, GuildPresence presence) {
-        var timer = DbSchedulerTimer.announcements(db.database().dataSource(), clock)
-                .workerName(name)
-                .pollingInterval(Duration.ofMillis(200))
-                .build();
+        return worker(
+                name,
+                discord,
+                presence,
+                DbSchedulerTimer.announcements(db.database().dataSource(), clock)
+                        .workerName(name)
+                        .pollingInterval(Duration.ofMillis(200))
+                        .handOffs(db.database(), presence)
+                        .build());
+    }
+
+    private ScheduledAnnouncements worker(
+            String name, RecordingAnnouncements discord, GuildPresence presence, DbSchedulerTimer timer) {
         ScheduledAnnouncements w = ScheduledAnnouncements.builder(
                         PostgresAnnouncementStore.on(db.database().dataSource()), timer, discord, clock)
                 .guildPresence(presence)
@@ -388,6 +398,46 @@ class ScheduledAnnouncementsTest {
             clock.advance(Duration.ofSeconds(1));
             return "sent".equals(status(id));
         });
+        assertThat(holder.posts).hasSize(1);
+        assertThat(elsewhere.posts).isEmpty();
+    }
+
+    @Test
+    void aHandOffBringsTheHolderToTheJobAheadOfEveryonesNextPoll() {
+        // Polls an hour apart: only the hand-off's notification can make the holder look. Without it
+        // the holder waits for its next poll, which in step with the other worker's can lose every time.
+        Function<String, DbSchedulerTimer> hearing =
+                name -> DbSchedulerTimer.announcements(db.database().dataSource(), clock)
+                        .workerName(name)
+                        .pollingInterval(Duration.ofHours(1))
+                        .handOffs(db.database(), guild -> name.equals("right-shard") && guild.equals(GUILD))
+                        .build();
+        DbSchedulerTimer otherTimer = hearing.apply("other-shard");
+        DbSchedulerTimer holderTimer = hearing.apply("right-shard");
+        var elsewhere = new RecordingAnnouncements();
+        var holder = new RecordingAnnouncements();
+        var notHolding =
+                worker("other-shard", elsewhere, guild -> false, otherTimer).start();
+        worker("right-shard", holder, guild -> guild.equals(GUILD), holderTimer).start();
+        Eventually.within(WAIT, "both hear hand-offs", () -> otherTimer.hearsHandOffs() && holderTimer.hearsHandOffs());
+
+        String id = ok(notHolding.schedule(context(GUILD), at("2025-12-10T10:05", "pour le bon shard")));
+        clock.set(Instant.parse("2025-12-10T09:05:00Z"));
+        notHolding.checkNow();
+        // The non-holder takes it first and offers it again 3 s later (by the clock); time moves on.
+        Eventually.within(
+                WAIT,
+                "handed off",
+                () -> db.database()
+                        .dsl()
+                        .fetchOptional(
+                                "SELECT 1 FROM valoratbot.announcement_tasks WHERE task_instance = ? AND NOT picked"
+                                        + " AND execution_time > CAST(? AS timestamptz)",
+                                id,
+                                "2025-12-10T09:05:00Z")
+                        .isPresent());
+        clock.advance(Duration.ofSeconds(5));
+        Eventually.within(WAIT, "the holder sends it", () -> "sent".equals(status(id)));
         assertThat(holder.posts).hasSize(1);
         assertThat(elsewhere.posts).isEmpty();
     }

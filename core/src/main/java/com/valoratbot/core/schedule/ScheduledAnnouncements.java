@@ -216,7 +216,7 @@ public final class ScheduledAnnouncements implements ScheduleAnnouncements, Auto
         }
         switch (rules.turn(row.guildId(), row.scheduledFor(), now)) {
             case Turn.HandOff() -> {
-                return Next.at(rules.handedOff(now));
+                return Next.handOff(rules.handedOff(now), row.guildId());
             }
             case Turn.Missed(Text reason) -> {
                 rules.logMissed(LOG, "scheduled announcement " + id, row.scheduledFor(), now, "marked missed");

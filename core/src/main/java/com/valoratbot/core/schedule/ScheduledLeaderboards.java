@@ -180,7 +180,7 @@ public final class ScheduledLeaderboards implements Leaderboards, AutoCloseable 
         } else {
             switch (rules.turn(guild, dueAt, now)) {
                 case Turn.HandOff() -> {
-                    return Next.at(rules.handedOff(now));
+                    return Next.handOff(rules.handedOff(now), guild);
                 }
                 case Turn.Missed(Text reason) -> {
                     rules.logMissed(LOG, "weekly leaderboard of " + guild, dueAt, now, "skipped to next week");

@@ -1,5 +1,6 @@
 package com.valoratbot.core.port.schedule;
 
+import com.valoratbot.core.command.Snowflake;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Set;
@@ -66,12 +67,29 @@ public interface JobTimer extends AutoCloseable {
             }
         }
 
+        /**
+         * This worker does not hold {@code guild}: the job runs again at {@code at}, and the timer
+         * tells a worker that holds the guild to look for it then. Timers poll on fixed periods, so
+         * without that word a worker whose poll comes just before the holder's would take the job back
+         * at every offer, and the holder would never see it due until the grace ran out.
+         */
+        record HandOff(Instant at, Snowflake guild) implements Next {
+            public HandOff {
+                Objects.requireNonNull(at, "at");
+                Objects.requireNonNull(guild, "guild");
+            }
+        }
+
         static Next finished() {
             return new Finished();
         }
 
         static Next at(Instant at) {
             return new Again(at);
+        }
+
+        static Next handOff(Instant at, Snowflake guild) {
+            return new HandOff(at, guild);
         }
     }
 }
