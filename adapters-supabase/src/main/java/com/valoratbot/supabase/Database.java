@@ -350,6 +350,14 @@ public final class Database implements AutoCloseable {
         return t;
     }
 
+    /**
+     * Whether {@link #newDedicatedConnection} opens connections of its own; false on an embedder's
+     * DataSource, where it takes one of the pool's for good.
+     */
+    public boolean opensDedicatedConnections() {
+        return jdbcUrl != null;
+    }
+
     /** A connection outside the pool (for LISTEN, which holds a connection for good). */
     Connection newDedicatedConnection() throws SQLException {
         if (jdbcUrl == null) return pool.getConnection(); // an embedder's DataSource: its own settings apply

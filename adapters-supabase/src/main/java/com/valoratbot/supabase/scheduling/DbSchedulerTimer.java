@@ -50,8 +50,9 @@ import org.slf4j.LoggerFactory;
  * out: two 5 s pollers, a 3 s hand-off, and any phase where the non-holder polls in the 3 s before the
  * holder starves it). So a hand-off also sends a notification on {@value #HAND_OFF_CHANNEL}
  * ({@code "<task> <guild> <epoch ms>"}); a worker built with {@link Builder#handOffs} that holds the
- * guild looks for due jobs at that moment, ahead of everyone's next poll. Without LISTEN (a
- * transaction pooler, an outage) the offer still stands and the pollers' race decides, as before.
+ * guild looks for due jobs at that moment, ahead of everyone's next poll (one LISTEN connection per
+ * database for all the process's timers). Without LISTEN (a transaction pooler, an embedder's
+ * DataSource, an outage) the offer still stands and the pollers' race decides, as before.
  */
 public final class DbSchedulerTimer implements JobTimer {
 
@@ -158,23 +159,20 @@ public final class DbSchedulerTimer implements JobTimer {
      * per {@link #CHECK_SLOT_MS}: a flood of notifications costs a bounded number of polls.
      */
     private final class HandOffListening {
+        private final Database db;
         private final GuildPresence presence;
         private final java.util.concurrent.ScheduledExecutorService checks;
         private final java.util.Set<Long> slots = java.util.concurrent.ConcurrentHashMap.newKeySet();
-        private final NotificationListener listener;
+        private final java.util.function.Consumer<String> ear = this::heard;
+        private volatile HandOffHub hub;
 
         HandOffListening(Database db, GuildPresence presence) {
+            this.db = db;
             this.presence = presence;
             this.checks = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform()
                     .daemon()
                     .name("valoratbot-handoff-checks")
                     .factory());
-            this.listener = new NotificationListener(
-                    db,
-                    HAND_OFF_CHANNEL,
-                    payloads -> payloads.forEach(this::heard),
-                    () -> {},
-                    "jobs handed off here wait for the next poll");
         }
 
         void heard(String payload) {
@@ -194,22 +192,79 @@ public final class DbSchedulerTimer implements JobTimer {
             long slot = (System.currentTimeMillis() + waitMs) / CHECK_SLOT_MS + 1;
             if (!slots.add(slot)) return;
             long delay = slot * CHECK_SLOT_MS - System.currentTimeMillis();
-            checks.schedule(
-                    () -> {
-                        slots.remove(slot);
-                        scheduler.triggerCheckForDueExecutions();
-                    },
-                    Math.max(0, delay),
-                    java.util.concurrent.TimeUnit.MILLISECONDS);
+            try {
+                checks.schedule(
+                        () -> {
+                            slots.remove(slot);
+                            scheduler.triggerCheckForDueExecutions();
+                        },
+                        Math.max(0, delay),
+                        java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException closed) {
+                slots.remove(slot);
+            }
         }
 
         void start() {
-            listener.start();
+            hub = HandOffHub.join(db, ear);
+        }
+
+        boolean listening() {
+            HandOffHub h = hub;
+            return h != null && h.listener.listening();
         }
 
         void close() {
-            listener.close();
+            HandOffHub h = hub;
+            if (h != null) h.leave(ear);
             checks.shutdownNow();
+        }
+    }
+
+    /**
+     * One LISTEN connection per database for every timer of the process that hears hand-offs: a
+     * process running several shards has two timers per shard, and a connection each would add up.
+     */
+    private static final class HandOffHub {
+        /** Guarded by itself. */
+        private static final java.util.Map<Database, HandOffHub> HUBS = new java.util.HashMap<>();
+
+        private final Database db;
+        private final NotificationListener listener;
+        private final java.util.List<java.util.function.Consumer<String>> ears =
+                new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        private HandOffHub(Database db) {
+            this.db = db;
+            this.listener = new NotificationListener(
+                    db,
+                    HAND_OFF_CHANNEL,
+                    payloads -> payloads.forEach(p -> ears.forEach(e -> e.accept(p))),
+                    () -> {},
+                    "jobs handed off here wait for the next poll");
+        }
+
+        static HandOffHub join(Database db, java.util.function.Consumer<String> ear) {
+            synchronized (HUBS) {
+                HandOffHub hub = HUBS.get(db);
+                if (hub == null) {
+                    hub = new HandOffHub(db);
+                    HUBS.put(db, hub);
+                    hub.listener.start();
+                }
+                hub.ears.add(ear);
+                return hub;
+            }
+        }
+
+        void leave(java.util.function.Consumer<String> ear) {
+            synchronized (HUBS) {
+                ears.remove(ear);
+                if (ears.isEmpty() && HUBS.get(db) == this) {
+                    HUBS.remove(db);
+                    listener.close();
+                }
+            }
         }
     }
 
@@ -265,7 +320,7 @@ public final class DbSchedulerTimer implements JobTimer {
 
     /** True while this timer hears other workers' hand-offs (built with {@link Builder#handOffs}, LISTEN in place). */
     public boolean hearsHandOffs() {
-        return handOffs != null && handOffs.listener.listening();
+        return handOffs != null && handOffs.listening();
     }
 
     @Override
@@ -352,6 +407,12 @@ public final class DbSchedulerTimer implements JobTimer {
         public Builder handOffs(Database db, GuildPresence presence) {
             Objects.requireNonNull(db, "db");
             Objects.requireNonNull(presence, "presence");
+            if (!db.opensDedicatedConnections()) {
+                LOG.info(
+                        "{}: hand-offs are not heard on an embedder's DataSource (a LISTEN would hold one of its connections for good); the polls find them",
+                        taskName);
+                return this;
+            }
             if (db.settings().usesTransactionPooler()) {
                 LOG.info(
                         "{}: hand-offs are not heard through a transaction pooler (no LISTEN); the polls find them",
