@@ -239,9 +239,21 @@ public final class DbSchedulerTimer implements JobTimer {
             this.listener = new NotificationListener(
                     db,
                     HAND_OFF_CHANNEL,
-                    payloads -> payloads.forEach(p -> ears.forEach(e -> e.accept(p))),
+                    payloads -> payloads.forEach(p -> ears.forEach(e -> tell(e, p))),
                     () -> {},
                     "jobs handed off here wait for the next poll");
+        }
+
+        /**
+         * One timer's fault (its presence throwing, say) must not reach the listener, which would take
+         * it for a lost connection and stop hearing hand-offs for every timer while it reconnects.
+         */
+        private static void tell(java.util.function.Consumer<String> ear, String payload) {
+            try {
+                ear.accept(payload);
+            } catch (RuntimeException e) {
+                LOG.warn("a hand-off notification could not be handled: {}", e.toString());
+            }
         }
 
         static HandOffHub join(Database db, java.util.function.Consumer<String> ear) {
