@@ -410,11 +410,12 @@ public final class DbSchedulerTimer implements JobTimer {
         }
 
         /**
-         * Hears other workers' hand-offs (see the class's "Hand-offs") on a LISTEN connection of its
-         * own from {@code db}, and looks for due jobs when one names a guild in {@code presence}.
-         * Default off: a job left to another worker waits for that worker's next poll and may lose the
-         * race to the worker that left it. Through a transaction pooler, which cannot LISTEN, it stays
-         * off and says so.
+         * Hears other workers' hand-offs (see the class's "Hand-offs") on the one LISTEN connection
+         * the process's timers share per database, and looks for due jobs when one names a guild in
+         * {@code presence}. Default off: a job left to another worker waits for that worker's next poll
+         * and may lose the race to the worker that left it. Through a transaction pooler, which cannot
+         * LISTEN, and on an embedder's DataSource, whose pooled connection a LISTEN would hold for
+         * good, it stays off and says so.
          */
         public Builder handOffs(Database db, GuildPresence presence) {
             Objects.requireNonNull(db, "db");
