@@ -676,6 +676,8 @@ public final class PostgresQueue implements AutoCloseable {
                 st.setString(1, table.key());
                 st.setInt(2, max);
                 setShards(c, st, 3);
+                // Not durable when a start mark guards every side effect (see ClaimFunction, "Durability").
+                st.setBoolean(5, !tracksStarts);
                 bindClaim(st, ClaimFunction.LOCK_PARAMETERS + 1);
                 try (ResultSet rs = st.executeQuery()) {
                     while (rs.next()) {

@@ -45,6 +45,9 @@ class ClaimRoundTripsTest {
     }
 
     static final List<Sent> sent = new CopyOnWriteArrayList<>();
+    /** The "durable" argument of each call of the claim's function (its fifth parameter), in order. */
+    static final List<Boolean> durable = new CopyOnWriteArrayList<>();
+
     static Database counted;
     static CommandAdmin admin;
 
@@ -59,6 +62,7 @@ class ClaimRoundTripsTest {
     @BeforeEach
     void forget() {
         sent.clear();
+        durable.clear();
     }
 
     @Test
@@ -163,6 +167,23 @@ class ClaimRoundTripsTest {
         }
     }
 
+    @Test
+    void claimsWaitForTheirFlushUntilTheRuntimeRecordsStartMarksAndNoLongerAfter() {
+        try (PostgresQueue queue =
+                PostgresQueue.builder(counted).workerId("w1").listen(false).build()) {
+            admin.enqueue(GUILD, "listTextChannels", "{}", null);
+            assertThat(queue.claims().claim(10)).hasSize(1);
+
+            queue.startMarks();
+            admin.enqueue(OTHER, "listTextChannels", "{}", null);
+            assertThat(queue.claims().claim(10)).hasSize(1);
+
+            // Without start marks nothing stops a side effect before the claim is on disk; with them,
+            // every non-idempotent command's start mark is a durable commit after the claim's.
+            assertThat(durable).containsExactly(true, false);
+        }
+    }
+
     private static boolean finished(String id) {
         return admin.find(id).map(CommandRow::finished).orElse(false);
     }
@@ -217,6 +238,10 @@ class ClaimRoundTripsTest {
 
     private static Hook statementHook(String prepared) {
         return (target, name, args, result) -> {
+            if (name.equals("setBoolean")
+                    && prepared != null
+                    && prepared.contains(".claim_")
+                    && args[0].equals(ClaimFunction.LOCK_PARAMETERS)) durable.add((Boolean) args[1]);
             if (name.startsWith("execute")) {
                 String sql = prepared != null ? prepared : args != null && args[0] instanceof String s ? s : "?";
                 record(sql);
