@@ -15,6 +15,7 @@ import com.valoratbot.core.port.Leaderboards.MessageEntry;
 import com.valoratbot.core.port.Leaderboards.Standings;
 import com.valoratbot.core.port.Leaderboards.VoiceEntry;
 import com.valoratbot.core.port.activity.PublishLeaderboards;
+import com.valoratbot.core.port.schedule.GuildPresence;
 import com.valoratbot.core.result.Result;
 import com.valoratbot.core.schedule.ScheduledLeaderboards;
 import com.valoratbot.supabase.TestDatabase;
@@ -29,6 +30,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -57,10 +59,7 @@ class ScheduledLeaderboardsTest {
     private final TestClock clock = new TestClock(SUNDAY_EVENING);
     private final List<Posted> posted = new CopyOnWriteArrayList<>();
     private final AtomicLong messageIds = new AtomicLong(1500000000000000000L);
-    private final PublishLeaderboards discord = (ctx, channel, card) -> {
-        posted.add(new Posted(ctx, channel, card));
-        return Result.ok(Snowflake.of(messageIds.incrementAndGet()));
-    };
+    private final PublishLeaderboards discord = recordingInto(posted);
     private final List<AutoCloseable> toClose = new ArrayList<>();
 
     record Posted(CommandContext context, Snowflake channel, LeaderboardCard card) {}
@@ -76,6 +75,22 @@ class ScheduledLeaderboardsTest {
                 .pollingInterval(Duration.ofMillis(200))
                 .build();
         var l = ScheduledLeaderboards.builder(store, store, timer, discord, clock)
+                .build();
+        toClose.add(l);
+        return l;
+    }
+
+    private PublishLeaderboards recordingInto(List<Posted> into) {
+        return (ctx, channel, card) -> {
+            into.add(new Posted(ctx, channel, card));
+            return Result.ok(Snowflake.of(messageIds.incrementAndGet()));
+        };
+    }
+
+    private ScheduledLeaderboards worker(DbSchedulerTimer timer, List<Posted> into, GuildPresence presence) {
+        var store = PostgresLeaderboardStore.on(db.database().dataSource());
+        var l = ScheduledLeaderboards.builder(store, store, timer, recordingInto(into), clock)
+                .guildPresence(presence)
                 .build();
         toClose.add(l);
         return l;
@@ -254,5 +269,45 @@ class ScheduledLeaderboardsTest {
         assertThat(db.row("SELECT task_instance, execution_time FROM valoratbot.leaderboard_tasks"))
                 .containsEntry("task_instance", GUILD.toString())
                 .containsEntry("execution_time", Timestamp.from(Instant.parse("2026-03-22T19:00:00Z")));
+    }
+
+    @Test
+    void aHandOffBringsTheHolderToTheWeeklyPostAheadOfEveryonesNextPoll() {
+        // Polls an hour apart: only the hand-off's notification can make the holder look (the
+        // announcements' test of the same, for the other timer's task).
+        Function<String, DbSchedulerTimer> hearing =
+                name -> DbSchedulerTimer.leaderboards(db.database().dataSource(), clock)
+                        .workerName(name)
+                        .pollingInterval(Duration.ofHours(1))
+                        .handOffs(db.database(), guild -> name.equals("right-shard") && guild.equals(GUILD))
+                        .build();
+        DbSchedulerTimer otherTimer = hearing.apply("other-shard");
+        DbSchedulerTimer holderTimer = hearing.apply("right-shard");
+        List<Posted> elsewhere = new CopyOnWriteArrayList<>();
+        List<Posted> holder = new CopyOnWriteArrayList<>();
+        var notHolding = worker(otherTimer, elsewhere, guild -> false).start();
+        worker(holderTimer, holder, guild -> guild.equals(GUILD)).start();
+        Eventually.within(WAIT, "both hear hand-offs", () -> otherTimer.hearsHandOffs() && holderTimer.hearsHandOffs());
+
+        ok(notHolding.schedule(context(GUILD), new ScheduleLeaderboard(CHANNEL, 7, 0, 20)));
+        Instant due = Instant.parse("2026-03-22T19:00:00Z");
+        clock.set(due.plusSeconds(1));
+        notHolding.checkNow();
+        // The non-holder takes it first and offers it again a few seconds later (by the clock).
+        Eventually.within(
+                WAIT,
+                "handed off",
+                () -> db.database()
+                        .dsl()
+                        .fetchOptional(
+                                "SELECT 1 FROM valoratbot.leaderboard_tasks WHERE task_instance = ? AND NOT picked"
+                                        + " AND execution_time > CAST(? AS timestamptz)",
+                                GUILD.toString(),
+                                due.plusSeconds(1).toString())
+                        .isPresent());
+        clock.advance(Duration.ofSeconds(5));
+        Eventually.within(WAIT, "the holder posts it", () -> holder.size() == 1);
+        assertThat(elsewhere).isEmpty();
+        assertThat(holder.getFirst().channel()).isEqualTo(CHANNEL);
     }
 }
