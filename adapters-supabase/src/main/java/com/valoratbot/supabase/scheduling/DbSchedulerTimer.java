@@ -158,6 +158,9 @@ public final class DbSchedulerTimer implements JobTimer {
      * defensively, a time beyond {@link #LONGEST_HAND_OFF_WAIT} is ignored and checks are coalesced
      * per {@link #CHECK_SLOT_MS}: a flood of notifications costs a bounded number of polls.
      */
+    /** The longest hand-off text heard: a task's name, a snowflake and a time, with room to spare. */
+    static final int MAX_HAND_OFF_PAYLOAD = 200;
+
     private final class HandOffListening {
         private final Database db;
         private final GuildPresence presence;
@@ -176,7 +179,10 @@ public final class DbSchedulerTimer implements JobTimer {
         }
 
         void heard(String payload) {
-            String[] parts = payload == null ? new String[0] : payload.split(" ", -1);
+            // Ours is "<task> <guild id> <epoch ms>", well under this; anything longer (anyone may
+            // NOTIFY, up to 8,000 bytes) is dropped before it is split or parsed.
+            if (payload == null || payload.length() > MAX_HAND_OFF_PAYLOAD) return;
+            String[] parts = payload.split(" ", 4);
             if (parts.length != 3 || !parts[0].equals(task.getTaskName())) return;
             java.util.Optional<Snowflake> guild = Snowflake.parse(parts[1]);
             Instant at;

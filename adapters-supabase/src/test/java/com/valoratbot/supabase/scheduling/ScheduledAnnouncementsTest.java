@@ -421,6 +421,17 @@ class ScheduledAnnouncementsTest {
         worker("right-shard", holder, guild -> guild.equals(GUILD), holderTimer).start();
         Eventually.within(WAIT, "both hear hand-offs", () -> otherTimer.hearsHandOffs() && holderTimer.hearsHandOffs());
 
+        // Anyone may NOTIFY on the channel: junk before the real hand-off must leave it heard.
+        for (String junk : java.util.List.of(
+                "",
+                "valoratbot-announcement",
+                "valoratbot-announcement " + GUILD + " not-a-time",
+                "valoratbot-announcement not-a-guild 1765357500000",
+                "valoratbot-announcement " + GUILD + " 99999999999999999999999",
+                "valoratbot-announcement " + GUILD + " 1765357500000 extra",
+                "valoratbot-announcement " + "0".repeat(7_000) + GUILD + " 1765357500000",
+                "valoratbot-weekly-leaderboard " + GUILD + " 1765357500000"))
+            db.execute("SELECT pg_notify('valoratbot_job_handoffs', ?)", junk);
         String id = ok(notHolding.schedule(context(GUILD), at("2025-12-10T10:05", "pour le bon shard")));
         clock.set(Instant.parse("2025-12-10T09:05:00Z"));
         notHolding.checkNow();
