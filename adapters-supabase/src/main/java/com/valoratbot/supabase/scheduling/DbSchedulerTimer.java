@@ -164,18 +164,15 @@ public final class DbSchedulerTimer implements JobTimer {
     private final class HandOffListening {
         private final Database db;
         private final GuildPresence presence;
-        private final java.util.concurrent.ScheduledExecutorService checks;
         private final java.util.Set<Long> slots = java.util.concurrent.ConcurrentHashMap.newKeySet();
         private final java.util.function.Consumer<String> ear = this::heard;
         private volatile HandOffHub hub;
+        /** False once closed: a check the hub's thread still holds for this timer does nothing then. */
+        private volatile boolean open = true;
 
         HandOffListening(Database db, GuildPresence presence) {
             this.db = db;
             this.presence = presence;
-            this.checks = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform()
-                    .daemon()
-                    .name("valoratbot-handoff-checks")
-                    .factory());
         }
 
         void heard(String payload) {
@@ -191,7 +188,8 @@ public final class DbSchedulerTimer implements JobTimer {
             } catch (RuntimeException notATime) {
                 return;
             }
-            if (guild.isEmpty() || !presence.holds(guild.get())) return;
+            HandOffHub h = hub;
+            if (h == null || guild.isEmpty() || !presence.holds(guild.get())) return;
             long waitMs = Math.max(0, Duration.between(clock.instant(), at).toMillis());
             if (waitMs > LONGEST_HAND_OFF_WAIT.toMillis()) return;
             // Just after the time, so that the job is due by this worker's clock when it looks.
@@ -199,10 +197,10 @@ public final class DbSchedulerTimer implements JobTimer {
             if (!slots.add(slot)) return;
             long delay = slot * CHECK_SLOT_MS - System.currentTimeMillis();
             try {
-                checks.schedule(
+                h.checks.schedule(
                         () -> {
                             slots.remove(slot);
-                            scheduler.triggerCheckForDueExecutions();
+                            if (open) scheduler.triggerCheckForDueExecutions();
                         },
                         Math.max(0, delay),
                         java.util.concurrent.TimeUnit.MILLISECONDS);
@@ -221,15 +219,17 @@ public final class DbSchedulerTimer implements JobTimer {
         }
 
         void close() {
+            open = false;
             HandOffHub h = hub;
             if (h != null) h.leave(ear);
-            checks.shutdownNow();
         }
     }
 
     /**
-     * One LISTEN connection per database for every timer of the process that hears hand-offs: a
-     * process running several shards has two timers per shard, and a connection each would add up.
+     * One LISTEN connection per database for every timer of the process that hears hand-offs, and one
+     * thread for the checks they ask for: a process running several shards has two timers per shard,
+     * and a connection and a thread each would add up. A check only wakes its scheduler's poller
+     * ({@code triggerCheckForDueExecutions} does not wait), so one thread serves them all.
      */
     private static final class HandOffHub {
         /** Guarded by itself. */
@@ -237,6 +237,11 @@ public final class DbSchedulerTimer implements JobTimer {
 
         private final Database db;
         private final NotificationListener listener;
+        final java.util.concurrent.ScheduledExecutorService checks =
+                java.util.concurrent.Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform()
+                        .daemon()
+                        .name("valoratbot-handoff-checks")
+                        .factory());
         private final java.util.List<java.util.function.Consumer<String>> ears =
                 new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -281,6 +286,7 @@ public final class DbSchedulerTimer implements JobTimer {
                 if (ears.isEmpty() && HUBS.get(db) == this) {
                     HUBS.remove(db);
                     listener.close();
+                    checks.shutdownNow();
                 }
             }
         }

@@ -454,6 +454,48 @@ class ScheduledAnnouncementsTest {
     }
 
     @Test
+    void timersOnOneDatabaseShareOneThreadForTheChecksTheirHandOffsAskFor() {
+        java.util.Set<Long> before = handOffCheckThreads();
+        Function<String, DbSchedulerTimer> hearing =
+                name -> DbSchedulerTimer.announcements(db.database().dataSource(), clock)
+                        .workerName(name)
+                        .pollingInterval(Duration.ofHours(1))
+                        .handOffs(db.database(), GuildPresence.everyGuild())
+                        .build();
+        DbSchedulerTimer first = hearing.apply("first");
+        DbSchedulerTimer second = hearing.apply("second");
+        worker("first", new RecordingAnnouncements(), GuildPresence.everyGuild(), first)
+                .start();
+        worker("second", new RecordingAnnouncements(), GuildPresence.everyGuild(), second)
+                .start();
+        Eventually.within(WAIT, "both hear hand-offs", () -> first.hearsHandOffs() && second.hearsHandOffs());
+
+        // Both hold the guild: each asks for a check.
+        db.execute(
+                "SELECT pg_notify('valoratbot_job_handoffs', ?)",
+                "valoratbot-announcement " + GUILD + " " + clock.instant().toEpochMilli());
+
+        Eventually.within(WAIT, "a check is scheduled", () -> !newSince(before).isEmpty());
+        Eventually.quietly(Duration.ofMillis(300));
+        assertThat(newSince(before))
+                .as("threads for hand-off checks started by the two timers")
+                .hasSize(1);
+    }
+
+    private static java.util.Set<Long> handOffCheckThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.isAlive() && t.getName().equals("valoratbot-handoff-checks"))
+                .map(Thread::threadId)
+                .collect(java.util.stream.Collectors.toSet());
+    }
+
+    private static java.util.Set<Long> newSince(java.util.Set<Long> before) {
+        java.util.Set<Long> now = handOffCheckThreads();
+        now.removeAll(before);
+        return now;
+    }
+
+    @Test
     void anAnnouncementStoredWithoutItsJobGetsOneAtStartUpAndIsSent() {
         var first = worker("w1", new RecordingAnnouncements());
         String lost = ok(first.schedule(context(GUILD), at("2025-12-10T10:10", "sans tâche")));
