@@ -677,7 +677,7 @@ public final class PostgresQueue implements AutoCloseable {
                 st.setInt(2, max);
                 setShards(c, st, 3);
                 // Not durable when a start mark guards every side effect (see ClaimFunction, "Durability").
-                st.setBoolean(5, !tracksStarts);
+                st.setBoolean(ClaimFunction.LOCK_PARAMETERS, !tracksStarts);
                 bindClaim(st, ClaimFunction.LOCK_PARAMETERS + 1);
                 try (ResultSet rs = st.executeQuery()) {
                     while (rs.next()) {

@@ -23,13 +23,8 @@ class ClaimDurabilityTest {
 
     @Test
     void theClaimsTransactionSkipsTheFlushWhenToldAndOnlyThen() throws SQLException {
-        try (PostgresQueue queue = PostgresQueue.builder(db.database())
-                .workerId("w1")
-                .listen(false)
-                .build()) {
-            QueueSql sql = new QueueSql(queue.table(), new QueueSql.Rules(Set.of(), 65536, 1 << 20, 5));
-            ClaimFunction f =
-                    ClaimFunction.install(db.database().dataSource(), sql).orElseThrow();
+        try (PostgresQueue queue = queue()) {
+            ClaimFunction f = claimFunction(queue);
             db.execute(
                     "INSERT INTO commands (guild_id, action, payload, created_at) VALUES ('1001', 'listTextChannels', '{}'::jsonb, clock_timestamp())");
 
@@ -40,13 +35,8 @@ class ClaimDurabilityTest {
 
     @Test
     void theSettingEndsWithTheClaimsTransaction() throws SQLException {
-        try (PostgresQueue queue = PostgresQueue.builder(db.database())
-                .workerId("w1")
-                .listen(false)
-                .build()) {
-            QueueSql sql = new QueueSql(queue.table(), new QueueSql.Rules(Set.of(), 65536, 1 << 20, 5));
-            ClaimFunction f =
-                    ClaimFunction.install(db.database().dataSource(), sql).orElseThrow();
+        try (PostgresQueue queue = queue()) {
+            ClaimFunction f = claimFunction(queue);
             try (Connection c = durableSession()) {
                 try {
                     call(c, f, queue, false);
@@ -58,6 +48,16 @@ class ClaimDurabilityTest {
                 }
             }
         }
+    }
+
+    private static PostgresQueue queue() {
+        return PostgresQueue.builder(db.database()).workerId("w1").listen(false).build();
+    }
+
+    /** The claim's function for {@code queue}'s table, created as the queue creates its own. */
+    private static ClaimFunction claimFunction(PostgresQueue queue) {
+        QueueSql sql = new QueueSql(queue.table(), new QueueSql.Rules(Set.of(), 65536, 1 << 20, 5));
+        return ClaimFunction.install(db.database().dataSource(), sql).orElseThrow();
     }
 
     /** synchronous_commit as the claim's transaction would commit with it (rolled back, nothing kept). */

@@ -62,6 +62,8 @@ public final class DbSchedulerTimer implements JobTimer {
     private static final Duration LONGEST_HAND_OFF_WAIT = Duration.ofMinutes(1);
     /** Checks asked for within one such slot run once, so a burst of notifications costs a few polls. */
     private static final long CHECK_SLOT_MS = 50;
+    /** The longest hand-off text heard: a task's name, a snowflake and a time, with room to spare. */
+    private static final int MAX_HAND_OFF_PAYLOAD = 200;
 
     private final TaskDescriptor<Void> task;
     private final String table;
@@ -158,9 +160,6 @@ public final class DbSchedulerTimer implements JobTimer {
      * defensively, a time beyond {@link #LONGEST_HAND_OFF_WAIT} is ignored and checks are coalesced
      * per {@link #CHECK_SLOT_MS}: a flood of notifications costs a bounded number of polls.
      */
-    /** The longest hand-off text heard: a task's name, a snowflake and a time, with room to spare. */
-    static final int MAX_HAND_OFF_PAYLOAD = 200;
-
     private final class HandOffListening {
         private final Database db;
         private final GuildPresence presence;

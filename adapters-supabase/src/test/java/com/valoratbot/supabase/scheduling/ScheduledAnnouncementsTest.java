@@ -406,14 +406,16 @@ class ScheduledAnnouncementsTest {
     void aHandOffBringsTheHolderToTheJobAheadOfEveryonesNextPoll() {
         // Polls an hour apart: only the hand-off's notification can make the holder look. Without it
         // the holder waits for its next poll, which in step with the other worker's can lose every time.
-        Function<String, DbSchedulerTimer> hearing =
-                name -> DbSchedulerTimer.announcements(db.database().dataSource(), clock)
-                        .workerName(name)
-                        .pollingInterval(Duration.ofHours(1))
-                        .handOffs(db.database(), guild -> name.equals("right-shard") && guild.equals(GUILD))
-                        .build();
-        DbSchedulerTimer otherTimer = hearing.apply("other-shard");
-        DbSchedulerTimer holderTimer = hearing.apply("right-shard");
+        DbSchedulerTimer otherTimer = HandOffTimers.hearing(
+                DbSchedulerTimer.announcements(db.database().dataSource(), clock),
+                "other-shard",
+                db.database(),
+                guild -> false);
+        DbSchedulerTimer holderTimer = HandOffTimers.hearing(
+                DbSchedulerTimer.announcements(db.database().dataSource(), clock),
+                "right-shard",
+                db.database(),
+                guild -> guild.equals(GUILD));
         var elsewhere = new RecordingAnnouncements();
         var holder = new RecordingAnnouncements();
         var notHolding =
@@ -439,14 +441,8 @@ class ScheduledAnnouncementsTest {
         Eventually.within(
                 WAIT,
                 "handed off",
-                () -> db.database()
-                        .dsl()
-                        .fetchOptional(
-                                "SELECT 1 FROM valoratbot.announcement_tasks WHERE task_instance = ? AND NOT picked"
-                                        + " AND execution_time > CAST(? AS timestamptz)",
-                                id,
-                                "2025-12-10T09:05:00Z")
-                        .isPresent());
+                () -> HandOffTimers.handedOff(
+                        db.database(), Tables.ANNOUNCEMENT_TASKS, id, Instant.parse("2025-12-10T09:05:00Z")));
         clock.advance(Duration.ofSeconds(5));
         Eventually.within(WAIT, "the holder sends it", () -> "sent".equals(status(id)));
         assertThat(holder.posts).hasSize(1);
@@ -456,12 +452,11 @@ class ScheduledAnnouncementsTest {
     @Test
     void timersOnOneDatabaseShareOneThreadForTheChecksTheirHandOffsAskFor() {
         java.util.Set<Long> before = handOffCheckThreads();
-        Function<String, DbSchedulerTimer> hearing =
-                name -> DbSchedulerTimer.announcements(db.database().dataSource(), clock)
-                        .workerName(name)
-                        .pollingInterval(Duration.ofHours(1))
-                        .handOffs(db.database(), GuildPresence.everyGuild())
-                        .build();
+        Function<String, DbSchedulerTimer> hearing = name -> HandOffTimers.hearing(
+                DbSchedulerTimer.announcements(db.database().dataSource(), clock),
+                name,
+                db.database(),
+                GuildPresence.everyGuild());
         DbSchedulerTimer first = hearing.apply("first");
         DbSchedulerTimer second = hearing.apply("second");
         worker("first", new RecordingAnnouncements(), GuildPresence.everyGuild(), first)

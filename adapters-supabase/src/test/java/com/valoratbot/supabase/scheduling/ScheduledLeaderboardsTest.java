@@ -30,7 +30,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -275,14 +274,16 @@ class ScheduledLeaderboardsTest {
     void aHandOffBringsTheHolderToTheWeeklyPostAheadOfEveryonesNextPoll() {
         // Polls an hour apart: only the hand-off's notification can make the holder look (the
         // announcements' test of the same, for the other timer's task).
-        Function<String, DbSchedulerTimer> hearing =
-                name -> DbSchedulerTimer.leaderboards(db.database().dataSource(), clock)
-                        .workerName(name)
-                        .pollingInterval(Duration.ofHours(1))
-                        .handOffs(db.database(), guild -> name.equals("right-shard") && guild.equals(GUILD))
-                        .build();
-        DbSchedulerTimer otherTimer = hearing.apply("other-shard");
-        DbSchedulerTimer holderTimer = hearing.apply("right-shard");
+        DbSchedulerTimer otherTimer = HandOffTimers.hearing(
+                DbSchedulerTimer.leaderboards(db.database().dataSource(), clock),
+                "other-shard",
+                db.database(),
+                guild -> false);
+        DbSchedulerTimer holderTimer = HandOffTimers.hearing(
+                DbSchedulerTimer.leaderboards(db.database().dataSource(), clock),
+                "right-shard",
+                db.database(),
+                guild -> guild.equals(GUILD));
         List<Posted> elsewhere = new CopyOnWriteArrayList<>();
         List<Posted> holder = new CopyOnWriteArrayList<>();
         var notHolding = worker(otherTimer, elsewhere, guild -> false).start();
@@ -297,14 +298,8 @@ class ScheduledLeaderboardsTest {
         Eventually.within(
                 WAIT,
                 "handed off",
-                () -> db.database()
-                        .dsl()
-                        .fetchOptional(
-                                "SELECT 1 FROM valoratbot.leaderboard_tasks WHERE task_instance = ? AND NOT picked"
-                                        + " AND execution_time > CAST(? AS timestamptz)",
-                                GUILD.toString(),
-                                due.plusSeconds(1).toString())
-                        .isPresent());
+                () -> HandOffTimers.handedOff(
+                        db.database(), Tables.LEADERBOARD_TASKS, GUILD.toString(), due.plusSeconds(1)));
         clock.advance(Duration.ofSeconds(5));
         Eventually.within(WAIT, "the holder posts it", () -> holder.size() == 1);
         assertThat(elsewhere).isEmpty();
