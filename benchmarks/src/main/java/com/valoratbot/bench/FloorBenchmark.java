@@ -1,5 +1,6 @@
 package com.valoratbot.bench;
 
+import com.valoratbot.supabase.ListenConnections;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -24,7 +25,9 @@ import org.postgresql.PGNotification;
  * drain are compared with. On a scratch database of the same server as the other benchmarks:
  * <ul>
  *   <li><b>notify</b>: {@code pg_notify} committed (acknowledged to the sender) → the listener's
- *       driver hands it over; at a fixed rate.</li>
+ *       driver hands it over; at a fixed rate. The listeners skip pgjdbc's trailing 1 ms wait as the
+ *       worker's own listener does ({@code ListenConnections}): without that, every latency here
+ *       read about 1.1 ms high, above what the worker itself saw on the same server.</li>
  *   <li><b>notify + claim</b>: a row inserted (its trigger notifies) → the listener, woken, has
  *       committed an {@code UPDATE … SKIP LOCKED LIMIT 1} that takes it; at a fixed rate.</li>
  *   <li><b>claim + complete, one commit per row</b>: N clients, each in a loop: claim one row and mark
@@ -46,7 +49,24 @@ public final class FloorBenchmark {
         int seconds = o.intValue("--seconds", 5);
         try (BenchServer server = BenchServer.start(o)) {
             System.out.println(server.settingsJson());
-            String db = server.scratch("bench_floor");
+            measure(server, rate, jobs, clients, seconds);
+        }
+    }
+
+    /** The floor's figures: latencies in ms (p50, p99), throughputs in rows/s by number of clients. */
+    record Figures(
+            double notifyP50,
+            double notifyP99,
+            double notifyClaimP50,
+            double notifyClaimP99,
+            Map<Integer, Double> oneCommitPerRow,
+            double batched) {}
+
+    /** Measures the floor on a scratch database of {@code server}, printing one JSON line per figure. */
+    static Figures measure(BenchServer server, int rate, int jobs, List<Integer> clients, int seconds)
+            throws Exception {
+        String db = server.scratch("bench_floor");
+        try {
             try (Connection c = server.connect(db);
                     Statement s = c.createStatement()) {
                 s.execute(
@@ -56,11 +76,15 @@ public final class FloorBenchmark {
                         "CREATE FUNCTION q_notify() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_notify('floor_q', NEW.id::text); RETURN NEW; END $$");
                 s.execute("CREATE TRIGGER q_notify AFTER INSERT ON q FOR EACH ROW EXECUTE FUNCTION q_notify()");
             }
-            print("notify", latency(notify(server, db, rate, jobs)), rate);
-            print("notify+claim", latency(notifyClaim(server, db, rate, jobs)), rate);
+            double[] notify = latency(notify(server, db, rate, jobs));
+            print("notify", notify, rate);
+            double[] notifyClaim = latency(notifyClaim(server, db, rate, jobs));
+            print("notify+claim", notifyClaim, rate);
+            Map<Integer, Double> perRow = new java.util.TreeMap<>();
             for (int n : clients) {
                 refill(server, db);
                 double perS = oneCommitPerRow(server, db, n, seconds);
+                perRow.put(n, perS);
                 System.out.println(String.format(
                         Locale.ROOT,
                         "{\"floor\":\"claim+complete, one commit per row\",\"clients\":%d,\"rowsPerS\":%.0f,\"seconds\":%d}",
@@ -75,6 +99,14 @@ public final class FloorBenchmark {
                     "{\"floor\":\"claim+complete, 200 rows per statement\",\"clients\":1,\"rowsPerS\":%.0f,\"seconds\":%d}",
                     batched,
                     seconds));
+            return new Figures(
+                    Timings.percentile(notify, 50),
+                    Timings.percentile(notify, 99),
+                    Timings.percentile(notifyClaim, 50),
+                    Timings.percentile(notifyClaim, 99),
+                    perRow,
+                    batched);
+        } finally {
             server.drop(db);
         }
     }
@@ -101,6 +133,7 @@ public final class FloorBenchmark {
         AtomicBoolean stop = new AtomicBoolean();
         try (Connection listen = server.connect(db)) {
             exec(listen, "LISTEN floor");
+            ListenConnections.withoutTrailingWait(listen);
             Thread t = Thread.ofPlatform().start(() -> {
                 try {
                     PGConnection pg = listen.unwrap(PGConnection.class);
@@ -132,6 +165,7 @@ public final class FloorBenchmark {
         AtomicBoolean stop = new AtomicBoolean();
         try (Connection listen = server.connect(db)) {
             exec(listen, "LISTEN floor_q");
+            ListenConnections.withoutTrailingWait(listen);
             Thread t = Thread.ofPlatform().start(() -> {
                 try (PreparedStatement claim = listen.prepareStatement(
                         "UPDATE q SET status = 'running' WHERE id = ("

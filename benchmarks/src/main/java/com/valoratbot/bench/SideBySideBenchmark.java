@@ -38,11 +38,14 @@ import java.util.concurrent.locks.LockSupport;
  *   <li><b>worker CPU per 1,000 jobs</b>: the worker process's CPU time (user + system, from the OS)
  *       over the round's phases, minus its idle rate measured for 3 s before them.</li>
  * </ul>
- * Prints JSON lines (settings first), then one Markdown table with the medians over the rounds.
+ * Prints JSON lines (settings first), then Markdown: the table of medians over the rounds; where the
+ * time goes on PostgreSQL's side per job ({@link ServerCost}); and issue 12's targets, each with its
+ * figure, against the floor ({@link FloorBenchmark}) measured on the same server before the rounds
+ * ({@code --no-floor} skips it; {@code --floor-seconds} per throughput step, default 3).
  *
  * <p>Usage: {@code benchmarks/run SideBySideBenchmark [--peers] [--systems valoratbot,graphile-queue,…]
  * [--rounds 3] [--rate 200] [--keys 50] [--pickup-jobs 1000] [--drain-keys 200,20000] [--drain-jobs 20000]
- * [--timeout 60] [--db postgres://…] [--no-fsync]}
+ * [--timeout 60] [--no-floor] [--floor-seconds 3] [--db postgres://…] [--no-fsync]}
  */
 public final class SideBySideBenchmark {
 
@@ -56,6 +59,8 @@ public final class SideBySideBenchmark {
         int drainJobs = o.intValue("--drain-jobs", 20_000);
         Duration timeout = Duration.ofSeconds(o.intValue("--timeout", 60));
         boolean peers = o.flag("--peers");
+        boolean floor = !o.flag("--no-floor");
+        int floorSeconds = o.intValue("--floor-seconds", 3);
         List<QueueSystem> systems = o.value("--systems")
                 .map(v -> Arrays.stream(v.split(","))
                         .map(String::strip)
@@ -79,6 +84,9 @@ public final class SideBySideBenchmark {
                     drainJobs,
                     timeout.toSeconds(),
                     systems.stream().map(s -> BenchServer.q(s.id())).toList()));
+            // The floor first, on the same server: what the targets' "within 0.4 ms of the floor" is measured against.
+            FloorBenchmark.Figures floorFigures =
+                    floor ? FloorBenchmark.measure(server, rate, pickupJobs, List.of(1, 4, 16), floorSeconds) : null;
             Map<QueueSystem, List<RoundFigures>> results = new LinkedHashMap<>();
             systems.forEach(s -> results.put(s, new ArrayList<>()));
             for (int round = 1; round <= rounds; round++) {
@@ -92,6 +100,14 @@ public final class SideBySideBenchmark {
             }
             System.out.println();
             System.out.println(table(results, drainKeys, rounds));
+            List<String> phases = new ArrayList<>();
+            for (String scenario : List.of("fresh", "steady")) for (int k : drainKeys) phases.add(scenario + "@" + k);
+            System.out.println(FloorAnalysis.whereTheTimeGoes(results, phases));
+            systems.stream()
+                    .filter(QueueSystem.ThisProject.class::isInstance)
+                    .findFirst()
+                    .ifPresent(project ->
+                            System.out.println(FloorAnalysis.targets(results, project, phases, floorFigures)));
         }
     }
 
@@ -107,6 +123,8 @@ public final class SideBySideBenchmark {
         private Duration startupOfCurrent = Duration.ZERO;
         private double idleCpuPerSecond;
         private boolean timedOut;
+        private ServerCost.Cost pickupCost = ServerCost.Cost.NONE;
+        private double[] stagesP50;
 
         Round(BenchServer server, QueueSystem system, QueueSystem.Launch launch, int round, Duration timeout) {
             this.server = server;
@@ -147,7 +165,9 @@ public final class SideBySideBenchmark {
                         pickup.length,
                         drains,
                         busyCpu * 1000.0 / jobs * 1000.0,
-                        idleCpuPerSecond * 1000.0);
+                        idleCpuPerSecond * 1000.0,
+                        pickupCost,
+                        stagesP50);
             } finally {
                 worker.close();
                 server.drop(database);
@@ -202,7 +222,8 @@ public final class SideBySideBenchmark {
                 while (System.nanoTime() < deadline && Arrays.stream(ids).anyMatch(id -> worker.startOf(id) == null))
                     Thread.sleep(20);
                 awaitRemainingZero(c, Duration.ofSeconds(30));
-                System.out.println(cost.stop(c, system.id(), jobs, PRODUCER_STATEMENTS));
+                pickupCost = cost.stop(c, system.id(), jobs, PRODUCER_STATEMENTS);
+                System.out.println(pickupCost.json());
             }
             double[] samples = new double[jobs];
             int n = 0;
@@ -251,11 +272,13 @@ public final class SideBySideBenchmark {
                 n++;
             }
             String[] names = {"commitToNotified", "notifiedToWoken", "wokenToClaimCall", "claimCall", "claimToHandler"};
+            stagesP50 = new double[names.length];
             StringBuilder json = new StringBuilder(
                     String.format(Locale.ROOT, "{\"pickupStages\":%s,\"commands\":%d", BenchServer.q(system.id()), n));
             for (int k = 0; k < names.length; k++) {
                 double[] x = Arrays.copyOf(d[k], n);
                 Arrays.sort(x);
+                stagesP50[k] = Timings.percentile(x, 50);
                 json.append(String.format(
                         Locale.ROOT,
                         ",\"%s\":{\"p50\":%.3f,\"p99\":%.3f}",
@@ -313,12 +336,13 @@ public final class SideBySideBenchmark {
                     left = system.remaining(c);
                 }
                 long end = System.nanoTime();
-                System.out.println(
-                        cost.stop(c, system.id() + " drain " + scenario + "@" + keys, jobs, PRODUCER_STATEMENTS));
+                ServerCost.Cost drainCost =
+                        cost.stop(c, system.id() + " drain " + scenario + "@" + keys, jobs, PRODUCER_STATEMENTS);
+                System.out.println(drainCost.json());
                 if (scenario.equals("steady")) autovacuum(c, true);
                 double seconds = (end - committed) / 1e9;
                 long done = jobs - left;
-                Drain d = new Drain(jobs, done, seconds, done / seconds, left > 0, history);
+                Drain d = new Drain(jobs, done, seconds, done / seconds, left > 0, history, drainCost);
                 System.err.println(String.format(
                         Locale.ROOT,
                         "  %s drain %s@%d: %d/%d in %.2f s = %.0f /s%s",
@@ -379,7 +403,14 @@ public final class SideBySideBenchmark {
         }
     }
 
-    record Drain(int jobs, long done, double seconds, double perSecond, boolean timedOut, int historyJobs) {
+    record Drain(
+            int jobs,
+            long done,
+            double seconds,
+            double perSecond,
+            boolean timedOut,
+            int historyJobs,
+            ServerCost.Cost cost) {
         String json() {
             return String.format(
                     Locale.ROOT,
@@ -399,7 +430,9 @@ public final class SideBySideBenchmark {
             int pickupSamples,
             Map<String, Drain> drains,
             double cpuMsPer1000,
-            double idleCpuMsPerS) {
+            double idleCpuMsPerS,
+            ServerCost.Cost pickupCost,
+            double[] stagesP50) {
         String json(QueueSystem s, int round) {
             StringBuilder d = new StringBuilder();
             drains.forEach((k, v) -> d.append(d.isEmpty() ? "" : ",")
