@@ -654,10 +654,9 @@ public final class PostgresQueue implements AutoCloseable {
          */
         private void bindClaim(PreparedStatement st, int index) throws SQLException {
             st.setString(index, table.key());
-            st.setString(index + 1, table.key());
-            st.setString(index + 2, workerId);
-            st.setString(index + 3, table.key());
-            st.setBoolean(index + 4, tracksStarts);
+            st.setString(index + 1, workerId);
+            st.setString(index + 2, table.key());
+            st.setBoolean(index + 3, tracksStarts);
         }
 
         /**

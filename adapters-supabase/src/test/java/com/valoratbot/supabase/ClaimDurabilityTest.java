@@ -100,10 +100,9 @@ class ClaimDurabilityTest {
             st.setArray(4, c.createArrayOf("integer", new Object[0]));
             st.setBoolean(5, durable);
             st.setString(6, table);
-            st.setString(7, table);
-            st.setString(8, "w1");
-            st.setString(9, table);
-            st.setBoolean(10, true);
+            st.setString(7, "w1");
+            st.setString(8, table);
+            st.setBoolean(9, true);
             try (ResultSet rs = st.executeQuery()) {
                 while (rs.next()) {
                     // the claimed row and the summary row: read, nothing to check here
