@@ -23,7 +23,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * a backlog inserted at once.
  *
  * <p>With {@code -Dclaim.plans=all} it runs the whole matrix (10, 200, 5,000, 20,000 and 50,000 active
- * guilds; idle, fresh and no statistics) and writes the plans to {@code target/claim-plans.txt}
+ * guilds; idle, fresh and no statistics) and writes the plans to {@code target/claim-plans-postgresql-<major>.txt}
  * for docs/benchmarks.md. With {@code -Dclaim.db=postgres://user:password@host:port/database} it runs
  * on that server instead of the embedded one (issue 12: PostgreSQL 15, 16 and 17), each case in a
  * scratch database of its own named after that database ({@code <database>_claimplan_<n>}, dropped
@@ -140,7 +140,10 @@ class ClaimPlanTest {
                         .append('\n');
             }
         }
-        Files.writeString(Path.of("target", "claim-plans.txt"), out);
+        // Named after the server's major version: the build runs this class on two servers (the
+        // embedded one, then PostgreSQL 15), and one file for both kept only the last.
+        String major = serverVersion().split("[.\\s]", 2)[0];
+        Files.writeString(Path.of("target", "claim-plans-postgresql-" + major + ".txt"), out);
     }
 
     /**
