@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -49,7 +50,7 @@ final class FloorAnalysis {
 
     private static String cell(
             List<SideBySideBenchmark.RoundFigures> rs,
-            java.util.function.Function<SideBySideBenchmark.RoundFigures, ServerCost.Cost> cost) {
+            Function<SideBySideBenchmark.RoundFigures, ServerCost.Cost> cost) {
         double cpu = median(rs, r -> cost.apply(r).backendCpuMs());
         double statements = median(rs, r -> cost.apply(r).statements());
         if (Double.isNaN(cpu) && Double.isNaN(statements)) return "-";

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -80,7 +81,7 @@ public final class FloorBenchmark {
             print("notify", notify, rate);
             double[] notifyClaim = latency(notifyClaim(server, db, rate, jobs));
             print("notify+claim", notifyClaim, rate);
-            Map<Integer, Double> perRow = new java.util.TreeMap<>();
+            Map<Integer, Double> perRow = new TreeMap<>();
             for (int n : clients) {
                 refill(server, db);
                 double perS = oneCommitPerRow(server, db, n, seconds);
