@@ -43,6 +43,8 @@ public final class DashboardPublisher implements AutoCloseable {
     private final PublishSettings settings;
     private final String version;
     /** Each guild's week at its previous publication (the publisher's thread, or a test calling it). */
+    private final PublicationOutage outage;
+
     private final Map<Snowflake, DashboardWeek> lastWeeks = new java.util.concurrent.ConcurrentHashMap<>();
 
     private ScheduledExecutorService thread;
@@ -72,6 +74,7 @@ public final class DashboardPublisher implements AutoCloseable {
         this.tables = Objects.requireNonNull(tables, "tables");
         this.zones = Objects.requireNonNull(zones, "zones");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.outage = new PublicationOutage(clock);
         this.settings = Objects.requireNonNull(settings, "settings");
         this.version = Objects.requireNonNull(version, "version");
         this.startedAt = clock.instant();
@@ -108,20 +111,25 @@ public final class DashboardPublisher implements AutoCloseable {
         return this;
     }
 
-    private static void every(ScheduledExecutorService on, Duration interval, Runnable job) {
+    private void every(ScheduledExecutorService on, Duration interval, Runnable job) {
         long millis = interval.toMillis();
         on.scheduleWithFixedDelay(() -> quietly(job), 0, millis, TimeUnit.MILLISECONDS);
     }
 
-    private static void quietly(Runnable job) {
+    /** Runs one publication; its failures are said as {@link PublicationOutage} decides, never thrown. */
+    private void quietly(Runnable job) {
         try {
             job.run();
         } catch (RuntimeException e) {
-            LOG.log(
-                    System.Logger.Level.WARNING,
-                    "dashboard publication failed; trying again at its next interval: "
-                            + com.valoratbot.core.text.OneLine.of(e));
+            outage.failed(e)
+                    .ifPresentOrElse(
+                            line -> LOG.log(System.Logger.Level.WARNING, line),
+                            () -> LOG.log(
+                                    System.Logger.Level.DEBUG,
+                                    "dashboard publication failed again: " + com.valoratbot.core.text.OneLine.of(e)));
+            return;
         }
+        outage.worked().ifPresent(line -> LOG.log(System.Logger.Level.INFO, line));
     }
 
     private synchronized void enqueue(Runnable job) {
