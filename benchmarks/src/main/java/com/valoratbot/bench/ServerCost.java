@@ -70,16 +70,16 @@ final class ServerCost {
 
     /**
      * What a phase cost per command: the worker's statements (round trips and, each in autocommit, commits; BEGIN
-     * aside: the driver sends it with the statement after it), their execution time, and its backends' CPU. NaN
-     * where the server did not allow the measure. {@link #json} is the full line, with the costliest statements.
+     * aside: the driver sends it with the statement after it) and its backends' CPU, NaN where the server did not
+     * allow the measure. {@link #json} is the full line: execution and planning time, the costliest statements.
      */
-    record Cost(double backendCpuMs, double statements, double explicitCommits, double execMs, String json) {
-        static final Cost NONE = new Cost(Double.NaN, Double.NaN, Double.NaN, Double.NaN, "{}");
+    record Cost(double backendCpuMs, double statements, String json) {
+        static final Cost NONE = new Cost(Double.NaN, Double.NaN, "{}");
     }
 
     Cost stop(Connection c, String system, long commands, List<String> producerPrefixes) throws SQLException {
         Map<Integer, Long> ticksAtEnd = ticks(c);
-        double statementsPer = Double.NaN, commitsPer = Double.NaN, execPer = Double.NaN;
+        double statementsPer = Double.NaN;
         long ticks = 0;
         for (var e : ticksAtEnd.entrySet()) ticks += e.getValue() - ticksAtStart.getOrDefault(e.getKey(), 0L);
         StringBuilder json = new StringBuilder();
@@ -125,13 +125,11 @@ final class ServerCost {
                 }
             }
             statementsPer = (double) calls / commands;
-            commitsPer = (double) commits / commands;
-            execPer = exec / commands;
             json.append(String.format(
                     Locale.ROOT,
                     ",\"statementsPerCommand\":%.3f,\"explicitCommitsPerCommand\":%.3f,\"execMsPerCommand\":%.3f,"
                             + "\"planMsPerCommand\":%.3f,\"plansPerCommand\":%.3f,\"statements\":[%s]",
-                    (double) calls / commands,
+                    statementsPer,
                     (double) commits / commands,
                     exec / commands,
                     plan / commands,
@@ -157,8 +155,7 @@ final class ServerCost {
             json.append(",\"nested\":[").append(String.join(",", nested)).append(']');
         }
         double cpuPer = ticksAtEnd.isEmpty() ? Double.NaN : ticks * 1000.0 / TICKS_PER_SECOND / commands;
-        return new Cost(
-                cpuPer, statementsPer, commitsPer, execPer, json.append('}').toString());
+        return new Cost(cpuPer, statementsPer, json.append('}').toString());
     }
 
     /** CPU ticks (user + system) of the worker's backends, when they run on this machine. */

@@ -71,9 +71,8 @@ class FloorAnalysisTest {
 
     private static SideBySideBenchmark.RoundFigures figures(double perS, double pickupP50) {
         boolean measured = perS >= 10_000 || pickupP50 < 1.5;
-        ServerCost.Cost drainCost =
-                measured ? new ServerCost.Cost(0.070, 0.004, 0.0, 0.08, "{}") : ServerCost.Cost.NONE;
-        ServerCost.Cost pickupCost = measured ? new ServerCost.Cost(0.4, 2.0, 0.0, 1.1, "{}") : ServerCost.Cost.NONE;
+        ServerCost.Cost drainCost = measured ? new ServerCost.Cost(0.070, 0.004, "{}") : ServerCost.Cost.NONE;
+        ServerCost.Cost pickupCost = measured ? new ServerCost.Cost(0.4, 2.0, "{}") : ServerCost.Cost.NONE;
         Map<String, SideBySideBenchmark.Drain> drains = new LinkedHashMap<>();
         for (String p : PHASES)
             drains.put(p, new SideBySideBenchmark.Drain(20_000, 20_000, 20_000 / perS, perS, false, 0, drainCost));

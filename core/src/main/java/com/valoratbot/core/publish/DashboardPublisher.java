@@ -42,9 +42,8 @@ public final class DashboardPublisher implements AutoCloseable {
     private final Clock clock;
     private final PublishSettings settings;
     private final String version;
-    /** Each guild's week at its previous publication (the publisher's thread, or a test calling it). */
     private final PublicationOutage outage;
-
+    /** Each guild's week at its previous publication (the publisher's thread, or a test calling it). */
     private final Map<Snowflake, DashboardWeek> lastWeeks = new java.util.concurrent.ConcurrentHashMap<>();
 
     private ScheduledExecutorService thread;
